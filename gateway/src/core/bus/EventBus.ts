@@ -1,0 +1,23 @@
+import type { PartitionId } from '../spine/EventSpine.ts';
+
+/** A durable event after commit, or a telemetry event (seq null), as fan-out sees it. */
+export interface BusEvent {
+  readonly partition: PartitionId;
+  /** Partition sequence; null for telemetry (non-durable) events. */
+  readonly seq: number | null;
+  readonly canvasId: string | null;
+  readonly type: string;
+  /** Envelope JSON text, exactly as stored. */
+  readonly envelope: string;
+}
+
+/**
+ * Carries committed events to every node's fan-out. Publish only after the spine made
+ * them durable; per partition, durable events are published in seq order.
+ */
+export interface EventBus {
+  publish(events: readonly BusEvent[]): void;
+  /** Returns its unsubscribe. */
+  subscribe(partition: PartitionId, handler: (events: readonly BusEvent[]) => void): () => void;
+  close(): Promise<void>;
+}
