@@ -1,0 +1,14 @@
+/**
+ * The effective permissions of one set of roles in one partition (contract §6).
+ * Immutable: a policy change produces new views (and `GatewayCore.onLensChanged` fires).
+ */
+export interface LensView {
+  /** Equal keys ⇔ identical permissions (fan-out serializes once per key). */
+  readonly key: string;
+  canReadToken(tokenId: string): boolean;
+  canWriteToken(tokenId: string): boolean;
+  canReadRoot(root: string): boolean;
+  canWriteRoot(root: string): boolean;
+  canRunCommand(type: string): boolean;
+  readonly sidecars: { readonly see: boolean; readonly resolve: boolean };
+}
