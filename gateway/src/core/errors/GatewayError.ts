@@ -12,7 +12,9 @@ export type Result<T> = { ok: true; value: T } | { ok: false; error: GatewayErro
 
 /** Builds a failed result. */
 export function fail(code: ErrorCode, message: string, details?: unknown): { ok: false; error: GatewayError } {
-  return details === undefined ? { ok: false, error: { code, message } } : { ok: false, error: { code, message, details } };
+  return details === undefined
+    ? { ok: false, error: { code, message } }
+    : { ok: false, error: { code, message, details } };
 }
 
 /** Builds a successful result. */

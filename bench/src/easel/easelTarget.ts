@@ -1,0 +1,200 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PAYLOAD_BYTES } from '../lib/payload.ts';
+import type { ReaderSpec, WriterSpec } from '../client/protocol.ts';
+import { type ServerProcess, startServer } from '../servers/ServerProcess.ts';
+import { signJwt } from './signJwt.ts';
+
+/** The canvas type the lead asked for; the bench falls back to its own when `board` declares no long string token. */
+const CANVAS_TYPE = 'board';
+const FALLBACK_TYPE = 'benchboard';
+const SCOPE = { tenant_id: 'bench', project_id: 'bench', app_id: 'bench', surface_id: 'main', mode: 'edit' } as const;
+
+/** Options for starting Easel. */
+export interface EaselTargetOptions {
+  repoRoot: string;
+  /** Extra node arguments for the gateway process (e.g. a `--import` probe). */
+  nodeArgs?: readonly string[];
+  /** Extra environment for the gateway process. */
+  env?: Record<string, string>;
+}
+
+/** A running `easel serve` with a fresh canvas, and the specs the client needs. */
+export interface EaselTarget {
+  server: ServerProcess;
+  reader: ReaderSpec;
+  writer: WriterSpec;
+  canvasType: string;
+  tokenIds: string[];
+  stop(): Promise<void>;
+}
+
+interface HttpResult {
+  status: number;
+  json: unknown;
+  text: string;
+}
+
+async function call(base: string, method: string, path: string, token: string, body?: unknown): Promise<HttpResult> {
+  const res = await fetch(base + path, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(15_000),
+  });
+  const text = await res.text();
+  let json: unknown = null;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = null;
+  }
+  return { status: res.status, json, text };
+}
+
+/** String tokens of `manifest` long enough for the bench value (or json tokens). */
+function longTokens(manifest: unknown): string[] {
+  const tokens = (manifest as { tokens?: Record<string, { type?: string; max_length?: number }> } | null)?.tokens;
+  if (!tokens || typeof tokens !== 'object') return [];
+  return Object.entries(tokens)
+    .filter(([, decl]) => decl.type === 'string' && (decl.max_length ?? Number.POSITIVE_INFINITY) >= PAYLOAD_BYTES + 50)
+    .map(([id]) => id);
+}
+
+function benchManifest(): object {
+  const tokens: Record<string, object> = {};
+  for (const id of ['bench.a', 'bench.b', 'bench.c', 'bench.d'])
+    tokens[id] = { type: 'string', max_length: 1000, default: '' };
+  return {
+    type: FALLBACK_TYPE,
+    version: '1.0.0',
+    title: 'Bench board',
+    roots: { notes: 'map', layout: 'map' },
+    tokens,
+    tools: [],
+  };
+}
+
+async function createCanvas(base: string, writer: string, canvasType: string) {
+  const canvasId = `c-${randomBytes(6).toString('hex')}`;
+  const scope = { ...SCOPE, canvas_id: canvasId };
+  const created = await call(base, 'POST', '/v1/commands', writer, {
+    command_id: `create-${canvasId}`,
+    type: 'canvas.create',
+    scope,
+    payload: { canvas_type: canvasType, title: 'Bench' },
+  });
+  return { scope, created };
+}
+
+/** True when a `token.set` of a bench-sized value on `tokenId` commits. */
+async function tokenWorks(base: string, writer: string, scope: Record<string, string>, tokenId: string): Promise<boolean> {
+  const res = await call(base, 'POST', '/v1/commands', writer, {
+    command_id: `probe-${randomBytes(6).toString('hex')}`,
+    type: 'token.set',
+    scope,
+    payload: { token_id: tokenId, value: 'p'.repeat(PAYLOAD_BYTES) },
+  });
+  return res.status === 200;
+}
+
+/**
+ * A fresh `board` canvas and the board's long string tokens (from its manifest when the gateway
+ * serves it, else the built-in `plan.note`), each proved by one real `token.set`; when none
+ * works, registers {@link FALLBACK_TYPE} (admin) and uses that instead.
+ */
+async function prepareCanvas(base: string, admin: string, writer: string) {
+  const board = await call(base, 'GET', `/v1/projects/${SCOPE.project_id}/canvas-types/${CANVAS_TYPE}`, admin);
+  const candidates = board.status === 200 ? longTokens(board.json) : ['plan.note'];
+  const first = await createCanvas(base, writer, CANVAS_TYPE);
+  if (first.created.status !== 200) throw new Error(`canvas.create: ${first.created.status} ${first.created.text}`);
+  const working: string[] = [];
+  for (const id of candidates.slice(0, 4)) if (await tokenWorks(base, writer, first.scope, id)) working.push(id);
+  if (working.length > 0) {
+    // A fresh canvas so readers start from an empty token state.
+    const fresh = await createCanvas(base, writer, CANVAS_TYPE);
+    if (fresh.created.status !== 200) throw new Error(`canvas.create: ${fresh.created.status} ${fresh.created.text}`);
+    return { canvasType: CANVAS_TYPE, tokenIds: working, scope: fresh.scope };
+  }
+  const put = await call(base, 'PUT', `/v1/projects/${SCOPE.project_id}/canvas-types/${FALLBACK_TYPE}`, admin, benchManifest());
+  if (put.status !== 200 && put.status !== 201) {
+    throw new Error(`board has no usable long string token and registering ${FALLBACK_TYPE} failed: ${put.status} ${put.text}`);
+  }
+  const own = await createCanvas(base, writer, FALLBACK_TYPE);
+  if (own.created.status !== 200) throw new Error(`canvas.create: ${own.created.status} ${own.created.text}`);
+  return { canvasType: FALLBACK_TYPE, tokenIds: ['bench.a', 'bench.b', 'bench.c', 'bench.d'], scope: own.scope };
+}
+
+/**
+ * Starts `easel serve --port 0 --data <temp dir>` as its own node process (so /proc figures are the
+ * gateway's), mints tokens, creates a fresh canvas and returns the reader spec (SSE on
+ * `/v1/canvases/{id}/events`, role viewer) and writer spec (`token.set` commands, role editor).
+ */
+export async function startEaselTarget(options: EaselTargetOptions): Promise<EaselTarget> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'easel-bench-'));
+  const secret = randomBytes(24).toString('hex');
+  let server: ServerProcess;
+  try {
+    server = await startServer({
+      label: 'easel',
+      cwd: options.repoRoot,
+      script: 'gateway/src/cli.ts',
+      args: ['serve', '--port', '0', '--data', dataDir],
+      nodeArgs: options.nodeArgs,
+      env: { ...options.env, EASEL_JWT_SECRET: secret, EASEL_LOG_LEVEL: 'warn' },
+    });
+  } catch (error) {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+  const stop = async (): Promise<void> => {
+    await server.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    const admin = signJwt(
+      { sub: 'bench-admin', tenant_id: SCOPE.tenant_id, kind: 'service', roles: ['admin'] },
+      secret,
+    );
+    const writer = signJwt(
+      { sub: 'bench-writer', tenant_id: SCOPE.tenant_id, kind: 'agent', roles: ['editor'] },
+      secret,
+    );
+    const viewer = signJwt(
+      { sub: 'bench-viewer', tenant_id: SCOPE.tenant_id, kind: 'human', roles: ['viewer'] },
+      secret,
+    );
+
+    const setup = await prepareCanvas(server.baseUrl, admin, writer);
+    const { canvasType, tokenIds, scope } = setup;
+    const canvasId = scope.canvas_id;
+
+    const query = new URLSearchParams({ ...SCOPE }).toString();
+    return {
+      server,
+      canvasType,
+      tokenIds,
+      reader: {
+        kind: 'sse',
+        url: `${server.baseUrl}/v1/canvases/${canvasId}/events?${query}`,
+        headers: { authorization: `Bearer ${viewer}` },
+        readyAfter: 'event: CANVAS_READY',
+      },
+      writer: {
+        url: `${server.baseUrl}/v1/commands`,
+        headers: { authorization: `Bearer ${writer}` },
+        body: { kind: 'easel', scope, runId: `w${randomBytes(4).toString('hex')}`, tokenIds },
+      },
+      stop,
+    };
+  } catch (error) {
+    const output = server.recentOutput();
+    await stop();
+    throw new Error(`${String(error)}\n--- gateway output ---\n${output}`);
+  }
+}

@@ -1,0 +1,43 @@
+import type { AppendsResult } from '../appends/appendsBench.ts';
+import type { CpuResult } from '../cpu/cpuBench.ts';
+import type { FanoutResult } from '../fanout/fanoutBench.ts';
+import type { LatencyResult } from '../latency/latencyBench.ts';
+import type { MemoryResult } from '../memory/memoryBench.ts';
+import type { ServerKind } from '../servers/targets.ts';
+
+/** Everything one `pnpm bench` run wrote to `bench/results/<timestamp>.json`. */
+export interface BenchResults {
+  version: 1;
+  startedAt: string;
+  finishedAt: string;
+  quick: boolean;
+  rounds: number;
+  environment: { node: string; cpus: number; cpuModel: string; loadAverageAtStart: number[]; openFileLimit: number };
+  servers: ServerKind[];
+  /** Servers that could not be measured and why (e.g. Easel before its CLI existed). */
+  skipped: Array<{ server?: ServerKind; bench?: string; reason: string }>;
+  fanout?: FanoutResult;
+  latency?: LatencyResult;
+  cpu?: CpuResult;
+  memory?: MemoryResult;
+  appends?: AppendsResult;
+  ratios: Ratio[];
+}
+
+/** One headline ratio of medians with its target. */
+export interface Ratio {
+  id: string;
+  /** What is divided by what, in words. */
+  label: string;
+  /** Median(Easel) ÷ median(baseline); null when either is missing. */
+  value: number | null;
+  /** Ratio of the per-round pairs (interleaved rounds), min–max; null with fewer than 2 rounds. */
+  pairRange: [number, number] | null;
+  /** `>=` or `<=` against `target` (the issue floor); `goal` when the goal is stricter. */
+  direction: '>=' | '<=';
+  target: number | null;
+  goal?: number;
+  /** Met the target (null: no target or no value). */
+  met: boolean | null;
+  note?: string;
+}

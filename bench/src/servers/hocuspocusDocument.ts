@@ -1,0 +1,2 @@
+/** The one Hocuspocus document every bench client joins. */
+export const DOCUMENT_NAME = 'bench';

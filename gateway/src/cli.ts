@@ -1,0 +1,292 @@
+#!/usr/bin/env node
+/**
+ * The `easel` command line (contract §12), run from the repository root as `pnpm easel …`:
+ * `serve` (the gateway alone), `token` (mint a JWT), `dev` (everything on embedded defaults).
+ */
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { ACTOR_KINDS, type ActorKind, DEFAULT_LENS_POLICY, slugSchema } from '@easel/schemas';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { mintToken } from './auth/mintToken.ts';
+import { createGateway, defaultLogger, type Gateway, openEmbeddedEngines } from './compose.ts';
+
+const DEFAULT_DATA = '.easel/data';
+const DEV_SECRET_FILE = 'dev-secret';
+/** Hard stop after a signal, in case something hangs while closing. */
+const SHUTDOWN_DEADLINE_MS = 8000;
+
+function parsePort(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be an integer from 0 to 65535');
+  return n;
+}
+
+function parsePositive(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer (seconds)');
+  return n;
+}
+
+/** The dev secret under `dataDir`, created (0600) when missing. */
+export function devSecret(dataDir: string, create: boolean): string | null {
+  const file = path.join(dataDir, DEV_SECRET_FILE);
+  if (existsSync(file)) {
+    const text = readFileSync(file, 'utf8').trim();
+    if (text) return text;
+  }
+  if (!create) return null;
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString('hex');
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return secret;
+}
+
+interface ServeOptions {
+  port: number;
+  host: string;
+  data: string;
+  durability: 'full' | 'normal';
+  dev?: boolean;
+}
+
+/** Starts the gateway; prints `listening on http://<host>:<port>` once /readyz would answer 200. */
+async function serve(
+  opts: ServeOptions,
+  banner?: (gateway: Gateway, url: string, secret: string) => Promise<void>,
+): Promise<void> {
+  const logger = defaultLogger();
+  const envSecret = process.env.EASEL_JWT_SECRET;
+  let secret: string;
+  if (envSecret) secret = envSecret;
+  else if (opts.dev) {
+    const existed = existsSync(path.join(opts.data, DEV_SECRET_FILE));
+    secret = devSecret(opts.data, true)!;
+    console.log(`dev secret (${existed ? 'from' : 'written to'} ${path.join(opts.data, DEV_SECRET_FILE)}): ${secret}`);
+  } else {
+    console.error('easel serve: set EASEL_JWT_SECRET (the HS256 secret tokens are signed with), or pass --dev');
+    process.exit(2);
+  }
+  const engines = openEmbeddedEngines({ dataDir: opts.data, durability: opts.durability, logger });
+  if (!engines.ok) {
+    console.error(`easel serve: ${engines.message}`);
+    process.exit(1);
+  }
+  const gateway = await createGateway({
+    spine: engines.value.spine,
+    bus: engines.value.bus,
+    auth: { secret },
+    dev: opts.dev ? { secret } : null,
+    logger,
+    streams: streamTuning(),
+  });
+  installShutdown(gateway);
+  const address = await gateway.listen(opts.port, opts.host).catch((err: Error) => {
+    console.error(`easel serve: cannot listen on ${opts.host}:${opts.port}: ${err.message}`);
+    process.exit(1);
+  });
+  // Ready means the spine answers (what /readyz checks).
+  await gateway.core.spine.getRecord('readyz', 'probe');
+  const shownHost = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+  const url = `http://${shownHost}:${address.port}`;
+  logger.info({ url, data: opts.data, durability: opts.durability, dev: Boolean(opts.dev) }, 'gateway ready');
+  console.log(`listening on ${url}`);
+  if (banner) await banner(gateway, url, secret);
+}
+
+/** Fan-out tunables from the environment (see README): keep-alive interval and per-subscriber byte budget. */
+function streamTuning(): { keepAliveMs?: number; budgetBytes?: number } {
+  const out: { keepAliveMs?: number; budgetBytes?: number } = {};
+  const keepAlive = Number(process.env.EASEL_SSE_KEEPALIVE_MS);
+  if (Number.isInteger(keepAlive) && keepAlive >= 10) out.keepAliveMs = keepAlive;
+  const budget = Number(process.env.EASEL_SSE_BUDGET_BYTES);
+  if (Number.isInteger(budget) && budget >= 1024) out.budgetBytes = budget;
+  return out;
+}
+
+function installShutdown(gateway: Gateway): void {
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    gateway.logger.info({ signal }, 'shutting down');
+    const hard = setTimeout(() => {
+      gateway.logger.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS);
+    hard.unref();
+    gateway.close().then(
+      () => {
+        gateway.logger.flush?.();
+        process.exit(0);
+      },
+      (err) => {
+        gateway.logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('unhandledRejection', (err) => gateway.logger.error({ err }, 'unhandled rejection'));
+}
+
+/** Demo actors printed by `easel dev`. */
+const DEMO_ACTORS: Array<{ sub: string; roles: string[]; kind: ActorKind }> = [
+  { sub: 'dana-director', roles: ['director'], kind: 'human' },
+  { sub: 'pat-planner', roles: ['planner'], kind: 'human' },
+  { sub: 'vic-viewer', roles: ['viewer'], kind: 'human' },
+  { sub: 'ada-agent', roles: ['editor'], kind: 'agent' },
+  { sub: 'alex-admin', roles: ['admin'], kind: 'human' },
+];
+
+/** The demo project's lens policy (contract §6 example), so director/planner/viewer differ. */
+const DEMO_POLICY = {
+  roles: {
+    director: {
+      tokens: { read: ['*'], write: ['*'] },
+      state: { read: ['*'], write: ['*'] },
+      sidecars: { see: true, resolve: true },
+      commands: ['*'],
+    },
+    planner: {
+      tokens: { read: ['plan.*'], write: ['plan.*'] },
+      state: { read: ['*'], write: ['notes'] },
+      sidecars: { see: false, resolve: false },
+      commands: ['token.*', 'state.*', 'chat.send'],
+    },
+    editor: {
+      tokens: { read: ['*'], write: ['*'] },
+      state: { read: ['*'], write: ['*'] },
+      sidecars: { see: true, resolve: true },
+      commands: ['*'],
+    },
+    viewer: {
+      tokens: { read: ['*'], write: [] },
+      state: { read: ['*'], write: [] },
+      sidecars: { see: true, resolve: false },
+      commands: [],
+    },
+  },
+  default_role: 'viewer',
+};
+
+/** Installs the demo policy in tenant demo / project demo unless someone set one already. */
+async function installDemoPolicy(gateway: Gateway): Promise<void> {
+  const admin = { actorId: 'easel-dev', tenantId: 'demo', kind: 'service' as const, roles: ['admin'] };
+  const current = await gateway.core.getLensPolicy(admin, 'demo');
+  if (!current.ok || JSON.stringify(current.value) !== JSON.stringify(DEFAULT_LENS_POLICY)) return;
+  const put = await gateway.core.putLensPolicy(admin, 'demo', DEMO_POLICY);
+  if (!put.ok) gateway.logger.warn({ error: put.error }, 'could not install the demo lens policy');
+}
+
+async function devBanner(gateway: Gateway, url: string, secret: string): Promise<void> {
+  await installDemoPolicy(gateway);
+  const lines = [
+    `Easel dev gateway: ${url}`,
+    `  health   ${url}/healthz   metrics ${url}/metrics`,
+    '',
+    'Demo tokens (tenant "demo", project "demo" has the §6 lens policy; 12 h):',
+  ];
+  let adminToken = '';
+  for (const actor of DEMO_ACTORS) {
+    const token = await mintToken(secret, {
+      tenant: 'demo',
+      sub: actor.sub,
+      roles: actor.roles,
+      kind: actor.kind,
+      ttlSeconds: 12 * 3600,
+    });
+    if (actor.roles.includes('admin')) adminToken = token;
+    const label = actor.kind === 'agent' ? `agent (${actor.roles.join(',')})` : actor.roles.join(',');
+    lines.push(`  ${label.padEnd(16)} ${actor.sub.padEnd(14)} ${token}`);
+  }
+  const scope = 'tenant_id=demo&project_id=demo&app_id=host&surface_id=main&mode=edit';
+  lines.push(
+    '',
+    'Try it:',
+    `  curl -s -X POST ${url}/v1/commands -H "Authorization: Bearer ${adminToken}" -H 'content-type: application/json' \\`,
+    `    -d '{"command_id":"demo-1","type":"canvas.create","scope":{"tenant_id":"demo","project_id":"demo","app_id":"host","surface_id":"main","mode":"edit","canvas_id":"board-1"},"payload":{"canvas_type":"board"}}'`,
+    `  curl -N "${url}/v1/canvases/board-1/events?${scope}&access_token=${adminToken}"`,
+    `  More tokens: POST ${url}/v1/dev/tokens {"sub", "roles", "tenant_id"?, "kind"?}`,
+  );
+  console.log(lines.join('\n'));
+}
+
+export function buildProgram(): Command {
+  const program = new Command('easel').description('Easel: collaborative canvas gateway').showHelpAfterError();
+  const durability = new Option('--durability <mode>', 'SQLite durability: full (power loss) or normal (kill -9)')
+    .choices(['full', 'normal'])
+    .default('full');
+
+  program
+    .command('serve')
+    .description('run the gateway alone on embedded storage under --data')
+    .option('--port <port>', 'port (0 = any free port)', parsePort, 8787)
+    .option('--host <host>', 'interface to listen on', '127.0.0.1')
+    .option('--data <dir>', 'data directory', DEFAULT_DATA)
+    .addOption(durability)
+    .option('--dev', 'dev mode: generated secret under --data, POST /v1/dev/tokens')
+    .action((opts: ServeOptions) => serve(opts));
+
+  program
+    .command('dev')
+    .description('everything on embedded defaults, with demo tokens printed')
+    .option('--port <port>', 'port (0 = any free port)', parsePort, 8787)
+    .option('--host <host>', 'interface to listen on', '127.0.0.1')
+    .option('--data <dir>', 'data directory', DEFAULT_DATA)
+    .addOption(new Option('--durability <mode>', 'SQLite durability').choices(['full', 'normal']).default('normal'))
+    .action((opts: ServeOptions) => serve({ ...opts, dev: true }, devBanner));
+
+  program
+    .command('token')
+    .description('print a signed JWT (secret from EASEL_JWT_SECRET, or the dev secret under --data)')
+    .requiredOption('--tenant <tenant>', 'tenant_id claim')
+    .requiredOption('--sub <actor>', 'sub claim (actor id)')
+    .requiredOption('--roles <roles>', 'comma-separated roles', (v: string) =>
+      v
+        .split(',')
+        .map((r) => r.trim())
+        .filter(Boolean),
+    )
+    .addOption(new Option('--kind <kind>', 'actor kind').choices([...ACTOR_KINDS]).default('human'))
+    .option('--ttl <seconds>', 'lifetime in seconds', parsePositive, 3600)
+    .option('--data <dir>', 'data directory holding the dev secret', DEFAULT_DATA)
+    .action(
+      async (opts: { tenant: string; sub: string; roles: string[]; kind: ActorKind; ttl: number; data: string }) => {
+        if (!slugSchema.safeParse(opts.tenant).success) {
+          console.error('easel token: --tenant must be a slug matching ^[a-z0-9][a-z0-9_.-]{0,63}$');
+          process.exit(2);
+        }
+        const secret = process.env.EASEL_JWT_SECRET || devSecret(opts.data, false);
+        if (!secret) {
+          console.error(
+            `easel token: set EASEL_JWT_SECRET, or run "easel dev"/"easel serve --dev" with --data ${opts.data} first`,
+          );
+          process.exit(2);
+        }
+        console.log(
+          await mintToken(secret, {
+            tenant: opts.tenant,
+            sub: opts.sub,
+            roles: opts.roles,
+            kind: opts.kind,
+            ttlSeconds: opts.ttl,
+          }),
+        );
+      },
+    );
+  return program;
+}
+
+const isMain =
+  process.argv[1] !== undefined && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname);
+if (isMain) {
+  buildProgram()
+    .parseAsync(process.argv)
+    .catch((err: unknown) => {
+      console.error(`easel: ${err instanceof Error ? err.message : String(err)}`);
+      process.exit(1);
+    });
+}

@@ -1,0 +1,176 @@
+import { mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Express } from 'express';
+import pino from 'pino';
+import { createVerifier, type VerifierOptions } from './auth/createVerifier.ts';
+import { MemoryBus } from './bus/MemoryBus.ts';
+import type { EventBus } from './core/bus/EventBus.ts';
+import { StreamHub, type StreamHubOptions } from './core/fanout/StreamHub.ts';
+import { type CoreDeps, GatewayCore } from './core/GatewayCore.ts';
+import type { EventSpine } from './core/spine/EventSpine.ts';
+import { createApp } from './http/createApp.ts';
+import { FlushScheduler } from './http/FlushScheduler.ts';
+import type { HttpDeps } from './http/HttpDeps.ts';
+import { createMetrics, type GatewayMetrics } from './metrics/createMetrics.ts';
+import { meteredSpine } from './metrics/meteredSpine.ts';
+import { type Durability, openSqliteSpine } from './spine/index.ts';
+
+/** What {@link createGateway} wires together. Engines are chosen by the caller (`cli.ts`). */
+export interface GatewayDeps {
+  /** The event spine (SQLite embedded, PostgreSQL scale-out). Closed by `close()`. */
+  spine: EventSpine;
+  /** The bus (in process, Redis). Closed by `close()`. */
+  bus: EventBus;
+  /** Token verification: `{secret}` (HS256) or `{jwksUrl}`. */
+  auth: VerifierOptions;
+  /** Dev mode: enables `POST /v1/dev/tokens` minting with this secret. Default off. */
+  dev?: { secret: string } | null;
+  /** Logger. Default: pino at `EASEL_LOG_LEVEL` (info) to stderr. */
+  logger?: pino.Logger;
+  /** Request body limits. Defaults 1 MiB, batch 8 MiB. */
+  limits?: HttpDeps['limits'];
+  /** Fan-out tunables (keep-alive, byte budget, …). */
+  streams?: Omit<StreamHubOptions, 'metrics' | 'logger'>;
+  /** Core tunables (event size, idle unload, snapshot cadence). */
+  core?: CoreDeps['limits'];
+  /** Metrics registry. Default: a fresh one with process metrics. */
+  metrics?: GatewayMetrics;
+  /** How long `close()` lets open connections finish before cutting them, ms. Default 2000. */
+  closeGraceMs?: number;
+}
+
+/** A composed gateway. */
+export interface Gateway {
+  readonly app: Express;
+  readonly core: GatewayCore;
+  readonly hub: StreamHub;
+  readonly metrics: GatewayMetrics;
+  readonly logger: pino.Logger;
+  /** The HTTP server once `listen` was called. */
+  readonly server: Server | null;
+  /** Starts listening; resolves with the bound address (port 0 = any free port). */
+  listen(port: number, host?: string): Promise<{ port: number; host: string; url: string }>;
+  /** Graceful stop: stop accepting, close streams, close the core (snapshots), the bus and the spine. */
+  close(): Promise<void>;
+}
+
+/** The default logger: JSON lines to stderr at `EASEL_LOG_LEVEL` (default `info`). */
+export function defaultLogger(level = process.env.EASEL_LOG_LEVEL ?? 'info'): pino.Logger {
+  return pino({ level, base: { svc: 'easel-gateway' } }, pino.destination({ dest: 2, sync: false }));
+}
+
+/** Builds the gateway around a `GatewayCore` on the given engines (the one composition point). */
+export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
+  const logger = deps.logger ?? defaultLogger();
+  const metrics = deps.metrics ?? createMetrics();
+  const verifier = createVerifier(deps.auth);
+  const spine = meteredSpine(deps.spine, metrics);
+  const core = await GatewayCore.open({
+    spine,
+    bus: deps.bus,
+    logger,
+    ...(deps.core ? { limits: deps.core } : {}),
+  });
+  const hub = new StreamHub(core, { ...deps.streams, metrics: metrics.fanout, logger });
+  let shuttingDown = false;
+  const app = createApp({
+    core,
+    hub,
+    verifier,
+    metrics,
+    logger,
+    scheduler: new FlushScheduler(),
+    devSecret: deps.dev?.secret ?? null,
+    ...(deps.limits ? { limits: deps.limits } : {}),
+    isShuttingDown: () => shuttingDown,
+  });
+  let server: Server | null = null;
+  let closing: Promise<void> | null = null;
+
+  const gateway: Gateway = {
+    app,
+    core,
+    hub,
+    metrics,
+    logger,
+    get server() {
+      return server;
+    },
+    listen(port, host = '127.0.0.1') {
+      if (server) throw new Error('the gateway is already listening');
+      const s = createServer(app);
+      server = s;
+      s.keepAliveTimeout = 65_000;
+      return new Promise((resolve, reject) => {
+        s.once('error', reject);
+        s.listen(port, host, () => {
+          s.off('error', reject);
+          const address = s.address() as AddressInfo;
+          const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+          resolve({ port: address.port, host: address.address, url: `http://${shownHost}:${address.port}` });
+        });
+      });
+    },
+    close() {
+      closing ??= (async () => {
+        shuttingDown = true;
+        const s = server;
+        const serverClosed = s ? new Promise<void>((resolve) => s.close(() => resolve())) : Promise.resolve();
+        hub.close('shutdown');
+        s?.closeIdleConnections();
+        const grace = deps.closeGraceMs ?? 2000;
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([
+          serverClosed,
+          new Promise<void>((resolve) => {
+            timer = setTimeout(() => {
+              s?.closeAllConnections();
+              resolve();
+            }, grace);
+          }),
+        ]);
+        clearTimeout(timer);
+        await safely(logger, 'core.close', () => core.close());
+        await safely(logger, 'bus.close', () => deps.bus.close());
+        await safely(logger, 'spine.close', () => deps.spine.close());
+      })();
+      return closing;
+    },
+  };
+  return gateway;
+}
+
+async function safely(logger: pino.Logger, what: string, fn: () => Promise<void>): Promise<void> {
+  try {
+    await fn();
+  } catch (err) {
+    logger.error({ err }, `${what} failed during shutdown`);
+  }
+}
+
+/** Options of {@link openEmbeddedEngines}. */
+export interface EmbeddedEnginesOptions {
+  /** Data directory (created when missing); the spine is `<dataDir>/easel.db`. */
+  dataDir: string;
+  /** SQLite durability: `full` (default, survives power loss) or `normal` (survives kill -9). */
+  durability?: Durability;
+  logger?: pino.Logger;
+}
+
+/** The embedded engines of `easel serve` / `easel dev`: a SQLite spine (WAL) and the in-process bus. */
+export function openEmbeddedEngines(
+  options: EmbeddedEnginesOptions,
+): { ok: true; value: { spine: EventSpine; bus: EventBus; dbPath: string } } | { ok: false; message: string } {
+  try {
+    mkdirSync(options.dataDir, { recursive: true });
+  } catch (err) {
+    return { ok: false, message: `cannot create the data directory ${options.dataDir}: ${String(err)}` };
+  }
+  const dbPath = `${options.dataDir.replace(/\/+$/, '')}/easel.db`;
+  const opened = openSqliteSpine({ path: dbPath, durability: options.durability ?? 'full' });
+  if (!opened.ok) return { ok: false, message: `cannot open the event spine at ${dbPath}: ${opened.error.message}` };
+  const logger = options.logger;
+  const bus = new MemoryBus(logger ? { logger: { error: (details, message) => logger.error(details, message) } } : {});
+  return { ok: true, value: { spine: opened.value, bus, dbPath } };
+}

@@ -1,0 +1,339 @@
+import {
+  type Actor,
+  type BatchResponse,
+  type CanvasReadyPayload,
+  type CanvasState,
+  type CanvasTypeManifest,
+  type CommandOutcome,
+  DEFAULT_LENS_POLICY,
+  encodeCursor,
+  type EventType,
+  type JsonValue,
+  type LensPolicy,
+  partitionId,
+  type Scope,
+  slugSchema,
+} from '@easel/schemas';
+import type pino from 'pino';
+import * as Y from 'yjs';
+import type { Principal } from './auth/Principal.ts';
+import type { BusEvent, EventBus } from './bus/EventBus.ts';
+import { type CanvasDoc, CanvasRebuildError } from './canvas/CanvasDoc.ts';
+import { CanvasRegistry } from './canvas/CanvasRegistry.ts';
+import { redactedState } from './canvas/redactUpdate.ts';
+import { CanvasTypeRegistry } from './canvasTypes/CanvasTypeRegistry.ts';
+import { buildEnvelope } from './commands/buildEnvelope.ts';
+import { CommandProcessor } from './commands/CommandProcessor.ts';
+import { fail, ok, type Result } from './errors/GatewayError.ts';
+import { buildLensView } from './lens/buildLensView.ts';
+import { ADMIN_ROLE } from './lens/effectivePermissions.ts';
+import type { LensView } from './lens/LensView.ts';
+import { TokenLens } from './lens/TokenLens.ts';
+import { projectEvent } from './projectEvent.ts';
+import type { EventSpine, PartitionId } from './spine/EventSpine.ts';
+
+/** Dependencies and tunables of the core. */
+export interface CoreDeps {
+  spine: EventSpine;
+  bus: EventBus;
+  /** Clock (ms since epoch). Default `Date.now`. */
+  now?: () => number;
+  logger?: pino.Logger;
+  limits?: {
+    /** Max bytes of one event envelope. Default 65536 (contract §4). */
+    maxEventBytes?: number;
+    /** Unload a canvas after this long without use. Default 300000 (5 min). */
+    canvasIdleMs?: number;
+    /** Snapshot a canvas every N applied mutations. Default 500. */
+    snapshotEvery?: number;
+  };
+}
+
+/** One entry of a canvas's commit history (`GET /v1/canvases/{id}/revisions`). */
+export interface RevisionEntry {
+  revision: number;
+  commit_id: string;
+  message: string;
+  kind: 'commit' | 'revert';
+  reverted_to?: number;
+  actor: Actor;
+  timestamp: string;
+  cursor: string;
+}
+
+/** `GET /v1/canvases/{id}`: {@link CanvasState} plus the canvas's title. */
+export type CanvasStateWithTitle = CanvasState & { title: string };
+
+const DENY_ALL: LensView = buildLensView({
+  tokens: { read: [], write: [] },
+  state: { read: [], write: [] },
+  sidecars: { see: false, resolve: false },
+  commands: [],
+});
+
+/** Attempts at reading a canvas whose in-flight append fails meanwhile. */
+const READ_ATTEMPTS = 3;
+
+/**
+ * The Express-free facade the HTTP and SSE adapters call: commands, materialized reads,
+ * canvas types, lens policies and per-viewer projections. Bad input yields coded errors,
+ * never throws. Closing it snapshots the loaded canvases; the caller closes spine and bus.
+ */
+export class GatewayCore {
+  readonly spine: EventSpine;
+  readonly bus: EventBus;
+  private readonly now: () => number;
+  private readonly lens: TokenLens;
+  private readonly types: CanvasTypeRegistry;
+  private readonly canvases: CanvasRegistry;
+  private readonly commands: CommandProcessor;
+  private readonly logger: pino.Logger | undefined;
+
+  private constructor(deps: CoreDeps) {
+    this.spine = deps.spine;
+    this.bus = deps.bus;
+    this.now = deps.now ?? Date.now;
+    this.logger = deps.logger;
+    this.lens = new TokenLens(deps.spine);
+    this.types = new CanvasTypeRegistry(deps.spine);
+    this.canvases = new CanvasRegistry(deps.spine, {
+      ...(deps.limits?.canvasIdleMs !== undefined ? { idleMs: deps.limits.canvasIdleMs } : {}),
+      ...(deps.limits?.snapshotEvery !== undefined ? { snapshotEvery: deps.limits.snapshotEvery } : {}),
+      now: this.now,
+      ...(deps.logger ? { logger: deps.logger } : {}),
+    });
+    this.commands = new CommandProcessor({
+      spine: deps.spine,
+      bus: deps.bus,
+      lens: this.lens,
+      types: this.types,
+      canvases: this.canvases,
+      now: this.now,
+      maxEventBytes: deps.limits?.maxEventBytes ?? 64 * 1024,
+      ...(deps.logger ? { logger: deps.logger } : {}),
+    });
+  }
+
+  /** Opens the core. The built-in canvas types (`board`, `whiteboard`) exist in every project. */
+  static async open(deps: CoreDeps): Promise<GatewayCore> {
+    return new GatewayCore(deps);
+  }
+
+  /** `POST /v1/commands`. */
+  submit(p: Principal, body: unknown): Promise<Result<CommandOutcome>> {
+    return this.commands.submit(p, body);
+  }
+
+  /** `POST /v1/commands:batch`: 200 with one outcome or rejection per command, in order. */
+  submitBatch(p: Principal, body: unknown): Promise<Result<BatchResponse>> {
+    return this.commands.submitBatch(p, body);
+  }
+
+  /** `GET /v1/canvases/{id}`: durable materialized state, lens-filtered (defaults included). */
+  async readCanvas(p: Principal, scope: Scope): Promise<Result<CanvasStateWithTitle>> {
+    const view = await this.viewFor(p, scope);
+    if (!view.ok) return view;
+    return this.withDurableCanvas(scope, (canvas) => {
+      const tokens: Record<string, JsonValue> = {};
+      for (const [id, value] of Object.entries(canvas.allTokens())) if (view.value.canReadToken(id)) tokens[id] = value;
+      const state: Record<string, JsonValue> = {};
+      for (const root of Object.keys(canvas.manifest.roots)) {
+        if (view.value.canReadRoot(root)) state[root] = canvas.rootJson(root) as JsonValue;
+      }
+      return {
+        canvas_id: canvas.canvasId,
+        canvas_type: canvas.canvasType,
+        revision: canvas.revision,
+        cursor: this.cursorOf(canvas),
+        tokens,
+        state,
+        title: canvas.title,
+      };
+    });
+  }
+
+  /** `GET /v1/canvases/{id}/revisions`: the commit history, oldest first. */
+  async listRevisions(p: Principal, scope: Scope): Promise<Result<{ revisions: RevisionEntry[] }>> {
+    const view = await this.viewFor(p, scope);
+    if (!view.ok) return view;
+    return this.withDurableCanvas(scope, (canvas) => ({
+      revisions: canvas.history.map(({ snapshot: _key, ...entry }) => ({ ...entry }) as RevisionEntry),
+    }));
+  }
+
+  /** `PUT /v1/projects/{project_id}/canvas-types/{type}` (role admin). */
+  async putCanvasType(
+    p: Principal,
+    projectId: string,
+    type: string,
+    body: unknown,
+  ): Promise<Result<CanvasTypeManifest>> {
+    const partition = this.projectPartition(p, projectId);
+    if (!partition.ok) return partition;
+    if (!p.roles.includes(ADMIN_ROLE)) return fail('forbidden', 'only role admin may register canvas types');
+    return this.guard(() => this.types.put(partition.value, type, body));
+  }
+
+  /** `GET /v1/projects/{project_id}/canvas-types/{type}`: 404 when unknown. */
+  async getCanvasType(p: Principal, projectId: string, type: string): Promise<Result<CanvasTypeManifest>> {
+    const partition = this.projectPartition(p, projectId);
+    if (!partition.ok) return partition;
+    return this.guard(async () => {
+      const manifest = slugSchema.safeParse(type).success ? await this.types.get(partition.value, type) : null;
+      return manifest
+        ? ok(manifest)
+        : fail('not_found', `canvas type '${type}' is not registered in project '${projectId}'`);
+    });
+  }
+
+  /** `GET /v1/projects/{project_id}/canvas-types`. */
+  async listCanvasTypes(p: Principal, projectId: string): Promise<Result<{ canvas_types: CanvasTypeManifest[] }>> {
+    const partition = this.projectPartition(p, projectId);
+    if (!partition.ok) return partition;
+    return this.guard(async () => ok({ canvas_types: await this.types.list(partition.value) }));
+  }
+
+  /** `GET /v1/projects/{project_id}/lens`: the stored policy, or the built-in default. */
+  async getLensPolicy(p: Principal, projectId: string): Promise<Result<LensPolicy>> {
+    const partition = this.projectPartition(p, projectId);
+    if (!partition.ok) return partition;
+    return this.guard(async () => ok((await this.lens.storedPolicy(partition.value)) ?? DEFAULT_LENS_POLICY));
+  }
+
+  /** `PUT /v1/projects/{project_id}/lens` (role admin). Open streams are told via `onLensChanged`. */
+  async putLensPolicy(p: Principal, projectId: string, body: unknown): Promise<Result<LensPolicy>> {
+    const partition = this.projectPartition(p, projectId);
+    if (!partition.ok) return partition;
+    if (!p.roles.includes(ADMIN_ROLE)) return fail('forbidden', 'only role admin may set the lens policy');
+    return this.guard(() => this.lens.put(partition.value, body));
+  }
+
+  /** The view of a principal in a partition (deny-all for another tenant's partition). */
+  async lensView(p: Principal, partition: PartitionId): Promise<LensView> {
+    if (!partition.startsWith(`${p.tenantId}/`)) return DENY_ALL;
+    return this.lens.view(partition, p.roles);
+  }
+
+  onLensChanged(listener: (partition: PartitionId) => void): () => void {
+    return this.lens.onChanged(listener);
+  }
+
+  /**
+   * CANVAS_READY for this viewer at a durable, consistent point: `seq` is the last partition
+   * seq of the canvas's events the payload includes. The snapshot carries the readable tokens
+   * (defaults included) and `update`: the full Yjs state when the viewer reads every root, else
+   * the state with unreadable roots' items as GC placeholders (so later redacted state_patch
+   * updates apply to it; see `projectEvent`).
+   */
+  async canvasReady(
+    p: Principal,
+    scope: Scope,
+    view: LensView,
+    opts: { snapshot: boolean; reset: boolean },
+  ): Promise<Result<{ payload: CanvasReadyPayload; seq: number }>> {
+    if (scope.tenant_id !== p.tenantId)
+      return fail('tenant_mismatch', `scope tenant_id '${scope.tenant_id}' is not the token's tenant`);
+    return this.withDurableCanvas(scope, (canvas) => {
+      const payload: CanvasReadyPayload = {
+        canvas_id: canvas.canvasId,
+        canvas_type: canvas.canvasType,
+        manifest: canvas.manifest,
+        revision: canvas.revision,
+        cursor: this.cursorOf(canvas),
+        reset: opts.reset,
+      };
+      if (opts.snapshot) {
+        const tokens: Record<string, JsonValue> = {};
+        for (const [id, value] of Object.entries(canvas.allTokens())) if (view.canReadToken(id)) tokens[id] = value;
+        const all = Object.keys(canvas.manifest.roots).every((r) => view.canReadRoot(r));
+        const state = all ? Y.encodeStateAsUpdate(canvas.doc) : redactedState(canvas.doc, (r) => view.canReadRoot(r));
+        payload.snapshot = { update: Buffer.from(state).toString('base64'), tokens };
+      }
+      return { payload, seq: canvas.lastSeq };
+    });
+  }
+
+  /** Does the canvas exist (streams answer 404 otherwise). */
+  async canvasExists(scope: Scope): Promise<boolean> {
+    if (scope.canvas_id === undefined) return false;
+    try {
+      return (await this.canvases.get(partitionId(scope), scope.canvas_id)) !== null;
+    } catch (err) {
+      return err instanceof CanvasRebuildError;
+    }
+  }
+
+  /** The envelope JSON this viewer may see of an event, or null when hidden. Pure. */
+  projectEvent(view: LensView, event: BusEvent): string | null {
+    return projectEvent(view, event);
+  }
+
+  /** Publishes a telemetry (non-durable) event on the bus (seq null). */
+  publishTelemetry(scope: Scope, actor: Actor, type: EventType, payload: object): void {
+    const envelope = buildEnvelope(type, payload, { scope, actor, durable: false, now: this.now() });
+    this.bus.publish([{ partition: partitionId(scope), seq: null, canvasId: scope.canvas_id ?? null, type, envelope }]);
+  }
+
+  /** Snapshots every loaded canvas and stops timers. Spine and bus stay open (the caller's). */
+  async close(): Promise<void> {
+    await this.canvases.close();
+  }
+
+  private cursorOf(canvas: CanvasDoc): string | null {
+    return canvas.lastSeq > 0 ? encodeCursor({ epoch: this.spine.epoch, seq: canvas.lastSeq }) : null;
+  }
+
+  private async viewFor(p: Principal, scope: Scope): Promise<Result<LensView>> {
+    if (scope.tenant_id !== p.tenantId)
+      return fail('tenant_mismatch', `scope tenant_id '${scope.tenant_id}' is not the token's tenant`);
+    return this.guard(async () => ok(await this.lens.view(partitionId(scope), p.roles)));
+  }
+
+  private projectPartition(p: Principal, projectId: string): Result<PartitionId> {
+    if (!slugSchema.safeParse(projectId).success) {
+      return fail('validation_failed', 'project_id: must be a slug matching ^[a-z0-9][a-z0-9_.-]{0,63}$', {
+        issues: [{ path: 'project_id', message: 'must be a slug' }],
+      });
+    }
+    return ok(`${p.tenantId}/${projectId}`);
+  }
+
+  /**
+   * Reads a canvas at a durable point: the read is taken synchronously, then the appends it
+   * reflects are awaited; if one of them failed the canvas was discarded and is read again.
+   */
+  private async withDurableCanvas<T>(scope: Scope, read: (canvas: CanvasDoc) => T): Promise<Result<T>> {
+    const canvasId = scope.canvas_id;
+    if (canvasId === undefined) {
+      return fail('validation_failed', 'scope.canvas_id: required', {
+        issues: [{ path: 'scope.canvas_id', message: 'required' }],
+      });
+    }
+    return this.guard(async () => {
+      for (let attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
+        const canvas = await this.canvases.get(partitionId(scope), canvasId);
+        if (!canvas) return fail('not_found', `canvas '${canvasId}' does not exist`, { canvas_id: canvasId });
+        const value = read(canvas);
+        try {
+          await canvas.appendChain;
+          return ok(value);
+        } catch {
+          // An append it reflected failed: the canvas was discarded; read it again.
+        }
+      }
+      return fail('unavailable', 'the canvas could not be read consistently; retry');
+    });
+  }
+
+  /** Turns unexpected failures (storage down, unreadable history) into 503s. */
+  private async guard<T>(fn: () => Promise<Result<T>>): Promise<Result<T>> {
+    try {
+      return await fn();
+    } catch (err) {
+      this.logger?.error({ err }, 'gateway core operation failed');
+      return err instanceof CanvasRebuildError
+        ? fail('unavailable', 'the canvas history could not be read; retry later')
+        : fail('unavailable', 'storage is unavailable; retry');
+    }
+  }
+}

@@ -1,0 +1,235 @@
+import type pino from 'pino';
+import type { EventSpine, PartitionId } from '../spine/EventSpine.ts';
+import { CanvasDoc, CanvasRebuildError, readCanvasCreated } from './CanvasDoc.ts';
+
+/** Record kind of the canvas directory (`putRecord('canvas', '<partition>/<canvas_id>', json)`). */
+export const CANVAS_RECORD_KIND = 'canvas';
+
+/** Options of {@link CanvasRegistry}. */
+export interface CanvasRegistryOptions {
+  /** Unload a canvas after this long without use. Default 300 000 ms (5 min). */
+  idleMs?: number;
+  /** Snapshot a canvas every N applied mutations. Default 500. */
+  snapshotEvery?: number;
+  /** Events read per page while replaying a canvas's tail. Default 1000. */
+  pageSize?: number;
+  now?: () => number;
+  logger?: pino.Logger;
+}
+
+/**
+ * The live canvases of this node. A canvas is loaded lazily from its latest snapshot plus the
+ * tail of its durable events (never from anything else), snapshotted every N mutations and on
+ * unload, and unloaded after idling.
+ *
+ * Existence: a canvas exists iff its `canvas_created` event is durable (or a snapshot covers
+ * it). The directory record is written only after that event is durable and repaired on load,
+ * so after kill -9 between the two the canvas still exists (the events are the truth).
+ */
+export class CanvasRegistry {
+  private readonly live = new Map<string, CanvasDoc>();
+  private readonly loading = new Map<string, Promise<CanvasDoc | null>>();
+  /** Per canvas: the chain of snapshot writes (never two at once, never an older over a newer). */
+  private readonly snapshotChains = new Map<string, Promise<void>>();
+  private readonly savedSeq = new Map<string, number>();
+  private readonly idleMs: number;
+  private readonly snapshotEvery: number;
+  private readonly pageSize: number;
+  private readonly now: () => number;
+  private readonly sweeper: NodeJS.Timeout;
+  private closed = false;
+
+  constructor(
+    private readonly spine: EventSpine,
+    private readonly options: CanvasRegistryOptions = {},
+  ) {
+    this.idleMs = options.idleMs ?? 300_000;
+    this.snapshotEvery = options.snapshotEvery ?? 500;
+    this.pageSize = options.pageSize ?? 1000;
+    this.now = options.now ?? Date.now;
+    this.sweeper = setInterval(() => this.sweep(), Math.max(50, Math.min(30_000, Math.floor(this.idleMs / 4))));
+    this.sweeper.unref();
+  }
+
+  private static key(partition: PartitionId, canvasId: string): string {
+    return `${partition}/${canvasId}`;
+  }
+
+  /** Number of loaded canvases. */
+  get size(): number {
+    return this.live.size;
+  }
+
+  /** The loaded canvas, if any (no load). */
+  peek(partition: PartitionId, canvasId: string): CanvasDoc | undefined {
+    return this.live.get(CanvasRegistry.key(partition, canvasId));
+  }
+
+  /**
+   * The live canvas, loading it when needed; null when it does not exist. Rejects with
+   * {@link CanvasRebuildError} (or a spine error) when its history cannot be read.
+   */
+  async get(partition: PartitionId, canvasId: string): Promise<CanvasDoc | null> {
+    const key = CanvasRegistry.key(partition, canvasId);
+    const live = this.live.get(key);
+    if (live) {
+      live.lastUsed = this.now();
+      return live;
+    }
+    let pending = this.loading.get(key);
+    if (!pending) {
+      pending = this.load(partition, canvasId).then(
+        (loaded) => {
+          if (this.loading.get(key) === pending) this.loading.delete(key);
+          const current = this.live.get(key);
+          if (current) return current;
+          if (loaded && !this.closed) {
+            loaded.lastUsed = this.now();
+            this.live.set(key, loaded);
+          }
+          return loaded;
+        },
+        (err: unknown) => {
+          if (this.loading.get(key) === pending) this.loading.delete(key);
+          throw err;
+        },
+      );
+      this.loading.set(key, pending);
+    }
+    return pending;
+  }
+
+  /** Adds a canvas created in memory; false when one with that id is loaded already. */
+  install(canvas: CanvasDoc): boolean {
+    const key = CanvasRegistry.key(canvas.partition, canvas.canvasId);
+    if (this.live.has(key)) return false;
+    canvas.lastUsed = this.now();
+    this.live.set(key, canvas);
+    return true;
+  }
+
+  /**
+   * Drops a canvas whose memory may hold changes that will never be durable (failed append,
+   * refused update that Yjs half-applied). The next `get` rebuilds it from the spine.
+   */
+  discard(canvas: CanvasDoc): void {
+    canvas.poisoned = true;
+    canvas.disposed = true;
+    const key = CanvasRegistry.key(canvas.partition, canvas.canvasId);
+    if (this.live.get(key) === canvas) this.live.delete(key);
+  }
+
+  /** Counts a mutation; snapshots in the background every `snapshotEvery`. */
+  noteMutation(canvas: CanvasDoc): void {
+    canvas.mutationsSinceSnapshot += 1;
+    if (canvas.mutationsSinceSnapshot >= this.snapshotEvery) {
+      canvas.mutationsSinceSnapshot = 0;
+      void this.saveSnapshot(canvas);
+    }
+  }
+
+  /** Writes the canvas's current state as its snapshot once everything it reflects is durable. */
+  saveSnapshot(canvas: CanvasDoc): Promise<void> {
+    const snapshot = canvas.snapshot();
+    const waitFor = canvas.appendChain;
+    const key = CanvasRegistry.key(canvas.partition, canvas.canvasId);
+    const previous = this.snapshotChains.get(key) ?? Promise.resolve();
+    const next = previous.then(async () => {
+      try {
+        await waitFor;
+      } catch {
+        return; // an append it reflects failed: this state is not the durable truth
+      }
+      if (canvas.poisoned || snapshot.seq <= (this.savedSeq.get(key) ?? 0)) return;
+      try {
+        await this.spine.saveSnapshot(canvas.partition, snapshot);
+        this.savedSeq.set(key, snapshot.seq);
+      } catch (err) {
+        this.options.logger?.warn({ err, canvas: key }, 'canvas snapshot failed');
+      }
+    });
+    this.snapshotChains.set(key, next);
+    void next.finally(() => {
+      if (this.snapshotChains.get(key) === next) this.snapshotChains.delete(key);
+    });
+    return next;
+  }
+
+  /** Unloads a canvas (snapshot first when it changed since the last one). */
+  unload(canvas: CanvasDoc): Promise<void> {
+    const key = CanvasRegistry.key(canvas.partition, canvas.canvasId);
+    if (this.live.get(key) === canvas) this.live.delete(key);
+    canvas.disposed = true;
+    if (canvas.poisoned) return Promise.resolve();
+    return this.saveSnapshot(canvas);
+  }
+
+  /** Unloads canvases idle for longer than `idleMs`. */
+  sweep(): void {
+    const cutoff = this.now() - this.idleMs;
+    for (const canvas of [...this.live.values()]) if (canvas.lastUsed <= cutoff) void this.unload(canvas);
+  }
+
+  /** Snapshots every loaded canvas and stops the sweeper. */
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.sweeper);
+    await Promise.all([...this.live.values()].map((c) => this.unload(c)));
+    await Promise.all([...this.snapshotChains.values()]);
+  }
+
+  /** Directory record of a canvas, written once its creation is durable. */
+  async writeDirectoryRecord(canvas: CanvasDoc, createdAt: string): Promise<void> {
+    const value = JSON.stringify({
+      canvas_id: canvas.canvasId,
+      canvas_type: canvas.canvasType,
+      title: canvas.title,
+      created_at: createdAt,
+    });
+    await this.spine.putRecord(CANVAS_RECORD_KIND, CanvasRegistry.key(canvas.partition, canvas.canvasId), value);
+  }
+
+  private async load(partition: PartitionId, canvasId: string): Promise<CanvasDoc | null> {
+    // Everything appended so far (e.g. by a discarded instance) must be readable first.
+    await this.spine.flush();
+    const snapshot = await this.spine.loadSnapshot(partition, canvasId);
+    let canvas: CanvasDoc | null = snapshot
+      ? CanvasDoc.fromSnapshot(partition, canvasId, snapshot, this.spine.epoch)
+      : null;
+    let after = snapshot?.seq ?? 0;
+    // Bounded: each page advances `after`; a partition holds finitely many events.
+    for (;;) {
+      const page = await this.spine.read(partition, after, { canvasId, limit: this.pageSize });
+      for (const event of page) {
+        if (canvas === null) {
+          const created = readCanvasCreated(event.envelope);
+          if (!created) {
+            throw new CanvasRebuildError(`canvas ${canvasId}: its history does not start with canvas_created`);
+          }
+          canvas = CanvasDoc.create(partition, canvasId, created.manifest, created.title, this.spine.epoch);
+          canvas.lastSeq = event.seq;
+          continue;
+        }
+        canvas.replay(event);
+      }
+      if (page.length < this.pageSize) break;
+      after = page[page.length - 1]!.seq;
+    }
+    if (canvas === null) return null;
+    // Orphans of a lost event (see CanvasDoc.replay) must not block later updates.
+    canvas.doc.store.pendingStructs = null;
+    canvas.doc.store.pendingDs = null;
+    this.savedSeq.set(CanvasRegistry.key(partition, canvasId), snapshot?.seq ?? 0);
+    void this.repairDirectory(canvas);
+    return canvas;
+  }
+
+  private async repairDirectory(canvas: CanvasDoc): Promise<void> {
+    try {
+      const key = CanvasRegistry.key(canvas.partition, canvas.canvasId);
+      if ((await this.spine.getRecord(CANVAS_RECORD_KIND, key)) === null) await this.writeDirectoryRecord(canvas, '');
+    } catch (err) {
+      this.options.logger?.warn({ err }, 'canvas directory repair failed');
+    }
+  }
+}

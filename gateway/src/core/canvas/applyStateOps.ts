@@ -1,0 +1,218 @@
+import type { JsonValue, StateOp } from '@easel/schemas';
+import { fail, type GatewayError, type Result } from '../errors/GatewayError.ts';
+import type { CanvasDoc } from './CanvasDoc.ts';
+import {
+  type ListNode,
+  liveList,
+  liveMap,
+  liveText,
+  type MapNode,
+  overlayListOf,
+  overlayMap,
+  overlayNode,
+  overlayText,
+  type TextNode,
+  type Val,
+} from './stateNodes.ts';
+
+type RootNode = MapNode | ListNode | TextNode;
+
+/** The result of applying `state.ops`. */
+export interface AppliedOps {
+  /** The effective Yjs update of the one transaction. */
+  readonly update: Uint8Array;
+  /** Roots the ops address (sorted). */
+  readonly roots: readonly string[];
+}
+
+/** A failure; `discard`: the doc was touched and must be rebuilt from the spine. */
+export type OpsResult = { ok: true; value: AppliedOps } | { ok: false; error: GatewayError; discard?: boolean };
+
+/**
+ * Applies `state.ops` (WIRE-NOTES) as one Yjs transaction. The whole list is validated first
+ * against an overlay of the doc (later ops see earlier ones), so a failing op applies nothing:
+ * - 400: undeclared root, op not valid for the root's kind (map: key; array: index, move;
+ *   text: index + string; xml: none), index out of range, path through a non-map;
+ * - 403: a root the view may not write;
+ * - 404: update/delete of a missing map key or path segment; 409: insert of an existing key.
+ */
+export function applyStateOps(
+  canvas: CanvasDoc,
+  canWriteRoot: (root: string) => boolean,
+  ops: readonly StateOp[],
+): OpsResult {
+  const roots = [...new Set(ops.map((op) => op.root))].sort();
+  for (const root of roots) {
+    const kind = canvas.manifest.roots[root];
+    if (kind === undefined) {
+      return fail('validation_failed', `root '${root}' is not declared by canvas type '${canvas.canvasType}'`, {
+        root,
+        declared: Object.keys(canvas.manifest.roots),
+      });
+    }
+    if (kind === 'xml')
+      return fail('validation_failed', `root '${root}' is xml: state.ops does not edit xml; use state.update`);
+  }
+  for (const root of roots)
+    if (!canWriteRoot(root)) return fail('forbidden', `your roles may not write root '${root}'`, { root });
+
+  const overlays = new Map<string, RootNode>();
+  const overlayRoot = (name: string): RootNode => {
+    let node = overlays.get(name);
+    if (!node) {
+      const kind = canvas.manifest.roots[name];
+      if (kind === 'map') node = overlayMap(canvas.doc.getMap(name), new Map());
+      else if (kind === 'array') node = overlayListOf(canvas.doc.getArray(name).toArray().map(overlayNode));
+      else node = overlayText(canvas.doc.getText(name).length);
+      overlays.set(name, node);
+    }
+    return node;
+  };
+  const checked = runOps(ops, overlayRoot);
+  if (!checked.ok) return checked;
+
+  const outcome: { failure: GatewayError | null } = { failure: null };
+  const update = canvas.transactCapturing(() => {
+    const live = runOps(ops, (name) => {
+      const kind = canvas.manifest.roots[name];
+      if (kind === 'map') return liveMap(canvas.doc.getMap(name));
+      if (kind === 'array') return liveList(canvas.doc.getArray(name));
+      return liveText(canvas.doc.getText(name));
+    });
+    if (!live.ok) outcome.failure = live.error;
+  });
+  if (update === null || outcome.failure !== null) {
+    return {
+      ok: false,
+      error: outcome.failure ?? { code: 'unavailable', message: 'state.ops could not be applied; retry' },
+      discard: true,
+    };
+  }
+  return { ok: true, value: { update, roots } };
+}
+
+function runOps(ops: readonly StateOp[], rootOf: (name: string) => RootNode): Result<void> {
+  for (let i = 0; i < ops.length; i++) {
+    const r = runOp(ops[i]!, `ops[${i}]`, rootOf(ops[i]!.root));
+    if (!r.ok) return r;
+  }
+  return { ok: true, value: undefined };
+}
+
+function describe(root: string, key: string | number): string {
+  return typeof key === 'number' ? `${root}[${key}]` : `${root}[${JSON.stringify(key)}]`;
+}
+
+function runOp(op: StateOp, at: string, node: RootNode): Result<void> {
+  const root = op.root;
+  if (node.kind === 'map') {
+    if (op.op === 'move') return fail('validation_failed', `${at}: move needs an array root; '${root}' is a map`);
+    if (op.index !== undefined || op.key === undefined) {
+      return fail(
+        'validation_failed',
+        `${at}.key: required for map root '${root}' (index is for array and text roots)`,
+      );
+    }
+    const key = op.key;
+    if (op.op === 'insert') {
+      if (node.has(key)) return fail('conflict', `${at}: ${describe(root, key)} exists; use op update`, { key });
+      node.set(key, op.value);
+      return { ok: true, value: undefined };
+    }
+    if (!node.has(key)) return fail('not_found', `${at}: ${describe(root, key)} does not exist`, { key });
+    if (op.op === 'delete') {
+      node.delete(key);
+      return { ok: true, value: undefined };
+    }
+    if (op.path === undefined) {
+      node.set(key, op.value);
+      return { ok: true, value: undefined };
+    }
+    return setAtPath(node.get(key)!, op.path, op.value, at, describe(root, key));
+  }
+  if (node.kind === 'list') {
+    if (op.op === 'move') {
+      const len = node.length();
+      if (op.from >= len || op.to >= len) {
+        return fail('validation_failed', `${at}: move from ${op.from} to ${op.to} is out of range (length ${len})`);
+      }
+      if (op.from !== op.to) node.move(op.from, op.to);
+      return { ok: true, value: undefined };
+    }
+    if (op.key !== undefined)
+      return fail('validation_failed', `${at}.index: '${root}' is an array: address it by index, not key`);
+    const len = node.length();
+    if (op.op === 'insert') {
+      const index = op.index ?? len;
+      if (index > len)
+        return fail('validation_failed', `${at}.index: ${index} is past the end of '${root}' (length ${len})`);
+      node.insert(index, [op.value]);
+      return { ok: true, value: undefined };
+    }
+    const index = op.index!;
+    if (op.op === 'delete') {
+      const count = op.length ?? 1;
+      if (index + count > len) {
+        return fail(
+          'validation_failed',
+          `${at}: deleting ${count} at ${index} is out of range of '${root}' (length ${len})`,
+        );
+      }
+      node.delete(index, count);
+      return { ok: true, value: undefined };
+    }
+    if (index >= len) return fail('not_found', `${at}: ${describe(root, index)} does not exist (length ${len})`);
+    if (op.path === undefined) {
+      node.delete(index, 1);
+      node.insert(index, [op.value]);
+      return { ok: true, value: undefined };
+    }
+    return setAtPath(node.get(index), op.path, op.value, at, describe(root, index));
+  }
+  // text
+  if (op.op === 'insert') {
+    if (typeof op.value !== 'string')
+      return fail('validation_failed', `${at}.value: must be a string for text root '${root}'`);
+    if (op.key !== undefined) return fail('validation_failed', `${at}.index: '${root}' is text: address it by index`);
+    const len = node.length();
+    const index = op.index ?? len;
+    if (index > len)
+      return fail('validation_failed', `${at}.index: ${index} is past the end of '${root}' (length ${len})`);
+    node.insert(index, op.value);
+    return { ok: true, value: undefined };
+  }
+  if (op.op === 'delete') {
+    if (op.key !== undefined || op.index === undefined)
+      return fail('validation_failed', `${at}.index: required for text root '${root}'`);
+    const len = node.length();
+    const count = op.length ?? 1;
+    if (op.index + count > len) {
+      return fail(
+        'validation_failed',
+        `${at}: deleting ${count} at ${op.index} is out of range of '${root}' (length ${len})`,
+      );
+    }
+    node.delete(op.index, count);
+    return { ok: true, value: undefined };
+  }
+  return fail('validation_failed', `${at}: text root '${root}' takes insert and delete only`);
+}
+
+function setAtPath(block: Val, path: readonly string[], value: JsonValue, at: string, where: string): Result<void> {
+  let node: Val = block;
+  let here = where;
+  for (let j = 0; j < path.length - 1; j++) {
+    const seg = path[j]!;
+    if (typeof node !== 'object' || node === null || node.kind !== 'map') {
+      return fail('validation_failed', `${at}.path[${j}]: ${here} is not a map block`);
+    }
+    if (!node.has(seg)) return fail('not_found', `${at}.path[${j}]: ${here} has no field ${JSON.stringify(seg)}`);
+    node = node.get(seg)!;
+    here = `${here}.${seg}`;
+  }
+  if (typeof node !== 'object' || node === null || node.kind !== 'map') {
+    return fail('validation_failed', `${at}.path: ${here} is not a map block`);
+  }
+  node.set(path[path.length - 1]!, value);
+  return { ok: true, value: undefined };
+}

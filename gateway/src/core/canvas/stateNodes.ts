@@ -1,0 +1,184 @@
+import type { JsonValue } from '@easel/schemas';
+import * as Y from 'yjs';
+
+/**
+ * A small document model that `state.ops` runs against twice: first over an overlay that
+ * records changes without touching the Y.Doc (validation), then over the Y.Doc itself. Both
+ * implement the same nodes, so an op list that validated applies the same way.
+ */
+export type Val = null | boolean | number | string | MapNode | ListNode | TextNode | Opaque;
+
+export interface MapNode {
+  readonly kind: 'map';
+  has(key: string): boolean;
+  get(key: string): Val | undefined;
+  set(key: string, value: JsonValue): void;
+  delete(key: string): void;
+}
+
+export interface ListNode {
+  readonly kind: 'list';
+  length(): number;
+  get(index: number): Val;
+  insert(index: number, values: readonly JsonValue[]): void;
+  delete(index: number, count: number): void;
+  move(from: number, to: number): void;
+}
+
+export interface TextNode {
+  readonly kind: 'text';
+  length(): number;
+  insert(index: number, text: string): void;
+  delete(index: number, count: number): void;
+}
+
+/** A value ops cannot look into (xml nodes, plain objects stored as one value). */
+export interface Opaque {
+  readonly kind: 'opaque';
+}
+
+const OPAQUE: Opaque = { kind: 'opaque' };
+
+/** JSON → Yjs value: objects become Y.Map, arrays Y.Array, recursively. */
+export function toY(value: JsonValue): unknown {
+  if (Array.isArray(value)) {
+    const arr = new Y.Array<unknown>();
+    arr.insert(0, value.map(toY));
+    return arr;
+  }
+  if (value !== null && typeof value === 'object') {
+    const map = new Y.Map<unknown>();
+    for (const [k, v] of Object.entries(value)) if (v !== undefined) map.set(k, toY(v as JsonValue));
+    return map;
+  }
+  return value;
+}
+
+function primitive(v: unknown): Val {
+  if (v === null || typeof v === 'boolean' || typeof v === 'number' || typeof v === 'string') return v;
+  return OPAQUE;
+}
+
+// ---- live nodes (mutate the Y.Doc) ----
+
+export function liveNode(v: unknown): Val {
+  if (v instanceof Y.Map) return liveMap(v as Y.Map<unknown>);
+  if (v instanceof Y.Array) return liveList(v as Y.Array<unknown>);
+  if (v instanceof Y.Text) return liveText(v);
+  return primitive(v);
+}
+
+export function liveMap(map: Y.Map<unknown>): MapNode {
+  return {
+    kind: 'map',
+    has: (k) => map.has(k),
+    get: (k) => (map.has(k) ? liveNode(map.get(k)) : undefined),
+    set: (k, v) => map.set(k, toY(v)),
+    delete: (k) => map.delete(k),
+  };
+}
+
+export function liveList(arr: Y.Array<unknown>): ListNode {
+  return {
+    kind: 'list',
+    length: () => arr.length,
+    get: (i) => liveNode(arr.get(i)),
+    insert: (i, vs) => arr.insert(i, vs.map(toY)),
+    delete: (i, n) => arr.delete(i, n),
+    move: (from, to) => {
+      const v = arr.get(from);
+      const copy = v instanceof Y.AbstractType ? (v as Y.AbstractType<unknown>).clone() : v;
+      arr.delete(from, 1);
+      arr.insert(to, [copy]);
+    },
+  };
+}
+
+export function liveText(text: Y.Text): TextNode {
+  return {
+    kind: 'text',
+    length: () => text.length,
+    insert: (i, s) => text.insert(i, s),
+    delete: (i, n) => text.delete(i, n),
+  };
+}
+
+// ---- overlay nodes (record changes, read through to the Y.Doc) ----
+
+const DELETED = Symbol('deleted');
+
+function fromJson(v: JsonValue): Val {
+  if (Array.isArray(v)) return overlayListOf(v.map(fromJson));
+  if (v !== null && typeof v === 'object') {
+    const entries = new Map<string, Val>();
+    for (const [k, x] of Object.entries(v)) if (x !== undefined) entries.set(k, fromJson(x as JsonValue));
+    return overlayMap(null, entries);
+  }
+  return v;
+}
+
+export function overlayNode(v: unknown): Val {
+  if (v instanceof Y.Map) return overlayMap(v as Y.Map<unknown>, new Map());
+  if (v instanceof Y.Array) return overlayListOf((v as Y.Array<unknown>).toArray().map(overlayNode));
+  if (v instanceof Y.Text) return overlayText(v.length);
+  return primitive(v);
+}
+
+/** An overlay over a Y.Map (or a new map when `base` is null). */
+export function overlayMap(base: Y.Map<unknown> | null, initial: Map<string, Val>): MapNode {
+  const overrides = new Map<string, Val | typeof DELETED>(initial);
+  return {
+    kind: 'map',
+    has: (k) => {
+      const o = overrides.get(k);
+      if (o !== undefined) return o !== DELETED;
+      return base?.has(k) === true;
+    },
+    get: (k) => {
+      const o = overrides.get(k);
+      if (o !== undefined) return o === DELETED ? undefined : o;
+      if (base === null || !base.has(k)) return undefined;
+      const node = overlayNode(base.get(k));
+      overrides.set(k, node); // later ops see changes made inside it
+      return node;
+    },
+    set: (k, v) => {
+      overrides.set(k, fromJson(v));
+    },
+    delete: (k) => {
+      overrides.set(k, DELETED);
+    },
+  };
+}
+
+export function overlayListOf(items: Val[]): ListNode {
+  return {
+    kind: 'list',
+    length: () => items.length,
+    get: (i) => items[i] as Val,
+    insert: (i, vs) => {
+      items.splice(i, 0, ...vs.map(fromJson));
+    },
+    delete: (i, n) => {
+      items.splice(i, n);
+    },
+    move: (from, to) => {
+      const [v] = items.splice(from, 1);
+      items.splice(to, 0, v as Val);
+    },
+  };
+}
+
+export function overlayText(initialLength: number): TextNode {
+  let length = initialLength;
+  return {
+    kind: 'text',
+    length: () => length,
+    insert: (_i, s) => {
+      length += s.length;
+    },
+    delete: (_i, n) => {
+      length -= n;
+    },
+  };
+}

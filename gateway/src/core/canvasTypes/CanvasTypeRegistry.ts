@@ -1,0 +1,87 @@
+import { type CanvasTypeManifest, canvasTypeManifestSchema, describeZodError, slugSchema } from '@easel/schemas';
+import { fail, type Result } from '../errors/GatewayError.ts';
+import type { EventSpine, PartitionId } from '../spine/EventSpine.ts';
+import { BUILTIN_CANVAS_TYPES } from './builtinCanvasTypes.ts';
+
+/** Record kind of registered canvas types (`putRecord('canvas_type', '<partition>/<type>', json)`). */
+export const CANVAS_TYPE_RECORD_KIND = 'canvas_type';
+
+/** Most manifests kept in memory (oldest dropped first). */
+const MAX_CACHED = 10_000;
+
+/**
+ * Canvas types per project (contract §5): the built-ins plus those registered with
+ * `PUT /v1/projects/{project_id}/canvas-types/{type}` (a registration may shadow a built-in).
+ * Re-registering a type replaces it for canvases created afterwards; existing canvases keep
+ * the manifest they were created with (stored on the canvas). Authorization is the caller's.
+ */
+export class CanvasTypeRegistry {
+  private readonly builtins = new Map(BUILTIN_CANVAS_TYPES.map((m) => [m.type, m]));
+  private readonly cache = new Map<string, CanvasTypeManifest>();
+
+  constructor(private readonly spine: EventSpine) {}
+
+  /** The manifest of `type` in a partition, or null when unknown. */
+  async get(partition: PartitionId, type: string): Promise<CanvasTypeManifest | null> {
+    const key = `${partition}/${type}`;
+    const cached = this.cache.get(key);
+    if (cached) return cached;
+    const text = await this.spine.getRecord(CANVAS_TYPE_RECORD_KIND, key);
+    const stored = text === null ? null : parseStored(text);
+    const manifest = stored ?? this.builtins.get(type) ?? null;
+    // Unknown names are not cached (callers choose them); known ones are, within a bound.
+    if (manifest && !this.cache.has(key)) {
+      if (this.cache.size >= MAX_CACHED) this.cache.delete(this.cache.keys().next().value as string);
+      this.cache.set(key, manifest);
+    }
+    return this.cache.get(key) ?? manifest;
+  }
+
+  /** Every type of a partition: built-ins, overridden by registrations, sorted by type. */
+  async list(partition: PartitionId): Promise<CanvasTypeManifest[]> {
+    const byType = new Map(this.builtins);
+    for (const { value } of await this.spine.listRecords(CANVAS_TYPE_RECORD_KIND, `${partition}/`)) {
+      const m = parseStored(value);
+      if (m) byType.set(m.type, m);
+    }
+    return [...byType.values()].sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : 0));
+  }
+
+  /** Validates and stores a manifest for `type` (the path's type must equal the body's). */
+  async put(partition: PartitionId, type: string, body: unknown): Promise<Result<CanvasTypeManifest>> {
+    if (!slugSchema.safeParse(type).success) {
+      return fail('validation_failed', `type: must be a slug matching ^[a-z0-9][a-z0-9_.-]{0,63}$`, {
+        issues: [{ path: 'type', message: 'must be a slug' }],
+      });
+    }
+    const parsed = canvasTypeManifestSchema.safeParse(body);
+    if (!parsed.success) {
+      const described = describeZodError(parsed.error);
+      return fail('validation_failed', described.message, described.details);
+    }
+    const manifest = parsed.data;
+    if (manifest.type !== type) {
+      return fail(
+        'validation_failed',
+        `type: the manifest's type '${manifest.type}' differs from the path's '${type}'`,
+        {
+          issues: [{ path: 'type', message: `must equal '${type}'` }],
+        },
+      );
+    }
+    const key = `${partition}/${type}`;
+    await this.spine.putRecord(CANVAS_TYPE_RECORD_KIND, key, JSON.stringify(manifest));
+    this.cache.set(key, manifest);
+    return { ok: true, value: manifest };
+  }
+}
+
+/** A stored manifest, re-validated on load (a corrupt record reads as absent). */
+export function parseStored(text: string): CanvasTypeManifest | null {
+  try {
+    const parsed = canvasTypeManifestSchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,499 @@
+import {
+  type BatchItemOutcome,
+  type BatchResponse,
+  batchRequestShellSchema,
+  type Command,
+  COMMAND_TYPES,
+  type CommandOutcome,
+  commandSchema,
+  describeZodError,
+  encodeCursor,
+  type JsonValue,
+  partitionId,
+} from '@easel/schemas';
+import type pino from 'pino';
+import { ulid } from 'ulid';
+import type { Principal } from '../auth/Principal.ts';
+import type { BusEvent, EventBus } from '../bus/EventBus.ts';
+import { CanvasDoc, CanvasRebuildError, commitSnapshotKey, parseCommitMeta } from '../canvas/CanvasDoc.ts';
+import type { CanvasRegistry } from '../canvas/CanvasRegistry.ts';
+import type { CanvasTypeRegistry } from '../canvasTypes/CanvasTypeRegistry.ts';
+import { fail, type GatewayError, ok, type Result } from '../errors/GatewayError.ts';
+import type { LensView } from '../lens/LensView.ts';
+import type { TokenLens } from '../lens/TokenLens.ts';
+import type { AppendResult, EventSpine, PartitionId } from '../spine/EventSpine.ts';
+import { isSpineError } from '../spine/SpineError.ts';
+import { buildEnvelope } from './buildEnvelope.ts';
+import {
+  commitEffects,
+  type EffectsResult,
+  revertEffects,
+  stateOpsEffects,
+  stateUpdateEffects,
+  tokenDeleteEffects,
+  tokenSetEffects,
+} from './commandEffects.ts';
+
+/** What the command path needs. */
+export interface CommandProcessorDeps {
+  readonly spine: EventSpine;
+  readonly bus: EventBus;
+  readonly lens: TokenLens;
+  readonly types: CanvasTypeRegistry;
+  readonly canvases: CanvasRegistry;
+  readonly now: () => number;
+  /** Max bytes of one event envelope (contract §4: 64 KiB). */
+  readonly maxEventBytes: number;
+  readonly logger?: pino.Logger;
+}
+
+/** Command types this core applies; the others are refused until their issue lands. */
+const HANDLED = new Set([
+  'canvas.create',
+  'token.set',
+  'token.delete',
+  'state.update',
+  'state.ops',
+  'canvas.commit',
+  'canvas.revert',
+]);
+/** Attempts when the canvas is reloaded or changes under a command's async preparation. */
+const ATTEMPTS = 3;
+const RETRY = Symbol('retry');
+
+type Pending = Promise<Result<CommandOutcome>>;
+
+/** What the async preparation of a command produced, for its synchronous apply-and-append. */
+type Prepared =
+  | { kind: 'create'; manifest: NonNullable<Awaited<ReturnType<CanvasTypeRegistry['get']>>> }
+  | { kind: 'canvas'; canvas: CanvasDoc }
+  | { kind: 'commit'; canvas: CanvasDoc; commitId: string; revision: number }
+  | {
+      kind: 'revert';
+      canvas: CanvasDoc;
+      commitId: string;
+      source: { state: Uint8Array | null; tokens: Record<string, JsonValue> };
+    };
+
+/**
+ * The command path (ARCHITECTURE.md): parse → tenant → lens → idempotency → apply in memory →
+ * one `spine.append` per command → durable → publish on the bus (seq order per partition) →
+ * outcome. Applying and appending happen in one synchronous section, so commands on a canvas
+ * are applied in the order the spine sequences them. A failed append discards the canvas
+ * (it reloads from durable events): nothing partial survives.
+ */
+export class CommandProcessor {
+  private readonly inflight = new Map<string, Pending>();
+  private readonly publishTails = new Map<PartitionId, Promise<void>>();
+
+  constructor(private readonly deps: CommandProcessorDeps) {}
+
+  /** `POST /v1/commands`. Never throws. */
+  async submit(principal: Principal, body: unknown): Promise<Result<CommandOutcome>> {
+    const started = await this.start(principal, body);
+    return started.ok ? started.value : started;
+  }
+
+  /** `POST /v1/commands:batch`: items start in order; each gets its outcome or its rejection. */
+  async submitBatch(principal: Principal, body: unknown): Promise<Result<BatchResponse>> {
+    const shell = batchRequestShellSchema.safeParse(body);
+    if (!shell.success) {
+      const d = describeZodError(shell.error);
+      return fail('validation_failed', d.message, d.details);
+    }
+    const pending: Array<Promise<BatchItemOutcome>> = [];
+    for (let i = 0; i < shell.data.commands.length; i++) {
+      const started = await this.start(principal, shell.data.commands[i], `commands[${i}]`);
+      const done = started.ok ? started.value : Promise.resolve(started);
+      pending.push(done.then((r) => (r.ok ? r.value : { status: 'rejected' as const, error: errorInfo(r.error) })));
+    }
+    return ok({ outcomes: await Promise.all(pending) });
+  }
+
+  /**
+   * Validates, authorizes and appends a command; resolves once it is appended (or refused)
+   * with a promise of its final outcome (durable and published).
+   */
+  private async start(principal: Principal, body: unknown, where?: string): Promise<Result<Pending>> {
+    const parsed = commandSchema.safeParse(body);
+    if (!parsed.success) {
+      const d = describeZodError(parsed.error, where);
+      return fail('validation_failed', d.message, d.details);
+    }
+    const cmd = parsed.data;
+    if (cmd.scope.tenant_id !== principal.tenantId) {
+      return fail('tenant_mismatch', `scope tenant_id '${cmd.scope.tenant_id}' is not the token's tenant`);
+    }
+    const partition = partitionId(cmd.scope);
+    let view: LensView;
+    try {
+      view = await this.deps.lens.view(partition, principal.roles);
+    } catch (err) {
+      return this.unavailable(err, 'reading the lens policy failed');
+    }
+    if (!view.canRunCommand(cmd.type)) {
+      return fail('forbidden', `your roles may not run command '${cmd.type}'`, { type: cmd.type });
+    }
+    if (!HANDLED.has(cmd.type)) {
+      return fail('validation_failed', `type: command '${cmd.type}' is not available on this gateway yet`, {
+        type: cmd.type,
+      });
+    }
+
+    const key = `${partition}\u0000${cmd.command_id}`;
+    const existing = this.inflight.get(key);
+    if (existing) {
+      return ok(existing.then((r) => (r.ok ? ok({ ...r.value, status: 'duplicate' as const }) : r)));
+    }
+    let settle!: (r: Result<CommandOutcome>) => void;
+    const final: Pending = new Promise((resolve) => {
+      settle = resolve;
+    });
+    this.inflight.set(key, final);
+    const finish = (r: Result<CommandOutcome>) => {
+      settle(r);
+      if (this.inflight.get(key) === final) this.inflight.delete(key);
+      return r;
+    };
+    try {
+      const stored = await this.deps.spine.lookupCommand(partition, cmd.command_id);
+      if (stored) {
+        const dup = finish(ok({ status: 'duplicate', cursor: stored.cursor, revision: stored.revision }));
+        return ok(Promise.resolve(dup));
+      }
+      const appended = await this.execute(principal, cmd, partition, view);
+      if (!appended.ok) {
+        finish(appended);
+        return appended;
+      }
+      return ok(appended.value.then(finish));
+    } catch (err) {
+      const failed = this.unavailable(err, 'the command could not be processed');
+      finish(failed);
+      return failed;
+    }
+  }
+
+  private unavailable(err: unknown, what: string): { ok: false; error: GatewayError } {
+    if (err instanceof CanvasRebuildError) {
+      this.deps.logger?.error({ err }, 'canvas history unreadable');
+      return fail('unavailable', 'the canvas history could not be read; retry later');
+    }
+    this.deps.logger?.error({ err }, what);
+    return fail('unavailable', `${what}; retry with the same command_id`);
+  }
+
+  private async execute(
+    principal: Principal,
+    cmd: Command,
+    partition: PartitionId,
+    view: LensView,
+  ): Promise<Result<Pending>> {
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      const prepared = await this.prepare(cmd, partition);
+      if (prepared === RETRY) continue;
+      if (!prepared.ok) return prepared;
+      const result = this.applyAndAppend(principal, cmd, partition, view, prepared.value);
+      if (result !== RETRY) return result;
+    }
+    return fail('conflict', 'the canvas kept changing while the command was prepared; retry');
+  }
+
+  /** The asynchronous part: load the canvas, the manifest, commit snapshots. */
+  private async prepare(cmd: Command, partition: PartitionId): Promise<Result<Prepared> | typeof RETRY> {
+    const canvasId = cmd.scope.canvas_id;
+    const { canvases, types, spine } = this.deps;
+    if (cmd.type === 'canvas.create') {
+      const manifest = await types.get(partition, cmd.payload.canvas_type);
+      if (!manifest) {
+        return fail('validation_failed', `payload.canvas_type: unknown canvas type '${cmd.payload.canvas_type}'`, {
+          canvas_type: cmd.payload.canvas_type,
+        });
+      }
+      if (await canvases.get(partition, canvasId))
+        return fail('conflict', `canvas '${canvasId}' already exists`, { canvas_id: canvasId });
+      return ok({ kind: 'create', manifest });
+    }
+    const canvas = await canvases.get(partition, canvasId);
+    if (!canvas) return fail('not_found', `canvas '${canvasId}' does not exist`, { canvas_id: canvasId });
+    if (cmd.type === 'canvas.commit') {
+      const commitId = ulid(this.deps.now());
+      const snapshot = canvas.commitSnapshot(commitId);
+      try {
+        await canvas.appendChain; // the state it labels must be durable
+      } catch {
+        return RETRY;
+      }
+      await spine.saveSnapshot(partition, snapshot);
+      if (canvas.disposed || canvas.revision !== snapshot.revision) return RETRY;
+      return ok({ kind: 'commit', canvas, commitId, revision: snapshot.revision });
+    }
+    if (cmd.type === 'canvas.revert') {
+      const target = cmd.payload.revision;
+      const source = canvas.revertSource(target);
+      if (!source) {
+        const targets = canvas.revertTargets();
+        return fail(
+          'validation_failed',
+          `payload.revision: ${target} is not a commit; revert to one of ${targets.join(', ')}`,
+          {
+            revision: target,
+            targets,
+          },
+        );
+      }
+      let state: Uint8Array | null = null;
+      let tokens: Record<string, JsonValue> = {};
+      if (source.snapshot !== null) {
+        const snap = await spine.loadSnapshot(partition, source.snapshot);
+        const parsedTokens = snap ? parseCommitMeta(snap.meta) : null;
+        if (!snap || !parsedTokens)
+          return fail('unavailable', `the state of revision ${target} could not be read; retry later`);
+        state = snap.state;
+        tokens = parsedTokens;
+      }
+      return ok({ kind: 'revert', canvas, commitId: ulid(this.deps.now()), source: { state, tokens } });
+    }
+    return ok({ kind: 'canvas', canvas });
+  }
+
+  /** The synchronous part: check, apply in memory, append. No `await` in here. */
+  private applyAndAppend(
+    principal: Principal,
+    cmd: Command,
+    partition: PartitionId,
+    view: LensView,
+    prepared: Prepared,
+  ): Result<Pending> | typeof RETRY {
+    const { canvases } = this.deps;
+    const canvasId = cmd.scope.canvas_id;
+    let canvas: CanvasDoc;
+    if (prepared.kind === 'create') {
+      if (canvases.peek(partition, canvasId))
+        return fail('conflict', `canvas '${canvasId}' already exists`, { canvas_id: canvasId });
+      canvas = CanvasDoc.create(
+        partition,
+        canvasId,
+        prepared.manifest,
+        cmd.type === 'canvas.create' ? (cmd.payload.title ?? '') : '',
+        this.deps.spine.epoch,
+      );
+    } else {
+      canvas = prepared.canvas;
+      if (canvas.disposed) return RETRY;
+      if (prepared.kind === 'commit' && canvas.revision !== prepared.revision) return RETRY;
+      if (cmd.expected_revision !== undefined && cmd.expected_revision !== canvas.revision) {
+        return fail(
+          'conflict',
+          `expected_revision ${cmd.expected_revision} is stale: the canvas is at revision ${canvas.revision}`,
+          {
+            expected_revision: cmd.expected_revision,
+            current_revision: canvas.revision,
+          },
+        );
+      }
+    }
+
+    const effects = this.effects(cmd, canvas, view, prepared);
+    if (!effects.ok) {
+      if (effects.discard) canvases.discard(canvas);
+      return { ok: false, error: effects.error };
+    }
+    const { events, revision, finish, docChanged } = effects.value;
+    const now = this.deps.now();
+    const ctx = {
+      scope: cmd.scope,
+      actor: { id: principal.actorId, kind: principal.kind },
+      durable: true,
+      causationId: cmd.command_id,
+      now,
+    };
+    const envelopes = events.map((e) => buildEnvelope(e.type, e.payload, ctx));
+    for (let i = 0; i < envelopes.length; i++) {
+      const bytes = Buffer.byteLength(envelopes[i]!);
+      if (bytes > this.deps.maxEventBytes) {
+        if (docChanged) canvases.discard(canvas);
+        return fail(
+          'payload_too_large',
+          `the ${events[i]!.type} event would be ${bytes} bytes; the limit is ${this.deps.maxEventBytes}`,
+          {
+            limit: this.deps.maxEventBytes,
+            bytes,
+          },
+        );
+      }
+    }
+
+    let appended: ReturnType<EventSpine['append']>;
+    const epoch = this.deps.spine.epoch;
+    try {
+      appended = this.deps.spine.append({
+        partition,
+        events: events.map((e, i) => ({ type: e.type, canvasId, envelope: envelopes[i]! })),
+        commandId: cmd.command_id,
+        outcome: (lastSeq) => ({ cursor: encodeCursor({ epoch, seq: lastSeq }), revision }),
+      });
+    } catch (err) {
+      if (docChanged) canvases.discard(canvas);
+      return this.unavailable(err, 'appending to the event spine failed');
+    }
+    const { seqs, durable } = appended;
+    if (seqs.length !== events.length) {
+      // Refused at once (closed, or the command id is stored already, e.g. by another node).
+      if (docChanged) canvases.discard(canvas);
+      return ok(
+        durable.then(
+          () => fail('unavailable', 'the event spine refused the command; retry with the same command_id'),
+          (err: unknown) => this.appendFailed(err, partition, cmd.command_id),
+        ),
+      );
+    }
+    const lastSeq = seqs[seqs.length - 1]!;
+
+    // Applied in memory, in append order.
+    finish();
+    canvas.lastSeq = Math.max(canvas.lastSeq, lastSeq);
+    if (prepared.kind === 'create') canvases.install(canvas);
+    if (prepared.kind === 'commit' || prepared.kind === 'revert') {
+      const commitPayload = events[events.length - 1]!.payload;
+      canvas.addCommit({
+        revision,
+        commit_id: prepared.commitId,
+        message: String(commitPayload.message),
+        kind: prepared.kind,
+        ...(prepared.kind === 'revert' ? { reverted_to: cmd.type === 'canvas.revert' ? cmd.payload.revision : 0 } : {}),
+        actor: ctx.actor,
+        timestamp: new Date(now).toISOString(),
+        cursor: encodeCursor({ epoch, seq: lastSeq }),
+        snapshot:
+          prepared.kind === 'commit'
+            ? commitSnapshotKey(canvasId, prepared.commitId)
+            : (canvas.revertSource(cmd.type === 'canvas.revert' ? cmd.payload.revision : 0)?.snapshot ?? null),
+      });
+    }
+    if (COMMAND_TYPES[cmd.type].mutates) canvases.noteMutation(canvas);
+    const chained = Promise.all([canvas.appendChain, durable]).then(() => {});
+    chained.catch(() => {});
+    canvas.appendChain = chained;
+
+    const busEvents: BusEvent[] = seqs.map((seq, i) => ({
+      partition,
+      seq,
+      canvasId,
+      type: events[i]!.type,
+      envelope: envelopes[i]!,
+    }));
+    const published = this.publishInOrder(partition, durable, busEvents);
+    const outcome: Pending = published.then(
+      (result) => {
+        if (prepared.kind === 'create') {
+          canvases.writeDirectoryRecord(canvas, new Date(now).toISOString()).catch((err: unknown) => {
+            this.deps.logger?.warn({ err }, 'canvas directory record failed');
+          });
+        }
+        return ok({
+          status: 'committed' as const,
+          cursor: result.outcome?.cursor ?? encodeCursor({ epoch, seq: lastSeq }),
+          revision: result.outcome?.revision ?? revision,
+        });
+      },
+      (err: unknown) => {
+        canvases.discard(canvas);
+        return this.appendFailed(err, partition, cmd.command_id);
+      },
+    );
+    return ok(outcome);
+  }
+
+  /** Outcome of an append the spine refused: the stored original for a duplicate id, else 503. */
+  private async appendFailed(err: unknown, partition: PartitionId, commandId: string): Promise<Result<CommandOutcome>> {
+    if (isSpineError(err, 'duplicate_command')) {
+      const stored = await this.deps.spine.lookupCommand(partition, commandId).catch(() => null);
+      if (stored) return ok({ status: 'duplicate', cursor: stored.cursor, revision: stored.revision });
+    }
+    this.deps.logger?.error({ err, partition }, 'append failed');
+    return fail('unavailable', 'storing the command failed, nothing was applied; retry with the same command_id');
+  }
+
+  private effects(cmd: Command, canvas: CanvasDoc, view: LensView, prepared: Prepared): EffectsResult {
+    switch (cmd.type) {
+      case 'canvas.create':
+        return {
+          ok: true,
+          value: {
+            events: [
+              {
+                type: 'canvas_created',
+                payload: {
+                  canvas_type: canvas.canvasType,
+                  title: canvas.title,
+                  revision: 0,
+                  manifest: canvas.manifest,
+                },
+              },
+            ],
+            revision: 0,
+            finish: () => {},
+            docChanged: false,
+          },
+        };
+      case 'token.set':
+        return tokenSetEffects(canvas, cmd, view);
+      case 'token.delete':
+        return tokenDeleteEffects(canvas, cmd, view);
+      case 'state.update':
+        return stateUpdateEffects(canvas, cmd, view);
+      case 'state.ops':
+        return stateOpsEffects(canvas, cmd, view);
+      case 'canvas.commit':
+        return prepared.kind === 'commit'
+          ? commitEffects(canvas, cmd, prepared.commitId)
+          : fail('unavailable', 'commit not prepared');
+      case 'canvas.revert':
+        return prepared.kind === 'revert'
+          ? revertEffects(canvas, cmd, view, prepared.source, prepared.commitId)
+          : fail('unavailable', 'revert not prepared');
+      default:
+        return fail('validation_failed', `type: command '${cmd.type}' is not available on this gateway yet`);
+    }
+  }
+
+  /** Publishes each append's events once durable, in append order per partition. */
+  private publishInOrder(
+    partition: PartitionId,
+    durable: Promise<AppendResult>,
+    events: readonly BusEvent[],
+  ): Promise<AppendResult> {
+    const previous = this.publishTails.get(partition) ?? Promise.resolve();
+    const mine = previous
+      .then(() => durable)
+      .then((result) => {
+        try {
+          this.deps.bus.publish(events);
+        } catch (err) {
+          this.deps.logger?.error({ err, partition }, 'bus publish failed');
+        }
+        return result;
+      });
+    const tail = mine.then(
+      () => {},
+      () => {},
+    );
+    this.publishTails.set(partition, tail);
+    void tail.then(() => {
+      if (this.publishTails.get(partition) === tail) this.publishTails.delete(partition);
+    });
+    return mine;
+  }
+}
+
+function errorInfo(error: GatewayError): {
+  code: GatewayError['code'];
+  message: string;
+  details?: Record<string, unknown>;
+} {
+  const details = error.details;
+  return details !== null && typeof details === 'object' && !Array.isArray(details)
+    ? { code: error.code, message: error.message, details: details as Record<string, unknown> }
+    : { code: error.code, message: error.message };
+}

@@ -1,0 +1,21 @@
+/**
+ * Where a stream's frames go: an abstract byte pipe so fan-out runs without Express or
+ * better-sse. The HTTP adapter implements it over a Node response (`http/ResponseSink.ts`);
+ * tests use `TestSink`.
+ */
+export interface StreamSink {
+  /**
+   * Queues pre-serialized SSE text. Returns false when the buffered bytes are over the sink's
+   * high-water mark (the text is still queued: fan-out decides what to do about it).
+   */
+  write(chunk: string): boolean;
+  /** Bytes written but not yet handed to the client's socket. */
+  bufferedBytes(): number;
+  /** Ends the stream (any queued text is flushed first when possible). Idempotent. */
+  close(reason: string): void;
+  /**
+   * Resolves once the buffered bytes fell below the high-water mark (or the sink closed).
+   * Optional: without it, a replay that outruns the client ends the stream as a slow consumer.
+   */
+  drained?(): Promise<void>;
+}

@@ -1,0 +1,191 @@
+import { encodeCursor } from '@easel/schemas';
+import { fail, ok, type Result } from '../errors/GatewayError.ts';
+import type { ResumePlan } from './decideResume.ts';
+import { type FanoutStream, STREAM_ERROR, type StreamHost } from './FanoutStream.ts';
+import { gatewayEnvelopeJson } from './gatewayEnvelope.ts';
+import { encodeEventFrame, jitteredRetryMs, KEEP_ALIVE_FRAME, retryFrame } from './sseFrames.ts';
+import type { FanoutCore } from './StreamHub.ts';
+
+/** How a stream (re)synchronizes: a resume plan at open, or a lens change later. */
+export type SyncPlan = ResumePlan | { kind: 'lens_changed' };
+
+/** Tunables the synchronizer reads (resolved by the hub). */
+export interface SyncOptions {
+  retryMs: { min: number; max: number };
+  budgetBytes: number;
+  replayPageSize: number;
+  drainTimeoutMs: number;
+  now: () => number;
+  random: () => number;
+}
+
+/**
+ * Brings one stream from "subscribed, holding live events" to live (contract §4): sends the
+ * preamble and CANVAS_READY, replays the spine after the client's cursor page by page (waiting
+ * for the client to drain), then drains the held events skipping what was already covered, so
+ * there is no gap and no duplicate between replay and live. Also re-runs after a lens change.
+ */
+export class StreamSync {
+  constructor(
+    private readonly core: FanoutCore,
+    private readonly o: SyncOptions,
+    private readonly host: StreamHost,
+    private readonly logger?: { error(obj: object, msg?: string): void },
+  ) {}
+
+  /**
+   * Writes the preamble (first time) and CANVAS_READY, and says where to replay from
+   * (null: no replay). Nothing is written when it fails.
+   */
+  async sendReady(stream: FanoutStream, plan: SyncPlan, first = true): Promise<Result<number | null>> {
+    let frame: string | null = null;
+    let replayFrom: number | null = null;
+    if (stream.kind === 'canvas') {
+      const snapshot = plan.kind !== 'resume';
+      const reset = plan.kind === 'reset' || plan.kind === 'lens_changed';
+      let ready: Awaited<ReturnType<FanoutCore['canvasReady']>>;
+      try {
+        ready = await this.core.canvasReady(stream.principal, stream.scope, stream.view, { snapshot, reset });
+      } catch (err) {
+        this.logger?.error({ err, partition: stream.partition }, 'canvasReady failed');
+        return fail('unavailable', 'the canvas could not be loaded; retry');
+      }
+      if (!ready.ok) return ready;
+      let payload: object = ready.value.payload;
+      if (plan.kind === 'resume') {
+        payload = { ...payload, cursor: encodeCursor({ epoch: this.core.spine.epoch, seq: plan.afterSeq }) };
+        replayFrom = plan.afterSeq;
+      } else {
+        if (plan.kind === 'lens_changed') payload = { ...payload, reason: 'lens_changed' };
+        // Everything up to the snapshot's seq is in it; re-read only if it is older than what was sent.
+        if (ready.value.seq < stream.lastSeq) replayFrom = ready.value.seq;
+        else stream.lastSeq = ready.value.seq;
+      }
+      frame = encodeEventFrame(
+        null,
+        'CANVAS_READY',
+        gatewayEnvelopeJson('CANVAS_READY', stream.scope, payload, this.o.now()),
+      );
+    } else if (plan.kind === 'resume') {
+      replayFrom = plan.afterSeq;
+    } else if (plan.kind === 'reset' && plan.why === 'compacted') {
+      replayFrom = Math.max(0, (await this.core.spine.floor(stream.partition).catch(() => 1)) - 1);
+    }
+    if (stream.closed) return fail('unavailable', 'the stream closed');
+    if (first) {
+      const retry = jitteredRetryMs(this.o.retryMs.min, this.o.retryMs.max, this.o.random);
+      stream.sink.write(retryFrame(retry) + KEEP_ALIVE_FRAME);
+      stream.started = true;
+    }
+    // Everything up to replayFrom was delivered or is covered: the replay continues after it.
+    if (replayFrom !== null) stream.lastSeq = replayFrom;
+    if (frame !== null) stream.writeReady(frame);
+    return ok(replayFrom);
+  }
+
+  /** Replays from the spine (when asked), then drains the backlog and goes live; repeats on lens changes. */
+  async catchUp(stream: FanoutStream, replayFrom: number | null): Promise<void> {
+    try {
+      let from = replayFrom;
+      for (;;) {
+        if (from !== null) await this.replay(stream, from);
+        if (stream.closed) return;
+        if (stream.resyncRequested) {
+          stream.resyncRequested = false;
+          const next = await this.resync(stream);
+          if (!next.ok) return this.host.closeStream(stream, STREAM_ERROR);
+          from = next.value;
+          continue;
+        }
+        this.drainBacklog(stream);
+        if (stream.state === 'syncing') stream.state = 'live';
+        stream.flushTelemetry();
+        return;
+      }
+    } catch (err) {
+      this.logger?.error({ err, partition: stream.partition }, 'stream catch-up failed');
+      this.host.closeStream(stream, STREAM_ERROR);
+    }
+  }
+
+  /** Re-resolves the view after a lens change; canvas streams get a fresh CANVAS_READY. */
+  private async resync(stream: FanoutStream): Promise<Result<number | null>> {
+    try {
+      stream.view = await this.core.lensView(stream.principal, stream.partition);
+    } catch (err) {
+      this.logger?.error({ err, partition: stream.partition }, 'lensView failed');
+      return fail('unavailable', 'the lens policy could not be loaded');
+    }
+    if (stream.closed) return fail('unavailable', 'the stream closed');
+    return this.sendReady(stream, { kind: 'lens_changed' }, false);
+  }
+
+  /** Writes spine events after `fromSeq` until caught up (page by page, waiting for the client to drain). */
+  private async replay(stream: FanoutStream, fromSeq: number): Promise<void> {
+    const { spine } = this.core;
+    const epoch = spine.epoch;
+    let after = fromSeq;
+    const options =
+      stream.canvasId === null
+        ? { limit: this.o.replayPageSize }
+        : { canvasId: stream.canvasId, limit: this.o.replayPageSize };
+    for (;;) {
+      stream.backlogOverflowed = false;
+      const page = await spine.read(stream.partition, after, options);
+      if (stream.closed) return;
+      for (const stored of page) {
+        after = stored.seq;
+        if (stored.seq <= stream.lastSeq) continue;
+        const json = this.core.projectEvent(stream.view, stored);
+        if (json === null) {
+          stream.lastSeq = stored.seq;
+          continue;
+        }
+        stream.writeDurable(stored.seq, encodeEventFrame(encodeCursor({ epoch, seq: stored.seq }), stored.type, json));
+        if (stream.closed) return;
+      }
+      if (page.length < this.o.replayPageSize && !stream.backlogOverflowed) return;
+      if (!(await this.waitDrained(stream))) return this.host.closeStream(stream, 'slow_consumer');
+    }
+  }
+
+  /** Waits (bounded) until the subscriber is under half its budget. */
+  private async waitDrained(stream: FanoutStream): Promise<boolean> {
+    const deadline = this.o.now() + this.o.drainTimeoutMs;
+    while (!stream.closed && stream.sink.bufferedBytes() > this.o.budgetBytes / 2) {
+      if (!stream.sink.drained || this.o.now() > deadline) return false;
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        stream.sink.drained(),
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, Math.min(1000, this.o.drainTimeoutMs));
+        }),
+      ]);
+      clearTimeout(timer);
+    }
+    return !stream.closed;
+  }
+
+  /** Delivers what arrived while syncing, skipping what the replay or snapshot covered. */
+  private drainBacklog(stream: FanoutStream): void {
+    const backlog = stream.backlog;
+    stream.backlog = [];
+    const epoch = this.core.spine.epoch;
+    for (const event of backlog) {
+      if (stream.closed) return;
+      if (event.seq !== null && event.seq <= stream.lastSeq) continue;
+      const json = this.core.projectEvent(stream.view, event);
+      if (json === null) {
+        if (event.seq !== null) stream.lastSeq = event.seq;
+        continue;
+      }
+      if (event.seq === null) {
+        stream.sink.write(encodeEventFrame(null, event.type, json));
+        this.host.countDelivered(1);
+      } else {
+        stream.writeDurable(event.seq, encodeEventFrame(encodeCursor({ epoch, seq: event.seq }), event.type, json));
+      }
+    }
+    stream.checkBudget();
+  }
+}

@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { MemorySpine } from '../testing/MemorySpine.ts';
+import { effectivePermissions } from './effectivePermissions.ts';
+import { buildLensView } from './buildLensView.ts';
+import { TokenLens } from './TokenLens.ts';
+
+const SECTION_6 = {
+  roles: {
+    director: {
+      tokens: { read: ['*'], write: ['*'] },
+      state: { read: ['*'], write: ['*'] },
+      sidecars: { see: true, resolve: true },
+      commands: ['*'],
+    },
+    planner: {
+      tokens: { read: ['plan.*'], write: ['plan.*'] },
+      state: { read: ['*'], write: ['notes'] },
+      sidecars: { see: false, resolve: false },
+      commands: ['token.*', 'state.*', 'chat.send'],
+    },
+  },
+  default_role: 'viewer',
+};
+
+describe('TokenLens', () => {
+  it('[CONTRACT 6] without a policy: admin and editor rw, viewer reads only, others nothing', async () => {
+    const lens = new TokenLens(new MemorySpine());
+    const editor = await lens.view('t/p', ['editor']);
+    expect(editor.canWriteToken('x.y') && editor.canWriteRoot('notes') && editor.canRunCommand('state.ops')).toBe(true);
+    const viewer = await lens.view('t/p', ['viewer']);
+    expect(viewer.canReadToken('plan.title') && viewer.canReadRoot('notes')).toBe(true);
+    expect(
+      viewer.canWriteToken('plan.title') || viewer.canWriteRoot('notes') || viewer.canRunCommand('token.set'),
+    ).toBe(false);
+    const other = await lens.view('t/p', ['stranger']);
+    expect(other.canReadToken('plan.title') || other.canReadRoot('notes') || other.sidecars.see).toBe(false);
+    const none = await lens.view('t/p', []);
+    expect(none.canReadRoot('notes')).toBe(false);
+  });
+
+  it('[CONTRACT 6] the section 6 policy: globs, union over roles, default_role', async () => {
+    const spine = new MemorySpine();
+    const lens = new TokenLens(spine);
+    const put = await lens.put('t/p', SECTION_6);
+    expect(put.ok).toBe(true);
+    const planner = await lens.view('t/p', ['planner']);
+    expect(planner.canReadToken('plan.title')).toBe(true);
+    expect(planner.canReadToken('style.color')).toBe(false);
+    expect(planner.canWriteRoot('notes')).toBe(true);
+    expect(planner.canWriteRoot('layout')).toBe(false);
+    expect(planner.canRunCommand('token.set')).toBe(true);
+    expect(planner.canRunCommand('canvas.create')).toBe(false);
+    expect(planner.sidecars).toEqual({ see: false, resolve: false });
+    const both = await lens.view('t/p', ['planner', 'director']);
+    expect(both.canReadToken('style.color')).toBe(true);
+    expect(both.key).toBe((await lens.view('t/p', ['director'])).key);
+    // No listed role: default_role viewer (built-in) reads everything.
+    const nobody = await lens.view('t/p', ['guest']);
+    expect(nobody.canReadToken('style.color') && !nobody.canWriteToken('style.color')).toBe(true);
+    // An editor is not listed in the custom policy: it falls to the default role too.
+    expect((await lens.view('t/p', ['editor'])).canWriteToken('plan.title')).toBe(false);
+    // admin keeps every right although the policy does not mention it.
+    const admin = await lens.view('t/p', ['admin']);
+    expect(admin.canWriteRoot('layout') && admin.canRunCommand('canvas.create') && admin.sidecars.resolve).toBe(true);
+  });
+
+  it('[CONTRACT 6] the policy persists (restart) and listeners fire after a put', async () => {
+    const spine = new MemorySpine();
+    const lens = new TokenLens(spine);
+    const before = await lens.view('t/p', ['planner']);
+    expect(before.canReadRoot('notes')).toBe(false);
+    const seen: string[] = [];
+    const off = lens.onChanged((p) => seen.push(p));
+    await lens.put('t/p', SECTION_6);
+    expect(seen).toEqual(['t/p']);
+    const after = await lens.view('t/p', ['planner']);
+    expect(after.canReadRoot('notes')).toBe(true);
+    expect(after.key).not.toBe(before.key);
+    off();
+    await lens.put('t/p', SECTION_6);
+    expect(seen).toEqual(['t/p']);
+    const reopened = new TokenLens(spine);
+    expect((await reopened.view('t/p', ['planner'])).canWriteRoot('notes')).toBe(true);
+    expect(await reopened.storedPolicy('t/q')).toBeNull();
+  });
+
+  it('rejects an invalid policy with a message naming the field', async () => {
+    const lens = new TokenLens(new MemorySpine());
+    const r = await lens.put('t/p', { roles: { x: { commands: ['bad glob!'] } } });
+    expect(!r.ok && r.error.code).toBe('validation_failed');
+    expect(!r.ok && r.error.message).toContain('roles.x.commands[0]');
+  });
+
+  it('keys are equal exactly for equal permission sets', () => {
+    const a = buildLensView(effectivePermissions(null, ['editor']));
+    const b = buildLensView(effectivePermissions(null, ['admin', 'editor']));
+    const c = buildLensView(effectivePermissions(null, ['viewer']));
+    expect(a.key).toBe(b.key);
+    expect(a.key).not.toBe(c.key);
+  });
+});

@@ -1,0 +1,124 @@
+import { describeZodError, type LensPolicy, lensPolicySchema } from '@easel/schemas';
+import { fail, type Result } from '../errors/GatewayError.ts';
+import type { EventSpine, PartitionId } from '../spine/EventSpine.ts';
+import { buildLensView } from './buildLensView.ts';
+import { effectivePermissions } from './effectivePermissions.ts';
+import type { LensView } from './LensView.ts';
+
+/** Record kind of persisted lens policies (`putRecord('lens', partition, json)`). */
+export const LENS_RECORD_KIND = 'lens';
+
+/** Most partitions whose policy is kept in memory (oldest dropped first; reloaded on demand). */
+const MAX_CACHED_PARTITIONS = 10_000;
+
+interface PartitionLens {
+  readonly policy: LensPolicy | null;
+  readonly views: Map<string, LensView>;
+}
+
+/**
+ * Per-project lens policies (contract §6): persisted as spine records, cached in memory with
+ * their views (one per distinct role set). A policy change replaces the cache entry and then
+ * notifies listeners (fan-out re-sends CANVAS_READY).
+ *
+ * Single-node cache: another gateway node sees a change on its next cache miss only
+ * (scale-out invalidation is not wired yet).
+ */
+export class TokenLens {
+  private readonly cache = new Map<PartitionId, PartitionLens>();
+  private readonly loading = new Map<PartitionId, Promise<PartitionLens>>();
+  private readonly listeners = new Set<(partition: PartitionId) => void>();
+  /** Bumped per partition on every put, so a load that raced a put is not cached. */
+  private readonly generations = new Map<PartitionId, number>();
+
+  constructor(private readonly spine: EventSpine) {}
+
+  /** The stored policy, or null when the project has none (the built-in default applies). */
+  async storedPolicy(partition: PartitionId): Promise<LensPolicy | null> {
+    return (await this.entry(partition)).policy;
+  }
+
+  /** The view of an actor with `roles` in a partition. */
+  async view(partition: PartitionId, roles: readonly string[]): Promise<LensView> {
+    const entry = await this.entry(partition);
+    const rolesKey = [...new Set(roles)].sort().join('\u0000');
+    let view = entry.views.get(rolesKey);
+    if (!view) {
+      view = buildLensView(effectivePermissions(entry.policy, roles));
+      entry.views.set(rolesKey, view);
+    }
+    return view;
+  }
+
+  /** Validates and stores a policy, then notifies listeners. Authorization is the caller's. */
+  async put(partition: PartitionId, body: unknown): Promise<Result<LensPolicy>> {
+    const parsed = lensPolicySchema.safeParse(body);
+    if (!parsed.success) {
+      const described = describeZodError(parsed.error);
+      return fail('validation_failed', described.message, described.details);
+    }
+    const policy = parsed.data;
+    await this.spine.putRecord(LENS_RECORD_KIND, partition, JSON.stringify(policy));
+    this.generations.set(partition, (this.generations.get(partition) ?? 0) + 1);
+    this.remember(partition, { policy, views: new Map() });
+    this.loading.delete(partition);
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(partition);
+      } catch {
+        // A listener's failure must not undo a stored policy.
+      }
+    }
+    return { ok: true, value: policy };
+  }
+
+  /** Calls `listener(partition)` after every successful put. Returns its unsubscribe. */
+  onChanged(listener: (partition: PartitionId) => void): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  private remember(partition: PartitionId, entry: PartitionLens): void {
+    this.cache.delete(partition);
+    if (this.cache.size >= MAX_CACHED_PARTITIONS) this.cache.delete(this.cache.keys().next().value as PartitionId);
+    this.cache.set(partition, entry);
+  }
+
+  private entry(partition: PartitionId): Promise<PartitionLens> | PartitionLens {
+    const cached = this.cache.get(partition);
+    if (cached) return cached;
+    let pending = this.loading.get(partition);
+    if (!pending) {
+      const generation = this.generations.get(partition) ?? 0;
+      pending = this.load(partition).then((loaded) => {
+        if ((this.generations.get(partition) ?? 0) === generation && !this.cache.has(partition)) {
+          this.remember(partition, loaded);
+        }
+        if (this.loading.get(partition) === pending) this.loading.delete(partition);
+        return this.cache.get(partition) ?? loaded;
+      });
+      pending.catch(() => {
+        if (this.loading.get(partition) === pending) this.loading.delete(partition);
+      });
+      this.loading.set(partition, pending);
+    }
+    return pending;
+  }
+
+  private async load(partition: PartitionId): Promise<PartitionLens> {
+    const text = await this.spine.getRecord(LENS_RECORD_KIND, partition);
+    if (text === null) return { policy: null, views: new Map() };
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    const parsed = lensPolicySchema.safeParse(json);
+    // A stored policy that no longer parses denies everything but admin: never fall open.
+    const policy: LensPolicy = parsed.success ? parsed.data : { roles: {} };
+    return { policy, views: new Map() };
+  }
+}

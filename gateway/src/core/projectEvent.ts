@@ -1,0 +1,73 @@
+import type { BusEvent } from './bus/EventBus.ts';
+import { type RootRanges, redactUpdate } from './canvas/redactUpdate.ts';
+import type { LensView } from './lens/LensView.ts';
+
+interface ParsedEnvelope {
+  payload?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+function parse(envelope: string): ParsedEnvelope | null {
+  try {
+    const value = JSON.parse(envelope) as unknown;
+    return value !== null && typeof value === 'object' ? (value as ParsedEnvelope) : null;
+  } catch {
+    return null;
+  }
+}
+
+function stringList(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+/**
+ * The envelope JSON a viewer may see of an event, or null when it is hidden (contract §6):
+ * - `token_patch` of a token it cannot read: hidden;
+ * - `state_patch`: as stored when it reads every touched root; otherwise its `update` is
+ *   redacted (items of unreadable roots become GC placeholders, so the viewer's Y.Doc keeps
+ *   contiguous clocks), `roots` lists only readable roots, and `redacted: true` is set. It is
+ *   sent even when nothing in it is readable, for the same reason;
+ * - `snapshot_created`: hidden unless `sidecars.see`;
+ * - everything else passes. Internal fields (`root_ranges`) never leave the gateway.
+ * Pure: depends only on the view's permissions and the event. Never throws.
+ */
+export function projectEvent(view: LensView, event: BusEvent): string | null {
+  switch (event.type) {
+    case 'token_patch': {
+      const env = parse(event.envelope);
+      const tokenId = env?.payload?.token_id;
+      return typeof tokenId === 'string' && view.canReadToken(tokenId) ? event.envelope : null;
+    }
+    case 'snapshot_created':
+      return view.sidecars.see ? event.envelope : null;
+    case 'state_patch':
+      return projectStatePatch(view, event.envelope);
+    default:
+      return event.envelope;
+  }
+}
+
+function projectStatePatch(view: LensView, envelope: string): string | null {
+  const env = parse(envelope);
+  const payload = env?.payload;
+  if (!env || !payload) return null;
+  const roots = stringList(payload.roots);
+  const ranges = payload.root_ranges as RootRanges | undefined;
+  const readable = roots.filter((r) => view.canReadRoot(r));
+  if (readable.length === roots.length) {
+    if (ranges === undefined) return envelope;
+    const { root_ranges: _internal, ...rest } = payload;
+    return JSON.stringify({ ...env, payload: rest });
+  }
+  const { root_ranges: _internal, update, state: _state, ...rest } = payload;
+  const out: Record<string, unknown> = { ...rest, roots: readable, redacted: true };
+  if (typeof update === 'string') {
+    try {
+      const bytes = new Uint8Array(Buffer.from(update, 'base64'));
+      out.update = Buffer.from(redactUpdate(bytes, roots, ranges, (r) => view.canReadRoot(r))).toString('base64');
+    } catch {
+      return null; // unreadable stored update: never leak it
+    }
+  }
+  return JSON.stringify({ ...env, payload: out });
+}

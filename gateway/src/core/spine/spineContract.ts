@@ -1,0 +1,368 @@
+import fc from 'fast-check';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AppendResult, EventSpine, EventToAppend, PartitionId, StoredOutcome } from './EventSpine.ts';
+import { isSpineError } from './SpineError.ts';
+
+/**
+ * What an implementation's test gives the contract suite. Everything but `spine` and `cleanup`
+ * is optional; the tests that need a missing part are skipped (and say so).
+ */
+export interface SpineHarness {
+  readonly spine: EventSpine;
+  /** Opens the same store again (after the test closed `spine`): proves what survives a restart. */
+  readonly reopen?: () => Promise<EventSpine>;
+  /** Closes every spine it opened and deletes the store. */
+  readonly cleanup: () => Promise<void>;
+  /**
+   * Makes the real store refuse writes (e.g. another connection holding the write lock) until
+   * the returned function is called. No mocks: the failure comes from the engine.
+   */
+  readonly breakWrites?: () => Promise<() => Promise<void>>;
+  /** Write transactions `spine` committed so far (proves group commit). */
+  readonly commits?: () => number;
+}
+
+const P = 'acme/site';
+const Q = 'acme/other';
+
+/** A small JSON envelope whose content identifies it. */
+export function envelope(tag: string | number): string {
+  return JSON.stringify({ v: 1, type: 'token_patch', payload: { tag } });
+}
+
+function event(tag: string | number, canvasId: string | null = 'c1'): EventToAppend {
+  return { type: 'token_patch', canvasId, envelope: envelope(tag) };
+}
+
+function outcomeAt(revision: number) {
+  return (lastSeq: number): StoredOutcome => ({ cursor: `e-${lastSeq}`, revision });
+}
+
+async function appendAll(spine: EventSpine, partition: PartitionId, tags: readonly (string | number)[]) {
+  const pending = tags.map((tag) => spine.append({ partition, events: [event(tag)] }));
+  return Promise.all(pending.map((p) => p.durable));
+}
+
+async function reasonOf(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a rejection');
+}
+
+/** The behaviour every `EventSpine` must have; run it from each implementation's test file. */
+export function describeSpineContract(name: string, makeSpine: () => Promise<SpineHarness>): void {
+  describe(`EventSpine contract: ${name}`, () => {
+    let h: SpineHarness;
+    let spine: EventSpine;
+    beforeEach(async () => {
+      h = await makeSpine();
+      spine = h.spine;
+    });
+    afterEach(async () => {
+      await h.cleanup();
+    });
+
+    it('[CONTRACT 4] seqs are gap-free from 1 in call order, assigned synchronously', async () => {
+      const a = spine.append({ partition: P, events: [event(1), event(2)] });
+      const b = spine.append({ partition: P, events: [event(3)] });
+      expect(a.seqs).toEqual([1, 2]);
+      expect(b.seqs).toEqual([3]);
+      expect(await spine.head(P)).toBe(3);
+      const [ra, rb] = await Promise.all([a.durable, b.durable]);
+      expect(ra.seqs).toEqual([1, 2]);
+      expect(rb).toEqual({ seqs: [3], outcome: null });
+      const rows = await spine.read(P, 0);
+      expect(rows.map((r) => [r.seq, r.envelope, r.partition])).toEqual([
+        [1, envelope(1), P],
+        [2, envelope(2), P],
+        [3, envelope(3), P],
+      ]);
+    });
+
+    it('[CONTRACT 4] partitions are sequenced independently', async () => {
+      const a = spine.append({ partition: P, events: [event('p1')] });
+      const b = spine.append({ partition: Q, events: [event('q1')] });
+      const c = spine.append({ partition: P, events: [event('p2')] });
+      expect([a.seqs, b.seqs, c.seqs]).toEqual([[1], [1], [2]]);
+      await spine.flush();
+      expect((await spine.read(P, 0)).map((r) => r.envelope)).toEqual([envelope('p1'), envelope('p2')]);
+      expect((await spine.read(Q, 0)).map((r) => r.envelope)).toEqual([envelope('q1')]);
+      expect(await spine.head('acme/none')).toBe(0);
+    });
+
+    it('[CONTRACT 4] hundreds of appends in one tick all resolve, in one or few transactions', async () => {
+      const before = h.commits?.() ?? 0;
+      const pending = Array.from({ length: 300 }, (_, i) => spine.append({ partition: P, events: [event(i)] }));
+      expect(pending.map((p) => p.seqs[0])).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
+      const results = await Promise.all(pending.map((p) => p.durable));
+      expect(results.map((r) => r.seqs[0])).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
+      if (h.commits) expect(h.commits() - before).toBeLessThanOrEqual(3);
+      expect((await spine.read(P, 0)).length).toBe(300);
+    });
+
+    it('[CONTRACT 4] flush resolves once everything appended so far is durable', async () => {
+      spine.append({ partition: P, events: [event(1)] });
+      spine.append({ partition: Q, events: [event(2)] });
+      await spine.flush();
+      expect((await spine.read(P, 0)).length).toBe(1);
+      expect((await spine.read(Q, 0)).length).toBe(1);
+    });
+
+    it('[CONTRACT 4] an acknowledged append is readable after reopen, and close flushes what is queued', async (ctx) => {
+      if (!h.reopen) return ctx.skip();
+      await appendAll(spine, P, [1, 2, 3]);
+      const queued = spine.append({ partition: P, events: [event(4)] });
+      await spine.close();
+      expect((await queued.durable).seqs).toEqual([4]);
+      const again = await h.reopen();
+      expect((await again.read(P, 0)).map((r) => r.envelope)).toEqual([1, 2, 3, 4].map(envelope));
+      expect(await again.head(P)).toBe(4);
+      expect(again.append({ partition: P, events: [event(5)] }).seqs).toEqual([5]);
+      await again.flush();
+    });
+
+    it('[CONTRACT 5] the outcome is stored with the events: lookup sees it pending, after flush and after reopen', async () => {
+      const build = outcomeAt(7);
+      const a = spine.append({ partition: P, events: [event(1), event(2)], commandId: 'cmd-1', outcome: build });
+      expect(await spine.lookupCommand(P, 'cmd-1')).toEqual({ cursor: 'e-2', revision: 7 });
+      expect(await spine.lookupCommand(Q, 'cmd-1')).toBeNull();
+      const result: AppendResult = await a.durable;
+      expect(result.outcome).toEqual({ cursor: 'e-2', revision: 7 });
+      expect(await spine.lookupCommand(P, 'cmd-1')).toEqual({ cursor: 'e-2', revision: 7 });
+      expect(await spine.lookupCommand(P, 'cmd-unknown')).toBeNull();
+      if (h.reopen) {
+        await spine.close();
+        const again = await h.reopen();
+        expect(await again.lookupCommand(P, 'cmd-1')).toEqual({ cursor: 'e-2', revision: 7 });
+      }
+    });
+
+    it('[CONTRACT 5] an append under a pending or stored command_id is refused with duplicate_command and takes no seq', async () => {
+      // The gateway's order: look the command up, then append it.
+      expect(await spine.lookupCommand(P, 'dup')).toBeNull();
+      const first = spine.append({ partition: P, events: [event(1)], commandId: 'dup', outcome: outcomeAt(1) });
+      const whilePending = spine.append({ partition: P, events: [event(2)], commandId: 'dup', outcome: outcomeAt(2) });
+      expect(whilePending.seqs).toEqual([]);
+      expect(isSpineError(await reasonOf(whilePending.durable), 'duplicate_command')).toBe(true);
+      await first.durable;
+      const afterFlush = spine.append({ partition: P, events: [event(3)], commandId: 'dup', outcome: outcomeAt(3) });
+      expect(isSpineError(await reasonOf(afterFlush.durable), 'duplicate_command')).toBe(true);
+      // The same id in another partition is another command.
+      expect(spine.append({ partition: Q, events: [event(4)], commandId: 'dup', outcome: outcomeAt(1) }).seqs).toEqual([
+        1,
+      ]);
+      const next = spine.append({ partition: P, events: [event(5)] });
+      expect(next.seqs).toEqual([2]);
+      await next.durable;
+      expect(await spine.lookupCommand(P, 'dup')).toEqual({ cursor: 'e-1', revision: 1 });
+      expect((await spine.read(P, 0)).map((r) => r.envelope)).toEqual([envelope(1), envelope(5)]);
+    });
+
+    it('[CONTRACT 5] an append without events stores its outcome at the current head', async () => {
+      await appendAll(spine, P, [1, 2]);
+      const a = spine.append({ partition: P, events: [], commandId: 'label', outcome: outcomeAt(2) });
+      expect(a.seqs).toEqual([]);
+      expect((await a.durable).outcome).toEqual({ cursor: 'e-2', revision: 2 });
+      expect(await spine.lookupCommand(P, 'label')).toEqual({ cursor: 'e-2', revision: 2 });
+      expect(await spine.head(P)).toBe(2);
+    });
+
+    it('[CONTRACT 4] read honours afterSeq, limit (default 1000) and the canvas filter', async () => {
+      const pending = [];
+      for (let i = 1; i <= 1005; i++) {
+        const canvasId = i % 3 === 0 ? 'c3' : i % 5 === 0 ? null : 'c1';
+        pending.push(spine.append({ partition: P, events: [event(i, canvasId)] }).durable);
+      }
+      await Promise.all(pending);
+      const all = await spine.read(P, 0);
+      expect(all.length).toBe(1000);
+      expect(all[999]?.seq).toBe(1000);
+      expect((await spine.read(P, 1000)).map((r) => r.seq)).toEqual([1001, 1002, 1003, 1004, 1005]);
+      expect((await spine.read(P, 10, { limit: 3 })).map((r) => r.seq)).toEqual([11, 12, 13]);
+      expect(await spine.read(P, 1005)).toEqual([]);
+      const c3 = await spine.read(P, 0, { canvasId: 'c3', limit: 4 });
+      expect(c3.map((r) => [r.seq, r.canvasId])).toEqual([
+        [3, 'c3'],
+        [6, 'c3'],
+        [9, 'c3'],
+        [12, 'c3'],
+      ]);
+      expect((await spine.read(P, 3, { canvasId: 'c3', limit: 1 })).map((r) => r.seq)).toEqual([6]);
+      expect((await spine.read(P, 0, { limit: 5 })).map((r) => r.canvasId)).toEqual(['c1', 'c1', 'c3', 'c1', null]);
+      expect(await spine.read(P, 0, { canvasId: 'nope' })).toEqual([]);
+    });
+
+    it('[CONTRACT 4] snapshots: the highest seq wins, a tie goes to the later save', async () => {
+      const bytes = Uint8Array.from({ length: 256 }, (_, i) => i);
+      expect(await spine.loadSnapshot(P, 'c1')).toBeNull();
+      await spine.saveSnapshot(P, { canvasId: 'c1', seq: 5, revision: 2, state: bytes, meta: '{"a":1}' });
+      const first = await spine.loadSnapshot(P, 'c1');
+      expect(first).toEqual({ canvasId: 'c1', seq: 5, revision: 2, state: bytes, meta: '{"a":1}' });
+      expect(Array.from(first?.state ?? [])).toEqual(Array.from(bytes));
+      await spine.saveSnapshot(P, { canvasId: 'c1', seq: 10, revision: 4, state: Uint8Array.of(1), meta: '{}' });
+      await spine.saveSnapshot(P, { canvasId: 'c1', seq: 7, revision: 3, state: Uint8Array.of(2), meta: '{}' });
+      expect((await spine.loadSnapshot(P, 'c1'))?.seq).toBe(10);
+      await spine.saveSnapshot(P, { canvasId: 'c1', seq: 10, revision: 4, state: Uint8Array.of(3), meta: '{"b":2}' });
+      const latest = await spine.loadSnapshot(P, 'c1');
+      expect([latest?.seq, Array.from(latest?.state ?? []), latest?.meta]).toEqual([10, [3], '{"b":2}']);
+      expect(await spine.loadSnapshot(P, 'c2')).toBeNull();
+      expect(await spine.loadSnapshot(Q, 'c1')).toBeNull();
+    });
+
+    it('[CONTRACT 4] compaction deletes below beforeSeq, raises the floor, and seqs are never reused', async () => {
+      await appendAll(spine, P, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+      await appendAll(spine, Q, [1]);
+      expect(await spine.floor(P)).toBe(1);
+      expect(await spine.compact(P, 5)).toBe(4);
+      expect(await spine.floor(P)).toBe(5);
+      expect((await spine.read(P, 0)).map((r) => r.seq)).toEqual([5, 6, 7, 8, 9, 10]);
+      expect(await spine.compact(P, 3)).toBe(0);
+      expect(await spine.floor(P)).toBe(5);
+      expect(await spine.compact(P, 1000)).toBe(6);
+      expect(await spine.floor(P)).toBe(11);
+      expect(await spine.read(P, 0)).toEqual([]);
+      expect(await spine.head(P)).toBe(10);
+      expect(await spine.floor(Q)).toBe(1);
+      let live = spine;
+      if (h.reopen) {
+        await spine.close();
+        live = await h.reopen();
+        expect([await live.head(P), await live.floor(P)]).toEqual([10, 11]);
+      }
+      const next = live.append({ partition: P, events: [event(11)] });
+      expect(next.seqs).toEqual([11]);
+      await next.durable;
+      expect((await live.read(P, 0)).map((r) => r.seq)).toEqual([11]);
+      expect(await live.floor(P)).toBe(11);
+    });
+
+    it('[SPINE] records: get, put (last write wins) and list by literal prefix in key order', async () => {
+      expect(await spine.getRecord('canvas', 'a')).toBeNull();
+      await spine.putRecord('canvas', 'acme/b', '2');
+      await spine.putRecord('canvas', 'acme/a', '1');
+      await spine.putRecord('canvas', 'acme/a', '1b');
+      await spine.putRecord('canvas', 'acmf/x', 'x');
+      await spine.putRecord('canvas', 'acme%/_', 'odd');
+      await spine.putRecord('canvas', 'é\u{10FFFF}', 'high');
+      await spine.putRecord('lens', 'acme/a', 'lens');
+      expect(await spine.getRecord('canvas', 'acme/a')).toBe('1b');
+      expect(await spine.getRecord('lens', 'acme/a')).toBe('lens');
+      expect(await spine.listRecords('canvas', 'acme/')).toEqual([
+        { key: 'acme/a', value: '1b' },
+        { key: 'acme/b', value: '2' },
+      ]);
+      expect((await spine.listRecords('canvas', 'acme%')).map((r) => r.key)).toEqual(['acme%/_']);
+      expect((await spine.listRecords('canvas', 'é')).map((r) => r.key)).toEqual(['é\u{10FFFF}']);
+      expect((await spine.listRecords('canvas', '')).map((r) => r.key)).toEqual([
+        'acme%/_',
+        'acme/a',
+        'acme/b',
+        'acmf/x',
+        'é\u{10FFFF}',
+      ]);
+      expect(await spine.listRecords('none', '')).toEqual([]);
+    });
+
+    it('[CONTRACT 4] the epoch is stable across reopen and differs for a new store', async () => {
+      expect(spine.epoch).toMatch(/^[a-z0-9]{8,16}$/);
+      if (h.reopen) {
+        await spine.close();
+        expect((await h.reopen()).epoch).toBe(spine.epoch);
+      }
+      const other = await makeSpine();
+      try {
+        expect(other.spine.epoch).toMatch(/^[a-z0-9]{8,16}$/);
+        expect(other.spine.epoch).not.toBe(spine.epoch);
+      } finally {
+        await other.cleanup();
+      }
+    });
+
+    it('[CONTRACT 5] a failing write rejects every append of its batch, stores nothing and leaves no gap', async (ctx) => {
+      if (!h.breakWrites) return ctx.skip();
+      await appendAll(spine, P, [1, 2, 3]);
+      const restore = await h.breakWrites();
+      const a = spine.append({ partition: P, events: [event('lost-a')], commandId: 'c-a', outcome: outcomeAt(4) });
+      const b = spine.append({ partition: P, events: [event('lost-b'), event('lost-c')] });
+      expect([a.seqs, b.seqs]).toEqual([[4], [5, 6]]);
+      expect(await spine.lookupCommand(P, 'c-a')).toEqual({ cursor: 'e-4', revision: 4 });
+      expect((await spine.read(P, 0)).map((r) => r.seq)).toEqual([1, 2, 3]);
+      const flushed = reasonOf(spine.flush());
+      const reasons = await Promise.all([reasonOf(a.durable), reasonOf(b.durable), flushed]);
+      for (const reason of reasons) expect(isSpineError(reason, 'write_failed')).toBe(true);
+      await restore();
+      expect(await spine.lookupCommand(P, 'c-a')).toBeNull();
+      expect(await spine.head(P)).toBe(3);
+      expect((await spine.read(P, 0)).map((r) => r.seq)).toEqual([1, 2, 3]);
+      const retry = spine.append({ partition: P, events: [event('again')], commandId: 'c-a', outcome: outcomeAt(4) });
+      expect(retry.seqs).toEqual([4]);
+      await retry.durable;
+      expect((await spine.read(P, 0)).map((r) => [r.seq, r.envelope])).toEqual([
+        [1, envelope(1)],
+        [2, envelope(2)],
+        [3, envelope(3)],
+        [4, envelope('again')],
+      ]);
+    });
+
+    it('[CONTRACT 4] after close, operations reject with closed', async () => {
+      await spine.close();
+      await spine.close();
+      expect(isSpineError(await reasonOf(spine.append({ partition: P, events: [event(1)] }).durable), 'closed')).toBe(
+        true,
+      );
+      expect(isSpineError(await reasonOf(spine.read(P, 0)), 'closed')).toBe(true);
+      expect(isSpineError(await reasonOf(spine.putRecord('k', 'k', 'v')), 'closed')).toBe(true);
+    });
+
+    it('[CONTRACT 4] property: random interleavings over partitions read back exactly, in order', async () => {
+      let run = 0;
+      const step = fc.record({
+        partition: fc.integer({ min: 0, max: 3 }),
+        events: fc.array(fc.tuple(fc.string({ unit: 'binary', maxLength: 12 }), fc.constantFrom('a', 'b', null)), {
+          maxLength: 3,
+        }),
+        settle: fc.boolean(),
+      });
+      await fc.assert(
+        fc.asyncProperty(fc.array(step, { maxLength: 40 }), async (steps) => {
+          run++;
+          const expected = new Map<PartitionId, Array<{ seq: number; canvasId: string | null; envelope: string }>>();
+          let outstanding: Array<Promise<AppendResult>> = [];
+          for (const s of steps) {
+            const partition = `prop${run}/p${s.partition}`;
+            const list = expected.get(partition) ?? [];
+            expected.set(partition, list);
+            const events = s.events.map(([text, canvasId]) => ({
+              type: 'state_patch',
+              canvasId,
+              envelope: JSON.stringify({ run, text }),
+            }));
+            const { seqs, durable } = spine.append({ partition, events });
+            expect(seqs).toEqual(events.map((_, i) => list.length + 1 + i));
+            events.forEach((e, i) => {
+              list.push({ seq: list.length + 1, canvasId: e.canvasId, envelope: e.envelope });
+              expect(list.length).toBe(seqs[i]);
+            });
+            outstanding.push(durable);
+            if (s.settle) {
+              await Promise.all(outstanding);
+              outstanding = [];
+            }
+          }
+          await Promise.all(outstanding);
+          for (const [partition, list] of expected) {
+            const rows = await spine.read(partition, 0);
+            expect(rows.map((r) => ({ seq: r.seq, canvasId: r.canvasId, envelope: r.envelope }))).toEqual(list);
+            const onlyA = await spine.read(partition, 0, { canvasId: 'a' });
+            expect(onlyA.map((r) => r.seq)).toEqual(list.filter((e) => e.canvasId === 'a').map((e) => e.seq));
+          }
+        }),
+        { numRuns: 25 },
+      );
+    }, 30_000);
+  });
+}

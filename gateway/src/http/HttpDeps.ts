@@ -1,0 +1,22 @@
+import type pino from 'pino';
+import type { Verifier } from '../auth/createVerifier.ts';
+import type { StreamHub } from '../core/fanout/StreamHub.ts';
+import type { GatewayCore } from '../core/GatewayCore.ts';
+import type { GatewayMetrics } from '../metrics/createMetrics.ts';
+import type { FlushScheduler } from './FlushScheduler.ts';
+
+/** What the Express adapter needs; wired in `compose.ts`. */
+export interface HttpDeps {
+  core: GatewayCore;
+  hub: StreamHub;
+  verifier: Verifier;
+  metrics: GatewayMetrics;
+  logger: pino.Logger;
+  scheduler: FlushScheduler;
+  /** Dev mode: `POST /v1/dev/tokens` mints with this secret. Null or absent outside dev mode (route answers 404). */
+  devSecret?: string | null;
+  /** Body limits in bytes. Defaults: 1 MiB, batch 8 MiB. */
+  limits?: { bodyBytes?: number; batchBodyBytes?: number };
+  /** True while the gateway shuts down (`/readyz` answers 503). */
+  isShuttingDown?: () => boolean;
+}

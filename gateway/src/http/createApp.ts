@@ -1,0 +1,35 @@
+import express, { type Express } from 'express';
+import { errorHandler, notFoundHandler } from './errorHandler.ts';
+import type { HttpDeps } from './HttpDeps.ts';
+import { requestContext } from './requestContext.ts';
+import { canvasRoutes } from './routes/canvasRoutes.ts';
+import { commandRoutes } from './routes/commandRoutes.ts';
+import { devRoutes } from './routes/devRoutes.ts';
+import { opsRoutes } from './routes/opsRoutes.ts';
+import { pluginRoutes } from './routes/pluginRoutes.ts';
+import { projectRoutes } from './routes/projectRoutes.ts';
+import { streamRoutes } from './routes/streamRoutes.ts';
+
+/**
+ * The Express 5 adapter: thin routes over `GatewayCore` and `StreamHub`. Every non-2xx answer
+ * is a contract §3 error body with a fresh `request_id`.
+ */
+export function createApp(deps: HttpDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.disable('etag');
+  app.set('query parser', 'simple');
+  app.use(requestContext(deps.logger));
+  const router = express.Router({ caseSensitive: true, strict: false });
+  opsRoutes(router, deps);
+  commandRoutes(router, deps);
+  streamRoutes(router, deps);
+  canvasRoutes(router, deps);
+  projectRoutes(router, deps);
+  pluginRoutes(router, deps);
+  devRoutes(router, deps);
+  app.use(router);
+  app.use(notFoundHandler);
+  app.use(errorHandler(deps.logger));
+  return app;
+}

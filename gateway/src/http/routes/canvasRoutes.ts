@@ -1,0 +1,33 @@
+import type { Router } from 'express';
+import { parseScope } from '../../core/scope/parseScope.ts';
+import { authenticate, principalOf } from '../authenticate.ts';
+import type { HttpDeps } from '../HttpDeps.ts';
+import { sendError } from '../sendError.ts';
+import { pathParam, queryScope } from './queryScope.ts';
+
+/** `GET /v1/canvases/:canvas_id` and `/revisions` (contract §5). Scope from the query, canvas_id from the path. */
+export function canvasRoutes(router: Router, deps: HttpDeps): void {
+  const auth = authenticate(deps.verifier);
+
+  router.get('/v1/canvases/:canvas_id', auth, async (req, res) => {
+    const principal = principalOf(res);
+    const scope = parseScope(principal, queryScope(req, { canvas_id: pathParam(req, 'canvas_id') }), {
+      canvas: 'required',
+    });
+    if (!scope.ok) return sendError(res, scope.error);
+    const result = await deps.core.readCanvas(principal, scope.value);
+    if (!result.ok) return sendError(res, result.error);
+    res.status(200).json(result.value);
+  });
+
+  router.get('/v1/canvases/:canvas_id/revisions', auth, async (req, res) => {
+    const principal = principalOf(res);
+    const scope = parseScope(principal, queryScope(req, { canvas_id: pathParam(req, 'canvas_id') }), {
+      canvas: 'required',
+    });
+    if (!scope.ok) return sendError(res, scope.error);
+    const result = await deps.core.listRevisions(principal, scope.value);
+    if (!result.ok) return sendError(res, result.error);
+    res.status(200).json(result.value);
+  });
+}

@@ -1,0 +1,24 @@
+import type { Request } from 'express';
+
+/** Query parameters that are not part of a scope. */
+const NON_SCOPE_PARAMS = new Set(['access_token', 'after', 'lastEventId', 'last_event_id']);
+
+/**
+ * The raw scope of a GET: the query parameters (contract: GETs take the scope as query
+ * parameters) plus path parameters (e.g. `canvas_id`), which win over the query.
+ */
+export function queryScope(req: Request, fromPath: Record<string, string> = {}): Record<string, unknown> {
+  const raw: Record<string, unknown> = {};
+  const query = req.query as Record<string, unknown>;
+  for (const key of Object.keys(query)) {
+    if (!NON_SCOPE_PARAMS.has(key)) raw[key] = query[key];
+  }
+  for (const [key, value] of Object.entries(fromPath)) raw[key] = value;
+  return raw;
+}
+
+/** A path parameter as a string (Express types them `string | string[]` for wildcards). */
+export function pathParam(req: Request, name: string): string {
+  const value = (req.params as Record<string, string | string[] | undefined>)[name];
+  return Array.isArray(value) ? value.join('/') : (value ?? '');
+}

@@ -1,0 +1,26 @@
+import { ERROR_CODES, type ErrorCode } from '@easel/schemas';
+import type { Response } from 'express';
+import type { GatewayError } from '../core/errors/GatewayError.ts';
+import { requestIdOf } from './requestContext.ts';
+
+/** Answers a GatewayError as the contract §3 body, with the request's id. */
+export function sendError(res: Response, error: GatewayError): void {
+  sendErrorCode(res, error.code, error.message, error.details);
+}
+
+/** Answers `{error: {code, message, details?, request_id}}` with the code's status. */
+export function sendErrorCode(res: Response, code: ErrorCode, message: string, details?: unknown): void {
+  if (res.headersSent) {
+    // An SSE stream already began: there is no status left to change.
+    res.end();
+    return;
+  }
+  const body: Record<string, unknown> = { code, message };
+  if (details !== undefined && details !== null && typeof details === 'object' && !Array.isArray(details)) {
+    body.details = details;
+  } else if (details !== undefined) {
+    body.details = { value: details };
+  }
+  body.request_id = requestIdOf(res);
+  res.status(ERROR_CODES[code].status).json({ error: body });
+}

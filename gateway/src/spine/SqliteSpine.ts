@@ -1,0 +1,429 @@
+import Database from 'libsql';
+import type {
+  AppendRequest,
+  AppendResult,
+  EventSpine,
+  PartitionId,
+  ReadOptions,
+  Snapshot,
+  StoredEvent,
+  StoredOutcome,
+} from '../core/spine/EventSpine.ts';
+import { prefixUpperBound } from '../core/spine/prefixUpperBound.ts';
+import { SpineError } from '../core/spine/SpineError.ts';
+import {
+  decodeEventRow,
+  decodeOutcomeRow,
+  decodeRecordValue,
+  decodeSnapshotRow,
+  type RowResult,
+} from '../core/spine/storedRows.ts';
+import { applyMigrations } from './sqliteMigrations.ts';
+import { floorKey, prepareSpineStatements, type SpineStatements } from './sqliteStatements.ts';
+import { type Deferred, deferred, WriteQueue, type WriteOp } from './WriteQueue.ts';
+
+/** How far an acknowledged append survives. */
+export const DURABILITY = {
+  /** `synchronous=FULL`: the WAL is fsynced at every commit; survives power loss and OS crashes. */
+  full: 'full',
+  /** `synchronous=NORMAL`: survives the process dying (kill -9), may lose the last commits on power loss. */
+  normal: 'normal',
+} as const;
+export type Durability = keyof typeof DURABILITY;
+
+export interface SqliteSpineOptions {
+  /**
+   * The database file (created with its epoch when missing). `':memory:'` gives a private
+   * in-memory log for tests: not durable, gone on close, and the WAL options do not apply.
+   * @example 'data/easel.db'
+   */
+  readonly path: string;
+  /** What an acknowledged append survives. Default `'full'` (power loss); see {@link DURABILITY}. */
+  readonly durability?: Durability;
+  /**
+   * Flush at once, inside `append`, when this many rows are queued, instead of at the end of the
+   * event-loop turn. Bounds a transaction's size and an ack's wait under a burst. Default 4096.
+   */
+  readonly maxBatchRows?: number;
+  /**
+   * How long a write waits for another connection's lock before the batch fails. The spine is
+   * meant to be the file's only writer, so waiting means something else holds the file; the
+   * wait blocks the event loop (the driver is synchronous). Default 5000 ms.
+   */
+  readonly busyTimeoutMs?: number;
+  /** `PRAGMA wal_autocheckpoint` in pages (4 KiB): the commit that passes it copies the WAL into the file. Default 1000 (SQLite's own; ≈ 4 MB, short stalls). */
+  readonly walAutocheckpointPages?: number;
+  /** `PRAGMA journal_size_limit`: the WAL is truncated to this after a checkpoint. Default 64 MiB. */
+  readonly journalSizeLimitBytes?: number;
+}
+
+/** Counters for metrics and tests. */
+export interface SqliteSpineStats {
+  /** Write transactions committed. */
+  readonly commits: number;
+  /** Write transactions rolled back (each rejected its whole batch). */
+  readonly failedCommits: number;
+  /** Appends acknowledged. */
+  readonly appends: number;
+  /** Event rows written. */
+  readonly rows: number;
+  /** Most write operations one transaction carried. */
+  readonly largestBatch: number;
+}
+
+export type OpenResult = { ok: true; value: SqliteSpine } | { ok: false; error: SpineError };
+
+/**
+ * Opens (creating and migrating when needed) a SQLite event spine. Failures to open (unreadable
+ * path, a file from a newer build) are values.
+ */
+export function openSqliteSpine(options: SqliteSpineOptions): OpenResult {
+  let db: Database.Database;
+  try {
+    db = new Database(options.path);
+  } catch (cause) {
+    return {
+      ok: false,
+      error: new SpineError('open_failed', `cannot open ${options.path}: ${String(cause)}`, {}, cause),
+    };
+  }
+  try {
+    db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
+    db.exec('PRAGMA journal_mode = WAL');
+    db.exec(`PRAGMA synchronous = ${(options.durability ?? 'full') === 'full' ? 'FULL' : 'NORMAL'}`);
+    db.exec(`PRAGMA wal_autocheckpoint = ${Math.max(0, Math.floor(options.walAutocheckpointPages ?? 1000))}`);
+    db.exec(`PRAGMA journal_size_limit = ${Math.floor(options.journalSizeLimitBytes ?? 64 * 1024 * 1024)}`);
+    db.exec('PRAGMA temp_store = MEMORY');
+  } catch (cause) {
+    db.close();
+    return {
+      ok: false,
+      error: new SpineError('open_failed', `cannot configure ${options.path}: ${String(cause)}`, {}, cause),
+    };
+  }
+  const migrated = applyMigrations(db);
+  if (!migrated.ok) {
+    db.close();
+    return migrated;
+  }
+  return { ok: true, value: new SqliteSpine(db, migrated.value.epoch, options.maxBatchRows ?? 4096) };
+}
+
+const MAX_ABSENT_MARKS = 65_536;
+
+function commandKey(partition: PartitionId, commandId: string): string {
+  return `${partition}\n${commandId}`;
+}
+
+function rejected<T>(error: SpineError): Promise<T> {
+  return Promise.reject(error);
+}
+
+function unwrap<T>(result: RowResult<T>): T {
+  if (!result.ok) throw result.error;
+  return result.value;
+}
+
+/**
+ * The embedded event spine (see README.md): WAL-mode SQLite with group commit. `append`
+ * assigns sequence numbers at once from a per-partition head cached in memory; every write
+ * queued in one event-loop turn commits in one transaction, then their promises settle.
+ */
+export class SqliteSpine implements EventSpine {
+  readonly epoch: string;
+  private readonly db: Database.Database;
+  private readonly sql: SpineStatements;
+  private readonly queue: WriteQueue;
+  /** Last assigned seq per partition (durable or pending); loaded lazily, dropped after a failed batch. */
+  private readonly heads = new Map<PartitionId, number>();
+  /** Outcomes of appends still in the queue, per partition. */
+  private readonly pendingCommands = new Map<PartitionId, Map<string, StoredOutcome>>();
+  /**
+   * Command ids `lookupCommand` just found absent from the file. The gateway looks a command up
+   * before appending it, so the append under that id skips its own query (one native call is
+   * ~10 µs with libsql). Each mark is used once; bounded, oldest dropped first.
+   */
+  private readonly checkedAbsent = new Map<string, true>();
+  private closed = false;
+  private counters = { commits: 0, failedCommits: 0, appends: 0, rows: 0, largestBatch: 0 };
+
+  /** Use {@link openSqliteSpine}. */
+  constructor(db: Database.Database, epoch: string, maxBatchRows: number) {
+    this.db = db;
+    this.epoch = epoch;
+    this.sql = prepareSpineStatements(db);
+    this.queue = new WriteQueue(maxBatchRows, (batch) => this.commit(batch));
+  }
+
+  /** Counters since open. */
+  get stats(): SqliteSpineStats {
+    return { ...this.counters };
+  }
+
+  append(request: AppendRequest): { readonly seqs: readonly number[]; readonly durable: Promise<AppendResult> } {
+    const { partition, events, commandId } = request;
+    if (this.closed) return { seqs: [], durable: rejected(new SpineError('closed', 'the spine is closed')) };
+    if (commandId !== undefined && request.outcome === undefined) {
+      throw new TypeError('append: a commandId needs an outcome builder');
+    }
+    for (const event of events) {
+      if (event.envelope.charCodeAt(0) !== 123) throw new TypeError('append: an envelope must be JSON object text');
+    }
+    let head: number;
+    try {
+      if (commandId !== undefined && this.commandKnown(partition, commandId)) {
+        const error = new SpineError('duplicate_command', `command ${commandId} is already stored`, {
+          partition,
+          commandId,
+        });
+        return { seqs: [], durable: rejected(error) };
+      }
+      head = this.headOf(partition);
+    } catch (cause) {
+      const error = new SpineError(
+        'write_failed',
+        `cannot read the partition head: ${String(cause)}`,
+        { partition },
+        cause,
+      );
+      return { seqs: [], durable: rejected(error) };
+    }
+    const seqs = new Array<number>(events.length);
+    for (let i = 0; i < events.length; i++) seqs[i] = head + 1 + i;
+    const lastSeq = head + events.length;
+    // Built before any state changes: a throwing builder is a programmer error and leaves nothing behind.
+    const outcome = request.outcome === undefined ? null : request.outcome(lastSeq);
+    this.heads.set(partition, lastSeq);
+    if (commandId !== undefined && outcome !== null) {
+      let byId = this.pendingCommands.get(partition);
+      if (byId === undefined) {
+        byId = new Map();
+        this.pendingCommands.set(partition, byId);
+      }
+      byId.set(commandId, outcome);
+    }
+    const done = deferred<AppendResult>();
+    this.queue.push(
+      { op: 'append', partition, firstSeq: head + 1, events, commandId, outcome, result: { seqs, outcome }, done },
+      events.length + (commandId === undefined ? 0 : 1),
+    );
+    return { seqs, durable: done.promise };
+  }
+
+  async read(partition: PartitionId, afterSeq: number, options: ReadOptions = {}): Promise<StoredEvent[]> {
+    this.assertOpen();
+    const limit = options.limit ?? 1000;
+    if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`read: limit must be a positive integer`);
+    const rows = (
+      options.canvasId === undefined
+        ? this.sql.readAll.all([partition, afterSeq, limit])
+        : this.sql.readCanvas.all([partition, options.canvasId, afterSeq, limit])
+    ) as unknown[][];
+    const out = new Array<StoredEvent>(rows.length);
+    for (let i = 0; i < rows.length; i++) out[i] = unwrap(decodeEventRow(partition, rows[i] as unknown[]));
+    return out;
+  }
+
+  async head(partition: PartitionId): Promise<number> {
+    this.assertOpen();
+    return this.headOf(partition);
+  }
+
+  async floor(partition: PartitionId): Promise<number> {
+    this.assertOpen();
+    return this.storedFloor(partition) ?? 1;
+  }
+
+  async lookupCommand(partition: PartitionId, commandId: string): Promise<StoredOutcome | null> {
+    this.assertOpen();
+    const pending = this.pendingCommands.get(partition)?.get(commandId);
+    if (pending !== undefined) return pending;
+    const row = this.sql.lookupCommand.get([partition, commandId]) as unknown[] | undefined;
+    if (row !== undefined) return unwrap(decodeOutcomeRow(partition, commandId, row));
+    if (this.checkedAbsent.size >= MAX_ABSENT_MARKS) {
+      this.checkedAbsent.delete(this.checkedAbsent.keys().next().value as string);
+    }
+    this.checkedAbsent.set(commandKey(partition, commandId), true);
+    return null;
+  }
+
+  saveSnapshot(partition: PartitionId, snapshot: Snapshot): Promise<void> {
+    return this.enqueue<void>((done) => ({ op: 'snapshot', partition, snapshot, done }));
+  }
+
+  async loadSnapshot(partition: PartitionId, canvasId: string): Promise<Snapshot | null> {
+    this.assertOpen();
+    const row = this.sql.loadSnapshot.get([partition, canvasId]) as unknown[] | undefined;
+    return row === undefined ? null : unwrap(decodeSnapshotRow(partition, canvasId, row));
+  }
+
+  compact(partition: PartitionId, beforeSeq: number): Promise<number> {
+    if (!Number.isSafeInteger(beforeSeq)) throw new RangeError('compact: beforeSeq must be an integer');
+    if (this.closed) return rejected(new SpineError('closed', 'the spine is closed'));
+    // Never past the last assigned seq: events appended after this call are never compacted by it.
+    let target: number;
+    try {
+      target = Math.min(beforeSeq, this.headOf(partition) + 1);
+    } catch (cause) {
+      return rejected(new SpineError('write_failed', `cannot read the partition head: ${String(cause)}`, {}, cause));
+    }
+    return this.enqueue<number>((done) => ({ op: 'compact', partition, beforeSeq: target, done }));
+  }
+
+  async getRecord(kind: string, key: string): Promise<string | null> {
+    this.assertOpen();
+    const row = this.sql.getRecord.get([kind, key]) as unknown[] | undefined;
+    return row === undefined ? null : unwrap(decodeRecordValue(kind, key, row[0]));
+  }
+
+  putRecord(kind: string, key: string, value: string): Promise<void> {
+    return this.enqueue<void>((done) => ({ op: 'record', kind, key, value, done }));
+  }
+
+  async listRecords(kind: string, keyPrefix: string): Promise<Array<{ key: string; value: string }>> {
+    this.assertOpen();
+    const bound = prefixUpperBound(keyPrefix);
+    const rows = (
+      bound === null
+        ? this.sql.listRecordsOpen.all([kind, keyPrefix])
+        : this.sql.listRecords.all([kind, keyPrefix, bound])
+    ) as unknown[][];
+    const out: Array<{ key: string; value: string }> = [];
+    for (const [key, value] of rows) {
+      if (typeof key !== 'string' || !key.startsWith(keyPrefix)) continue;
+      out.push({ key, value: unwrap(decodeRecordValue(kind, key, value)) });
+    }
+    return out;
+  }
+
+  async flush(): Promise<void> {
+    const error = this.queue.flushNow();
+    if (error !== null) throw error;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.queue.flushNow();
+    this.closed = true;
+    this.queue.close();
+    this.db.close();
+  }
+
+  private enqueue<T>(build: (done: Deferred<T>) => WriteOp): Promise<T> {
+    if (this.closed) return rejected(new SpineError('closed', 'the spine is closed'));
+    const done = deferred<T>();
+    this.queue.push(build(done), 1);
+    return done.promise;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new SpineError('closed', 'the spine is closed');
+  }
+
+  private headOf(partition: PartitionId): number {
+    let head = this.heads.get(partition);
+    if (head === undefined) {
+      const max = (this.sql.maxSeq.get([partition]) as unknown[] | undefined)?.[0];
+      const maxSeq = typeof max === 'number' ? max : 0;
+      // A partition compacted to empty keeps counting from its floor: seqs are never reused.
+      head = Math.max(maxSeq, (this.storedFloor(partition) ?? 1) - 1);
+      this.heads.set(partition, head);
+    }
+    return head;
+  }
+
+  private storedFloor(partition: PartitionId): number | null {
+    const value = (this.sql.getMeta.get([floorKey(partition)]) as unknown[] | undefined)?.[0];
+    if (value === undefined) return null;
+    const floor = Number(value);
+    if (!Number.isSafeInteger(floor) || floor < 1) {
+      throw new SpineError('corrupt_row', `corrupt floor of ${partition}: ${JSON.stringify(value)}`, { partition });
+    }
+    return floor;
+  }
+
+  private commandKnown(partition: PartitionId, commandId: string): boolean {
+    if (this.pendingCommands.get(partition)?.has(commandId)) return true;
+    // Absent at lookup and not pending now: nothing can have stored it since (stores go through the queue).
+    if (this.checkedAbsent.delete(commandKey(partition, commandId))) return false;
+    return this.sql.commandExists.get([partition, commandId]) !== undefined;
+  }
+
+  /** Writes one batch in one transaction; returns null or the error every op was rejected with. */
+  private commit(batch: readonly WriteOp[]): SpineError | null {
+    const results = new Array<unknown>(batch.length);
+    try {
+      this.sql.begin.run();
+      const eventParams: unknown[] = [];
+      const commandParams: unknown[] = [];
+      for (const op of batch) {
+        if (op.op !== 'append') continue;
+        for (let i = 0; i < op.events.length; i++) {
+          const event = op.events[i] as AppendRequest['events'][number];
+          eventParams.push(op.partition, op.firstSeq + i, event.canvasId, event.type, event.envelope);
+        }
+        if (op.commandId !== undefined && op.outcome !== null) {
+          commandParams.push(op.partition, op.commandId, op.outcome.cursor, op.outcome.revision);
+        }
+      }
+      if (eventParams.length > 0) this.sql.insertEvents.run(eventParams);
+      if (commandParams.length > 0) this.sql.insertCommands.run(commandParams);
+      for (let i = 0; i < batch.length; i++) results[i] = this.applyOther(batch[i] as WriteOp);
+      this.sql.commit.run();
+    } catch (cause) {
+      this.rollback();
+      this.counters.failedCommits++;
+      // Nothing of the batch is stored: forget the seqs it took so the next append reuses them.
+      this.heads.clear();
+      this.pendingCommands.clear();
+      const error = new SpineError('write_failed', `the write transaction failed: ${String(cause)}`, {}, cause);
+      for (const op of batch) op.done.reject(error);
+      return error;
+    }
+    this.pendingCommands.clear();
+    this.counters.commits++;
+    this.counters.largestBatch = Math.max(this.counters.largestBatch, batch.length);
+    for (let i = 0; i < batch.length; i++) {
+      const op = batch[i] as WriteOp;
+      if (op.op === 'append') {
+        this.counters.appends++;
+        this.counters.rows += op.events.length;
+        op.done.resolve(op.result);
+      } else {
+        (op.done as Deferred<unknown>).resolve(results[i]);
+      }
+    }
+    return null;
+  }
+
+  /** Writes a non-append op inside the open transaction; returns its result. */
+  private applyOther(op: WriteOp): unknown {
+    switch (op.op) {
+      case 'append':
+        return undefined;
+      case 'snapshot': {
+        const s = op.snapshot;
+        this.sql.upsertSnapshot.run([op.partition, s.canvasId, s.seq, s.revision, s.state, s.meta]);
+        return undefined;
+      }
+      case 'record':
+        this.sql.putRecord.run([op.kind, op.key, op.value]);
+        return undefined;
+      case 'compact': {
+        const floor = this.storedFloor(op.partition) ?? 1;
+        if (op.beforeSeq <= floor) return 0;
+        const { changes } = this.sql.deleteBefore.run([op.partition, op.beforeSeq]);
+        this.sql.putMeta.run([floorKey(op.partition), String(op.beforeSeq)]);
+        return changes;
+      }
+    }
+  }
+
+  private rollback(): void {
+    try {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+    } catch {
+      // The connection is gone (closed under us); SQLite discards the open transaction with it.
+    }
+  }
+}

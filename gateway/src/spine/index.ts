@@ -1,0 +1,10 @@
+/** The SQLite event spine, for the gateway's composition and for benchmarks (`@easel/gateway/spine`). */
+export {
+  DURABILITY,
+  type Durability,
+  type OpenResult,
+  openSqliteSpine,
+  SqliteSpine,
+  type SqliteSpineOptions,
+  type SqliteSpineStats,
+} from './SqliteSpine.ts';

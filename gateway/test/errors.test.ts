@@ -1,0 +1,92 @@
+import { ulid } from 'ulid';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ApiResponse, api, TestWorld } from './harness/api.ts';
+import { GatewayProcess } from './harness/GatewayProcess.ts';
+import { SseClient } from './harness/SseClient.ts';
+
+let gateway: GatewayProcess;
+let world: TestWorld;
+let admin: string;
+let intruder: string;
+
+beforeAll(async () => {
+  gateway = await GatewayProcess.start();
+  world = new TestWorld(gateway.url, 'acme');
+  admin = await gateway.token({ tenant: 'acme' });
+  intruder = await gateway.token({ tenant: 'evil', sub: 'mallory' });
+});
+
+afterAll(async () => {
+  await gateway?.dispose();
+});
+
+function expectError(res: ApiResponse, status: number, code: string): void {
+  expect({ status: res.status, code: res.json?.error?.code }).toEqual({ status, code });
+  expect(res.json.error.request_id).toBe(res.headers.get('x-request-id'));
+}
+
+describe('errors against a gateway process', () => {
+  it('[CONTRACT 3] malformed JSON is 400 and an oversized body 413, on every JSON endpoint', async () => {
+    const headers = { 'content-type': 'application/json' };
+    const targets: Array<[string, string]> = [
+      ['POST', '/v1/commands'],
+      ['POST', '/v1/commands:batch'],
+      ['PUT', '/v1/projects/p1/lens'],
+      ['PUT', '/v1/projects/p1/canvas-types/kind'],
+    ];
+    for (const [method, path] of targets) {
+      const bad = await api(gateway.url, method, path, { token: admin, rawBody: '{"a": [1, 2', headers });
+      expectError(bad, 400, 'validation_failed');
+      expect(bad.json.error.message).toMatch(/not valid JSON/);
+      const limit = path.endsWith(':batch') ? 8 : 1;
+      const huge = `{"x":"${'a'.repeat(limit * 1024 * 1024 + 1)}"}`;
+      const big = await api(gateway.url, method, path, { token: admin, rawBody: huge, headers });
+      expectError(big, 413, 'payload_too_large');
+    }
+  });
+
+  it('[CONTRACT 2] another tenant is 403 tenant_mismatch everywhere, and nothing is revealed or applied', async () => {
+    const scope = await world.newCanvas(admin, 'tenancy', 'c1');
+    await world.commit(admin, 'token.set', scope, { token_id: 'plan.title', value: 'mine' });
+    const { canvas_id, ...rest } = scope;
+    const q = new URLSearchParams(rest).toString();
+    const absent = new URLSearchParams({ ...rest }).toString();
+    const checks: ApiResponse[] = [
+      await api(gateway.url, 'GET', `/v1/canvases/${canvas_id}?${q}`, { token: intruder }),
+      await api(gateway.url, 'GET', `/v1/canvases/does-not-exist?${absent}`, { token: intruder }),
+      await api(gateway.url, 'GET', `/v1/canvases/${canvas_id}/revisions?${q}`, { token: intruder }),
+      await world.command(intruder, 'token.set', scope, { token_id: 'plan.title', value: 'theirs' }),
+      await world.command(intruder, 'canvas.create', { ...scope, canvas_id: 'fresh' }, { canvas_type: 'testboard' }),
+    ];
+    for (const res of checks) expectError(res, 403, 'tenant_mismatch');
+    const batch = await api(gateway.url, 'POST', '/v1/commands:batch', {
+      token: intruder,
+      body: {
+        commands: [
+          { command_id: ulid(), type: 'token.set', scope, payload: { token_id: 'plan.title', value: 'theirs' } },
+        ],
+      },
+    });
+    if (batch.status === 200)
+      expect(batch.json.outcomes[0]).toMatchObject({ status: 'rejected', error: { code: 'tenant_mismatch' } });
+    else expectError(batch, 403, 'tenant_mismatch');
+    for (const url of [
+      world.streamUrl(scope),
+      world.realtimeUrl(scope),
+      world.streamUrl({ ...scope, canvas_id: 'nope' }),
+    ]) {
+      const s = new SseClient(url, { token: intruder });
+      const open = await s.open();
+      s.close();
+      expect(open.status).toBe(403);
+      expect(JSON.parse(open.body).error.code).toBe('tenant_mismatch');
+    }
+    const read = await api(gateway.url, 'GET', `/v1/canvases/${canvas_id}?${q}`, { token: admin });
+    expect(read.json.tokens['plan.title']).toBe('mine');
+    // The intruder's own project of the same name is separate: it sees nothing of acme's.
+    const theirs = await api(gateway.url, 'GET', `/v1/projects/${scope.project_id}/canvas-types/testboard`, {
+      token: intruder,
+    });
+    expectError(theirs, 404, 'not_found');
+  });
+});

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { describeZodError } from '../errors/describeZodError.ts';
+import { canvasTypeManifestSchema } from './canvasTypeManifestSchema.ts';
+
+/** The conformance kit's manifest (shared/conformance/world.mjs), verbatim. */
+const kit = {
+  type: 'kitboard',
+  version: '1.0.0',
+  title: 'Conformance kit board',
+  roots: { notes: 'map', layout: 'map' },
+  tokens: {
+    'plan.title': { type: 'string', max_length: 200, default: '' },
+    'plan.note': { type: 'string', max_length: 4000, default: '' },
+    'plan.count': { type: 'number', min: 0, max: 1000000, default: 0 },
+    'style.color': { type: 'color', default: '#000000' },
+    'style.mode': { type: 'enum', values: ['calm', 'bold'], default: 'calm' },
+    'data.blob': { type: 'json', default: {} },
+  },
+  tools: [{ id: 'add-note', label: 'Add note', command: 'state.ops' }],
+};
+
+function messageOf(input: unknown): string {
+  const r = canvasTypeManifestSchema.safeParse(input);
+  return r.success ? '' : describeZodError(r.error).message;
+}
+
+describe('[CONTRACT 5] canvas type manifest', () => {
+  it("accepts the conformance kit's manifest unchanged", () => {
+    expect(canvasTypeManifestSchema.parse(kit)).toEqual(kit);
+  });
+
+  it('fills tokens and tools when absent', () => {
+    const { tokens: _t, tools: _o, ...bare } = kit;
+    expect(canvasTypeManifestSchema.parse(bare)).toEqual({ ...bare, tokens: {}, tools: [] });
+  });
+
+  it('an enum needs non-empty values', () => {
+    expect(messageOf({ ...kit, tokens: { mode: { type: 'enum' } } })).toBe(
+      'tokens.mode.values: an enum token needs a non-empty values list',
+    );
+    expect(messageOf({ ...kit, tokens: { mode: { type: 'enum', values: [] } } })).toMatch(/^tokens\.mode\.values: /);
+  });
+
+  it('a default must satisfy its own declaration', () => {
+    expect(messageOf({ ...kit, tokens: { n: { type: 'number', min: 0, max: 3, default: 5 } } })).toBe(
+      'tokens.n.default: does not satisfy the declaration: must be at most 3 (got 5)',
+    );
+    expect(messageOf({ ...kit, tokens: { c: { type: 'color', default: 'red' } } })).toMatch(/^tokens\.c\.default: /);
+    expect(messageOf({ ...kit, tokens: { m: { type: 'enum', values: ['a'], default: 'b' } } })).toMatch(
+      /^tokens\.m\.default: /,
+    );
+    expect(messageOf({ ...kit, tokens: { s: { type: 'string', max_length: 2, default: 'abc' } } })).toMatch(
+      /^tokens\.s\.default: /,
+    );
+  });
+
+  it('roots: 1..32 with valid names and kinds', () => {
+    expect(messageOf({ ...kit, roots: {} })).toBe('roots: must declare 1 to 32 roots (got 0)');
+    const many = Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`r${i}`, 'map']));
+    expect(messageOf({ ...kit, roots: many })).toBe('roots: must declare 1 to 32 roots (got 33)');
+    expect(messageOf({ ...kit, roots: { notes: 'tree' } })).toBe('roots.notes: must be one of map, array, text, xml');
+    expect(messageOf({ ...kit, roots: { 'bad name': 'map' } })).toMatch(/^roots.*must be a root name/);
+  });
+
+  it('names bad fields, unknown keys and duplicate tools', () => {
+    expect(messageOf({ ...kit, type: 'Kit Board' })).toMatch(/^type: must be a slug/);
+    expect(messageOf({ ...kit, version: 'one' })).toMatch(/^version: must be a version like 1\.0\.0/);
+    expect(messageOf({ ...kit, colour: 'x' })).toBe('colour: unknown field; remove it');
+    expect(messageOf({ ...kit, tools: [kit.tools[0], kit.tools[0]] })).toBe(
+      'tools[1].id: duplicate tool id "add-note"',
+    );
+    expect(messageOf({ ...kit, tools: [{ ...kit.tools[0], command: 'rm.rf' }] })).toMatch(
+      /^tools\[0\]\.command: must be one of/,
+    );
+    expect(messageOf({ ...kit, tokens: { 'plan.title': { type: 'text' } } })).toMatch(
+      /^tokens\["plan\.title"\]\.type: must be one of/,
+    );
+  });
+});

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { SEMVER_PATTERN, SEMVER_RE } from '../lib/patterns.ts';
+import { slugSchema } from '../scope/slugSchema.ts';
+import { canvasToolSchema } from './canvasToolSchema.ts';
+import { rootKindSchema } from './rootKindSchema.ts';
+import { rootNameSchema } from './rootNameSchema.ts';
+import { tokenDeclarationSchema } from './tokenDeclarationSchema.ts';
+import { tokenIdSchema } from './tokenIdSchema.ts';
+
+export const MAX_ROOTS = 32;
+export const MAX_TOKENS = 256;
+export const MAX_TOOLS = 64;
+
+/**
+ * A canvas type (cartridge) manifest (contract §5):
+ * `{type, version, title, roots: {<name>: kind}, tokens: {<id>: declaration}, tools: [{id, label, command}]}`.
+ */
+export const canvasTypeManifestSchema = z
+  .strictObject({
+    type: slugSchema,
+    version: z.string().regex(SEMVER_RE, { error: `must be a version like 1.0.0 (${SEMVER_PATTERN})` }),
+    title: z.string().min(1).max(200),
+    description: z.string().max(2000).optional(),
+    roots: z.record(rootNameSchema, rootKindSchema),
+    tokens: z.record(tokenIdSchema, tokenDeclarationSchema).default({}),
+    tools: z.array(canvasToolSchema).max(MAX_TOOLS).default([]),
+  })
+  .superRefine((m, ctx) => {
+    const roots = Object.keys(m.roots).length;
+    if (roots < 1 || roots > MAX_ROOTS) {
+      ctx.addIssue({ code: 'custom', path: ['roots'], message: `must declare 1 to ${MAX_ROOTS} roots (got ${roots})` });
+    }
+    const tokens = Object.keys(m.tokens).length;
+    if (tokens > MAX_TOKENS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tokens'],
+        message: `must declare at most ${MAX_TOKENS} tokens (got ${tokens})`,
+      });
+    }
+    const seen = new Set<string>();
+    m.tools.forEach((tool, i) => {
+      if (seen.has(tool.id))
+        ctx.addIssue({ code: 'custom', path: ['tools', i, 'id'], message: `duplicate tool id "${tool.id}"` });
+      seen.add(tool.id);
+    });
+  });
+
+export type CanvasTypeManifest = z.infer<typeof canvasTypeManifestSchema>;

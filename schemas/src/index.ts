@@ -1,0 +1,306 @@
+// @easel/schemas — the wire contract (shared/CONTRACT.md) in code. Named exports only.
+
+// version
+export { PROTOCOL_VERSION, type ProtocolVersion } from './version.ts';
+
+// shared building blocks
+export { jsonValueSchema, jsonObjectSchema, type JsonValue, type JsonObject } from './lib/jsonValueSchema.ts';
+export { isoTimestampSchema, type IsoTimestamp } from './lib/isoTimestampSchema.ts';
+export { base64Schema } from './lib/base64Schema.ts';
+export { base64DecodedLength } from './lib/base64.ts';
+export { opaqueIdSchema } from './lib/opaqueIdSchema.ts';
+export { frameRangeSchema, type FrameRange } from './lib/frameRangeSchema.ts';
+export {
+  SLUG_PATTERN,
+  SLUG_RE,
+  ULID_PATTERN,
+  ULID_RE,
+  ENTITY_ID_PATTERN,
+  ENTITY_ID_RE,
+  COMMAND_ID_PATTERN,
+  COMMAND_ID_RE,
+  TOKEN_ID_PATTERN,
+  TOKEN_ID_RE,
+  ROOT_NAME_PATTERN,
+  ROOT_NAME_RE,
+  GLOB_PATTERN,
+  ROLE_PATTERN,
+} from './lib/patterns.ts';
+
+// scope (contract §1)
+export { slugSchema, type Slug } from './scope/slugSchema.ts';
+export { entityIdSchema, type EntityId } from './scope/entityIdSchema.ts';
+export { scopeSchema, type Scope } from './scope/scopeSchema.ts';
+export { canvasScopeSchema, type CanvasScope } from './scope/canvasScopeSchema.ts';
+export { partitionId } from './scope/partitionId.ts';
+
+// identity (contract §2)
+export { ACTOR_KINDS, actorKindSchema, type ActorKind } from './identity/actorKindSchema.ts';
+export { actorSchema, type Actor } from './identity/actorSchema.ts';
+export { jwtClaimsSchema, roleSchema, type JwtClaims } from './identity/jwtClaimsSchema.ts';
+
+// errors (contract §3)
+export { ERROR_CODES, ERROR_CODE_LIST, errorStatus, type ErrorCode } from './errors/errorCodes.ts';
+export {
+  errorBodySchema,
+  errorCodeSchema,
+  errorInfoSchema,
+  makeErrorBody,
+  type ErrorBody,
+  type ErrorInfo,
+} from './errors/errorBodySchema.ts';
+export {
+  describeZodError,
+  formatPath,
+  MAX_MESSAGE_LENGTH,
+  type DescribedZodError,
+  type ValidationIssue,
+} from './errors/describeZodError.ts';
+
+// cursor (contract §4)
+export {
+  compareCursors,
+  decodeCursor,
+  encodeCursor,
+  isValidEpoch,
+  type Cursor,
+  type DecodeCursorResult,
+} from './cursor/cursor.ts';
+
+// events (contract §4)
+export { EVENT_TYPES, EVENT_TYPE_LIST, isDurableEvent, type EventGroup, type EventType } from './events/eventTypes.ts';
+export {
+  STREAM_CLOSE_REASONS,
+  STREAM_CLOSE_REASON_LIST,
+  type StreamCloseReason,
+} from './events/streamCloseReasons.ts';
+export { envelopeSchema, typedEnvelopeSchema, type Envelope, type TypedEnvelope } from './events/envelopeSchema.ts';
+export {
+  canvasReadyPayloadSchema,
+  canvasSnapshotSchema,
+  type CanvasReadyPayload,
+  type CanvasSnapshot,
+} from './events/payloads/canvasReadyPayloadSchema.ts';
+export { canvasCreatedPayloadSchema, type CanvasCreatedPayload } from './events/payloads/canvasCreatedPayloadSchema.ts';
+export { tokenPatchPayloadSchema, type TokenPatchPayload } from './events/payloads/tokenPatchPayloadSchema.ts';
+export { statePatchPayloadSchema, type StatePatchPayload } from './events/payloads/statePatchPayloadSchema.ts';
+export { canvasCommitPayloadSchema, type CanvasCommitPayload } from './events/payloads/canvasCommitPayloadSchema.ts';
+export {
+  snapshotCreatedPayloadSchema,
+  type SnapshotCreatedPayload,
+} from './events/payloads/snapshotCreatedPayloadSchema.ts';
+export { turnAcceptedPayloadSchema, type TurnAcceptedPayload } from './events/payloads/turnAcceptedPayloadSchema.ts';
+export {
+  MODEL_STATUSES,
+  modelStatusPayloadSchema,
+  type ModelStatusPayload,
+} from './events/payloads/modelStatusPayloadSchema.ts';
+export { chatTokenPayloadSchema, type ChatTokenPayload } from './events/payloads/chatTokenPayloadSchema.ts';
+export { turnFinalPayloadSchema, type TurnFinalPayload } from './events/payloads/turnFinalPayloadSchema.ts';
+export { turnCancelledPayloadSchema, type TurnCancelledPayload } from './events/payloads/turnCancelledPayloadSchema.ts';
+export {
+  commitSucceededPayloadSchema,
+  type CommitSucceededPayload,
+} from './events/payloads/commitSucceededPayloadSchema.ts';
+export { commitFailedPayloadSchema, type CommitFailedPayload } from './events/payloads/commitFailedPayloadSchema.ts';
+export { progressPayloadSchema, type ProgressPayload } from './events/payloads/progressPayloadSchema.ts';
+export { pluginStatusPayloadSchema, type PluginStatusPayload } from './events/payloads/pluginStatusPayloadSchema.ts';
+export { framePayloadSchema, type FramePayload } from './events/payloads/framePayloadSchema.ts';
+export { partialResultPayloadSchema, type PartialResultPayload } from './events/payloads/partialResultPayloadSchema.ts';
+export { warningPayloadSchema, type WarningPayload } from './events/payloads/warningPayloadSchema.ts';
+export { errorEventPayloadSchema, type ErrorEventPayload } from './events/payloads/errorEventPayloadSchema.ts';
+export { jobCompletedPayloadSchema, type JobCompletedPayload } from './events/payloads/jobCompletedPayloadSchema.ts';
+export { runEventPayloadSchema, type RunEventPayload } from './events/payloads/runEventPayloadSchema.ts';
+export { LOG_LEVELS, logLinePayloadSchema, type LogLinePayload } from './events/payloads/logLinePayloadSchema.ts';
+export { streamClosedPayloadSchema, type StreamClosedPayload } from './events/payloads/streamClosedPayloadSchema.ts';
+export {
+  downstreamEventSchema,
+  EVENT_PAYLOAD_SCHEMAS,
+  type DownstreamEvent,
+  type DownstreamEventOf,
+  type EventPayloads,
+} from './events/downstreamEventSchema.ts';
+
+// commands (contract §5)
+export { COMMAND_TYPES, COMMAND_TYPE_LIST, type CommandType } from './commands/commandTypes.ts';
+export { commandTypeSchema } from './commands/commandTypeSchema.ts';
+export {
+  canvasCreateCommandPayloadSchema,
+  type CanvasCreateCommandPayload,
+} from './commands/payloads/canvasCreateCommandPayloadSchema.ts';
+export {
+  tokenSetCommandPayloadSchema,
+  type TokenSetCommandPayload,
+} from './commands/payloads/tokenSetCommandPayloadSchema.ts';
+export {
+  tokenDeleteCommandPayloadSchema,
+  type TokenDeleteCommandPayload,
+} from './commands/payloads/tokenDeleteCommandPayloadSchema.ts';
+export {
+  MAX_STATE_UPDATE_BYTES,
+  stateUpdateCommandPayloadSchema,
+  type StateUpdateCommandPayload,
+} from './commands/payloads/stateUpdateCommandPayloadSchema.ts';
+export {
+  MAX_STATE_OPS,
+  stateOpsCommandPayloadSchema,
+  type StateOpsCommandPayload,
+} from './commands/payloads/stateOpsCommandPayloadSchema.ts';
+export {
+  canvasCommitCommandPayloadSchema,
+  type CanvasCommitCommandPayload,
+} from './commands/payloads/canvasCommitCommandPayloadSchema.ts';
+export {
+  canvasRevertCommandPayloadSchema,
+  type CanvasRevertCommandPayload,
+} from './commands/payloads/canvasRevertCommandPayloadSchema.ts';
+export {
+  chatSendCommandPayloadSchema,
+  type ChatSendCommandPayload,
+} from './commands/payloads/chatSendCommandPayloadSchema.ts';
+export {
+  turnCancelCommandPayloadSchema,
+  type TurnCancelCommandPayload,
+} from './commands/payloads/turnCancelCommandPayloadSchema.ts';
+export {
+  stateDeleteOpSchema,
+  stateInsertOpSchema,
+  stateMoveOpSchema,
+  stateOpSchema,
+  stateUpdateOpSchema,
+  type StateOp,
+} from './commands/stateOpSchema.ts';
+export {
+  COMMAND_PAYLOAD_SCHEMAS,
+  commandIdSchema,
+  commandSchema,
+  type Command,
+  type CommandOf,
+} from './commands/commandSchema.ts';
+export { commandOutcomeSchema, type CommandOutcome } from './commands/commandOutcomeSchema.ts';
+export {
+  batchItemOutcomeSchema,
+  rejectedOutcomeSchema,
+  type BatchItemOutcome,
+  type RejectedOutcome,
+} from './commands/batchItemOutcomeSchema.ts';
+export {
+  batchRequestSchema,
+  batchRequestShellSchema,
+  MAX_BATCH_COMMANDS,
+  type BatchRequest,
+  type BatchRequestShell,
+} from './commands/batchRequestSchema.ts';
+export { batchResponseSchema, type BatchResponse } from './commands/batchResponseSchema.ts';
+
+// lens (contract §6)
+export { globMatch, globMatchAny } from './lens/globMatch.ts';
+export {
+  accessListSchema,
+  globSchema,
+  rolePermissionsSchema,
+  sidecarPermissionsSchema,
+  type AccessList,
+  type RolePermissions,
+} from './lens/rolePermissionsSchema.ts';
+export { lensPolicySchema, MAX_LENS_ROLES, type LensPolicy } from './lens/lensPolicySchema.ts';
+export { DEFAULT_LENS_POLICY } from './lens/defaultLensPolicy.ts';
+
+// canvas types and state (contract §5)
+export { ROOT_KINDS, rootKindSchema, type RootKind } from './canvas/rootKindSchema.ts';
+export { rootNameSchema } from './canvas/rootNameSchema.ts';
+export { tokenIdSchema } from './canvas/tokenIdSchema.ts';
+export { TOKEN_TYPES, tokenTypeSchema, type TokenType } from './canvas/tokenTypeSchema.ts';
+export { tokenDeclarationSchema, type TokenDeclaration } from './canvas/tokenDeclarationSchema.ts';
+export {
+  DEFAULT_TOKEN_MAX_LENGTH,
+  MAX_JSON_TOKEN_BYTES,
+  tokenDefault,
+  validateTokenValue,
+  type TokenValueResult,
+  type TokenValueRules,
+} from './canvas/validateTokenValue.ts';
+export { canvasToolSchema, type CanvasTool } from './canvas/canvasToolSchema.ts';
+export {
+  canvasTypeManifestSchema,
+  MAX_ROOTS,
+  MAX_TOKENS,
+  MAX_TOOLS,
+  type CanvasTypeManifest,
+} from './canvas/canvasTypeManifestSchema.ts';
+export { canvasStateSchema, type CanvasState } from './canvas/canvasStateSchema.ts';
+
+// later issues (contract §§7–10)
+export { PLUGIN_STATES, pluginStateSchema, type PluginState } from './later/pluginStates.ts';
+export { deviceSchema, type Device } from './later/deviceSchema.ts';
+export {
+  extendedJobResponseSchema,
+  JOB_STATUSES,
+  type ExtendedJobResponse,
+} from './later/extendedJobResponseSchema.ts';
+export { jobRequestSchema, pipelineStageSchema, type JobRequest } from './later/jobRequestSchema.ts';
+export {
+  RUN_EVENT_KINDS,
+  runEventSchema,
+  runThoughtEventSchema,
+  runTokenEventSchema,
+  runToolEventSchema,
+  runVerdictEventSchema,
+  type RunEvent,
+  type RunEventKind,
+} from './later/runEventSchema.ts';
+export { realtimeMessageSchema, type RealtimeMessage } from './later/realtimeMessageSchema.ts';
+export {
+  jsonSchemaDocumentSchema,
+  pluginManifestSchema,
+  pluginNameSchema,
+  pluginToolSchema,
+  type PluginManifest,
+  type PluginTool,
+} from './later/pluginManifestSchema.ts';
+export { pluginHealthSchema, type PluginHealth } from './later/pluginHealthSchema.ts';
+export { pluginListSchema, type PluginList } from './later/pluginListSchema.ts';
+export { pluginInspectorSchema, type PluginInspector } from './later/pluginInspectorSchema.ts';
+export { pluginInvokeRequestSchema, type PluginInvokeRequest } from './later/pluginInvokeRequestSchema.ts';
+export {
+  PLUGIN_ERROR_KINDS,
+  pluginInvokeResultSchema,
+  type PluginInvokeResult,
+} from './later/pluginInvokeResultSchema.ts';
+export { budgetSchema, type Budget } from './later/budgetSchema.ts';
+export { toolSpecSchema, type ToolSpec } from './later/toolSpecSchema.ts';
+export {
+  assertionSchema,
+  scorerSchema,
+  verifyContractSchema,
+  type VerifyContract,
+} from './later/verifyContractSchema.ts';
+export { taskSpecSchema, type TaskSpec } from './later/taskSpecSchema.ts';
+export { runRequestSchema, type RunRequest } from './later/runRequestSchema.ts';
+export { runCreatedSchema, type RunCreated } from './later/runCreatedSchema.ts';
+export { presenceTicketRequestSchema, type PresenceTicketRequest } from './later/presenceTicketRequestSchema.ts';
+export {
+  MAX_PRESENCE_TICKET_SECONDS,
+  presenceTicketSchema,
+  type PresenceTicket,
+} from './later/presenceTicketSchema.ts';
+export { awarenessStateSchema, type AwarenessState } from './later/awarenessStateSchema.ts';
+export {
+  MAX_SIDECAR_BYTES,
+  sidecarCreateRequestSchema,
+  type SidecarCreateRequest,
+} from './later/sidecarCreateRequestSchema.ts';
+export { sidecarCreateResponseSchema, type SidecarCreateResponse } from './later/sidecarCreateResponseSchema.ts';
+export { sidecarResolveResponseSchema, type SidecarResolveResponse } from './later/sidecarResolveResponseSchema.ts';
+
+// HTTP bodies of the canvas, ops and dev endpoints
+export {
+  revisionEntrySchema,
+  revisionListSchema,
+  type RevisionEntry,
+  type RevisionList,
+} from './canvas/revisionListSchema.ts';
+export { canvasTypeListSchema, type CanvasTypeList } from './canvas/canvasTypeListSchema.ts';
+export { devTokenRequestSchema, type DevTokenRequest } from './ops/devTokenRequestSchema.ts';
+export { devTokenResponseSchema, type DevTokenResponse } from './ops/devTokenResponseSchema.ts';
+export { healthStatusSchema, type HealthStatus } from './ops/healthStatusSchema.ts';

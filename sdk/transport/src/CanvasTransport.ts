@@ -1,0 +1,310 @@
+import type {
+  CanvasReadyPayload,
+  CanvasScope,
+  CanvasTypeManifest,
+  CommandOf,
+  CommandType,
+  EventType,
+  JsonValue,
+  Scope,
+  StateOp,
+} from '@easel/schemas';
+import type * as Y from 'yjs';
+import type { CommandError } from './commands/CommandError.ts';
+import { type BatchCommand, CommandSender, type SendOptions, type SentCommand } from './commands/CommandSender.ts';
+import { type AwaitCursorOptions, CursorWaiter } from './commands/CursorWaiter.ts';
+import type { ConnectionStatus } from './connection/ConnectionMachine.ts';
+import type { BackoffTier } from './connection/backoff.ts';
+import { Listeners } from './lib/Listeners.ts';
+import { type Result, err, ok } from './lib/Result.ts';
+import { type Deps, type DepsOptions, resolveDeps } from './lib/deps.ts';
+import type { TokenSource } from './lib/token.ts';
+import { LocalEdits, type RejectedEdit } from './local/LocalEdits.ts';
+import { CanvasMirror, type MirrorView } from './mirror/CanvasMirror.ts';
+import { RealtimeClient } from './realtime/RealtimeClient.ts';
+import { scopeQuery } from './scopeQuery.ts';
+import { type ProtocolError, SseReader } from './sse/SseReader.ts';
+import { type AnyEvent, type EventOf, parseEnvelope } from './sse/parseEnvelope.ts';
+
+export interface CanvasTransportOptions extends DepsOptions {
+  /** Gateway origin, e.g. `http://127.0.0.1:8080` (a trailing slash is ignored). */
+  baseUrl: string;
+  /**
+   * Bearer token, or a function returning one (called before every connection attempt and
+   * command, and again after a 401, so it can refresh). Example: `() => auth.getToken()`.
+   */
+  token: TokenSource;
+  /** The canvas this transport mirrors; every command carries this scope. */
+  scope: CanvasScope;
+  /** Resume position (a cursor saved from an earlier session); default: fresh snapshot. */
+  cursor?: string | null;
+  /** Reconnect when the stream was silent this long (keep-alives come every 15 s). Default 45 000 ms. */
+  idleTimeoutMs?: number;
+  /** Attempts per command on network errors, 429 and 503 (default 6). */
+  commandAttempts?: number;
+  /** Abort one command HTTP attempt after this long and retry it (default 30 000 ms). */
+  requestTimeoutMs?: number;
+  /** Backoff tiers for reconnects and command retries (default `BACKOFF_TIERS`). */
+  tiers?: readonly BackoffTier[];
+  /** Consecutive failures after which `status` reads `offline` (default 3). */
+  offlineAfter?: number;
+}
+
+/** A command with the rest of its fields left to the transport. */
+export type SendPayload<T extends CommandType> = CommandOf<T>['payload'];
+
+/**
+ * The single Easel client (browsers and Node): a canvas stream (SSE over fetch, resumable,
+ * deduplicated), a local `Y.Doc` + token mirror, typed idempotent commands, and local Yjs
+ * edits sent upstream with rollback on refusal. See README.md.
+ */
+export class CanvasTransport {
+  readonly scope: CanvasScope;
+  readonly #options: CanvasTransportOptions;
+  readonly #deps: Deps;
+  readonly #baseUrl: string;
+  readonly #mirror: CanvasMirror;
+  readonly #reader: SseReader<AnyEvent>;
+  readonly #sender: CommandSender;
+  readonly #waiter: CursorWaiter;
+  readonly #local: LocalEdits;
+  readonly #protocolErrors = new Listeners<[ProtocolError]>();
+
+  constructor(options: CanvasTransportOptions) {
+    this.#options = options;
+    this.scope = { ...options.scope };
+    this.#deps = resolveDeps(options);
+    this.#baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.#mirror = new CanvasMirror({
+      logger: this.#deps.logger,
+      onProblem: (message) => this.#protocolErrors.emit({ reason: 'bad_event', message }),
+    });
+    const canvasPath = `/v1/canvases/${encodeURIComponent(this.scope.canvas_id)}/events?${scopeQuery(this.scope)}`;
+    this.#reader = new SseReader<AnyEvent>({
+      deps: this.#deps,
+      baseUrl: this.#baseUrl,
+      token: options.token,
+      path: () => canvasPath,
+      parse: parseEnvelope,
+      onEvent: (event, cursor) => this.#mirror.apply(event, cursor),
+      onProtocolError: (error) => this.#protocolErrors.emit(error),
+      ...(options.cursor !== undefined ? { cursor: options.cursor } : {}),
+      ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
+      ...(options.tiers !== undefined ? { tiers: options.tiers } : {}),
+      ...(options.offlineAfter !== undefined ? { offlineAfter: options.offlineAfter } : {}),
+    });
+    this.#sender = new CommandSender({
+      deps: this.#deps,
+      baseUrl: this.#baseUrl,
+      token: options.token,
+      scope: () => this.scope,
+      ...(options.commandAttempts !== undefined ? { maxAttempts: options.commandAttempts } : {}),
+      ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
+      ...(options.tiers !== undefined ? { tiers: options.tiers } : {}),
+    });
+    this.#waiter = new CursorWaiter(this.#mirror, this.#deps.timers);
+    this.#local = new LocalEdits({ mirror: this.#mirror, sender: this.#sender, deps: this.#deps });
+  }
+
+  // ── connection ────────────────────────────────────────────────────────────
+
+  /** Opens the canvas stream (and reconnects on its own until `close()`). */
+  connect(): this {
+    this.#sender.reopen();
+    this.#reader.start();
+    return this;
+  }
+
+  /** Closes the stream, aborts commands in flight and ends pending waits. */
+  close(): void {
+    this.#reader.close();
+    this.#sender.close();
+    this.#waiter.close();
+  }
+
+  get status(): ConnectionStatus {
+    return this.#reader.status;
+  }
+
+  onStatus(listener: (status: ConnectionStatus) => void): () => void {
+    return this.#reader.onStatus(listener);
+  }
+
+  /** Resolves with the CANVAS_READY payload once the first one arrived (or at once if it has). */
+  ready(options: { timeoutMs?: number } = {}): Promise<Result<CanvasReadyPayload, CommandError>> {
+    const current = this.#mirror.ready;
+    if (current) return Promise.resolve(ok(current));
+    if (this.status === 'unauthorized' || this.status === 'forbidden') {
+      const code = this.status === 'unauthorized' ? 'unauthenticated' : 'forbidden';
+      return Promise.resolve(err({ code, message: this.#failureMessage() }));
+    }
+    return new Promise((resolve) => {
+      const finish = (result: Result<CanvasReadyPayload, CommandError>) => {
+        offReady();
+        offStatus();
+        this.#deps.timers.clearTimeout(timer);
+        resolve(result);
+      };
+      const offReady = this.#mirror.onReady((payload) => finish(ok(payload)));
+      const offStatus = this.#reader.onStatus((status) => {
+        if (status === 'unauthorized') finish(err({ code: 'unauthenticated', message: this.#failureMessage() }));
+        else if (status === 'forbidden') finish(err({ code: 'forbidden', message: this.#failureMessage() }));
+        else if (status === 'closed') finish(err({ code: 'closed', message: this.#failureMessage() }));
+      });
+      const timer = this.#deps.timers.setTimeout(
+        () => finish(err({ code: 'timeout', message: `no CANVAS_READY in time (${this.#failureMessage()})` })),
+        options.timeoutMs ?? 15_000,
+      );
+    });
+  }
+
+  // ── mirror ────────────────────────────────────────────────────────────────
+
+  /** The local document. Replaced by a new one on a reset or a refused local edit: see `onDoc`. */
+  get doc(): Y.Doc {
+    return this.#mirror.doc;
+  }
+
+  get tokens(): Readonly<Record<string, JsonValue>> {
+    return this.#mirror.tokens;
+  }
+
+  /** The canvas revision as last seen on the stream (null before CANVAS_READY). */
+  get revision(): number | null {
+    return this.#mirror.revision;
+  }
+
+  /** The position of the last applied event; save it to resume a later session. */
+  get cursor(): string | null {
+    return this.#mirror.cursor;
+  }
+
+  get manifest(): CanvasTypeManifest | null {
+    return this.#mirror.manifest;
+  }
+
+  get canvasType(): string | null {
+    return this.#mirror.canvasType;
+  }
+
+  /** `full` (Yjs state), `projection` (JSON of readable roots: no local Yjs edits) or `none` yet. */
+  get view(): MirrorView {
+    return this.#mirror.view;
+  }
+
+  /** Local edits not yet confirmed by the gateway. */
+  get pendingLocalEdits(): number {
+    return this.#local.pendingCount;
+  }
+
+  /** Frames delivered, replays skipped, protocol errors, stream opens. */
+  get streamCounts(): Readonly<{ delivered: number; duplicates: number; protocolErrors: number; opens: number }> {
+    return this.#reader.counts;
+  }
+
+  onDoc(listener: (doc: Y.Doc, previous: Y.Doc) => void): () => void {
+    return this.#mirror.onDoc(listener);
+  }
+
+  onToken(tokenId: string, listener: (value: JsonValue | undefined, tokenId: string) => void): () => void {
+    return this.#mirror.onToken(tokenId, listener);
+  }
+
+  onTokens(listener: (tokens: Readonly<Record<string, JsonValue>>) => void): () => void {
+    return this.#mirror.onTokens(listener);
+  }
+
+  onRevision(listener: (revision: number) => void): () => void {
+    return this.#mirror.onRevision(listener);
+  }
+
+  onReady(listener: (payload: CanvasReadyPayload) => void): () => void {
+    return this.#mirror.onReady(listener);
+  }
+
+  /** Events of one type (all, telemetry included, with `'*'`), after the mirror applied them. */
+  onEvent<T extends EventType>(type: T, listener: (event: EventOf<T>) => void): () => void;
+  onEvent(type: '*' | (string & {}), listener: (event: AnyEvent) => void): () => void;
+  onEvent(type: string, listener: (event: never) => void): () => void {
+    return this.#mirror.onEvent(type, listener as (event: AnyEvent) => void);
+  }
+
+  /** A local Yjs edit was refused and rolled back (with the reason). */
+  onRejected(listener: (rejected: RejectedEdit) => void): () => void {
+    return this.#local.onRejected(listener);
+  }
+
+  /** A frame was skipped as malformed (never fatal). */
+  onProtocolError(listener: (error: ProtocolError) => void): () => void {
+    return this.#protocolErrors.add(listener);
+  }
+
+  // ── commands ──────────────────────────────────────────────────────────────
+
+  /** Sends one command with this transport's scope. Never rejects. */
+  send<T extends CommandType>(
+    type: T,
+    payload: SendPayload<T>,
+    options?: SendOptions,
+  ): Promise<Result<SentCommand, CommandError>> {
+    return this.#sender.send(type, payload, options);
+  }
+
+  /** `POST /v1/commands:batch` (up to 500): one outcome per command, in order. */
+  batch(commands: readonly BatchCommand[]) {
+    return this.#sender.batch(commands);
+  }
+
+  setToken(tokenId: string, value: JsonValue, options?: SendOptions) {
+    return this.send('token.set', { token_id: tokenId, value } as SendPayload<'token.set'>, options);
+  }
+
+  deleteToken(tokenId: string, options?: SendOptions) {
+    return this.send('token.delete', { token_id: tokenId }, options);
+  }
+
+  applyOps(ops: readonly StateOp[], options?: SendOptions) {
+    return this.send('state.ops', { ops: [...ops] } as SendPayload<'state.ops'>, options);
+  }
+
+  commit(message: string, options?: SendOptions) {
+    return this.send('canvas.commit', { message } as SendPayload<'canvas.commit'>, options);
+  }
+
+  revert(revision: number, options?: SendOptions) {
+    return this.send('canvas.revert', { revision } as SendPayload<'canvas.revert'>, options);
+  }
+
+  createCanvas(canvasType: string, title?: string, options?: SendOptions) {
+    const payload = title === undefined ? { canvas_type: canvasType } : { canvas_type: canvasType, title };
+    return this.send('canvas.create', payload as SendPayload<'canvas.create'>, options);
+  }
+
+  /** Read-your-writes: resolves once the mirror applied an event at or after `cursor`. Never rejects. */
+  awaitCursor(cursor: string, options?: AwaitCursorOptions): Promise<Result<string, CommandError>> {
+    return this.#waiter.wait(cursor, options);
+  }
+
+  /** Sends queued local edits now and resolves once none is queued or in flight. */
+  flushLocalEdits(): Promise<void> {
+    this.#local.flush();
+    return this.#local.idle();
+  }
+
+  /** The project's unified timeline (`/v1/realtime`) for `scope` (default: this scope without the canvas). */
+  realtime(scope?: Omit<Scope, 'canvas_id'>): RealtimeClient {
+    const { canvas_id: _canvas, ...rest } = this.scope;
+    return new RealtimeClient({
+      deps: this.#deps,
+      baseUrl: this.#baseUrl,
+      token: this.#options.token,
+      scope: scope ?? rest,
+      ...(this.#options.idleTimeoutMs !== undefined ? { idleTimeoutMs: this.#options.idleTimeoutMs } : {}),
+    });
+  }
+
+  #failureMessage(): string {
+    const failure = this.#reader.machine.lastFailure;
+    return failure ? (failure.message ?? failure.kind) : `status ${this.status}`;
+  }
+}

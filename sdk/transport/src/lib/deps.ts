@@ -1,0 +1,57 @@
+/**
+ * Side effects the transport uses, injected so that tests run with fake timers, a scripted
+ * fetch and a seeded random. Every field defaults to the global.
+ */
+
+/** The timer functions the transport uses; `globalThis` by default. */
+export interface Timers {
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+/** Where the transport reports what it does; silent by default. */
+export interface TransportLogger {
+  debug?(message: string, data?: unknown): void;
+  info?(message: string, data?: unknown): void;
+  warn?(message: string, data?: unknown): void;
+  error?(message: string, data?: unknown): void;
+}
+
+export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
+
+/** Resolved side effects shared by every part of one transport. */
+export interface Deps {
+  readonly fetch: FetchLike;
+  readonly timers: Timers;
+  readonly random: () => number;
+  readonly now: () => number;
+  readonly logger: TransportLogger;
+}
+
+export interface DepsOptions {
+  /** `fetch` to use (default: the global `fetch`). Must support streaming response bodies. */
+  fetch?: FetchLike;
+  /** Timer functions (default: the global `setTimeout` / `clearTimeout`). */
+  timers?: Timers;
+  /** Uniform random in [0, 1) used for jitter and ids (default: `Math.random`). */
+  random?: () => number;
+  /** Clock in epoch milliseconds (default: `Date.now`). */
+  now?: () => number;
+  /** Logger (default: silent). */
+  logger?: TransportLogger;
+}
+
+const globalTimers: Timers = {
+  setTimeout: (callback, ms) => globalThis.setTimeout(callback, ms),
+  clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof globalThis.setTimeout>),
+};
+
+export function resolveDeps(options: DepsOptions): Deps {
+  return {
+    fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+    timers: options.timers ?? globalTimers,
+    random: options.random ?? Math.random,
+    now: options.now ?? Date.now,
+    logger: options.logger ?? {},
+  };
+}

@@ -1,0 +1,338 @@
+import {
+  type CanvasReadyPayload,
+  type CanvasTypeManifest,
+  type EventType,
+  type JsonValue,
+  type StatePatchPayload,
+  type TokenPatchPayload,
+  decodeCursor,
+} from '@easel/schemas';
+import * as Y from 'yjs';
+import { Listeners } from '../lib/Listeners.ts';
+import { base64ToBytes } from '../lib/base64.ts';
+import type { TransportLogger } from '../lib/deps.ts';
+import type { AnyEvent, EventOf } from '../sse/parseEnvelope.ts';
+import { applyProjection } from './applyProjection.ts';
+import { REMOTE_ORIGIN, REPLAY_ORIGIN } from './origins.ts';
+
+/**
+ * What the mirror holds of the state: nothing yet, the full Yjs state (`update` snapshots and
+ * patches), or JSON projections of the readable roots (a partial-lens viewer; local Yjs edits
+ * cannot be sent from such a mirror).
+ */
+export type MirrorView = 'none' | 'full' | 'projection';
+
+/** Local edits not yet confirmed by the gateway, re-applied when the document is rebuilt. */
+export interface PendingLocalEdits {
+  pending(): readonly Uint8Array[];
+  /** After a rebuild: which of `pending()` could be re-applied (false: it was rolled back). */
+  rebuilt(kept: readonly boolean[], reason: RebuildReason): void;
+}
+
+export type RebuildReason = 'reset' | 'snapshot' | 'refused';
+
+export interface CanvasMirrorOptions {
+  readonly logger?: TransportLogger;
+  /** A payload the mirror could not apply (bad base64, an update that does not integrate). */
+  readonly onProblem?: (message: string) => void;
+}
+
+/**
+ * The local copy of one canvas: a `Y.Doc` (plus a shadow of what the gateway confirmed),
+ * the token map, revision and cursor, fed by validated events.
+ *
+ * The document object: the first snapshot is applied into the initial `doc`. When the state
+ * must be replaced — a `reset` or any later snapshot (lens change, resync), or a refused local
+ * edit — a **new** `Y.Doc` is built from the confirmed shadow plus the local edits still
+ * pending, and announced with `onDoc(doc, previous)`; the previous one is destroyed. Clearing
+ * the old document in place cannot work with Yjs: its tombstones and client clocks would
+ * reference history the gateway does not have, and later local updates would never integrate.
+ */
+export class CanvasMirror {
+  #doc = new Y.Doc();
+  #confirmed = new Y.Doc();
+  #view: MirrorView = 'none';
+  #snapshotApplied = false;
+  #tokens: Record<string, JsonValue> = {};
+  #revision: number | null = null;
+  #cursor: string | null = null;
+  #manifest: CanvasTypeManifest | null = null;
+  #canvasType: string | null = null;
+  #ready: CanvasReadyPayload | null = null;
+  #local: PendingLocalEdits | null = null;
+  readonly #options: CanvasMirrorOptions;
+  readonly #docListeners = new Listeners<[Y.Doc, Y.Doc]>();
+  readonly #tokenListeners = new Map<string, Listeners<[JsonValue | undefined, string]>>();
+  readonly #tokensListeners = new Listeners<[Readonly<Record<string, JsonValue>>]>();
+  readonly #revisionListeners = new Listeners<[number]>();
+  readonly #cursorListeners = new Listeners<[string | null, boolean]>();
+  readonly #readyListeners = new Listeners<[CanvasReadyPayload]>();
+  readonly #eventListeners = new Map<string, Listeners<[AnyEvent]>>();
+
+  constructor(options: CanvasMirrorOptions = {}) {
+    this.#options = options;
+  }
+
+  /** The local document; replaced on reset or refusal (see `onDoc`). */
+  get doc(): Y.Doc {
+    return this.#doc;
+  }
+
+  /** The gateway-confirmed state only (no pending local edits). Read-only for callers. */
+  get confirmed(): Y.Doc {
+    return this.#confirmed;
+  }
+
+  get view(): MirrorView {
+    return this.#view;
+  }
+
+  get tokens(): Readonly<Record<string, JsonValue>> {
+    return this.#tokens;
+  }
+
+  get revision(): number | null {
+    return this.#revision;
+  }
+
+  /** The position of the last applied durable event (or of the last CANVAS_READY). */
+  get cursor(): string | null {
+    return this.#cursor;
+  }
+
+  get manifest(): CanvasTypeManifest | null {
+    return this.#manifest;
+  }
+
+  get canvasType(): string | null {
+    return this.#canvasType;
+  }
+
+  /** The last CANVAS_READY payload (null before the first). */
+  get ready(): CanvasReadyPayload | null {
+    return this.#ready;
+  }
+
+  /** Hooks the pending local edits in, so rebuilds keep them (one owner at a time). */
+  attachLocal(local: PendingLocalEdits): () => void {
+    this.#local = local;
+    return () => {
+      if (this.#local === local) this.#local = null;
+    };
+  }
+
+  onDoc(listener: (doc: Y.Doc, previous: Y.Doc) => void): () => void {
+    return this.#docListeners.add(listener);
+  }
+
+  /** One token's value changes (`undefined`: it left the readable set on a reset). */
+  onToken(tokenId: string, listener: (value: JsonValue | undefined, tokenId: string) => void): () => void {
+    let set = this.#tokenListeners.get(tokenId);
+    if (!set) {
+      set = new Listeners();
+      this.#tokenListeners.set(tokenId, set);
+    }
+    const off = set.add(listener);
+    return () => {
+      off();
+      if (set.size === 0) this.#tokenListeners.delete(tokenId);
+    };
+  }
+
+  onTokens(listener: (tokens: Readonly<Record<string, JsonValue>>) => void): () => void {
+    return this.#tokensListeners.add(listener);
+  }
+
+  onRevision(listener: (revision: number) => void): () => void {
+    return this.#revisionListeners.add(listener);
+  }
+
+  /** The cursor moved; `reset` is true when it moved to another epoch through a reset. */
+  onCursor(listener: (cursor: string | null, reset: boolean) => void): () => void {
+    return this.#cursorListeners.add(listener);
+  }
+
+  onReady(listener: (payload: CanvasReadyPayload) => void): () => void {
+    return this.#readyListeners.add(listener);
+  }
+
+  /** Every event of `type` (`'*'`: all), durable and telemetry, after it was applied. */
+  onEvent<T extends EventType>(type: T, listener: (event: EventOf<T>) => void): () => void;
+  onEvent(type: '*' | (string & {}), listener: (event: AnyEvent) => void): () => void;
+  onEvent(type: string, listener: (event: never) => void): () => void {
+    let set = this.#eventListeners.get(type);
+    if (!set) {
+      set = new Listeners();
+      this.#eventListeners.set(type, set);
+    }
+    return set.add(listener as (event: AnyEvent) => void);
+  }
+
+  /** Applies one validated event; `cursor` is its SSE id (null for telemetry and CANVAS_READY). */
+  apply(event: AnyEvent, cursor: string | null): void {
+    const changedTokens = new Map<string, JsonValue | undefined>();
+    let revision: number | null = null;
+    let cursorReset = false;
+    switch (event.type) {
+      case 'CANVAS_READY': {
+        const payload = (event as EventOf<'CANVAS_READY'>).payload;
+        cursorReset = this.#applyReady(payload, changedTokens);
+        revision = payload.revision;
+        break;
+      }
+      case 'token_patch': {
+        const payload = (event as EventOf<'token_patch'>).payload as TokenPatchPayload;
+        if (this.#tokens[payload.token_id] !== payload.value || !Object.hasOwn(this.#tokens, payload.token_id)) {
+          this.#tokens = { ...this.#tokens, [payload.token_id]: payload.value };
+          changedTokens.set(payload.token_id, payload.value);
+        }
+        revision = payload.revision;
+        break;
+      }
+      case 'state_patch': {
+        const payload = (event as EventOf<'state_patch'>).payload as StatePatchPayload;
+        this.#applyPatch(payload);
+        revision = payload.revision;
+        break;
+      }
+      case 'canvas_created':
+      case 'canvas_commit': {
+        const payload = (event as EventOf<'canvas_commit'>).payload;
+        revision = payload.revision;
+        break;
+      }
+    }
+    const previousCursor = this.#cursor;
+    if (event.type === 'CANVAS_READY') this.#cursor = (event as EventOf<'CANVAS_READY'>).payload.cursor;
+    else if (cursor !== null) this.#cursor = cursor;
+
+    for (const [tokenId, value] of changedTokens) this.#tokenListeners.get(tokenId)?.emit(value, tokenId);
+    if (changedTokens.size > 0) this.#tokensListeners.emit(this.#tokens);
+    if (revision !== null && revision !== this.#revision) {
+      this.#revision = revision;
+      this.#revisionListeners.emit(revision);
+    }
+    if (event.type === 'CANVAS_READY') this.#readyListeners.emit((event as EventOf<'CANVAS_READY'>).payload);
+    this.#eventListeners.get(event.type)?.emit(event);
+    this.#eventListeners.get('*')?.emit(event);
+    if (this.#cursor !== previousCursor) this.#cursorListeners.emit(this.#cursor, cursorReset);
+  }
+
+  /**
+   * Records a local update the gateway committed into the confirmed shadow (its echo will
+   * bring the same items; Yjs ignores what it already has).
+   */
+  confirm(update: Uint8Array): void {
+    this.#safeApply(this.#confirmed, update, REMOTE_ORIGIN, 'a confirmed local update');
+  }
+
+  /**
+   * Replaces the document with the confirmed state plus every pending local edit that still
+   * integrates (an edit that depends on a rolled-back one is rolled back too).
+   */
+  rebuild(reason: RebuildReason): void {
+    const pending = this.#local?.pending() ?? [];
+    const base = Y.encodeStateAsUpdate(this.#confirmed);
+    const kept = pending.map(() => true);
+    let doc = new Y.Doc();
+    for (let round = 0; round <= pending.length; round++) {
+      doc = new Y.Doc();
+      Y.applyUpdate(doc, base, REMOTE_ORIGIN);
+      let failed = -1;
+      for (let i = 0; i < pending.length; i++) {
+        if (!kept[i]) continue;
+        const ok = this.#safeApply(doc, pending[i]!, REPLAY_ORIGIN, 'a pending local edit');
+        if (!ok || doc.store.pendingStructs !== null || doc.store.pendingDs !== null) {
+          failed = i;
+          break;
+        }
+      }
+      if (failed < 0) break;
+      kept[failed] = false;
+    }
+    const previous = this.#doc;
+    this.#doc = doc;
+    this.#local?.rebuilt(kept, reason);
+    this.#docListeners.emit(doc, previous);
+    previous.destroy();
+  }
+
+  #applyReady(payload: CanvasReadyPayload, changedTokens: Map<string, JsonValue | undefined>): boolean {
+    const previousEpoch = this.#cursor !== null ? epochOf(this.#cursor) : null;
+    const nextEpoch = payload.cursor !== null ? epochOf(payload.cursor) : null;
+    this.#ready = payload;
+    this.#manifest = payload.manifest;
+    this.#canvasType = payload.canvas_type;
+    const snapshot = payload.snapshot;
+    if (snapshot) {
+      const next = snapshot.tokens;
+      for (const id of Object.keys(this.#tokens)) if (!Object.hasOwn(next, id)) changedTokens.set(id, undefined);
+      for (const [id, value] of Object.entries(next)) {
+        if (!Object.hasOwn(this.#tokens, id) || this.#tokens[id] !== value) changedTokens.set(id, value);
+      }
+      this.#tokens = { ...next };
+      const confirmed = new Y.Doc();
+      let view: MirrorView = 'none';
+      if (snapshot.update !== undefined) {
+        const bytes = base64ToBytes(snapshot.update);
+        if (bytes === null) this.#problem('CANVAS_READY snapshot.update is not base64');
+        else if (this.#safeApply(confirmed, bytes, REMOTE_ORIGIN, 'the CANVAS_READY snapshot')) view = 'full';
+      } else if (snapshot.state !== undefined) {
+        applyProjection(confirmed, snapshot.state, payload.manifest.roots, REMOTE_ORIGIN);
+        view = 'projection';
+      }
+      const hadSnapshot = this.#snapshotApplied;
+      this.#confirmed.destroy();
+      this.#confirmed = confirmed;
+      this.#view = view;
+      this.#snapshotApplied = true;
+      if (!hadSnapshot && view !== 'projection') {
+        // First load: into the initial document, so references taken before stay valid.
+        Y.applyUpdate(this.#doc, Y.encodeStateAsUpdate(confirmed), REMOTE_ORIGIN);
+      } else if (!hadSnapshot && snapshot.state !== undefined) {
+        applyProjection(this.#doc, snapshot.state, payload.manifest.roots, REMOTE_ORIGIN);
+      } else {
+        this.rebuild(payload.reset ? 'reset' : 'snapshot');
+      }
+    }
+    return previousEpoch !== null && nextEpoch !== null && previousEpoch !== nextEpoch;
+  }
+
+  #applyPatch(payload: StatePatchPayload): void {
+    if (payload.update !== undefined) {
+      const bytes = base64ToBytes(payload.update);
+      if (bytes === null) {
+        this.#problem('state_patch update is not base64');
+        return;
+      }
+      this.#safeApply(this.#confirmed, bytes, REMOTE_ORIGIN, 'a state_patch');
+      this.#safeApply(this.#doc, bytes, REMOTE_ORIGIN, 'a state_patch');
+      if (this.#view === 'none') this.#view = 'full';
+    } else if (payload.state !== undefined) {
+      const roots = this.#manifest?.roots ?? {};
+      applyProjection(this.#confirmed, payload.state, roots, REMOTE_ORIGIN);
+      applyProjection(this.#doc, payload.state, roots, REMOTE_ORIGIN);
+      if (this.#view === 'none') this.#view = 'projection';
+    }
+  }
+
+  #safeApply(doc: Y.Doc, update: Uint8Array, origin: unknown, what: string): boolean {
+    try {
+      Y.applyUpdate(doc, update, origin);
+      return true;
+    } catch (error) {
+      this.#problem(`${what} could not be applied: ${error instanceof Error ? error.message : String(error)}`);
+      return false;
+    }
+  }
+
+  #problem(message: string): void {
+    this.#options.logger?.warn?.(message);
+    this.#options.onProblem?.(message);
+  }
+}
+
+function epochOf(cursor: string): string | null {
+  const decoded = decodeCursor(cursor);
+  return decoded.ok ? decoded.value.epoch : null;
+}

@@ -1,0 +1,351 @@
+import { compareCursors, decodeCursor } from '@easel/schemas';
+import {
+  type Attempt,
+  ConnectionMachine,
+  type ConnectionStatus,
+  type Failure,
+} from '../connection/ConnectionMachine.ts';
+import type { BackoffTier } from '../connection/backoff.ts';
+import { Listeners } from '../lib/Listeners.ts';
+import type { Deps } from '../lib/deps.ts';
+import { readHttpError } from '../lib/httpError.ts';
+import { resolveToken, type TokenSource } from '../lib/token.ts';
+import { readEventStream, type SseFrame } from './readEventStream.ts';
+
+/** A frame that moves the stream to a position without an `id:` of its own (CANVAS_READY). */
+export interface ReadyInfo {
+  /** The position the stream continues after (null: the log is empty). */
+  readonly cursor: string | null;
+  readonly reset: boolean;
+}
+
+/** The gateway announced that it is ending the stream (`stream_closed`), and why. */
+export interface ClosingInfo {
+  readonly reason: string;
+  readonly retryAfterMs?: number;
+}
+
+export type FrameParse<E> =
+  | { readonly ok: true; readonly event: E; readonly ready?: ReadyInfo; readonly closing?: ClosingInfo }
+  | { readonly ok: false; readonly message: string };
+
+export const PROTOCOL_ERROR_REASONS = [
+  'bad_json',
+  'bad_event',
+  'bad_cursor',
+  'epoch_mismatch',
+  'bad_line',
+  'handler_threw',
+] as const;
+export type ProtocolErrorReason = (typeof PROTOCOL_ERROR_REASONS)[number];
+
+/** A frame the reader skipped (or a stream oddity it recovered from); never fatal. */
+export interface ProtocolError {
+  readonly reason: ProtocolErrorReason;
+  readonly message: string;
+  readonly frame?: SseFrame;
+}
+
+export interface SseReaderOptions<E> {
+  readonly deps: Deps;
+  /** Gateway origin, e.g. `http://127.0.0.1:8080`. */
+  readonly baseUrl: string;
+  /** Path and query of the stream, computed for every attempt (no cursor in it). */
+  readonly path: () => string;
+  readonly token: TokenSource;
+  /** Validates one frame's JSON (zod `safeParse` of the envelope and, where known, its payload). */
+  readonly parse: (json: unknown, frame: SseFrame) => FrameParse<E>;
+  /** Every accepted event, with the cursor it carried (null for telemetry and CANVAS_READY). */
+  readonly onEvent: (event: E, cursor: string | null) => void;
+  readonly onProtocolError?: (error: ProtocolError) => void;
+  /**
+   * A durable event of another epoch than the last cursor's without a reset before it:
+   * `resync` (default) drops the cursor and reconnects for a fresh snapshot; `adopt` accepts
+   * it (streams without CANVAS_READY, such as `/v1/realtime`).
+   */
+  readonly epochChange?: 'resync' | 'adopt';
+  /** Reconnect when no byte (not even a keep-alive comment) arrived for this long. Default 45 000 ms. */
+  readonly idleTimeoutMs?: number;
+  /** Resume position for the first connection. */
+  readonly cursor?: string | null;
+  readonly tiers?: readonly BackoffTier[];
+  readonly offlineAfter?: number;
+}
+
+/**
+ * One SSE stream over `fetch` (so it can send `Authorization`), driven by a
+ * {@link ConnectionMachine}: resumes with `Last-Event-ID`, skips replayed cursors, reports bad
+ * frames through `onProtocolError` instead of failing, and reconnects on a stall.
+ */
+export class SseReader<E> {
+  readonly machine: ConnectionMachine;
+  readonly #options: SseReaderOptions<E>;
+  #cursor: string | null;
+  #controller: AbortController | null = null;
+  #closing: ClosingInfo | null = null;
+  #idleTimer: unknown = null;
+  #counts = { delivered: 0, duplicates: 0, protocolErrors: 0, opens: 0 };
+  readonly #protocolErrors = new Listeners<[ProtocolError]>();
+
+  constructor(options: SseReaderOptions<E>) {
+    this.#options = options;
+    this.#cursor = options.cursor ?? null;
+    this.machine = new ConnectionMachine({
+      timers: options.deps.timers,
+      random: options.deps.random,
+      onAttempt: (attempt) => void this.#attempt(attempt),
+      ...(options.tiers ? { tiers: options.tiers } : {}),
+      ...(options.offlineAfter !== undefined ? { offlineAfter: options.offlineAfter } : {}),
+    });
+    if (options.onProtocolError) this.#protocolErrors.add(options.onProtocolError);
+  }
+
+  /** The last durable position received: sent as `Last-Event-ID` on reconnect. */
+  get cursor(): string | null {
+    return this.#cursor;
+  }
+
+  get status(): ConnectionStatus {
+    return this.machine.status;
+  }
+
+  /** Frames delivered, replayed duplicates skipped, protocol errors, successful opens. */
+  get counts(): Readonly<{ delivered: number; duplicates: number; protocolErrors: number; opens: number }> {
+    return { ...this.#counts };
+  }
+
+  onStatus(listener: (status: ConnectionStatus) => void): () => void {
+    return this.machine.onStatus(listener);
+  }
+
+  onProtocolError(listener: (error: ProtocolError) => void): () => void {
+    return this.#protocolErrors.add(listener);
+  }
+
+  start(): void {
+    this.machine.start();
+  }
+
+  close(): void {
+    this.#abort();
+    this.machine.close();
+  }
+
+  /** Drops the cursor and reconnects, so the server sends a fresh snapshot. */
+  resync(): void {
+    this.#cursor = null;
+    const id = this.machine.attemptId;
+    this.#abort();
+    if (this.machine.state === 'open' || this.machine.state === 'connecting') {
+      this.machine.failed(id, { kind: 'ended', message: 'resync' });
+    } else {
+      this.machine.start();
+    }
+  }
+
+  async #attempt(attempt: Attempt): Promise<void> {
+    const { deps } = this.#options;
+    this.#abort();
+    const controller = new AbortController();
+    this.#controller = controller;
+    const current = () => this.#controller === controller && this.machine.attemptId === attempt.id;
+    const fail = (failure: Failure) => {
+      if (!current()) return;
+      this.#abort();
+      this.machine.failed(attempt.id, failure);
+    };
+
+    const token = await resolveToken(this.#options.token);
+    if (!current()) return;
+    if (!token.ok) return fail({ kind: 'network', message: token.message });
+
+    const headers: Record<string, string> = {
+      accept: 'text/event-stream',
+      'cache-control': 'no-cache',
+      authorization: `Bearer ${token.value}`,
+    };
+    if (this.#cursor !== null) headers['last-event-id'] = this.#cursor;
+
+    let response: Response;
+    try {
+      response = await deps.fetch(this.#options.baseUrl + this.#options.path(), {
+        method: 'GET',
+        headers,
+        signal: controller.signal,
+      });
+    } catch (error) {
+      return fail({ kind: 'network', message: describe(error) });
+    }
+    if (!current()) {
+      void response.body?.cancel().catch(() => undefined);
+      return;
+    }
+    if (response.status !== 200 || response.body === null) {
+      const info = await readHttpError(response, deps.now());
+      const failure: Failure = {
+        kind: failureKind(response.status),
+        status: response.status,
+        message: `${info.code}: ${info.message}`,
+        ...(info.retryAfterMs !== undefined ? { retryAfterMs: info.retryAfterMs } : {}),
+      };
+      deps.logger.warn?.('stream refused', { status: response.status, code: info.code, message: info.message });
+      return fail(failure);
+    }
+
+    this.#counts.opens += 1;
+    this.#closing = null;
+    this.machine.opened(attempt.id);
+    this.#armIdle(controller, attempt.id);
+    try {
+      await readEventStream(response.body, {
+        onFrame: (frame) => {
+          if (current()) this.#handleFrame(frame);
+        },
+        onRetry: (ms) => this.machine.setServerRetry(ms),
+        onActivity: () => {
+          if (current()) this.#armIdle(controller, attempt.id);
+        },
+        onParseError: (message) => this.#report({ reason: 'bad_line', message }),
+      });
+      fail(this.#endFailure());
+    } catch (error) {
+      fail({ kind: 'network', message: describe(error) });
+    }
+  }
+
+  #handleFrame(frame: SseFrame): void {
+    let json: unknown;
+    try {
+      json = JSON.parse(frame.data);
+    } catch {
+      this.#report({ reason: 'bad_json', message: 'the frame data is not JSON', frame });
+      return;
+    }
+    const parsed = this.#options.parse(json, frame);
+    if (!parsed.ok) {
+      this.#report({ reason: 'bad_event', message: parsed.message, frame });
+      return;
+    }
+    if (parsed.closing) this.#closing = parsed.closing;
+    if (parsed.ready) {
+      const { cursor } = parsed.ready;
+      if (cursor !== null && !decodeCursor(cursor).ok) {
+        this.#report({
+          reason: 'bad_cursor',
+          message: `CANVAS_READY cursor ${JSON.stringify(cursor)} is malformed`,
+          frame,
+        });
+        return;
+      }
+      this.#cursor = cursor;
+      this.#deliver(parsed.event, null);
+      return;
+    }
+    if (frame.id === undefined || frame.id === '') {
+      this.#deliver(parsed.event, null);
+      return;
+    }
+    const next = decodeCursor(frame.id);
+    if (!next.ok) {
+      this.#report({ reason: 'bad_cursor', message: `id ${JSON.stringify(frame.id)}: ${next.reason}`, frame });
+      return;
+    }
+    if (this.#cursor !== null) {
+      const last = decodeCursor(this.#cursor);
+      if (last.ok && last.value.epoch !== next.value.epoch) {
+        if ((this.#options.epochChange ?? 'resync') === 'resync') {
+          this.#report({
+            reason: 'epoch_mismatch',
+            message: `event ${frame.id} is from another epoch than ${this.#cursor} and no reset came first; resyncing`,
+            frame,
+          });
+          this.resync();
+          return;
+        }
+      } else if (last.ok && compareCursors(next.value, last.value) <= 0) {
+        this.#counts.duplicates += 1;
+        this.#options.deps.logger.debug?.('skipped a replayed event', { cursor: frame.id, last: this.#cursor });
+        return;
+      }
+    }
+    this.#cursor = frame.id;
+    this.#deliver(parsed.event, frame.id);
+  }
+
+  /**
+   * How a stream that ended is treated: after `stream_closed`, by its reason (contract
+   * STREAM_CLOSE_REASONS): `lens_revoked` rests forbidden, `replaced` rests closed (another
+   * connection took over), `token_expired` reconnects at once with a fresh token, anything else
+   * reconnects with backoff (at least `retry_after_ms`).
+   */
+  #endFailure(): Failure {
+    const closing = this.#closing;
+    this.#closing = null;
+    if (!closing) return { kind: 'ended', message: 'the server ended the stream' };
+    const message = `the server closed the stream: ${closing.reason}`;
+    switch (closing.reason) {
+      case 'lens_revoked':
+        return { kind: 'forbidden', message };
+      case 'replaced':
+        return { kind: 'invalid', message };
+      case 'token_expired':
+        return { kind: 'unauthorized', message };
+      default:
+        return closing.retryAfterMs !== undefined
+          ? { kind: 'ended', message, retryAfterMs: closing.retryAfterMs }
+          : { kind: 'ended', message };
+    }
+  }
+
+  #deliver(event: E, cursor: string | null): void {
+    this.#counts.delivered += 1;
+    try {
+      this.#options.onEvent(event, cursor);
+    } catch (error) {
+      this.#report({ reason: 'handler_threw', message: describe(error) });
+    }
+  }
+
+  #report(error: ProtocolError): void {
+    this.#counts.protocolErrors += 1;
+    this.#options.deps.logger.warn?.(`protocol error (${error.reason}): ${error.message}`);
+    this.#protocolErrors.emit(error);
+  }
+
+  #armIdle(controller: AbortController, attemptId: number): void {
+    const { timers } = this.#options.deps;
+    if (this.#idleTimer !== null) timers.clearTimeout(this.#idleTimer);
+    this.#idleTimer = timers.setTimeout(() => {
+      this.#idleTimer = null;
+      if (this.#controller !== controller) return;
+      this.#abort();
+      this.machine.failed(attemptId, { kind: 'stalled', message: 'no bytes (not even a keep-alive) arrived in time' });
+    }, this.#options.idleTimeoutMs ?? 45_000);
+  }
+
+  #abort(): void {
+    if (this.#idleTimer !== null) {
+      this.#options.deps.timers.clearTimeout(this.#idleTimer);
+      this.#idleTimer = null;
+    }
+    const controller = this.#controller;
+    this.#controller = null;
+    controller?.abort();
+  }
+}
+
+function failureKind(status: number): Failure['kind'] {
+  if (status === 401) return 'unauthorized';
+  if (status === 403) return 'forbidden';
+  if (status === 404) return 'not_found';
+  if (status === 408 || status === 429 || status >= 500 || status === 200) return 'server';
+  return 'invalid';
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) {
+    const cause = (error as { cause?: unknown }).cause;
+    return cause instanceof Error ? `${error.message} (${cause.message})` : error.message;
+  }
+  return String(error);
+}

@@ -1,0 +1,121 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { readEventStream, type SseFrame } from './readEventStream.ts';
+
+function bodyOf(chunks: Uint8Array[]): ReadableStream<Uint8Array> {
+  return new ReadableStream({
+    start(controller) {
+      for (const chunk of chunks) controller.enqueue(chunk);
+      controller.close();
+    },
+  });
+}
+
+async function framesOf(chunks: Uint8Array[]): Promise<{ frames: SseFrame[]; retries: number[]; comments: string[] }> {
+  const frames: SseFrame[] = [];
+  const retries: number[] = [];
+  const comments: string[] = [];
+  await readEventStream(bodyOf(chunks), {
+    onFrame: (f) => frames.push(f),
+    onRetry: (ms) => retries.push(ms),
+    onComment: (c) => comments.push(c),
+  });
+  return { frames, retries, comments };
+}
+
+/** Splits `bytes` at the given cut points (any byte offset, also inside a UTF-8 character). */
+function cut(bytes: Uint8Array, points: number[]): Uint8Array[] {
+  const sorted = [...new Set(points.map((p) => p % (bytes.length + 1)))].sort((a, b) => a - b);
+  const chunks: Uint8Array[] = [];
+  let start = 0;
+  for (const p of sorted) {
+    chunks.push(bytes.slice(start, p));
+    start = p;
+  }
+  chunks.push(bytes.slice(start));
+  return chunks;
+}
+
+const frameArb = fc.record({
+  id: fc.option(fc.stringMatching(/^[a-z0-9]{8}-[0-9]{1,6}$/), { nil: undefined }),
+  event: fc.option(fc.stringMatching(/^[A-Za-z_]{1,12}$/), { nil: undefined }),
+  // Any text without line breaks, including multi-byte characters and emoji.
+  data: fc.array(
+    fc.string({ unit: 'grapheme', maxLength: 20 }).map((s) => s.replace(/[\r\n]/g, ' ')),
+    {
+      minLength: 1,
+      maxLength: 3,
+    },
+  ),
+});
+
+describe('readEventStream', () => {
+  it('parses id, event, multi-line data, retry and comments', async () => {
+    const text =
+      ': hello\n\nretry: 3000\n\nid: abcdefgh-1\nevent: token_patch\ndata: {"a":1}\n\n' +
+      'event: chat_token\ndata: line1\ndata: line2\n\n';
+    const { frames, retries, comments } = await framesOf([new TextEncoder().encode(text)]);
+    expect(frames).toEqual([
+      { id: 'abcdefgh-1', event: 'token_patch', data: '{"a":1}' },
+      { event: 'chat_token', data: 'line1\nline2' },
+    ]);
+    expect(retries).toEqual([3000]);
+    expect(comments).toEqual(['hello']);
+  });
+
+  it('random chunking of an SSE byte stream yields the same frames (LF and CRLF line ends)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(frameArb, { minLength: 1, maxLength: 8 }),
+        fc.array(fc.nat(), { maxLength: 30 }),
+        fc.constantFrom('\n', '\r\n', '\r'),
+        async (frames, points, eol) => {
+          let text = ': keep-alive' + eol + eol;
+          for (const f of frames) {
+            if (f.id !== undefined) text += `id: ${f.id}${eol}`;
+            if (f.event !== undefined) text += `event: ${f.event}${eol}`;
+            for (const line of f.data) text += `data: ${line}${eol}`;
+            text += eol;
+          }
+          const bytes = new TextEncoder().encode(text);
+          const whole = await framesOf([bytes]);
+          const chunked = await framesOf(cut(bytes, points));
+          const bytewise = await framesOf(Array.from(bytes, (b) => Uint8Array.of(b)));
+          const expected = frames.map((f) => ({
+            ...(f.id !== undefined ? { id: f.id } : {}),
+            ...(f.event !== undefined ? { event: f.event } : {}),
+            data: f.data.join('\n'),
+          }));
+          expect(whole.frames).toEqual(expected);
+          expect(chunked.frames).toEqual(expected);
+          expect(bytewise.frames).toEqual(expected);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('rejects when the body breaks, after delivering the complete frames', async () => {
+    const frames: SseFrame[] = [];
+    let pulls = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulls += 1;
+        if (pulls === 1) {
+          controller.enqueue(new TextEncoder().encode('id: abcdefgh-1\ndata: {}\n\nid: abcdefgh-2\ndata: {"par'));
+        } else {
+          controller.error(new TypeError('terminated'));
+        }
+      },
+    });
+    await expect(readEventStream(body, { onFrame: (f) => frames.push(f) })).rejects.toThrow('terminated');
+    expect(frames).toEqual([{ id: 'abcdefgh-1', data: '{}' }]);
+  });
+
+  it('breaks off a frame larger than the limit instead of buffering without end', async () => {
+    const big = `data: ${'x'.repeat(5_000)}`;
+    await expect(
+      readEventStream(bodyOf([new TextEncoder().encode(big)]), { onFrame: () => undefined }, 1_000),
+    ).rejects.toThrow(/max buffer size/);
+  });
+});

@@ -1,0 +1,135 @@
+import type { CanvasScope, CanvasTypeManifest, JsonValue } from '@easel/schemas';
+import * as Y from 'yjs';
+import { bytesToBase64 } from '../lib/base64.ts';
+import { ulid } from '../lib/ulid.ts';
+
+/** Builders of the SSE text a gateway sends, for in-memory tests. */
+
+export const TEST_SCOPE: CanvasScope = {
+  tenant_id: 'acme',
+  project_id: 'demo',
+  app_id: 'studio',
+  surface_id: 'main',
+  mode: 'edit',
+  canvas_id: 'c1',
+};
+
+export const TEST_MANIFEST: CanvasTypeManifest = {
+  type: 'board',
+  version: '1.0.0',
+  title: 'Board',
+  roots: { notes: 'map', layout: 'map', items: 'array', body: 'text' },
+  tokens: {
+    'plan.title': { type: 'string', default: '' },
+    'style.color': { type: 'color', default: '#000000' },
+  },
+  tools: [],
+};
+
+export const EPOCH = 'epochaaa1';
+export const OTHER_EPOCH = 'epochbbb2';
+
+export function cursorOf(seq: number, epoch = EPOCH): string {
+  return `${epoch}-${seq}`;
+}
+
+let clock = 1_700_000_000_000;
+let seed = 1;
+function nextRandom(): number {
+  seed = (seed * 48271) % 2147483647;
+  return seed / 2147483647;
+}
+
+export interface EnvelopeExtras {
+  durable?: boolean;
+  causation_id?: string;
+  scope?: CanvasScope;
+}
+
+export function envelope(type: string, payload: Record<string, unknown>, extras: EnvelopeExtras = {}) {
+  clock += 1;
+  return {
+    v: 1,
+    event_id: ulid(clock, nextRandom),
+    type,
+    timestamp: new Date(clock).toISOString(),
+    scope: extras.scope ?? TEST_SCOPE,
+    actor: { id: 'someone', kind: 'human' },
+    durable: extras.durable ?? type !== 'CANVAS_READY',
+    ...(extras.causation_id !== undefined ? { causation_id: extras.causation_id } : {}),
+    payload,
+  };
+}
+
+/** One SSE frame: `id:` only for durable events. */
+export function frame(
+  type: string,
+  payload: Record<string, unknown>,
+  cursor: string | null,
+  extras?: EnvelopeExtras,
+): string {
+  const env = envelope(type, payload, { durable: cursor !== null, ...extras });
+  return `${cursor !== null ? `id: ${cursor}\n` : ''}event: ${type}\ndata: ${JSON.stringify(env)}\n\n`;
+}
+
+export interface ReadyOptions {
+  cursor?: string | null;
+  revision?: number;
+  reset?: boolean;
+  snapshot?: { update?: Uint8Array; state?: Record<string, JsonValue>; tokens?: Record<string, JsonValue> } | null;
+  manifest?: CanvasTypeManifest;
+}
+
+export function readyFrame(options: ReadyOptions = {}): string {
+  const snapshot =
+    options.snapshot === null
+      ? undefined
+      : {
+          tokens: options.snapshot?.tokens ?? { 'plan.title': '', 'style.color': '#000000' },
+          ...(options.snapshot?.update ? { update: bytesToBase64(options.snapshot.update) } : {}),
+          ...(options.snapshot?.state ? { state: options.snapshot.state } : {}),
+        };
+  if (snapshot && !snapshot.update && !snapshot.state) {
+    Object.assign(snapshot, { update: bytesToBase64(Y.encodeStateAsUpdate(new Y.Doc())) });
+  }
+  return frame(
+    'CANVAS_READY',
+    {
+      canvas_id: TEST_SCOPE.canvas_id,
+      canvas_type: 'board',
+      manifest: options.manifest ?? TEST_MANIFEST,
+      revision: options.revision ?? 0,
+      cursor: options.cursor === undefined ? cursorOf(1) : options.cursor,
+      reset: options.reset ?? false,
+      ...(snapshot ? { snapshot } : {}),
+    },
+    null,
+  );
+}
+
+export function tokenPatch(
+  tokenId: string,
+  value: JsonValue,
+  revision: number,
+  cursor: string,
+  extras?: EnvelopeExtras,
+) {
+  return frame('token_patch', { token_id: tokenId, op: 'set', value, revision }, cursor, extras);
+}
+
+export function statePatch(
+  update: Uint8Array,
+  roots: string[],
+  revision: number,
+  cursor: string,
+  extras?: EnvelopeExtras,
+) {
+  return frame('state_patch', { roots, revision, update: bytesToBase64(update) }, cursor, extras);
+}
+
+/** A Yjs update built on a doc holding `base` (so it is a diff over it). */
+export function updateOn(base: Y.Doc, edit: (doc: Y.Doc) => void): Uint8Array {
+  const before = Y.encodeStateVector(base);
+  base.transact(() => edit(base));
+  return Y.encodeStateAsUpdate(base, before);
+}
