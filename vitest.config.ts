@@ -3,7 +3,17 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: ['schemas/src/**/*.test.ts', 'sdk/*/src/**/*.test.ts', 'gateway/src/**/*.test.ts', 'bench/src/**/*.test.ts'] } },
+      {
+        test: {
+          name: 'unit',
+          include: [
+            'schemas/src/**/*.test.ts',
+            'sdk/*/src/**/*.test.ts',
+            'gateway/src/**/*.test.ts',
+            'bench/src/**/*.test.ts',
+          ],
+        },
+      },
       {
         test: {
           name: 'integration',

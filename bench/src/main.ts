@@ -16,7 +16,7 @@ import { readOpenFileLimit } from './lib/procStats.ts';
 import type { RunContext } from './lib/RunContext.ts';
 import { runLatencyBench } from './latency/latencyBench.ts';
 import { runMemoryBench } from './memory/memoryBench.ts';
-import { summarizeProfile } from './profile/summarizeProfile.ts';
+import { formatProfileSummary, summarizeProfile } from './profile/summarizeProfile.ts';
 import type { BenchResults } from './report/BenchResults.ts';
 import { computeRatios } from './report/computeRatios.ts';
 import { renderMarkdown } from './report/renderMarkdown.ts';
@@ -147,14 +147,7 @@ if (args.profileEasel) {
   const lines: string[] = [];
   for (const file of files) {
     const summary = summarizeProfile(JSON.parse(readFileSync(file, 'utf8')));
-    if (summary.total < 200) continue;
-    lines.push(`# ${file} — ${summary.total.toFixed(0)} ms sampled`, '## self time by function');
-    for (const row of summary.byFunction.slice(0, 40))
-      lines.push(`${(row.share * 100).toFixed(1).padStart(5)}%  ${row.name}`);
-    lines.push('## self time by file');
-    for (const row of summary.byFile.slice(0, 30))
-      lines.push(`${(row.share * 100).toFixed(1).padStart(5)}%  ${row.name}`);
-    lines.push('');
+    if (summary.total >= 200) lines.push(formatProfileSummary(file, summary));
   }
   writeFileSync(join(PROFILES_DIR, `summary-${stamp}.txt`), lines.join('\n'));
   log(`profiles: ${files.length} file(s); summary in bench/results/profiles/summary-${stamp}.txt`);

@@ -47,6 +47,8 @@ export interface VariantResult {
   readonly durability: Durability;
   /** Events made durable per second, one sample per round. */
   readonly appendsPerSec: Spread | null;
+  /** Process CPU time per event, µs, one sample per round (less sensitive to other load than the rate). */
+  readonly cpuUsPerAppend: Spread | null;
   /** Ack latency (append → durable promise settled), ms, over every append of every round; group commit only. */
   readonly ackMs: { readonly p50: number; readonly p99: number; readonly max: number; readonly samples: number } | null;
   /** p99 ack latency of each round, ms; group commit only. */
@@ -82,6 +84,8 @@ export interface AppendsResult {
 
 interface Sample {
   readonly rate: number;
+  /** Process CPU (user + system) per append, µs: steadier than wall time on a shared machine. */
+  readonly cpuUs: number;
   readonly latencies: Float64Array | null;
   readonly eventsPerCommit: number | null;
 }
@@ -92,6 +96,11 @@ function envelopeOf(bytes: number): string {
   const head = '{"v":1,"type":"token_patch","payload":{"pad":"';
   const tail = '"}}';
   return head + 'x'.repeat(Math.max(0, bytes - head.length - tail.length)) + tail;
+}
+
+function cpuMicros(since: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(since);
+  return used.user + used.system;
 }
 
 function tempFile(dir: string): { path: string; remove: () => void } {
@@ -117,6 +126,7 @@ function runEngine(path: string, durability: Durability, ms: number, batch: numb
   const commit = db.prepare('COMMIT');
   const seqs = new Array<number>(opts.partitions).fill(0);
   let n = 0;
+  const cpu0 = process.cpuUsage();
   const start = performance.now();
   const end = start + ms;
   while (performance.now() < end && n < 50_000_000) {
@@ -128,8 +138,9 @@ function runEngine(path: string, durability: Durability, ms: number, batch: numb
     if (batch > 1) commit.run();
   }
   const rate = n / ((performance.now() - start) / 1000);
+  const cpuUs = cpuMicros(cpu0) / n;
   db.close();
-  return { rate, latencies: null, eventsPerCommit: null };
+  return { rate, cpuUs, latencies: null, eventsPerCommit: null };
 }
 
 async function runGroupCommit(path: string, durability: Durability, ms: number, commands: boolean, opts: Settings) {
@@ -144,6 +155,7 @@ async function runGroupCommit(path: string, durability: Durability, ms: number, 
   let recorded = 0;
   let done = 0;
   let next = 0;
+  const cpu0 = process.cpuUsage();
   const start = performance.now();
   const end = start + ms;
   const worker = async (w: number): Promise<void> => {
@@ -154,7 +166,7 @@ async function runGroupCommit(path: string, durability: Durability, ms: number, 
       const id = next++;
       if (commands) {
         // The gateway's command path: idempotency lookup, then the append storing the outcome.
-        const commandId = `cmd-${id}`;
+        const commandId = `cmd-${String(id).padStart(12, '0')}`; // time-ordered, like ULIDs
         if ((await spine.lookupCommand(partition, commandId)) !== null) throw new Error('unexpected duplicate');
         const outcome = (seq: number) => ({ cursor: `e-${seq}`, revision: id });
         await spine.append({ partition, events, commandId, outcome }).durable;
@@ -167,9 +179,15 @@ async function runGroupCommit(path: string, durability: Durability, ms: number, 
   };
   await Promise.all(Array.from({ length: opts.inFlight }, (_, w) => worker(w)));
   const rate = done / ((performance.now() - start) / 1000);
+  const cpuUs = cpuMicros(cpu0) / done;
   const { commits, rows } = spine.stats;
   await spine.close();
-  return { rate, latencies: latencies.subarray(0, recorded), eventsPerCommit: commits > 0 ? rows / commits : null };
+  return {
+    rate,
+    cpuUs,
+    latencies: latencies.subarray(0, recorded),
+    eventsPerCommit: commits > 0 ? rows / commits : null,
+  };
 }
 
 interface Settings {
@@ -247,6 +265,7 @@ export async function runAppendsBench(options: AppendsBenchOptions = {}): Promis
     return {
       ...job,
       appendsPerSec: spread(list.map((s) => s.rate)),
+      cpuUsPerAppend: spread(list.map((s) => s.cpuUs)),
       ackMs: grouped ? latencySummary(list) : null,
       ackP99PerRound: grouped
         ? spread(list.map((s) => (s.latencies ? percentile(Array.from(s.latencies), 99) : Number.NaN)))

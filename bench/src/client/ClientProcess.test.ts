@@ -6,7 +6,11 @@ import { ClientProcess } from './ClientProcess.ts';
 const repoRoot = new URL('../../..', import.meta.url).pathname;
 
 const BASELINES = [
-  { label: 'raw', script: 'bench/src/servers/rawSseServer.ts', reader: (s: ServerProcess) => ({ kind: 'sse' as const, url: `${s.baseUrl}/events` }) },
+  {
+    label: 'raw',
+    script: 'bench/src/servers/rawSseServer.ts',
+    reader: (s: ServerProcess) => ({ kind: 'sse' as const, url: `${s.baseUrl}/events` }),
+  },
   {
     label: 'hocuspocus',
     script: 'bench/src/servers/hocuspocusServer.ts',
@@ -31,7 +35,11 @@ describe.each(BASELINES)('client process against the $label baseline', ({ label,
     const readers = 5;
     const connected = await client.connect({ reader: reader(server), count: readers, track: 'latency' });
     expect(connected).toMatchObject({ opened: readers, failed: 0 });
-    await client.startLoad({ writer: { url: `${server.baseUrl}/publish`, body: { kind: 'publish' } }, concurrency: 4, ratePerSec: 200 });
+    await client.startLoad({
+      writer: { url: `${server.baseUrl}/publish`, body: { kind: 'publish' } },
+      concurrency: 4,
+      ratePerSec: 200,
+    });
     await sleep(500);
     const stopped = await client.stopLoad();
     for (let i = 0; i < 50; i++) {

@@ -37,24 +37,33 @@ interface HttpResult {
   text: string;
 }
 
+/** Setup attempts on 429 / 503 (commands are retried under the same command_id, so this is safe). */
+const SETUP_ATTEMPTS = 4;
+
 async function call(base: string, method: string, path: string, token: string, body?: unknown): Promise<HttpResult> {
-  const res = await fetch(base + path, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(15_000),
-  });
-  const text = await res.text();
-  let json: unknown = null;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = null;
+  let result: HttpResult = { status: 0, json: null, text: '' };
+  for (let attempt = 1; attempt <= SETUP_ATTEMPTS; attempt++) {
+    const res = await fetch(base + path, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(15_000),
+    });
+    const text = await res.text();
+    let json: unknown = null;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = null;
+    }
+    result = { status: res.status, json, text };
+    if (res.status !== 429 && res.status !== 503) return result;
+    await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
   }
-  return { status: res.status, json, text };
+  return result;
 }
 
 /** String tokens of `manifest` long enough for the bench value (or json tokens). */
@@ -93,7 +102,12 @@ async function createCanvas(base: string, writer: string, canvasType: string) {
 }
 
 /** True when a `token.set` of a bench-sized value on `tokenId` commits. */
-async function tokenWorks(base: string, writer: string, scope: Record<string, string>, tokenId: string): Promise<boolean> {
+async function tokenWorks(
+  base: string,
+  writer: string,
+  scope: Record<string, string>,
+  tokenId: string,
+): Promise<boolean> {
   const res = await call(base, 'POST', '/v1/commands', writer, {
     command_id: `probe-${randomBytes(6).toString('hex')}`,
     type: 'token.set',
@@ -121,9 +135,17 @@ async function prepareCanvas(base: string, admin: string, writer: string) {
     if (fresh.created.status !== 200) throw new Error(`canvas.create: ${fresh.created.status} ${fresh.created.text}`);
     return { canvasType: CANVAS_TYPE, tokenIds: working, scope: fresh.scope };
   }
-  const put = await call(base, 'PUT', `/v1/projects/${SCOPE.project_id}/canvas-types/${FALLBACK_TYPE}`, admin, benchManifest());
+  const put = await call(
+    base,
+    'PUT',
+    `/v1/projects/${SCOPE.project_id}/canvas-types/${FALLBACK_TYPE}`,
+    admin,
+    benchManifest(),
+  );
   if (put.status !== 200 && put.status !== 201) {
-    throw new Error(`board has no usable long string token and registering ${FALLBACK_TYPE} failed: ${put.status} ${put.text}`);
+    throw new Error(
+      `board has no usable long string token and registering ${FALLBACK_TYPE} failed: ${put.status} ${put.text}`,
+    );
   }
   const own = await createCanvas(base, writer, FALLBACK_TYPE);
   if (own.created.status !== 200) throw new Error(`canvas.create: ${own.created.status} ${own.created.text}`);

@@ -45,11 +45,11 @@ export interface BenchConfig {
 export const QUICK_CONFIG: BenchConfig = {
   quick: true,
   rounds: 1,
-  fanout: { subscribers: [100, 1000], writers: 64, warmupMs: 700, measureMs: 2000 },
+  fanout: { subscribers: [100, 1000], writers: 64, warmupMs: 700, measureMs: 1500 },
   latency: {
     subscribers: 100,
     maxInFlight: 128,
-    stepStart: 250,
+    stepStart: 50,
     stepFactor: 2,
     stepMax: 64_000,
     stepWarmupMs: 300,
@@ -57,7 +57,7 @@ export const QUICK_CONFIG: BenchConfig = {
     warmupMs: 500,
     measureMs: 2000,
   },
-  cpu: { subscribers: 1000, rates: [20, 130], maxInFlight: 128, warmupMs: 500, measureMs: 1500, rounds: 1 },
+  cpu: { subscribers: 1000, rates: [20, 130], maxInFlight: 128, warmupMs: 500, measureMs: 1200, rounds: 1 },
   memory: { connections: 2000, settleMs: 1000, rounds: 1 },
 };
 
@@ -69,7 +69,7 @@ export const FULL_CONFIG: BenchConfig = {
   latency: {
     subscribers: 100,
     maxInFlight: 128,
-    stepStart: 250,
+    stepStart: 50,
     stepFactor: 1.5,
     stepMax: 64_000,
     stepWarmupMs: 500,

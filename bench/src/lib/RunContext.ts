@@ -38,7 +38,12 @@ export async function withTarget<T>(
   const writers = options.separateWriters ? ClientProcess.start(ctx.repoRoot) : readers;
   if (ctx.profile && kind === 'easel') ctx.log(`profiling easel (pid ${target.server.pid}) in each measurement window`);
   try {
-    return await fn({ target, readers, writers, profilePid: ctx.profile && kind === 'easel' ? target.server.pid : null });
+    return await fn({
+      target,
+      readers,
+      writers,
+      profilePid: ctx.profile && kind === 'easel' ? target.server.pid : null,
+    });
   } catch (error) {
     const output = target.server.recentOutput();
     throw new Error(

@@ -1,4 +1,5 @@
 import type { CpuSample } from '../cpu/cpuBench.ts';
+import { spread } from '../lib/stats.ts';
 import type { ServerKind } from '../servers/targets.ts';
 import type { BenchResults, Ratio } from './BenchResults.ts';
 
@@ -9,10 +10,7 @@ interface Paired {
 }
 
 function median(values: number[]): number | null {
-  const finite = values.filter(Number.isFinite).sort((a, b) => a - b);
-  if (finite.length === 0) return null;
-  const mid = Math.floor(finite.length / 2);
-  return finite.length % 2 ? finite[mid]! : (finite[mid - 1]! + finite[mid]!) / 2;
+  return spread(values)?.median ?? null;
 }
 
 function ratio(

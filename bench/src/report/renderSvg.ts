@@ -14,7 +14,16 @@ interface BarRow {
   color: string;
   spread: Spread | null;
   digits?: number;
+  /** Shown after the value (e.g. a warning). */
+  note?: string;
 }
+
+const VARIANT_LABELS: Record<string, string> = {
+  perEventTx: 'one tx per event',
+  engineBatch100: 'engine, 100-row tx',
+  groupCommit: 'group commit',
+  groupCommitWithCommands: 'group + outcome row',
+};
 interface Panel {
   title: string;
   rows: BarRow[];
@@ -29,9 +38,9 @@ function panelHeight(panel: Panel): number {
 }
 
 function drawPanel(panel: Panel, x: number, y: number): string {
-  const labelW = 170;
+  const labelW = 200;
   const barX = x + labelW;
-  const barW = PANEL_W - labelW - 90;
+  const barW = PANEL_W - labelW - 125;
   const max = Math.max(1e-9, ...panel.rows.map((r) => r.spread?.max ?? 0));
   const parts = [
     `<rect x="${x}" y="${y}" width="${PANEL_W}" height="${panelHeight(panel) - 6}" fill="#fafafa" stroke="#ddd"/>`,
@@ -58,7 +67,8 @@ function drawPanel(panel: Panel, x: number, y: number): string {
       );
     }
     const text = row.digits === undefined ? fmt(s.median) : s.median.toFixed(row.digits);
-    parts.push(`<text x="${barX + w(s.max) + 6}" y="${ry + 14}" font-size="12" ${FONT}>${esc(text)}</text>`);
+    const note = row.note ? ` <tspan fill="#c0392b">${esc(row.note)}</tspan>` : '';
+    parts.push(`<text x="${barX + w(s.max) + 6}" y="${ry + 14}" font-size="12" ${FONT}>${esc(text)}${note}</text>`);
   });
   return parts.join('\n');
 }
@@ -101,8 +111,9 @@ function ratioSection(ratios: Ratio[], y: number): { svg: string; height: number
       );
     }
     const overflow = r.value! > scaleMax ? ' ▶' : '';
+    const textX = Math.max(sx(r.value!), r.target === null ? 0 : sx(r.target)) + 6;
     parts.push(
-      `<text x="${sx(r.value!) + 6}" y="${ry + 14}" font-size="12" ${FONT}>${r.value!.toFixed(2)}×${overflow}</text>`,
+      `<text x="${textX.toFixed(1)}" y="${ry + 14}" font-size="12" ${FONT}>${r.value!.toFixed(2)}×${overflow}</text>`,
     );
   });
   return { svg: parts.join('\n'), height: 40 + shown.length * ROW_H + 10 };
@@ -146,7 +157,11 @@ export function renderSvg(results: BenchResults): string {
     for (const rate of c.config.rates) {
       panels.push({
         title: `server CPU µs/delivery @ ${rate}/s × ${c.config.subscribers} (lower is better)`,
-        rows: serverRows(kinds, (k) => c.summary[k]?.[String(rate)], 2),
+        rows: serverRows(kinds, (k) => c.summary[k]?.[String(rate)], 2).map((row, i) => {
+          const kind = kinds[i]!;
+          const unmatched = c.samples.some((x) => x.server === kind && x.offeredPerSec === rate && !x.matched);
+          return unmatched ? { ...row, note: '⚠ unmatched' } : row;
+        }),
       });
     }
   }
@@ -162,7 +177,7 @@ export function renderSvg(results: BenchResults): string {
     panels.push({
       title: 'durable appends/s, SQLite spine (higher is better)',
       rows: a.variants.map((v) => ({
-        label: `${v.variant} (${v.durability})`,
+        label: `${VARIANT_LABELS[v.variant] ?? v.variant} (${v.durability})`,
         color: v.variant.startsWith('groupCommit') ? COLORS.easel : COLORS.raw,
         spread: v.appendsPerSec,
       })),

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'libsql';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -122,6 +123,38 @@ describe('SqliteSpine', () => {
       expect(db.prepare('PRAGMA journal_mode').raw().get()).toEqual(['wal']);
       await spine.close();
     }
+  });
+
+  it('[SPINE] the background checkpointer copies the WAL into the file off the event loop', async () => {
+    const fileSize = (path: string) => statSync(path).size;
+    const envelopeOf = (i: number) => JSON.stringify({ v: 1, pad: 'x'.repeat(300), i });
+    const sizes: Record<string, number> = {};
+    for (const checkpoint of ['inline', 'background'] as const) {
+      const path = file();
+      // walAutocheckpointPages 0: the spine's own connection never checkpoints; only the worker can.
+      const spine = mustOpen({
+        path,
+        durability: 'normal',
+        checkpoint,
+        checkpointIntervalMs: 5,
+        walAutocheckpointPages: 0,
+      });
+      const before = fileSize(path);
+      const pending = Array.from(
+        { length: 3000 },
+        (_, i) =>
+          spine.append({ partition: 't/p', events: [{ type: 'x', canvasId: 'c', envelope: envelopeOf(i) }] }).durable,
+      );
+      await Promise.all(pending);
+      for (let i = 0; i < 300 && checkpoint === 'background' && fileSize(path) < before + 500_000; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      sizes[checkpoint] = fileSize(path) - before;
+      expect(spine.stats.checkpointFailures).toBe(0);
+      await spine.close();
+    }
+    expect(sizes.inline).toBeLessThan(100_000);
+    expect(sizes.background).toBeGreaterThan(500_000);
   });
 
   it('[SPINE] an unopenable path is an open_failed value', () => {

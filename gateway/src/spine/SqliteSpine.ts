@@ -19,6 +19,7 @@ import {
   type RowResult,
 } from '../core/spine/storedRows.ts';
 import { applyMigrations } from './sqliteMigrations.ts';
+import { WalCheckpointer } from './WalCheckpointer.ts';
 import { floorKey, prepareSpineStatements, type SpineStatements } from './sqliteStatements.ts';
 import { type Deferred, deferred, WriteQueue, type WriteOp } from './WriteQueue.ts';
 
@@ -51,7 +52,23 @@ export interface SqliteSpineOptions {
    * wait blocks the event loop (the driver is synchronous). Default 5000 ms.
    */
   readonly busyTimeoutMs?: number;
-  /** `PRAGMA wal_autocheckpoint` in pages (4 KiB): the commit that passes it copies the WAL into the file. Default 1000 (SQLite's own; ≈ 4 MB, short stalls). */
+  /**
+   * Who copies the WAL back into the database file. `'background'`: a worker thread with its own
+   * connection runs a PASSIVE checkpoint every `checkpointIntervalMs`, so no commit on the event
+   * loop pays for the copy and its fsync. `'inline'`: SQLite's autocheckpoint, inside the commit
+   * that passes `walAutocheckpointPages`. Default: `'background'` with `durability: 'normal'`
+   * (there the checkpoint is the only fsync: ack p99 9.4 vs 16.9 ms, +17% appends/s) and
+   * `'inline'` with `'full'` (every commit fsyncs already; a concurrent checkpoint fsync slowed
+   * commits by ~10% here). Never for `:memory:`.
+   */
+  readonly checkpoint?: 'background' | 'inline';
+  /** Time between background checkpoints. Default 20 ms. */
+  readonly checkpointIntervalMs?: number;
+  /**
+   * `PRAGMA wal_autocheckpoint` in pages (4 KiB) on the spine's own connection: the commit that
+   * passes it checkpoints inline. Default 1000 (SQLite's, ≈ 4 MB) with `checkpoint: 'inline'`;
+   * 16000 (≈ 64 MB, a fallback the background worker normally never lets the WAL reach) otherwise.
+   */
   readonly walAutocheckpointPages?: number;
   /** `PRAGMA journal_size_limit`: the WAL is truncated to this after a checkpoint. Default 64 MiB. */
   readonly journalSizeLimitBytes?: number;
@@ -69,6 +86,8 @@ export interface SqliteSpineStats {
   readonly rows: number;
   /** Most write operations one transaction carried. */
   readonly largestBatch: number;
+  /** Background checkpoints that failed (the inline autocheckpoint still bounds the WAL). */
+  readonly checkpointFailures: number;
 }
 
 export type OpenResult = { ok: true; value: SqliteSpine } | { ok: false; error: SpineError };
@@ -78,6 +97,11 @@ export type OpenResult = { ok: true; value: SqliteSpine } | { ok: false; error: 
  * path, a file from a newer build) are values.
  */
 export function openSqliteSpine(options: SqliteSpineOptions): OpenResult {
+  const memory = options.path === ':memory:' || options.path === '';
+  const synchronous = (options.durability ?? 'full') === 'full' ? 'FULL' : 'NORMAL';
+  const background =
+    !memory && (options.checkpoint ?? (synchronous === 'NORMAL' ? 'background' : 'inline')) === 'background';
+  const journalSizeLimit = Math.floor(options.journalSizeLimitBytes ?? 64 * 1024 * 1024);
   let db: Database.Database;
   try {
     db = new Database(options.path);
@@ -90,9 +114,11 @@ export function openSqliteSpine(options: SqliteSpineOptions): OpenResult {
   try {
     db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
     db.exec('PRAGMA journal_mode = WAL');
-    db.exec(`PRAGMA synchronous = ${(options.durability ?? 'full') === 'full' ? 'FULL' : 'NORMAL'}`);
-    db.exec(`PRAGMA wal_autocheckpoint = ${Math.max(0, Math.floor(options.walAutocheckpointPages ?? 1000))}`);
-    db.exec(`PRAGMA journal_size_limit = ${Math.floor(options.journalSizeLimitBytes ?? 64 * 1024 * 1024)}`);
+    db.exec(`PRAGMA synchronous = ${synchronous}`);
+    db.exec(
+      `PRAGMA wal_autocheckpoint = ${Math.max(0, Math.floor(options.walAutocheckpointPages ?? (background ? 16000 : 1000)))}`,
+    );
+    db.exec(`PRAGMA journal_size_limit = ${journalSizeLimit}`);
     db.exec('PRAGMA temp_store = MEMORY');
   } catch (cause) {
     db.close();
@@ -106,7 +132,15 @@ export function openSqliteSpine(options: SqliteSpineOptions): OpenResult {
     db.close();
     return migrated;
   }
-  return { ok: true, value: new SqliteSpine(db, migrated.value.epoch, options.maxBatchRows ?? 4096) };
+  const checkpointer = background
+    ? new WalCheckpointer({
+        path: options.path,
+        synchronous,
+        journalSizeLimitBytes: journalSizeLimit,
+        intervalMs: options.checkpointIntervalMs ?? 20,
+      })
+    : null;
+  return { ok: true, value: new SqliteSpine(db, migrated.value.epoch, options.maxBatchRows ?? 4096, checkpointer) };
 }
 
 const MAX_ABSENT_MARKS = 65_536;
@@ -134,6 +168,7 @@ export class SqliteSpine implements EventSpine {
   private readonly db: Database.Database;
   private readonly sql: SpineStatements;
   private readonly queue: WriteQueue;
+  private readonly checkpointer: WalCheckpointer | null;
   /** Last assigned seq per partition (durable or pending); loaded lazily, dropped after a failed batch. */
   private readonly heads = new Map<PartitionId, number>();
   /** Outcomes of appends still in the queue, per partition. */
@@ -148,8 +183,9 @@ export class SqliteSpine implements EventSpine {
   private counters = { commits: 0, failedCommits: 0, appends: 0, rows: 0, largestBatch: 0 };
 
   /** Use {@link openSqliteSpine}. */
-  constructor(db: Database.Database, epoch: string, maxBatchRows: number) {
+  constructor(db: Database.Database, epoch: string, maxBatchRows: number, checkpointer: WalCheckpointer | null = null) {
     this.db = db;
+    this.checkpointer = checkpointer;
     this.epoch = epoch;
     this.sql = prepareSpineStatements(db);
     this.queue = new WriteQueue(maxBatchRows, (batch) => this.commit(batch));
@@ -157,7 +193,7 @@ export class SqliteSpine implements EventSpine {
 
   /** Counters since open. */
   get stats(): SqliteSpineStats {
-    return { ...this.counters };
+    return { ...this.counters, checkpointFailures: this.checkpointer?.failures.count ?? 0 };
   }
 
   append(request: AppendRequest): { readonly seqs: readonly number[]; readonly durable: Promise<AppendResult> } {
@@ -306,6 +342,7 @@ export class SqliteSpine implements EventSpine {
     this.queue.flushNow();
     this.closed = true;
     this.queue.close();
+    await this.checkpointer?.stop();
     this.db.close();
   }
 

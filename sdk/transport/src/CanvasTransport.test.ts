@@ -305,6 +305,36 @@ describe('CanvasTransport local edits', () => {
     t.transport.close();
   });
 
+  it('[CONTRACT 4] a reset while a local edit is in flight rolls back what no longer applies, with reason reset', async () => {
+    const t = await setup(seedNotes);
+    (t.transport.doc.getMap('notes').get('n1') as Y.Map<unknown>).set('text', 'edited before the wipe');
+    const post = await t.nextPost();
+    const wiped = new Y.Doc();
+    wiped.getMap('notes').set('fresh', 'start');
+    t.stream.push(
+      readyFrame({
+        cursor: cursorOf(1, OTHER_EPOCH),
+        reset: true,
+        revision: 1,
+        snapshot: { update: Y.encodeStateAsUpdate(wiped) },
+      }),
+    );
+    await settle();
+    expect(t.rejected.map((r) => r.code)).toEqual(['reset']);
+    expect(json(t.transport.doc)).toEqual(json(wiped));
+    // The late answer of the orphaned command changes nothing.
+    post.respondJson(200, { status: 'committed', cursor: cursorOf(2), revision: 2 });
+    await t.transport.flushLocalEdits();
+    expect(json(t.transport.doc)).toEqual(json(wiped));
+    expect(t.transport.pendingLocalEdits).toBe(0);
+    // Edits on the new document go out and integrate on the new state.
+    t.transport.doc.getMap('notes').set('again', 1);
+    const next = await t.nextPost();
+    serverApplies(wiped, sentUpdate(next));
+    expect(json(wiped)).toEqual(json(t.transport.doc));
+    t.transport.close();
+  });
+
   it('remote updates applied with REMOTE_ORIGIN are never sent upstream', async () => {
     const t = await setup();
     const other = new Y.Doc();

@@ -8,22 +8,22 @@ import {
   commandSchema,
   describeZodError,
   encodeCursor,
-  type JsonValue,
   partitionId,
 } from '@easel/schemas';
 import type pino from 'pino';
-import { ulid } from 'ulid';
 import type { Principal } from '../auth/Principal.ts';
 import type { BusEvent, EventBus } from '../bus/EventBus.ts';
-import { CanvasDoc, CanvasRebuildError, commitSnapshotKey, parseCommitMeta } from '../canvas/CanvasDoc.ts';
+import { CanvasDoc, CanvasRebuildError, commitSnapshotKey } from '../canvas/CanvasDoc.ts';
 import type { CanvasRegistry } from '../canvas/CanvasRegistry.ts';
 import type { CanvasTypeRegistry } from '../canvasTypes/CanvasTypeRegistry.ts';
 import { fail, type GatewayError, ok, type Result } from '../errors/GatewayError.ts';
 import type { LensView } from '../lens/LensView.ts';
 import type { TokenLens } from '../lens/TokenLens.ts';
-import type { AppendResult, EventSpine, PartitionId } from '../spine/EventSpine.ts';
+import type { EventSpine, PartitionId } from '../spine/EventSpine.ts';
 import { isSpineError } from '../spine/SpineError.ts';
 import { buildEnvelope } from './buildEnvelope.ts';
+import { type Prepared, prepareCommand, RETRY } from './prepareCommand.ts';
+import { PublishQueue } from './PublishQueue.ts';
 import {
   commitEffects,
   type EffectsResult,
@@ -59,21 +59,8 @@ const HANDLED = new Set([
 ]);
 /** Attempts when the canvas is reloaded or changes under a command's async preparation. */
 const ATTEMPTS = 3;
-const RETRY = Symbol('retry');
 
 type Pending = Promise<Result<CommandOutcome>>;
-
-/** What the async preparation of a command produced, for its synchronous apply-and-append. */
-type Prepared =
-  | { kind: 'create'; manifest: NonNullable<Awaited<ReturnType<CanvasTypeRegistry['get']>>> }
-  | { kind: 'canvas'; canvas: CanvasDoc }
-  | { kind: 'commit'; canvas: CanvasDoc; commitId: string; revision: number }
-  | {
-      kind: 'revert';
-      canvas: CanvasDoc;
-      commitId: string;
-      source: { state: Uint8Array | null; tokens: Record<string, JsonValue> };
-    };
 
 /**
  * The command path (ARCHITECTURE.md): parse → tenant → lens → idempotency → apply in memory →
@@ -84,9 +71,11 @@ type Prepared =
  */
 export class CommandProcessor {
   private readonly inflight = new Map<string, Pending>();
-  private readonly publishTails = new Map<PartitionId, Promise<void>>();
+  private readonly publisher: PublishQueue;
 
-  constructor(private readonly deps: CommandProcessorDeps) {}
+  constructor(private readonly deps: CommandProcessorDeps) {
+    this.publisher = new PublishQueue(deps.bus, deps.logger);
+  }
 
   /** `POST /v1/commands`. Never throws. */
   async submit(principal: Principal, body: unknown): Promise<Result<CommandOutcome>> {
@@ -190,71 +179,13 @@ export class CommandProcessor {
     view: LensView,
   ): Promise<Result<Pending>> {
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      const prepared = await this.prepare(cmd, partition);
+      const prepared = await prepareCommand(cmd, partition, this.deps);
       if (prepared === RETRY) continue;
       if (!prepared.ok) return prepared;
       const result = this.applyAndAppend(principal, cmd, partition, view, prepared.value);
       if (result !== RETRY) return result;
     }
     return fail('conflict', 'the canvas kept changing while the command was prepared; retry');
-  }
-
-  /** The asynchronous part: load the canvas, the manifest, commit snapshots. */
-  private async prepare(cmd: Command, partition: PartitionId): Promise<Result<Prepared> | typeof RETRY> {
-    const canvasId = cmd.scope.canvas_id;
-    const { canvases, types, spine } = this.deps;
-    if (cmd.type === 'canvas.create') {
-      const manifest = await types.get(partition, cmd.payload.canvas_type);
-      if (!manifest) {
-        return fail('validation_failed', `payload.canvas_type: unknown canvas type '${cmd.payload.canvas_type}'`, {
-          canvas_type: cmd.payload.canvas_type,
-        });
-      }
-      if (await canvases.get(partition, canvasId))
-        return fail('conflict', `canvas '${canvasId}' already exists`, { canvas_id: canvasId });
-      return ok({ kind: 'create', manifest });
-    }
-    const canvas = await canvases.get(partition, canvasId);
-    if (!canvas) return fail('not_found', `canvas '${canvasId}' does not exist`, { canvas_id: canvasId });
-    if (cmd.type === 'canvas.commit') {
-      const commitId = ulid(this.deps.now());
-      const snapshot = canvas.commitSnapshot(commitId);
-      try {
-        await canvas.appendChain; // the state it labels must be durable
-      } catch {
-        return RETRY;
-      }
-      await spine.saveSnapshot(partition, snapshot);
-      if (canvas.disposed || canvas.revision !== snapshot.revision) return RETRY;
-      return ok({ kind: 'commit', canvas, commitId, revision: snapshot.revision });
-    }
-    if (cmd.type === 'canvas.revert') {
-      const target = cmd.payload.revision;
-      const source = canvas.revertSource(target);
-      if (!source) {
-        const targets = canvas.revertTargets();
-        return fail(
-          'validation_failed',
-          `payload.revision: ${target} is not a commit; revert to one of ${targets.join(', ')}`,
-          {
-            revision: target,
-            targets,
-          },
-        );
-      }
-      let state: Uint8Array | null = null;
-      let tokens: Record<string, JsonValue> = {};
-      if (source.snapshot !== null) {
-        const snap = await spine.loadSnapshot(partition, source.snapshot);
-        const parsedTokens = snap ? parseCommitMeta(snap.meta) : null;
-        if (!snap || !parsedTokens)
-          return fail('unavailable', `the state of revision ${target} could not be read; retry later`);
-        state = snap.state;
-        tokens = parsedTokens;
-      }
-      return ok({ kind: 'revert', canvas, commitId: ulid(this.deps.now()), source: { state, tokens } });
-    }
-    return ok({ kind: 'canvas', canvas });
   }
 
   /** The synchronous part: check, apply in memory, append. No `await` in here. */
@@ -383,7 +314,7 @@ export class CommandProcessor {
       type: events[i]!.type,
       envelope: envelopes[i]!,
     }));
-    const published = this.publishInOrder(partition, durable, busEvents);
+    const published = this.publisher.publish(partition, durable, busEvents);
     const outcome: Pending = published.then(
       (result) => {
         if (prepared.kind === 'create') {
@@ -456,34 +387,6 @@ export class CommandProcessor {
       default:
         return fail('validation_failed', `type: command '${cmd.type}' is not available on this gateway yet`);
     }
-  }
-
-  /** Publishes each append's events once durable, in append order per partition. */
-  private publishInOrder(
-    partition: PartitionId,
-    durable: Promise<AppendResult>,
-    events: readonly BusEvent[],
-  ): Promise<AppendResult> {
-    const previous = this.publishTails.get(partition) ?? Promise.resolve();
-    const mine = previous
-      .then(() => durable)
-      .then((result) => {
-        try {
-          this.deps.bus.publish(events);
-        } catch (err) {
-          this.deps.logger?.error({ err, partition }, 'bus publish failed');
-        }
-        return result;
-      });
-    const tail = mine.then(
-      () => {},
-      () => {},
-    );
-    this.publishTails.set(partition, tail);
-    void tail.then(() => {
-      if (this.publishTails.get(partition) === tail) this.publishTails.delete(partition);
-    });
-    return mine;
   }
 }
 

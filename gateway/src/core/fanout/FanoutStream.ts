@@ -47,6 +47,8 @@ export class FanoutStream {
   resyncRequested = false;
   /** The preamble (retry, first keep-alive) was written: the response has begun. */
   started = false;
+  /** The partition head read when the stream opened (where a fresh realtime stream's re-read starts). */
+  openHead = 0;
   /** Extra buffered bytes tolerated for the last CANVAS_READY (a large snapshot is not slowness). */
   allowance = 0;
   private coalesced: Map<string, string> | null = null;

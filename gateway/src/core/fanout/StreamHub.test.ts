@@ -129,31 +129,37 @@ describe('StreamHub over a real core and SQLite spine', () => {
     ]);
   });
 
-  it('[CONTRACT 4] resuming from a cursor replays what followed it (across pages), then goes live, without gap or duplicate', async () => {
-    const scope = await createCanvas('c1');
-    const first = await setToken(scope, 'plan.title', 'v0');
-    for (let i = 1; i <= 12; i++) await setToken(scope, 'plan.title', `v${i}`);
-    const sink = new TestSink();
-    const h = hub({ replayPageSize: 5 });
-    // writes race the open: some land before the replay reads them, some after
-    const racing = Promise.all([13, 14, 15].map((i) => setToken(scope, 'plan.title', `v${i}`)));
-    const opened = await h.open({ principal: admin, scope, kind: 'canvas', after: first.cursor, sink });
-    expect(opened.ok).toBe(true);
-    await racing;
-    await setToken(scope, 'plan.title', 'v16');
-    await settle(10);
-    const events = sink.events();
-    expect(events[0]?.event).toBe('CANVAS_READY');
-    expect(events[0]?.json.payload.snapshot).toBeUndefined();
-    expect(events[0]?.json.payload.reset).toBe(false);
-    expect(events[0]?.json.payload.cursor).toBe(first.cursor);
-    expect(titles(sink)).toEqual(Array.from({ length: 16 }, (_, i) => `v${i + 1}`));
-    const ids = sink
-      .events()
-      .filter((f) => f.id !== null)
-      .map((f) => f.id);
-    expect(new Set(ids).size).toBe(ids.length);
-  });
+  it.each([
+    ['a roomy backlog', 10_000],
+    ['a backlog that overflows (re-read from the spine)', 1],
+  ])(
+    '[CONTRACT 4] resuming from a cursor replays what followed it (across pages), then goes live, without gap or duplicate: %s',
+    async (_label, backlogLimit) => {
+      const scope = await createCanvas('c1');
+      const first = await setToken(scope, 'plan.title', 'v0');
+      for (let i = 1; i <= 12; i++) await setToken(scope, 'plan.title', `v${i}`);
+      const sink = new TestSink();
+      const h = hub({ replayPageSize: 5, backlogLimit });
+      // writes race the open: some land before the replay reads them, some after
+      const racing = Promise.all([13, 14, 15].map((i) => setToken(scope, 'plan.title', `v${i}`)));
+      const opened = await h.open({ principal: admin, scope, kind: 'canvas', after: first.cursor, sink });
+      expect(opened.ok).toBe(true);
+      await racing;
+      await setToken(scope, 'plan.title', 'v16');
+      await settle(10);
+      const events = sink.events();
+      expect(events[0]?.event).toBe('CANVAS_READY');
+      expect(events[0]?.json.payload.snapshot).toBeUndefined();
+      expect(events[0]?.json.payload.reset).toBe(false);
+      expect(events[0]?.json.payload.cursor).toBe(first.cursor);
+      expect(titles(sink)).toEqual(Array.from({ length: 16 }, (_, i) => `v${i + 1}`));
+      const ids = sink
+        .events()
+        .filter((f) => f.id !== null)
+        .map((f) => f.id);
+      expect(new Set(ids).size).toBe(ids.length);
+    },
+  );
 
   it('[CONTRACT 4] a cursor from another epoch, a malformed one, or one beyond the head gets reset: true with a snapshot', async () => {
     const scope = await createCanvas('c1');

@@ -2,10 +2,10 @@ import { encodeCursor, partitionId, type Scope } from '@easel/schemas';
 import type { Principal } from '../auth/Principal.ts';
 import type { BusEvent } from '../bus/EventBus.ts';
 import { fail, ok, type Result } from '../errors/GatewayError.ts';
-import type { GatewayCore } from '../GatewayCore.ts';
 import type { LensView } from '../lens/LensView.ts';
 import type { PartitionId } from '../spine/EventSpine.ts';
 import { decideResume, type ResumePlan } from './decideResume.ts';
+import type { FanoutCore } from './FanoutCore.ts';
 import type { FanoutMetrics, StreamKind } from './FanoutMetrics.ts';
 import { CLIENT_CLOSED, FanoutStream, type StreamHost } from './FanoutStream.ts';
 import { gatewayEnvelopeJson } from './gatewayEnvelope.ts';
@@ -14,11 +14,7 @@ import { StreamSync } from './StreamSync.ts';
 import { commentFrame, encodeEventFrame, jitteredRetryMs, KEEP_ALIVE_FRAME } from './sseFrames.ts';
 import type { StreamSink } from './StreamSink.ts';
 
-/** The part of the core fan-out uses. */
-export type FanoutCore = Pick<
-  GatewayCore,
-  'spine' | 'bus' | 'lensView' | 'onLensChanged' | 'canvasReady' | 'canvasExists' | 'projectEvent'
->;
+export type { FanoutCore } from './FanoutCore.ts';
 
 /** Tunables of {@link StreamHub}. */
 export interface StreamHubOptions {
@@ -121,12 +117,14 @@ export class StreamHub implements StreamHost {
     if (kind === 'canvas' && canvasId === null) throw new TypeError('a canvas stream needs scope.canvas_id');
     let view: LensView;
     let plan: ResumePlan;
+    let head: number;
     try {
       if (kind === 'canvas' && !(await this.core.canvasExists(scope))) {
         return fail('not_found', `canvas ${canvasId} does not exist in project ${scope.project_id}`);
       }
       view = await this.core.lensView(principal, partition);
-      const [floor, head] = await Promise.all([this.core.spine.floor(partition), this.core.spine.head(partition)]);
+      let floor: number;
+      [floor, head] = await Promise.all([this.core.spine.floor(partition), this.core.spine.head(partition)]);
       plan = decideResume(req.after, { epoch: this.core.spine.epoch, floor, head });
     } catch (err) {
       this.options.logger?.error({ err, partition }, 'opening a stream failed');
@@ -150,6 +148,7 @@ export class StreamHub implements StreamHost {
     const closed = new Promise<string>((resolve) => {
       resolveClosed = resolve;
     });
+    stream.openHead = head;
     this.closers.set(stream, resolveClosed);
     this.partition(partition).add(stream); // subscribed before anything is read: live events wait in the backlog
     this.metrics.streamOpened?.(kind);

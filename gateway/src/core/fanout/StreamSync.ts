@@ -4,7 +4,7 @@ import type { ResumePlan } from './decideResume.ts';
 import { type FanoutStream, STREAM_ERROR, type StreamHost } from './FanoutStream.ts';
 import { gatewayEnvelopeJson } from './gatewayEnvelope.ts';
 import { encodeEventFrame, jitteredRetryMs, KEEP_ALIVE_FRAME, retryFrame } from './sseFrames.ts';
-import type { FanoutCore } from './StreamHub.ts';
+import type { FanoutCore } from './FanoutCore.ts';
 
 /** How a stream (re)synchronizes: a resume plan at open, or a lens change later. */
 export type SyncPlan = ResumePlan | { kind: 'lens_changed' };
@@ -95,6 +95,11 @@ export class StreamSync {
           const next = await this.resync(stream);
           if (!next.ok) return this.host.closeStream(stream, STREAM_ERROR);
           from = next.value;
+          continue;
+        }
+        if (stream.backlogOverflowed) {
+          // Held events were dropped: re-read the durable ones from the spine.
+          from = stream.lastSeq > 0 ? stream.lastSeq : stream.openHead;
           continue;
         }
         this.drainBacklog(stream);
