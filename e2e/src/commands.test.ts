@@ -1,35 +1,17 @@
 import { type RejectedEdit, docToJson } from '@easel/transport';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { E2eWorld, type GatewayProcess, startGateway, waitUntil } from './support/world.ts';
+import { waitUntil } from './support/world.ts';
+import { gatewayWorldPerSuite } from './support/gatewayWorldPerSuite.ts';
 
 const BOARD_ROOTS = { notes: 'map', layout: 'map' } as const;
 
 describe('transport commands against a real gateway', () => {
-  let gateway: GatewayProcess;
-  let world: E2eWorld;
-
-  beforeAll(async () => {
-    gateway = await startGateway();
-    world = new E2eWorld(gateway);
-  });
-
-  afterAll(async () => {
-    world?.closeAll();
-    await gateway?.dispose();
-  });
-
-  async function boardCanvas() {
-    const admin = await world.token(['admin']);
-    const project = world.name('cmd');
-    const scope = world.scope(project, world.name('c'));
-    await world.createCanvas(admin, scope, 'board');
-    return { admin, project, scope };
-  }
+  const suite = gatewayWorldPerSuite();
 
   it('[CONTRACT 5] a repeated command_id returns duplicate with the original outcome, and one event', async () => {
-    const { admin, scope } = await boardCanvas();
-    const t = world.transport(admin, scope).connect();
+    const { admin, scope } = await suite.world.newBoard('cmd');
+    const t = suite.world.transport(admin, scope).connect();
     expect((await t.ready()).ok).toBe(true);
     const events: Array<string | undefined> = [];
     t.onEvent('token_patch', (e) => events.push(e.causation_id));
@@ -48,12 +30,12 @@ describe('transport commands against a real gateway', () => {
     expect((await t.awaitCursor(later.value.cursor)).ok).toBe(true);
     expect(events.filter((id) => id === commandId)).toHaveLength(1);
     expect(t.tokens['plan.title']).toBe('once');
-    expect((await world.getCanvas(admin, scope)).tokens['plan.title']).toBe('once');
+    expect((await suite.world.getCanvas(admin, scope)).tokens['plan.title']).toBe('once');
   });
 
   it('[CONTRACT 5] a stale expected_revision is 409 conflict and nothing is applied', async () => {
-    const { admin, scope } = await boardCanvas();
-    const t = world.transport(admin, scope).connect();
+    const { admin, scope } = await suite.world.newBoard('cmd');
+    const t = suite.world.transport(admin, scope).connect();
     expect((await t.ready()).ok).toBe(true);
     const set = await t.setToken('plan.title', 'v1');
     expect(set.ok).toBe(true);
@@ -66,15 +48,15 @@ describe('transport commands against a real gateway', () => {
     expect(stale.error.message.length).toBeGreaterThan(0);
     const fresh = await t.setToken('plan.title', 'v2', { expectedRevision: current });
     expect(fresh.ok && fresh.value.revision).toBe(current + 1);
-    const read = await world.getCanvas(admin, scope);
+    const read = await suite.world.getCanvas(admin, scope);
     expect(read.tokens['plan.title']).toBe('v2');
     expect(read.revision).toBe(current + 1);
   });
 
   it('[CONTRACT 6] a planner editing layout through the transport is refused (403) and the edit is reverted', async () => {
-    const { admin, project, scope } = await boardCanvas();
-    await world.putLens(admin, project);
-    const director = world.transport(await world.token(['director'], 'dora'), scope).connect();
+    const { admin, project, scope } = await suite.world.newBoard('cmd');
+    await suite.world.putLens(admin, project);
+    const director = suite.world.transport(await suite.world.token(['director'], 'dora'), scope).connect();
     expect((await director.ready()).ok).toBe(true);
     const seeded = await director.applyOps([
       { op: 'insert', root: 'layout', key: 'col-1', value: { x: 10, notes: ['a'] } },
@@ -83,7 +65,7 @@ describe('transport commands against a real gateway', () => {
     expect(seeded.ok, JSON.stringify(seeded)).toBe(true);
     if (!seeded.ok) return;
 
-    const planner = world.transport(await world.token(['planner'], 'pete'), scope).connect();
+    const planner = suite.world.transport(await suite.world.token(['planner'], 'pete'), scope).connect();
     const rejected: RejectedEdit[] = [];
     planner.onRejected((r) => rejected.push(r));
     expect((await planner.ready()).ok).toBe(true);
@@ -115,7 +97,7 @@ describe('transport commands against a real gateway', () => {
     expect(marker.ok).toBe(true);
     if (!marker.ok) return;
     for (const t of [director, planner]) expect((await t.awaitCursor(marker.value.cursor)).ok).toBe(true);
-    const read = await world.getCanvas(admin, scope);
+    const read = await suite.world.getCanvas(admin, scope);
     expect(read.state.notes.n2).toBe('from the planner');
     expect(read.state.layout).toEqual({ 'col-1': { x: 10, notes: ['a'] } });
     expect(docToJson(director.doc, BOARD_ROOTS)).toEqual(read.state);

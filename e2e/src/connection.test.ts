@@ -1,26 +1,14 @@
 import type { ConnectionStatus, RealtimeEvent } from '@easel/transport';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { E2eWorld, type GatewayProcess, sleep, startGateway, waitUntil } from './support/world.ts';
+import { describe, expect, it } from 'vitest';
+import { E2eWorld, sleep, waitUntil } from './support/world.ts';
+import { gatewayWorldPerSuite } from './support/gatewayWorldPerSuite.ts';
 
 describe('transport connection against a real gateway', () => {
-  let gateway: GatewayProcess;
-  let world: E2eWorld;
-
-  beforeAll(async () => {
-    gateway = await startGateway({ fixedPort: true });
-    world = new E2eWorld(gateway);
-  });
-
-  afterAll(async () => {
-    world?.closeAll();
-    await gateway?.dispose();
-  });
+  const suite = gatewayWorldPerSuite({ fixedPort: true });
 
   it('[CONTRACT 4] status: connecting → open, reconnecting across a kill -9 restart, open again; resumes without a reset', async () => {
-    const admin = await world.token(['admin']);
-    const scope = world.scope(world.name('conn'), world.name('c'));
-    await world.createCanvas(admin, scope, 'board');
-    const t = world.transport(admin, scope);
+    const { admin, scope } = await suite.world.newBoard('conn');
+    const t = suite.world.transport(admin, scope);
     const statuses: ConnectionStatus[] = [];
     t.onStatus((s) => statuses.push(s));
     const readies: boolean[] = [];
@@ -30,7 +18,7 @@ describe('transport connection against a real gateway', () => {
     const before = await t.setToken('plan.title', 'before the crash');
     expect(before.ok && (await t.awaitCursor(before.value.cursor)).ok).toBe(true);
 
-    await gateway.restart('SIGKILL');
+    await suite.gateway.restart('SIGKILL');
     await waitUntil(() => t.status === 'open' && readies.length >= 2, 20_000, 'the transport to reopen');
     const after = await t.setToken('plan.title', 'after the crash');
     expect(after.ok && (await t.awaitCursor(after.value.cursor)).ok).toBe(true);
@@ -44,9 +32,9 @@ describe('transport connection against a real gateway', () => {
   }, 60_000);
 
   it('[CONTRACT 2] a refused token ends in unauthorized after one re-acquisition, with no retry loop', async () => {
-    const scope = world.scope(world.name('conn'), world.name('c'));
+    const scope = suite.world.scope(suite.world.name('conn'), suite.world.name('c'));
     let calls = 0;
-    const t = world.transport('unused', scope, {
+    const t = suite.world.transport('unused', scope, {
       token: () => {
         calls += 1;
         return `not-a-jwt-${calls}`;
@@ -62,9 +50,9 @@ describe('transport connection against a real gateway', () => {
   });
 
   it('[CONTRACT 2] a scope of another tenant ends in forbidden (tenant_mismatch), no retry loop', async () => {
-    const other = new E2eWorld(gateway);
-    const scope = other.scope(world.name('conn'), world.name('c'));
-    const t = world.transport(await world.token(['admin']), scope);
+    const other = new E2eWorld(suite.gateway);
+    const scope = other.scope(suite.world.name('conn'), suite.world.name('c'));
+    const t = suite.world.transport(await suite.world.token(['admin']), scope);
     t.connect();
     const ready = await t.ready({ timeoutMs: 10_000 });
     expect(!ready.ok && ready.error.code).toBe('forbidden');
@@ -74,10 +62,8 @@ describe('transport connection against a real gateway', () => {
   });
 
   it('[CONTRACT 4] realtime() streams the project timeline as {type, payload, timestamp} messages', async () => {
-    const admin = await world.token(['admin']);
-    const scope = world.scope(world.name('rt'), world.name('c'));
-    await world.createCanvas(admin, scope, 'board');
-    const t = world.transport(admin, scope);
+    const { admin, scope } = await suite.world.newBoard('rt');
+    const t = suite.world.transport(admin, scope);
     const realtime = t.realtime().connect();
     const messages: RealtimeEvent[] = [];
     realtime.onMessage('*', (m) => messages.push(m));

@@ -1,9 +1,10 @@
 import type { CanvasTypeManifest } from '@easel/schemas';
 import { type CanvasTransport, type RejectedEdit, docToJson } from '@easel/transport';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { flakyFetch } from './support/flakyFetch.ts';
-import { E2eWorld, type GatewayProcess, seededRandom, sleep, startGateway } from './support/world.ts';
+import { seededRandom, sleep } from './support/world.ts';
+import { gatewayWorldPerSuite } from './support/gatewayWorldPerSuite.ts';
 
 const FUZZBOARD: CanvasTypeManifest = {
   type: 'fuzzboard',
@@ -62,18 +63,7 @@ function randomEdit(doc: Y.Doc, rnd: () => number, label: string, step: number):
 }
 
 describe('[CONTRACT 4] convergence over real gateways', () => {
-  let gateway: GatewayProcess;
-  let world: E2eWorld;
-
-  beforeAll(async () => {
-    gateway = await startGateway();
-    world = new E2eWorld(gateway);
-  });
-
-  afterAll(async () => {
-    world?.closeAll();
-    await gateway?.dispose();
-  });
+  const suite = gatewayWorldPerSuite();
 
   for (const [seed, flaky] of [
     [1, false],
@@ -84,15 +74,23 @@ describe('[CONTRACT 4] convergence over real gateways', () => {
   ] as const) {
     const title = flaky ? ', with dropped streams and lost acknowledgements' : '';
     it(`[CONTRACT 4] two transports converge on concurrent Yjs edits (seed ${seed}${title})`, async () => {
-      const admin = await world.token(['admin']);
-      const project = world.name('conv');
-      await world.registerType(admin, project, FUZZBOARD);
-      const scope = world.scope(project, world.name('c'));
-      await world.createCanvas(admin, scope, 'fuzzboard');
+      const admin = await suite.world.token(['admin']);
+      const project = suite.world.name('conv');
+      await suite.world.registerType(admin, project, FUZZBOARD);
+      const scope = suite.world.scope(project, suite.world.name('c'));
+      await suite.world.createCanvas(admin, scope, 'fuzzboard');
       const netA = flakyFetch(seededRandom(seed + 1000));
       const netB = flakyFetch(seededRandom(seed + 2000));
-      const a = world.transport(await world.token(['editor'], 'alice'), scope, flaky ? { fetch: netA.fetch } : {});
-      const b = world.transport(await world.token(['editor'], 'bob'), scope, flaky ? { fetch: netB.fetch } : {});
+      const a = suite.world.transport(
+        await suite.world.token(['editor'], 'alice'),
+        scope,
+        flaky ? { fetch: netA.fetch } : {},
+      );
+      const b = suite.world.transport(
+        await suite.world.token(['editor'], 'bob'),
+        scope,
+        flaky ? { fetch: netB.fetch } : {},
+      );
       a.connect();
       b.connect();
       const rejected: RejectedEdit[] = [];
@@ -132,7 +130,7 @@ describe('[CONTRACT 4] convergence over real gateways', () => {
       }
       const stateA = docToJson(a.doc, FUZZBOARD.roots);
       const stateB = docToJson(b.doc, FUZZBOARD.roots);
-      const read = await world.getCanvas(admin, scope);
+      const read = await suite.world.getCanvas(admin, scope);
       expect(stateA).toEqual(stateB);
       expect(stateA).toEqual(read.state);
       expect(a.tokens).toEqual(read.tokens);

@@ -1,6 +1,7 @@
 import { type CanvasTransport, docToJson, ulid } from '@easel/transport';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { E2eWorld, type GatewayProcess, startGateway, waitUntil } from './support/world.ts';
+import { describe, expect, it } from 'vitest';
+import { waitUntil } from './support/world.ts';
+import { gatewayWorldPerSuite } from './support/gatewayWorldPerSuite.ts';
 
 const COMMANDS = 300;
 const KILL_AFTER = 100;
@@ -35,25 +36,12 @@ function seqOf(cursor: string | null): number {
 }
 
 describe('[CONTRACT 4] durability through kill -9', () => {
-  let gateway: GatewayProcess;
-  let world: E2eWorld;
-
-  beforeAll(async () => {
-    gateway = await startGateway({ fixedPort: true });
-    world = new E2eWorld(gateway);
-  });
-
-  afterAll(async () => {
-    world?.closeAll();
-    await gateway?.dispose();
-  });
+  const suite = gatewayWorldPerSuite({ fixedPort: true });
 
   it('[CONTRACT 4] kill -9 while a writer commits and three subscribers stream: every acknowledged command arrives exactly once, in order', async () => {
-    const admin = await world.token(['admin']);
-    const scope = world.scope(world.name('kill'), world.name('c'));
-    await world.createCanvas(admin, scope, 'board');
+    const { admin, scope } = await suite.world.newBoard('kill');
 
-    const subscribers = [0, 1, 2].map(() => world.transport(admin, scope, { idleTimeoutMs: 20_000 }).connect());
+    const subscribers = [0, 1, 2].map(() => suite.world.transport(admin, scope, { idleTimeoutMs: 20_000 }).connect());
     const records = subscribers.map(record);
     for (const s of subscribers) expect((await s.ready({ timeoutMs: 10_000 })).ok).toBe(true);
 
@@ -66,16 +54,18 @@ describe('[CONTRACT 4] durability through kill -9', () => {
       }
       return fetch(input, init);
     };
-    const writer = world.transport(await world.token(['editor'], 'writer'), scope, { fetch: recordingFetch });
+    const writer = suite.world.transport(await suite.world.token(['editor'], 'writer'), scope, {
+      fetch: recordingFetch,
+    });
     const acked: Acked[] = [];
     let killedAt = -1;
     let restarted = false;
     const crash = (async () => {
       await waitUntil(() => acked.length >= KILL_AFTER, 60_000, `${KILL_AFTER} acknowledged commands`);
       killedAt = acked.length;
-      const pid = gateway.child?.pid;
-      await gateway.restart('SIGKILL'); // kill -9 the server process, start it again on the same --data
-      expect(gateway.child?.pid).not.toBe(pid);
+      const pid = suite.gateway.child?.pid;
+      await suite.gateway.restart('SIGKILL'); // kill -9 the server process, start it again on the same --data
+      expect(suite.gateway.child?.pid).not.toBe(pid);
       restarted = true;
     })();
 
@@ -113,7 +103,7 @@ describe('[CONTRACT 4] durability through kill -9', () => {
     // Acknowledged cursors are strictly increasing (the writer was sequential).
     for (let i = 1; i < acked.length; i++) expect(seqOf(acked[i]!.cursor)).toBeGreaterThan(seqOf(acked[i - 1]!.cursor));
     const ackedIds = new Set(acked.map((a) => a.commandId));
-    const read = await world.getCanvas(admin, scope);
+    const read = await suite.world.getCanvas(admin, scope);
 
     records.forEach(({ seen, readies }, index) => {
       const label = `subscriber ${index}`;

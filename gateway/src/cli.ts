@@ -6,7 +6,14 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { ACTOR_KINDS, type ActorKind, DEFAULT_LENS_POLICY, slugSchema } from '@easel/schemas';
+import {
+  ACTOR_KINDS,
+  type ActorKind,
+  CONTRACT_EXAMPLE_LENS_POLICY,
+  DEFAULT_LENS_POLICY,
+  type LensPolicy,
+  slugSchema,
+} from '@easel/schemas';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { mintToken } from './auth/mintToken.ts';
 import { createGateway, defaultLogger, type Gateway, openEmbeddedEngines } from './compose.ts';
@@ -141,21 +148,11 @@ const DEMO_ACTORS: Array<{ sub: string; roles: string[]; kind: ActorKind }> = [
   { sub: 'alex-admin', roles: ['admin'], kind: 'human' },
 ];
 
-/** The demo project's lens policy (contract §6 example), so director/planner/viewer differ. */
-const DEMO_POLICY = {
+/** The demo project's lens policy: contract §6's example plus editor and viewer, so director/planner/viewer differ. */
+const DEMO_POLICY: LensPolicy = {
+  ...CONTRACT_EXAMPLE_LENS_POLICY,
   roles: {
-    director: {
-      tokens: { read: ['*'], write: ['*'] },
-      state: { read: ['*'], write: ['*'] },
-      sidecars: { see: true, resolve: true },
-      commands: ['*'],
-    },
-    planner: {
-      tokens: { read: ['plan.*'], write: ['plan.*'] },
-      state: { read: ['*'], write: ['notes'] },
-      sidecars: { see: false, resolve: false },
-      commands: ['token.*', 'state.*', 'chat.send'],
-    },
+    ...CONTRACT_EXAMPLE_LENS_POLICY.roles,
     editor: {
       tokens: { read: ['*'], write: ['*'] },
       state: { read: ['*'], write: ['*'] },
@@ -169,7 +166,6 @@ const DEMO_POLICY = {
       commands: [],
     },
   },
-  default_role: 'viewer',
 };
 
 /** Installs the demo policy in tenant demo / project demo unless someone set one already. */
@@ -214,28 +210,26 @@ async function devBanner(gateway: Gateway, url: string, secret: string): Promise
   console.log(lines.join('\n'));
 }
 
+/** The listening options `serve` and `dev` share: --port, --host and --data. */
+function listenOptions(command: Command): Command {
+  return command
+    .option('--port <port>', 'port (0 = any free port)', parsePort, 8787)
+    .option('--host <host>', 'interface to listen on', '127.0.0.1')
+    .option('--data <dir>', 'data directory', DEFAULT_DATA);
+}
+
 export function buildProgram(): Command {
   const program = new Command('easel').description('Easel: collaborative canvas gateway').showHelpAfterError();
   const durability = new Option('--durability <mode>', 'SQLite durability: full (power loss) or normal (kill -9)')
     .choices(['full', 'normal'])
     .default('full');
 
-  program
-    .command('serve')
-    .description('run the gateway alone on embedded storage under --data')
-    .option('--port <port>', 'port (0 = any free port)', parsePort, 8787)
-    .option('--host <host>', 'interface to listen on', '127.0.0.1')
-    .option('--data <dir>', 'data directory', DEFAULT_DATA)
+  listenOptions(program.command('serve').description('run the gateway alone on embedded storage under --data'))
     .addOption(durability)
     .option('--dev', 'dev mode: generated secret under --data, POST /v1/dev/tokens')
     .action((opts: ServeOptions) => serve(opts));
 
-  program
-    .command('dev')
-    .description('everything on embedded defaults, with demo tokens printed')
-    .option('--port <port>', 'port (0 = any free port)', parsePort, 8787)
-    .option('--host <host>', 'interface to listen on', '127.0.0.1')
-    .option('--data <dir>', 'data directory', DEFAULT_DATA)
+  listenOptions(program.command('dev').description('everything on embedded defaults, with demo tokens printed'))
     .addOption(new Option('--durability <mode>', 'SQLite durability').choices(['full', 'normal']).default('normal'))
     .action((opts: ServeOptions) => serve({ ...opts, dev: true }, devBanner));
 

@@ -1,24 +1,10 @@
 import { ulid } from 'ulid';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiResponse, api, TestWorld } from './harness/api.ts';
-import { GatewayProcess } from './harness/GatewayProcess.ts';
+import { describe, expect, it } from 'vitest';
+import { type ApiResponse, api } from './harness/api.ts';
+import { gatewayPerFile } from './harness/gatewayPerFile.ts';
 import { SseClient } from './harness/SseClient.ts';
 
-let gateway: GatewayProcess;
-let world: TestWorld;
-let admin: string;
-let intruder: string;
-
-beforeAll(async () => {
-  gateway = await GatewayProcess.start();
-  world = new TestWorld(gateway.url, 'acme');
-  admin = await gateway.token({ tenant: 'acme' });
-  intruder = await gateway.token({ tenant: 'evil', sub: 'mallory' });
-});
-
-afterAll(async () => {
-  await gateway?.dispose();
-});
+const env = gatewayPerFile({ admin: { tenant: 'acme' }, intruder: { tenant: 'evil', sub: 'mallory' } });
 
 function expectError(res: ApiResponse, status: number, code: string): void {
   expect({ status: res.status, code: res.json?.error?.code }).toEqual({ status, code });
@@ -35,32 +21,41 @@ describe('errors against a gateway process', () => {
       ['PUT', '/v1/projects/p1/canvas-types/kind'],
     ];
     for (const [method, path] of targets) {
-      const bad = await api(gateway.url, method, path, { token: admin, rawBody: '{"a": [1, 2', headers });
+      const bad = await api(env.gateway.url, method, path, {
+        token: env.tokens.admin,
+        rawBody: '{"a": [1, 2',
+        headers,
+      });
       expectError(bad, 400, 'validation_failed');
       expect(bad.json.error.message).toMatch(/not valid JSON/);
       const limit = path.endsWith(':batch') ? 8 : 1;
       const huge = `{"x":"${'a'.repeat(limit * 1024 * 1024 + 1)}"}`;
-      const big = await api(gateway.url, method, path, { token: admin, rawBody: huge, headers });
+      const big = await api(env.gateway.url, method, path, { token: env.tokens.admin, rawBody: huge, headers });
       expectError(big, 413, 'payload_too_large');
     }
   });
 
   it('[CONTRACT 2] another tenant is 403 tenant_mismatch everywhere, and nothing is revealed or applied', async () => {
-    const scope = await world.newCanvas(admin, 'tenancy', 'c1');
-    await world.commit(admin, 'token.set', scope, { token_id: 'plan.title', value: 'mine' });
+    const scope = await env.world.newCanvas(env.tokens.admin, 'tenancy', 'c1');
+    await env.world.commit(env.tokens.admin, 'token.set', scope, { token_id: 'plan.title', value: 'mine' });
     const { canvas_id, ...rest } = scope;
     const q = new URLSearchParams(rest).toString();
     const absent = new URLSearchParams({ ...rest }).toString();
     const checks: ApiResponse[] = [
-      await api(gateway.url, 'GET', `/v1/canvases/${canvas_id}?${q}`, { token: intruder }),
-      await api(gateway.url, 'GET', `/v1/canvases/does-not-exist?${absent}`, { token: intruder }),
-      await api(gateway.url, 'GET', `/v1/canvases/${canvas_id}/revisions?${q}`, { token: intruder }),
-      await world.command(intruder, 'token.set', scope, { token_id: 'plan.title', value: 'theirs' }),
-      await world.command(intruder, 'canvas.create', { ...scope, canvas_id: 'fresh' }, { canvas_type: 'testboard' }),
+      await api(env.gateway.url, 'GET', `/v1/canvases/${canvas_id}?${q}`, { token: env.tokens.intruder }),
+      await api(env.gateway.url, 'GET', `/v1/canvases/does-not-exist?${absent}`, { token: env.tokens.intruder }),
+      await api(env.gateway.url, 'GET', `/v1/canvases/${canvas_id}/revisions?${q}`, { token: env.tokens.intruder }),
+      await env.world.command(env.tokens.intruder, 'token.set', scope, { token_id: 'plan.title', value: 'theirs' }),
+      await env.world.command(
+        env.tokens.intruder,
+        'canvas.create',
+        { ...scope, canvas_id: 'fresh' },
+        { canvas_type: 'testboard' },
+      ),
     ];
     for (const res of checks) expectError(res, 403, 'tenant_mismatch');
-    const batch = await api(gateway.url, 'POST', '/v1/commands:batch', {
-      token: intruder,
+    const batch = await api(env.gateway.url, 'POST', '/v1/commands:batch', {
+      token: env.tokens.intruder,
       body: {
         commands: [
           { command_id: ulid(), type: 'token.set', scope, payload: { token_id: 'plan.title', value: 'theirs' } },
@@ -71,21 +66,21 @@ describe('errors against a gateway process', () => {
       expect(batch.json.outcomes[0]).toMatchObject({ status: 'rejected', error: { code: 'tenant_mismatch' } });
     else expectError(batch, 403, 'tenant_mismatch');
     for (const url of [
-      world.streamUrl(scope),
-      world.realtimeUrl(scope),
-      world.streamUrl({ ...scope, canvas_id: 'nope' }),
+      env.world.streamUrl(scope),
+      env.world.realtimeUrl(scope),
+      env.world.streamUrl({ ...scope, canvas_id: 'nope' }),
     ]) {
-      const s = new SseClient(url, { token: intruder });
+      const s = new SseClient(url, { token: env.tokens.intruder });
       const open = await s.open();
       s.close();
       expect(open.status).toBe(403);
       expect(JSON.parse(open.body).error.code).toBe('tenant_mismatch');
     }
-    const read = await api(gateway.url, 'GET', `/v1/canvases/${canvas_id}?${q}`, { token: admin });
+    const read = await api(env.gateway.url, 'GET', `/v1/canvases/${canvas_id}?${q}`, { token: env.tokens.admin });
     expect(read.json.tokens['plan.title']).toBe('mine');
     // The intruder's own project of the same name is separate: it sees nothing of acme's.
-    const theirs = await api(gateway.url, 'GET', `/v1/projects/${scope.project_id}/canvas-types/testboard`, {
-      token: intruder,
+    const theirs = await api(env.gateway.url, 'GET', `/v1/projects/${scope.project_id}/canvas-types/testboard`, {
+      token: env.tokens.intruder,
     });
     expectError(theirs, 404, 'not_found');
   });

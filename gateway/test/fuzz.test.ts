@@ -1,19 +1,13 @@
 import http from 'node:http';
+import { COMMAND_TYPE_LIST, ERROR_CODE_LIST, errorStatus } from '@easel/schemas';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayProcess } from './harness/GatewayProcess.ts';
 
-const ERROR_STATUS: Record<string, number> = {
-  validation_failed: 400,
-  unauthenticated: 401,
-  forbidden: 403,
-  tenant_mismatch: 403,
-  not_found: 404,
-  conflict: 409,
-  payload_too_large: 413,
-  rate_limited: 429,
-  unavailable: 503,
-};
+/** The registry's status of each error code (contract §3); an unknown code maps to nothing. */
+const ERROR_STATUS: Record<string, number> = Object.fromEntries(
+  ERROR_CODE_LIST.map((code) => [code, errorStatus(code)]),
+);
 
 let gateway: GatewayProcess;
 let tokens: string[];
@@ -126,19 +120,7 @@ const scopeArb = fc.record(
 const commandArb = fc.record(
   {
     command_id: fc.oneof(fc.string(), fc.ulid(), fc.integer()),
-    type: fc.oneof(
-      fc.constantFrom(
-        'canvas.create',
-        'token.set',
-        'token.delete',
-        'state.update',
-        'state.ops',
-        'canvas.commit',
-        'canvas.revert',
-        'chat.send',
-      ),
-      fc.string(),
-    ),
+    type: fc.oneof(fc.constantFrom(...COMMAND_TYPE_LIST), fc.string()),
     scope: fc.oneof(scopeArb, fc.jsonValue()),
     payload: fc.oneof(
       fc.jsonValue(),

@@ -1,22 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, TestWorld } from './harness/api.ts';
-import { GatewayProcess } from './harness/GatewayProcess.ts';
+import { describe, expect, it } from 'vitest';
+import { api } from './harness/api.ts';
+import { gatewayPerFile } from './harness/gatewayPerFile.ts';
 import { type SseFrame, SseClient } from './harness/SseClient.ts';
 
-let gateway: GatewayProcess;
-let world: TestWorld;
-let admin: string;
-let planner: string;
-
-beforeAll(async () => {
-  gateway = await GatewayProcess.start();
-  world = new TestWorld(gateway.url, 'acme');
-  admin = await gateway.token({ tenant: 'acme', sub: 'ann' });
-  planner = await gateway.token({ tenant: 'acme', sub: 'pat', roles: ['planner'] });
-});
-
-afterAll(async () => {
-  await gateway?.dispose();
+const env = gatewayPerFile({
+  admin: { tenant: 'acme', sub: 'ann' },
+  planner: { tenant: 'acme', sub: 'pat', roles: ['planner'] },
 });
 
 function policy(plannerReads: string[]) {
@@ -33,48 +22,44 @@ function policy(plannerReads: string[]) {
   };
 }
 
+/** PUT the project's lens with `policy(plannerReads)` as admin; returns the HTTP status. */
+async function putPolicy(project: string, plannerReads: string[]): Promise<number> {
+  const res = await api(env.gateway.url, 'PUT', `/v1/projects/${project}/lens`, {
+    token: env.tokens.admin,
+    body: policy(plannerReads),
+  });
+  return res.status;
+}
+
 const patchOf = (f: SseFrame) =>
   f.event === 'token_patch' ? `${f.json.payload.token_id}=${f.json.payload.value}` : null;
 
 describe('TokenLens on a live stream', () => {
   it('[CONTRACT 6] a lens policy change is applied to an open stream at once, without a reconnect', async () => {
-    const scope = await world.newCanvas(admin, 'lenslive', 'c1');
+    const scope = await env.world.newCanvas(env.tokens.admin, 'lenslive', 'c1');
     const project = scope.project_id!;
-    await world.commit(admin, 'token.set', scope, { token_id: 'plan.title', value: 'p0' });
-    await world.commit(admin, 'token.set', scope, { token_id: 'style.color', value: '#abcdef' });
-    expect(
-      (await api(gateway.url, 'PUT', `/v1/projects/${project}/lens`, { token: admin, body: policy(['plan.*']) }))
-        .status,
-    ).toBe(200);
-    const s = new SseClient(world.streamUrl(scope), { token: planner });
+    await env.world.commit(env.tokens.admin, 'token.set', scope, { token_id: 'plan.title', value: 'p0' });
+    await env.world.commit(env.tokens.admin, 'token.set', scope, { token_id: 'style.color', value: '#abcdef' });
+    expect(await putPolicy(project, ['plan.*'])).toBe(200);
+    const s = new SseClient(env.world.streamUrl(scope), { token: env.tokens.planner });
     try {
       const first = await s.waitFor((f) => f.event === 'CANVAS_READY');
       expect(first.json.payload.snapshot.tokens).toHaveProperty('plan.title', 'p0');
       expect(first.json.payload.snapshot.tokens).not.toHaveProperty('style.color');
-      await world.commit(admin, 'token.set', scope, { token_id: 'plan.title', value: 'p1' });
-      await world.commit(admin, 'token.set', scope, { token_id: 'style.color', value: '#000001' });
+      await env.world.commit(env.tokens.admin, 'token.set', scope, { token_id: 'plan.title', value: 'p1' });
+      await env.world.commit(env.tokens.admin, 'token.set', scope, { token_id: 'style.color', value: '#000001' });
       await s.waitFor((f) => patchOf(f) === 'plan.title=p1');
 
       // Widen: the planner may now read style.* too — the open stream gets a fresh snapshot.
-      expect(
-        (
-          await api(gateway.url, 'PUT', `/v1/projects/${project}/lens`, {
-            token: admin,
-            body: policy(['plan.*', 'style.*']),
-          })
-        ).status,
-      ).toBe(200);
+      expect(await putPolicy(project, ['plan.*', 'style.*'])).toBe(200);
       const widened = await s.waitFor((f) => f.event === 'CANVAS_READY' && f.json.payload.reason === 'lens_changed');
       expect(widened.json.payload.reset).toBe(true);
       expect(widened.json.payload.snapshot.tokens).toHaveProperty('style.color', '#000001');
-      await world.commit(admin, 'token.set', scope, { token_id: 'style.color', value: '#000002' });
+      await env.world.commit(env.tokens.admin, 'token.set', scope, { token_id: 'style.color', value: '#000002' });
       await s.waitFor((f) => patchOf(f) === 'style.color=#000002');
 
       // Narrow: plan.* is hidden again; what follows never reaches the stream.
-      expect(
-        (await api(gateway.url, 'PUT', `/v1/projects/${project}/lens`, { token: admin, body: policy(['style.*']) }))
-          .status,
-      ).toBe(200);
+      expect(await putPolicy(project, ['style.*'])).toBe(200);
       await s.until(
         () => s.frames.filter((f) => f.event === 'CANVAS_READY').length === 3,
         5000,
@@ -82,8 +67,8 @@ describe('TokenLens on a live stream', () => {
       );
       const narrowed = s.frames.filter((f) => f.event === 'CANVAS_READY')[2]!;
       expect(narrowed.json.payload.snapshot.tokens).not.toHaveProperty('plan.title');
-      await world.commit(admin, 'token.set', scope, { token_id: 'plan.title', value: 'secret-p2' });
-      await world.commit(admin, 'token.set', scope, { token_id: 'style.color', value: '#000003' });
+      await env.world.commit(env.tokens.admin, 'token.set', scope, { token_id: 'plan.title', value: 'secret-p2' });
+      await env.world.commit(env.tokens.admin, 'token.set', scope, { token_id: 'style.color', value: '#000003' });
       await s.waitFor((f) => patchOf(f) === 'style.color=#000003');
       expect(s.frames.some((f) => f.data.includes('secret-p2'))).toBe(false);
       expect(s.frames.some((f) => f.data.includes('#000001') && f.event === 'token_patch')).toBe(false);

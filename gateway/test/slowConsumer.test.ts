@@ -1,23 +1,11 @@
 import { ulid } from 'ulid';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, TestWorld } from './harness/api.ts';
-import { GatewayProcess } from './harness/GatewayProcess.ts';
+import { describe, expect, it } from 'vitest';
+import { api } from './harness/api.ts';
+import { gatewayPerFile } from './harness/gatewayPerFile.ts';
 import { type SseFrame, SseClient } from './harness/SseClient.ts';
 
 const BUDGET = 256 * 1024;
-let gateway: GatewayProcess;
-let world: TestWorld;
-let admin: string;
-
-beforeAll(async () => {
-  gateway = await GatewayProcess.start({ env: { EASEL_SSE_BUDGET_BYTES: String(BUDGET) } });
-  world = new TestWorld(gateway.url, 'acme');
-  admin = await gateway.token({ tenant: 'acme' });
-});
-
-afterAll(async () => {
-  await gateway?.dispose();
-});
+const env = gatewayPerFile({ admin: { tenant: 'acme' } }, { env: { EASEL_SSE_BUDGET_BYTES: String(BUDGET) } });
 
 /** Writes `count` token.set commands of ~4 KB each in batches; returns the values in order. */
 async function writeMany(scope: Record<string, string>, from: number, count: number): Promise<string[]> {
@@ -29,8 +17,8 @@ async function writeMany(scope: Record<string, string>, from: number, count: num
       values.push(value);
       commands.push({ command_id: ulid(), type: 'token.set', scope, payload: { token_id: 'plan.note', value } });
     }
-    const res = await api(gateway.url, 'POST', '/v1/commands:batch', {
-      token: admin,
+    const res = await api(env.gateway.url, 'POST', '/v1/commands:batch', {
+      token: env.tokens.admin,
       body: { commands },
       timeoutMs: 30_000,
     });
@@ -43,9 +31,9 @@ const noteOf = (f: SseFrame) => (f.event === 'token_patch' ? (f.json.payload.val
 
 describe('slow consumers', () => {
   it('[CONTRACT 4] a client that stops reading is disconnected with slow_consumer; resuming from its cursor loses nothing', async () => {
-    const scope = await world.newCanvas(admin, 'slow', 'c1');
-    const slow = new SseClient(world.streamUrl(scope), { token: admin });
-    const healthy = new SseClient(world.streamUrl(scope), { token: admin });
+    const scope = await env.world.newCanvas(env.tokens.admin, 'slow', 'c1');
+    const slow = new SseClient(env.world.streamUrl(scope), { token: env.tokens.admin });
+    const healthy = new SseClient(env.world.streamUrl(scope), { token: env.tokens.admin });
     try {
       await slow.waitFor((f) => f.event === 'CANVAS_READY');
       await healthy.waitFor((f) => f.event === 'CANVAS_READY');
@@ -53,10 +41,10 @@ describe('slow consumers', () => {
       const values: string[] = [];
       for (let round = 0; round < 40; round++) {
         values.push(...(await writeMany(scope, values.length, 200)));
-        const metrics = await api(gateway.url, 'GET', '/metrics');
+        const metrics = await api(env.gateway.url, 'GET', '/metrics');
         if (/easel_disconnects_total\{reason="slow_consumer"\} [1-9]/.test(metrics.text)) break;
       }
-      const metrics = await api(gateway.url, 'GET', '/metrics');
+      const metrics = await api(env.gateway.url, 'GET', '/metrics');
       expect(metrics.text).toMatch(/easel_disconnects_total\{reason="slow_consumer"\} 1/);
       // The healthy subscriber got everything, live, once.
       await healthy.until(() => healthy.frames.filter(noteOf).length === values.length, 30_000, 'every write');
@@ -71,7 +59,10 @@ describe('slow consumers', () => {
       const closed = slow.frames.find((f) => f.event === 'stream_closed');
       if (closed) expect(closed.json.payload.reason).toBe('slow_consumer');
       // Resuming from its last cursor delivers the rest, exactly once.
-      const resumed = new SseClient(world.streamUrl(scope), { token: admin, lastEventId: slow.lastEventId! });
+      const resumed = new SseClient(env.world.streamUrl(scope), {
+        token: env.tokens.admin,
+        lastEventId: slow.lastEventId!,
+      });
       try {
         await resumed.until(
           () => resumed.frames.filter(noteOf).length === values.length - got.length,

@@ -205,6 +205,7 @@ export {
 } from './lens/rolePermissionsSchema.ts';
 export { lensPolicySchema, MAX_LENS_ROLES, type LensPolicy } from './lens/lensPolicySchema.ts';
 export { DEFAULT_LENS_POLICY } from './lens/defaultLensPolicy.ts';
+export { CONTRACT_EXAMPLE_LENS_POLICY } from './lens/exampleLensPolicy.ts';
 
 // canvas types and state (contract §5)
 export { ROOT_KINDS, rootKindSchema, type RootKind } from './canvas/rootKindSchema.ts';

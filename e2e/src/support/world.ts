@@ -1,10 +1,17 @@
 import net from 'node:net';
-import type { CanvasScope, CanvasTypeManifest, LensPolicy } from '@easel/schemas';
+import {
+  CONTRACT_EXAMPLE_LENS_POLICY,
+  type CanvasScope,
+  type CanvasTypeManifest,
+  type LensPolicy,
+} from '@easel/schemas';
 import { type BackoffTier, CanvasTransport, type CanvasTransportOptions } from '@easel/transport';
 import { GatewayProcess, type GatewayProcessOptions } from '../../../gateway/test/harness/GatewayProcess.ts';
 import { type ApiResponse, api } from '../../../gateway/test/harness/api.ts';
 
 export { GatewayProcess, api, type ApiResponse };
+/** A deterministic uniform random in [0, 1) (mulberry32), shared with the transport's unit tests. */
+export { seededRandom } from '../../../sdk/transport/src/testing/ManualTimers.ts';
 
 /** Short reconnect / retry tiers so tests that restart the gateway stay quick. */
 export const FAST_TIERS: readonly BackoffTier[] = [
@@ -36,18 +43,6 @@ export async function startGateway(
   return GatewayProcess.start({ ...rest, ...(args ? { args } : {}) });
 }
 
-/** A deterministic uniform random in [0, 1) (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -61,24 +56,8 @@ export async function waitUntil(condition: () => boolean, timeoutMs: number, wha
   }
 }
 
-/** The lens policy of contract §6, verbatim. */
-export const SECTION_6_POLICY: LensPolicy = {
-  roles: {
-    director: {
-      tokens: { read: ['*'], write: ['*'] },
-      state: { read: ['*'], write: ['*'] },
-      sidecars: { see: true, resolve: true },
-      commands: ['*'],
-    },
-    planner: {
-      tokens: { read: ['plan.*'], write: ['plan.*'] },
-      state: { read: ['*'], write: ['notes'] },
-      sidecars: { see: false, resolve: false },
-      commands: ['token.*', 'state.*', 'chat.send'],
-    },
-  },
-  default_role: 'viewer',
-};
+/** The lens policy of contract §6 (the shared, frozen example from @easel/schemas). */
+export const SECTION_6_POLICY: LensPolicy = CONTRACT_EXAMPLE_LENS_POLICY;
 
 let counter = 0;
 
@@ -142,6 +121,15 @@ export class E2eWorld {
     const creator = this.transport(adminToken, scope);
     const created = await creator.createCanvas(canvasType, `e2e ${scope.canvas_id}`);
     if (!created.ok) throw new Error(`canvas.create: ${created.error.code} ${created.error.message}`);
+  }
+
+  /** An admin token and a fresh `board` canvas in a fresh project named after `prefix`. */
+  async newBoard(prefix: string): Promise<{ admin: string; project: string; scope: CanvasScope }> {
+    const admin = await this.token(['admin']);
+    const project = this.name(prefix);
+    const scope = this.scope(project, this.name('c'));
+    await this.createCanvas(admin, scope, 'board');
+    return { admin, project, scope };
   }
 
   /** GET /v1/canvases/{id} that must answer 200. */

@@ -1,45 +1,27 @@
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { MemoryBus } from '../bus/MemoryBus.ts';
-import { openSqliteSpine } from '../spine/SqliteSpine.ts';
-import type { EventSpine } from './spine/EventSpine.ts';
+import { mustOpen } from '../spine/sqliteTestHarness.ts';
 import * as Y from 'yjs';
 import type { Principal } from './auth/Principal.ts';
 import {
   ADMIN,
-  type CoreHarness,
   command,
   DIRECTOR,
   EDITOR,
-  openHarness,
+  harnessPerTest,
   PLANNER,
   SECTION_6_POLICY,
   scopeOf,
-  tempDir,
   VIEWER,
   yUpdate,
 } from './testing/coreHarness.ts';
 
-function sqliteSpine(path: string): EventSpine {
-  const opened = openSqliteSpine({ path, durability: 'normal' });
-  if (!opened.ok) throw opened.error;
-  return opened.value;
-}
-
-let dir: { dir: string; remove: () => void };
-let h: CoreHarness;
+const h = harnessPerTest((path) => ({ spine: mustOpen({ path, durability: 'normal' }), bus: new MemoryBus() }));
 const s = scopeOf('c1');
 
 beforeEach(async () => {
-  dir = tempDir();
-  h = await openHarness(sqliteSpine(join(dir.dir, 'spine.db')), new MemoryBus());
   const created = await h.core.submit(ADMIN, command('canvas.create', s, { canvas_type: 'board' }));
   if (!created.ok) throw new Error(created.error.message);
-});
-
-afterEach(async () => {
-  await h.close().catch(() => {});
-  dir.remove();
 });
 
 async function fullState(): Promise<Uint8Array> {

@@ -1,44 +1,16 @@
-import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MemoryBus } from '../bus/MemoryBus.ts';
-import { openSqliteSpine } from '../spine/SqliteSpine.ts';
-import type { EventSpine } from './spine/EventSpine.ts';
+import { mustOpen } from '../spine/sqliteTestHarness.ts';
 import * as Y from 'yjs';
 import { GatewayCore } from './GatewayCore.ts';
 import { buildEnvelope } from './commands/buildEnvelope.ts';
 import { BOARD_CANVAS_TYPE } from './canvasTypes/builtinCanvasTypes.ts';
-import {
-  ADMIN,
-  type CoreHarness,
-  cid,
-  command,
-  openHarness,
-  scopeOf,
-  tempDir,
-  yUpdate,
-} from './testing/coreHarness.ts';
+import { ADMIN, cid, command, harnessPerTest, scopeOf, yUpdate } from './testing/coreHarness.ts';
 import type { Scope } from '@easel/schemas';
 
-function sqliteSpine(path: string): EventSpine {
-  const opened = openSqliteSpine({ path, durability: 'normal' });
-  if (!opened.ok) throw opened.error;
-  return opened.value;
-}
-
-let dir: { dir: string; remove: () => void };
-let h: CoreHarness;
-let path: string;
-
-beforeEach(async () => {
-  dir = tempDir();
-  path = join(dir.dir, 'spine.db');
-  h = await openHarness(sqliteSpine(path), new MemoryBus(), { limits: { snapshotEvery: 3 } });
-});
-
-afterEach(async () => {
-  await h.close().catch(() => {});
-  dir.remove();
+const h = harnessPerTest((path) => ({ spine: mustOpen({ path, durability: 'normal' }), bus: new MemoryBus() }), {
+  limits: { snapshotEvery: 3 },
 });
 
 /** What must survive a rebuild: the materialized state, revision, cursor and history. */
@@ -184,8 +156,7 @@ describe('canvas rebuild from durable events', () => {
     const last = command('token.set', s, { token_id: 'plan.title', value: 'last' });
     const lastOutcome = await h.core.submit(ADMIN, last);
     const before = await observe(h.core, s);
-    await h.close();
-    h = await openHarness(sqliteSpine(path), new MemoryBus(), { limits: { snapshotEvery: 3 } });
+    await h.reopen({ limits: { snapshotEvery: 3 } });
     const after = await observe(h.core, s);
     expect(after).toEqual(before);
     const dup = await h.core.submit(ADMIN, last);
@@ -206,8 +177,7 @@ describe('canvas rebuild from durable events', () => {
   });
 
   it('[CONTRACT 4] an idle canvas is unloaded with a snapshot and rebuilt on next use', async () => {
-    await h.close();
-    h = await openHarness(sqliteSpine(path), new MemoryBus(), { limits: { canvasIdleMs: 100 } });
+    await h.reopen({ limits: { canvasIdleMs: 100 } });
     const s = scopeOf('idle');
     await h.core.submit(ADMIN, command('canvas.create', s, { canvas_type: 'board' }));
     await h.core.submit(ADMIN, command('token.set', s, { token_id: 'plan.title', value: 'idle' }));

@@ -1,41 +1,13 @@
-import { join } from 'node:path';
 import { decodeCursor } from '@easel/schemas';
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MemoryBus } from '../bus/MemoryBus.ts';
-import { openSqliteSpine } from '../spine/SqliteSpine.ts';
-import type { EventSpine } from './spine/EventSpine.ts';
+import { mustOpen } from '../spine/sqliteTestHarness.ts';
 import { GatewayCore } from './GatewayCore.ts';
 import { MemorySpine } from './testing/MemorySpine.ts';
-import {
-  ADMIN,
-  type CoreHarness,
-  command,
-  EDITOR,
-  openHarness,
-  scopeOf,
-  tempDir,
-  VIEWER,
-} from './testing/coreHarness.ts';
+import { ADMIN, command, EDITOR, harnessPerTest, openHarness, scopeOf, VIEWER } from './testing/coreHarness.ts';
 
-function sqliteSpine(path: string): EventSpine {
-  const opened = openSqliteSpine({ path, durability: 'normal' });
-  if (!opened.ok) throw opened.error;
-  return opened.value;
-}
-
-let dir: { dir: string; remove: () => void };
-let h: CoreHarness;
-
-beforeEach(async () => {
-  dir = tempDir();
-  h = await openHarness(sqliteSpine(join(dir.dir, 'spine.db')), new MemoryBus());
-});
-
-afterEach(async () => {
-  await h.close().catch(() => {});
-  dir.remove();
-});
+const h = harnessPerTest((path) => ({ spine: mustOpen({ path, durability: 'normal' }), bus: new MemoryBus() }));
 
 async function create(canvasId: string, type = 'board') {
   const r = await h.core.submit(ADMIN, command('canvas.create', scopeOf(canvasId), { canvas_type: type, title: 'T' }));

@@ -1,3 +1,4 @@
+import { deepFreeze } from '../lib/deepFreeze.ts';
 import type { LensPolicy } from './lensPolicySchema.ts';
 import type { RolePermissions } from './rolePermissionsSchema.ts';
 
@@ -24,11 +25,3 @@ export const DEFAULT_LENS_POLICY: LensPolicy = deepFreeze({
     },
   },
 });
-
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const item of Object.values(value)) deepFreeze(item);
-  }
-  return value;
-}

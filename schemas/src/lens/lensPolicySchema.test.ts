@@ -1,27 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { describeZodError } from '../errors/describeZodError.ts';
 import { DEFAULT_LENS_POLICY } from './defaultLensPolicy.ts';
+import { CONTRACT_EXAMPLE_LENS_POLICY as example } from './exampleLensPolicy.ts';
 import { globMatchAny } from './globMatch.ts';
 import { lensPolicySchema } from './lensPolicySchema.ts';
-
-/** Contract §6's example, verbatim. */
-const example = {
-  roles: {
-    director: {
-      tokens: { read: ['*'], write: ['*'] },
-      state: { read: ['*'], write: ['*'] },
-      sidecars: { see: true, resolve: true },
-      commands: ['*'],
-    },
-    planner: {
-      tokens: { read: ['plan.*'], write: ['plan.*'] },
-      state: { read: ['*'], write: ['notes'] },
-      sidecars: { see: false, resolve: false },
-      commands: ['token.*', 'state.*', 'chat.send'],
-    },
-  },
-  default_role: 'viewer',
-};
 
 describe('[CONTRACT 6] lens policy', () => {
   it("accepts the contract's example unchanged", () => {

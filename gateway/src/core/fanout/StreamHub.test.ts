@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { encodeCursor, type Scope } from '@easel/schemas';
+import { CONTRACT_EXAMPLE_LENS_POLICY, encodeCursor, type Scope } from '@easel/schemas';
 import { ulid } from 'ulid';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MemoryBus } from '../../bus/MemoryBus.ts';
@@ -27,18 +27,6 @@ const MANIFEST = {
     'style.color': { type: 'color', default: '#000000' },
   },
   tools: [],
-};
-
-const POLICY = {
-  roles: {
-    planner: {
-      tokens: { read: ['plan.*'], write: ['plan.*'] },
-      state: { read: ['*'], write: ['notes'] },
-      sidecars: { see: false, resolve: false },
-      commands: ['token.*', 'state.*'],
-    },
-  },
-  default_role: 'viewer',
 };
 
 let dir: string;
@@ -276,7 +264,7 @@ describe('StreamHub over a real core and SQLite spine', () => {
     const h = hub();
     // Without a policy, role planner gets nothing; it opens with a (mostly empty) view.
     await h.open({ principal: planner, scope, kind: 'canvas', sink });
-    const put = await core.putLensPolicy(admin, 'proj', POLICY);
+    const put = await core.putLensPolicy(admin, 'proj', CONTRACT_EXAMPLE_LENS_POLICY);
     expect(put.ok).toBe(true);
     await settle(10);
     const readies = sink.events().filter((e) => e.event === 'CANVAS_READY');

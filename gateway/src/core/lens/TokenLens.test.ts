@@ -1,26 +1,9 @@
+import { CONTRACT_EXAMPLE_LENS_POLICY as SECTION_6 } from '@easel/schemas';
 import { describe, expect, it } from 'vitest';
 import { MemorySpine } from '../testing/MemorySpine.ts';
 import { effectivePermissions } from './effectivePermissions.ts';
 import { buildLensView } from './buildLensView.ts';
 import { TokenLens } from './TokenLens.ts';
-
-const SECTION_6 = {
-  roles: {
-    director: {
-      tokens: { read: ['*'], write: ['*'] },
-      state: { read: ['*'], write: ['*'] },
-      sidecars: { see: true, resolve: true },
-      commands: ['*'],
-    },
-    planner: {
-      tokens: { read: ['plan.*'], write: ['plan.*'] },
-      state: { read: ['*'], write: ['notes'] },
-      sidecars: { see: false, resolve: false },
-      commands: ['token.*', 'state.*', 'chat.send'],
-    },
-  },
-  default_role: 'viewer',
-};
 
 describe('TokenLens', () => {
   it('[CONTRACT 6] without a policy: admin and editor rw, viewer reads only, others nothing', async () => {

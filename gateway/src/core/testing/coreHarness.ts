@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Scope } from '@easel/schemas';
+import { CONTRACT_EXAMPLE_LENS_POLICY, type Scope } from '@easel/schemas';
+import { afterEach, beforeEach } from 'vitest';
 import * as Y from 'yjs';
 import type { Principal } from '../auth/Principal.ts';
 import type { BusEvent, EventBus } from '../bus/EventBus.ts';
@@ -49,6 +50,66 @@ export async function openHarness(
   };
 }
 
+/** How a test file opens the adapters a harness runs on (core/ itself must not import them). */
+export type OpenStores = (spinePath: string) => { spine: EventSpine; bus: EventBus };
+
+/** Options of {@link openHarness}. */
+export type HarnessOptions = Parameters<typeof openHarness>[2];
+
+/** A harness that {@link harnessPerTest} opens afresh for every test; it reads as the current one. */
+export interface PerTestHarness extends CoreHarness {
+  /** Closes the current harness and opens another on the same spine file (a gateway restart). */
+  reopen(options?: HarnessOptions): Promise<void>;
+}
+
+/**
+ * Registers `beforeEach`/`afterEach` in the calling test file: each test gets a fresh temp directory
+ * and a harness over `stores(<dir>/spine.db)` opened with `options`; after it, the harness is closed
+ * and the directory removed. Read it only inside tests and hooks.
+ */
+export function harnessPerTest(stores: OpenStores, options: HarnessOptions = {}): PerTestHarness {
+  let dir: { dir: string; remove: () => void } | undefined;
+  let current: CoreHarness | undefined;
+  const open = async (opts: HarnessOptions): Promise<void> => {
+    if (!dir) throw new Error('harnessPerTest: used outside a test');
+    const { spine, bus } = stores(join(dir.dir, 'spine.db'));
+    current = await openHarness(spine, bus, opts);
+  };
+  const now = (): CoreHarness => {
+    if (!current) throw new Error('harnessPerTest: used outside a test');
+    return current;
+  };
+  beforeEach(async () => {
+    dir = tempDir();
+    await open(options);
+  });
+  afterEach(async () => {
+    await current?.close().catch(() => {});
+    dir?.remove();
+    current = undefined;
+    dir = undefined;
+  });
+  return {
+    get core() {
+      return now().core;
+    },
+    get spine() {
+      return now().spine;
+    },
+    get bus() {
+      return now().bus;
+    },
+    get events() {
+      return now().events;
+    },
+    close: () => now().close(),
+    reopen: async (opts = options) => {
+      await now().close();
+      await open(opts);
+    },
+  };
+}
+
 export const ADMIN: Principal = { actorId: 'ada', tenantId: 'acme', kind: 'human', roles: ['admin'] };
 export const EDITOR: Principal = { actorId: 'eve', tenantId: 'acme', kind: 'agent', roles: ['editor'] };
 export const VIEWER: Principal = { actorId: 'vic', tenantId: 'acme', kind: 'human', roles: ['viewer'] };
@@ -86,21 +147,5 @@ export function yUpdate(change: (doc: Y.Doc) => void, base?: Uint8Array): string
   return Buffer.from(Y.encodeStateAsUpdate(doc, sv)).toString('base64');
 }
 
-/** The section 6 lens policy. */
-export const SECTION_6_POLICY = {
-  roles: {
-    director: {
-      tokens: { read: ['*'], write: ['*'] },
-      state: { read: ['*'], write: ['*'] },
-      sidecars: { see: true, resolve: true },
-      commands: ['*'],
-    },
-    planner: {
-      tokens: { read: ['plan.*'], write: ['plan.*'] },
-      state: { read: ['*'], write: ['notes'] },
-      sidecars: { see: false, resolve: false },
-      commands: ['token.*', 'state.*', 'chat.send'],
-    },
-  },
-  default_role: 'viewer',
-};
+/** The lens policy of contract §6 (the shared, frozen example from @easel/schemas). */
+export const SECTION_6_POLICY = CONTRACT_EXAMPLE_LENS_POLICY;
