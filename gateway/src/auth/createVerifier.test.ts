@@ -29,6 +29,20 @@ describe('createVerifier (HS256)', () => {
     });
   });
 
+  it('[CONTRACT 2] a remembered token is refused as expired once its exp passes; another signature is not taken from memory', async () => {
+    let clock = Date.now();
+    const clocked = createVerifier({ secret: SECRET, now: () => clock, clockToleranceSeconds: 0 });
+    const token = await mintToken(SECRET, { tenant: 'acme', sub: 'bob', roles: [], ttlSeconds: 60, now: () => clock });
+    for (let i = 0; i < 3; i++) expect((await clocked.verify(token)).ok).toBe(true);
+    const [head, body] = token.split('.');
+    const forged = `${head}.${body}.${Buffer.from('not the signature').toString('base64url')}`;
+    expect((await clocked.verify(forged)).ok).toBe(false);
+    clock += 61_000;
+    const late = await clocked.verify(token);
+    expect(late.ok).toBe(false);
+    if (!late.ok) expect(late.error.message).toMatch(/expired/);
+  });
+
   it('[CONTRACT 2] a token without exp is refused and the message says so', async () => {
     const res = await verifier.verify(rawJwt({ sub: 'a', tenant_id: 'acme', kind: 'human', roles: [] }));
     expect(res.ok).toBe(false);

@@ -19,6 +19,11 @@ export interface VerifierOptions {
   clockToleranceSeconds?: number;
   /** Clock for tests (ms since epoch). Default `Date.now`. */
   now?: () => number;
+  /**
+   * Verified tokens remembered (by their text, until `exp`) so a client's repeated requests are
+   * not verified again. Default 1024; 0 disables.
+   */
+  cacheSize?: number;
 }
 
 /** Verifies bearer tokens into principals. */
@@ -39,15 +44,21 @@ export function createVerifier(options: VerifierOptions): Verifier {
   }
   const tolerance = options.clockToleranceSeconds ?? 5;
   const now = options.now ?? Date.now;
-  let key: Uint8Array | JWTVerifyGetKey;
+  let key: Promise<CryptoKey> | JWTVerifyGetKey;
   let algorithms: string[];
   if (secret) {
-    key = new TextEncoder().encode(secret);
+    // imported once (jose would import raw bytes again on every verify)
+    key = crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
+      'verify',
+    ]);
     algorithms = ['HS256'];
   } else {
     key = createRemoteJWKSet(new URL(jwksUrl!));
     algorithms = ASYMMETRIC_ALGS;
   }
+  // Verified tokens by their text, until their exp (bounded, least recently used dropped first).
+  const cache = new Map<string, { principal: Principal; expMs: number }>();
+  const cacheSize = options.cacheSize ?? 1024;
 
   return {
     async verify(token: string): Promise<Result<Principal>> {
@@ -55,9 +66,18 @@ export function createVerifier(options: VerifierOptions): Verifier {
       if (token.length > MAX_TOKEN_LENGTH) {
         return fail('unauthenticated', `the bearer token is longer than ${MAX_TOKEN_LENGTH} characters`);
       }
+      const hit = cache.get(token);
+      if (hit !== undefined) {
+        cache.delete(token);
+        if (now() < hit.expMs) {
+          cache.set(token, hit);
+          return ok(hit.principal);
+        }
+        // expired: verified again below, which explains why
+      }
       let payload: unknown;
       try {
-        const verified = await jwtVerify(token, key as Uint8Array, {
+        const verified = await jwtVerify(token, typeof key === 'function' ? key : await key, {
           algorithms,
           requiredClaims: ['exp'],
           clockTolerance: tolerance,
@@ -73,7 +93,19 @@ export function createVerifier(options: VerifierOptions): Verifier {
         return fail('unauthenticated', `the token's claims are invalid: ${described.message}`, described.details);
       }
       const claims = parsed.data;
-      return ok({ actorId: claims.sub, tenantId: claims.tenant_id, kind: claims.kind, roles: claims.roles });
+      const principal: Principal = Object.freeze({
+        actorId: claims.sub,
+        tenantId: claims.tenant_id,
+        kind: claims.kind,
+        roles: claims.roles,
+      });
+      const exp = (payload as { exp?: unknown }).exp;
+      if (cacheSize > 0 && typeof exp === 'number') {
+        if (cache.size >= cacheSize) cache.delete(cache.keys().next().value as string);
+        // valid until exp + tolerance, as jwtVerify would judge it
+        cache.set(token, { principal, expMs: (exp + tolerance) * 1000 });
+      }
+      return ok(principal);
     },
   };
 }

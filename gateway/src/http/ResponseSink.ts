@@ -1,4 +1,6 @@
 import type { ServerResponse } from 'node:http';
+import { CLIENT_CLOSED } from '../core/fanout/FanoutStream.ts';
+import type { SharedBatch } from '../core/fanout/SharedBatch.ts';
 import type { StreamSink } from '../core/fanout/StreamSink.ts';
 import type { FlushScheduler } from './FlushScheduler.ts';
 
@@ -25,21 +27,40 @@ const EAGER_FLUSH_CHARS = 64 * 1024;
  * The header set follows better-sse's (`Connection.constants.RESPONSE_HEADERS`).
  *
  * Byte accounting: `bufferedBytes()` = text queued for this turn + `res.writableLength`
- * (bytes Node holds because the socket would block).
+ * (bytes Node holds because the socket would block). Per delivery only the pending text grows:
+ * `res.writableLength` only grows through this sink's own `res.write` (read right after it)
+ * and only shrinks otherwise, so it is cached and re-read only while it is non-zero (a healthy
+ * reader's socket takes each write at once, so the hot path never touches the response).
  *
  * Headers are written by the first `write`, so the route can still answer a JSON error when
  * opening the stream fails before anything was written.
  */
 export class ResponseSink implements StreamSink {
   private pending = '';
+  /** Shared mode: the queued text is `shared.text.slice(sharedStart, sharedEnd)` (and `pending` is ''). */
+  private shared: SharedBatch | null = null;
+  private sharedStart = 0;
+  private sharedEnd = 0;
   private marked = false;
   private ended = false;
+  /** Headers were written (a plain field: `res.headersSent` is a getter). */
+  private headWritten = false;
+  /** Last read of `res.writableLength` (an upper bound; exact when 0). */
+  private socketBytes = 0;
   private destroyTimer: NodeJS.Timeout | null = null;
+  /** Extra headers, until they are written. */
+  private headers: Record<string, string> | undefined;
+  private readonly highWaterMark: number;
+  private readonly lingerMs: number;
+  /** The client closed the connection (or the response ended). */
+  clientGone = false;
+  /** Called once when the connection closes (the route closes the stream with it). */
+  onClientGone: ((reason: string) => void) | null = null;
 
   constructor(
     private readonly res: ServerResponse,
     private readonly scheduler: FlushScheduler,
-    private readonly options: {
+    options: {
       /** `write` returns false past this many buffered bytes. Default 64 KiB. */
       highWaterMark?: number;
       /** After close, the socket is destroyed if the client has not taken the rest within this, ms. Default 5000. */
@@ -48,12 +69,23 @@ export class ResponseSink implements StreamSink {
       headers?: Record<string, string>;
     } = {},
   ) {
-    res.once('close', () => {
-      this.ended = true;
-      this.pending = '';
-      if (this.destroyTimer) clearTimeout(this.destroyTimer);
-    });
+    this.headers = options.headers;
+    this.highWaterMark = options.highWaterMark ?? 64 * 1024;
+    this.lingerMs = options.lingerMs ?? 5000;
+    res.once('close', this.onClose);
   }
+
+  private readonly onClose = (): void => {
+    this.ended = true;
+    this.clientGone = true;
+    this.pending = '';
+    this.shared = null;
+    this.socketBytes = 0;
+    if (this.destroyTimer) clearTimeout(this.destroyTimer);
+    const gone = this.onClientGone;
+    this.onClientGone = null;
+    gone?.(CLIENT_CLOSED);
+  };
 
   /** True once anything (headers included) was sent. */
   get started(): boolean {
@@ -61,10 +93,45 @@ export class ResponseSink implements StreamSink {
   }
 
   write(chunk: string): boolean {
-    if (this.ended || this.res.destroyed) return false;
-    if (!this.res.headersSent) this.writeHead();
+    if (this.ended) return false;
+    if (!this.headWritten) {
+      if (this.res.destroyed) return false;
+      this.writeHead();
+    }
+    if (this.shared !== null) this.unshare();
     this.pending += chunk;
-    if (this.pending.length >= EAGER_FLUSH_CHARS) {
+    return this.queued();
+  }
+
+  writeShared(batch: SharedBatch, frame: string): boolean {
+    if (this.ended) return false;
+    if (!this.headWritten) {
+      if (this.res.destroyed) return false;
+      this.writeHead();
+    }
+    const end = batch.text.length;
+    const start = end - frame.length;
+    if (this.shared === batch && this.sharedEnd === start) this.sharedEnd = end;
+    else if (this.shared === null && this.pending === '') {
+      this.shared = batch;
+      this.sharedStart = start;
+      this.sharedEnd = end;
+    } else {
+      if (this.shared !== null) this.unshare();
+      this.pending += frame;
+    }
+    return this.queued();
+  }
+
+  /** Shared text becomes this sink's own pending text (something else is written after it). */
+  private unshare(): void {
+    const shared = this.shared as SharedBatch;
+    this.pending = shared.text.slice(this.sharedStart, this.sharedEnd) + this.pending;
+    this.shared = null;
+  }
+
+  private queued(): boolean {
+    if (this.pendingChars() >= EAGER_FLUSH_CHARS) {
       // A burst: hand it to the socket now, so the budget measures what the client has not
       // taken (res.writableLength), not what this turn produced.
       this.flush();
@@ -72,20 +139,39 @@ export class ResponseSink implements StreamSink {
       this.marked = true;
       this.scheduler.mark(this);
     }
-    return this.bufferedBytes() <= (this.options.highWaterMark ?? 64 * 1024);
+    return this.bufferedBytesBound() <= this.highWaterMark || this.bufferedBytes() <= this.highWaterMark;
+  }
+
+  private pendingChars(): number {
+    return this.shared === null ? this.pending.length : this.sharedEnd - this.sharedStart;
   }
 
   private writeHead(): void {
-    this.res.writeHead(200, { ...SSE_HEADERS, ...this.options.headers });
+    this.headWritten = true;
+    if (this.res.headersSent) return;
+    this.res.writeHead(200, { ...SSE_HEADERS, ...this.headers });
+    this.headers = undefined;
     this.res.flushHeaders();
     this.res.socket?.setNoDelay(true);
+    this.socketBytes = this.res.writableLength;
   }
 
   flush(): void {
-    if (this.pending === '' || this.ended || this.res.destroyed) return;
+    if (this.ended) return;
+    const shared = this.shared;
+    if (shared !== null) {
+      this.shared = null;
+      if (this.res.destroyed) return;
+      this.res.write(shared.bytes(this.sharedStart, this.sharedEnd));
+      this.socketBytes = this.res.writableLength;
+      return;
+    }
+    if (this.pending === '') return;
     const text = this.pending;
     this.pending = '';
+    if (this.res.destroyed) return;
     this.res.write(text);
+    this.socketBytes = this.res.writableLength;
   }
 
   /** Called by the scheduler at the end of the turn. */
@@ -94,14 +180,20 @@ export class ResponseSink implements StreamSink {
     this.flush();
   }
 
+  /** `bufferedBytes()` without reading the socket: the socket's figure as last read (it only shrinks since). */
+  bufferedBytesBound(): number {
+    return this.pendingChars() + this.socketBytes;
+  }
+
   bufferedBytes(): number {
     // pending is ASCII-dominated JSON: its length is a close, cheap estimate of its bytes
-    return this.pending.length + this.res.writableLength;
+    if (this.socketBytes !== 0) this.socketBytes = this.res.writableLength;
+    return this.pendingChars() + this.socketBytes;
   }
 
   drained(): Promise<void> {
     if (this.ended || this.res.destroyed) return Promise.resolve();
-    if (this.pending === '' && !this.res.writableNeedDrain) return Promise.resolve();
+    if (this.pendingChars() === 0 && !this.res.writableNeedDrain) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
         this.res.off('drain', done);
@@ -120,10 +212,10 @@ export class ResponseSink implements StreamSink {
     this.flush();
     this.ended = true;
     if (this.res.destroyed) return;
-    if (!this.res.headersSent) this.writeHead();
+    if (!this.headWritten) this.writeHead();
     this.res.end();
     // A client that stopped reading never takes the rest: do not hold its socket forever.
-    this.destroyTimer = setTimeout(() => this.res.destroy(), this.options.lingerMs ?? 5000);
+    this.destroyTimer = setTimeout(() => this.res.destroy(), this.lingerMs);
     this.destroyTimer.unref();
   }
 }

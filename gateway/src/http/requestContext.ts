@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import type pino from 'pino';
-import { ulid } from 'ulid';
+import { fastUlid as ulid } from '../core/ids/fastUlid.ts';
 
 /** Gives every request a fresh id (ULID, `x-request-id` header, error bodies) and a debug log line. */
 export function requestContext(logger: pino.Logger) {

@@ -1,7 +1,7 @@
 import type { Actor, Scope } from '@easel/schemas';
-import { monotonicFactory } from 'ulid';
+import { createUlidFactory } from '../ids/fastUlid.ts';
 
-const nextUlid = monotonicFactory();
+const nextUlid = createUlidFactory();
 
 /** Who, where and why of an event envelope (contract §4). */
 export interface EnvelopeContext {

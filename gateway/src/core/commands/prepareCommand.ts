@@ -1,5 +1,5 @@
 import type { Command, JsonValue } from '@easel/schemas';
-import { ulid } from 'ulid';
+import { fastUlid as ulid } from '../ids/fastUlid.ts';
 import { type CanvasDoc, parseCommitMeta } from '../canvas/CanvasDoc.ts';
 import type { CanvasRegistry } from '../canvas/CanvasRegistry.ts';
 import type { CanvasTypeRegistry } from '../canvasTypes/CanvasTypeRegistry.ts';

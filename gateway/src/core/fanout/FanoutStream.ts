@@ -4,6 +4,7 @@ import type { BusEvent } from '../bus/EventBus.ts';
 import type { LensView } from '../lens/LensView.ts';
 import type { PartitionId } from '../spine/EventSpine.ts';
 import type { StreamKind } from './FanoutMetrics.ts';
+import type { SharedBatch } from './SharedBatch.ts';
 import type { StreamSink } from './StreamSink.ts';
 
 /** Internal close reasons (metrics labels only) beside `STREAM_CLOSE_REASONS`. */
@@ -83,6 +84,20 @@ export class FanoutStream {
     return event.seq === null ? this.writeTelemetry(event, frame) : this.writeDurable(event.seq, frame);
   }
 
+  /**
+   * Fan-out's hot path for a live durable frame: like {@link writeDurable} but without counting
+   * (the caller counts once per event). `batch` already ends with `frame` (see
+   * {@link SharedBatch}); null when there is none. Returns whether it was written.
+   */
+  writeLiveDurable(seq: number, frame: string, batch: SharedBatch | null): boolean {
+    if (seq <= this.lastSeq) return false;
+    this.lastSeq = seq;
+    if (batch !== null && this.sink.writeShared) this.sink.writeShared(batch, frame);
+    else this.sink.write(frame);
+    this.checkBudget();
+    return true;
+  }
+
   /** Keeps a live event for after the (re)sync; past the limit, durable ones are re-read from the spine. */
   hold(event: BusEvent): void {
     if (this.backlog.length >= this.limits.backlogLimit) {
@@ -112,11 +127,14 @@ export class FanoutStream {
     this.checkBudget();
   }
 
-  /** Telemetry: written while under half the budget, else coalesced (latest per key wins) or dropped. */
-  writeTelemetry(event: BusEvent, frame: string): boolean {
+  /**
+   * Telemetry: written while under half the budget, else coalesced (latest per key wins) or dropped.
+   * `count` false: the caller counts what this returns (true = written now).
+   */
+  writeTelemetry(event: BusEvent, frame: string, count = true): boolean {
     if (this.coalesced === null && this.sink.bufferedBytes() <= this.limits.budgetBytes / 2) {
       this.sink.write(frame);
-      this.host.countDelivered(1);
+      if (count) this.host.countDelivered(1);
       this.checkBudget();
       return true;
     }
@@ -160,6 +178,13 @@ export class FanoutStream {
   /** Closes the subscriber as a slow consumer once its buffered bytes pass the budget. */
   checkBudget(): boolean {
     if (this.state === 'closed') return false;
+    // the hot path: a healthy reader is far under its budget by the cheap bound alone
+    if (
+      this.allowance === 0 &&
+      this.sink.bufferedBytesBound &&
+      this.sink.bufferedBytesBound() <= this.limits.budgetBytes
+    )
+      return true;
     const buffered = this.sink.bufferedBytes();
     if (buffered > this.limits.budgetBytes + this.allowance) {
       this.host.closeStream(this, 'slow_consumer');

@@ -164,10 +164,13 @@ export class StreamHub implements StreamHost {
       resolveClosed('open_failed');
       return ready;
     }
-    const onAbort = () => this.closeStream(stream, CLIENT_CLOSED);
-    req.signal?.addEventListener('abort', onAbort, { once: true });
-    closed.then(() => req.signal?.removeEventListener('abort', onAbort));
-    if (req.signal?.aborted) onAbort();
+    const signal = req.signal;
+    if (signal !== undefined) {
+      const onAbort = () => this.closeStream(stream, CLIENT_CLOSED);
+      signal.addEventListener('abort', onAbort, { once: true });
+      closed.then(() => signal.removeEventListener('abort', onAbort));
+      if (signal.aborted) onAbort();
+    }
     void this.sync.catchUp(stream, ready.value);
     return ok({ id: stream.id, closed, close: (reason = 'shutdown') => this.closeStream(stream, reason) });
   }

@@ -1,3 +1,5 @@
+import type { SharedBatch } from './SharedBatch.ts';
+
 /**
  * Where a stream's frames go: an abstract byte pipe so fan-out runs without Express or
  * better-sse. The HTTP adapter implements it over a Node response (`http/ResponseSink.ts`);
@@ -9,8 +11,20 @@ export interface StreamSink {
    * high-water mark (the text is still queued: fan-out decides what to do about it).
    */
   write(chunk: string): boolean;
+  /**
+   * Queues `frame`, which fan-out has just appended to `batch` (the frames a whole group of
+   * streams receives this cycle). A sink that received each of the batch's frames since it
+   * joined can write the batch's one shared encoding. Optional: fan-out falls back to `write`.
+   * Same return value as `write`.
+   */
+  writeShared?(batch: SharedBatch, frame: string): boolean;
   /** Bytes written but not yet handed to the client's socket. */
   bufferedBytes(): number;
+  /**
+   * A cheap upper bound of {@link bufferedBytes} (no look at the socket), so a budget check
+   * can skip the exact figure while the bound is under it. Optional.
+   */
+  bufferedBytesBound?(): number;
   /** Ends the stream (any queued text is flushed first when possible). Idempotent. */
   close(reason: string): void;
   /**

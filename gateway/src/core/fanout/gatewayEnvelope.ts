@@ -1,5 +1,5 @@
 import type { Actor, Scope } from '@easel/schemas';
-import { ulid } from 'ulid';
+import { fastUlid as ulid } from '../ids/fastUlid.ts';
 
 /** The actor of per-connection events the gateway itself emits (CANVAS_READY, stream_closed). */
 export const GATEWAY_ACTOR: Actor = Object.freeze({ id: 'easel-gateway', kind: 'service' }) as Actor;

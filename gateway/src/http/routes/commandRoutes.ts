@@ -3,6 +3,7 @@ import { authenticate, principalOf } from '../authenticate.ts';
 import type { HttpDeps } from '../HttpDeps.ts';
 import { jsonBody } from '../jsonBody.ts';
 import { sendError } from '../sendError.ts';
+import { sendJson } from '../sendJson.ts';
 
 function commandType(body: unknown): string {
   const type = (body as { type?: unknown } | null)?.type;
@@ -24,7 +25,7 @@ export function commandRoutes(router: Router, deps: HttpDeps): void {
       return;
     }
     deps.metrics.command(type, result.value.status);
-    res.status(200).json(result.value);
+    sendJson(res, 200, result.value);
   });
 
   // path-to-regexp v8: a literal ':' must be escaped, or it would start a parameter.
@@ -40,6 +41,6 @@ export function commandRoutes(router: Router, deps: HttpDeps): void {
       const status = outcome.status === 'rejected' ? outcome.error.code : outcome.status;
       deps.metrics.command(commandType(commands[i]), status);
     });
-    res.status(200).json(result.value);
+    sendJson(res, 200, result.value);
   });
 }

@@ -1,5 +1,6 @@
 import type { Request, Response, Router } from 'express';
 import type { StreamKind } from '../../core/fanout/FanoutMetrics.ts';
+import { CLIENT_CLOSED } from '../../core/fanout/FanoutStream.ts';
 import { parseScope } from '../../core/scope/parseScope.ts';
 import { authenticate, principalOf } from '../authenticate.ts';
 import type { HttpDeps } from '../HttpDeps.ts';
@@ -50,19 +51,27 @@ async function openStream(
   if (!scope.ok) return sendError(res, scope.error);
   const after = resumeCursor(req);
   if (!after.ok) return sendErrorCode(res, 'validation_failed', after.message);
-  const controller = new AbortController();
-  res.once('close', () => controller.abort());
   const sink = new ResponseSink(res, deps.scheduler, { headers: { 'x-request-id': requestIdOf(res) } });
-  const opened = await deps.hub.open({
-    principal,
-    scope: scope.value,
-    kind,
-    after: after.value,
-    sink,
-    signal: controller.signal,
-  });
+  const opened = await deps.hub.open({ principal, scope: scope.value, kind, after: after.value, sink });
   if (!opened.ok) {
     if (!res.headersSent) sendError(res, opened.error);
     else res.end();
+    return;
+  }
+  // The client went away while the stream opened, or goes away later: close it. The sink's own
+  // close listener does this (no AbortController, no extra listener per stream).
+  if (sink.clientGone) opened.value.close(CLIENT_CLOSED);
+  else sink.onClientGone = opened.value.close;
+  releaseRequest(req);
+}
+
+/**
+ * Drops what Express parsed for routing (URLs, query, params): an open stream keeps its request
+ * object for as long as it lives, and needs none of it.
+ */
+function releaseRequest(req: Request): void {
+  const r = req as unknown as Record<string, unknown>;
+  for (const key of ['_parsedUrl', '_parsedOriginalUrl', 'params', 'route', 'query', 'body', 'next']) {
+    if (Object.hasOwn(r, key)) r[key] = undefined;
   }
 }

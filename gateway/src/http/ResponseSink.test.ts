@@ -1,0 +1,94 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SharedBatch } from '../core/fanout/SharedBatch.ts';
+import { FlushScheduler } from './FlushScheduler.ts';
+import { ResponseSink } from './ResponseSink.ts';
+
+/** A real server whose responses become sinks; `open()` connects a real client and returns its sink and received text. */
+async function harness() {
+  const scheduler = new FlushScheduler();
+  const waiting: Array<(sink: ResponseSink) => void> = [];
+  const server = http.createServer((_req, res) => waiting.shift()?.(new ResponseSink(res, scheduler)));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  const clients: http.ClientRequest[] = [];
+  const open = async () => {
+    const sinkP = new Promise<ResponseSink>((resolve) => waiting.push(resolve));
+    const received = { text: '' };
+    const req = http.get({ host: '127.0.0.1', port, path: '/' }, (res) => {
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        received.text += chunk;
+      });
+    });
+    req.on('error', () => {});
+    clients.push(req);
+    return { sink: await sinkP, received };
+  };
+  const close = async () => {
+    for (const c of clients) c.destroy();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  };
+  return { open, close };
+}
+
+async function until(check: () => boolean, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+let cleanup: (() => Promise<void>) | null = null;
+afterEach(async () => {
+  await cleanup?.();
+  cleanup = null;
+});
+
+describe('ResponseSink', () => {
+  it('[CONTRACT 4] sinks sharing a batch each receive exactly their own frames, in order', async () => {
+    const h = await harness();
+    cleanup = h.close;
+    const clients = await Promise.all([h.open(), h.open(), h.open()]);
+    // op: which clients get frame n (bitmask), and whether client 2 gets a private write first
+    const ops = fc.sample(fc.tuple(fc.integer({ min: 1, max: 7 }), fc.boolean()), { numRuns: 60, seed: 7 });
+    const expected = ['', '', ''];
+    let batch = new SharedBatch();
+    ops.forEach(([mask, privateWrite], n) => {
+      if (n % 20 === 19) batch = new SharedBatch(); // a new cycle
+      if (privateWrite) {
+        const text = `: private ${n}\n\n`;
+        clients[2]!.sink.write(text);
+        expected[2] += text;
+      }
+      const frame = `id: ${n}\ndata: ${'x'.repeat(n % 7)}\n\n`;
+      batch.append(frame, n);
+      for (let c = 0; c < 3; c++) {
+        if (!(mask & (1 << c))) continue;
+        clients[c]!.sink.writeShared(batch, frame);
+        expected[c] += frame;
+      }
+    });
+    await until(() => clients.every((c, i) => c.received.text.length >= expected[i]!.length));
+    expect(clients.map((c) => c.received.text)).toEqual(expected);
+  });
+
+  it('[CONTRACT 4] buffered bytes count what the client has not taken, and fall to 0 once it has', async () => {
+    const h = await harness();
+    cleanup = h.close;
+    const { sink, received } = await h.open();
+    const frame = `data: ${'y'.repeat(1000)}\n\n`;
+    const batch = new SharedBatch();
+    for (let i = 0; i < 10; i++) {
+      batch.append(frame, i);
+      sink.writeShared(batch, frame);
+    }
+    expect(sink.bufferedBytes()).toBe(10 * frame.length);
+    expect(sink.bufferedBytesBound()).toBeGreaterThanOrEqual(sink.bufferedBytes());
+    await until(() => received.text.length === 10 * frame.length);
+    await until(() => sink.bufferedBytes() === 0);
+  });
+});
