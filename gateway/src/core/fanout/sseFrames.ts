@@ -6,26 +6,47 @@
  * Telemetry and CANVAS_READY: no `id:` line, so the client's Last-Event-ID keeps pointing at
  * the last durable event it received.
  */
+import { createEventBuffer, type EventBuffer } from 'better-sse';
+
+/**
+ * Frames are written with better-sse's `EventBuffer` (its field writer and line sanitizer), with
+ * an identity serializer because the envelope is serialized once per lens view before this point.
+ * better-sse's `Session.push` is not used: it always writes an `id:` line (a random UUID when none
+ * is given), which would move the client's Last-Event-ID on telemetry and CANVAS_READY.
+ */
+const preSerialized = (data: unknown): string => data as string;
+
+function buffer(): EventBuffer {
+  return createEventBuffer({ serializer: preSerialized });
+}
 
 /** The keep-alive comment written right after the headers and every keep-alive interval. */
-export const KEEP_ALIVE_FRAME = ': ka\n\n';
+export const KEEP_ALIVE_FRAME = buffer().comment(' ka').dispatch().read();
 
-/** One event frame. `cursor` null = no `id:` line. `json` must be JSON text (one line as produced by JSON.stringify). */
+/** One event frame. `cursor` null = no `id:` line. `json` is the envelope's JSON text. */
 export function encodeEventFrame(cursor: string | null, type: string, json: string): string {
-  // JSON.stringify never emits raw line breaks, but an envelope from elsewhere might: split them
-  // into several data lines so the frame stays well-formed (the client joins them with \n).
+  const frame = buffer();
+  if (cursor !== null) frame.id(` ${cursor}`);
+  // better-sse's sanitizer only normalizes line breaks; JSON.stringify never emits raw ones, but an
+  // envelope from elsewhere might: continue such text on further data lines (the client joins them).
   const data = json.includes('\n') || json.includes('\r') ? json.split(/\r\n|\r|\n/).join('\ndata: ') : json;
-  return cursor === null ? `event: ${type}\ndata: ${data}\n\n` : `id: ${cursor}\nevent: ${type}\ndata: ${data}\n\n`;
+  return frame.event(` ${type}`).data(` ${data}`).dispatch().read();
 }
 
 /** An SSE comment (ignored by clients; used for keep-alive and close reasons). */
 export function commentFrame(text: string): string {
-  return `: ${text.replace(/[\r\n]+/g, ' ')}\n\n`;
+  return buffer()
+    .comment(` ${text.replace(/[\r\n]+/g, ' ')}`)
+    .dispatch()
+    .read();
 }
 
 /** The reconnection delay suggestion sent once at open. */
 export function retryFrame(ms: number): string {
-  return `retry: ${Math.max(0, Math.round(ms))}\n\n`;
+  return buffer()
+    .retry(Math.max(0, Math.round(ms)))
+    .dispatch()
+    .read();
 }
 
 /** A jittered retry delay in [min, max] ms, so that a restart does not reconnect everyone at once. */
