@@ -10,6 +10,7 @@ import { StreamHub, type StreamHubOptions } from './core/fanout/StreamHub.ts';
 import { type CoreDeps, GatewayCore } from './core/GatewayCore.ts';
 import type { EventSpine } from './core/spine/EventSpine.ts';
 import { createApp } from './http/createApp.ts';
+import { createRequestListener } from './http/createRequestListener.ts';
 import { FlushScheduler } from './http/FlushScheduler.ts';
 import type { HttpDeps } from './http/HttpDeps.ts';
 import { createMetrics, type GatewayMetrics } from './metrics/createMetrics.ts';
@@ -74,7 +75,7 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
   });
   const hub = new StreamHub(core, { ...deps.streams, metrics: metrics.fanout, logger });
   let shuttingDown = false;
-  const app = createApp({
+  const httpDeps: HttpDeps = {
     core,
     hub,
     verifier,
@@ -84,7 +85,9 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     devSecret: deps.dev?.secret ?? null,
     ...(deps.limits ? { limits: deps.limits } : {}),
     isShuttingDown: () => shuttingDown,
-  });
+  };
+  const app = createApp(httpDeps);
+  const listener = createRequestListener(app, httpDeps);
   let server: Server | null = null;
   let closing: Promise<void> | null = null;
 
@@ -99,7 +102,7 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     },
     listen(port, host = '127.0.0.1') {
       if (server) throw new Error('the gateway is already listening');
-      const s = createServer(app);
+      const s = createServer(listener);
       server = s;
       s.keepAliveTimeout = 65_000;
       return new Promise((resolve, reject) => {

@@ -18,35 +18,12 @@ export interface AuthenticateOptions {
  */
 export function authenticate(verifier: Verifier, options: AuthenticateOptions = {}) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
-    const header = req.headers.authorization;
-    const queryToken = (req.query as Record<string, unknown>).access_token;
-    let token: string;
-    if (header !== undefined) {
-      const m = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header);
-      if (!m) {
-        sendErrorCode(res, 'unauthenticated', 'the Authorization header must be "Bearer <JWT>"');
-        return;
-      }
-      token = m[1]!;
-    } else if (queryToken !== undefined) {
-      if (!options.allowQueryToken) {
-        sendErrorCode(
-          res,
-          'unauthenticated',
-          '?access_token= is accepted only on SSE streams; send the token as "Authorization: Bearer <JWT>"',
-        );
-        return;
-      }
-      if (typeof queryToken !== 'string' || queryToken === '') {
-        sendErrorCode(res, 'unauthenticated', '?access_token= must be given once, with a JWT');
-        return;
-      }
-      token = queryToken;
-    } else {
-      sendErrorCode(res, 'unauthenticated', 'no bearer token: send "Authorization: Bearer <JWT>"');
+    const token = bearerToken(req.headers.authorization, (req.query as Record<string, unknown>).access_token, options);
+    if (!token.ok) {
+      sendErrorCode(res, 'unauthenticated', token.message);
       return;
     }
-    const verified = await verifier.verify(token);
+    const verified = await verifier.verify(token.value);
     if (!verified.ok) {
       sendError(res, verified.error);
       return;
@@ -54,6 +31,35 @@ export function authenticate(verifier: Verifier, options: AuthenticateOptions = 
     res.locals.principal = verified.value;
     next();
   };
+}
+
+/**
+ * The token of a request: `Authorization: Bearer <JWT>`, else (when allowed) `?access_token=`.
+ * A failure's message says why (answered 401 `unauthenticated`).
+ */
+export function bearerToken(
+  header: string | undefined,
+  queryToken: unknown,
+  options: AuthenticateOptions = {},
+): { ok: true; value: string } | { ok: false; message: string } {
+  if (header !== undefined) {
+    const m = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header);
+    if (!m) return { ok: false, message: 'the Authorization header must be "Bearer <JWT>"' };
+    return { ok: true, value: m[1]! };
+  }
+  if (queryToken !== undefined) {
+    if (!options.allowQueryToken) {
+      return {
+        ok: false,
+        message: '?access_token= is accepted only on SSE streams; send the token as "Authorization: Bearer <JWT>"',
+      };
+    }
+    if (typeof queryToken !== 'string' || queryToken === '') {
+      return { ok: false, message: '?access_token= must be given once, with a JWT' };
+    }
+    return { ok: true, value: queryToken };
+  }
+  return { ok: false, message: 'no bearer token: send "Authorization: Bearer <JWT>"' };
 }
 
 /** The principal {@link authenticate} stored; throws if the route forgot it (programmer error). */

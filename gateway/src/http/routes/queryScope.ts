@@ -8,8 +8,15 @@ const NON_SCOPE_PARAMS = new Set(['access_token', 'after', 'lastEventId', 'last_
  * parameters) plus path parameters (e.g. `canvas_id`), which win over the query.
  */
 export function queryScope(req: Request, fromPath: Record<string, string> = {}): Record<string, unknown> {
+  return scopeFromQuery(req.query as Record<string, unknown>, fromPath);
+}
+
+/** {@link queryScope} over an already parsed query. */
+export function scopeFromQuery(
+  query: Record<string, unknown>,
+  fromPath: Record<string, string> = {},
+): Record<string, unknown> {
   const raw: Record<string, unknown> = {};
-  const query = req.query as Record<string, unknown>;
   for (const key of Object.keys(query)) {
     if (!NON_SCOPE_PARAMS.has(key)) raw[key] = query[key];
   }

@@ -1,0 +1,92 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ApiResponse, api, TestWorld } from '../../test/harness/api.ts';
+import { SseClient } from '../../test/harness/SseClient.ts';
+import { mintToken } from '../auth/mintToken.ts';
+import { createGateway, type Gateway, openEmbeddedEngines } from '../compose.ts';
+import { createMetrics } from '../metrics/createMetrics.ts';
+
+const SECRET = 'listener-test-secret-0123456789abcdef';
+const ULID_RE = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+
+let dir: string;
+let gw: Gateway;
+let url: string;
+let world: TestWorld;
+let admin: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'easel-listener-'));
+  const engines = openEmbeddedEngines({ dataDir: dir, durability: 'normal' });
+  if (!engines.ok) throw new Error(engines.message);
+  gw = await createGateway({
+    spine: engines.value.spine,
+    bus: engines.value.bus,
+    auth: { secret: SECRET },
+    logger: pino({ level: 'silent' }),
+    metrics: createMetrics({ processMetrics: false }),
+    closeGraceMs: 200,
+  });
+  ({ url } = await gw.listen(0));
+  world = new TestWorld(url, 'acme');
+  admin = await mintToken(SECRET, { tenant: 'acme', sub: 'ann', roles: ['admin'] });
+});
+
+afterAll(async () => {
+  await gw.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function expectError(res: ApiResponse, status: number, code: string) {
+  expect(res.status).toBe(status);
+  expect(res.json?.error?.code).toBe(code);
+  expect(res.json.error.request_id).toMatch(ULID_RE);
+  expect(res.headers.get('x-request-id')).toBe(res.json.error.request_id);
+}
+
+describe('stream GETs served ahead of Express', () => {
+  it('[CONTRACT 4] a trailing slash opens the stream too, with a ULID x-request-id', async () => {
+    const scope = await world.newCanvas(admin, 'slash', 'c1');
+    const streamUrl = world.streamUrl(scope).replace('/events?', '/events/?');
+    const stream = new SseClient(streamUrl, { token: admin });
+    try {
+      const open = await stream.open();
+      expect(open.status).toBe(200);
+      expect(open.headers['content-type']).toMatch(/^text\/event-stream/);
+      expect(open.headers['x-request-id']).toMatch(ULID_RE);
+      await stream.waitFor((f) => f.event === 'CANVAS_READY');
+    } finally {
+      stream.close();
+    }
+  });
+
+  it('[CONTRACT 2] auth failures on streams are 401 JSON carrying the request id', async () => {
+    const scope = await world.newCanvas(admin, 'auth', 'c1');
+    const rel = new URL(world.streamUrl(scope)).pathname + new URL(world.streamUrl(scope)).search;
+    expectError(await api(url, 'GET', rel), 401, 'unauthenticated');
+    expectError(await api(url, 'GET', `${rel}&access_token=a&access_token=b`), 401, 'unauthenticated');
+    expectError(await api(url, 'GET', `${rel}&access_token=not-a-jwt`), 401, 'unauthenticated');
+    expectError(await api(url, 'GET', rel, { headers: { authorization: 'Basic x' } }), 401, 'unauthenticated');
+  });
+
+  it('[CONTRACT 3] bad stream input is a coded error with request_id (scope, ?after=, encoding)', async () => {
+    const scope = await world.newCanvas(admin, 'input', 'c1');
+    const rel = new URL(world.streamUrl(scope)).pathname + new URL(world.streamUrl(scope)).search;
+    expectError(await api(url, 'GET', `${rel}&after=a&after=b`, { token: admin }), 400, 'validation_failed');
+    expectError(await api(url, 'GET', `${rel}&mode=Bad%20Mode`, { token: admin }), 400, 'validation_failed');
+    const bad = rel.replace('/c1/', '/%E0%A4%A/');
+    expectError(await api(url, 'GET', bad, { token: admin }), 400, 'validation_failed');
+    expectError(await api(url, 'GET', '/v1/realtime?project_id=NO', { token: admin }), 400, 'validation_failed');
+  });
+
+  it('[CONTRACT 3] other methods on stream paths still reach the Express app (JSON 404, never a stream)', async () => {
+    const head = await api(url, 'HEAD', '/v1/realtime', { token: admin });
+    expect(head.status).toBe(404);
+    expect(head.headers.get('content-type')).not.toMatch(/event-stream/);
+    expectError(await api(url, 'POST', '/v1/realtime', { token: admin, body: {} }), 404, 'not_found');
+    expectError(await api(url, 'GET', '/v1/REALTIME', { token: admin }), 404, 'not_found');
+  });
+});
