@@ -11,6 +11,12 @@ describeSpineContract('SQLite, durability full', () => makeSqliteHarness({ durab
 describeSpineContract('SQLite, durability normal, small batches', () =>
   makeSqliteHarness({ durability: 'normal', maxBatchRows: 100 }),
 );
+describeSpineContract('SQLite, inline writer, durability full', () =>
+  makeSqliteHarness({ durability: 'full', writer: 'inline' }),
+);
+describeSpineContract('SQLite, inline writer, durability normal, small batches', () =>
+  makeSqliteHarness({ durability: 'normal', maxBatchRows: 100, writer: 'inline' }),
+);
 
 const envelope = (tag: number) => JSON.stringify({ v: 1, tag });
 
@@ -45,8 +51,8 @@ describe('SqliteSpine', () => {
     await spine.close();
   });
 
-  it('[CONTRACT 4] a queue reaching maxBatchRows commits inside append', async () => {
-    const spine = mustOpen({ path: file(), maxBatchRows: 10 });
+  it('[CONTRACT 4] a queue reaching maxBatchRows commits inside append (inline writer)', async () => {
+    const spine = mustOpen({ path: file(), maxBatchRows: 10, writer: 'inline' });
     const pending = Array.from({ length: 25 }, (_, i) =>
       spine.append({ partition: 't/p', events: [{ type: 'x', canvasId: null, envelope: envelope(i) }] }),
     );
@@ -57,9 +63,9 @@ describe('SqliteSpine', () => {
     await spine.close();
   });
 
-  it('[CONTRACT 5] a connection made read-only under the spine rejects the batch and leaves no gap', async () => {
+  it('[CONTRACT 5] a connection made read-only under the spine rejects the batch and leaves no gap (inline writer)', async () => {
     const path = file();
-    const spine = mustOpen({ path });
+    const spine = mustOpen({ path, writer: 'inline' });
     const ev = (tag: number) => ({
       partition: 't/p',
       events: [{ type: 'x', canvasId: null, envelope: envelope(tag) }],

@@ -20,8 +20,9 @@ import {
 } from '../core/spine/storedRows.ts';
 import { applyMigrations } from './sqliteMigrations.ts';
 import { WalCheckpointer } from './WalCheckpointer.ts';
+import { WorkerWriter } from './WorkerWriter.ts';
 import { floorKey, prepareSpineStatements, type SpineStatements } from './sqliteStatements.ts';
-import { type Deferred, deferred, WriteQueue, type WriteOp } from './WriteQueue.ts';
+import { type CommitOutcome, type Deferred, deferred, WriteQueue, type WriteOp } from './WriteQueue.ts';
 
 /** How far an acknowledged append survives. */
 export const DURABILITY = {
@@ -44,6 +45,7 @@ export interface SqliteSpineOptions {
   /**
    * Flush at once, inside `append`, when this many rows are queued, instead of at the end of the
    * event-loop turn. Bounds a transaction's size and an ack's wait under a burst. Default 4096.
+   * With `writer: 'worker'` the trigger waits for the batch in flight (writes accumulate meanwhile).
    */
   readonly maxBatchRows?: number;
   /**
@@ -72,6 +74,13 @@ export interface SqliteSpineOptions {
   readonly walAutocheckpointPages?: number;
   /** `PRAGMA journal_size_limit`: the WAL is truncated to this after a checkpoint. Default 64 MiB. */
   readonly journalSizeLimitBytes?: number;
+  /**
+   * Where write transactions run. `'worker'`: a worker thread with its own connection runs each
+   * batch's inserts and COMMIT (with its fsync), so the event loop only assigns seqs and serves
+   * reads; while one batch commits, the next accumulates. `'inline'`: on the event loop, inside
+   * the turn that flushes. Default `'worker'` (`'inline'` for `:memory:`, which has no file to share).
+   */
+  readonly writer?: 'worker' | 'inline';
 }
 
 /** Counters for metrics and tests. */
@@ -132,6 +141,16 @@ export function openSqliteSpine(options: SqliteSpineOptions): OpenResult {
     db.close();
     return migrated;
   }
+  const writer =
+    memory || options.writer === 'inline'
+      ? null
+      : new WorkerWriter({
+          path: options.path,
+          synchronous,
+          busyTimeoutMs: options.busyTimeoutMs ?? 5000,
+          walAutocheckpointPages: options.walAutocheckpointPages ?? (background ? 16000 : 1000),
+          journalSizeLimitBytes: journalSizeLimit,
+        });
   const checkpointer = background
     ? new WalCheckpointer({
         path: options.path,
@@ -140,7 +159,10 @@ export function openSqliteSpine(options: SqliteSpineOptions): OpenResult {
         intervalMs: options.checkpointIntervalMs ?? 20,
       })
     : null;
-  return { ok: true, value: new SqliteSpine(db, migrated.value.epoch, options.maxBatchRows ?? 4096, checkpointer) };
+  return {
+    ok: true,
+    value: new SqliteSpine(db, migrated.value.epoch, options.maxBatchRows ?? 4096, checkpointer, writer),
+  };
 }
 
 const MAX_ABSENT_MARKS = 65_536;
@@ -169,6 +191,7 @@ export class SqliteSpine implements EventSpine {
   private readonly sql: SpineStatements;
   private readonly queue: WriteQueue;
   private readonly checkpointer: WalCheckpointer | null;
+  private readonly writer: WorkerWriter | null;
   /** Last assigned seq per partition (durable or pending); loaded lazily, dropped after a failed batch. */
   private readonly heads = new Map<PartitionId, number>();
   /** Outcomes of appends still in the queue, per partition. */
@@ -183,12 +206,22 @@ export class SqliteSpine implements EventSpine {
   private counters = { commits: 0, failedCommits: 0, appends: 0, rows: 0, largestBatch: 0 };
 
   /** Use {@link openSqliteSpine}. */
-  constructor(db: Database.Database, epoch: string, maxBatchRows: number, checkpointer: WalCheckpointer | null = null) {
+  constructor(
+    db: Database.Database,
+    epoch: string,
+    maxBatchRows: number,
+    checkpointer: WalCheckpointer | null = null,
+    writer: WorkerWriter | null = null,
+  ) {
     this.db = db;
     this.checkpointer = checkpointer;
+    this.writer = writer;
     this.epoch = epoch;
     this.sql = prepareSpineStatements(db);
-    this.queue = new WriteQueue(maxBatchRows, (batch) => this.commit(batch));
+    this.queue = new WriteQueue(
+      maxBatchRows,
+      (batch): CommitOutcome => (this.writer === null ? this.commit(batch) : this.commitInWorker(this.writer, batch)),
+    );
   }
 
   /** Counters since open. */
@@ -333,15 +366,16 @@ export class SqliteSpine implements EventSpine {
   }
 
   async flush(): Promise<void> {
-    const error = this.queue.flushNow();
+    const error = await this.queue.drain();
     if (error !== null) throw error;
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
-    this.queue.flushNow();
     this.closed = true;
+    await this.queue.drain();
     this.queue.close();
+    await this.writer?.stop();
     await this.checkpointer?.stop();
     this.db.close();
   }
@@ -384,6 +418,44 @@ export class SqliteSpine implements EventSpine {
     // Absent at lookup and not pending now: nothing can have stored it since (stores go through the queue).
     if (this.checkedAbsent.delete(commandKey(partition, commandId))) return false;
     return this.sql.commandExists.get([partition, commandId]) !== undefined;
+  }
+
+  /**
+   * Has the writer thread commit one batch; settles its ops once the worker reports the commit
+   * durable (or rolled back). A failure also rejects every op queued behind it: their seqs
+   * followed the lost ones, so they can no longer commit without leaving a gap.
+   */
+  private async commitInWorker(writer: WorkerWriter, batch: readonly WriteOp[]): Promise<SpineError | null> {
+    const report = await writer.commit(batch);
+    if (!report.ok) {
+      this.counters.failedCommits++;
+      this.heads.clear();
+      this.pendingCommands.clear();
+      const error = new SpineError('write_failed', `the write transaction failed: ${report.error}`, {});
+      for (const op of batch) op.done.reject(error);
+      for (const op of this.queue.takeQueued()) op.done.reject(error);
+      return error;
+    }
+    this.counters.commits++;
+    this.counters.largestBatch = Math.max(this.counters.largestBatch, batch.length);
+    for (let i = 0; i < batch.length; i++) {
+      const op = batch[i] as WriteOp;
+      if (op.op === 'append') {
+        if (op.commandId !== undefined) {
+          const byId = this.pendingCommands.get(op.partition);
+          if (byId?.get(op.commandId) === op.outcome) byId?.delete(op.commandId);
+          if (byId?.size === 0) this.pendingCommands.delete(op.partition);
+        }
+        this.counters.appends++;
+        this.counters.rows += op.events.length;
+        op.done.resolve(op.result);
+      } else if (op.op === 'compact') {
+        op.done.resolve(report.results.get(i) ?? 0);
+      } else {
+        (op.done as Deferred<void>).resolve();
+      }
+    }
+    return null;
   }
 
   /** Writes one batch in one transaction; returns null or the error every op was rejected with. */

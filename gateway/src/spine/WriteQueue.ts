@@ -50,21 +50,27 @@ export type WriteOp =
       readonly done: Deferred<number>;
     };
 
+/** A batch's outcome: null or the error its ops were rejected with; a promise when committed off-thread. */
+export type CommitOutcome = SpineError | null | Promise<SpineError | null>;
+
 /**
  * Group commit. Writes queue up during an event-loop turn; one `setImmediate` hands the whole
- * queue to `commit` (one transaction). A queue reaching `maxBatchRows` is committed at once,
- * synchronously, by the push that filled it. `commit` is synchronous, so writes arriving while
- * it runs cannot exist: they land in the next batch.
+ * queue to `commit` (one transaction). A queue reaching `maxBatchRows` is committed at once by
+ * the push that filled it. An inline `commit` is synchronous, so writes arriving while it runs
+ * cannot exist: they land in the next batch. An off-thread `commit` returns a promise; until it
+ * settles, writes accumulate and go, all together, as the next batch the moment it does
+ * (batches commit strictly one after another, in order).
  */
 export class WriteQueue {
   private ops: WriteOp[] = [];
   private rows = 0;
   private scheduled = false;
   private closed = false;
+  private inFlight: Promise<SpineError | null> | null = null;
 
   constructor(
     private readonly maxBatchRows: number,
-    private readonly commit: (batch: readonly WriteOp[]) => SpineError | null,
+    private readonly commit: (batch: readonly WriteOp[]) => CommitOutcome,
   ) {
     if (!Number.isSafeInteger(maxBatchRows) || maxBatchRows < 1) {
       throw new RangeError('maxBatchRows must be a positive integer');
@@ -75,6 +81,7 @@ export class WriteQueue {
   push(op: WriteOp, rows: number): void {
     this.ops.push(op);
     this.rows += rows;
+    if (this.inFlight !== null) return;
     if (this.rows >= this.maxBatchRows) {
       this.flushNow();
     } else if (!this.scheduled) {
@@ -83,16 +90,53 @@ export class WriteQueue {
     }
   }
 
-  /** Commits everything queued now; returns the batch's error, or null (also when empty). */
+  /**
+   * Commits everything queued now; returns the batch's error, or null (also when empty). With an
+   * off-thread commit, returns null at once: the batch goes now, or after the one in flight.
+   */
   flushNow(): SpineError | null {
-    if (this.ops.length === 0) return null;
+    if (this.ops.length === 0 || this.inFlight !== null) return null;
     const batch = this.ops;
     this.ops = [];
     this.rows = 0;
-    return this.commit(batch);
+    const outcome = this.commit(batch);
+    if (!(outcome instanceof Promise)) return outcome;
+    const settled = outcome.then((error) => {
+      this.inFlight = null;
+      if (!this.closed || this.ops.length > 0) this.flushNow();
+      return error;
+    });
+    this.inFlight = settled;
+    return null;
   }
 
-  /** After close, a pending scheduled flush does nothing (the owner flushed before closing). */
+  /**
+   * Waits until everything queued before the call (and what joined it) has committed; returns
+   * the first failed batch's error, or null. Inline commits finish inside `flushNow`.
+   */
+  async drain(): Promise<SpineError | null> {
+    // Each round commits at least one batch; the bound only guards against a writer that never stops.
+    for (let round = 0; round < 1_000_000; round++) {
+      if (this.inFlight === null) {
+        const error = this.flushNow();
+        if (error !== null) return error;
+        if (this.inFlight === null) return null;
+      }
+      const error = await this.inFlight;
+      if (error !== null) return error;
+    }
+    return null;
+  }
+
+  /** Removes and returns every queued op (their batch can no longer commit as numbered). */
+  takeQueued(): WriteOp[] {
+    const ops = this.ops;
+    this.ops = [];
+    this.rows = 0;
+    return ops;
+  }
+
+  /** After close, a pending scheduled flush does nothing (the owner drained before closing). */
   close(): void {
     this.closed = true;
   }
