@@ -1,5 +1,5 @@
-import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startLibsqlWorker } from './startLibsqlWorker.ts';
 
 /**
  * The worker's code, plain CommonJS run with `eval` so it loads the same way under node, tsx and
@@ -58,19 +58,12 @@ export class WalCheckpointer {
   private lastError: string | null = null;
 
   constructor(options: WalCheckpointerOptions) {
-    const libsql = createRequire(import.meta.url).resolve('libsql');
-    this.worker = new Worker(WORKER_SOURCE, {
-      eval: true,
-      execArgv: [],
-      workerData: {
-        libsql,
-        path: options.path,
-        synchronous: options.synchronous,
-        journalSizeLimit: Math.floor(options.journalSizeLimitBytes),
-        intervalMs: options.intervalMs,
-      },
-    });
-    this.exited = new Promise((resolve) => this.worker.once('exit', () => resolve()));
+    ({ worker: this.worker, exited: this.exited } = startLibsqlWorker(WORKER_SOURCE, {
+      path: options.path,
+      synchronous: options.synchronous,
+      journalSizeLimit: Math.floor(options.journalSizeLimitBytes),
+      intervalMs: options.intervalMs,
+    }));
     this.worker.unref();
     this.worker.on('message', (message: { error?: string }) => {
       if (message.error !== undefined) {

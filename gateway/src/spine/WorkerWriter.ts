@@ -1,7 +1,7 @@
-import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { AppendRequest } from '../core/spine/EventSpine.ts';
 import type { WriteOp } from './WriteQueue.ts';
+import { startLibsqlWorker } from './startLibsqlWorker.ts';
 
 /**
  * The writer thread's code, plain CommonJS run with `eval` (as in WalCheckpointer.ts) so it loads
@@ -227,20 +227,13 @@ export class WorkerWriter {
   private fatal: string | null = null;
 
   constructor(options: WorkerWriterOptions) {
-    const libsql = createRequire(import.meta.url).resolve('libsql');
-    this.worker = new Worker(WORKER_SOURCE, {
-      eval: true,
-      execArgv: [],
-      workerData: {
-        libsql,
-        path: options.path,
-        synchronous: options.synchronous,
-        busyTimeoutMs: Math.max(0, Math.floor(options.busyTimeoutMs)),
-        walAutocheckpointPages: Math.max(0, Math.floor(options.walAutocheckpointPages)),
-        journalSizeLimit: Math.floor(options.journalSizeLimitBytes),
-      },
-    });
-    this.exited = new Promise((resolve) => this.worker.once('exit', () => resolve()));
+    ({ worker: this.worker, exited: this.exited } = startLibsqlWorker(WORKER_SOURCE, {
+      path: options.path,
+      synchronous: options.synchronous,
+      busyTimeoutMs: Math.max(0, Math.floor(options.busyTimeoutMs)),
+      walAutocheckpointPages: Math.max(0, Math.floor(options.walAutocheckpointPages)),
+      journalSizeLimit: Math.floor(options.journalSizeLimitBytes),
+    }));
     this.worker.on('message', (message: Reply) => {
       if (message.fatal !== undefined) {
         this.fatal = message.fatal;
