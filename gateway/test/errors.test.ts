@@ -3,13 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { type ApiResponse, api } from './harness/api.ts';
 import { gatewayPerFile } from './harness/gatewayPerFile.ts';
 import { SseClient } from './harness/SseClient.ts';
+import { expectErrorBody } from './harness/expectErrorBody.ts';
 
 const env = gatewayPerFile({ admin: { tenant: 'acme' }, intruder: { tenant: 'evil', sub: 'mallory' } });
-
-function expectError(res: ApiResponse, status: number, code: string): void {
-  expect({ status: res.status, code: res.json?.error?.code }).toEqual({ status, code });
-  expect(res.json.error.request_id).toBe(res.headers.get('x-request-id'));
-}
 
 describe('errors against a gateway process', () => {
   it('[CONTRACT 3] malformed JSON is 400 and an oversized body 413, on every JSON endpoint', async () => {
@@ -26,12 +22,12 @@ describe('errors against a gateway process', () => {
         rawBody: '{"a": [1, 2',
         headers,
       });
-      expectError(bad, 400, 'validation_failed');
+      expectErrorBody(bad, 400, 'validation_failed');
       expect(bad.json.error.message).toMatch(/not valid JSON/);
       const limit = path.endsWith(':batch') ? 8 : 1;
       const huge = `{"x":"${'a'.repeat(limit * 1024 * 1024 + 1)}"}`;
       const big = await api(env.gateway.url, method, path, { token: env.tokens.admin, rawBody: huge, headers });
-      expectError(big, 413, 'payload_too_large');
+      expectErrorBody(big, 413, 'payload_too_large');
     }
   });
 
@@ -53,7 +49,7 @@ describe('errors against a gateway process', () => {
         { canvas_type: 'testboard' },
       ),
     ];
-    for (const res of checks) expectError(res, 403, 'tenant_mismatch');
+    for (const res of checks) expectErrorBody(res, 403, 'tenant_mismatch');
     const batch = await api(env.gateway.url, 'POST', '/v1/commands:batch', {
       token: env.tokens.intruder,
       body: {
@@ -64,7 +60,7 @@ describe('errors against a gateway process', () => {
     });
     if (batch.status === 200)
       expect(batch.json.outcomes[0]).toMatchObject({ status: 'rejected', error: { code: 'tenant_mismatch' } });
-    else expectError(batch, 403, 'tenant_mismatch');
+    else expectErrorBody(batch, 403, 'tenant_mismatch');
     for (const url of [
       env.world.streamUrl(scope),
       env.world.realtimeUrl(scope),
@@ -82,6 +78,6 @@ describe('errors against a gateway process', () => {
     const theirs = await api(env.gateway.url, 'GET', `/v1/projects/${scope.project_id}/canvas-types/testboard`, {
       token: env.tokens.intruder,
     });
-    expectError(theirs, 404, 'not_found');
+    expectErrorBody(theirs, 404, 'not_found');
   });
 });

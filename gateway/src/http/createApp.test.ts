@@ -4,15 +4,16 @@ import path from 'node:path';
 import pino from 'pino';
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiResponse, api, TestWorld } from '../../test/harness/api.ts';
+import { api, TestWorld } from '../../test/harness/api.ts';
 import { SseClient } from '../../test/harness/SseClient.ts';
 import { createVerifier } from '../auth/createVerifier.ts';
 import { mintToken } from '../auth/mintToken.ts';
 import { createGateway, type Gateway, openEmbeddedEngines } from '../compose.ts';
 import { createMetrics } from '../metrics/createMetrics.ts';
+import { expectErrorBody } from '../../test/harness/expectErrorBody.ts';
 
 const SECRET = 'http-test-secret-0123456789abcdef';
-const ULID_RE = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+const _ULID_RE = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 
 async function start(dev: boolean, dir: string): Promise<{ gateway: Gateway; url: string }> {
   const engines = openEmbeddedEngines({ dataDir: dir, durability: 'normal' });
@@ -48,14 +49,6 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function expectError(res: ApiResponse, status: number, code: string) {
-  expect(res.status).toBe(status);
-  expect(res.json?.error?.code).toBe(code);
-  expect(typeof res.json?.error?.message).toBe('string');
-  expect(res.json.error.request_id).toMatch(ULID_RE);
-  expect(res.headers.get('x-request-id')).toBe(res.json.error.request_id);
-}
-
 describe('HTTP adapter', () => {
   it('[CONTRACT 5] POST /v1/commands:batch is routed (the colon is literal) and answers one outcome per command', async () => {
     const scope = world.scope('batch', 'c1');
@@ -68,7 +61,7 @@ describe('HTTP adapter', () => {
     expect(res.status).toBe(200);
     expect(res.json.outcomes.map((o: { status: string }) => o.status)).toEqual(['committed', 'committed']);
     for (const wrong of ['/v1/commandsbatch', '/v1/commands:batchx', '/v1/commands:other']) {
-      expectError(await api(url, 'POST', wrong, { token: admin, body: { commands } }), 404, 'not_found');
+      expectErrorBody(await api(url, 'POST', wrong, { token: admin, body: { commands } }), 404, 'not_found');
     }
   });
 
@@ -78,7 +71,7 @@ describe('HTTP adapter', () => {
       rawBody: '{"command_id": ',
       headers: { 'content-type': 'application/json' },
     });
-    expectError(res, 400, 'validation_failed');
+    expectErrorBody(res, 400, 'validation_failed');
     expect(res.json.error.message).toMatch(/^request body is not valid JSON: /);
   });
 
@@ -89,7 +82,7 @@ describe('HTTP adapter', () => {
       rawBody: big,
       headers: { 'content-type': 'application/json' },
     });
-    expectError(res, 413, 'payload_too_large');
+    expectErrorBody(res, 413, 'payload_too_large');
     expect(res.json.error.message).toMatch(/1 MiB/);
     const batch = await api(url, 'POST', '/v1/commands:batch', {
       token: admin,
@@ -106,34 +99,34 @@ describe('HTTP adapter', () => {
       rawBody: '{}',
       headers: { 'content-type': 'text/plain' },
     });
-    expectError(text, 400, 'validation_failed');
+    expectErrorBody(text, 400, 'validation_failed');
     expect(text.json.error.message).toMatch(/application\/json/);
     const none = await api(url, 'POST', '/v1/commands', { token: admin });
-    expectError(none, 400, 'validation_failed');
+    expectErrorBody(none, 400, 'validation_failed');
   });
 
   it('[CONTRACT 3] unknown routes are 404 JSON with a fresh request_id each time', async () => {
     const a = await api(url, 'GET', '/v1/nope', { token: admin });
     const b = await api(url, 'DELETE', '/v1/commands', { token: admin });
-    expectError(a, 404, 'not_found');
-    expectError(b, 404, 'not_found');
+    expectErrorBody(a, 404, 'not_found');
+    expectErrorBody(b, 404, 'not_found');
     expect(a.json.error.request_id).not.toBe(b.json.error.request_id);
   });
 
   it('[CONTRACT 2] every request needs a bearer token; the reason is named', async () => {
     const none = await api(url, 'GET', '/v1/projects/p/lens');
-    expectError(none, 401, 'unauthenticated');
+    expectErrorBody(none, 401, 'unauthenticated');
     const expired = await mintToken(SECRET, { tenant: 'acme', sub: 'a', roles: ['admin'], ttlSeconds: -10 });
     const res = await api(url, 'GET', '/v1/projects/p/lens', { token: expired });
-    expectError(res, 401, 'unauthenticated');
+    expectErrorBody(res, 401, 'unauthenticated');
     expect(res.json.error.message).toMatch(/expired/);
     const basic = await api(url, 'GET', '/v1/projects/p/lens', { headers: { authorization: 'Basic abc' } });
-    expectError(basic, 401, 'unauthenticated');
+    expectErrorBody(basic, 401, 'unauthenticated');
   });
 
   it('[CONTRACT 2] ?access_token= is refused outside SSE GETs and accepted on them', async () => {
     const res = await api(url, 'GET', `/v1/projects/p/lens?access_token=${admin}`);
-    expectError(res, 401, 'unauthenticated');
+    expectErrorBody(res, 401, 'unauthenticated');
     expect(res.json.error.message).toMatch(/SSE/);
     const scope = await world.newCanvas(admin, 'qtoken', 'c1');
     const stream = new SseClient(world.streamUrl(scope, { access_token: admin }));
@@ -180,7 +173,11 @@ describe('HTTP adapter', () => {
   });
 
   it('[CONTRACT 2] POST /v1/dev/tokens is absent outside dev mode', async () => {
-    expectError(await api(url, 'POST', '/v1/dev/tokens', { body: { sub: 'a', roles: ['admin'] } }), 404, 'not_found');
+    expectErrorBody(
+      await api(url, 'POST', '/v1/dev/tokens', { body: { sub: 'a', roles: ['admin'] } }),
+      404,
+      'not_found',
+    );
   });
 
   it('[CONTRACT 2] in dev mode POST /v1/dev/tokens mints a token the gateway accepts', async () => {
@@ -196,7 +193,7 @@ describe('HTTP adapter', () => {
         value: { actorId: 'dana', tenantId: 'demo', kind: 'human', roles: ['director'] },
       });
       const bad = await api(dev.url, 'POST', '/v1/dev/tokens', { body: { sub: 'dana', roles: 'director' } });
-      expectError(bad, 400, 'validation_failed');
+      expectErrorBody(bad, 400, 'validation_failed');
       expect(bad.json.error.message).toMatch(/roles/);
     } finally {
       await dev.gateway.close();

@@ -3,11 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiResponse, api, TestWorld } from '../../test/harness/api.ts';
+import { api, TestWorld } from '../../test/harness/api.ts';
 import { SseClient } from '../../test/harness/SseClient.ts';
 import { mintToken } from '../auth/mintToken.ts';
 import { createGateway, type Gateway, openEmbeddedEngines } from '../compose.ts';
 import { createMetrics } from '../metrics/createMetrics.ts';
+import { expectErrorBody } from '../../test/harness/expectErrorBody.ts';
 
 const SECRET = 'listener-test-secret-0123456789abcdef';
 const ULID_RE = /^[0-9A-HJKMNP-TV-Z]{26}$/;
@@ -40,13 +41,6 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function expectError(res: ApiResponse, status: number, code: string) {
-  expect(res.status).toBe(status);
-  expect(res.json?.error?.code).toBe(code);
-  expect(res.json.error.request_id).toMatch(ULID_RE);
-  expect(res.headers.get('x-request-id')).toBe(res.json.error.request_id);
-}
-
 describe('stream GETs served ahead of Express', () => {
   it('[CONTRACT 4] a trailing slash opens the stream too, with a ULID x-request-id', async () => {
     const scope = await world.newCanvas(admin, 'slash', 'c1');
@@ -66,27 +60,27 @@ describe('stream GETs served ahead of Express', () => {
   it('[CONTRACT 2] auth failures on streams are 401 JSON carrying the request id', async () => {
     const scope = await world.newCanvas(admin, 'auth', 'c1');
     const rel = new URL(world.streamUrl(scope)).pathname + new URL(world.streamUrl(scope)).search;
-    expectError(await api(url, 'GET', rel), 401, 'unauthenticated');
-    expectError(await api(url, 'GET', `${rel}&access_token=a&access_token=b`), 401, 'unauthenticated');
-    expectError(await api(url, 'GET', `${rel}&access_token=not-a-jwt`), 401, 'unauthenticated');
-    expectError(await api(url, 'GET', rel, { headers: { authorization: 'Basic x' } }), 401, 'unauthenticated');
+    expectErrorBody(await api(url, 'GET', rel), 401, 'unauthenticated');
+    expectErrorBody(await api(url, 'GET', `${rel}&access_token=a&access_token=b`), 401, 'unauthenticated');
+    expectErrorBody(await api(url, 'GET', `${rel}&access_token=not-a-jwt`), 401, 'unauthenticated');
+    expectErrorBody(await api(url, 'GET', rel, { headers: { authorization: 'Basic x' } }), 401, 'unauthenticated');
   });
 
   it('[CONTRACT 3] bad stream input is a coded error with request_id (scope, ?after=, encoding)', async () => {
     const scope = await world.newCanvas(admin, 'input', 'c1');
     const rel = new URL(world.streamUrl(scope)).pathname + new URL(world.streamUrl(scope)).search;
-    expectError(await api(url, 'GET', `${rel}&after=a&after=b`, { token: admin }), 400, 'validation_failed');
-    expectError(await api(url, 'GET', `${rel}&mode=Bad%20Mode`, { token: admin }), 400, 'validation_failed');
+    expectErrorBody(await api(url, 'GET', `${rel}&after=a&after=b`, { token: admin }), 400, 'validation_failed');
+    expectErrorBody(await api(url, 'GET', `${rel}&mode=Bad%20Mode`, { token: admin }), 400, 'validation_failed');
     const bad = rel.replace('/c1/', '/%E0%A4%A/');
-    expectError(await api(url, 'GET', bad, { token: admin }), 400, 'validation_failed');
-    expectError(await api(url, 'GET', '/v1/realtime?project_id=NO', { token: admin }), 400, 'validation_failed');
+    expectErrorBody(await api(url, 'GET', bad, { token: admin }), 400, 'validation_failed');
+    expectErrorBody(await api(url, 'GET', '/v1/realtime?project_id=NO', { token: admin }), 400, 'validation_failed');
   });
 
   it('[CONTRACT 3] other methods on stream paths still reach the Express app (JSON 404, never a stream)', async () => {
     const head = await api(url, 'HEAD', '/v1/realtime', { token: admin });
     expect(head.status).toBe(404);
     expect(head.headers.get('content-type')).not.toMatch(/event-stream/);
-    expectError(await api(url, 'POST', '/v1/realtime', { token: admin, body: {} }), 404, 'not_found');
-    expectError(await api(url, 'GET', '/v1/REALTIME', { token: admin }), 404, 'not_found');
+    expectErrorBody(await api(url, 'POST', '/v1/realtime', { token: admin, body: {} }), 404, 'not_found');
+    expectErrorBody(await api(url, 'GET', '/v1/REALTIME', { token: admin }), 404, 'not_found');
   });
 });

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { describeSpineContract } from '../core/spine/spineContract.ts';
 import { isSpineError } from '../core/spine/SpineError.ts';
 import { openSqliteSpine } from './SqliteSpine.ts';
-import { makeSqliteHarness, mustOpen, tempDir } from './sqliteTestHarness.ts';
+import { makeSqliteHarness, mustOpen, tempSpineFiles } from './sqliteTestHarness.ts';
 
 describeSpineContract('SQLite, durability full', () => makeSqliteHarness({ durability: 'full' }));
 describeSpineContract('SQLite, durability normal, small batches', () =>
@@ -21,15 +21,8 @@ describeSpineContract('SQLite, inline writer, durability normal, small batches',
 const envelope = (tag: number) => JSON.stringify({ v: 1, tag });
 
 describe('SqliteSpine', () => {
-  const dirs: Array<() => void> = [];
-  afterEach(() => {
-    for (const remove of dirs.splice(0)) remove();
-  });
-  function file(): string {
-    const { dir, remove } = tempDir();
-    dirs.push(remove);
-    return join(dir, 'spine.db');
-  }
+  const { file, removeAll } = tempSpineFiles();
+  afterEach(removeAll);
 
   it('[CONTRACT 4] the epoch is 12 characters of [a-z0-9], kept in the file', async () => {
     const path = file();

@@ -1,24 +1,16 @@
-import { join } from 'node:path';
 import fc from 'fast-check';
 import Database from 'libsql';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isSpineError } from '../core/spine/SpineError.ts';
-import { mustOpen, tempDir } from './sqliteTestHarness.ts';
+import { mustOpen, tempSpineFiles } from './sqliteTestHarness.ts';
 
 const envelope = (tag: number | string) => JSON.stringify({ v: 1, tag });
 const ev = (tag: number | string) => ({ type: 'x', canvasId: null, envelope: envelope(tag) });
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 describe('SqliteSpine with the worker writer', () => {
-  const dirs: Array<() => void> = [];
-  afterEach(() => {
-    for (const remove of dirs.splice(0)) remove();
-  });
-  function file(): string {
-    const { dir, remove } = tempDir();
-    dirs.push(remove);
-    return join(dir, 'spine.db');
-  }
+  const { file, removeAll } = tempSpineFiles();
+  afterEach(removeAll);
 
   it('[CONTRACT 4] writes arriving while a batch commits in the worker form the next batch, committed in order', async () => {
     const spine = mustOpen({ path: file(), writer: 'worker' });

@@ -19,6 +19,24 @@ export function tempDir(): { dir: string; remove: () => void } {
 }
 
 /**
+ * For a `describe` block: `file()` gives a fresh `spine.db` path in its own temp directory; every
+ * directory handed out is removed after each test (call `removeAll` from `afterEach`).
+ */
+export function tempSpineFiles(): { file: () => string; removeAll: () => void } {
+  const removers: Array<() => void> = [];
+  return {
+    file: () => {
+      const { dir, remove } = tempDir();
+      removers.push(remove);
+      return join(dir, 'spine.db');
+    },
+    removeAll: () => {
+      for (const remove of removers.splice(0)) remove();
+    },
+  };
+}
+
+/**
  * A contract-suite harness on a real SQLite file in a temp directory. `breakWrites` has a second
  * connection take the write lock (`BEGIN IMMEDIATE`), so the spine's next transaction fails with
  * SQLITE_BUSY after its (short) busy timeout: a real engine failure.
