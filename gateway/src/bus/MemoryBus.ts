@@ -30,6 +30,7 @@ const consoleLogger: BusLogger = {
  */
 export class MemoryBus implements EventBus {
   private readonly handlers = new Map<PartitionId, Set<Handler>>();
+  private readonly broadcastHandlers = new Set<(topic: string, data: string) => void>();
   private readonly logger: BusLogger;
   private closed = false;
 
@@ -70,9 +71,30 @@ export class MemoryBus implements EventBus {
     };
   }
 
+  broadcast(topic: string, data: string): void {
+    if (this.closed) return;
+    for (const handler of [...this.broadcastHandlers]) {
+      try {
+        handler(topic, data);
+      } catch (error) {
+        this.logger.error({ err: error, topic }, 'broadcast handler threw; skipped it');
+      }
+    }
+  }
+
+  onBroadcast(handler: (topic: string, data: string) => void): () => void {
+    if (this.closed) return () => {};
+    const entry = (topic: string, data: string) => handler(topic, data);
+    this.broadcastHandlers.add(entry);
+    return () => {
+      this.broadcastHandlers.delete(entry);
+    };
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     this.handlers.clear();
+    this.broadcastHandlers.clear();
   }
 
   /** Subscriber count of a partition (for metrics and tests). */

@@ -10,6 +10,7 @@ import type {
   StoredOutcome,
 } from '../core/spine/EventSpine.ts';
 import { prefixUpperBound } from '../core/spine/prefixUpperBound.ts';
+import { LocalTurns } from '../core/spine/LocalTurns.ts';
 import { SpineError } from '../core/spine/SpineError.ts';
 import {
   decodeEventRow,
@@ -187,6 +188,11 @@ function unwrap<T>(result: RowResult<T>): T {
  */
 export class SqliteSpine implements EventSpine {
   readonly epoch: string;
+  readonly writers = 'single' as const;
+  private readonly turns = new LocalTurns(
+    (partition) => this.head(partition),
+    () => this.flush(),
+  );
   private readonly db: Database.Database;
   private readonly sql: SpineStatements;
   private readonly queue: WriteQueue;
@@ -227,6 +233,10 @@ export class SqliteSpine implements EventSpine {
   /** Counters since open. */
   get stats(): SqliteSpineStats {
     return { ...this.counters, checkpointFailures: this.checkpointer?.failures.count ?? 0 };
+  }
+
+  turn<T>(partition: PartitionId, work: (head: number) => Promise<T>): Promise<T> {
+    return this.turns.run(partition, work);
   }
 
   append(request: AppendRequest): { readonly seqs: readonly number[]; readonly durable: Promise<AppendResult> } {

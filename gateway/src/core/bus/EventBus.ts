@@ -19,5 +19,12 @@ export interface EventBus {
   publish(events: readonly BusEvent[]): void;
   /** Returns its unsubscribe. */
   subscribe(partition: PartitionId, handler: (events: readonly BusEvent[]) => void): () => void;
+  /**
+   * Cluster-wide control message (cache invalidation: lens policy or canvas type changed).
+   * Reaches every node's `onBroadcast` handlers, this node's included; at most once, not durable.
+   */
+  broadcast(topic: string, data: string): void;
+  /** Returns its unsubscribe. */
+  onBroadcast(handler: (topic: string, data: string) => void): () => void;
   close(): Promise<void>;
 }

@@ -24,6 +24,8 @@ describe('PublishQueue', () => {
     const bus: EventBus = {
       publish: (events) => published.push(...events.map((e) => e.seq ?? -1)),
       subscribe: () => () => {},
+      broadcast: () => {},
+      onBroadcast: () => () => {},
       close: async () => {},
     };
     const q = new PublishQueue(bus);

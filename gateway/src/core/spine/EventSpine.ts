@@ -68,7 +68,27 @@ export interface Snapshot {
   readonly meta: string;
 }
 
+/**
+ * Who appends to a log. `single`: one process (SQLite, memory): `append` may be called
+ * anywhere. `shared`: several gateway nodes (PostgreSQL): `append` for a partition only while
+ * this node holds its write turn (`turn`).
+ */
+export type SpineWriters = 'single' | 'shared';
+
 export interface EventSpine {
+  readonly writers: SpineWriters;
+
+  /**
+   * Runs `work` holding the partition's write turn: from the start of `work` until the turn's
+   * appends are durable, no other writer (on this node or another) appends to the partition.
+   * `head` is the partition's head when the turn starts; every event up to it is readable.
+   * Appends to the partition made while `work` runs join the turn (group commit) and are
+   * committed together once `work` settles. If `work` rejects, the turn's appends are rolled
+   * back (their `durable` promises reject, nothing is stored) and `turn` rejects with its reason.
+   * Resolves with `work`'s value once the turn's appends are durable.
+   */
+  turn<T>(partition: PartitionId, work: (head: number) => Promise<T>): Promise<T>;
+
   /**
    * Random id fixed when the log is created. A cursor from another epoch (a wiped or
    * replaced log) is detected and answered with a reset.

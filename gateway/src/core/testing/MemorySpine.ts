@@ -8,6 +8,7 @@ import type {
   StoredEvent,
   StoredOutcome,
 } from '../spine/EventSpine.ts';
+import { LocalTurns } from '../spine/LocalTurns.ts';
 import { SpineError } from '../spine/SpineError.ts';
 
 interface Pending {
@@ -39,6 +40,11 @@ interface Partition {
  */
 export class MemorySpine implements EventSpine {
   readonly epoch: string;
+  readonly writers = 'single' as const;
+  private readonly turns = new LocalTurns(
+    (partition) => this.head(partition),
+    () => this.flush(),
+  );
   private readonly partitions = new Map<PartitionId, Partition>();
   private readonly snapshots = new Map<string, Snapshot>();
   private readonly records = new Map<string, string>();
@@ -69,6 +75,10 @@ export class MemorySpine implements EventSpine {
       this.partitions.set(partition, p);
     }
     return p;
+  }
+
+  turn<T>(partition: PartitionId, work: (head: number) => Promise<T>): Promise<T> {
+    return this.turns.run(partition, work);
   }
 
   append(request: AppendRequest): { readonly seqs: readonly number[]; readonly durable: Promise<AppendResult> } {
