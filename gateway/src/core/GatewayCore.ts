@@ -71,6 +71,9 @@ const DENY_ALL: LensView = buildLensView({
   commands: [],
 });
 
+/** Broadcast topics: cache invalidations other nodes act on. */
+const TOPIC = { lens: 'lens', canvasType: 'canvas-type' } as const;
+
 /** Attempts at reading a canvas whose in-flight append fails meanwhile. */
 const READ_ATTEMPTS = 3;
 
@@ -88,6 +91,9 @@ export class GatewayCore {
   private readonly canvases: CanvasRegistry;
   private readonly commands: CommandProcessor;
   private readonly logger: pino.Logger | undefined;
+  /** Identifies this node's broadcasts (it ignores its own). */
+  private readonly nodeId = `n${Math.random().toString(36).slice(2, 12)}`;
+  private readonly offBroadcast: () => void;
 
   private constructor(deps: CoreDeps) {
     this.spine = deps.spine;
@@ -112,6 +118,29 @@ export class GatewayCore {
       maxEventBytes: deps.limits?.maxEventBytes ?? 64 * 1024,
       ...(deps.logger ? { logger: deps.logger } : {}),
     });
+    this.offBroadcast = deps.bus.onBroadcast((topic, data) => this.onBroadcast(topic, data));
+  }
+
+  /** Another node changed a lens policy or a canvas type: drop what this node cached. */
+  private onBroadcast(topic: string, data: string): void {
+    let message: { node?: unknown; partition?: unknown; type?: unknown };
+    try {
+      message = JSON.parse(data);
+    } catch {
+      return;
+    }
+    if (message.node === this.nodeId || typeof message.partition !== 'string') return;
+    if (topic === TOPIC.lens) this.lens.invalidate(message.partition);
+    else if (topic === TOPIC.canvasType && typeof message.type === 'string')
+      this.types.invalidate(message.partition, message.type);
+  }
+
+  private tell(topic: string, fields: Record<string, string>): void {
+    try {
+      this.bus.broadcast(topic, JSON.stringify({ node: this.nodeId, ...fields }));
+    } catch (err) {
+      this.logger?.warn({ err, topic }, 'broadcast failed; other nodes refresh on their next cache miss');
+    }
   }
 
   /** Opens the core. The built-in canvas types (`board`, `whiteboard`) exist in every project. */
@@ -171,7 +200,9 @@ export class GatewayCore {
     const partition = this.projectPartition(p, projectId);
     if (!partition.ok) return partition;
     if (!p.roles.includes(ADMIN_ROLE)) return fail('forbidden', 'only role admin may register canvas types');
-    return this.guard(() => this.types.put(partition.value, type, body));
+    const stored = await this.guard(() => this.types.put(partition.value, type, body));
+    if (stored.ok) this.tell(TOPIC.canvasType, { partition: partition.value, type });
+    return stored;
   }
 
   /** `GET /v1/projects/{project_id}/canvas-types/{type}`: 404 when unknown. */
@@ -205,7 +236,9 @@ export class GatewayCore {
     const partition = this.projectPartition(p, projectId);
     if (!partition.ok) return partition;
     if (!p.roles.includes(ADMIN_ROLE)) return fail('forbidden', 'only role admin may set the lens policy');
-    return this.guard(() => this.lens.put(partition.value, body));
+    const stored = await this.guard(() => this.lens.put(partition.value, body));
+    if (stored.ok) this.tell(TOPIC.lens, { partition: partition.value });
+    return stored;
   }
 
   /** The view of a principal in a partition (deny-all for another tenant's partition). */
@@ -257,7 +290,7 @@ export class GatewayCore {
   async canvasExists(scope: Scope): Promise<boolean> {
     if (scope.canvas_id === undefined) return false;
     try {
-      return (await this.canvases.get(partitionId(scope), scope.canvas_id)) !== null;
+      return (await this.canvases.getCurrent(partitionId(scope), scope.canvas_id)) !== null;
     } catch (err) {
       return err instanceof CanvasRebuildError;
     }
@@ -276,6 +309,7 @@ export class GatewayCore {
 
   /** Snapshots every loaded canvas and stops timers. Spine and bus stay open (the caller's). */
   async close(): Promise<void> {
+    this.offBroadcast();
     await this.canvases.close();
   }
 
@@ -311,7 +345,7 @@ export class GatewayCore {
     }
     return this.guard(async () => {
       for (let attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
-        const canvas = await this.canvases.get(partitionId(scope), canvasId);
+        const canvas = await this.canvases.getCurrent(partitionId(scope), canvasId);
         if (!canvas) return fail('not_found', `canvas '${canvasId}' does not exist`, { canvas_id: canvasId });
         const value = read(canvas);
         try {

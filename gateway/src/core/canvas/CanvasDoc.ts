@@ -84,6 +84,11 @@ export class CanvasDoc {
   revision = 0;
   /** Partition seq of the last event of this canvas reflected in memory (0: none yet). */
   lastSeq = 0;
+  /**
+   * Shared spines (several writer nodes): every event of this canvas up to this partition seq
+   * is reflected in memory (events of other nodes included). Unused on single-writer spines.
+   */
+  syncedSeq = 0;
   /** Mutations applied since the last snapshot. */
   mutationsSinceSnapshot = 0;
   /** Set when the canvas left the registry (unloaded or discarded): callers must re-fetch it. */

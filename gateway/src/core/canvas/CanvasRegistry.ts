@@ -32,6 +32,11 @@ export class CanvasRegistry {
   /** Per canvas: the chain of snapshot writes (never two at once, never an older over a newer). */
   private readonly snapshotChains = new Map<string, Promise<void>>();
   private readonly savedSeq = new Map<string, number>();
+  /**
+   * Appends still pending for instances that left the registry (discarded, unloaded): a new
+   * load of the canvas waits for them, so it reads everything they appended.
+   */
+  private readonly departed = new Map<string, Promise<void>>();
   private readonly idleMs: number;
   private readonly snapshotEvery: number;
   private readonly pageSize: number;
@@ -117,6 +122,15 @@ export class CanvasRegistry {
     canvas.disposed = true;
     const key = CanvasRegistry.key(canvas.partition, canvas.canvasId);
     if (this.live.get(key) === canvas) this.live.delete(key);
+    this.noteDeparture(key, canvas);
+  }
+
+  private noteDeparture(key: string, canvas: CanvasDoc): void {
+    const settled = canvas.appendChain.catch(() => {});
+    this.departed.set(key, settled);
+    void settled.then(() => {
+      if (this.departed.get(key) === settled) this.departed.delete(key);
+    });
   }
 
   /** Counts a mutation; snapshots in the background every `snapshotEvery`. */
@@ -160,6 +174,7 @@ export class CanvasRegistry {
     const key = CanvasRegistry.key(canvas.partition, canvas.canvasId);
     if (this.live.get(key) === canvas) this.live.delete(key);
     canvas.disposed = true;
+    this.noteDeparture(key, canvas);
     if (canvas.poisoned) return Promise.resolve();
     return this.saveSnapshot(canvas);
   }
@@ -189,9 +204,63 @@ export class CanvasRegistry {
     await this.spine.putRecord(CANVAS_RECORD_KIND, CanvasRegistry.key(canvas.partition, canvas.canvasId), value);
   }
 
+  /**
+   * Shared spines: brings every loaded canvas of the partition up to `head` (events of other
+   * nodes, in partition order). Called at the start of a write turn, where `head` is final.
+   * Idempotent: an event at or below a canvas's `lastSeq` is skipped.
+   */
+  async catchUpPartition(partition: PartitionId, head: number): Promise<void> {
+    const loaded = this.loadedIn(partition);
+    if (loaded.length === 0) return;
+    let after = head;
+    for (const canvas of loaded) after = Math.min(after, canvas.syncedSeq);
+    // Bounded: each page advances `after` towards `head`.
+    while (after < head) {
+      const page = await this.spine.read(partition, after, { limit: this.pageSize });
+      for (const event of page) {
+        if (event.seq > head) break;
+        if (event.canvasId === null) continue;
+        const canvas = this.live.get(CanvasRegistry.key(partition, event.canvasId));
+        if (canvas !== undefined && event.seq > canvas.lastSeq) canvas.replay(event);
+      }
+      if (page.length < this.pageSize) break;
+      after = page[page.length - 1]!.seq;
+    }
+    for (const canvas of loaded) if (!canvas.disposed) canvas.syncedSeq = Math.max(canvas.syncedSeq, head);
+  }
+
+  /**
+   * Shared spines: the loaded (or freshly loaded) canvas brought up to the partition's durable
+   * head, for reads on a node that may not have written it. Single-writer spines: `get`.
+   */
+  async getCurrent(partition: PartitionId, canvasId: string): Promise<CanvasDoc | null> {
+    const canvas = await this.get(partition, canvasId);
+    if (canvas === null || this.spine.writers === 'single') return canvas;
+    const head = await this.spine.head(partition);
+    let after = canvas.syncedSeq;
+    while (after < head) {
+      const page = await this.spine.read(partition, after, { canvasId, limit: this.pageSize });
+      for (const event of page) if (event.seq <= head && event.seq > canvas.lastSeq) canvas.replay(event);
+      if (page.length < this.pageSize) break;
+      after = page[page.length - 1]!.seq;
+    }
+    canvas.syncedSeq = Math.max(canvas.syncedSeq, head);
+    return canvas;
+  }
+
+  private loadedIn(partition: PartitionId): CanvasDoc[] {
+    const out: CanvasDoc[] = [];
+    for (const canvas of this.live.values()) if (canvas.partition === partition) out.push(canvas);
+    return out;
+  }
+
   private async load(partition: PartitionId, canvasId: string): Promise<CanvasDoc | null> {
-    // Everything appended so far (e.g. by a discarded instance) must be readable first.
-    await this.spine.flush();
+    // Single writer: everything appended so far (e.g. by a discarded instance) must be readable
+    // first. Shared: what is durable is readable; the head read first bounds what we will see.
+    const shared = this.spine.writers === 'shared';
+    await this.departed.get(CanvasRegistry.key(partition, canvasId));
+    const syncedSeq = shared ? await this.spine.head(partition) : 0;
+    if (!shared) await this.spine.flush();
     const snapshot = await this.spine.loadSnapshot(partition, canvasId);
     let canvas: CanvasDoc | null = snapshot
       ? CanvasDoc.fromSnapshot(partition, canvasId, snapshot, this.spine.epoch)
@@ -216,6 +285,7 @@ export class CanvasRegistry {
       after = page[page.length - 1]!.seq;
     }
     if (canvas === null) return null;
+    canvas.syncedSeq = Math.max(syncedSeq, canvas.lastSeq);
     // Orphans of a lost event (see CanvasDoc.replay) must not block later updates.
     canvas.doc.store.pendingStructs = null;
     canvas.doc.store.pendingDs = null;

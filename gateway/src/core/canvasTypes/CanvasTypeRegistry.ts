@@ -37,6 +37,11 @@ export class CanvasTypeRegistry {
     return this.cache.get(key) ?? manifest;
   }
 
+  /** Another node registered `type` in the partition: the next `get` reads the stored record. */
+  invalidate(partition: PartitionId, type: string): void {
+    this.cache.delete(`${partition}/${type}`);
+  }
+
   /** Every type of a partition: built-ins, overridden by registrations, sorted by type. */
   async list(partition: PartitionId): Promise<CanvasTypeManifest[]> {
     const byType = new Map(this.builtins);

@@ -23,6 +23,7 @@ import type { EventSpine, PartitionId } from '../spine/EventSpine.ts';
 import { isSpineError } from '../spine/SpineError.ts';
 import { buildEnvelope } from './buildEnvelope.ts';
 import { type Prepared, prepareCommand, RETRY } from './prepareCommand.ts';
+import { PartitionTurns } from './PartitionTurns.ts';
 import { PublishQueue } from './PublishQueue.ts';
 import {
   commitEffects,
@@ -72,9 +73,18 @@ type Pending = Promise<Result<CommandOutcome>>;
 export class CommandProcessor {
   private readonly inflight = new Map<string, Pending>();
   private readonly publisher: PublishQueue;
+  /** Shared spines only: commands run inside the partition's write turns. */
+  private readonly turns: PartitionTurns | null;
 
   constructor(private readonly deps: CommandProcessorDeps) {
     this.publisher = new PublishQueue(deps.bus, deps.logger);
+    this.turns =
+      deps.spine.writers === 'shared'
+        ? new PartitionTurns({
+            spine: deps.spine,
+            catchUp: (partition, head) => deps.canvases.catchUpPartition(partition, head),
+          })
+        : null;
   }
 
   /** `POST /v1/commands`. Never throws. */
@@ -182,19 +192,58 @@ export class CommandProcessor {
       const prepared = await prepareCommand(cmd, partition, this.deps);
       if (prepared === RETRY) continue;
       if (!prepared.ok) return prepared;
-      const result = this.applyAndAppend(principal, cmd, partition, view, prepared.value);
+      const result =
+        this.turns === null
+          ? this.applyAndAppend(principal, cmd, partition, view, prepared.value, null)
+          : await this.turns.submit(partition, cmd.command_id, (stored, head) =>
+              this.inTurn(principal, cmd, partition, view, prepared.value, stored, head),
+            );
       if (result !== RETRY) return result;
     }
     return fail('conflict', 'the canvas kept changing while the command was prepared; retry');
   }
 
-  /** The synchronous part: check, apply in memory, append. No `await` in here. */
+  /**
+   * Shared spines: a command's part of a write turn (this node alone appends to the partition
+   * and its loaded canvases are caught up to `head`): the id seen by another node is a
+   * duplicate, a canvas created by another node is a conflict, then the synchronous part.
+   */
+  private async inTurn(
+    principal: Principal,
+    cmd: Command,
+    partition: PartitionId,
+    view: LensView,
+    prepared: Prepared,
+    stored: { cursor: string; revision: number } | null,
+    head: number,
+  ): Promise<Result<Pending> | typeof RETRY> {
+    if (stored !== null) {
+      return ok(
+        Promise.resolve(ok({ status: 'duplicate' as const, cursor: stored.cursor, revision: stored.revision })),
+      );
+    }
+    const canvasId = cmd.scope.canvas_id;
+    if (prepared.kind === 'create' && !this.deps.canvases.peek(partition, canvasId)) {
+      const { spine } = this.deps;
+      const exists =
+        (await spine.read(partition, 0, { canvasId, limit: 1 })).length > 0 ||
+        (await spine.loadSnapshot(partition, canvasId)) !== null;
+      if (exists) return fail('conflict', `canvas '${canvasId}' already exists`, { canvas_id: canvasId });
+    }
+    return this.applyAndAppend(principal, cmd, partition, view, prepared, head);
+  }
+
+  /**
+   * The synchronous part: check, apply in memory, append. No `await` in here. `turnHead`: the
+   * head of the write turn it runs in (shared spines), null on a single-writer spine.
+   */
   private applyAndAppend(
     principal: Principal,
     cmd: Command,
     partition: PartitionId,
     view: LensView,
     prepared: Prepared,
+    turnHead: number | null,
   ): Result<Pending> | typeof RETRY {
     const { canvases } = this.deps;
     const canvasId = cmd.scope.canvas_id;
@@ -212,6 +261,8 @@ export class CommandProcessor {
     } else {
       canvas = prepared.canvas;
       if (canvas.disposed) return RETRY;
+      // Loaded after the turn's catch-up started: it may lack other nodes' latest events.
+      if (turnHead !== null && canvas.syncedSeq < turnHead) return RETRY;
       if (prepared.kind === 'commit' && canvas.revision !== prepared.revision) return RETRY;
       if (cmd.expected_revision !== undefined && cmd.expected_revision !== canvas.revision) {
         return fail(
@@ -284,6 +335,7 @@ export class CommandProcessor {
     // Applied in memory, in append order.
     finish();
     canvas.lastSeq = Math.max(canvas.lastSeq, lastSeq);
+    if (turnHead !== null) canvas.syncedSeq = lastSeq;
     if (prepared.kind === 'create') canvases.install(canvas);
     if (prepared.kind === 'commit' || prepared.kind === 'revert') {
       const commitPayload = events[events.length - 1]!.payload;

@@ -21,8 +21,8 @@ interface PartitionLens {
  * their views (one per distinct role set). A policy change replaces the cache entry and then
  * notifies listeners (fan-out re-sends CANVAS_READY).
  *
- * Single-node cache: another gateway node sees a change on its next cache miss only
- * (scale-out invalidation is not wired yet).
+ * Other nodes learn of a change through the bus's broadcast (`GatewayCore` calls
+ * `invalidate`).
  */
 export class TokenLens {
   private readonly cache = new Map<PartitionId, PartitionLens>();
@@ -62,6 +62,22 @@ export class TokenLens {
     this.generations.set(partition, (this.generations.get(partition) ?? 0) + 1);
     this.remember(partition, { policy, views: new Map() });
     this.loading.delete(partition);
+    this.notify(partition);
+    return { ok: true, value: policy };
+  }
+
+  /**
+   * Another node changed the partition's policy: drop the cached one (the next view reloads
+   * the stored record) and notify listeners, as after a local put.
+   */
+  invalidate(partition: PartitionId): void {
+    this.generations.set(partition, (this.generations.get(partition) ?? 0) + 1);
+    this.cache.delete(partition);
+    this.loading.delete(partition);
+    this.notify(partition);
+  }
+
+  private notify(partition: PartitionId): void {
     for (const listener of [...this.listeners]) {
       try {
         listener(partition);
@@ -69,7 +85,6 @@ export class TokenLens {
         // A listener's failure must not undo a stored policy.
       }
     }
-    return { ok: true, value: policy };
   }
 
   /** Calls `listener(partition)` after every successful put. Returns its unsubscribe. */

@@ -168,6 +168,12 @@ export class MemorySpine implements EventSpine {
     return this.part(partition).head;
   }
 
+  /** The highest durable seq (`head` counts pending appends too). */
+  async durableHead(partition: PartitionId): Promise<number> {
+    if (this.closed) throw this.closedError();
+    return this.part(partition).durableHead;
+  }
+
   async floor(partition: PartitionId): Promise<number> {
     if (this.closed) throw this.closedError();
     return this.part(partition).floor;
