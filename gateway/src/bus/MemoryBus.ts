@@ -102,6 +102,11 @@ export class MemoryBus implements EventBus {
     return this.handlers.get(partition)?.size ?? 0;
   }
 
+  /** The partitions that have at least one subscriber. */
+  partitions(): PartitionId[] {
+    return [...this.handlers.keys()];
+  }
+
   private deliver(partition: PartitionId, events: readonly BusEvent[]): void {
     const set = this.handlers.get(partition);
     if (set === undefined) return;

@@ -52,6 +52,18 @@ async function eventually(check: () => boolean, timeoutMs = 2000): Promise<void>
   }
 }
 
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Broadcasts fences from `from` until every collector saw one (remote paths open), then empties them. */
+async function settleBroadcast(from: EventBus, seen: string[][]): Promise<void> {
+  for (let i = 0; i < 200 && !seen.every((got) => got.some((x) => x.startsWith('fence='))); i++) {
+    from.broadcast('fence', String(i));
+    await pause(10);
+  }
+  await pause(20);
+  for (const got of seen) got.length = 0;
+}
+
 /** Some subscriptions (Redis) become live asynchronously; a fence proves the path is open. */
 async function settle(bus: EventBus, partition: PartitionId): Promise<void> {
   const fence = collector(bus, partition);
@@ -163,6 +175,67 @@ export function describeBusContract(name: string, makeBus: () => Promise<BusHarn
       for (const e of sent) bus.publish([e]);
       await eventually(() => withoutFences(sub.events).length === 50);
       expect(withoutFences(sub.events)).toEqual(sent);
+    });
+
+    it('[BUS] a broadcast reaches the handlers of this node and of every peer, once each', async () => {
+      const nodes = h.peer ? [bus, h.peer] : [bus];
+      const seen = nodes.map(() => [] as string[]);
+      const stops = nodes.map((node, i) => node.onBroadcast((topic, data) => seen[i]?.push(`${topic}=${data}`)));
+      await settleBroadcast(bus, seen);
+      bus.broadcast('lens_changed', 'acme/site');
+      await eventually(() => seen.every((got) => got.includes('lens_changed=acme/site')));
+      await pause(50);
+      for (const got of seen)
+        expect(got.filter((x) => x.startsWith('lens_changed'))).toEqual(['lens_changed=acme/site']);
+      for (const stop of stops) stop();
+    });
+
+    it('[BUS] a broadcast from a peer reaches this node', async (ctx) => {
+      const peer = h.peer;
+      if (!peer) return ctx.skip();
+      const seen: string[][] = [[], []];
+      const stops = [
+        bus.onBroadcast((t, d) => seen[0]?.push(`${t}=${d}`)),
+        peer.onBroadcast((t, d) => seen[1]?.push(`${t}=${d}`)),
+      ];
+      await settleBroadcast(peer, seen);
+      peer.broadcast('type_changed', 'c1');
+      await eventually(() => seen.every((got) => got.includes('type_changed=c1')));
+      for (const stop of stops) stop();
+    });
+
+    it('[BUS] a removed broadcast handler gets nothing more; the others still do', async () => {
+      const nodes = h.peer ? [bus, h.peer] : [bus];
+      const gone: string[] = [];
+      const seen = nodes.map(() => [] as string[]);
+      const stopGone = bus.onBroadcast((t) => gone.push(t));
+      const stops = nodes.map((node, i) => node.onBroadcast((t, d) => seen[i]?.push(`${t}=${d}`)));
+      await settleBroadcast(bus, seen);
+      stopGone();
+      stopGone();
+      const before = gone.length;
+      bus.broadcast('after', 'x');
+      await eventually(() => seen.every((got) => got.includes('after=x')));
+      expect(gone.length).toBe(before);
+      for (const stop of stops) stop();
+    });
+
+    it('[CONTRACT 4] a peer subscriber that unsubscribed gets nothing more', async (ctx) => {
+      const peer = h.peer;
+      if (!peer) return ctx.skip();
+      const gone = collector(peer, P);
+      const stays = collector(peer, P);
+      for (let i = 0; i < 200 && stays.events.length === 0; i++) {
+        bus.publish([ev(P, null, 'fence')]);
+        await pause(10);
+      }
+      gone.unsubscribe();
+      const before = gone.events.length;
+      bus.publish([ev(P, 1, 'after')]);
+      await eventually(() => stays.tags().includes('after'));
+      await pause(50);
+      expect(gone.events.length).toBe(before);
+      stays.unsubscribe();
     });
 
     it('[CONTRACT 4] after close nothing is delivered and publish does not throw', async () => {
