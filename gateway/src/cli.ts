@@ -17,6 +17,10 @@ import {
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { mintToken } from './auth/mintToken.ts';
 import { createGateway, defaultLogger, type Gateway, openEmbeddedEngines } from './compose.ts';
+import type { EventBus } from './core/bus/EventBus.ts';
+import type { EventSpine } from './core/spine/EventSpine.ts';
+import type { EngineCheck } from './http/HttpDeps.ts';
+import { openScaleOutEngines } from './scaleOutEngines.ts';
 
 const DEFAULT_DATA = '.easel/data';
 const DEV_SECRET_FILE = 'dev-secret';
@@ -56,6 +60,48 @@ interface ServeOptions {
   data: string;
   durability: 'full' | 'normal';
   dev?: boolean;
+  postgres?: string;
+  redis?: string;
+  pgSchema?: string;
+}
+
+/** The engines `serve` runs on: embedded (SQLite + in-process bus) or scale-out (PostgreSQL + Redis). */
+async function openEngines(
+  opts: ServeOptions,
+  logger: ReturnType<typeof defaultLogger>,
+): Promise<{ spine: EventSpine; bus: EventBus; engines?: EngineCheck[]; describe: object }> {
+  if (opts.postgres !== undefined || opts.redis !== undefined) {
+    if (opts.postgres === undefined || opts.redis === undefined) {
+      console.error('easel serve: the scale-out mode needs both --postgres <url> and --redis <url>');
+      process.exit(2);
+    }
+    const opened = await openScaleOutEngines({
+      postgres: opts.postgres,
+      redis: opts.redis,
+      ...(opts.pgSchema ? { schema: opts.pgSchema } : {}),
+      logger,
+    });
+    if (!opened.ok) {
+      console.error(`easel serve: ${opened.message}`);
+      process.exit(1);
+    }
+    return {
+      spine: opened.value.spine,
+      bus: opened.value.bus,
+      engines: opened.value.checks,
+      describe: { spine: 'postgres', bus: 'redis', schema: opts.pgSchema ?? 'easel' },
+    };
+  }
+  const engines = openEmbeddedEngines({ dataDir: opts.data, durability: opts.durability, logger });
+  if (!engines.ok) {
+    console.error(`easel serve: ${engines.message}`);
+    process.exit(1);
+  }
+  return {
+    spine: engines.value.spine,
+    bus: engines.value.bus,
+    describe: { spine: 'sqlite', bus: 'memory', data: opts.data, durability: opts.durability },
+  };
 }
 
 /** Starts the gateway; prints `listening on http://<host>:<port>` once /readyz would answer 200. */
@@ -75,14 +121,11 @@ async function serve(
     console.error('easel serve: set EASEL_JWT_SECRET (the HS256 secret tokens are signed with), or pass --dev');
     process.exit(2);
   }
-  const engines = openEmbeddedEngines({ dataDir: opts.data, durability: opts.durability, logger });
-  if (!engines.ok) {
-    console.error(`easel serve: ${engines.message}`);
-    process.exit(1);
-  }
+  const engines = await openEngines(opts, logger);
   const gateway = await createGateway({
-    spine: engines.value.spine,
-    bus: engines.value.bus,
+    spine: engines.spine,
+    bus: engines.bus,
+    ...(engines.engines ? { engines: engines.engines } : {}),
     auth: { secret },
     dev: opts.dev ? { secret } : null,
     logger,
@@ -97,7 +140,7 @@ async function serve(
   await gateway.core.spine.getRecord('readyz', 'probe');
   const shownHost = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
   const url = `http://${shownHost}:${address.port}`;
-  logger.info({ url, data: opts.data, durability: opts.durability, dev: Boolean(opts.dev) }, 'gateway ready');
+  logger.info({ url, ...engines.describe, dev: Boolean(opts.dev) }, 'gateway ready');
   console.log(`listening on ${url}`);
   if (banner) await banner(gateway, url, secret);
 }
@@ -224,9 +267,16 @@ export function buildProgram(): Command {
     .choices(['full', 'normal'])
     .default('full');
 
-  listenOptions(program.command('serve').description('run the gateway alone on embedded storage under --data'))
+  listenOptions(
+    program
+      .command('serve')
+      .description('run the gateway alone: embedded storage under --data, or --postgres and --redis (scale-out)'),
+  )
     .addOption(durability)
     .option('--dev', 'dev mode: generated secret under --data, POST /v1/dev/tokens')
+    .option('--postgres <url>', 'scale-out: the PostgreSQL event spine every node shares (with --redis)')
+    .option('--redis <url>', 'scale-out: the Redis bus every node shares (with --postgres)')
+    .option('--pg-schema <name>', 'scale-out: PostgreSQL schema of the spine tables', 'easel')
     .action((opts: ServeOptions) => serve(opts));
 
   listenOptions(program.command('dev').description('everything on embedded defaults, with demo tokens printed'))

@@ -12,7 +12,7 @@ import type { EventSpine } from './core/spine/EventSpine.ts';
 import { createApp } from './http/createApp.ts';
 import { createRequestListener } from './http/createRequestListener.ts';
 import { FlushScheduler } from './http/FlushScheduler.ts';
-import type { HttpDeps } from './http/HttpDeps.ts';
+import type { EngineCheck, HttpDeps } from './http/HttpDeps.ts';
 import { createMetrics, type GatewayMetrics } from './metrics/createMetrics.ts';
 import { meteredSpine } from './metrics/meteredSpine.ts';
 import { type Durability, openSqliteSpine } from './spine/index.ts';
@@ -37,6 +37,8 @@ export interface GatewayDeps {
   core?: CoreDeps['limits'];
   /** Metrics registry. Default: a fresh one with process metrics. */
   metrics?: GatewayMetrics;
+  /** Engines `/readyz` reports (scale-out: `postgres`, `redis`). Default: the spine probe alone. */
+  engines?: readonly EngineCheck[];
   /** How long `close()` lets open connections finish before cutting them, ms. Default 2000. */
   closeGraceMs?: number;
 }
@@ -85,6 +87,7 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     devSecret: deps.dev?.secret ?? null,
     ...(deps.limits ? { limits: deps.limits } : {}),
     isShuttingDown: () => shuttingDown,
+    ...(deps.engines ? { engines: deps.engines } : {}),
   };
   const app = createApp(httpDeps);
   const listener = createRequestListener(app, httpDeps);

@@ -4,6 +4,14 @@ import { join } from 'node:path';
 import { type Durability, openSqliteSpine } from '@easel/gateway/spine';
 import Database from 'libsql';
 import { percentile, type Spread, spread } from '../lib/stats.ts';
+import {
+  DEFAULT_BENCH_POSTGRES_URL,
+  PG_APPEND_VARIANTS,
+  type PgAppendVariant,
+  type PgServerInfo,
+  pgServerInfo,
+  runPgVariant,
+} from './pgAppends.ts';
 
 /** Options of {@link runAppendsBench}; every default keeps one run around 30 s. */
 export interface AppendsBenchOptions {
@@ -27,6 +35,13 @@ export interface AppendsBenchOptions {
   readonly maxBatchRows?: number;
   /** Also measure group commit where every append stores a command outcome (the real command path). Default true. */
   readonly withCommands?: boolean;
+  /**
+   * Engines to measure, interleaved in one run. Default both. PostgreSQL runs on a throwaway
+   * schema per variant run (dropped after); an unreachable server fails the bench at start.
+   */
+  readonly engines?: ReadonlyArray<'sqlite' | 'postgres'>;
+  /** The PostgreSQL database. Default `EASEL_BENCH_POSTGRES_URL`, `EASEL_TEST_POSTGRES_URL`, else the local server. */
+  readonly postgresUrl?: string;
 }
 
 /** The measured variants. */
@@ -39,11 +54,27 @@ export const APPEND_VARIANTS = {
   groupCommit: 'groupCommit',
   /** (c') As (c) on the gateway's command path: `lookupCommand`, then an append storing the outcome. */
   groupCommitWithCommands: 'groupCommitWithCommands',
+  ...PG_APPEND_VARIANTS,
 } as const;
 export type AppendVariant = keyof typeof APPEND_VARIANTS;
+type SqliteVariant = Exclude<AppendVariant, PgAppendVariant>;
+
+/** The variants that measure the engine alone (no spine, no ack latency). */
+const ENGINE_BASELINES: ReadonlySet<AppendVariant> = new Set([
+  'perEventTx',
+  'engineBatch100',
+  'pgPerEventTx',
+  'pgEngineBatch100',
+]);
+
+function isPgVariant(variant: AppendVariant): variant is PgAppendVariant {
+  return variant.startsWith('pg');
+}
 
 export interface VariantResult {
   readonly variant: AppendVariant;
+  readonly engine: 'sqlite' | 'postgres';
+  /** PostgreSQL: `full` (the server's `synchronous_commit` and `fsync`, see `environment.postgres`). */
   readonly durability: Durability;
   /** Events made durable per second, one sample per round. */
   readonly appendsPerSec: Spread | null;
@@ -58,20 +89,27 @@ export interface VariantResult {
 }
 
 export interface AppendsResult {
-  readonly config: Required<Omit<AppendsBenchOptions, 'maxBatchRows' | 'dir'>> & { maxBatchRows: number | null };
+  readonly config: Required<Omit<AppendsBenchOptions, 'maxBatchRows' | 'dir' | 'postgresUrl'>> & {
+    maxBatchRows: number | null;
+  };
   readonly environment: {
     readonly node: string;
     readonly cpus: number;
     readonly sqlite: string;
     readonly cpuModel: string;
+    /** The PostgreSQL server measured and the settings that decide its durability; null when not measured. */
+    readonly postgres: PgServerInfo | null;
   };
   readonly variants: readonly VariantResult[];
   /** Median ratios per durability: group commit over (a) and over (b). */
   readonly ratios: ReadonlyArray<{
+    readonly engine: 'sqlite' | 'postgres';
     readonly durability: Durability;
     readonly groupCommitOverPerEventTx: number | null;
     readonly groupCommitOverEngineBatch100: number | null;
     readonly withCommandsOverPerEventTx: number | null;
+    /** PostgreSQL: group commit over the spine with one turn (transaction) per append. */
+    readonly groupCommitOverTurnPerAppend?: number | null;
   }>;
   /** BENCHMARKS.md targets against the medians of this run. */
   readonly checks: ReadonlyArray<{
@@ -199,7 +237,8 @@ interface Settings {
 
 type Job = { readonly variant: AppendVariant; readonly durability: Durability };
 
-async function runJob(job: Job, ms: number, dir: string, settings: Settings): Promise<Sample> {
+async function runJob(job: Job, ms: number, dir: string, settings: Settings, url: string): Promise<Sample> {
+  if (isPgVariant(job.variant)) return runPgVariant(job.variant, ms, { ...settings, url });
   const file = tempFile(dir);
   try {
     switch (job.variant) {
@@ -229,8 +268,10 @@ function ratio(a: Spread | null | undefined, b: Spread | null | undefined): numb
 }
 
 /**
- * Durable append throughput of the SQLite spine against the engine's own baselines, measured in
- * one process run, interleaved, after a warm-up, on fresh temp files. Prints nothing.
+ * Durable append throughput of the SQLite and PostgreSQL spines against each engine's own
+ * baselines, measured in one process run, interleaved (SQLite and PostgreSQL variants alternate),
+ * after a warm-up, on fresh temp files and throwaway PostgreSQL schemas (dropped after each
+ * variant run). Prints nothing.
  */
 export async function runAppendsBench(options: AppendsBenchOptions = {}): Promise<AppendsResult> {
   const config = {
@@ -243,27 +284,42 @@ export async function runAppendsBench(options: AppendsBenchOptions = {}): Promis
     durabilities: options.durabilities ?? (['full', 'normal'] as const),
     withCommands: options.withCommands ?? true,
     maxBatchRows: options.maxBatchRows ?? null,
+    engines: options.engines ?? (['sqlite', 'postgres'] as const),
   };
   const dir = options.dir ?? tmpdir();
+  const url = options.postgresUrl ?? DEFAULT_BENCH_POSTGRES_URL;
   const settings: Settings = { ...config, envelope: envelopeOf(config.envelopeBytes) };
-  const variants = (Object.keys(APPEND_VARIANTS) as AppendVariant[]).filter(
-    (v) => config.withCommands || v !== 'groupCommitWithCommands',
+  const wanted = (v: AppendVariant) =>
+    config.withCommands || (v !== 'groupCommitWithCommands' && v !== 'pgGroupCommitWithCommands');
+  const sqliteVariants = (Object.keys(APPEND_VARIANTS) as AppendVariant[]).filter(
+    (v): v is SqliteVariant => !isPgVariant(v) && wanted(v),
   );
-  const jobs: Job[] = config.durabilities.flatMap((durability) => variants.map((variant) => ({ variant, durability })));
-  for (const job of jobs) await runJob(job, config.warmupMs, dir, settings);
+  const pgVariants = (Object.keys(PG_APPEND_VARIANTS) as PgAppendVariant[]).filter(wanted);
+  const jobs: Job[] = [
+    ...(config.engines.includes('sqlite')
+      ? config.durabilities.flatMap((durability) => sqliteVariants.map((variant) => ({ variant, durability })))
+      : []),
+    ...(config.engines.includes('postgres')
+      ? pgVariants.map((variant) => ({ variant, durability: 'full' as const }))
+      : []),
+  ];
+  // Fails at once, with the reason, when PostgreSQL is wanted and down.
+  const postgres = config.engines.includes('postgres') ? await pgServerInfo(url) : null;
+  for (const job of jobs) await runJob(job, config.warmupMs, dir, settings, url);
   const samples = new Map<Job, Sample[]>(jobs.map((job) => [job, []]));
   for (let round = 0; round < config.rounds; round++) {
     for (let i = 0; i < jobs.length; i++) {
       const job = jobs[(i + round) % jobs.length] as Job;
-      samples.get(job)?.push(await runJob(job, config.variantMs, dir, settings));
+      samples.get(job)?.push(await runJob(job, config.variantMs, dir, settings, url));
     }
   }
   const results: VariantResult[] = jobs.map((job) => {
     const list = samples.get(job) ?? [];
-    const grouped = job.variant === 'groupCommit' || job.variant === 'groupCommitWithCommands';
+    const grouped = !ENGINE_BASELINES.has(job.variant);
     const perCommit = list.map((s) => s.eventsPerCommit).filter((v): v is number => v !== null);
     return {
       ...job,
+      engine: isPgVariant(job.variant) ? ('postgres' as const) : ('sqlite' as const),
       appendsPerSec: spread(list.map((s) => s.rate)),
       cpuUsPerAppend: spread(list.map((s) => s.cpuUs)),
       ackMs: grouped ? latencySummary(list) : null,
@@ -275,7 +331,8 @@ export async function runAppendsBench(options: AppendsBenchOptions = {}): Promis
   });
   const find = (variant: AppendVariant, durability: Durability) =>
     results.find((r) => r.variant === variant && r.durability === durability);
-  const ratios = config.durabilities.map((durability) => ({
+  const sqliteRatios = (config.engines.includes('sqlite') ? config.durabilities : []).map((durability) => ({
+    engine: 'sqlite' as const,
     durability,
     groupCommitOverPerEventTx: ratio(
       find('groupCommit', durability)?.appendsPerSec,
@@ -290,7 +347,27 @@ export async function runAppendsBench(options: AppendsBenchOptions = {}): Promis
       find('perEventTx', durability)?.appendsPerSec,
     ),
   }));
-  return { config, environment: environment(), variants: results, ratios, checks: checks(find, ratios) };
+  const pgRate = (v: PgAppendVariant) => find(v, 'full')?.appendsPerSec;
+  const pgRatios = postgres
+    ? [
+        {
+          engine: 'postgres' as const,
+          durability: 'full' as const,
+          groupCommitOverPerEventTx: ratio(pgRate('pgGroupCommit'), pgRate('pgPerEventTx')),
+          groupCommitOverEngineBatch100: ratio(pgRate('pgGroupCommit'), pgRate('pgEngineBatch100')),
+          withCommandsOverPerEventTx: ratio(pgRate('pgGroupCommitWithCommands'), pgRate('pgPerEventTx')),
+          groupCommitOverTurnPerAppend: ratio(pgRate('pgGroupCommit'), pgRate('pgTurnPerAppend')),
+        },
+      ]
+    : [];
+  const ratios = [...sqliteRatios, ...pgRatios];
+  return {
+    config,
+    environment: { ...environment(), postgres },
+    variants: results,
+    ratios,
+    checks: checks(find, ratios),
+  };
 }
 
 function checks(
@@ -318,15 +395,24 @@ function checks(
     add(`${d}: ack p99 ms`, find('groupCommit', d)?.ackMs?.p99, '<= 10', (v) => v <= 10);
     add(
       `${d}: group commit / per-event tx`,
-      ratios.find((r) => r.durability === d)?.groupCommitOverPerEventTx,
+      ratios.find((r) => r.engine === 'sqlite' && r.durability === d)?.groupCommitOverPerEventTx,
       '>= 5',
       (v) => v >= 5,
     );
   }
+  const pg = ratios.find((r) => r.engine === 'postgres');
+  add(
+    'postgres: group commit appends/s',
+    find('pgGroupCommit', 'full')?.appendsPerSec?.median,
+    '>= 15000',
+    (v) => v >= 15_000,
+  );
+  add('postgres: group commit / per-event tx', pg?.groupCommitOverPerEventTx, '>= 5', (v) => v >= 5);
+  add('postgres: group commit / one turn per append', pg?.groupCommitOverTurnPerAppend, '>= 5', (v) => v >= 5);
   return out.filter((c) => c.value !== null);
 }
 
-function environment(): AppendsResult['environment'] {
+function environment(): Omit<AppendsResult['environment'], 'postgres'> {
   const db = new Database(':memory:');
   const version = (db.prepare('SELECT sqlite_version()').raw().get() as unknown[])[0];
   db.close();

@@ -1,6 +1,7 @@
 /**
  * Runs the append benchmark alone and prints its result as JSON:
- * `pnpm exec tsx bench/src/appends/run.ts [rounds] [variantMs]`.
+ * `pnpm exec tsx bench/src/appends/run.ts [rounds] [variantMs]`. Both engines; PostgreSQL from
+ * `EASEL_BENCH_POSTGRES_URL` (default: the local server, see `pgAppends.ts`).
  */
 import { runAppendsBench } from './appendsBench.ts';
 

@@ -5,6 +5,12 @@ import type { GatewayCore } from '../core/GatewayCore.ts';
 import type { GatewayMetrics } from '../metrics/createMetrics.ts';
 import type { FlushScheduler } from './FlushScheduler.ts';
 
+/** One engine `/readyz` asks (PostgreSQL, Redis, …): ready when `ready()` resolves true in time. */
+export interface EngineCheck {
+  readonly name: string;
+  readonly ready: () => Promise<boolean> | boolean;
+}
+
 /** What the Express adapter needs; wired in `compose.ts`. */
 export interface HttpDeps {
   core: GatewayCore;
@@ -17,6 +23,11 @@ export interface HttpDeps {
   devSecret?: string | null;
   /** Body limits in bytes. Defaults: 1 MiB, batch 8 MiB. */
   limits?: { bodyBytes?: number; batchBodyBytes?: number };
+  /**
+   * Engines `/readyz` reports besides the spine probe, by name. Default: the spine probe alone,
+   * reported as `spine` and `bus` (embedded engines).
+   */
+  engines?: readonly EngineCheck[];
   /** True while the gateway shuts down (`/readyz` answers 503). */
   isShuttingDown?: () => boolean;
 }

@@ -8,3 +8,12 @@ export {
   type SqliteSpineOptions,
   type SqliteSpineStats,
 } from './SqliteSpine.ts';
+/** The PostgreSQL event spine (scale-out): `openPgSpine({ url, schema })`. */
+export {
+  openPgSpine,
+  PgSpine,
+  type PgOpenResult,
+  type PgSpineLogger,
+  type PgSpineOptions,
+  type PgSpineStats,
+} from './pg/index.ts';

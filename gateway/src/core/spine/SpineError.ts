@@ -13,6 +13,11 @@ export const SPINE_ERROR_CODES = {
   corrupt_row: 'corrupt_row',
   /** The store could not be opened (unreadable file, schema newer than this build, failed migration). */
   open_failed: 'open_failed',
+  /**
+   * `append` on a shared spine (several writer nodes) for a partition whose write turn this node
+   * does not hold: appends belong inside `spine.turn(partition, work)`. A programmer error, as a value.
+   */
+  no_turn: 'no_turn',
 } as const;
 
 export type SpineErrorCode = keyof typeof SPINE_ERROR_CODES;

@@ -6,6 +6,11 @@ import { isSpineError } from './SpineError.ts';
 /**
  * What an implementation's test gives the contract suite. Everything but `spine` and `cleanup`
  * is optional; the tests that need a missing part are skipped (and say so).
+ *
+ * The suite appends only inside write turns (`spine.turn`), which every spine has: on a shared
+ * spine (PostgreSQL) that is the only place appends are accepted; on a single-writer spine
+ * (SQLite, memory) a turn is a queue per partition. Where the two kinds differ by the interface
+ * (a rejecting turn rolls back only on shared spines), the test asserts by `spine.writers`.
  */
 export interface SpineHarness {
   readonly spine: EventSpine;
@@ -38,8 +43,54 @@ function outcomeAt(revision: number) {
   return (lastSeq: number): StoredOutcome => ({ cursor: `e-${lastSeq}`, revision });
 }
 
+type Appended = ReturnType<EventSpine['append']>;
+
+/** Runs `build` inside a write turn of `partition`; resolves with its value once the turn has committed. */
+export function inTurn<T>(
+  spine: EventSpine,
+  partition: PartitionId,
+  build: (head: number) => T | Promise<T>,
+): Promise<T> {
+  return spine.turn(partition, async (head) => build(head));
+}
+
+/** A write turn held open: appends to its partition join it until `close` lets it commit. */
+export interface HeldTurn {
+  /** The head the turn started at. */
+  readonly head: number;
+  /** Lets the turn's work finish; resolves once the turn has committed, rejects if it failed. */
+  close(): Promise<void>;
+}
+
+/** Opens a write turn on `partition` and holds it open until `close`. */
+export async function holdTurn(spine: EventSpine, partition: PartitionId): Promise<HeldTurn> {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let started!: (head: number) => void;
+  const opened = new Promise<number>((resolve) => {
+    started = resolve;
+  });
+  const done = spine.turn(partition, async (head) => {
+    started(head);
+    await released;
+  });
+  const head = await Promise.race([opened, done.then(() => Number.NaN)]);
+  return {
+    head,
+    close: () => {
+      release();
+      return done;
+    },
+  };
+}
+
+/** Appends one event per tag in one turn; resolves with the appends' durable results. */
 async function appendAll(spine: EventSpine, partition: PartitionId, tags: readonly (string | number)[]) {
-  const pending = tags.map((tag) => spine.append({ partition, events: [event(tag)] }));
+  const pending = await inTurn(spine, partition, () =>
+    tags.map((tag) => spine.append({ partition, events: [event(tag)] })),
+  );
   return Promise.all(pending.map((p) => p.durable));
 }
 
@@ -66,11 +117,15 @@ export function describeSpineContract(name: string, makeSpine: () => Promise<Spi
     });
 
     it('[CONTRACT 4] seqs are gap-free from 1 in call order, assigned synchronously', async () => {
-      const a = spine.append({ partition: P, events: [event(1), event(2)] });
-      const b = spine.append({ partition: P, events: [event(3)] });
-      expect(a.seqs).toEqual([1, 2]);
-      expect(b.seqs).toEqual([3]);
-      expect(await spine.head(P)).toBe(3);
+      const [a, b] = await inTurn(spine, P, async (head) => {
+        expect(head).toBe(0);
+        const a = spine.append({ partition: P, events: [event(1), event(2)] });
+        const b = spine.append({ partition: P, events: [event(3)] });
+        expect(a.seqs).toEqual([1, 2]);
+        expect(b.seqs).toEqual([3]);
+        expect(await spine.head(P)).toBe(3);
+        return [a, b] as const;
+      });
       const [ra, rb] = await Promise.all([a.durable, b.durable]);
       expect(ra.seqs).toEqual([1, 2]);
       expect(rb).toEqual({ seqs: [3], outcome: null });
@@ -83,10 +138,12 @@ export function describeSpineContract(name: string, makeSpine: () => Promise<Spi
     });
 
     it('[CONTRACT 4] partitions are sequenced independently', async () => {
+      const turns = await Promise.all([holdTurn(spine, P), holdTurn(spine, Q)]);
       const a = spine.append({ partition: P, events: [event('p1')] });
       const b = spine.append({ partition: Q, events: [event('q1')] });
       const c = spine.append({ partition: P, events: [event('p2')] });
       expect([a.seqs, b.seqs, c.seqs]).toEqual([[1], [1], [2]]);
+      await Promise.all(turns.map((t) => t.close()));
       await spine.flush();
       expect((await spine.read(P, 0)).map((r) => r.envelope)).toEqual([envelope('p1'), envelope('p2')]);
       expect((await spine.read(Q, 0)).map((r) => r.envelope)).toEqual([envelope('q1')]);
@@ -95,8 +152,11 @@ export function describeSpineContract(name: string, makeSpine: () => Promise<Spi
 
     it('[CONTRACT 4] hundreds of appends in one tick all resolve, in one or few transactions', async () => {
       const before = h.commits?.() ?? 0;
-      const pending = Array.from({ length: 300 }, (_, i) => spine.append({ partition: P, events: [event(i)] }));
-      expect(pending.map((p) => p.seqs[0])).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
+      const pending = await inTurn(spine, P, () => {
+        const pending = Array.from({ length: 300 }, (_, i) => spine.append({ partition: P, events: [event(i)] }));
+        expect(pending.map((p) => p.seqs[0])).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
+        return pending;
+      });
       const results = await Promise.all(pending.map((p) => p.durable));
       expect(results.map((r) => r.seqs[0])).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
       if (h.commits) expect(h.commits() - before).toBeLessThanOrEqual(3);
@@ -104,31 +164,58 @@ export function describeSpineContract(name: string, makeSpine: () => Promise<Spi
     });
 
     it('[CONTRACT 4] flush resolves once everything appended so far is durable', async () => {
-      spine.append({ partition: P, events: [event(1)] });
-      spine.append({ partition: Q, events: [event(2)] });
-      await spine.flush();
+      // Two turns; the one whose work runs second calls flush (without awaiting it) after its append.
+      let ran = 0;
+      let flushed!: Promise<void>;
+      let turns: Array<Promise<void>> = [];
+      const flushCalled = new Promise<void>((resolve) => {
+        const work = (partition: PartitionId, tag: number) => async () => {
+          spine.append({ partition, events: [event(tag)] });
+          if (++ran === 2) {
+            flushed = spine.flush();
+            resolve();
+          }
+        };
+        turns = [spine.turn(P, work(P, 1)), spine.turn(Q, work(Q, 2))];
+      });
+      await flushCalled;
+      await flushed;
       expect((await spine.read(P, 0)).length).toBe(1);
       expect((await spine.read(Q, 0)).length).toBe(1);
+      await Promise.all(turns);
     });
 
     it('[CONTRACT 4] an acknowledged append is readable after reopen, and close flushes what is queued', async (ctx) => {
       if (!h.reopen) return ctx.skip();
       await appendAll(spine, P, [1, 2, 3]);
-      const queued = spine.append({ partition: P, events: [event(4)] });
-      await spine.close();
+      // close is called while a turn holding an append is still open: it must not lose the append.
+      let closing!: Promise<void>;
+      const queued = await inTurn(spine, P, () => {
+        const queued = spine.append({ partition: P, events: [event(4)] });
+        closing = spine.close();
+        return queued;
+      });
+      await closing;
       expect((await queued.durable).seqs).toEqual([4]);
       const again = await h.reopen();
       expect((await again.read(P, 0)).map((r) => r.envelope)).toEqual([1, 2, 3, 4].map(envelope));
       expect(await again.head(P)).toBe(4);
-      expect(again.append({ partition: P, events: [event(5)] }).seqs).toEqual([5]);
-      await again.flush();
+      const next = await inTurn(again, P, (head) => {
+        expect(head).toBe(4);
+        return again.append({ partition: P, events: [event(5)] });
+      });
+      expect(next.seqs).toEqual([5]);
+      await next.durable;
     });
 
     it('[CONTRACT 5] the outcome is stored with the events: lookup sees it pending, after flush and after reopen', async () => {
       const build = outcomeAt(7);
-      const a = spine.append({ partition: P, events: [event(1), event(2)], commandId: 'cmd-1', outcome: build });
-      expect(await spine.lookupCommand(P, 'cmd-1')).toEqual({ cursor: 'e-2', revision: 7 });
-      expect(await spine.lookupCommand(Q, 'cmd-1')).toBeNull();
+      const a = await inTurn(spine, P, async () => {
+        const a = spine.append({ partition: P, events: [event(1), event(2)], commandId: 'cmd-1', outcome: build });
+        expect(await spine.lookupCommand(P, 'cmd-1')).toEqual({ cursor: 'e-2', revision: 7 });
+        expect(await spine.lookupCommand(Q, 'cmd-1')).toBeNull();
+        return a;
+      });
       const result: AppendResult = await a.durable;
       expect(result.outcome).toEqual({ cursor: 'e-2', revision: 7 });
       expect(await spine.lookupCommand(P, 'cmd-1')).toEqual({ cursor: 'e-2', revision: 7 });
@@ -141,29 +228,45 @@ export function describeSpineContract(name: string, makeSpine: () => Promise<Spi
     });
 
     it('[CONTRACT 5] an append under a pending or stored command_id is refused with duplicate_command and takes no seq', async () => {
-      // The gateway's order: look the command up, then append it.
       expect(await spine.lookupCommand(P, 'dup')).toBeNull();
-      const first = spine.append({ partition: P, events: [event(1)], commandId: 'dup', outcome: outcomeAt(1) });
-      const whilePending = spine.append({ partition: P, events: [event(2)], commandId: 'dup', outcome: outcomeAt(2) });
-      expect(whilePending.seqs).toEqual([]);
-      expect(isSpineError(await reasonOf(whilePending.durable), 'duplicate_command')).toBe(true);
+      const first = await inTurn(spine, P, async () => {
+        // The gateway's order: look the command up inside the turn, then append it.
+        expect(await spine.lookupCommand(P, 'dup')).toBeNull();
+        const first = spine.append({ partition: P, events: [event(1)], commandId: 'dup', outcome: outcomeAt(1) });
+        const whilePending = spine.append({
+          partition: P,
+          events: [event(2)],
+          commandId: 'dup',
+          outcome: outcomeAt(2),
+        });
+        expect(whilePending.seqs).toEqual([]);
+        expect(isSpineError(await reasonOf(whilePending.durable), 'duplicate_command')).toBe(true);
+        return first;
+      });
       await first.durable;
-      const afterFlush = spine.append({ partition: P, events: [event(3)], commandId: 'dup', outcome: outcomeAt(3) });
-      expect(isSpineError(await reasonOf(afterFlush.durable), 'duplicate_command')).toBe(true);
+      const afterFlush = await inTurn(spine, P, () => {
+        const again = spine.append({ partition: P, events: [event(3)], commandId: 'dup', outcome: outcomeAt(3) });
+        return { seqs: again.seqs, reason: reasonOf(again.durable) };
+      });
+      expect(afterFlush.seqs).toEqual([]);
+      expect(isSpineError(await afterFlush.reason, 'duplicate_command')).toBe(true);
       // The same id in another partition is another command.
-      expect(spine.append({ partition: Q, events: [event(4)], commandId: 'dup', outcome: outcomeAt(1) }).seqs).toEqual([
-        1,
-      ]);
-      const next = spine.append({ partition: P, events: [event(5)] });
+      const other = await inTurn(spine, Q, () =>
+        spine.append({ partition: Q, events: [event(4)], commandId: 'dup', outcome: outcomeAt(1) }),
+      );
+      expect(other.seqs).toEqual([1]);
+      const next = await inTurn(spine, P, () => spine.append({ partition: P, events: [event(5)] }));
       expect(next.seqs).toEqual([2]);
-      await next.durable;
+      await Promise.all([other.durable, next.durable]);
       expect(await spine.lookupCommand(P, 'dup')).toEqual({ cursor: 'e-1', revision: 1 });
       expect((await spine.read(P, 0)).map((r) => r.envelope)).toEqual([envelope(1), envelope(5)]);
     });
 
     it('[CONTRACT 5] an append without events stores its outcome at the current head', async () => {
       await appendAll(spine, P, [1, 2]);
-      const a = spine.append({ partition: P, events: [], commandId: 'label', outcome: outcomeAt(2) });
+      const a = await inTurn(spine, P, () =>
+        spine.append({ partition: P, events: [], commandId: 'label', outcome: outcomeAt(2) }),
+      );
       expect(a.seqs).toEqual([]);
       expect((await a.durable).outcome).toEqual({ cursor: 'e-2', revision: 2 });
       expect(await spine.lookupCommand(P, 'label')).toEqual({ cursor: 'e-2', revision: 2 });
@@ -171,11 +274,14 @@ export function describeSpineContract(name: string, makeSpine: () => Promise<Spi
     });
 
     it('[CONTRACT 4] read honours afterSeq, limit (default 1000) and the canvas filter', async () => {
-      const pending = [];
-      for (let i = 1; i <= 1005; i++) {
-        const canvasId = i % 3 === 0 ? 'c3' : i % 5 === 0 ? null : 'c1';
-        pending.push(spine.append({ partition: P, events: [event(i, canvasId)] }).durable);
-      }
+      const pending = await inTurn(spine, P, () => {
+        const pending: Array<Promise<AppendResult>> = [];
+        for (let i = 1; i <= 1005; i++) {
+          const canvasId = i % 3 === 0 ? 'c3' : i % 5 === 0 ? null : 'c1';
+          pending.push(spine.append({ partition: P, events: [event(i, canvasId)] }).durable);
+        }
+        return pending;
+      });
       await Promise.all(pending);
       const all = await spine.read(P, 0);
       expect(all.length).toBe(1000);
@@ -232,7 +338,10 @@ export function describeSpineContract(name: string, makeSpine: () => Promise<Spi
         live = await h.reopen();
         expect([await live.head(P), await live.floor(P)]).toEqual([10, 11]);
       }
-      const next = live.append({ partition: P, events: [event(11)] });
+      const next = await inTurn(live, P, (head) => {
+        expect(head).toBe(10);
+        return live.append({ partition: P, events: [event(11)] });
+      });
       expect(next.seqs).toEqual([11]);
       await next.durable;
       expect((await live.read(P, 0)).map((r) => r.seq)).toEqual([11]);
@@ -285,19 +394,35 @@ export function describeSpineContract(name: string, makeSpine: () => Promise<Spi
       if (!h.breakWrites) return ctx.skip();
       await appendAll(spine, P, [1, 2, 3]);
       const restore = await h.breakWrites();
-      const a = spine.append({ partition: P, events: [event('lost-a')], commandId: 'c-a', outcome: outcomeAt(4) });
-      const b = spine.append({ partition: P, events: [event('lost-b'), event('lost-c')] });
-      expect([a.seqs, b.seqs]).toEqual([[4], [5, 6]]);
-      expect(await spine.lookupCommand(P, 'c-a')).toEqual({ cursor: 'e-4', revision: 4 });
-      expect((await spine.read(P, 0)).map((r) => r.seq)).toEqual([1, 2, 3]);
-      const flushed = reasonOf(spine.flush());
+      let a!: Appended;
+      let b!: Appended;
+      let flushed!: Promise<unknown>;
+      const turned = spine.turn(P, async () => {
+        a = spine.append({ partition: P, events: [event('lost-a')], commandId: 'c-a', outcome: outcomeAt(4) });
+        b = spine.append({ partition: P, events: [event('lost-b'), event('lost-c')] });
+        expect([a.seqs, b.seqs]).toEqual([[4], [5, 6]]);
+        expect(await spine.lookupCommand(P, 'c-a')).toEqual({ cursor: 'e-4', revision: 4 });
+        expect((await spine.read(P, 0)).map((r) => r.seq)).toEqual([1, 2, 3]);
+        flushed = reasonOf(spine.flush());
+      });
+      const turnFailure = await turned.then(
+        () => null,
+        (error: unknown) => error,
+      );
       const reasons = await Promise.all([reasonOf(a.durable), reasonOf(b.durable), flushed]);
       for (const reason of reasons) expect(isSpineError(reason, 'write_failed')).toBe(true);
+      // A shared spine's turn fails with its transaction (a single-writer turn may have left the
+      // failed batch to the flush above).
+      if (spine.writers === 'shared') expect(isSpineError(turnFailure, 'write_failed')).toBe(true);
       await restore();
       expect(await spine.lookupCommand(P, 'c-a')).toBeNull();
       expect(await spine.head(P)).toBe(3);
       expect((await spine.read(P, 0)).map((r) => r.seq)).toEqual([1, 2, 3]);
-      const retry = spine.append({ partition: P, events: [event('again')], commandId: 'c-a', outcome: outcomeAt(4) });
+      const retry = await inTurn(spine, P, async (head) => {
+        expect(head).toBe(3);
+        expect(await spine.lookupCommand(P, 'c-a')).toBeNull();
+        return spine.append({ partition: P, events: [event('again')], commandId: 'c-a', outcome: outcomeAt(4) });
+      });
       expect(retry.seqs).toEqual([4]);
       await retry.durable;
       expect((await spine.read(P, 0)).map((r) => [r.seq, r.envelope])).toEqual([
@@ -316,6 +441,129 @@ export function describeSpineContract(name: string, makeSpine: () => Promise<Spi
       );
       expect(isSpineError(await reasonOf(spine.read(P, 0)), 'closed')).toBe(true);
       expect(isSpineError(await reasonOf(spine.putRecord('k', 'k', 'v')), 'closed')).toBe(true);
+      expect(isSpineError(await reasonOf(spine.turn(P, async () => 1)), 'closed')).toBe(true);
+    });
+
+    it('[SPINE] turn: work gets the durable head, and every event up to it is readable', async () => {
+      await appendAll(spine, P, [1, 2, 3]);
+      const seen = await inTurn(spine, P, async (head) => ({
+        head,
+        current: await spine.head(P),
+        readable: (await spine.read(P, 0)).map((r) => r.seq),
+      }));
+      expect(seen).toEqual({ head: 3, current: 3, readable: [1, 2, 3] });
+      expect(await inTurn(spine, Q, (head) => head)).toBe(0);
+      expect(await spine.turn(P, async () => 'value')).toBe('value');
+    });
+
+    it('[SPINE] turn: its appends, made across awaits, commit in one transaction before the turn resolves', async () => {
+      const before = h.commits?.() ?? 0;
+      const pending: Appended[] = [];
+      await inTurn(spine, P, async () => {
+        for (let i = 1; i <= 20; i++) {
+          // The gateway's shape: look something up, then append.
+          expect(await spine.lookupCommand(P, `k${i}`)).toBeNull();
+          pending.push(spine.append({ partition: P, events: [event(i)], commandId: `k${i}`, outcome: outcomeAt(i) }));
+          if (i % 5 === 0) await spine.read(P, 0, { limit: 1 });
+        }
+      });
+      // Resolved means durable: every row is readable now, without waiting for the appends.
+      expect((await spine.read(P, 0)).map((r) => r.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+      expect(await spine.lookupCommand(P, 'k20')).toEqual({ cursor: 'e-20', revision: 20 });
+      expect((await Promise.all(pending.map((p) => p.durable))).map((r) => r.seqs[0])).toEqual(
+        Array.from({ length: 20 }, (_, i) => i + 1),
+      );
+      if (h.commits) expect(h.commits() - before).toBe(1);
+    });
+
+    it('[SPINE] turn: a rejecting work rejects the turn; on a shared spine its appends are rolled back', async () => {
+      await appendAll(spine, P, [1, 2]);
+      let lost!: Appended;
+      const failure = new Error('the work failed');
+      const reason = await reasonOf(
+        spine.turn(P, async () => {
+          lost = spine.append({ partition: P, events: [event('lost')], commandId: 'c-lost', outcome: outcomeAt(3) });
+          expect(lost.seqs).toEqual([3]);
+          throw failure;
+        }),
+      );
+      expect(reason).toBe(failure);
+      if (spine.writers === 'shared') {
+        expect(isSpineError(await reasonOf(lost.durable), 'write_failed')).toBe(true);
+        expect(await spine.head(P)).toBe(2);
+        expect(await spine.lookupCommand(P, 'c-lost')).toBeNull();
+        expect((await spine.read(P, 0)).map((r) => r.envelope)).toEqual([envelope(1), envelope(2)]);
+        // No gap: the next turn reuses the seq.
+        const next = await inTurn(spine, P, () => spine.append({ partition: P, events: [event('next')] }));
+        expect(next.seqs).toEqual([3]);
+        await next.durable;
+      } else {
+        // A single-writer spine commits each append on its own merits (EventSpine.turn).
+        expect((await lost.durable).seqs).toEqual([3]);
+        expect((await spine.read(P, 0)).map((r) => r.envelope)).toEqual([envelope(1), envelope(2), envelope('lost')]);
+      }
+    });
+
+    it('[SPINE] turn: turns of one partition run one after another, each seeing the last one durable', async () => {
+      let inside = 0;
+      let mostInside = 0;
+      const turns = Array.from({ length: 5 }, (_, i) =>
+        spine.turn(P, async (head) => {
+          inside++;
+          mostInside = Math.max(mostInside, inside);
+          const readable = (await spine.read(P, 0)).length;
+          const appended = spine.append({ partition: P, events: [event(`t${i}a`), event(`t${i}b`)] });
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          inside--;
+          return { head, readable, seqs: appended.seqs };
+        }),
+      );
+      const results = await Promise.all(turns);
+      expect(mostInside).toBe(1);
+      expect(results).toEqual(
+        Array.from({ length: 5 }, (_, i) => ({ head: 2 * i, readable: 2 * i, seqs: [2 * i + 1, 2 * i + 2] })),
+      );
+      expect((await spine.read(P, 0)).map((r) => r.envelope)).toEqual(
+        Array.from({ length: 5 }, (_, i) => [envelope(`t${i}a`), envelope(`t${i}b`)]).flat(),
+      );
+    });
+
+    it('[SPINE] turn: a turn held open on one partition does not hold up another partition', async () => {
+      const held = await holdTurn(spine, P);
+      const onQ = await inTurn(spine, Q, () => spine.append({ partition: Q, events: [event('q')] }));
+      expect((await onQ.durable).seqs).toEqual([1]);
+      const onP = spine.append({ partition: P, events: [event('p')] });
+      expect(onP.seqs).toEqual([1]);
+      await held.close();
+      expect((await onP.durable).seqs).toEqual([1]);
+    });
+
+    it('[SPINE] append outside a turn: refused with no_turn on a shared spine, also after the work settled', async () => {
+      const outside = spine.append({ partition: P, events: [event(1)] });
+      if (spine.writers === 'single') {
+        expect(outside.seqs).toEqual([1]);
+        await outside.durable;
+        return;
+      }
+      expect(outside.seqs).toEqual([]);
+      const refused = await reasonOf(outside.durable);
+      expect(isSpineError(refused, 'no_turn')).toBe(true);
+      expect((refused as Error).message).toContain('turn');
+      // An append the work leaves behind (a timer) lands after the work settled: refused as well.
+      let late!: Promise<unknown>;
+      const lateDone = new Promise<void>((resolve) => {
+        void spine.turn(P, async () => {
+          setTimeout(() => {
+            late = reasonOf(spine.append({ partition: P, events: [event('late')] }).durable);
+            resolve();
+          }, 0);
+        });
+      });
+      await lateDone;
+      expect(isSpineError(await late, 'no_turn')).toBe(true);
+      await spine.flush();
+      expect(await spine.head(P)).toBe(0);
+      expect(await spine.read(P, 0)).toEqual([]);
     });
 
     it('[CONTRACT 4] property: random interleavings over partitions read back exactly, in order', async () => {
@@ -332,8 +580,16 @@ export function describeSpineContract(name: string, makeSpine: () => Promise<Spi
           run++;
           const expected = new Map<PartitionId, Array<{ seq: number; canvasId: string | null; envelope: string }>>();
           let outstanding: Array<Promise<AppendResult>> = [];
+          // One held turn per partition, opened at its first append and closed at each settle.
+          const held = new Map<PartitionId, HeldTurn>();
+          const closeTurns = async () => {
+            const turns = [...held.values()];
+            held.clear();
+            await Promise.all(turns.map((t) => t.close()));
+          };
           for (const s of steps) {
             const partition = `prop${run}/p${s.partition}`;
+            if (!held.has(partition)) held.set(partition, await holdTurn(spine, partition));
             const list = expected.get(partition) ?? [];
             expected.set(partition, list);
             const events = s.events.map(([text, canvasId]) => ({
@@ -349,10 +605,12 @@ export function describeSpineContract(name: string, makeSpine: () => Promise<Spi
             });
             outstanding.push(durable);
             if (s.settle) {
+              await closeTurns();
               await Promise.all(outstanding);
               outstanding = [];
             }
           }
+          await closeTurns();
           await Promise.all(outstanding);
           for (const [partition, list] of expected) {
             const rows = await spine.read(partition, 0);

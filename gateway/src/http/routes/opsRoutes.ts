@@ -27,7 +27,26 @@ export function opsRoutes(router: Router, deps: HttpDeps): void {
     } finally {
       clearTimeout(timer);
     }
-    res.status(200).json({ status: 'ready', checks: { spine: 'ok', bus: 'ok' } });
+    if (deps.engines === undefined || deps.engines.length === 0) {
+      return res.status(200).json({ status: 'ready', checks: { spine: 'ok', bus: 'ok' } });
+    }
+    const checks: Record<string, 'ok' | 'down'> = {};
+    await Promise.all(
+      deps.engines.map(async (engine) => {
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<boolean>((resolve) => {
+          timer = setTimeout(() => resolve(false), READY_TIMEOUT_MS);
+        });
+        const ready = await Promise.race([Promise.resolve().then(engine.ready), timeout]).catch(() => false);
+        clearTimeout(timer);
+        checks[engine.name] = ready ? 'ok' : 'down';
+      }),
+    );
+    const down = Object.keys(checks).filter((name) => checks[name] === 'down');
+    if (down.length > 0) {
+      return sendErrorCode(res, 'unavailable', `not ready: ${down.join(', ')} did not answer`, { checks });
+    }
+    res.status(200).json({ status: 'ready', checks });
   });
 
   router.get('/metrics', async (_req, res) => {
