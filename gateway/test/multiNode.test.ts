@@ -102,7 +102,9 @@ describe('[SCALE-OUT] three gateway nodes on one PostgreSQL and one Redis', () =
       expectExactlyOnceInOrder(durableOf(s), acked);
     }
     // Every node materializes the same canvas.
-    const reads = await Promise.all([0, 1, 2].map((n) => api(cluster.node(n).url, 'GET', world(n).canvasPath(scope), { token })));
+    const reads = await Promise.all(
+      [0, 1, 2].map((n) => api(cluster.node(n).url, 'GET', world(n).canvasPath(scope), { token })),
+    );
     for (const r of reads) expect(r.status).toBe(200);
     expect(reads[1]!.json).toEqual(reads[0]!.json);
     expect(reads[2]!.json).toEqual(reads[0]!.json);
@@ -117,9 +119,15 @@ describe('[SCALE-OUT] three gateway nodes on one PostgreSQL and one Redis', () =
       const revision = read.json.revision as number;
       const results = await Promise.all(
         [0, 1, 2].map((n) =>
-          world(n).command(token, 'token.set', scope, { token_id: 'plan.title', value: `n${n}r${round}` }, {
-            expected_revision: revision,
-          }),
+          world(n).command(
+            token,
+            'token.set',
+            scope,
+            { token_id: 'plan.title', value: `n${n}r${round}` },
+            {
+              expected_revision: revision,
+            },
+          ),
         ),
       );
       expect(results.map((r) => r.status).sort()).toEqual([200, 409, 409]);
@@ -130,7 +138,12 @@ describe('[SCALE-OUT] three gateway nodes on one PostgreSQL and one Redis', () =
   it('[SCALE-OUT] one command_id sent to two nodes at once: one commit, one duplicate with the same cursor', async () => {
     const scope = await world(0).newCanvas(token, 'dup', 'c1');
     for (let i = 0; i < 5; i++) {
-      const body = { command_id: ulid(), type: 'token.set', scope, payload: { token_id: 'plan.title', value: `d${i}` } };
+      const body = {
+        command_id: ulid(),
+        type: 'token.set',
+        scope,
+        payload: { token_id: 'plan.title', value: `d${i}` },
+      };
       const [x, y] = await Promise.all(
         [1, 2].map((n) => api(cluster.node(n).url, 'POST', '/v1/commands', { token, body })),
       );
