@@ -136,6 +136,27 @@ describe('GatewayCore on a shared spine (several writer nodes)', () => {
     expect(statusOf(write)).toBe('committed');
   });
 
+  it('[CONTRACT 4] durable events without a command (job_completed) interleave with commands from other nodes, gap-free', async () => {
+    const { nodes, log } = await cluster(2);
+    const [a, b] = nodes as [GatewayCore, GatewayCore];
+    const s = scopeOf('jobs');
+    await a.submit(ADMIN, command('canvas.create', s, { canvas_type: 'board' }));
+    const actor = { id: 'job-runner', kind: 'service' as const };
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        i % 2 === 0
+          ? b.appendEvents(s, actor, [{ type: 'job_completed', payload: { job_id: `j${i}`, status: 'succeeded' } }])
+          : a.submit(EDITOR, command('token.set', s, { token_id: 'plan.count', value: i })),
+      ),
+    );
+    expect(results.every((r) => r.ok)).toBe(true);
+    const stored = await log.backing.read('acme/p1', 0);
+    expect(stored.map((e) => e.seq)).toEqual(Array.from({ length: 21 }, (_, i) => i + 1));
+    expect(stored.filter((e) => e.type === 'job_completed')).toHaveLength(10);
+    const read = await b.readCanvas(ADMIN, s);
+    expect(read.ok && read.value.revision).toBe(10);
+  });
+
   it('[SCALE-OUT] property: random commands on random nodes leave every node with the same canvas as a fresh rebuild', async () => {
     let n = 0;
     await fc.assert(

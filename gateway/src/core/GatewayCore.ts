@@ -301,6 +301,19 @@ export class GatewayCore {
     return projectEvent(view, event);
   }
 
+  /**
+   * Appends durable events that no command caused (a job's `job_completed`, a turn's outcome)
+   * and publishes them once durable. Resolves with the cursor of the last one.
+   */
+  appendEvents(
+    scope: Scope,
+    actor: Actor,
+    events: ReadonlyArray<{ type: EventType; payload: object }>,
+    causationId?: string,
+  ): Promise<Result<{ cursor: string }>> {
+    return this.commands.appendEvents(scope, actor, events, causationId);
+  }
+
   /** Publishes a telemetry (non-durable) event on the bus (seq null). */
   publishTelemetry(scope: Scope, actor: Actor, type: EventType, payload: object): void {
     const envelope = buildEnvelope(type, payload, { scope, actor, durable: false, now: this.now() });

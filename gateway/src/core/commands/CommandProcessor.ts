@@ -1,4 +1,5 @@
 import {
+  type Actor,
   type BatchItemOutcome,
   type BatchResponse,
   batchRequestShellSchema,
@@ -9,6 +10,7 @@ import {
   describeZodError,
   encodeCursor,
   partitionId,
+  type Scope,
 } from '@easel/schemas';
 import type pino from 'pino';
 import type { Principal } from '../auth/Principal.ts';
@@ -386,6 +388,69 @@ export class CommandProcessor {
       },
     );
     return ok(outcome);
+  }
+
+  /**
+   * Appends durable events that no command caused directly (a job's `job_completed`, a turn's
+   * commit outcome): one append, in a write turn on shared spines, published in seq order once
+   * durable. Canvas state is not touched (such events carry none). Never throws.
+   */
+  async appendEvents(
+    scope: Scope,
+    actor: Actor,
+    events: ReadonlyArray<{ type: string; payload: object }>,
+    causationId?: string,
+  ): Promise<Result<{ cursor: string }>> {
+    if (events.length === 0) return fail('validation_failed', 'events: at least one event is required');
+    const partition = partitionId(scope);
+    const canvasId = scope.canvas_id ?? null;
+    const now = this.deps.now();
+    const ctx = { scope, actor, durable: true, now, ...(causationId !== undefined ? { causationId } : {}) };
+    const envelopes = events.map((e) => buildEnvelope(e.type, e.payload, ctx));
+    for (let i = 0; i < envelopes.length; i++) {
+      const bytes = Buffer.byteLength(envelopes[i]!);
+      if (bytes > this.deps.maxEventBytes) {
+        return fail(
+          'payload_too_large',
+          `the ${events[i]!.type} event would be ${bytes} bytes; the limit is ${this.deps.maxEventBytes}`,
+          {
+            limit: this.deps.maxEventBytes,
+            bytes,
+          },
+        );
+      }
+    }
+    const append = (): Promise<Result<{ cursor: string }>> => {
+      const { seqs, durable } = this.deps.spine.append({
+        partition,
+        events: events.map((e, i) => ({ type: e.type, canvasId, envelope: envelopes[i]! })),
+      });
+      if (seqs.length !== events.length) {
+        return durable.then(
+          () => fail('unavailable', 'the event spine refused the events; retry'),
+          (err: unknown) => this.unavailable(err, 'appending events failed'),
+        );
+      }
+      const busEvents: BusEvent[] = seqs.map((seq, i) => ({
+        partition,
+        seq,
+        canvasId,
+        type: events[i]!.type,
+        envelope: envelopes[i]!,
+      }));
+      const last = seqs[seqs.length - 1]!;
+      return this.publisher.publish(partition, durable, busEvents).then(
+        () => ok({ cursor: encodeCursor({ epoch: this.deps.spine.epoch, seq: last }) }),
+        (err: unknown) => this.unavailable(err, 'appending events failed'),
+      );
+    };
+    try {
+      if (this.turns === null) return await append();
+      const pending = await this.turns.submit(partition, undefined, () => ({ result: append() }));
+      return await pending.result;
+    } catch (err) {
+      return this.unavailable(err, 'appending events failed');
+    }
   }
 
   /** Outcome of an append the spine refused: the stored original for a duplicate id, else 503. */
