@@ -1,0 +1,44 @@
+import type { BackoffOptions } from './registry/backoffDelay.ts';
+import type { BreakerOptions } from './registry/CircuitBreaker.ts';
+import type { SlotLimits } from './registry/SlotLimits.ts';
+
+/** Tunables of the plugin host; every field is optional. */
+export interface PluginHostLimits {
+  /** A plugin's process is stopped after this long without calls, ms. Default 300 000 (5 min). */
+  readonly idleMs?: number;
+  /** How long importing the entry and `init(ctx)` may take before the start fails, ms. Default 10 000. */
+  readonly startTimeoutMs?: number;
+  /**
+   * Resident memory allowed above the heap limit (`memory_mb`, the largest of the plugin's tools)
+   * before the RSS watchdog kills the process, MiB: Node's own baseline (≈ 40 MiB) plus Buffers.
+   * Default 128.
+   */
+  readonly rssHeadroomMb?: number;
+  /** How often the RSS watchdog reads `/proc/<pid>/status`, ms. Default 100. */
+  readonly rssPollMs?: number;
+  /** How long an aborted call may keep running in the child before the process is killed, ms. Default 1000. */
+  readonly abortGraceMs?: number;
+  /** How long a stopping process (idle, close) may take to exit before SIGKILL, ms. Default 2000. */
+  readonly stopGraceMs?: number;
+  /** Smallest V8 heap given to a plugin whatever its `memory_mb` (Node cannot start on less), MiB. Default 32. */
+  readonly minHeapMb?: number;
+  /** Restart delays after a crash (jittered). Default `{baseMs: 100, maxMs: 10_000}`. */
+  readonly backoff?: Partial<BackoffOptions>;
+  /** The circuit breaker. Default `{crashes: 5, windowMs: 60_000, cooldownMs: 30_000, maxCooldownMs: 300_000}`. */
+  readonly breaker?: Partial<BreakerOptions>;
+}
+
+/** Fills in the defaults. */
+export function resolveLimits(limits: PluginHostLimits = {}): SlotLimits {
+  return {
+    idleMs: limits.idleMs ?? 300_000,
+    startTimeoutMs: limits.startTimeoutMs ?? 10_000,
+    rssHeadroomMb: limits.rssHeadroomMb ?? 128,
+    rssPollMs: limits.rssPollMs ?? 100,
+    abortGraceMs: limits.abortGraceMs ?? 1000,
+    stopGraceMs: limits.stopGraceMs ?? 2000,
+    minHeapMb: limits.minHeapMb ?? 32,
+    backoff: { baseMs: 100, maxMs: 10_000, ...limits.backoff },
+    breaker: { crashes: 5, windowMs: 60_000, cooldownMs: 30_000, maxCooldownMs: 300_000, ...limits.breaker },
+  };
+}

@@ -1,0 +1,12 @@
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The folder holding Easel's built-in plugin folders (contract §9: built-ins load at start). Every
+ * sub-folder is one plugin (`plugin.json` + its ESM entry); files beside them (README, tests) are not.
+ */
+export const BUILTIN_PLUGINS_DIR: string = fileURLToPath(new URL('.', import.meta.url));
+
+/** The built-in plugins, one folder each under {@link BUILTIN_PLUGINS_DIR}. */
+export const BUILTIN_PLUGIN_NAMES = ['canvas-stats', 'frame-analysis', 'whiteboard-thumbnail'] as const;
+
+export type BuiltinPluginName = (typeof BUILTIN_PLUGIN_NAMES)[number];

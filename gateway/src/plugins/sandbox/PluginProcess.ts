@@ -1,0 +1,428 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { JsonValue } from '@easel/schemas';
+import type { PluginCallObserver } from '../PluginHost.ts';
+import { classifyExit } from './classifyExit.ts';
+import { sandboxEnv } from './sandboxEnv.ts';
+
+/** The child runner script (plain ESM, no TypeScript loader). */
+export const RUNNER_PATH = fileURLToPath(new URL('./pluginRunner.mjs', import.meta.url));
+
+/** What one call in the child came to (before output validation). */
+export type CallOutcome = { ok: true; value: JsonValue } | { ok: false; kind: string; message: string };
+
+/** How a start ended: ready, or why not (`missing` names a package the entry could not import). */
+export type StartOutcome =
+  | { ok: true }
+  | { ok: false; phase: 'import' | 'init' | 'start'; message: string; missing?: string };
+
+/** The end of a process that had become ready. `expected`: the host stopped it (idle, close). */
+export interface ProcessExit {
+  readonly expected: boolean;
+  readonly kind: string;
+  readonly message: string;
+}
+
+/** Options of one plugin process. */
+export interface PluginProcessOptions {
+  readonly dir: string;
+  readonly entryPath: string;
+  /** `--max-old-space-size`, MiB. */
+  readonly heapMb: number;
+  /** RSS above which the watchdog kills the process, MiB. */
+  readonly rssLimitMb: number;
+  readonly generation: number;
+  readonly startTimeoutMs: number;
+  readonly rssPollMs: number;
+  readonly abortGraceMs: number;
+  readonly runAs?: { readonly uid: number; readonly gid: number };
+  onInitWarning(message: string): void;
+  /** Called once, after the process that had become ready is gone and its calls settled. */
+  onExit(exit: ProcessExit): void;
+}
+
+interface PendingCall {
+  readonly id: number;
+  readonly tool: string;
+  readonly observer: PluginCallObserver;
+  settled: boolean;
+  resolve(outcome: CallOutcome): void;
+  timer?: NodeJS.Timeout;
+  abortTimer?: NodeJS.Timeout;
+  unlisten?: () => void;
+}
+
+/** Why the host killed the process: `message` for the call that caused it, `others` for the rest. */
+interface KillCause {
+  readonly kind: 'timeout' | 'oom' | 'crashed' | 'aborted';
+  readonly message: string;
+  readonly others?: { kind: string; message: string };
+  readonly callId?: number;
+  readonly expected?: boolean;
+}
+
+const STDERR_TAIL = 16 * 1024;
+const CLOSE_WAIT_MS = 200;
+
+/**
+ * One plugin child process of one generation: spawn, ready handshake, calls with timeouts and
+ * aborts, the RSS watchdog, and the classification of its end. Every pending call settles exactly
+ * once; nothing it does throws or emits an unhandled 'error'. Messages after the process was
+ * killed or ended are ignored, so a dead generation can never touch a newer one.
+ */
+export class PluginProcess {
+  readonly generation: number;
+  /** When the process became ready (ms since epoch), or null. */
+  readyAt: number | null = null;
+  private child: ChildProcess | null = null;
+  private readonly calls = new Map<number, PendingCall>();
+  private finished = false;
+  private cause: KillCause | null = null;
+  private fatal: { phase: 'import' | 'init'; message: string; missing?: string } | null = null;
+  private stderrTail = '';
+  private exitStatus: { code: number | null; signal: string | null } | null = null;
+  private startResolve: ((outcome: StartOutcome) => void) | null = null;
+  private startTimer: NodeJS.Timeout | undefined;
+  private rssTimer: NodeJS.Timeout | undefined;
+  private rssBusy = false;
+  private readonly finishedWaiters: Array<() => void> = [];
+
+  constructor(private readonly options: PluginProcessOptions) {
+    this.generation = options.generation;
+  }
+
+  /** The child's pid while it runs. */
+  get pid(): number | undefined {
+    return this.finished ? undefined : this.child?.pid;
+  }
+
+  /** Calls the child is still running, including aborted ones it has not given up yet. */
+  get inFlight(): number {
+    return this.calls.size;
+  }
+
+  /** Whether calls can be sent. */
+  get usable(): boolean {
+    return this.readyAt !== null && !this.finished && this.cause === null;
+  }
+
+  /** Spawns the child and waits for its ready handshake (import + init). Never rejects. */
+  start(): Promise<StartOutcome> {
+    const o = this.options;
+    return new Promise<StartOutcome>((resolve) => {
+      this.startResolve = resolve;
+      const args = [`--max-old-space-size=${o.heapMb}`, RUNNER_PATH, o.entryPath, String(process.pid)];
+      let child: ChildProcess;
+      try {
+        child = spawn(process.execPath, args, {
+          cwd: o.dir,
+          env: sandboxEnv(o.dir),
+          stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+          serialization: 'json',
+          detached: true,
+          windowsHide: true,
+          ...(o.runAs ? { uid: o.runAs.uid, gid: o.runAs.gid } : {}),
+        });
+      } catch (err) {
+        this.finished = true;
+        this.resolveStart({ ok: false, phase: 'start', message: `cannot start the plugin process: ${errText(err)}` });
+        return;
+      }
+      this.child = child;
+      child.on('error', (err) => this.onChildError(err));
+      child.on('message', (message) => this.handleMessage(message));
+      child.on('exit', (code, signal) => this.onExitEvent(code, signal));
+      child.on('close', () => this.finish());
+      child.stdout?.on('error', () => {});
+      child.stdout?.on('data', () => {});
+      child.stderr?.on('error', () => {});
+      child.stderr?.setEncoding('utf8');
+      child.stderr?.on('data', (chunk: string) => {
+        this.stderrTail = (this.stderrTail + chunk).slice(-STDERR_TAIL);
+      });
+      // The gateway's own handles keep it alive; a plugin process never does.
+      child.unref();
+      child.channel?.unref?.();
+      (child.stdout as { unref?: () => void } | null)?.unref?.();
+      (child.stderr as { unref?: () => void } | null)?.unref?.();
+      this.startTimer = setTimeout(() => {
+        const seconds = o.startTimeoutMs / 1000;
+        this.kill({ kind: 'crashed', message: `importing the entry and init did not finish within ${seconds} s` });
+      }, o.startTimeoutMs);
+      this.rssTimer = setInterval(() => this.pollRss(), o.rssPollMs);
+      this.rssTimer.unref();
+    });
+  }
+
+  /** Runs one call; resolves once with its outcome. Never rejects. */
+  call(
+    id: number,
+    tool: string,
+    input: JsonValue,
+    observer: PluginCallObserver,
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<CallOutcome> {
+    return new Promise<CallOutcome>((resolve) => {
+      const child = this.child;
+      if (!this.usable || !child) {
+        resolve({ ok: false, kind: 'crashed', message: 'the plugin process is not running' });
+        return;
+      }
+      const pending: PendingCall = { id, tool, observer, settled: false, resolve };
+      this.calls.set(id, pending);
+      pending.timer = setTimeout(() => this.onTimeout(pending, timeoutMs), timeoutMs);
+      if (signal) {
+        const onAbort = () => this.onAbort(pending);
+        signal.addEventListener('abort', onAbort, { once: true });
+        pending.unlisten = () => signal.removeEventListener('abort', onAbort);
+      }
+      try {
+        child.send({ t: 'call', id, tool, input }, undefined, undefined, (err) => {
+          if (err) this.onSendFailed(err);
+        });
+      } catch (err) {
+        this.calls.delete(id);
+        this.settle(pending, { ok: false, kind: 'invalid_input', message: `input is not JSON (${errText(err)})` });
+      }
+    });
+  }
+
+  /** SIGKILLs the process group; pending calls settle with `cause`. Idempotent. */
+  kill(cause: KillCause): void {
+    if (this.finished) return;
+    this.cause ??= cause;
+    const pid = this.child?.pid;
+    // Once it exited its pid (and group id) may be reused: never signal it again.
+    if (pid === undefined || this.exitStatus) return;
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      try {
+        this.child?.kill('SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  }
+
+  /** Stops the process (asks it to exit, SIGKILL after `graceMs`); pending calls settle `aborted`. */
+  stop(graceMs: number, why: string): Promise<void> {
+    if (this.finished) return Promise.resolve();
+    const done = this.whenFinished();
+    this.cause ??= { kind: 'aborted', message: why, expected: true };
+    const child = this.child;
+    if (!child?.pid || !child.connected) {
+      this.kill(this.cause);
+      return done;
+    }
+    try {
+      child.send({ t: 'stop' }, undefined, undefined, () => {});
+    } catch {
+      // the kill below covers it
+    }
+    const hard = setTimeout(() => this.kill(this.cause ?? { kind: 'aborted', message: why }), graceMs);
+    void done.then(() => clearTimeout(hard));
+    return done;
+  }
+
+  /** Resolves once the process is gone and its calls settled (at once if it already is). */
+  whenFinished(): Promise<void> {
+    if (this.finished) return Promise.resolve();
+    return new Promise<void>((resolve) => this.finishedWaiters.push(resolve));
+  }
+
+  /** Handles one message from the child. Public for tests; ignored once killed or ended. */
+  handleMessage(raw: unknown): void {
+    if (this.finished || this.cause || !raw || typeof raw !== 'object') return;
+    const message = raw as Record<string, unknown>;
+    const call = typeof message.id === 'number' ? this.calls.get(message.id) : undefined;
+    switch (message.t) {
+      case 'ready':
+        if (this.readyAt === null) {
+          this.readyAt = Date.now();
+          clearTimeout(this.startTimer);
+          this.resolveStart({ ok: true });
+        }
+        return;
+      case 'fatal':
+        if (message.phase === 'import' || message.phase === 'init') {
+          this.fatal = {
+            phase: message.phase,
+            message: clip(String(message.message ?? 'failed')),
+            ...(typeof message.missing === 'string' ? { missing: message.missing.slice(0, 214) } : {}),
+          };
+        }
+        return;
+      case 'progress': {
+        const percent = Number(message.percent);
+        if (call && !call.settled && Number.isFinite(percent)) {
+          safely(() => call.observer.onProgress?.(Math.min(100, Math.max(0, percent))));
+        }
+        return;
+      }
+      case 'warn':
+        if (message.id === null) safely(() => this.options.onInitWarning(clip(String(message.message))));
+        else if (call && !call.settled) safely(() => call.observer.onWarning?.(clip(String(message.message))));
+        return;
+      case 'partial':
+        if (call && !call.settled) safely(() => call.observer.onPartial?.(message.payload as JsonValue));
+        return;
+      case 'result':
+        if (!call) return;
+        this.calls.delete(call.id);
+        if (message.ok === true) this.settle(call, { ok: true, value: message.value as JsonValue });
+        else {
+          const kind = message.kind === 'invalid_output' ? 'invalid_output' : 'threw';
+          this.settle(call, { ok: false, kind, message: clip(String(message.message ?? 'the tool failed')) });
+        }
+        return;
+    }
+  }
+
+  private settle(call: PendingCall, outcome: CallOutcome): void {
+    clearTimeout(call.timer);
+    clearTimeout(call.abortTimer);
+    call.unlisten?.();
+    if (call.settled) return;
+    call.settled = true;
+    call.resolve(outcome);
+  }
+
+  private onTimeout(call: PendingCall, ms: number): void {
+    this.settle(call, {
+      ok: false,
+      kind: 'timeout',
+      message: `the call did not finish within ${ms} ms; the plugin process was killed`,
+    });
+    this.kill({
+      kind: 'timeout',
+      message: 'timed out',
+      callId: call.id,
+      others: {
+        kind: 'crashed',
+        message: `the plugin process was killed because a call to ${call.tool} timed out after ${ms} ms`,
+      },
+    });
+  }
+
+  private onAbort(call: PendingCall): void {
+    this.settle(call, { ok: false, kind: 'aborted', message: 'the call was aborted' });
+    try {
+      this.child?.send({ t: 'abort', id: call.id }, undefined, undefined, () => {});
+    } catch {
+      // the grace timer below covers it
+    }
+    const grace = this.options.abortGraceMs;
+    call.abortTimer = setTimeout(() => {
+      if (!this.calls.has(call.id)) return;
+      this.kill({
+        kind: 'crashed',
+        message: 'ignored abort',
+        others: {
+          kind: 'crashed',
+          message: `the plugin process was killed because a call to ${call.tool} ignored its abort for ${grace} ms`,
+        },
+      });
+    }, grace);
+  }
+
+  /** EPIPE and friends: usually the child just died (its exit tells why); if it lingers, kill it. */
+  private onSendFailed(err: Error): void {
+    setTimeout(() => {
+      if (this.finished) return;
+      this.kill({ kind: 'crashed', message: `the channel to the plugin process broke (${errText(err)})` });
+    }, CLOSE_WAIT_MS).unref();
+  }
+
+  private pollRss(): void {
+    const pid = this.pid;
+    if (this.rssBusy || pid === undefined || this.cause) return;
+    this.rssBusy = true;
+    readFile(`/proc/${pid}/status`, 'utf8').then(
+      (text) => {
+        this.rssBusy = false;
+        const kb = Number(/VmRSS:\s+(\d+)\s+kB/.exec(text)?.[1] ?? 0);
+        const mb = kb / 1024;
+        if (mb <= this.options.rssLimitMb) return;
+        const o = this.options;
+        const message =
+          `the plugin process used ${mb.toFixed(1)} MiB of resident memory, over its ${o.rssLimitMb} MiB limit ` +
+          `(memory_mb ${o.heapMb} plus headroom); it was killed`;
+        this.kill({ kind: 'oom', message, others: { kind: 'oom', message } });
+      },
+      () => {
+        this.rssBusy = false;
+      },
+    );
+  }
+
+  private onChildError(err: Error): void {
+    // Spawn failures never exit; other errors (kill, send) are followed by 'exit' if fatal.
+    if (this.child?.pid === undefined) {
+      this.cause ??= { kind: 'crashed', message: `cannot start the plugin process: ${errText(err)}` };
+      this.finish();
+    }
+  }
+
+  private onExitEvent(code: number | null, signal: string | null): void {
+    this.exitStatus = { code, signal };
+    // 'close' follows once stdio drains; a grandchild holding the pipes must not delay us forever.
+    setTimeout(() => this.finish(), CLOSE_WAIT_MS).unref();
+  }
+
+  private finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    clearTimeout(this.startTimer);
+    clearInterval(this.rssTimer);
+    const o = this.options;
+    const status = this.exitStatus ?? { code: null, signal: null };
+    const natural = classifyExit(status.code, status.signal, this.stderrTail, o.heapMb);
+    const cause = this.cause;
+    if (this.readyAt === null) {
+      if (this.fatal) this.resolveStart({ ok: false, ...this.fatal });
+      else if (cause) this.resolveStart({ ok: false, phase: 'init', message: cause.message });
+      else this.resolveStart({ ok: false, phase: 'start', message: natural.message });
+    }
+    for (const call of this.calls.values()) {
+      if (cause?.callId === call.id || !cause) {
+        this.settle(call, { ok: false, kind: cause?.kind ?? natural.kind, message: cause?.message ?? natural.message });
+      } else {
+        const other = cause.others ?? { kind: cause.kind, message: cause.message };
+        this.settle(call, { ok: false, kind: other.kind, message: other.message });
+      }
+    }
+    this.calls.clear();
+    if (this.readyAt !== null) {
+      const exit: ProcessExit = cause
+        ? { expected: cause.expected === true, kind: cause.kind, message: cause.others?.message ?? cause.message }
+        : { expected: false, kind: natural.kind, message: natural.message };
+      safely(() => o.onExit(exit));
+    }
+    for (const waiter of this.finishedWaiters.splice(0)) waiter();
+  }
+
+  private resolveStart(outcome: StartOutcome): void {
+    const resolve = this.startResolve;
+    this.startResolve = null;
+    resolve?.(outcome);
+  }
+}
+
+function errText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function clip(text: string): string {
+  return text.length > 2000 ? `${text.slice(0, 1999)}…` : text;
+}
+
+function safely(fn: () => void): void {
+  try {
+    fn();
+  } catch {
+    // an observer's bug must not break the host
+  }
+}

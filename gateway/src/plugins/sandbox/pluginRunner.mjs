@@ -1,0 +1,216 @@
+// @ts-check
+/**
+ * The child side of the plugin sandbox (contract §9): one long-lived process per plugin, started by
+ * `PluginProcess` with a scrubbed environment, cwd = the plugin folder and a V8 heap limit.
+ *
+ * Plain ESM JavaScript (no TypeScript loader) so a restarted child is ready fast.
+ *
+ * Usage: `node --max-old-space-size=<mb> pluginRunner.mjs <absolute entry path> <host pid>`.
+ *
+ * Protocol over the IPC channel (JSON serialization), host → child:
+ * - `{t: 'call', id, tool, input}` runs `tools[tool](input, ctx)`;
+ * - `{t: 'abort', id}` aborts that call's `ctx.signal`;
+ * - `{t: 'stop'}` exits cleanly.
+ * Child → host: `{t: 'ready', tools}` once the entry imported and `init(ctx)` resolved;
+ * `{t: 'fatal', phase: 'import' | 'init', message, code?, missing?}` then exit 1;
+ * `{t: 'progress' | 'warn' | 'partial', id, …}` while a call runs (`id` null for `init`);
+ * `{t: 'result', id, ok: true, value}` or `{t: 'result', id, ok: false, kind, message}`.
+ */
+import { pathToFileURL } from 'node:url';
+
+const MAX_MESSAGE = 2000;
+const [entryPath = '', hostPidArg = ''] = process.argv.slice(2);
+const hostPid = Number(hostPidArg);
+
+guardKill();
+
+/**
+ * Defence in depth: the plugin may signal itself, its own process group and processes it started,
+ * but never the gateway (its parent), pid 1, or other process groups (`process.kill(-1)` would reach
+ * everything this user owns). `process.kill` goes through `process._kill`, which is replaced by a
+ * non-writable guard before the entry is imported. This does not stop a plugin that runs
+ * `kill(1)` through `child_process`; running plugins as another user (`runAs`) does.
+ */
+function guardKill() {
+  /** @type {(pid: number, signal: number) => number} */
+  // @ts-expect-error -- internal binding used by process.kill
+  const realKill = process._kill;
+  const selfPid = process.pid;
+  const parentPid = process.ppid;
+  const EPERM = -1;
+  /** @param {number} pid @param {number} signal */
+  const guarded = (pid, signal) => {
+    const target = Number(pid);
+    const forbidden = target === hostPid || target === parentPid || target === 1 || (target < 0 && target !== -selfPid);
+    if (forbidden) return EPERM;
+    return realKill.call(process, target, signal);
+  };
+  Object.defineProperty(process, '_kill', { value: guarded, writable: false, configurable: false });
+}
+
+/** @param {unknown} err */
+function describe(err) {
+  if (err instanceof Error) {
+    const text = err.name && err.name !== 'Error' ? `${err.name}: ${err.message}` : err.message || err.name;
+    return truncate(text);
+  }
+  return truncate(String(err));
+}
+
+/** @param {string} text */
+function truncate(text) {
+  return text.length > MAX_MESSAGE ? `${text.slice(0, MAX_MESSAGE - 1)}…` : text;
+}
+
+/**
+ * Sends to the host; false when the channel is gone. A value that JSON cannot encode throws.
+ * @param {object} message
+ */
+function send(message) {
+  if (!process.send || !process.connected) return false;
+  process.send(message, undefined, undefined, () => {});
+  return true;
+}
+
+/** @param {unknown} err */
+function missingPackage(err) {
+  const message = err instanceof Error ? err.message : '';
+  const match = /Cannot find (?:package|module) '([^']+)'/.exec(message);
+  if (!match?.[1]) return undefined;
+  const spec = match[1];
+  if (spec.startsWith('.') || spec.startsWith('/')) return undefined;
+  const parts = spec.split('/');
+  return spec.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+}
+
+/**
+ * @param {'import' | 'init'} phase
+ * @param {unknown} err
+ */
+function fatal(phase, err) {
+  const code = err && typeof err === 'object' && 'code' in err ? String(err.code) : undefined;
+  const message = { t: 'fatal', phase, message: describe(err), code, missing: missingPackage(err) };
+  try {
+    if (process.send && process.connected) {
+      process.send(message, undefined, undefined, () => process.exit(1));
+      return;
+    }
+  } catch {
+    // fall through
+  }
+  process.exit(1);
+}
+
+/** @type {Map<number, AbortController>} */
+const running = new Map();
+
+/** @param {number} id */
+function makeCtx(id) {
+  const controller = new AbortController();
+  running.set(id, controller);
+  return {
+    controller,
+    ctx: {
+      /** @param {number} percent */
+      progress(percent) {
+        if (running.has(id)) send({ t: 'progress', id, percent: Number(percent) });
+      },
+      /** @param {unknown} message */
+      warn(message) {
+        if (running.has(id)) send({ t: 'warn', id, message: truncate(String(message)) });
+      },
+      /** @param {unknown} payload */
+      partial(payload) {
+        if (!running.has(id)) return;
+        if (payload === undefined) throw new TypeError('ctx.partial(payload): payload must be a JSON value');
+        try {
+          send({ t: 'partial', id, payload });
+        } catch (err) {
+          throw new TypeError(`ctx.partial(payload): payload is not JSON-serializable (${describe(err)})`);
+        }
+      },
+      signal: controller.signal,
+    },
+  };
+}
+
+/**
+ * @param {Record<string, unknown>} tools
+ * @param {{id: number, tool: string, input: unknown}} call
+ */
+async function runCall(tools, call) {
+  const { id, tool, input } = call;
+  const fn = Object.hasOwn(tools, tool) ? tools[tool] : undefined;
+  if (typeof fn !== 'function') {
+    send({ t: 'result', id, ok: false, kind: 'threw', message: `the entry does not export tools.${tool}` });
+    return;
+  }
+  const { ctx } = makeCtx(id);
+  /** @type {object} */
+  let result;
+  try {
+    const value = await fn(input, ctx);
+    result =
+      value === undefined
+        ? { t: 'result', id, ok: false, kind: 'invalid_output', message: 'the tool returned undefined' }
+        : { t: 'result', id, ok: true, value };
+  } catch (err) {
+    result = { t: 'result', id, ok: false, kind: 'threw', message: describe(err) };
+  }
+  running.delete(id);
+  try {
+    send(result);
+  } catch (err) {
+    const message = `the result is not JSON-serializable (${describe(err)})`;
+    send({ t: 'result', id, ok: false, kind: 'invalid_output', message });
+  }
+}
+
+async function main() {
+  process.on('disconnect', () => process.exit(0));
+  /** @type {Record<string, unknown>} */
+  let mod;
+  try {
+    mod = await import(pathToFileURL(entryPath).href);
+  } catch (err) {
+    fatal('import', err);
+    return;
+  }
+  const tools = mod.tools;
+  if (!tools || typeof tools !== 'object') {
+    fatal('import', new TypeError('the entry must export `tools`, an object of async functions'));
+    return;
+  }
+  const toolMap = /** @type {Record<string, unknown>} */ (tools);
+  if (typeof mod.init === 'function') {
+    const controller = new AbortController();
+    const ctx = {
+      progress() {},
+      /** @param {unknown} message */
+      warn(message) {
+        send({ t: 'warn', id: null, message: truncate(String(message)) });
+      },
+      partial() {},
+      signal: controller.signal,
+    };
+    try {
+      await mod.init(ctx);
+    } catch (err) {
+      fatal('init', err);
+      return;
+    }
+  }
+  process.on('message', (/** @type {any} */ message) => {
+    if (!message || typeof message !== 'object') return;
+    if (message.t === 'call' && typeof message.id === 'number' && typeof message.tool === 'string') {
+      void runCall(toolMap, message);
+    } else if (message.t === 'abort' && typeof message.id === 'number') {
+      running.get(message.id)?.abort(new Error('aborted by the gateway'));
+    } else if (message.t === 'stop') {
+      process.exit(0);
+    }
+  });
+  send({ t: 'ready', tools: Object.keys(toolMap) });
+}
+
+void main();
