@@ -20,7 +20,10 @@ import { createGateway, defaultLogger, type Gateway, openEmbeddedEngines } from 
 import type { EventBus } from './core/bus/EventBus.ts';
 import type { EventSpine } from './core/spine/EventSpine.ts';
 import type { EngineCheck } from './http/HttpDeps.ts';
+import type { PresenceOptions } from './presence/index.ts';
+import { listPluginFolders } from './plugins/index.ts';
 import { openScaleOutEngines } from './scaleOutEngines.ts';
+import { sidecarsForServe } from './sidecars/index.ts';
 
 const DEFAULT_DATA = '.easel/data';
 const DEV_SECRET_FILE = 'dev-secret';
@@ -63,6 +66,15 @@ interface ServeOptions {
   postgres?: string;
   redis?: string;
   pgSchema?: string;
+  /** `--plugins <dir>` (repeatable): folders of plugin folders added to the built-ins. */
+  plugins?: string[];
+  /** `--s3 <url>`: sidecars on an external S3 (keys from `EASEL_S3_ACCESS_KEY`/`EASEL_S3_SECRET_KEY`); default embedded. */
+  s3?: string;
+}
+
+/** Collects a repeatable option's values. */
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
 }
 
 /** The engines `serve` runs on: embedded (SQLite + in-process bus) or scale-out (PostgreSQL + Redis). */
@@ -121,6 +133,24 @@ async function serve(
     console.error('easel serve: set EASEL_JWT_SECRET (the HS256 secret tokens are signed with), or pass --dev');
     process.exit(2);
   }
+  for (const dir of opts.plugins ?? []) {
+    const listed = listPluginFolders(dir);
+    if (!listed.ok) {
+      console.error(`easel ${opts.dev ? 'dev' : 'serve'}: ${listed.error}`);
+      process.exit(2);
+    }
+  }
+  const sidecars = await sidecarsForServe({
+    s3Url: opts.s3,
+    dataDir: opts.data,
+    logger,
+    scaleOut: opts.postgres !== undefined,
+    announce: Boolean(opts.dev),
+  });
+  if (!sidecars.ok) {
+    console.error(`easel ${opts.dev ? 'dev' : 'serve'}: ${sidecars.message}`);
+    process.exit(2);
+  }
   const engines = await openEngines(opts, logger);
   const gateway = await createGateway({
     spine: engines.spine,
@@ -130,6 +160,9 @@ async function serve(
     dev: opts.dev ? { secret } : null,
     logger,
     streams: streamTuning(),
+    presence: presenceTuning(opts),
+    sidecars: sidecars.value,
+    ...(opts.plugins && opts.plugins.length > 0 ? { pluginDirs: opts.plugins } : {}),
   });
   installShutdown(gateway);
   const address = await gateway.listen(opts.port, opts.host).catch((err: Error) => {
@@ -152,6 +185,21 @@ function streamTuning(): { keepAliveMs?: number; budgetBytes?: number } {
   if (Number.isInteger(keepAlive) && keepAlive >= 10) out.keepAliveMs = keepAlive;
   const budget = Number(process.env.EASEL_SSE_BUDGET_BYTES);
   if (Number.isInteger(budget) && budget >= 1024) out.budgetBytes = budget;
+  return out;
+}
+
+/**
+ * Presence (contract §7): across nodes through Redis in scale-out mode (same prefix as the bus);
+ * ticket lifetime from `EASEL_PRESENCE_TICKET_TTL_MS` (≤ 60 000; tests shorten it).
+ */
+function presenceTuning(opts: ServeOptions): PresenceOptions {
+  const out: PresenceOptions = {};
+  const ttl = Number(process.env.EASEL_PRESENCE_TICKET_TTL_MS);
+  if (Number.isInteger(ttl) && ttl >= 1 && ttl <= 60_000) out.ticketTtlMs = ttl;
+  if (opts.redis !== undefined) {
+    out.redisUrl = opts.redis;
+    out.redisPrefix = `easel-${opts.pgSchema ?? 'easel'}`;
+  }
   return out;
 }
 
@@ -225,6 +273,10 @@ async function devBanner(gateway: Gateway, url: string, secret: string): Promise
   const lines = [
     `Easel dev gateway: ${url}`,
     `  health   ${url}/healthz   metrics ${url}/metrics`,
+    `  plugins  ${gateway.plugins
+      .list()
+      .map((p) => `${p.name} (${p.state})`)
+      .join(', ')}   ${url}/v1/plugins`,
     '',
     'Demo tokens (tenant "demo", project "demo" has the §6 lens policy; 12 h):',
   ];
@@ -277,10 +329,14 @@ export function buildProgram(): Command {
     .option('--postgres <url>', 'scale-out: the PostgreSQL event spine every node shares (with --redis)')
     .option('--redis <url>', 'scale-out: the Redis bus every node shares (with --postgres)')
     .option('--pg-schema <name>', 'scale-out: PostgreSQL schema of the spine tables', 'easel')
+    .option('--plugins <dir>', 'add every plugin folder in <dir> to the built-ins (repeatable)', collect)
+    .option('--s3 <url>', 'sidecars on this S3 endpoint (keys from EASEL_S3_ACCESS_KEY/EASEL_S3_SECRET_KEY)')
     .action((opts: ServeOptions) => serve(opts));
 
   listenOptions(program.command('dev').description('everything on embedded defaults, with demo tokens printed'))
     .addOption(new Option('--durability <mode>', 'SQLite durability').choices(['full', 'normal']).default('normal'))
+    .option('--plugins <dir>', 'add every plugin folder in <dir> to the built-ins (repeatable)', collect)
+    .option('--s3 <url>', 'sidecars on this S3 endpoint instead of the embedded one (dev only, no signatures)')
     .action((opts: ServeOptions) => serve({ ...opts, dev: true }, devBanner));
 
   program

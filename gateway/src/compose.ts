@@ -13,8 +13,19 @@ import { createApp } from './http/createApp.ts';
 import { createRequestListener } from './http/createRequestListener.ts';
 import { FlushScheduler } from './http/FlushScheduler.ts';
 import type { EngineCheck, HttpDeps } from './http/HttpDeps.ts';
+import { JobService, type JobServiceOptions } from './jobs/index.ts';
 import { createMetrics, type GatewayMetrics } from './metrics/createMetrics.ts';
 import { meteredSpine } from './metrics/meteredSpine.ts';
+import {
+  builtinPluginFolders,
+  listPluginFolders,
+  openPluginHost,
+  type PluginFolder,
+  type PluginHostLimits,
+  type SandboxPluginHost,
+} from './plugins/index.ts';
+import { createPresence, type Presence, type PresenceOptions } from './presence/index.ts';
+import { openSidecars, type SidecarsConfig } from './sidecars/index.ts';
 import { type Durability, openSqliteSpine } from './spine/index.ts';
 
 /** What {@link createGateway} wires together. Engines are chosen by the caller (`cli.ts`). */
@@ -41,6 +52,25 @@ export interface GatewayDeps {
   engines?: readonly EngineCheck[];
   /** How long `close()` lets open connections finish before cutting them, ms. Default 2000. */
   closeGraceMs?: number;
+  /**
+   * Directories of plugin folders loaded besides the built-ins (`easel serve --plugins <dir>`;
+   * a directory holding `plugin.json` is one plugin). A missing directory throws: check it first
+   * with `listPluginFolders`. Default none.
+   */
+  pluginDirs?: readonly string[];
+  /** Load the built-in plugins (`gateway/src/plugins/builtin`). Default true. */
+  builtinPlugins?: boolean;
+  /** Plugin host tunables (idle stop, timeouts, breaker, backoff). */
+  pluginLimits?: PluginHostLimits;
+  /** Job service tunables (concurrency, queue, progress rate, persistence, lease). */
+  jobs?: Omit<JobServiceOptions, 'core' | 'plugins' | 'pluginChanges' | 'logger'>;
+  /** Sidecars (contract §8): the S3 store and tunables. Default none (`/v1/sidecars…` answer 503). Closed by `close()`. */
+  sidecars?: SidecarsConfig | null;
+  /**
+   * Presence over WebSocket (contract §7): `POST /v1/presence/tickets` and `/v1/presence`.
+   * Default on, in process; `{redisUrl}` across nodes (scale-out); `false` turns it off.
+   */
+  presence?: PresenceOptions | false;
 }
 
 /** A composed gateway. */
@@ -50,6 +80,12 @@ export interface Gateway {
   readonly hub: StreamHub;
   readonly metrics: GatewayMetrics;
   readonly logger: pino.Logger;
+  /** The plugin host (built-ins plus `pluginDirs`). Closed by `close()`. */
+  readonly plugins: SandboxPluginHost;
+  /** Jobs. Closed by `close()` (running jobs end `failed`, kind `interrupted`). */
+  readonly jobs: JobService;
+  /** Presence (tickets and the Hocuspocus mount); null when turned off. Closed by `close()`. */
+  readonly presence: Presence | null;
   /** The HTTP server once `listen` was called. */
   readonly server: Server | null;
   /** Starts listening; resolves with the bound address (port 0 = any free port). */
@@ -76,7 +112,36 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     ...(deps.core ? { limits: deps.core } : {}),
   });
   const hub = new StreamHub(core, { ...deps.streams, metrics: metrics.fanout, logger });
+  const plugins = await openPluginHost({
+    folders: pluginFolders(deps),
+    logger: logger.child({ component: 'plugins' }),
+    ...(deps.pluginLimits ? { limits: deps.pluginLimits } : {}),
+  });
+  const jobs = await JobService.open({
+    ...deps.jobs,
+    core,
+    plugins,
+    pluginChanges: (listener) => plugins.subscribe(listener),
+    logger: logger.child({ component: 'jobs' }),
+  });
+  const engines: EngineCheck[] = [
+    ...(deps.engines ?? [
+      { name: 'spine', ready: () => true },
+      { name: 'bus', ready: () => true },
+    ]),
+    { name: 'plugins', ready: () => plugins.ready() },
+  ];
   let shuttingDown = false;
+  const sidecars = deps.sidecars ? openSidecars(deps.sidecars, core, logger.child({ component: 'sidecars' })) : null;
+  const presence =
+    deps.presence === false
+      ? null
+      : createPresence({
+          core,
+          logger: logger.child({ component: 'presence' }),
+          registry: metrics.registry,
+          options: deps.presence ?? {},
+        });
   const httpDeps: HttpDeps = {
     core,
     hub,
@@ -84,10 +149,14 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     metrics,
     logger,
     scheduler: new FlushScheduler(),
+    plugins,
+    jobs,
+    sidecars: sidecars?.service ?? null,
+    presence: presence?.tickets ?? null,
     devSecret: deps.dev?.secret ?? null,
     ...(deps.limits ? { limits: deps.limits } : {}),
     isShuttingDown: () => shuttingDown,
-    ...(deps.engines ? { engines: deps.engines } : {}),
+    engines,
   };
   const app = createApp(httpDeps);
   const listener = createRequestListener(app, httpDeps);
@@ -100,6 +169,9 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     hub,
     metrics,
     logger,
+    plugins,
+    jobs,
+    presence,
     get server() {
       return server;
     },
@@ -108,6 +180,7 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
       const s = createServer(listener);
       server = s;
       s.keepAliveTimeout = 65_000;
+      presence?.attach(s);
       return new Promise((resolve, reject) => {
         s.once('error', reject);
         s.listen(port, host, () => {
@@ -124,6 +197,8 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
         const s = server;
         const serverClosed = s ? new Promise<void>((resolve) => s.close(() => resolve())) : Promise.resolve();
         hub.close('shutdown');
+        // Presence sockets are upgraded connections the server waits for: close them now.
+        const presenceClosed = safely(logger, 'presence.close', async () => presence?.close());
         s?.closeIdleConnections();
         const grace = deps.closeGraceMs ?? 2000;
         let timer: NodeJS.Timeout | undefined;
@@ -137,6 +212,10 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
           }),
         ]);
         clearTimeout(timer);
+        await presenceClosed;
+        await safely(logger, 'jobs.close', () => jobs.close());
+        await safely(logger, 'sidecars.close', async () => sidecars?.close());
+        await safely(logger, 'plugins.close', () => plugins.close());
         await safely(logger, 'core.close', () => core.close());
         await safely(logger, 'bus.close', () => deps.bus.close());
         await safely(logger, 'spine.close', () => deps.spine.close());
@@ -145,6 +224,17 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     },
   };
   return gateway;
+}
+
+/** The plugin folders of a gateway: the built-ins, then every folder of each `pluginDirs` entry. */
+function pluginFolders(deps: GatewayDeps): PluginFolder[] {
+  const folders = deps.builtinPlugins === false ? [] : builtinPluginFolders();
+  for (const dir of deps.pluginDirs ?? []) {
+    const listed = listPluginFolders(dir);
+    if (!listed.ok) throw new Error(listed.error);
+    folders.push(...listed.value);
+  }
+  return folders;
 }
 
 async function safely(logger: pino.Logger, what: string, fn: () => Promise<void>): Promise<void> {

@@ -2,7 +2,11 @@ import type pino from 'pino';
 import type { Verifier } from '../auth/createVerifier.ts';
 import type { StreamHub } from '../core/fanout/StreamHub.ts';
 import type { GatewayCore } from '../core/GatewayCore.ts';
+import type { JobService } from '../jobs/index.ts';
 import type { GatewayMetrics } from '../metrics/createMetrics.ts';
+import type { PluginHost } from '../plugins/index.ts';
+import type { PresenceTickets } from '../presence/PresenceTickets.ts';
+import type { SidecarService } from '../sidecars/SidecarService.ts';
 import type { FlushScheduler } from './FlushScheduler.ts';
 
 /** One engine `/readyz` asks (PostgreSQL, Redis, …): ready when `ready()` resolves true in time. */
@@ -19,10 +23,18 @@ export interface HttpDeps {
   metrics: GatewayMetrics;
   logger: pino.Logger;
   scheduler: FlushScheduler;
+  /** The plugin host (contract §9): `/v1/plugins…` routes. */
+  plugins: PluginHost;
+  /** Jobs (contract §9): `/v1/jobs…` routes. */
+  jobs: JobService;
+  /** Sidecars (contract §8): `/v1/sidecars…` routes. Null or absent: they answer 503. */
+  sidecars?: SidecarService | null;
+  /** Presence tickets (contract §7): `POST /v1/presence/tickets`. Absent: the route is not served (404). */
+  presence?: PresenceTickets | null;
   /** Dev mode: `POST /v1/dev/tokens` mints with this secret. Null or absent outside dev mode (route answers 404). */
   devSecret?: string | null;
-  /** Body limits in bytes. Defaults: 1 MiB, batch 8 MiB. */
-  limits?: { bodyBytes?: number; batchBodyBytes?: number };
+  /** Body limits in bytes. Defaults: 1 MiB, batch 8 MiB, plugin calls and jobs (inline frames) 16 MiB. */
+  limits?: { bodyBytes?: number; batchBodyBytes?: number; pluginBodyBytes?: number };
   /**
    * Engines `/readyz` reports besides the spine probe, by name. Default: the spine probe alone,
    * reported as `spine` and `bus` (embedded engines).

@@ -5,9 +5,12 @@ import { requestContext } from './requestContext.ts';
 import { canvasRoutes } from './routes/canvasRoutes.ts';
 import { commandRoutes } from './routes/commandRoutes.ts';
 import { devRoutes } from './routes/devRoutes.ts';
+import { jobRoutes } from './routes/jobRoutes.ts';
 import { opsRoutes } from './routes/opsRoutes.ts';
 import { pluginRoutes } from './routes/pluginRoutes.ts';
+import { presenceRoutes } from './routes/presenceRoutes.ts';
 import { projectRoutes } from './routes/projectRoutes.ts';
+import { sidecarRoutes } from './routes/sidecarRoutes.ts';
 import { streamRoutes } from './routes/streamRoutes.ts';
 
 /**
@@ -27,6 +30,9 @@ export function createApp(deps: HttpDeps): Express {
   canvasRoutes(router, deps);
   projectRoutes(router, deps);
   pluginRoutes(router, deps);
+  jobRoutes(router, deps);
+  sidecarRoutes(router, deps);
+  presenceRoutes(router, deps);
   devRoutes(router, deps);
   app.use(router);
   app.use(notFoundHandler);

@@ -64,3 +64,23 @@ export type { TokenSource } from './lib/token.ts';
 export { ulid } from './lib/ulid.ts';
 export { bytesToBase64, base64ToBytes } from './lib/base64.ts';
 export { scopeQuery } from './scopeQuery.ts';
+export {
+  PRESENCE_STATUSES,
+  Presence,
+  type LocalPresence,
+  type PresenceError,
+  type PresenceOptions,
+  type PresencePeer,
+  type PresenceStatus,
+} from './presence/Presence.ts';
+export { fetchPresenceTicket, type FetchTicketOptions, type TicketError } from './presence/fetchPresenceTicket.ts';
+export type { WebSocketConstructor } from './presence/loadWebSocket.ts';
+export {
+  SidecarClient,
+  type SidecarClientOptions,
+  type SidecarError,
+  type SidecarErrorCode,
+  type SidecarRef,
+  type UploadSidecarOptions,
+} from './sidecars/SidecarClient.ts';
+export { sha256Hex, sidecarBytes, type SidecarData } from './sidecars/sha256Hex.ts';

@@ -1,19 +1,132 @@
-import type { Router } from 'express';
-import { authenticate } from '../authenticate.ts';
+import { describeZodError, type JsonValue, pluginInvokeRequestSchema } from '@easel/schemas';
+import type { Request, Response, Router } from 'express';
+import { parseScope } from '../../core/scope/parseScope.ts';
+import { JobTelemetry } from '../../jobs/JobTelemetry.ts';
+import { mayRunPlugins } from '../../jobs/mayRunPlugins.ts';
+import { authenticate, principalOf } from '../authenticate.ts';
 import type { HttpDeps } from '../HttpDeps.ts';
-import { sendErrorCode } from '../sendError.ts';
+import { jsonBody } from '../jsonBody.ts';
+import { sendError, sendErrorCode } from '../sendError.ts';
+import { pathParam } from './queryScope.ts';
+
+/** Default body limit of plugin calls and jobs (inline PNG frames): 16 MiB. */
+export const DEFAULT_PLUGIN_BODY_BYTES = 16 * 1024 * 1024;
 
 /**
- * Plugin health (contract §9). The plugin host arrives in a later issue: for now no plugin is
- * loaded, so the list is empty and every name is unknown (404, never 500).
+ * Plugins (contract §9): `GET /v1/plugins` (always 200), `GET /v1/plugins/{name}/health` and
+ * `GET /v1/plugins/{name}` (inspector), 200 or 404; `POST /v1/plugins/{name}/tools/{tool}:invoke`
+ * `{scope, input}` runs one sandboxed call: 200 `{ok, value | error, ms}`, 404 for an unknown plugin
+ * or tool, 503 `unavailable` while the plugin is UNAVAILABLE (or FAILED to start, or its breaker is
+ * open). Calls need a role that may run commands in the scope's project (403 `forbidden` otherwise);
+ * a call's progress, warnings and partial results stream as telemetry on the scope.
  */
 export function pluginRoutes(router: Router, deps: HttpDeps): void {
   const auth = authenticate(deps.verifier);
+  const body = jsonBody(deps.limits?.pluginBodyBytes ?? DEFAULT_PLUGIN_BODY_BYTES);
+  const plugins = deps.plugins;
+
   router.get('/v1/plugins', auth, (_req, res) => {
-    res.status(200).json({ plugins: [] });
+    let list: unknown[];
+    try {
+      list = plugins.list();
+    } catch (err) {
+      deps.logger.error({ err }, 'listing plugins failed');
+      list = [];
+    }
+    res.status(200).json({ plugins: list });
   });
+
   router.get('/v1/plugins/:name/health', auth, (req, res) => {
-    const name = String(req.params.name).slice(0, 100);
-    sendErrorCode(res, 'not_found', `no plugin named "${name}" is loaded`);
+    const name = pathParam(req, 'name');
+    const health = guard(deps, () => plugins.health(name));
+    if (!health) return notFound(res, name);
+    res.status(200).json(health);
   });
+
+  router.get('/v1/plugins/:name', auth, (req, res) => {
+    const name = pathParam(req, 'name');
+    const inspector = guard(deps, () => plugins.inspect(name));
+    if (!inspector) return notFound(res, name);
+    res.status(200).json(inspector);
+  });
+
+  // path-to-regexp v8: a literal ':' must be escaped, or it would start a parameter.
+  router.post('/v1/plugins/:name/tools/:tool\\:invoke', auth, ...body, (req, res) => invoke(deps, req, res));
+}
+
+async function invoke(deps: HttpDeps, req: Request, res: Response): Promise<void> {
+  const principal = principalOf(res);
+  const name = pathParam(req, 'name');
+  const tool = pathParam(req, 'tool');
+  const raw: unknown = req.body;
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    return sendErrorCode(res, 'validation_failed', '(body): must be a JSON object {scope, input}');
+  }
+  const scope = parseScope(principal, (raw as { scope?: unknown }).scope, { canvas: 'optional' });
+  if (!scope.ok) return sendError(res, scope.error);
+  const parsed = pluginInvokeRequestSchema.safeParse(raw);
+  if (!parsed.success) {
+    const described = describeZodError(parsed.error);
+    return sendErrorCode(res, 'validation_failed', described.message, described.details);
+  }
+  const allowed = await mayRunPlugins(deps.core, principal, scope.value);
+  if (!allowed.ok) return sendError(res, allowed.error);
+  const health = guard(deps, () => deps.plugins.health(name));
+  if (!health) return notFound(res, name);
+  const manifest = guard(deps, () => deps.plugins.manifest(name));
+  if (manifest && !Object.hasOwn(manifest.tools, tool)) {
+    return sendErrorCode(
+      res,
+      'not_found',
+      `plugin "${clip(name)}" has no tool "${clip(tool)}" (tools: ${Object.keys(manifest.tools).join(', ')})`,
+    );
+  }
+  const telemetry = new JobTelemetry({
+    sink: deps.core,
+    scope: scope.value,
+    actor: { id: principal.actorId, kind: principal.kind },
+  });
+  // A client that hangs up aborts its call (the child is told, and killed if it ignores it).
+  const controller = new AbortController();
+  const onClose = () => {
+    if (!res.writableFinished) controller.abort();
+  };
+  res.on('close', onClose);
+  const result = await deps.plugins.invoke(name, tool, parsed.data.input as JsonValue, {
+    signal: controller.signal,
+    onProgress: (percent) => telemetry.progress(percent, { plugin: name, tool }),
+    onWarning: (message) => telemetry.warning(message, name),
+    onPartial: (payload) => telemetry.partial(name, tool, payload),
+  });
+  telemetry.flush();
+  telemetry.stop();
+  res.off('close', onClose);
+  if (result.ok) return void res.status(200).json(result);
+  if (result.error.kind === 'not_found') return sendErrorCode(res, 'not_found', result.error.message);
+  if (result.error.kind === 'unavailable') {
+    const now = guard(deps, () => deps.plugins.health(name));
+    return sendErrorCode(res, 'unavailable', `plugin "${clip(name)}" is unavailable: ${result.error.message}`, {
+      plugin: name,
+      ...(now ? { state: now.state, ...(now.reason !== undefined ? { reason: now.reason } : {}) } : {}),
+    });
+  }
+  res.status(200).json(result);
+}
+
+function notFound(res: Response, name: string): void {
+  sendErrorCode(res, 'not_found', `no plugin named "${clip(name)}" is loaded (GET /v1/plugins lists them)`);
+}
+
+/** Host reads never throw by contract; if one does, it is logged and answered as absent. */
+function guard<T>(deps: HttpDeps, read: () => T | null): T | null {
+  try {
+    return read();
+  } catch (err) {
+    deps.logger.error({ err }, 'plugin host read failed');
+    return null;
+  }
+}
+
+function clip(text: string): string {
+  return text.length > 100 ? `${text.slice(0, 100)}…` : text;
 }

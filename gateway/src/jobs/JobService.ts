@@ -1,0 +1,359 @@
+import { type Actor, entityIdSchema, type ExtendedJobResponse, partitionId, type Scope } from '@easel/schemas';
+import type pino from 'pino';
+import type { Principal } from '../core/auth/Principal.ts';
+import { fail, ok, type Result } from '../core/errors/GatewayError.ts';
+import type { CanvasStateWithTitle } from '../core/GatewayCore.ts';
+import { fastUlid } from '../core/ids/fastUlid.ts';
+import type { EventSpine } from '../core/spine/EventSpine.ts';
+import { detectGpu, type GpuProbe, type PluginHost, type PluginStateChange } from '../plugins/index.ts';
+import { announceFinal, type DurableSink } from './announceFinal.ts';
+import { interrupted } from './interrupted.ts';
+import type { JobFrame } from './jobInputSchema.ts';
+import { type JobRecord, jobKey, jobResponse, newJobRecord, TERMINAL_STATUSES } from './JobRecord.ts';
+import { JobOrphans } from './JobOrphans.ts';
+import { JobStore } from './JobStore.ts';
+import { JobTelemetry, type TelemetrySink } from './JobTelemetry.ts';
+import { type LensSource, mayRunPlugins } from './mayRunPlugins.ts';
+import { type JobPlan, parseJobRequest } from './parseJobRequest.ts';
+import { resolveDevice } from './resolveDevice.ts';
+import { type PipelineOutcome, runPipeline } from './runPipeline.ts';
+import { jsonBytes, sanitizeForEvent } from './sanitizeForEvent.ts';
+
+/** What the job service needs of `GatewayCore` (it satisfies this as is). */
+export interface JobCore extends TelemetrySink, LensSource, DurableSink {
+  readonly spine: Pick<EventSpine, 'getRecord' | 'putRecord' | 'listRecords' | 'writers'>;
+  readCanvas(p: Principal, scope: Scope): Promise<Result<CanvasStateWithTitle>>;
+}
+
+/** Options of {@link JobService.open}. */
+export interface JobServiceOptions {
+  readonly core: JobCore;
+  readonly plugins: PluginHost;
+  /** Plugin state changes (`SandboxPluginHost.subscribe`), forwarded as `plugin_status` to jobs using the plugin. */
+  readonly pluginChanges?: (listener: (change: PluginStateChange) => void) => () => void;
+  readonly logger?: pino.Logger;
+  /** The GPU probe for `device_requested: gpu`. Default {@link detectGpu}. */
+  readonly gpu?: GpuProbe;
+  /** Jobs running at once on this node; the others wait `queued`. Default 2. */
+  readonly maxRunning?: number;
+  /** Jobs waiting at most; beyond, `POST /v1/jobs` is 429 `rate_limited`. Default 64. */
+  readonly maxQueued?: number;
+  /** Smallest gap between two `progress` events of a job, ms. Default 66 (≈ 15 Hz). */
+  readonly progressIntervalMs?: number;
+  /** Smallest gap between two writes of a running job's record, ms. Default 1000. */
+  readonly persistEveryMs?: number;
+  /** How long a node's claim on a queued or running job lasts without a refresh, ms. Default 30 000. */
+  readonly leaseMs?: number;
+}
+
+interface LiveJob {
+  /** Mutated while the job runs; replaced by the final record once that is stored and announced. */
+  record: JobRecord;
+  finishing: boolean;
+  readonly plan: JobPlan;
+  readonly principal: Principal;
+  readonly key: string;
+  readonly telemetry: JobTelemetry;
+  readonly controller: AbortController;
+  /** Frames not yet handed to the pipeline (index → frame); canvas snapshots are taken when due. */
+  readonly frames: Map<number, JobFrame>;
+  readonly deviceWarning: string | null;
+  done: Promise<void> | null;
+}
+
+/** Largest result kept in a job's record (bytes of JSON); larger ones are dropped with a warning. */
+const MAX_RESULT_BYTES = 512 * 1024;
+
+/**
+ * Jobs (contract §9): `POST /v1/jobs` runs a pipeline of plugins over frames, at most
+ * `maxRunning` at once per node (the rest queued, FIFO), with live telemetry on the canvas stream
+ * and `/v1/realtime`, and a durable `job_completed` (plus a durable `error` on failure) at the end.
+ * A job's record lives in the spine, so `GET /v1/jobs/{id}` answers on every node and after a
+ * restart. A job whose node died reads `failed` with kind `interrupted`: on a single-writer spine
+ * (SQLite) every job left queued or running is settled when the node starts again; on a shared
+ * spine a job is settled by the first node that reads it, or starts, after its lease ran out.
+ */
+export class JobService {
+  private readonly jobs = new Map<string, LiveJob>();
+  private readonly queue: LiveJob[] = [];
+  private running = 0;
+  private closing = false;
+  private readonly heartbeat: NodeJS.Timeout;
+  private readonly offChanges: () => void;
+  private readonly gpu: GpuProbe;
+  private readonly maxRunning: number;
+  private readonly maxQueued: number;
+  private readonly leaseMs: number;
+  private readonly nodeId: string;
+  readonly store: JobStore;
+  private readonly orphans: JobOrphans;
+
+  private constructor(private readonly o: JobServiceOptions) {
+    this.gpu = o.gpu ?? detectGpu();
+    this.maxRunning = Math.max(1, o.maxRunning ?? 2);
+    this.maxQueued = Math.max(0, o.maxQueued ?? 64);
+    this.leaseMs = Math.max(100, o.leaseMs ?? 30_000);
+    // One writer (SQLite): a fixed key, so the node finds its own leftovers when it starts again.
+    this.nodeId = o.core.spine.writers === 'single' ? 'local' : `n${fastUlid().toLowerCase()}`;
+    this.store = new JobStore(o.core.spine, this.nodeId, o.persistEveryMs ?? 1000, o.logger);
+    this.orphans = new JobOrphans(this.store, o.core, o.core.spine.writers, this.nodeId, o.logger);
+    this.heartbeat = setInterval(() => this.refreshLeases(), Math.max(50, Math.floor(this.leaseMs / 3)));
+    this.heartbeat.unref();
+    this.offChanges = o.pluginChanges?.((change) => this.onPluginChange(change)) ?? (() => {});
+  }
+
+  /** Opens the service and settles jobs that nodes which stopped left queued or running. */
+  static async open(options: JobServiceOptions): Promise<JobService> {
+    const service = new JobService(options);
+    await service.orphans.recover();
+    return service;
+  }
+
+  /** `POST /v1/jobs`: validates, accepts (202 body) and queues the job. */
+  async submit(principal: Principal, body: unknown): Promise<Result<ExtendedJobResponse>> {
+    if (this.closing) return fail('unavailable', 'the gateway is shutting down; submit the job to another node');
+    const plan = parseJobRequest(principal, body, this.o.plugins);
+    if (!plan.ok) return plan;
+    const { scope, stages } = plan.value;
+    const allowed = await mayRunPlugins(this.o.core, principal, scope);
+    if (!allowed.ok) return allowed;
+    if (this.queue.length >= this.maxQueued && this.running >= this.maxRunning) {
+      return fail('rate_limited', `${this.queue.length} jobs are already queued on this node; retry later`);
+    }
+    const partition = partitionId(scope);
+    const jobId = plan.value.jobId ?? fastUlid();
+    if (plan.value.jobId !== undefined) {
+      const existing = this.jobs.has(jobKey(partition, jobId)) || (await this.guardedLoad(partition, jobId)) !== null;
+      if (existing) return fail('conflict', `job '${jobId}' already exists in project '${scope.project_id}'`);
+    }
+    const frames = new Map<number, JobFrame>();
+    const canvas = plan.value.canvas;
+    const canvasCount = canvas?.count ?? 0;
+    if (canvas) {
+      // The first snapshot now: a missing canvas is refused at once (404), not later.
+      const first = await this.snapshot(principal, { ...scope, canvas_id: canvas.canvasId });
+      if (!first.ok) return first;
+      frames.set(0, first.value);
+    }
+    for (const [i, frame] of plan.value.frames.entries()) frames.set(canvasCount + i, frame);
+    const device = resolveDevice(plan.value.deviceRequested, this.gpu, stages);
+    const eventScope: Scope = { ...scope, job_id: jobId };
+    if (canvas) eventScope.canvas_id = scope.canvas_id ?? canvas.canvasId;
+    const actor: Actor = { id: principal.actorId, kind: principal.kind };
+    const record = newJobRecord({
+      jobId,
+      scope: eventScope,
+      actor,
+      pipeline: stages.map((s) => s.stage),
+      deviceRequested: plan.value.deviceRequested,
+      device,
+      ...(plan.value.fps !== undefined ? { fps: plan.value.fps } : {}),
+      framesTotal: canvasCount + plan.value.frames.length,
+      node: this.nodeId,
+      leaseUntil: Date.now() + this.leaseMs,
+    });
+    const job: LiveJob = {
+      record,
+      plan: plan.value,
+      principal,
+      key: jobKey(partition, jobId),
+      telemetry: new JobTelemetry({
+        sink: this.o.core,
+        scope: eventScope,
+        actor,
+        jobId,
+        ...(this.o.progressIntervalMs !== undefined ? { intervalMs: this.o.progressIntervalMs } : {}),
+      }),
+      controller: new AbortController(),
+      frames,
+      deviceWarning: device.warning,
+      finishing: false,
+      done: null,
+    };
+    this.jobs.set(job.key, job);
+    await Promise.all([this.store.save(record, true), this.store.setActive(record, true)]);
+    if (this.closing) {
+      // Shut down while the job was being stored: it ends interrupted like the other queued ones.
+      job.done = this.finish(job, interrupted('shutdown'));
+      await job.done;
+      return ok(jobResponse(job.record));
+    }
+    this.queue.push(job);
+    this.pump();
+    return ok(jobResponse(record));
+  }
+
+  /** `GET /v1/jobs/{job_id}` (scope already checked): the job as this node or the spine knows it. */
+  async get(principal: Principal, scope: Scope, jobId: string): Promise<Result<ExtendedJobResponse>> {
+    if (scope.tenant_id !== principal.tenantId) {
+      return fail('tenant_mismatch', `scope tenant_id '${scope.tenant_id}' is not the token's tenant`);
+    }
+    if (!entityIdSchema.safeParse(jobId).success) {
+      return fail('validation_failed', 'job_id: must be a slug or a ULID', {
+        issues: [{ path: 'job_id', message: 'must be a slug or a ULID' }],
+      });
+    }
+    const partition = partitionId(scope);
+    const live = this.jobs.get(jobKey(partition, jobId));
+    if (live) return ok(jobResponse(live.record));
+    let stored: JobRecord | null | 'corrupt';
+    try {
+      stored = await this.store.load(partition, jobId);
+    } catch {
+      return fail('unavailable', 'the job store is unavailable; retry');
+    }
+    if (stored === 'corrupt') return fail('unavailable', `the stored record of job '${jobId}' cannot be read`);
+    if (stored === null) return fail('not_found', `no job '${jobId}' in project '${scope.project_id}'`);
+    const again = this.jobs.get(jobKey(partition, jobId));
+    if (again) return ok(jobResponse(again.record));
+    if (!TERMINAL_STATUSES.has(stored.status) && this.orphans.isOrphan(stored)) await this.orphans.settle(stored);
+    return ok(jobResponse(stored));
+  }
+
+  /** Interrupts queued and running jobs (each ends `failed`, kind `interrupted`, durably), then stops. */
+  async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    clearInterval(this.heartbeat);
+    this.offChanges();
+    for (const job of this.queue.splice(0)) job.done = this.finish(job, interrupted('shutdown'));
+    for (const job of this.jobs.values()) job.controller.abort();
+    await Promise.all([...this.jobs.values()].map((job) => job.done));
+    await this.store.drain();
+  }
+
+  /** Jobs this node runs or holds queued. */
+  stats(): { running: number; queued: number } {
+    return { running: this.running, queued: this.queue.length };
+  }
+
+  private pump(): void {
+    while (!this.closing && this.running < this.maxRunning && this.queue.length > 0) {
+      const job = this.queue.shift()!;
+      this.running += 1;
+      job.done = this.run(job).finally(() => {
+        this.running -= 1;
+        this.pump();
+      });
+    }
+  }
+
+  private async run(job: LiveJob): Promise<void> {
+    const { record, telemetry } = job;
+    record.status = 'running';
+    record.started_at = new Date().toISOString();
+    this.touch(record);
+    const persisted = this.store.save(record, true);
+    telemetry.progress(0, { frames_total: record.frames_total });
+    if (job.deviceWarning) telemetry.warning(job.deviceWarning);
+    await persisted;
+    const canvasCount = job.plan.canvas?.count ?? 0;
+    const outcome = await runPipeline({
+      plugins: this.o.plugins,
+      stages: job.plan.stages,
+      framesTotal: record.frames_total,
+      ...(job.plan.fps !== undefined ? { fps: job.plan.fps } : {}),
+      telemetry,
+      signal: job.controller.signal,
+      abortError: () => interrupted('shutdown').error,
+      frameAt: async (index) => {
+        job.frames.delete(index - 2); // prior_frame needs index − 1 only
+        const ready = job.frames.get(index);
+        if (ready) return { ok: true, value: ready };
+        if (index >= canvasCount || !job.plan.canvas) return { ok: false, kind: 'input', message: 'missing' };
+        const shot = await this.snapshot(job.principal, { ...job.plan.scope, canvas_id: job.plan.canvas.canvasId });
+        if (!shot.ok) return { ok: false, kind: 'canvas_unavailable', message: shot.error.message };
+        job.frames.set(index, shot.value);
+        return shot;
+      },
+      onAdvance: (state, frameDone) => {
+        record.progress = Math.min(100, Math.max(record.progress, state.percent));
+        record.frames = state.frames;
+        record.plugin_timings = { ...state.timings };
+        this.touch(record);
+        void this.store.save(record, frameDone && record.frames === record.frames_total);
+      },
+      onWarning: (message, plugin) => addWarning(record, `${plugin}: ${message}`),
+    });
+    await this.finish(job, outcome);
+  }
+
+  /** Ends a job: final state in memory, then the record, then the durable events. */
+  private async finish(job: LiveJob, outcome: PipelineOutcome): Promise<void> {
+    if (job.finishing) return;
+    job.finishing = true;
+    // The final state goes to the spine, then the durable events; this node shows it once both
+    // are done, so whoever saw `job_completed` reads the same job here.
+    const final: JobRecord = structuredClone(job.record);
+    if (outcome.ok) {
+      final.status = 'succeeded';
+      final.progress = 100;
+      final.frames = final.frames_total;
+      const result = sanitizeForEvent(outcome.outputs);
+      const bytes = jsonBytes(result);
+      if (bytes <= MAX_RESULT_BYTES) final.result = result;
+      else addWarning(final, `the result (${bytes} bytes of JSON) is over ${MAX_RESULT_BYTES} and was not kept`);
+    } else {
+      final.status = 'failed';
+      final.error = { kind: outcome.error.kind.slice(0, 64), message: outcome.error.message.slice(0, 2000) };
+    }
+    final.finished_at = new Date().toISOString();
+    this.touch(final);
+    job.frames.clear();
+    const { telemetry } = job;
+    if (outcome.ok) telemetry.progress(100, { frames_total: final.frames_total });
+    telemetry.flush();
+    telemetry.stop();
+    await this.store.save(final, true);
+    await announceFinal(this.o.core, final, outcome.ok ? undefined : outcome.plugin, this.o.logger);
+    job.record = final;
+    this.jobs.delete(job.key);
+    await this.store.setActive(final, false);
+    await this.store.forget(final);
+  }
+
+  private touch(record: JobRecord): void {
+    record.updated_at = new Date().toISOString();
+    record.lease_until = Date.now() + this.leaseMs;
+  }
+
+  private refreshLeases(): void {
+    for (const job of this.jobs.values()) {
+      if (job.finishing) continue;
+      this.touch(job.record);
+      void this.store.save(job.record, true);
+    }
+  }
+
+  private onPluginChange(change: PluginStateChange): void {
+    const { health } = change;
+    for (const job of this.jobs.values()) {
+      if (job.record.status !== 'running' || !job.plan.stages.some((s) => s.plugin === health.name)) continue;
+      job.telemetry.pluginStatus(
+        health.name,
+        health.state,
+        health.reason !== undefined ? { reason: health.reason } : {},
+      );
+    }
+  }
+
+  private async snapshot(p: Principal, scope: Scope): Promise<Result<JobFrame>> {
+    const read = await this.o.core.readCanvas(p, scope);
+    if (!read.ok) return read;
+    const { canvas_id, canvas_type, revision, state, tokens } = read.value;
+    return ok({ kind: 'canvas', canvas_type, canvas_id, revision, state, tokens });
+  }
+
+  private async guardedLoad(partition: string, jobId: string): Promise<JobRecord | 'corrupt' | null> {
+    try {
+      return await this.store.load(partition, jobId);
+    } catch {
+      return null;
+    }
+  }
+}
+
+function addWarning(record: JobRecord, message: string): void {
+  if (record.warnings.length >= 100) return;
+  record.warnings.push(message.slice(0, 2000));
+}

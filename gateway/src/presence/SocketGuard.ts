@@ -1,0 +1,319 @@
+import { type ActorKind, awarenessStateSchema, type PresenceCloseReason } from '@easel/schemas';
+import {
+  type AwarenessEntry,
+  HOCUSPOCUS_MESSAGE,
+  readAwarenessBody,
+  readFrameHead,
+  writeAwarenessFrame,
+} from './presenceFrames.ts';
+import { TokenBucket } from './TokenBucket.ts';
+
+/** Who a document of a socket was authenticated as (from its ticket). */
+export interface GuardIdentity {
+  readonly actorId: string;
+  readonly kind: ActorKind;
+}
+
+/** Per-connection limits. Defaults suit a 30 Hz cursor; see each field. */
+export interface GuardLimits {
+  /** Awareness updates per second per document connection; excess is coalesced (latest wins). Default 30. */
+  awarenessHz?: number;
+  /** Awareness updates that may come at once before coalescing starts. Default 30. */
+  awarenessBurst?: number;
+  /** Other messages (sync, queries) per second per socket; a socket over budget is closed. Default 20. */
+  messageHz?: number;
+  /** Other messages that may come at once. Default 60. */
+  messageBurst?: number;
+  /** Documents one socket may open. Default 8. */
+  maxDocuments?: number;
+  /** Messages of a document accepted before its ticket is checked (Hocuspocus queues them). Default 16. */
+  maxPendingMessages?: number;
+  /** Longest awareness state (JSON characters). Default 65 536. */
+  maxStateChars?: number;
+}
+
+/** What the guard did with one message (counted in metrics). */
+export type GuardOutcome =
+  | 'awareness_accepted'
+  | 'awareness_coalesced'
+  | 'awareness_invalid'
+  | 'awareness_foreign'
+  | 'message_dropped';
+
+/** The guard's ties to its socket and Hocuspocus. */
+export interface SocketGuardOptions {
+  /** Hands a message to Hocuspocus. */
+  deliver(data: Uint8Array): void;
+  /** The live awareness states of a document on this node (`clientID → state`), if loaded. */
+  liveStates(document: string): ReadonlyMap<number, unknown> | undefined;
+  /** Closes the socket. */
+  close(reason: PresenceCloseReason): void;
+  count?(outcome: GuardOutcome): void;
+  limits?: GuardLimits;
+  /** Clock, ms. Default `performance.now`. */
+  now?: () => number;
+  /** Timers. Default the globals. */
+  timers?: { setTimeout(fn: () => void, ms: number): unknown; clearTimeout(handle: unknown): void };
+}
+
+interface DocGuard {
+  phase: 'pending' | 'authorized' | 'refused';
+  authSeen: boolean;
+  pending: number;
+  identity: GuardIdentity | null;
+  /** The awareness client id this connection speaks for (claimed by its first valid state). */
+  clientId: number | null;
+  bucket: TokenBucket;
+  /** The latest awareness frame held back by the rate limit. */
+  held: Uint8Array | null;
+  timer: unknown;
+}
+
+const DEFAULTS = {
+  awarenessHz: 3000,
+  awarenessBurst: 3000,
+  messageHz: 20,
+  messageBurst: 60,
+  maxDocuments: 8,
+  maxPendingMessages: 16,
+  maxStateChars: 65_536,
+} satisfies Required<GuardLimits>;
+
+/**
+ * Stands between one presence WebSocket and Hocuspocus (contract §7). Before a document's ticket
+ * is checked only its auth message and a few queued messages pass. After, awareness updates
+ * must speak for one client id of this connection, with states that satisfy
+ * `awarenessStateSchema` and name the ticket's actor; others' entries (a provider echoes what it
+ * hears) are removed, invalid updates dropped. Awareness is rate-limited per connection and
+ * coalesced (the latest held-back update is sent when the budget allows: cursors never stick
+ * at an old position). Stateless broadcasts are dropped; other messages have a budget whose
+ * excess closes the socket.
+ */
+export class SocketGuard {
+  readonly #options: SocketGuardOptions;
+  readonly #limits: Required<GuardLimits>;
+  readonly #docs = new Map<string, DocGuard>();
+  readonly #now: () => number;
+  readonly #timers: NonNullable<SocketGuardOptions['timers']>;
+  readonly #messages: TokenBucket;
+  /** Frames already checked: Hocuspocus re-emits what it queued while a connection was set up. */
+  readonly #checked = new WeakSet<Uint8Array>();
+  #closed = false;
+
+  constructor(options: SocketGuardOptions) {
+    this.#options = options;
+    this.#limits = { ...DEFAULTS, ...options.limits };
+    this.#now = options.now ?? (() => performance.now());
+    this.#timers = options.timers ?? {
+      setTimeout: (fn, ms) => setTimeout(fn, ms),
+      clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+    };
+    this.#messages = new TokenBucket(this.#limits.messageHz, this.#limits.messageBurst, this.#now());
+  }
+
+  /** True once some document of this socket was authenticated. */
+  get authorized(): boolean {
+    for (const doc of this.#docs.values()) if (doc.phase === 'authorized') return true;
+    return false;
+  }
+
+  /** The ticket of `document` was accepted: its messages are checked against `identity` from now on. */
+  authorize(document: string, identity: GuardIdentity): void {
+    const doc = this.#doc(document);
+    if (doc === null) return;
+    doc.phase = 'authorized';
+    doc.identity = identity;
+  }
+
+  /** The ticket of `document` was refused: its messages are dropped. Returns whether any document is still authorized. */
+  refuse(document: string): boolean {
+    const doc = this.#doc(document);
+    if (doc !== null) {
+      this.#release(doc);
+      doc.phase = 'refused';
+    }
+    return this.authorized;
+  }
+
+  /** The connection of `document` ended (provider detached, or closed by the gateway). */
+  forget(document: string): void {
+    const doc = this.#docs.get(document);
+    if (doc === undefined) return;
+    this.#release(doc);
+    this.#docs.delete(document);
+  }
+
+  /** The socket closed: timers stop, nothing more is delivered. */
+  dispose(): void {
+    this.#closed = true;
+    for (const doc of this.#docs.values()) this.#release(doc);
+    this.#docs.clear();
+  }
+
+  /** One incoming frame: delivered to Hocuspocus, held back, or dropped. */
+  handle(data: Uint8Array): void {
+    if (this.#closed) return;
+    if (this.#checked.has(data)) {
+      this.#options.deliver(data);
+      return;
+    }
+    const head = readFrameHead(data);
+    if (head === null) {
+      this.#shut('protocol_error');
+      return;
+    }
+    const doc = this.#doc(head.document);
+    if (doc === null) {
+      this.#shut('protocol_error');
+      return;
+    }
+    if (doc.phase === 'refused') {
+      this.#drop();
+      return;
+    }
+    if (doc.phase === 'pending') {
+      if (head.type === HOCUSPOCUS_MESSAGE.auth && !doc.authSeen) {
+        doc.authSeen = true;
+        this.#options.deliver(data);
+      } else if (head.type !== HOCUSPOCUS_MESSAGE.auth && doc.pending < this.#limits.maxPendingMessages) {
+        // Queued by Hocuspocus until the ticket is checked, then re-emitted and checked here.
+        doc.pending += 1;
+        this.#options.deliver(data);
+      } else this.#drop();
+      return;
+    }
+    if (head.type === HOCUSPOCUS_MESSAGE.awareness) {
+      this.#awareness(doc, head.document, data, head.bodyOffset);
+      return;
+    }
+    if (head.type === HOCUSPOCUS_MESSAGE.broadcastStateless || head.type > HOCUSPOCUS_MESSAGE.close) {
+      this.#drop();
+      return;
+    }
+    if (!this.#messages.take(this.#now())) {
+      this.#shut('rate_limited');
+      return;
+    }
+    this.#pass(data);
+  }
+
+  #awareness(doc: DocGuard, document: string, data: Uint8Array, bodyOffset: number): void {
+    const entries = readAwarenessBody(data, bodyOffset);
+    if (entries === null) {
+      this.#count('awareness_invalid');
+      return;
+    }
+    const own: AwarenessEntry[] = [];
+    for (const entry of entries) {
+      if (doc.clientId !== null ? entry.clientId !== doc.clientId : !this.#claimable(doc, document, entry.clientId)) {
+        continue; // another client's entry (an echo of what this provider heard): not this connection's to say
+      }
+      if (!this.#validState(doc, entry.state)) {
+        this.#count('awareness_invalid');
+        return;
+      }
+      if (doc.clientId === null) {
+        if (entry.state === 'null') continue;
+        doc.clientId = entry.clientId;
+      }
+      own.push(entry);
+    }
+    if (own.length === 0) {
+      this.#count('awareness_foreign');
+      return;
+    }
+    const frame = own.length === entries.length ? data : writeAwarenessFrame(document, own);
+    if (doc.held !== null || !doc.bucket.take(this.#now())) {
+      if (doc.held !== null) this.#count('awareness_coalesced');
+      doc.held = frame;
+      this.#schedule(doc);
+      return;
+    }
+    this.#count('awareness_accepted');
+    this.#pass(frame);
+  }
+
+  /** A client id no live state holds, or one whose live state is this actor's (a reconnect). */
+  #claimable(doc: DocGuard, document: string, clientId: number): boolean {
+    const live = this.#options.liveStates(document)?.get(clientId);
+    if (live === undefined || live === null) return true;
+    const actor = (live as { actor?: { id?: unknown } }).actor;
+    return actor?.id === doc.identity?.actorId;
+  }
+
+  #validState(doc: DocGuard, text: string): boolean {
+    if (text === 'null') return true;
+    if (text.length > this.#limits.maxStateChars || doc.identity === null) return false;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      return false;
+    }
+    const parsed = awarenessStateSchema.safeParse(value);
+    return (
+      parsed.success && parsed.data.actor.kind === doc.identity.kind
+    );
+  }
+
+  #schedule(doc: DocGuard): void {
+    if (doc.timer !== null) return;
+    const wait = Math.max(1, doc.bucket.msUntilNext(this.#now()));
+    doc.timer = this.#timers.setTimeout(() => {
+      doc.timer = null;
+      const held = doc.held;
+      if (held === null || this.#closed || doc.phase !== 'authorized') return;
+      if (!doc.bucket.take(this.#now())) {
+        this.#schedule(doc);
+        return;
+      }
+      doc.held = null;
+      this.#count('awareness_accepted');
+      this.#pass(held);
+    }, wait);
+  }
+
+  #doc(document: string): DocGuard | null {
+    let doc = this.#docs.get(document);
+    if (doc === undefined) {
+      if (this.#docs.size >= this.#limits.maxDocuments) return null;
+      doc = {
+        phase: 'pending',
+        authSeen: false,
+        pending: 0,
+        identity: null,
+        clientId: null,
+        bucket: new TokenBucket(this.#limits.awarenessHz, this.#limits.awarenessBurst, this.#now()),
+        held: null,
+        timer: null,
+      };
+      this.#docs.set(document, doc);
+    }
+    return doc;
+  }
+
+  #release(doc: DocGuard): void {
+    if (doc.timer !== null) this.#timers.clearTimeout(doc.timer);
+    doc.timer = null;
+    doc.held = null;
+  }
+
+  #pass(data: Uint8Array): void {
+    this.#checked.add(data);
+    this.#options.deliver(data);
+  }
+
+  #drop(): void {
+    this.#count('message_dropped');
+  }
+
+  #count(outcome: GuardOutcome): void {
+    this.#options.count?.(outcome);
+  }
+
+  #shut(reason: PresenceCloseReason): void {
+    if (this.#closed) return;
+    this.dispose();
+    this.#options.close(reason);
+  }
+}

@@ -1,0 +1,60 @@
+import {
+  actorSchema,
+  frameRangeSchema,
+  scopeSchema,
+  sidecarCreateRequestSchema,
+  snapshotCreatedPayloadSchema,
+} from '@easel/schemas';
+import { z } from 'zod';
+
+/** Spine record kind of sidecar records (`putRecord('sidecar', '<tenant>/<project>/<artifact_id>', json)`). */
+export const SIDECAR_RECORD_KIND = 'sidecar';
+
+/** Lifecycle of a sidecar: `pending` until `complete` verified the object and emitted `snapshot_created`. */
+export const SIDECAR_STATES = ['pending', 'complete'] as const;
+export type SidecarState = (typeof SIDECAR_STATES)[number];
+
+/**
+ * What the gateway keeps about one sidecar, as a spine record so that any node can answer
+ * `complete` and resolve. Never holds the bytes.
+ */
+export const sidecarRecordSchema = z.object({
+  v: z.literal(1),
+  artifact_id: z.string().min(1),
+  scope: scopeSchema,
+  /** The uploader: only it (or an admin) may complete. */
+  owner: actorSchema,
+  bucket: z.string().min(1),
+  key: z.string().min(1),
+  mime: sidecarCreateRequestSchema.shape.mime,
+  size: sidecarCreateRequestSchema.shape.size,
+  sha256: sidecarCreateRequestSchema.shape.sha256,
+  frame_range: frameRangeSchema.optional(),
+  state: z.enum(SIDECAR_STATES),
+  created_at: z.string(),
+  /** When the presigned PUT expires. */
+  upload_expires_at: z.string(),
+  /** Once complete: the emitted payload and the event's cursor (a repeated complete answers them again). */
+  snapshot: snapshotCreatedPayloadSchema.optional(),
+  cursor: z.string().optional(),
+});
+
+export type SidecarRecord = z.infer<typeof sidecarRecordSchema>;
+
+/** Record key: `<tenant>/<project>/<artifact_id>` (lookups are always within the caller's project). */
+export function sidecarRecordKey(tenantId: string, projectId: string, artifactId: string): string {
+  return `${tenantId}/${projectId}/${artifactId}`;
+}
+
+/** Parses a stored record; null when it is not one (never throws). */
+export function parseSidecarRecord(text: string | null): SidecarRecord | null {
+  if (text === null) return null;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  const parsed = sidecarRecordSchema.safeParse(json);
+  return parsed.success ? parsed.data : null;
+}

@@ -1,0 +1,224 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { MemoryBus } from '../bus/MemoryBus.ts';
+import type { Principal } from '../core/auth/Principal.ts';
+import {
+  ADMIN,
+  command,
+  DIRECTOR,
+  harnessPerTest,
+  PLANNER,
+  SECTION_6_POLICY,
+  scopeOf,
+  VIEWER,
+} from '../core/testing/coreHarness.ts';
+import { mustOpen } from '../spine/sqliteTestHarness.ts';
+import { S3ObjectStore } from './S3ObjectStore.ts';
+import { SIDECAR_RECORD_KIND, sidecarRecordKey } from './SidecarRecord.ts';
+import { SidecarService } from './SidecarService.ts';
+import { type EmbeddedS3, startEmbeddedS3 } from './startEmbeddedS3.ts';
+
+const h = harnessPerTest((path) => ({ spine: mustOpen({ path, durability: 'normal' }), bus: new MemoryBus() }));
+const canvas = scopeOf('c1');
+const { canvas_id: _c, ...project } = canvas;
+const BYTES = new TextEncoder().encode('a small sidecar payload: not an event');
+const SHA = createHash('sha256').update(BYTES).digest('hex');
+
+let s3: EmbeddedS3;
+let dir: string;
+let service: SidecarService;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'easel-s3-'));
+  s3 = await startEmbeddedS3({ directory: dir, bucket: 'easel' });
+});
+afterAll(async () => {
+  await s3?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+beforeEach(async () => {
+  const created = await h.core.submit(ADMIN, command('canvas.create', canvas, { canvas_type: 'board' }));
+  if (!created.ok) throw new Error(created.error.message);
+  const policy = await h.core.putLensPolicy(ADMIN, 'p1', SECTION_6_POLICY);
+  if (!policy.ok) throw new Error(policy.error.message);
+  service = new SidecarService({ core: h.core, store: new S3ObjectStore(s3.settings), verify: 'read' });
+});
+
+function request(over: Record<string, unknown> = {}) {
+  return { scope: canvas, mime: 'text/plain', size: BYTES.length, sha256: SHA, ...over };
+}
+
+async function created(p: Principal = DIRECTOR, over: Record<string, unknown> = {}) {
+  const r = await service.create(p, request(over));
+  if (!r.ok) throw new Error(`create: ${r.error.code} ${r.error.message}`);
+  return r.value;
+}
+
+async function put(upload: { url: string; headers: Record<string, string> }, body: Uint8Array = BYTES) {
+  const { 'content-length': _len, ...headers } = upload.headers;
+  const res = await fetch(upload.url, { method: 'PUT', headers, body: new Uint8Array(body) });
+  expect(res.status).toBe(200);
+}
+
+const snapshots = () => h.events.filter((e) => e.type === 'snapshot_created');
+
+describe('SidecarService (contract 8, lens of contract 6)', () => {
+  it('[CONTRACT 8] create answers a PUT bound to size, type and checksum, and records the sidecar pending', async () => {
+    const value = await created();
+    expect(value.upload.method).toBe('PUT');
+    expect(value.upload.url).toContain(`/easel/tenants/acme/projects/p1/artifacts/${value.artifact_id}?`);
+    expect(value.upload.headers).toMatchObject({
+      'content-type': 'text/plain',
+      'content-length': String(BYTES.length),
+      'x-amz-content-sha256': SHA,
+      'x-amz-checksum-sha256': Buffer.from(SHA, 'hex').toString('base64'),
+    });
+    const signed = new URL(value.upload.url).searchParams.get('X-Amz-SignedHeaders')?.split(';');
+    expect(signed).toEqual(expect.arrayContaining(['content-length', 'content-type', 'x-amz-content-sha256']));
+    expect(Date.parse(value.expires_at) - Date.now()).toBeLessThanOrEqual(300_000);
+    const record = JSON.parse(
+      (await h.spine.getRecord(SIDECAR_RECORD_KIND, sidecarRecordKey('acme', 'p1', value.artifact_id)))!,
+    );
+    expect(record).toMatchObject({
+      state: 'pending',
+      owner: { id: DIRECTOR.actorId },
+      size: BYTES.length,
+      sha256: SHA,
+    });
+  });
+
+  it('[CONTRACT 8] complete verifies the object and emits one durable snapshot_created with refs only', async () => {
+    const value = await created();
+    await put(value.upload);
+    const done = await service.complete(DIRECTOR, value.artifact_id, { scope: canvas });
+    expect(done.ok).toBe(true);
+    if (!done.ok) return;
+    expect(done.value).toMatchObject({
+      artifact_id: value.artifact_id,
+      uri: `s3://easel/tenants/acme/projects/p1/artifacts/${value.artifact_id}`,
+      mime: 'text/plain',
+      size: BYTES.length,
+      sha256: SHA,
+    });
+    expect(snapshots()).toHaveLength(1);
+    const envelope = JSON.parse(snapshots()[0]!.envelope);
+    expect(envelope.durable).toBe(true);
+    expect(Object.keys(envelope.payload).sort()).toEqual([
+      'artifact_id',
+      'created_at',
+      'mime',
+      'sha256',
+      'size',
+      'uri',
+    ]);
+    expect(snapshots()[0]!.envelope).not.toContain(Buffer.from(BYTES).toString('base64'));
+    expect(snapshots()[0]!.envelope).not.toContain('a small sidecar payload');
+
+    const again = await service.complete(DIRECTOR, value.artifact_id, { scope: canvas });
+    expect(again).toEqual(done);
+    expect(snapshots()).toHaveLength(1);
+  });
+
+  it('[CONTRACT 8] concurrent completes of one upload emit one snapshot_created and answer alike', async () => {
+    const value = await created();
+    await put(value.upload);
+    const answers = await Promise.all(
+      [1, 2, 3].map(() => service.complete(DIRECTOR, value.artifact_id, { scope: canvas })),
+    );
+    expect(answers.every((a) => a.ok)).toBe(true);
+    expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
+    expect(snapshots()).toHaveLength(1);
+  });
+
+  it('[CONTRACT 8] a wrong body, or nothing uploaded, is refused at complete with a reason and emits nothing', async () => {
+    const value = await created();
+    const before = await service.complete(DIRECTOR, value.artifact_id, { scope: canvas });
+    expect(before).toMatchObject({ ok: false, error: { code: 'conflict', details: { reason: 'not_uploaded' } } });
+    const tampered = new Uint8Array(BYTES);
+    tampered[0] = tampered[0]! ^ 1;
+    await put(value.upload, tampered); // s3rver verifies nothing; the gateway reads the bytes back
+    const after = await service.complete(DIRECTOR, value.artifact_id, { scope: canvas });
+    expect(after).toMatchObject({ ok: false, error: { code: 'conflict', details: { reason: 'checksum_mismatch' } } });
+    const shorter = await created();
+    await put(shorter.upload, BYTES.subarray(1));
+    expect(await service.complete(DIRECTOR, shorter.artifact_id, { scope: canvas })).toMatchObject({
+      error: {
+        code: 'conflict',
+        details: { reason: 'size_mismatch', expected: BYTES.length, actual: BYTES.length - 1 },
+      },
+    });
+    expect(snapshots()).toHaveLength(0);
+  });
+
+  it('[CONTRACT 6] creating needs a lens that may change the canvas; completing needs the uploader', async () => {
+    expect(await service.create(VIEWER, request())).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    const planner = await service.create(PLANNER, request()); // planner may run state.*: it may upload
+    expect(planner.ok).toBe(true);
+    const value = await created();
+    await put(value.upload);
+    expect(await service.complete(PLANNER, value.artifact_id, { scope: canvas })).toMatchObject({
+      error: { code: 'forbidden' },
+    });
+    expect(snapshots()).toHaveLength(0);
+  });
+
+  it('[CONTRACT 6] resolve: presigned GET with sidecars.resolve, else 403 before revealing anything', async () => {
+    const value = await created();
+    await put(value.upload);
+    expect(await service.resolve(DIRECTOR, value.artifact_id, project)).toMatchObject({
+      error: { code: 'conflict', details: { reason: 'not_complete' } },
+    });
+    expect((await service.complete(DIRECTOR, value.artifact_id, { scope: canvas })).ok).toBe(true);
+    const resolved = await service.resolve(DIRECTOR, value.artifact_id, project);
+    if (!resolved.ok) throw new Error(resolved.error.message);
+    const got = await fetch(resolved.value.url);
+    expect(new Uint8Array(await got.arrayBuffer())).toEqual(BYTES);
+    for (const id of [value.artifact_id, 'NOSUCHARTIFACT']) {
+      expect(await service.resolve(PLANNER, id, project)).toMatchObject({ error: { code: 'forbidden' } });
+    }
+    expect(await service.resolve(DIRECTOR, 'NOSUCHARTIFACT', project)).toMatchObject({ error: { code: 'not_found' } });
+    expect(await service.resolve(ADMIN, value.artifact_id, { ...project, project_id: 'p2' })).toMatchObject({
+      error: { code: 'not_found' },
+    });
+  });
+
+  it('[CONTRACT 6] snapshot_created is projected only to lenses with sidecars.see', async () => {
+    const value = await created();
+    await put(value.upload);
+    expect((await service.complete(DIRECTOR, value.artifact_id, { scope: canvas })).ok).toBe(true);
+    const event = snapshots()[0]!;
+    expect(h.core.projectEvent(await h.core.lensView(DIRECTOR, 'acme/p1'), event)).toBe(event.envelope);
+    expect(h.core.projectEvent(await h.core.lensView(PLANNER, 'acme/p1'), event)).toBeNull();
+  });
+
+  it('[CONTRACT 2] another tenant is 403 tenant_mismatch; bad input is 400 naming the field; unknown canvas 404', async () => {
+    const other: Principal = { ...DIRECTOR, tenantId: 'other' };
+    expect(await service.create(other, request())).toMatchObject({ error: { code: 'tenant_mismatch' } });
+    expect(await service.resolve(other, 'X1', project)).toMatchObject({ error: { code: 'tenant_mismatch' } });
+    const bad = await service.create(DIRECTOR, request({ sha256: 'XYZ' }));
+    expect(bad).toMatchObject({ error: { code: 'validation_failed' } });
+    if (!bad.ok) expect(bad.error.message).toContain('sha256');
+    expect(await service.create(DIRECTOR, request({ size: 0 }))).toMatchObject({
+      error: { code: 'validation_failed' },
+    });
+    expect(await service.create(DIRECTOR, 'nope')).toMatchObject({ error: { code: 'validation_failed' } });
+    expect(await service.complete(DIRECTOR, 'bad/id', { scope: canvas })).toMatchObject({
+      error: { code: 'validation_failed' },
+    });
+    expect(await service.create(DIRECTOR, request({ scope: scopeOf('nope') }))).toMatchObject({
+      error: { code: 'not_found' },
+    });
+  });
+
+  it('[CONTRACT 3] an unreachable store is 503 unavailable, not a throw', async () => {
+    const down = new SidecarService({
+      core: h.core,
+      store: new S3ObjectStore({ ...s3.settings, endpoint: 'http://127.0.0.1:9' }),
+    });
+    expect(await down.create(DIRECTOR, request())).toMatchObject({ error: { code: 'unavailable' } });
+    down.close();
+  });
+});

@@ -1,0 +1,291 @@
+import {
+  COMMAND_TYPES,
+  describeZodError,
+  opaqueIdSchema,
+  partitionId,
+  type Scope,
+  type SidecarCreateResponse,
+  type SidecarResolveResponse,
+  type SnapshotCreatedPayload,
+  sidecarCreateRequestSchema,
+} from '@easel/schemas';
+import type pino from 'pino';
+import type { Principal } from '../core/auth/Principal.ts';
+import { fail, ok, type Result } from '../core/errors/GatewayError.ts';
+import type { GatewayCore } from '../core/GatewayCore.ts';
+import { fastUlid } from '../core/ids/fastUlid.ts';
+import { ADMIN_ROLE } from '../core/lens/effectivePermissions.ts';
+import type { LensView } from '../core/lens/LensView.ts';
+import { parseScope } from '../core/scope/parseScope.ts';
+import type { S3ObjectStore } from './S3ObjectStore.ts';
+import { parseSidecarRecord, SIDECAR_RECORD_KIND, type SidecarRecord, sidecarRecordKey } from './SidecarRecord.ts';
+import { sidecarObjectKey, sidecarUri } from './sidecarKey.ts';
+import { verifyObject } from './verifyObject.ts';
+
+/** How `complete` checks the SHA-256 of an uploaded object. */
+export const SIDECAR_VERIFY_MODES = {
+  /** HEAD only: the store verified the signed payload hash on PUT (RGW, AWS S3). */
+  head: 'head',
+  /** HEAD, then read the object back and hash it: for stores that verify nothing (s3rver, dev). */
+  read: 'read',
+} as const;
+export type SidecarVerifyMode = keyof typeof SIDECAR_VERIFY_MODES;
+
+/** Options of {@link SidecarService}. */
+export interface SidecarServiceOptions {
+  core: GatewayCore;
+  store: S3ObjectStore;
+  logger?: pino.Logger;
+  /** Lifetime of presigned PUT URLs, seconds. Default 300. */
+  putTtlSeconds?: number;
+  /** Lifetime of presigned GET URLs, seconds. Default 300. */
+  getTtlSeconds?: number;
+  /** How `complete` checks the hash. Default `head`. */
+  verify?: SidecarVerifyMode;
+  /** `verify: 'read'` reads objects up to this size (larger ones: HEAD only). Default 64 MiB. */
+  maxReadBytes?: number;
+  /** Clock (ms since epoch). Default `Date.now`. */
+  now?: () => number;
+}
+
+/** Commands that change a canvas: a lens allowing one of them may upload sidecars. */
+const MUTATING_COMMANDS = (Object.keys(COMMAND_TYPES) as Array<keyof typeof COMMAND_TYPES>).filter(
+  (type) => COMMAND_TYPES[type].mutates,
+);
+
+/** `complete`'s answer: the `snapshot_created` payload plus the event's cursor. */
+export type SidecarCompleteResponse = SnapshotCreatedPayload & { cursor: string };
+
+/**
+ * Sidecars (contract §8) behind the TokenLens (§6):
+ * - `create`: the scope's tenant must be the caller's; the lens must let the caller change the
+ *   canvas (run at least one mutating command: `token.set`, `token.delete`, `state.update`,
+ *   `state.ops`, `canvas.revert`), since a sidecar is canvas content; the canvas, when named,
+ *   must exist. Answers a presigned PUT bound to size, type and SHA-256, and records the
+ *   sidecar `pending` (a spine record, so every node can answer the rest).
+ * - `complete` (the uploader or an admin): HEAD verifies size, type and hash; a mismatch is 409
+ *   `conflict` with `details.reason` and emits nothing; a match appends the durable
+ *   `snapshot_created` (refs only) and marks the record `complete`. Repeating it answers the
+ *   same payload and emits nothing more.
+ * - `resolve`: only when the lens allows `sidecars.resolve` (else 403, before revealing whether
+ *   the artifact exists); a presigned GET of a completed sidecar.
+ * Expected failures are values; store failures become 503 `unavailable`.
+ */
+export class SidecarService {
+  private readonly core: GatewayCore;
+  private readonly store: S3ObjectStore;
+  private readonly logger: pino.Logger | undefined;
+  private readonly putTtl: number;
+  private readonly getTtl: number;
+  private readonly verify: SidecarVerifyMode;
+  private readonly maxReadBytes: number;
+  private readonly now: () => number;
+  /** In-flight completes by record key and actor (a retry joins the running one instead of emitting twice). */
+  private readonly completing = new Map<string, Promise<Result<SidecarCompleteResponse>>>();
+
+  constructor(options: SidecarServiceOptions) {
+    this.core = options.core;
+    this.store = options.store;
+    this.logger = options.logger;
+    this.putTtl = clampTtl(options.putTtlSeconds ?? 300);
+    this.getTtl = clampTtl(options.getTtlSeconds ?? 300);
+    this.verify = options.verify ?? 'head';
+    this.maxReadBytes = options.maxReadBytes ?? 64 * 1024 * 1024;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** The bucket sidecars go to. */
+  get bucket(): string {
+    return this.store.bucket;
+  }
+
+  /** `POST /v1/sidecars`. */
+  async create(p: Principal, body: unknown): Promise<Result<SidecarCreateResponse>> {
+    if (body === null || typeof body !== 'object' || Array.isArray(body))
+      return fail('validation_failed', 'the body must be a JSON object {scope, mime, size, sha256, frame_range?}');
+    const scope = parseScope(p, (body as { scope?: unknown }).scope, { canvas: 'optional' });
+    if (!scope.ok) return scope;
+    const parsed = sidecarCreateRequestSchema.safeParse(body);
+    if (!parsed.success) {
+      const described = describeZodError(parsed.error);
+      return fail('validation_failed', described.message, described.details);
+    }
+    const request = parsed.data;
+    return this.guard(async () => {
+      const view = await this.core.lensView(p, partitionId(scope.value));
+      const denied = this.writeDenied(view);
+      if (denied) return denied;
+      if (scope.value.canvas_id !== undefined && !(await this.core.canvasExists(scope.value)))
+        return fail('not_found', `canvas '${scope.value.canvas_id}' does not exist`, {
+          canvas_id: scope.value.canvas_id,
+        });
+      await this.store.ensureBucket();
+      const now = this.now();
+      const artifactId = fastUlid(now);
+      const key = sidecarObjectKey(scope.value.tenant_id, scope.value.project_id, artifactId);
+      const upload = await this.store.presignPut({
+        key,
+        mime: request.mime,
+        size: request.size,
+        sha256: request.sha256,
+        expiresInSeconds: this.putTtl,
+      });
+      const expiresAt = new Date(now + this.putTtl * 1000).toISOString();
+      const record: SidecarRecord = {
+        v: 1,
+        artifact_id: artifactId,
+        scope: scope.value,
+        owner: { id: p.actorId, kind: p.kind },
+        bucket: this.store.bucket,
+        key,
+        mime: request.mime,
+        size: request.size,
+        sha256: request.sha256,
+        ...(request.frame_range ? { frame_range: request.frame_range } : {}),
+        state: 'pending',
+        created_at: new Date(now).toISOString(),
+        upload_expires_at: expiresAt,
+      };
+      await this.putRecord(record);
+      return ok({
+        artifact_id: artifactId,
+        upload: { url: upload.url, method: 'PUT' as const, headers: { ...upload.headers } },
+        expires_at: expiresAt,
+      });
+    });
+  }
+
+  /** `POST /v1/sidecars/{artifact_id}/complete` with body `{scope}`. */
+  async complete(p: Principal, artifactId: string, body: unknown): Promise<Result<SidecarCompleteResponse>> {
+    const id = this.checkId(artifactId);
+    if (!id.ok) return id;
+    if (body === null || typeof body !== 'object' || Array.isArray(body))
+      return fail('validation_failed', 'the body must be a JSON object {scope}');
+    const scope = parseScope(p, (body as { scope?: unknown }).scope, { canvas: 'optional' });
+    if (!scope.ok) return scope;
+    const recordKey = sidecarRecordKey(scope.value.tenant_id, scope.value.project_id, artifactId);
+    // Concurrent completes of one artifact by one actor share one verification and one event.
+    const flight = `${recordKey}\u0000${p.actorId}`;
+    let pending = this.completing.get(flight);
+    if (!pending) {
+      pending = this.guard(() => this.completeOnce(p, scope.value, artifactId, recordKey));
+      this.completing.set(flight, pending);
+      void pending.finally(() => this.completing.delete(flight));
+    }
+    return pending;
+  }
+
+  private async completeOnce(
+    p: Principal,
+    scope: Scope,
+    artifactId: string,
+    recordKey: string,
+  ): Promise<Result<SidecarCompleteResponse>> {
+    const record = await this.findRecord(recordKey, scope, artifactId);
+    if (!record.ok) return record;
+    const r = record.value;
+    if (r.owner.id !== p.actorId && !p.roles.includes(ADMIN_ROLE))
+      return fail('forbidden', 'only the actor that created the sidecar (or an admin) may complete it');
+    if (r.state === 'complete' && r.snapshot && r.cursor) return ok({ ...r.snapshot, cursor: r.cursor });
+    const denied = this.writeDenied(await this.core.lensView(p, partitionId(r.scope)));
+    if (denied) return denied;
+    const head = await this.store.head(r.key);
+    const readSha =
+      this.verify === 'read' && head !== null && head.size !== null && head.size <= this.maxReadBytes
+        ? await this.store.sha256Of(r.key, this.maxReadBytes)
+        : undefined;
+    const verified = verifyObject(r, head, readSha);
+    if (!verified.ok) {
+      const { message, ...details } = verified.error;
+      return fail('conflict', `sidecar ${artifactId}: ${message}`, { artifact_id: artifactId, ...details });
+    }
+    const snapshot: SnapshotCreatedPayload = {
+      artifact_id: r.artifact_id,
+      uri: sidecarUri(r.bucket, r.key),
+      mime: r.mime,
+      size: r.size,
+      sha256: r.sha256,
+      ...(r.frame_range ? { frame_range: r.frame_range } : {}),
+      created_at: new Date(this.now()).toISOString(),
+    };
+    const appended = await this.core.appendEvents(r.scope, { id: p.actorId, kind: p.kind }, [
+      { type: 'snapshot_created', payload: snapshot },
+    ]);
+    if (!appended.ok) return appended;
+    await this.putRecord({ ...r, state: 'complete', snapshot, cursor: appended.value.cursor });
+    return ok({ ...snapshot, cursor: appended.value.cursor });
+  }
+
+  /** `GET /v1/sidecars/{artifact_id}?<scope>`. */
+  async resolve(p: Principal, artifactId: string, rawScope: unknown): Promise<Result<SidecarResolveResponse>> {
+    const id = this.checkId(artifactId);
+    if (!id.ok) return id;
+    const scope = parseScope(p, rawScope, { canvas: 'optional', where: 'query' });
+    if (!scope.ok) return scope;
+    return this.guard(async () => {
+      const view = await this.core.lensView(p, partitionId(scope.value));
+      if (!view.sidecars.resolve)
+        return fail('forbidden', 'your lens does not allow resolving sidecars in this project (sidecars.resolve)');
+      const recordKey = sidecarRecordKey(scope.value.tenant_id, scope.value.project_id, artifactId);
+      const record = await this.findRecord(recordKey, scope.value, artifactId);
+      if (!record.ok) return record;
+      if (record.value.state !== 'complete')
+        return fail('conflict', `sidecar ${artifactId} is not complete yet: POST /v1/sidecars/${artifactId}/complete`, {
+          artifact_id: artifactId,
+          reason: 'not_complete',
+        });
+      const now = this.now();
+      const url = await this.store.presignGet(record.value.key, this.getTtl);
+      return ok({ url, expires_at: new Date(now + this.getTtl * 1000).toISOString() });
+    });
+  }
+
+  private checkId(artifactId: string): Result<string> {
+    return opaqueIdSchema.safeParse(artifactId).success
+      ? ok(artifactId)
+      : fail('validation_failed', 'artifact_id: must be the id POST /v1/sidecars returned', {
+          issues: [{ path: 'artifact_id', message: 'malformed' }],
+        });
+  }
+
+  private writeDenied(view: LensView): Result<never> | null {
+    if (MUTATING_COMMANDS.some((type) => view.canRunCommand(type))) return null;
+    return fail(
+      'forbidden',
+      `your lens allows no canvas changes in this project; uploading a sidecar needs one of ${MUTATING_COMMANDS.join(', ')}`,
+    );
+  }
+
+  /** The record of `artifactId` in the scope's project (404 also when it names another canvas). */
+  private async findRecord(recordKey: string, scope: Scope, artifactId: string): Promise<Result<SidecarRecord>> {
+    const record = parseSidecarRecord(await this.core.spine.getRecord(SIDECAR_RECORD_KIND, recordKey));
+    if (!record || (scope.canvas_id !== undefined && record.scope.canvas_id !== scope.canvas_id))
+      return fail('not_found', `sidecar '${artifactId}' does not exist in this project`, { artifact_id: artifactId });
+    return ok(record);
+  }
+
+  private putRecord(record: SidecarRecord): Promise<void> {
+    const key = sidecarRecordKey(record.scope.tenant_id, record.scope.project_id, record.artifact_id);
+    return this.core.spine.putRecord(SIDECAR_RECORD_KIND, key, JSON.stringify(record));
+  }
+
+  /** Turns unexpected failures (S3 or storage down) into 503s. */
+  private async guard<T>(fn: () => Promise<Result<T>>): Promise<Result<T>> {
+    try {
+      return await fn();
+    } catch (err) {
+      this.logger?.error({ err }, 'sidecar operation failed');
+      return fail('unavailable', 'the sidecar store is unavailable; retry later');
+    }
+  }
+
+  /** Releases the S3 client. */
+  close(): void {
+    this.store.close();
+  }
+}
+
+/** SigV4 allows 1 s to 7 days. */
+function clampTtl(seconds: number): number {
+  return Math.min(604_800, Math.max(1, Math.floor(seconds)));
+}
