@@ -287,6 +287,12 @@ export {
 } from './later/presenceTicketSchema.ts';
 export { awarenessStateSchema, type AwarenessState } from './later/awarenessStateSchema.ts';
 export {
+  PRESENCE_CLOSE_REASONS,
+  PRESENCE_REFUSALS,
+  type PresenceCloseReason,
+  type PresenceRefusal,
+} from './later/presenceReasons.ts';
+export {
   MAX_SIDECAR_BYTES,
   sidecarCreateRequestSchema,
   type SidecarCreateRequest,

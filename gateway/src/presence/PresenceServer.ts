@@ -2,15 +2,17 @@ import { randomBytes } from 'node:crypto';
 import { type IncomingMessage, type Server, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { ERROR_CODES, type ErrorCode, PRESENCE_CLOSE_REASONS, type PresenceCloseReason } from '@easel/schemas';
-import type { Extension } from '@hocuspocus/server';
 import {
+  type afterLoadDocumentPayload,
   type connectedPayload,
+  type Extension,
   Hocuspocus,
   type onAuthenticatePayload,
   type onDisconnectPayload,
 } from '@hocuspocus/server';
 import type pino from 'pino';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { coalesceAwareness } from './coalesceAwareness.ts';
 import { PRESENCE_PATH } from './presenceDocument.ts';
 import type { PresenceMetrics } from './presenceMetrics.ts';
 import { type PresenceSession, PresenceSessions } from './PresenceSessions.ts';
@@ -60,6 +62,7 @@ export class PresenceServer {
   readonly #offLens: () => void;
   readonly #attached = new Map<Server, (req: IncomingMessage, socket: Duplex, head: Buffer) => void>();
   #closing: Promise<void> | null = null;
+  #warnedCoalesce = false;
 
   constructor(options: PresenceServerOptions) {
     this.#options = options;
@@ -73,11 +76,12 @@ export class PresenceServer {
       quiet: true,
       extensions: [...(options.extensions ?? [])],
       onAuthenticate: (data) => this.#authenticate(data),
+      afterLoadDocument: async (data) => this.#loaded(data),
       connected: async (data) => this.#connected(data),
       onDisconnect: async (data) => this.#disconnected(data),
     });
     this.#offLens = options.onLensChanged((partition) => {
-      Promise.resolve(partition).catch((err: unknown) => {
+      this.sessions.recheck(partition).catch((err: unknown) => {
         options.logger?.warn({ err, partition }, 'presence: re-checking sessions after a lens change failed');
       });
     });
@@ -186,9 +190,16 @@ export class PresenceServer {
       throw { reason: redeemed.reason };
     }
     const record = redeemed.value;
-
+    data.connectionConfig.readOnly = true;
     context.guard.authorize(data.documentName, { actorId: record.actorId, kind: record.kind });
     return { record };
+  }
+
+  /** A document was loaded: its awareness is broadcast coalesced, once per event-loop turn. */
+  #loaded(data: afterLoadDocumentPayload): void {
+    if (coalesceAwareness(data.document) || this.#warnedCoalesce) return;
+    this.#warnedCoalesce = true;
+    this.#options.logger?.warn('presence: Hocuspocus changed; awareness is broadcast without coalescing');
   }
 
   #connected(data: connectedPayload): void {

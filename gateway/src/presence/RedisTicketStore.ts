@@ -11,6 +11,9 @@ export interface RedisTicketStoreOptions {
   onError?: (err: Error) => void;
 }
 
+/** How long a command waits for a (re)connecting Redis before it fails, ms. */
+const READY_WAIT_MS = 2000;
+
 /** A consumed ticket's value: kept (with its TTL) so a replay is named `ticket_used`. */
 const USED = '!';
 
@@ -24,8 +27,8 @@ return v`;
 
 /**
  * Tickets in Redis, for the scale-out gateway: issued on one node, consumed on any. Each key
- * lives until the ticket's expiry + grace. Commands fail at once while Redis is unreachable
- * (issue answers 503; consumption refuses the ticket).
+ * lives until the ticket's expiry + grace. While Redis is unreachable commands wait up to 2 s
+ * for it, then fail (issuing answers 503; consumption refuses the ticket as `unavailable`).
  */
 export class RedisTicketStore implements TicketStore {
   readonly #redis: Redis;
@@ -44,6 +47,7 @@ export class RedisTicketStore implements TicketStore {
   }
 
   async put(ticket: string, record: TicketRecord): Promise<boolean> {
+    if (!(await this.whenReady(READY_WAIT_MS))) return false;
     const ttlMs = Math.max(1, record.expiresAtMs - Date.now()) + TICKET_GRACE_MS;
     try {
       return (await this.#redis.set(this.#prefix + ticket, JSON.stringify(record), 'PX', ttlMs, 'NX')) === 'OK';
@@ -53,6 +57,7 @@ export class RedisTicketStore implements TicketStore {
   }
 
   async consume(ticket: string, nowMs: number): Promise<ConsumeResult> {
+    if (!(await this.whenReady(READY_WAIT_MS))) return { ok: false, reason: 'unavailable' };
     let value: unknown;
     try {
       value = await this.#redis.eval(CONSUME, 1, this.#prefix + ticket);

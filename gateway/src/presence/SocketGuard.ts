@@ -70,8 +70,8 @@ interface DocGuard {
 }
 
 const DEFAULTS = {
-  awarenessHz: 3000,
-  awarenessBurst: 3000,
+  awarenessHz: 30,
+  awarenessBurst: 30,
   messageHz: 20,
   messageBurst: 60,
   maxDocuments: 8,
@@ -252,7 +252,7 @@ export class SocketGuard {
     }
     const parsed = awarenessStateSchema.safeParse(value);
     return (
-      parsed.success && parsed.data.actor.kind === doc.identity.kind
+      parsed.success && parsed.data.actor.id === doc.identity.actorId && parsed.data.actor.kind === doc.identity.kind
     );
   }
 

@@ -22,6 +22,7 @@ import type { TokenSource } from './lib/token.ts';
 import { LocalEdits, type RejectedEdit } from './local/LocalEdits.ts';
 import { CanvasMirror, type MirrorView } from './mirror/CanvasMirror.ts';
 import { RealtimeClient } from './realtime/RealtimeClient.ts';
+import { Presence } from './presence/Presence.ts';
 import { scopeQuery } from './scopeQuery.ts';
 import { type ProtocolError, SseReader } from './sse/SseReader.ts';
 import { type AnyEvent, type EventOf, parseEnvelope } from './sse/parseEnvelope.ts';
@@ -69,6 +70,7 @@ export class CanvasTransport {
   readonly #waiter: CursorWaiter;
   readonly #local: LocalEdits;
   readonly #protocolErrors = new Listeners<[ProtocolError]>();
+  #presence: Presence | null = null;
 
   constructor(options: CanvasTransportOptions) {
     this.#options = options;
@@ -120,6 +122,7 @@ export class CanvasTransport {
     this.#reader.close();
     this.#sender.close();
     this.#waiter.close();
+    this.#presence?.leave();
   }
 
   get status(): ConnectionStatus {
@@ -289,6 +292,20 @@ export class CanvasTransport {
   flushLocalEdits(): Promise<void> {
     this.#local.flush();
     return this.#local.idle();
+  }
+
+  /**
+   * Presence on this canvas (contract §7): `join()`, `setLocal(state)`, `peers()` / `onPeers`,
+   * `leave()`. Created on first use; its WebSocket opens on `join()` only.
+   */
+  get presence(): Presence {
+    this.#presence ??= new Presence({
+      deps: this.#deps,
+      baseUrl: this.#baseUrl,
+      token: this.#options.token,
+      scope: this.scope,
+    });
+    return this.#presence;
   }
 
   /** The project's unified timeline (`/v1/realtime`) for `scope` (default: this scope without the canvas). */

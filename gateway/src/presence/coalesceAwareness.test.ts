@@ -1,0 +1,71 @@
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Connection, Document } from '@hocuspocus/server';
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket, { WebSocketServer } from 'ws';
+import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import { coalesceAwareness } from './coalesceAwareness.ts';
+import { readAwarenessBody, readFrameHead } from './presenceFrames.ts';
+
+const closers: Array<() => void> = [];
+afterEach(() => {
+  for (const close of closers.splice(0)) close();
+});
+
+/** A real server-side socket and the client that receives what it sends. */
+async function socketPair(): Promise<{ server: WebSocket; request: IncomingMessage; received: Uint8Array[] }> {
+  const http = createServer();
+  const wss = new WebSocketServer({ server: http });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  const accepted = new Promise<[WebSocket, IncomingMessage]>((resolve) =>
+    wss.once('connection', (ws, req) => resolve([ws, req])),
+  );
+  const client = new WebSocket(`ws://127.0.0.1:${(http.address() as AddressInfo).port}`);
+  const received: Uint8Array[] = [];
+  client.on('message', (data: Buffer) => received.push(new Uint8Array(data)));
+  const [server, request] = await accepted;
+  closers.push(() => {
+    client.terminate();
+    wss.close();
+    http.close();
+  });
+  return { server, request, received };
+}
+
+const entriesOf = (frames: Uint8Array[]) =>
+  frames.map((f) => readAwarenessBody(f, readFrameHead(f)!.bodyOffset)!.map((e) => [e.clientId, JSON.parse(e.state)]));
+
+describe('coalesceAwareness', () => {
+  it('[CONTRACT 7] sends one frame per event-loop turn with the latest states, to every connection', async () => {
+    const document = new Document('acme/p1/c1');
+    expect(coalesceAwareness(document)).toBe(true);
+    const a = await socketPair();
+    const b = await socketPair();
+    new Connection(a.server as never, a.request, document, 'a', {});
+    new Connection(b.server as never, b.request, document, 'b', {});
+    const peer = new Awareness(new Y.Doc());
+    for (let x = 1; x <= 10; x++) {
+      peer.setLocalState({ cursor: { x } });
+      applyAwarenessUpdate(document.awareness, encodeAwarenessUpdate(peer, [peer.clientID]), a.server);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+    expect(entriesOf(a.received)).toEqual([[[peer.clientID, { cursor: { x: 10 } }]]]);
+    expect(entriesOf(b.received)).toEqual(entriesOf(a.received));
+    // Hocuspocus's bookkeeping is kept: the client leaves with its connection.
+    expect([...document.connections.get(a.server as never)!.clients]).toEqual([peer.clientID]);
+    document.removeConnection(document.connections.get(a.server as never)!.connection);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(document.awareness.getStates().has(peer.clientID)).toBe(false);
+    expect(entriesOf(b.received).at(-1)).toEqual([[peer.clientID, null]]);
+    peer.destroy();
+    document.destroy();
+  });
+
+  it('leaves a document it does not recognize alone', () => {
+    const document = new Document('d');
+    document.awareness.on('update', () => {});
+    expect(coalesceAwareness(document)).toBe(false);
+    document.destroy();
+  });
+});
