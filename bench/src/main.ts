@@ -21,6 +21,9 @@ import type { BenchResults } from './report/BenchResults.ts';
 import { computeRatios } from './report/computeRatios.ts';
 import { renderMarkdown } from './report/renderMarkdown.ts';
 import { renderSvg } from './report/renderSvg.ts';
+import { runPluginsBench } from './plugins/pluginsBench.ts';
+import { runPresenceBench } from './presence/presenceBench.ts';
+import { runScaleoutBench } from './scaleout/scaleoutBench.ts';
 import { easelAvailable, type ServerKind, startTarget } from './servers/targets.ts';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -50,7 +53,7 @@ const log = (message: string): void => {
 
 const skipped: BenchResults['skipped'] = [];
 const kinds: ServerKind[] = [];
-const needsServers = args.names.some((n) => n !== 'appends');
+const needsServers = args.names.some((n) => n !== 'appends' && n !== 'plugins');
 for (const kind of args.servers) {
   if (kind !== 'easel' || !needsServers) {
     kinds.push(kind);
@@ -103,7 +106,7 @@ const results: BenchResults = {
 
 for (const name of args.names) {
   log(`— ${name} —`);
-  if (name !== 'appends' && kinds.length === 0) {
+  if (name !== 'appends' && name !== 'scaleout' && name !== 'plugins' && kinds.length === 0) {
     skipped.push({ bench: name, reason: 'no server to measure' });
     continue;
   }
@@ -111,7 +114,16 @@ for (const name of args.names) {
   else if (name === 'latency') results.latency = await runLatencyBench(ctx);
   else if (name === 'cpu') results.cpu = await runCpuBench(ctx);
   else if (name === 'memory') results.memory = await runMemoryBench(ctx);
-  else if (name === 'appends') {
+  else if (name === 'presence') results.presence = await runPresenceBench(ctx);
+  else if (name === 'plugins') results.plugins = await runPluginsBench({ quick: config.quick, log });
+  else if (name === 'scaleout') {
+    // Skipped with a note (never failing the run) when PostgreSQL or Redis is unreachable.
+    const outcome = args.servers.includes('easel')
+      ? await runScaleoutBench(ctx)
+      : { ok: false as const, error: 'easel is not among --servers' };
+    if (outcome.ok) results.scaleout = outcome.value;
+    else skipped.push({ bench: 'scaleout', reason: outcome.error });
+  } else if (name === 'appends') {
     try {
       results.appends = await runAppendsBench(config.quick ? { rounds: 1, variantMs: 700, warmupMs: 200 } : {});
       for (const check of results.appends.checks) {

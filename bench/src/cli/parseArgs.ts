@@ -1,7 +1,16 @@
 import { SERVER_KINDS, type ServerKind } from '../servers/targets.ts';
 
 /** Sub-benchmarks, in the order a full run executes them. */
-export const BENCH_NAMES = ['fanout', 'latency', 'cpu', 'memory', 'appends'] as const;
+export const BENCH_NAMES = [
+  'fanout',
+  'latency',
+  'cpu',
+  'memory',
+  'appends',
+  'scaleout',
+  'presence',
+  'plugins',
+] as const;
 export type BenchName = (typeof BENCH_NAMES)[number];
 
 /** `pnpm bench [name...] [--quick] [--rounds n] [--servers a,b] [--profile-easel]`. */

@@ -19,7 +19,7 @@ let seq = 0;
 async function connect(request: Extract<ClientRequest, { op: 'connect' }>): Promise<ConnectResult> {
   const startedAt = performance.now();
   const timeoutMs = request.timeoutMs ?? 20_000;
-  tracker = request.track === 'latency' ? new LatencyTracker(request.count) : null;
+  tracker = request.track === 'latency' ? new LatencyTracker(request.expectedReaders ?? request.count) : null;
   const latency = tracker;
   sink.onSeq =
     latency === null

@@ -26,6 +26,12 @@ export type ClientRequest =
       count: number;
       /** `count`: count marked frames; `latency`: also parse each frame's sequence number. */
       track: 'count' | 'latency';
+      /**
+       * With `latency`: readers that must see an update before it counts as delivered (default `count`).
+       * Set it to the total when readers are opened in several `connect`s (e.g. on two nodes) before
+       * the load starts: each `connect` restarts the latency tracker for every reader of the process.
+       */
+      expectedReaders?: number;
       /** Connections being opened at once (default 200). */
       concurrency?: number;
       timeoutMs?: number;

@@ -19,6 +19,15 @@ export interface EaselTargetOptions {
   nodeArgs?: readonly string[];
   /** Extra environment for the gateway process. */
   env?: Record<string, string>;
+  /**
+   * Arguments after `serve --port 0` in place of `--data <temp dir>` (e.g. `--postgres <url> --redis <url>`);
+   * no temp dir is made then.
+   */
+  serveArgs?: readonly string[];
+  /** HS256 secret the gateway verifies tokens with (default random): give several gateways the same one. */
+  secret?: string;
+  /** Label of the process in logs and errors (default `easel`). */
+  label?: string;
 }
 
 /** A running `easel serve` with a fresh canvas, and the specs the client needs. */
@@ -158,25 +167,25 @@ async function prepareCanvas(base: string, admin: string, writer: string) {
  * `/v1/canvases/{id}/events`, role viewer) and writer spec (`token.set` commands, role editor).
  */
 export async function startEaselTarget(options: EaselTargetOptions): Promise<EaselTarget> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'easel-bench-'));
-  const secret = randomBytes(24).toString('hex');
+  const dataDir = options.serveArgs ? null : mkdtempSync(join(tmpdir(), 'easel-bench-'));
+  const secret = options.secret ?? randomBytes(24).toString('hex');
   let server: ServerProcess;
   try {
     server = await startServer({
-      label: 'easel',
+      label: options.label ?? 'easel',
       cwd: options.repoRoot,
       script: 'gateway/src/cli.ts',
-      args: ['serve', '--port', '0', '--data', dataDir],
+      args: ['serve', '--port', '0', ...(dataDir === null ? (options.serveArgs ?? []) : ['--data', dataDir])],
       nodeArgs: options.nodeArgs,
       env: { ...options.env, EASEL_JWT_SECRET: secret, EASEL_LOG_LEVEL: 'warn' },
     });
   } catch (error) {
-    rmSync(dataDir, { recursive: true, force: true });
+    if (dataDir !== null) rmSync(dataDir, { recursive: true, force: true });
     throw error;
   }
   const stop = async (): Promise<void> => {
     await server.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    if (dataDir !== null) rmSync(dataDir, { recursive: true, force: true });
   };
   try {
     const admin = signJwt(

@@ -3,6 +3,9 @@ import type { CpuResult } from '../cpu/cpuBench.ts';
 import type { FanoutResult } from '../fanout/fanoutBench.ts';
 import type { LatencyResult } from '../latency/latencyBench.ts';
 import type { MemoryResult } from '../memory/memoryBench.ts';
+import type { PluginsResult } from '../plugins/PluginsResult.ts';
+import type { PresenceResult } from '../presence/PresenceResult.ts';
+import type { ScaleoutResult } from '../scaleout/ScaleoutResult.ts';
 import type { ServerKind } from '../servers/targets.ts';
 
 /** Everything one `pnpm bench` run wrote to `bench/results/<timestamp>.json`. */
@@ -21,6 +24,12 @@ export interface BenchResults {
   cpu?: CpuResult;
   memory?: MemoryResult;
   appends?: AppendsResult;
+  /** One Easel node vs two on PostgreSQL + Redis (`src/scaleout/`). */
+  scaleout?: ScaleoutResult;
+  /** Awareness fan-out, Easel vs plain Hocuspocus (`src/presence/`). */
+  presence?: PresenceResult;
+  /** Plugin call overhead and crash → ready through the real plugin host (`src/plugins/`). */
+  plugins?: PluginsResult;
   ratios: Ratio[];
 }
 
@@ -40,4 +49,6 @@ export interface Ratio {
   /** Met the target (null: no target or no value). */
   met: boolean | null;
   note?: string;
+  /** Set when `value` is an absolute figure in this unit (e.g. `ms`), not a ratio; the chart leaves it out. */
+  unit?: string;
 }

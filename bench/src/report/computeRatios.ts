@@ -1,5 +1,8 @@
 import type { CpuSample } from '../cpu/cpuBench.ts';
 import { spread } from '../lib/stats.ts';
+import { pluginsRatios } from '../plugins/pluginsRatios.ts';
+import { presenceRatios } from '../presence/presenceRatios.ts';
+import { scaleoutRatios } from '../scaleout/scaleoutRatios.ts';
 import type { ServerKind } from '../servers/targets.ts';
 import type { BenchResults, Ratio } from './BenchResults.ts';
 
@@ -136,6 +139,9 @@ export function computeRatios(results: BenchResults): Ratio[] {
       ),
     );
   }
+  if (results.scaleout) out.push(...scaleoutRatios(results.scaleout));
+  if (results.presence) out.push(...presenceRatios(results.presence));
+  if (results.plugins) out.push(...pluginsRatios(results.plugins));
   if (results.appends) {
     for (const check of results.appends.checks) {
       out.push({

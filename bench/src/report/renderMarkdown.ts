@@ -1,5 +1,8 @@
 import { fmt } from '../lib/format.ts';
 import type { Spread } from '../lib/stats.ts';
+import { renderPlugins } from '../plugins/renderPlugins.ts';
+import { renderPresence } from '../presence/renderPresence.ts';
+import { renderScaleout } from '../scaleout/renderScaleout.ts';
 import { SERVER_LABELS } from '../servers/targets.ts';
 import type { BenchResults, Ratio } from './BenchResults.ts';
 
@@ -21,16 +24,19 @@ function ratioRow(r: Ratio): string[] {
   const value =
     r.value === null
       ? '—'
-      : r.id === 'latency.p99.absolute' || r.id.startsWith('appends.')
-        ? fmt(r.value)
-        : `${r.value.toFixed(2)}×`;
-  const range = r.pairRange ? `${r.pairRange[0].toFixed(2)}–${r.pairRange[1].toFixed(2)}` : '';
+      : r.unit
+        ? `${r.value.toFixed(3)} ${r.unit}`
+        : r.id === 'latency.p99.absolute' || r.id.startsWith('appends.')
+          ? fmt(r.value)
+          : `${r.value.toFixed(2)}×`;
+  const digits = r.unit ? 3 : 2;
+  const range = r.pairRange ? `${r.pairRange[0].toFixed(digits)}–${r.pairRange[1].toFixed(digits)}` : '';
   const target =
     r.target === null
       ? r.note?.startsWith('target ')
         ? r.note.slice(7)
         : '—'
-      : `${r.direction} ${r.target}${r.goal ? ` (goal ${r.goal})` : ''}`;
+      : `${r.direction} ${r.target}${r.unit ? ` ${r.unit}` : ''}${r.goal ? ` (goal ${r.goal})` : ''}`;
   const met = r.met === null ? '' : r.met ? '✅' : '❌';
   const note = r.note && !r.note.startsWith('target ') ? r.note : '';
   return [r.label, value, range, target, met, note];
@@ -164,9 +170,16 @@ export function renderMarkdown(results: BenchResults): string {
     );
   }
 
+  if (results.scaleout) out.push(renderScaleout(results.scaleout));
+  if (results.presence) out.push(renderPresence(results.presence));
+  if (results.plugins) out.push(renderPlugins(results.plugins));
+
   const problems = [
     ...results.skipped.map((s) => `skipped ${s.server ?? s.bench}: ${s.reason}`),
     ...[results.fanout, results.latency, results.cpu, results.memory].flatMap((r) => r?.failures ?? []),
+    ...(results.scaleout?.failures ?? []),
+    ...(results.presence?.failures ?? []),
+    ...(results.plugins?.failures ?? []),
   ];
   if (problems.length > 0) {
     out.push('## Failures and skips');

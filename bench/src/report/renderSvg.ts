@@ -75,7 +75,7 @@ function drawPanel(panel: Panel, x: number, y: number): string {
 
 function ratioSection(ratios: Ratio[], y: number): { svg: string; height: number } {
   const shown = ratios.filter(
-    (r) => r.value !== null && !r.id.startsWith('appends.') && r.id !== 'latency.p99.absolute',
+    (r) => r.value !== null && !r.unit && !r.id.startsWith('appends.') && r.id !== 'latency.p99.absolute',
   );
   const labelW = 470;
   const barX = 20 + labelW;
