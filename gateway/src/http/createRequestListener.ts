@@ -5,6 +5,7 @@ import type { StreamKind } from '../core/fanout/FanoutMetrics.ts';
 import { fastUlid as ulid } from '../core/ids/fastUlid.ts';
 import type { HttpDeps } from './HttpDeps.ts';
 import { openStream } from './openStream.ts';
+import { serveCommand } from './serveCommand.ts';
 import { sendRawError } from './sendError.ts';
 
 const CANVASES_PREFIX = '/v1/canvases/';
@@ -12,7 +13,8 @@ const CANVAS_EVENTS_TAIL = /^([^/]+)\/events\/?$/;
 
 /**
  * The gateway's `request` listener: the two SSE GETs (`/v1/canvases/:canvas_id/events`,
- * `/v1/realtime`) are served on plain `node:http`, everything else goes to `app` (Express).
+ * `/v1/realtime`) and the usual command POSTs (`serveCommand`) are served on plain `node:http`,
+ * everything else goes to `app` (Express).
  *
  * Why: an idle stream lives for hours, and Express gives each request/response its own
  * prototype chain (a hidden class per stream), routing state and parsed URL/query kept alive
@@ -23,7 +25,10 @@ const CANVAS_EVENTS_TAIL = /^([^/]+)\/events\/?$/;
  */
 export function createRequestListener(app: RequestListener, deps: HttpDeps): RequestListener {
   return (req, res) => {
-    if (req.method === 'GET' && serveStream(req, res, deps)) return;
+    const method = req.method;
+    if (method === 'GET') {
+      if (serveStream(req, res, deps)) return;
+    } else if (method === 'POST' && serveCommand(req, res, deps)) return;
     app(req, res);
   };
 }

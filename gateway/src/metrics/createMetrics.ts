@@ -75,6 +75,24 @@ export function createMetrics(options: MetricsOptions = {}): GatewayMetrics {
     registers: [registry],
   });
   for (const kind of ['canvas', 'realtime'] satisfies StreamKind[]) subscribers.set({ stream: kind }, 0);
+  // Per-command and per-event updates go to label children looked up once (prom-client hashes
+  // the label object on every labelled call otherwise).
+  const lagOf = { canvas: lag.labels({ stream: 'canvas' }), realtime: lag.labels({ stream: 'realtime' }) };
+  const commandChildren = new Map<string, Map<string, { inc(): void }>>();
+  const commandCounter = (type: string, status: string): { inc(): void } => {
+    const label = typeLabel(type);
+    let byStatus = commandChildren.get(label);
+    if (byStatus === undefined) {
+      byStatus = new Map();
+      commandChildren.set(label, byStatus);
+    }
+    let child = byStatus.get(status);
+    if (child === undefined) {
+      child = commands.labels({ type: label, status });
+      byStatus.set(status, child);
+    }
+    return child;
+  };
 
   return {
     registry,
@@ -85,9 +103,9 @@ export function createMetrics(options: MetricsOptions = {}): GatewayMetrics {
         disconnects.inc({ reason });
       },
       delivered: (count) => deliveries.inc(count),
-      lag: (kind, seconds) => lag.observe({ stream: kind }, seconds),
+      lag: (kind, seconds) => lagOf[kind].observe(seconds),
     },
-    command: (type, status) => commands.inc({ type: typeLabel(type), status }),
+    command: (type, status) => commandCounter(type, status).inc(),
     append: (events) => {
       appends.inc(events);
       batchSize.observe(events);

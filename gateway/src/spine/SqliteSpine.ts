@@ -19,6 +19,7 @@ import {
   decodeSnapshotRow,
   type RowResult,
 } from '../core/spine/storedRows.ts';
+import { CommandIdIndex, type CommandIdIndexStats } from './CommandIdIndex.ts';
 import { applyMigrations } from './sqliteMigrations.ts';
 import { WalCheckpointer } from './WalCheckpointer.ts';
 import { WorkerWriter } from './WorkerWriter.ts';
@@ -98,6 +99,11 @@ export interface SqliteSpineStats {
   readonly largestBatch: number;
   /** Background checkpoints that failed (the inline autocheckpoint still bounds the WAL). */
   readonly checkpointFailures: number;
+  /** The in-memory index of stored command ids (see CommandIdIndex.ts). */
+  readonly commandIds: CommandIdIndexStats;
+  /** Command lookups the index answered (absent) without a query, and lookups that queried. */
+  readonly lookupsSkipped: number;
+  readonly lookupQueries: number;
 }
 
 export type OpenResult = { ok: true; value: SqliteSpine } | { ok: false; error: SpineError };
@@ -162,7 +168,9 @@ export function openSqliteSpine(options: SqliteSpineOptions): OpenResult {
     : null;
   return {
     ok: true,
-    value: new SqliteSpine(db, migrated.value.epoch, options.maxBatchRows ?? 4096, checkpointer, writer),
+    value: new SqliteSpine(db, migrated.value.epoch, options.maxBatchRows ?? 4096, checkpointer, writer, {
+      path: memory ? null : options.path,
+    }),
   };
 }
 
@@ -208,8 +216,18 @@ export class SqliteSpine implements EventSpine {
    * ~10 µs with libsql). Each mark is used once; bounded, oldest dropped first.
    */
   private readonly checkedAbsent = new Map<string, true>();
+  /** Which command ids may be stored: a new id is known absent without a query. */
+  private readonly commandIds: CommandIdIndex;
   private closed = false;
-  private counters = { commits: 0, failedCommits: 0, appends: 0, rows: 0, largestBatch: 0 };
+  private counters = {
+    commits: 0,
+    failedCommits: 0,
+    appends: 0,
+    rows: 0,
+    largestBatch: 0,
+    lookupsSkipped: 0,
+    lookupQueries: 0,
+  };
 
   /** Use {@link openSqliteSpine}. */
   constructor(
@@ -218,8 +236,17 @@ export class SqliteSpine implements EventSpine {
     maxBatchRows: number,
     checkpointer: WalCheckpointer | null = null,
     writer: WorkerWriter | null = null,
+    /**
+     * The file the command-id index scans at open; null when the log was empty at open
+     * (`:memory:`). Absent: no index (every lookup queries).
+     */
+    commandIndex?: { path: string | null },
   ) {
     this.db = db;
+    this.commandIds = new CommandIdIndex(
+      commandIndex === undefined ? { path: null, disabled: true } : { path: commandIndex.path },
+      () => this.uncommittedCommandKeys(),
+    );
     this.checkpointer = checkpointer;
     this.writer = writer;
     this.epoch = epoch;
@@ -232,7 +259,11 @@ export class SqliteSpine implements EventSpine {
 
   /** Counters since open. */
   get stats(): SqliteSpineStats {
-    return { ...this.counters, checkpointFailures: this.checkpointer?.failures.count ?? 0 };
+    return {
+      ...this.counters,
+      checkpointFailures: this.checkpointer?.failures.count ?? 0,
+      commandIds: this.commandIds.stats,
+    };
   }
 
   turn<T>(partition: PartitionId, work: (head: number) => Promise<T>): Promise<T> {
@@ -274,6 +305,7 @@ export class SqliteSpine implements EventSpine {
     const outcome = request.outcome === undefined ? null : request.outcome(lastSeq);
     this.heads.set(partition, lastSeq);
     if (commandId !== undefined && outcome !== null) {
+      this.commandIds.add(commandKey(partition, commandId));
       let byId = this.pendingCommands.get(partition);
       if (byId === undefined) {
         byId = new Map();
@@ -317,12 +349,19 @@ export class SqliteSpine implements EventSpine {
     this.assertOpen();
     const pending = this.pendingCommands.get(partition)?.get(commandId);
     if (pending !== undefined) return pending;
+    const key = commandKey(partition, commandId);
+    if (!this.commandIds.mightContain(key)) {
+      // Never appended nor stored: the append under this id needs no check either.
+      this.counters.lookupsSkipped++;
+      return null;
+    }
+    this.counters.lookupQueries++;
     const row = this.sql.lookupCommand.get([partition, commandId]) as unknown[] | undefined;
     if (row !== undefined) return unwrap(decodeOutcomeRow(partition, commandId, row));
     if (this.checkedAbsent.size >= MAX_ABSENT_MARKS) {
       this.checkedAbsent.delete(this.checkedAbsent.keys().next().value as string);
     }
-    this.checkedAbsent.set(commandKey(partition, commandId), true);
+    this.checkedAbsent.set(key, true);
     return null;
   }
 
@@ -387,6 +426,7 @@ export class SqliteSpine implements EventSpine {
     this.queue.close();
     await this.writer?.stop();
     await this.checkpointer?.stop();
+    await this.commandIds.close();
     this.db.close();
   }
 
@@ -425,9 +465,18 @@ export class SqliteSpine implements EventSpine {
 
   private commandKnown(partition: PartitionId, commandId: string): boolean {
     if (this.pendingCommands.get(partition)?.has(commandId)) return true;
+    const key = commandKey(partition, commandId);
+    if (!this.commandIds.mightContain(key)) return false;
     // Absent at lookup and not pending now: nothing can have stored it since (stores go through the queue).
-    if (this.checkedAbsent.delete(commandKey(partition, commandId))) return false;
+    if (this.checkedAbsent.delete(key)) return false;
     return this.sql.commandExists.get([partition, commandId]) !== undefined;
+  }
+
+  /** Keys of commands appended but not yet acknowledged durable. */
+  private *uncommittedCommandKeys(): Iterable<string> {
+    for (const [partition, byId] of this.pendingCommands) {
+      for (const commandId of byId.keys()) yield commandKey(partition, commandId);
+    }
   }
 
   /**

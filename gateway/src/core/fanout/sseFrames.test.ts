@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { commentFrame, encodeEventFrame, jitteredRetryMs, KEEP_ALIVE_FRAME, retryFrame } from './sseFrames.ts';
+import {
+  commentFrame,
+  encodeEventFrame,
+  encodeEventFrameWithBuffer,
+  jitteredRetryMs,
+  KEEP_ALIVE_FRAME,
+  retryFrame,
+} from './sseFrames.ts';
 import { parseSse } from './TestSink.ts';
 
 describe('sseFrames', () => {
@@ -27,6 +34,23 @@ describe('sseFrames', () => {
           expect(JSON.parse(frame!.data!)).toEqual(JSON.parse(json));
         },
       ),
+    );
+  });
+
+  it('[CONTRACT 4] the direct frame is byte for byte what better-sse writes, for any text', () => {
+    fc.assert(
+      fc.property(
+        fc.option(fc.string({ unit: 'binary' }), { nil: null }),
+        fc.string({ unit: 'binary' }),
+        fc.oneof(
+          fc.string({ unit: 'binary' }),
+          fc.jsonValue().map((v) => JSON.stringify(v) ?? 'null'),
+        ),
+        (cursor, type, json) => {
+          expect(encodeEventFrame(cursor, type, json)).toBe(encodeEventFrameWithBuffer(cursor, type, json));
+        },
+      ),
+      { numRuns: 500 },
     );
   });
 

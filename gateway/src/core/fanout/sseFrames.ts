@@ -23,8 +23,26 @@ function buffer(): EventBuffer {
 /** The keep-alive comment written right after the headers and every keep-alive interval. */
 export const KEEP_ALIVE_FRAME = buffer().comment(' ka').dispatch().read();
 
-/** One event frame. `cursor` null = no `id:` line. `json` is the envelope's JSON text. */
+function hasLineBreak(text: string): boolean {
+  return text.includes('\n') || text.includes('\r');
+}
+
+/**
+ * One event frame. `cursor` null = no `id:` line. `json` is the envelope's JSON text.
+ *
+ * The usual frame (no line break in any field: `JSON.stringify` never emits one) is concatenated
+ * directly: byte for byte what {@link encodeEventFrameWithBuffer} writes (tested), without an
+ * `EventBuffer` and its sanitizer per event on the fan-out path.
+ */
 export function encodeEventFrame(cursor: string | null, type: string, json: string): string {
+  if (!hasLineBreak(json) && !hasLineBreak(type) && (cursor === null || !hasLineBreak(cursor))) {
+    return cursor === null ? `event: ${type}\ndata: ${json}\n\n` : `id: ${cursor}\nevent: ${type}\ndata: ${json}\n\n`;
+  }
+  return encodeEventFrameWithBuffer(cursor, type, json);
+}
+
+/** {@link encodeEventFrame} through better-sse's `EventBuffer` (any text, line breaks included). */
+export function encodeEventFrameWithBuffer(cursor: string | null, type: string, json: string): string {
   const frame = buffer();
   if (cursor !== null) frame.id(` ${cursor}`);
   // better-sse's sanitizer only normalizes line breaks; JSON.stringify never emits raw ones, but an

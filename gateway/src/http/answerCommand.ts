@@ -1,0 +1,53 @@
+import type { ServerResponse } from 'node:http';
+import type { Principal } from '../core/auth/Principal.ts';
+import type { HttpDeps } from './HttpDeps.ts';
+import { sendRawError } from './sendError.ts';
+import { sendJson } from './sendJson.ts';
+
+/** The two command endpoints (contract §5). */
+export type CommandRoute = 'single' | 'batch';
+
+function commandType(body: unknown): string {
+  const type = (body as { type?: unknown } | null)?.type;
+  return typeof type === 'string' ? type : 'unknown';
+}
+
+/**
+ * Submits an authenticated, parsed command body and answers it: 200 with the outcome (single)
+ * or one outcome per command (batch), else the contract §3 error. Counts every command's
+ * result in `easel_commands_total`. Shared by the plain `node:http` path and the Express route.
+ */
+export async function answerCommand(
+  deps: HttpDeps,
+  res: ServerResponse,
+  requestId: string,
+  route: CommandRoute,
+  principal: Principal,
+  body: unknown,
+): Promise<void> {
+  if (route === 'single') {
+    const result = await deps.core.submit(principal, body);
+    const type = commandType(body);
+    if (!result.ok) {
+      deps.metrics.command(type, result.error.code);
+      sendRawError(res, requestId, result.error.code, result.error.message, result.error.details);
+      return;
+    }
+    deps.metrics.command(type, result.value.status);
+    sendJson(res, 200, result.value);
+    return;
+  }
+  const result = await deps.core.submitBatch(principal, body);
+  if (!result.ok) {
+    deps.metrics.command('batch', result.error.code);
+    sendRawError(res, requestId, result.error.code, result.error.message, result.error.details);
+    return;
+  }
+  const commands = (body as { commands?: unknown[] }).commands ?? [];
+  const outcomes = result.value.outcomes;
+  for (let i = 0; i < outcomes.length; i++) {
+    const outcome = outcomes[i]!;
+    deps.metrics.command(commandType(commands[i]), outcome.status === 'rejected' ? outcome.error.code : outcome.status);
+  }
+  sendJson(res, 200, result.value);
+}
