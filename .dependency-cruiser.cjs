@@ -38,6 +38,21 @@ module.exports = {
       to: { path: '(^|/)node_modules/(ws|eventsource-parser|@hocuspocus/provider)/' },
     },
     {
+      name: 'canvases-no-network-modules',
+      comment:
+        'Canvases get state and a CommandEmitter from the harness (defineCanvas): no transport package, ' +
+        'no HTTP/socket modules of Node, no client libraries that open connections. Globals (fetch, WebSocket, ' +
+        'EventSource) are refused by the lint rule for sdk/canvases in biome.json.',
+      severity: 'error',
+      from: { path: '^sdk/canvases/' },
+      to: {
+        path: [
+          '(^|/)node_modules/(@easel/transport|undici|node-fetch|cross-fetch|axios|ky|got|isomorphic-ws|socket\\.io-client|eventsource|@microsoft/fetch-event-source|y-websocket|@hocuspocus)(/|$)',
+          '^(node:)?(http|https|http2|net|tls|dgram|dns|child_process|worker_threads)$',
+        ],
+      },
+    },
+    {
       name: 'nothing-imports-the-gateway',
       severity: 'error',
       from: { path: '^(schemas|sdk|host)/' },

@@ -9,17 +9,38 @@ export default defineConfig({
           include: [
             'schemas/src/**/*.test.ts',
             'sdk/*/src/**/*.test.ts',
+            // React components and hooks (each file sets `// @vitest-environment happy-dom`).
+            'sdk/harness/src/**/!(*.gateway).test.tsx',
+            'sdk/canvases/src/**/*.test.tsx',
             'gateway/src/**/*.test.ts',
             'bench/src/**/*.test.ts',
+            'host/src/**/*.test.ts',
           ],
         },
       },
       {
         test: {
           name: 'integration',
-          include: ['gateway/test/**/*.test.ts', 'e2e/src/**/*.test.ts'],
+          include: [
+            'gateway/test/**/*.test.ts',
+            'e2e/src/**/*.test.ts',
+            'host/test/**/*.test.ts',
+            // Harness hooks against a real gateway child process.
+            'sdk/harness/src/**/*.gateway.test.tsx',
+          ],
           testTimeout: 120_000,
           hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          // Real `easel dev` gateway + host build driven through Debian's Chromium (e2e/browser/README.md).
+          name: 'browser-e2e',
+          include: ['e2e/browser/**/*.test.ts'],
+          globalSetup: ['e2e/browser/support/globalSetup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
           fileParallelism: false,
         },
       },

@@ -31,6 +31,8 @@ step typecheck pnpm -s typecheck
 step lint pnpm -s exec biome ci .
 step dependency-rules pnpm -s deps:check
 step generated-schemas pnpm -s schemas:check
+# Storybook (stories/): a static build, offline, counted as one check.
+step storybook env STORYBOOK_DISABLE_TELEMETRY=1 pnpm -s --filter @easel/stories run build
 
 # count_vitest NAME JSON: adds a Vitest JSON report's counts (a missing report is one failure).
 count_vitest() {
@@ -48,7 +50,8 @@ count_vitest() {
   fi
 }
 
-for project in unit integration; do
+# browser-e2e: real `easel dev` + host build in Debian Chromium (e2e/browser/); screenshots in e2e/browser/screenshots/.
+for project in unit integration browser-e2e; do
   echo "::: vitest $project"
   t0=$SECONDS
   pnpm -s exec vitest run --project "$project" --reporter=default --reporter=json \

@@ -7,7 +7,9 @@ import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'n
 import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runAgentsBench } from './agents/agentsBench.ts';
 import { runAppendsBench } from './appends/appendsBench.ts';
+import { runBrowserBench } from './browser/runBrowserBench.ts';
 import { parseArgs, USAGE } from './cli/parseArgs.ts';
 import { runCpuBench } from './cpu/cpuBench.ts';
 import { runFanoutBench } from './fanout/fanoutBench.ts';
@@ -53,7 +55,7 @@ const log = (message: string): void => {
 
 const skipped: BenchResults['skipped'] = [];
 const kinds: ServerKind[] = [];
-const needsServers = args.names.some((n) => n !== 'appends' && n !== 'plugins');
+const needsServers = args.names.some((n) => n !== 'appends' && n !== 'plugins' && n !== 'browser');
 for (const kind of args.servers) {
   if (kind !== 'easel' || !needsServers) {
     kinds.push(kind);
@@ -106,7 +108,7 @@ const results: BenchResults = {
 
 for (const name of args.names) {
   log(`— ${name} —`);
-  if (name !== 'appends' && name !== 'scaleout' && name !== 'plugins' && kinds.length === 0) {
+  if (name !== 'appends' && name !== 'scaleout' && name !== 'plugins' && name !== 'browser' && kinds.length === 0) {
     skipped.push({ bench: name, reason: 'no server to measure' });
     continue;
   }
@@ -115,7 +117,9 @@ for (const name of args.names) {
   else if (name === 'cpu') results.cpu = await runCpuBench(ctx);
   else if (name === 'memory') results.memory = await runMemoryBench(ctx);
   else if (name === 'presence') results.presence = await runPresenceBench(ctx);
+  else if (name === 'agents') results.agents = await runAgentsBench(ctx);
   else if (name === 'plugins') results.plugins = await runPluginsBench({ quick: config.quick, log });
+  else if (name === 'browser') results.browser = await runBrowserBench({ quick: config.quick, log });
   else if (name === 'scaleout') {
     // Skipped with a note (never failing the run) when PostgreSQL or Redis is unreachable.
     const outcome = args.servers.includes('easel')

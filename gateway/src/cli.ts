@@ -15,8 +15,11 @@ import {
   slugSchema,
 } from '@easel/schemas';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { agentsConfigFromEnv } from './agents/models/createModelPool.ts';
 import { mintToken } from './auth/mintToken.ts';
 import { createGateway, defaultLogger, type Gateway, openEmbeddedEngines } from './compose.ts';
+import { BOARD_CANVAS_TYPE } from './core/canvasTypes/builtinCanvasTypes.ts';
+import { devHostDir } from './dev/ensureHostBuilt.ts';
 import type { EventBus } from './core/bus/EventBus.ts';
 import type { EventSpine } from './core/spine/EventSpine.ts';
 import type { EngineCheck } from './http/HttpDeps.ts';
@@ -70,6 +73,12 @@ interface ServeOptions {
   plugins?: string[];
   /** `--s3 <url>`: sidecars on an external S3 (keys from `EASEL_S3_ACCESS_KEY`/`EASEL_S3_SECRET_KEY`); default embedded. */
   s3?: string;
+  /** `--model-url <url>`: an OpenAI-compatible chat-completions endpoint for agent turns (else `EASEL_MODEL_URL`, else the local model). */
+  modelUrl?: string;
+  /** A built web app served at `/` (`easel dev`: the host app in `host/dist`). */
+  hostDir?: string;
+  /** `easel dev --no-app`: false = the gateway alone, no host app. */
+  app?: boolean;
 }
 
 /** Collects a repeatable option's values. */
@@ -162,7 +171,9 @@ async function serve(
     streams: streamTuning(),
     presence: presenceTuning(opts),
     sidecars: sidecars.value,
+    agents: agentsConfigFromEnv(opts.modelUrl),
     ...(opts.plugins && opts.plugins.length > 0 ? { pluginDirs: opts.plugins } : {}),
+    ...(opts.hostDir ? { hostDir: opts.hostDir } : {}),
   });
   installShutdown(gateway);
   const address = await gateway.listen(opts.port, opts.host).catch((err: Error) => {
@@ -235,12 +246,12 @@ const DEMO_ACTORS: Array<{ sub: string; roles: string[]; kind: ActorKind }> = [
   { sub: 'dana-director', roles: ['director'], kind: 'human' },
   { sub: 'pat-planner', roles: ['planner'], kind: 'human' },
   { sub: 'vic-viewer', roles: ['viewer'], kind: 'human' },
-  { sub: 'ada-agent', roles: ['editor'], kind: 'agent' },
+  { sub: 'ada-agent', roles: ['agent'], kind: 'agent' },
   { sub: 'alex-admin', roles: ['admin'], kind: 'human' },
 ];
 
-/** The demo project's lens policy: contract §6's example plus editor and viewer, so director/planner/viewer differ. */
-const DEMO_POLICY: LensPolicy = {
+/** The demo project's lens policy before the `agent` role (a data dir holding it is upgraded). */
+const DEMO_POLICY_V1: LensPolicy = {
   ...CONTRACT_EXAMPLE_LENS_POLICY,
   roles: {
     ...CONTRACT_EXAMPLE_LENS_POLICY.roles,
@@ -259,17 +270,66 @@ const DEMO_POLICY: LensPolicy = {
   },
 };
 
-/** Installs the demo policy in tenant demo / project demo unless someone set one already. */
+/**
+ * The demo project's lens policy: contract §6's example (director, planner) plus editor, viewer and
+ * agent, so the host's actors differ: a planner reads `plan.*` tokens only (never `director.secret`),
+ * a viewer writes nothing, the agent reads and writes everything through commands.
+ */
+const DEMO_POLICY: LensPolicy = {
+  ...DEMO_POLICY_V1,
+  roles: {
+    ...DEMO_POLICY_V1.roles,
+    agent: {
+      tokens: { read: ['*'], write: ['*'] },
+      state: { read: ['*'], write: ['*'] },
+      sidecars: { see: true, resolve: true },
+      commands: ['*'],
+    },
+  },
+};
+
+/** JSON with sorted keys (policies compared regardless of key order). */
+function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}
+
+const DEMO_ADMIN = { actorId: 'easel-dev', tenantId: 'demo', kind: 'service' as const, roles: ['admin'] };
+
+/** Installs the demo policy in tenant demo / project demo unless someone set another one already. */
 async function installDemoPolicy(gateway: Gateway): Promise<void> {
-  const admin = { actorId: 'easel-dev', tenantId: 'demo', kind: 'service' as const, roles: ['admin'] };
-  const current = await gateway.core.getLensPolicy(admin, 'demo');
-  if (!current.ok || JSON.stringify(current.value) !== JSON.stringify(DEFAULT_LENS_POLICY)) return;
-  const put = await gateway.core.putLensPolicy(admin, 'demo', DEMO_POLICY);
+  const current = await gateway.core.getLensPolicy(DEMO_ADMIN, 'demo');
+  if (!current.ok) return;
+  const now = stableJson(current.value);
+  if (now !== stableJson(DEFAULT_LENS_POLICY) && now !== stableJson(DEMO_POLICY_V1)) return;
+  const put = await gateway.core.putLensPolicy(DEMO_ADMIN, 'demo', DEMO_POLICY);
   if (!put.ok) gateway.logger.warn({ error: put.error }, 'could not install the demo lens policy');
 }
 
-async function devBanner(gateway: Gateway, url: string, secret: string): Promise<void> {
+/**
+ * The demo project's `board`: the built-in plus a director-only token, `director.secret` (the
+ * planner's lens reads `plan.*` only), for canvases created afterwards. A project that registered
+ * its own `board` keeps it.
+ */
+async function installDemoBoard(gateway: Gateway): Promise<void> {
+  const current = await gateway.core.getCanvasType(DEMO_ADMIN, 'demo', 'board');
+  if (!current.ok || stableJson(current.value) !== stableJson(BOARD_CANVAS_TYPE)) return;
+  const put = await gateway.core.putCanvasType(DEMO_ADMIN, 'demo', 'board', {
+    ...BOARD_CANVAS_TYPE,
+    tokens: {
+      ...BOARD_CANVAS_TYPE.tokens,
+      'director.secret': { type: 'string', max_length: 200, default: 'Launch moves to Thursday; tell no one yet.' },
+    },
+  });
+  if (!put.ok) gateway.logger.warn({ error: put.error }, 'could not install the demo board type');
+}
+
+async function devBanner(gateway: Gateway, url: string, secret: string, withApp = false): Promise<void> {
   await installDemoPolicy(gateway);
+  await installDemoBoard(gateway);
   const lines = [
     `Easel dev gateway: ${url}`,
     `  health   ${url}/healthz   metrics ${url}/metrics`,
@@ -278,7 +338,7 @@ async function devBanner(gateway: Gateway, url: string, secret: string): Promise
       .map((p) => `${p.name} (${p.state})`)
       .join(', ')}   ${url}/v1/plugins`,
     '',
-    'Demo tokens (tenant "demo", project "demo" has the §6 lens policy; 12 h):',
+    'Demo tokens (tenant "demo"; project "demo" has the demo lens policy: director, planner, viewer, agent; 12 h):',
   ];
   let adminToken = '';
   for (const actor of DEMO_ACTORS) {
@@ -302,6 +362,12 @@ async function devBanner(gateway: Gateway, url: string, secret: string): Promise
     `  curl -N "${url}/v1/canvases/board-1/events?${scope}&access_token=${adminToken}"`,
     `  More tokens: POST ${url}/v1/dev/tokens {"sub", "roles", "tenant_id"?, "kind"?}`,
   );
+  if (withApp) {
+    lines.push('', `Host app: ${url}/  (open one link per tab to collaborate; flows: demo, split, console)`);
+    for (const actor of ['director', 'planner', 'viewer', 'agent']) {
+      lines.push(`  ${actor.padEnd(9)} ${url}/?actor=${actor}&flow=demo`);
+    }
+  }
   console.log(lines.join('\n'));
 }
 
@@ -331,13 +397,21 @@ export function buildProgram(): Command {
     .option('--pg-schema <name>', 'scale-out: PostgreSQL schema of the spine tables', 'easel')
     .option('--plugins <dir>', 'add every plugin folder in <dir> to the built-ins (repeatable)', collect)
     .option('--s3 <url>', 'sidecars on this S3 endpoint (keys from EASEL_S3_ACCESS_KEY/EASEL_S3_SECRET_KEY)')
+    .option('--model-url <url>', 'OpenAI-compatible endpoint for agent turns (EASEL_MODEL_NAME, EASEL_MODEL_KEY)')
     .action((opts: ServeOptions) => serve(opts));
 
   listenOptions(program.command('dev').description('everything on embedded defaults, with demo tokens printed'))
     .addOption(new Option('--durability <mode>', 'SQLite durability').choices(['full', 'normal']).default('normal'))
     .option('--plugins <dir>', 'add every plugin folder in <dir> to the built-ins (repeatable)', collect)
     .option('--s3 <url>', 'sidecars on this S3 endpoint instead of the embedded one (dev only, no signatures)')
-    .action((opts: ServeOptions) => serve({ ...opts, dev: true }, devBanner));
+    .option('--model-url <url>', 'OpenAI-compatible endpoint for agent turns (EASEL_MODEL_NAME, EASEL_MODEL_KEY)')
+    .option('--no-app', 'the gateway alone: do not build or serve the host app')
+    .action(async (opts: ServeOptions) => {
+      const hostDir = opts.app === false ? null : await devHostDir((line) => console.log(line));
+      return serve({ ...opts, dev: true, ...(hostDir ? { hostDir } : {}) }, (gateway, url, secret) =>
+        devBanner(gateway, url, secret, hostDir !== null),
+      );
+    });
 
   program
     .command('token')

@@ -3,6 +3,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import pino from 'pino';
+import { type AgentsConfig, createModelPool } from './agents/models/createModelPool.ts';
+import type { ModelPool } from './agents/models/ModelPool.ts';
+import { RunService, type RunServiceOptions } from './agents/runs/RunService.ts';
+import { InteractionManager } from './agents/turns/InteractionManager.ts';
 import { createVerifier, type VerifierOptions } from './auth/createVerifier.ts';
 import { MemoryBus } from './bus/MemoryBus.ts';
 import type { EventBus } from './core/bus/EventBus.ts';
@@ -12,6 +16,7 @@ import type { EventSpine } from './core/spine/EventSpine.ts';
 import { createApp } from './http/createApp.ts';
 import { createRequestListener } from './http/createRequestListener.ts';
 import { FlushScheduler } from './http/FlushScheduler.ts';
+import { withStaticHost } from './http/staticHost.ts';
 import type { EngineCheck, HttpDeps } from './http/HttpDeps.ts';
 import { JobService, type JobServiceOptions } from './jobs/index.ts';
 import { createMetrics, type GatewayMetrics } from './metrics/createMetrics.ts';
@@ -64,6 +69,8 @@ export interface GatewayDeps {
   pluginLimits?: PluginHostLimits;
   /** Job service tunables (concurrency, queue, progress rate, persistence, lease). */
   jobs?: Omit<JobServiceOptions, 'core' | 'plugins' | 'pluginChanges' | 'logger'>;
+  /** Run service tunables (issue 6: the runs' model, live runs per node). */
+  runs?: Omit<RunServiceOptions, 'core' | 'plugins' | 'models' | 'logger'>;
   /** Sidecars (contract §8): the S3 store and tunables. Default none (`/v1/sidecars…` answer 503). Closed by `close()`. */
   sidecars?: SidecarsConfig | null;
   /**
@@ -71,6 +78,16 @@ export interface GatewayDeps {
    * Default on, in process; `{redisUrl}` across nodes (scale-out); `false` turns it off.
    */
   presence?: PresenceOptions | false;
+  /**
+   * Agents (issue 6): the models interactive turns use (`--model-url`, `EASEL_MODEL_*`) and turn
+   * tunables. Default: the built-in local model (no network).
+   */
+  agents?: AgentsConfig;
+  /**
+   * A built web app (`host/dist`, `easel dev`) served at `/` with an `index.html` fallback; never
+   * shadows `/v1…`, `/healthz`, `/readyz` or `/metrics`. Default none.
+   */
+  hostDir?: string;
 }
 
 /** A composed gateway. */
@@ -84,8 +101,14 @@ export interface Gateway {
   readonly plugins: SandboxPluginHost;
   /** Jobs. Closed by `close()` (running jobs end `failed`, kind `interrupted`). */
   readonly jobs: JobService;
+  /** Runs (contract §10). Closed by `close()` (live runs end `stopped`, reason `interrupted`). */
+  readonly runs: RunService;
   /** Presence (tickets and the Hocuspocus mount); null when turned off. Closed by `close()`. */
   readonly presence: Presence | null;
+  /** The model pool (`local`, plus the configured OpenAI-compatible model). Closed by `close()`. */
+  readonly models: ModelPool;
+  /** Interactive turns (`chat.send` / `turn.cancel`). Closed by `close()` (running turns end `shutdown`). */
+  readonly interactions: InteractionManager;
   /** The HTTP server once `listen` was called. */
   readonly server: Server | null;
   /** Starts listening; resolves with the bound address (port 0 = any free port). */
@@ -112,6 +135,14 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     ...(deps.core ? { limits: deps.core } : {}),
   });
   const hub = new StreamHub(core, { ...deps.streams, metrics: metrics.fanout, logger });
+  const models = createModelPool(deps.agents?.models);
+  // Ends turns a stopped gateway left open before anything is served.
+  const interactions = await InteractionManager.start({
+    core,
+    pool: models,
+    logger: logger.child({ component: 'turns' }),
+    ...(deps.agents?.commitDelayMs !== undefined ? { commitDelayMs: deps.agents.commitDelayMs } : {}),
+  });
   const plugins = await openPluginHost({
     folders: pluginFolders(deps),
     logger: logger.child({ component: 'plugins' }),
@@ -123,6 +154,13 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     plugins,
     pluginChanges: (listener) => plugins.subscribe(listener),
     logger: logger.child({ component: 'jobs' }),
+  });
+  const runs = await RunService.open({
+    ...deps.runs,
+    core,
+    plugins,
+    models,
+    logger: logger.child({ component: 'runs' }),
   });
   const engines: EngineCheck[] = [
     ...(deps.engines ?? [
@@ -151,6 +189,7 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     scheduler: new FlushScheduler(),
     plugins,
     jobs,
+    runs,
     sidecars: sidecars?.service ?? null,
     presence: presence?.tickets ?? null,
     devSecret: deps.dev?.secret ?? null,
@@ -159,7 +198,8 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     engines,
   };
   const app = createApp(httpDeps);
-  const listener = createRequestListener(app, httpDeps);
+  const apiListener = createRequestListener(app, httpDeps);
+  const listener = deps.hostDir ? withStaticHost(apiListener, { dir: deps.hostDir }) : apiListener;
   let server: Server | null = null;
   let closing: Promise<void> | null = null;
 
@@ -171,7 +211,10 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     logger,
     plugins,
     jobs,
+    runs,
     presence,
+    models,
+    interactions,
     get server() {
       return server;
     },
@@ -213,9 +256,12 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
         ]);
         clearTimeout(timer);
         await presenceClosed;
+        await safely(logger, 'interactions.close', () => interactions.close());
+        await safely(logger, 'runs.close', () => runs.close());
         await safely(logger, 'jobs.close', () => jobs.close());
         await safely(logger, 'sidecars.close', async () => sidecars?.close());
         await safely(logger, 'plugins.close', () => plugins.close());
+        await safely(logger, 'models.close', () => models.close());
         await safely(logger, 'core.close', () => core.close());
         await safely(logger, 'bus.close', () => deps.bus.close());
         await safely(logger, 'spine.close', () => deps.spine.close());

@@ -196,9 +196,18 @@ describe('sidecars on real S3 (Ceph RGW)', () => {
     );
     expect(flipped).not.toBe(url);
     expect((await putTo(flipped, headers, bytes)).status).toBe(403);
-    const longer = url.replace(/X-Amz-Expires=\d+/, 'X-Amz-Expires=604800');
+    const expires = /X-Amz-Expires=(\d+)/.exec(url)?.[1];
+    expect(expires).toBeDefined();
+    const longer = url.replace(/X-Amz-Expires=\d+/, `X-Amz-Expires=${Number(expires) + 3600}`);
+    expect(longer).not.toBe(url);
     expect((await putTo(longer, headers, bytes)).status).toBe(403);
-    const otherKey = url.replace(created.artifact_id, `${created.artifact_id.slice(0, -1)}0`);
+    // Another key under the same prefix: the last character always changes (an id ending in '0'
+    // once made this the same URL, and S3 rightly accepted it).
+    const id = created.artifact_id;
+    const otherId = `${id.slice(0, -1)}${id.endsWith('0') ? '1' : '0'}`;
+    const otherKey = url.replace(`/artifacts/${id}?`, `/artifacts/${otherId}?`);
+    expect(otherKey).not.toBe(url);
+    expect(otherKey).toContain(`/artifacts/${otherId}?`);
     expect((await putTo(otherKey, headers, bytes)).status).toBe(403);
 
     const sameSizeOtherBytes = new Uint8Array(bytes);

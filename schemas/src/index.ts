@@ -84,7 +84,12 @@ export {
 export { canvasCreatedPayloadSchema, type CanvasCreatedPayload } from './events/payloads/canvasCreatedPayloadSchema.ts';
 export { tokenPatchPayloadSchema, type TokenPatchPayload } from './events/payloads/tokenPatchPayloadSchema.ts';
 export { statePatchPayloadSchema, type StatePatchPayload } from './events/payloads/statePatchPayloadSchema.ts';
-export { canvasCommitPayloadSchema, type CanvasCommitPayload } from './events/payloads/canvasCommitPayloadSchema.ts';
+export {
+  canvasCommitPayloadSchema,
+  revertConflictSchema,
+  type CanvasCommitPayload,
+  type RevertConflict,
+} from './events/payloads/canvasCommitPayloadSchema.ts';
 export {
   snapshotCreatedPayloadSchema,
   type SnapshotCreatedPayload,
@@ -111,6 +116,7 @@ export { warningPayloadSchema, type WarningPayload } from './events/payloads/war
 export { errorEventPayloadSchema, type ErrorEventPayload } from './events/payloads/errorEventPayloadSchema.ts';
 export { jobCompletedPayloadSchema, type JobCompletedPayload } from './events/payloads/jobCompletedPayloadSchema.ts';
 export { runEventPayloadSchema, type RunEventPayload } from './events/payloads/runEventPayloadSchema.ts';
+export { runStartedPayloadSchema, type RunStartedPayload } from './events/payloads/runStartedPayloadSchema.ts';
 export { LOG_LEVELS, logLinePayloadSchema, type LogLinePayload } from './events/payloads/logLinePayloadSchema.ts';
 export { streamClosedPayloadSchema, type StreamClosedPayload } from './events/payloads/streamClosedPayloadSchema.ts';
 export {
@@ -279,6 +285,16 @@ export {
 export { taskSpecSchema, type TaskSpec } from './later/taskSpecSchema.ts';
 export { runRequestSchema, type RunRequest } from './later/runRequestSchema.ts';
 export { runCreatedSchema, type RunCreated } from './later/runCreatedSchema.ts';
+export {
+  RUN_STATUSES,
+  runInfoSchema,
+  runStatusSchema,
+  runUsageSchema,
+  type RunInfo,
+  type RunStatus,
+  type RunUsage,
+} from './later/runInfoSchema.ts';
+export { RUN_COMMAND_TYPES, RUN_CREATE_COMMAND, type RunCommandType } from './later/runCommandTypes.ts';
 export { presenceTicketRequestSchema, type PresenceTicketRequest } from './later/presenceTicketRequestSchema.ts';
 export {
   MAX_PRESENCE_TICKET_SECONDS,

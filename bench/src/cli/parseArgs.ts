@@ -10,6 +10,8 @@ export const BENCH_NAMES = [
   'scaleout',
   'presence',
   'plugins',
+  'agents',
+  'browser',
 ] as const;
 export type BenchName = (typeof BENCH_NAMES)[number];
 

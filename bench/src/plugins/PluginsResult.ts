@@ -68,6 +68,8 @@ export interface OverheadRound {
   overhead: Overhead;
   /** The Node-IPC-only reference (`RawIpcEcho`), when it ran. */
   rawIpc: LatencySummary | null;
+  /** The host's own channel alone (`RawFramesEcho`), when it ran. */
+  rawFrames: LatencySummary | null;
 }
 
 /** One payload over all rounds (samples pooled) and per round. */
@@ -85,6 +87,10 @@ export interface PayloadOverhead {
   rawIpc: LatencySummary | null;
   /** What the host adds over Node's IPC channel: sandboxed − raw IPC. */
   hostOverRawIpc: Overhead | null;
+  /** Reference: the same echo over the host's own channel alone (length-prefixed JSON frames), when it ran. */
+  rawFrames: LatencySummary | null;
+  /** What the host adds over its channel: sandboxed − raw frames. */
+  hostOverRawFrames: Overhead | null;
   rounds: OverheadRound[];
   /** Sandboxed calls that did not answer ok with the echoed payload. */
   failedCalls: number;

@@ -4,7 +4,19 @@ import type { JsonValue } from '@easel/schemas';
 import type { PluginHost } from '../../../gateway/src/plugins/index.ts';
 import { type BenchToolContext, tools } from './fixture/bench-echo/index.mjs';
 import type { LatencySummary, PayloadOverhead, PluginsConfig } from './PluginsResult.ts';
-import type { RawIpcEcho } from './RawIpcEcho.ts';
+
+/** A reference echo without the plugin host (`RawIpcEcho`, `RawFramesEcho`): the echoed value, null on failure. */
+export interface EchoReference {
+  call(input: JsonValue): Promise<JsonValue | null>;
+}
+
+/** The references measured beside the host, each when it started. */
+export interface EchoReferences {
+  /** Node's IPC channel alone. */
+  rawIpc: EchoReference | null;
+  /** The host's channel (length-prefixed JSON frames over a stdio pipe) alone. */
+  rawFrames: EchoReference | null;
+}
 import { overheadOf, summarizeLatencies } from './summarizeLatencies.ts';
 
 /** One payload to measure. */
@@ -27,21 +39,22 @@ const DIRECT_CTX: BenchToolContext = {
   signal: new AbortController().signal,
 };
 
-type PathName = 'direct' | 'sandboxed' | 'raw';
+type PathName = 'direct' | 'sandboxed' | 'rawIpc' | 'rawFrames';
 /** Times one call of a path; null when it failed. */
 type TimedCall = (input: JsonValue, json: string, deep: boolean) => Promise<number | null>;
 
 /**
  * Call overhead of the plugin sandbox: for each payload, `echo` through `host.invoke` (input schema,
- * IPC to the plugin's child process, output schema, bookkeeping) against the same `tools.echo`
- * imported and called in this process, and (when `raw` is given) against an echo over Node's IPC
- * channel alone. One call at a time, the paths interleaved call by call in rotating order
- * (A B C, B C A, …), payloads in alternating order per round, after an unrecorded warm-up.
+ * the channel to the plugin's child process, output schema, bookkeeping) against the same
+ * `tools.echo` imported and called in this process, and against the references that started: an
+ * echo over Node's IPC channel alone and one over the host's frame channel alone. One call at a
+ * time, the paths interleaved call by call in rotating order (A B C D, B C D A, …), payloads in
+ * alternating order per round, after an unrecorded warm-up.
  */
 export async function measureOverhead(
   host: PluginHost,
   plugin: string,
-  raw: RawIpcEcho | null,
+  refs: EchoReferences,
   cases: readonly OverheadCase[],
   config: PluginsConfig,
   log: (message: string) => void,
@@ -67,12 +80,14 @@ export async function measureOverhead(
       },
     ],
   ];
-  if (raw) {
+  for (const name of ['rawIpc', 'rawFrames'] as const) {
+    const ref = refs[name];
+    if (!ref) continue;
     calls.push([
-      'raw',
+      name,
       async (input, json, deep) => {
         const started = performance.now();
-        const value = await raw.call(input);
+        const value = await ref.call(input);
         const ms = performance.now() - started;
         if (value === null || (deep && JSON.stringify(value) !== json)) return null;
         return ms;
@@ -83,7 +98,7 @@ export async function measureOverhead(
   const state = cases.map((c) => ({
     c,
     json: JSON.stringify(c.payload),
-    samples: { direct: [] as number[], sandboxed: [] as number[], raw: [] as number[] },
+    samples: { direct: [] as number[], sandboxed: [] as number[], rawIpc: [] as number[], rawFrames: [] as number[] },
     rounds: [] as PayloadOverhead['rounds'],
     failed: 0,
     gaveUp: false,
@@ -106,7 +121,7 @@ export async function measureOverhead(
     const order = round % 2 === 0 ? state : [...state].reverse();
     for (const s of order) {
       if (s.gaveUp) continue;
-      const samples = { direct: [] as number[], sandboxed: [] as number[], raw: [] as number[] };
+      const samples: Record<PathName, number[]> = { direct: [], sandboxed: [], rawIpc: [], rawFrames: [] };
       let failed = 0;
       for (let i = 0; i < config.callsPerRound && failed <= MAX_FAILED_PER_ROUND; i++) {
         const deep = i % DEEP_CHECK_EVERY === 0;
@@ -124,11 +139,17 @@ export async function measureOverhead(
       }
       const d = summarizeLatencies(samples.direct);
       const v = summarizeLatencies(samples.sandboxed);
-      const r = summarizeLatencies(samples.raw);
-      if (d && v) s.rounds.push({ round, direct: d, sandboxed: v, overhead: overheadOf(d, v), rawIpc: r });
-      for (const name of ['direct', 'sandboxed', 'raw'] as const) s.samples[name].push(...samples[name]);
+      const r = summarizeLatencies(samples.rawIpc);
+      const f = summarizeLatencies(samples.rawFrames);
       if (d && v) {
-        const rawText = r ? `, raw IPC p50 ${r.p50.toFixed(3)} / p99 ${r.p99.toFixed(3)} ms` : '';
+        s.rounds.push({ round, direct: d, sandboxed: v, overhead: overheadOf(d, v), rawIpc: r, rawFrames: f });
+      }
+      for (const name of ['direct', 'sandboxed', 'rawIpc', 'rawFrames'] as const)
+        s.samples[name].push(...samples[name]);
+      if (d && v) {
+        const rawText =
+          (r ? `, raw IPC p50 ${r.p50.toFixed(3)} / p99 ${r.p99.toFixed(3)} ms` : '') +
+          (f ? `, raw frames p50 ${f.p50.toFixed(3)} / p99 ${f.p99.toFixed(3)} ms` : '');
         log(
           `plugins ${s.c.label} round ${round}: direct p50 ${d.p50.toFixed(4)} ms, sandboxed p50 ${v.p50.toFixed(3)} / ` +
             `p99 ${v.p99.toFixed(3)} ms${rawText} (${v.n} calls${failed > 0 ? `, ${failed} failed` : ''})`,
@@ -141,7 +162,8 @@ export async function measureOverhead(
   for (const s of state) {
     const direct = summarizeLatencies(s.samples.direct);
     const sandboxed = summarizeLatencies(s.samples.sandboxed);
-    const rawIpc: LatencySummary | null = summarizeLatencies(s.samples.raw);
+    const rawIpc: LatencySummary | null = summarizeLatencies(s.samples.rawIpc);
+    const rawFrames: LatencySummary | null = summarizeLatencies(s.samples.rawFrames);
     if (!direct || !sandboxed) {
       failures.push(`plugins ${s.c.label}: no successful sandboxed call to measure`);
       continue;
@@ -155,6 +177,8 @@ export async function measureOverhead(
       overhead: overheadOf(direct, sandboxed),
       rawIpc,
       hostOverRawIpc: rawIpc ? overheadOf(rawIpc, sandboxed) : null,
+      rawFrames,
+      hostOverRawFrames: rawFrames ? overheadOf(rawFrames, sandboxed) : null,
       rounds: s.rounds,
       failedCalls: s.failed,
     });

@@ -4,6 +4,7 @@ import { makePayload, makeStringPayload } from './makePayload.ts';
 import { measureCrashToReady } from './measureCrashToReady.ts';
 import { measureOverhead, type OverheadCase } from './measureOverhead.ts';
 import { PLUGINS_FULL, PLUGINS_QUICK, type PluginsResult } from './PluginsResult.ts';
+import { RawFramesEcho } from './RawFramesEcho.ts';
 import { RawIpcEcho } from './RawIpcEcho.ts';
 
 /** The bench's own plugin folder (`echo`, `crash`). */
@@ -34,6 +35,7 @@ export async function runPluginsBench(options: PluginsBenchOptions): Promise<Plu
   const result: PluginsResult = { config, notes, overhead: [], crash: null, failures: [] };
   let host: SandboxPluginHost | null = null;
   let raw: RawIpcEcho | null = null;
+  let frames: RawFramesEcho | null = null;
   try {
     host = await openPluginHost({
       folders: [{ dir: BENCH_PLUGIN_DIR, origin: 'external' }],
@@ -53,9 +55,14 @@ export async function runPluginsBench(options: PluginsBenchOptions): Promise<Plu
     ];
     raw = await RawIpcEcho.start();
     if (!raw) result.failures.push('plugins: the raw IPC reference did not start (measured without it)');
-    const overhead = await measureOverhead(host, BENCH_PLUGIN, raw, cases, config, options.log);
+    frames = await RawFramesEcho.start();
+    if (!frames) result.failures.push('plugins: the raw frames reference did not start (measured without it)');
+    const refs = { rawIpc: raw, rawFrames: frames };
+    const overhead = await measureOverhead(host, BENCH_PLUGIN, refs, cases, config, options.log);
     await raw?.stop();
     raw = null;
+    await frames?.stop();
+    frames = null;
     result.overhead = overhead.overhead;
     result.failures.push(...overhead.failures);
     const crash = await measureCrashToReady(host, BENCH_PLUGIN, config, options.log);
@@ -65,6 +72,7 @@ export async function runPluginsBench(options: PluginsBenchOptions): Promise<Plu
     result.failures.push(`plugins: ${error instanceof Error ? error.message : String(error)}`);
   } finally {
     await raw?.stop();
+    await frames?.stop();
     await host?.close();
   }
   return result;

@@ -10,6 +10,7 @@ function payload(key: string, overheads: Array<[number, number]>): PayloadOverhe
     sandboxed: summary(0.001 + p50, 0.01 + p99),
     overhead: { p50, p99 },
     rawIpc: null,
+    rawFrames: null,
   }));
   const pooled = overheads[Math.floor(overheads.length / 2)]!;
   return {
@@ -21,6 +22,8 @@ function payload(key: string, overheads: Array<[number, number]>): PayloadOverhe
     overhead: { p50: pooled[0], p99: pooled[1] },
     rawIpc: null,
     hostOverRawIpc: null,
+    rawFrames: null,
+    hostOverRawFrames: null,
     rounds,
     failedCalls: 0,
   };

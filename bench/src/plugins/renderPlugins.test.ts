@@ -18,6 +18,8 @@ describe('renderPlugins', () => {
           overhead: { p50: 0.09, p99: 0.25 },
           rawIpc: s(0.05, 0.2, 2),
           hostOverRawIpc: { p50: 0.0412, p99: 0.054 },
+          rawFrames: s(0.04, 0.18, 2),
+          hostOverRawFrames: { p50: 0.0512, p99: 0.074 },
           rounds: [],
           failedCalls: 0,
         },
@@ -33,9 +35,9 @@ describe('renderPlugins', () => {
     };
     const md = renderPlugins(result);
     expect(md).toContain(
-      '| trivial (15 B JSON) | 0.0012 ms / 0.0040 ms | 0.050 ms / 0.200 ms | 0.091 ms / 0.254 ms / 3.1 ms |',
+      '| trivial (15 B JSON) | 0.0012 ms / 0.0040 ms | 0.050 ms / 0.200 ms | 0.040 ms / 0.180 ms | 0.091 ms / 0.254 ms / 3.1 ms |',
     );
-    expect(md).toContain('| 0.041 ms / 0.054 ms | 3000 |');
+    expect(md).toContain('| 0.051 ms / 0.074 ms | 3000 |');
     expect(md).toContain('**0.090 ms**');
     expect(md).toContain('**0.250 ms**');
     expect(md).toContain('| crash → next call succeeds (≤ 0.6 s) | 181.3 ms | 402.0 ms | 402.0 ms | 20 |');

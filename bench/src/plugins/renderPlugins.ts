@@ -29,20 +29,23 @@ export function renderPlugins(result: PluginsResult): string {
       '`tools.echo` imported and called directly in the bench process. One call at a time, the paths ' +
       `interleaved call by call in rotating order, ${c.warmupCalls} warm-up calls per path and payload, then ${c.rounds} rounds × ` +
       `${c.callsPerRound} calls per path and payload. Call time = \`invoke\` issued → answer (input and output ` +
-      'schemas, IPC both ways, bookkeeping). Overhead = sandboxed − direct at the same percentile (pooled over ' +
-      'rounds; per-round min–max in brackets). Reference without a target: *raw IPC* is the same echo over ' +
-      "Node's IPC channel alone (a child spawned as the host spawns plugins, `serialization: 'json'`, no host), " +
-      'interleaved with the two others; *host − raw IPC* is what the plugin host adds on top of that channel. ' +
+      'schemas, the channel both ways, bookkeeping). Overhead = sandboxed − direct at the same percentile (pooled ' +
+      'over rounds; per-round min–max in brackets). References without a target, interleaved with the others: ' +
+      '*raw frames* is the same echo over the channel the host uses, alone (length-prefixed JSON frames over an ' +
+      'extra stdio pipe, `gateway/src/plugins/sandbox/frames.mjs`, no host); *raw IPC* is the same echo over ' +
+      "Node's IPC channel (`serialization: 'json'`), which the host used before; *host − raw frames* is what the " +
+      'plugin host adds on top of its channel. ' +
       'The 10 KB payload is ≈ 180 small objects (blocks of a canvas); the string payload is one 10 KB string.',
   );
   const rows = result.overhead.map((p) => [
     `${p.label} (${p.bytes} B JSON)`,
     `${ms(p.direct.p50, 4)} / ${ms(p.direct.p99, 4)}`,
     p.rawIpc ? `${ms(p.rawIpc.p50)} / ${ms(p.rawIpc.p99)}` : '—',
+    p.rawFrames ? `${ms(p.rawFrames.p50)} / ${ms(p.rawFrames.p99)}` : '—',
     `${ms(p.sandboxed.p50)} / ${ms(p.sandboxed.p99)} / ${ms(p.sandboxed.max, 1)}`,
     `**${ms(p.overhead.p50)}**${rangeOf(p.rounds.map((r) => r.overhead.p50))}`,
     `**${ms(p.overhead.p99)}**${rangeOf(p.rounds.map((r) => r.overhead.p99))}`,
-    p.hostOverRawIpc ? `${ms(p.hostOverRawIpc.p50)} / ${ms(p.hostOverRawIpc.p99)}` : '—',
+    p.hostOverRawFrames ? `${ms(p.hostOverRawFrames.p50)} / ${ms(p.hostOverRawFrames.p99)}` : '—',
     `${p.sandboxed.n}${p.failedCalls > 0 ? ` (${p.failedCalls} failed)` : ''}`,
   ]);
   out.push(
@@ -51,10 +54,11 @@ export function renderPlugins(result: PluginsResult): string {
         'payload',
         'direct p50 / p99',
         'raw IPC p50 / p99',
+        'raw frames p50 / p99',
         'sandboxed p50 / p99 / max',
         `overhead p50 (≤ ${PLUGIN_TARGETS.overheadP50Ms} ms)`,
         `overhead p99 (≤ ${PLUGIN_TARGETS.overheadP99Ms} ms)`,
-        'host − raw IPC p50 / p99',
+        'host − raw frames p50 / p99',
         'sandboxed calls',
       ],
       rows,

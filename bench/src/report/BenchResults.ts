@@ -1,4 +1,6 @@
+import type { AgentsResult } from '../agents/AgentsResult.ts';
 import type { AppendsResult } from '../appends/appendsBench.ts';
+import type { BrowserResult } from '../browser/BrowserResult.ts';
 import type { CpuResult } from '../cpu/cpuBench.ts';
 import type { FanoutResult } from '../fanout/fanoutBench.ts';
 import type { LatencyResult } from '../latency/latencyBench.ts';
@@ -30,6 +32,10 @@ export interface BenchResults {
   presence?: PresenceResult;
   /** Plugin call overhead and crash → ready through the real plugin host (`src/plugins/`). */
   plugins?: PluginsResult;
+  /** Chromium: 10k-block snapshot → interactive, edit → paint, bundle sizes (`src/browser/`). */
+  browser?: BrowserResult;
+  /** chat.send → turn_accepted latency and chat_token fan-out (`src/agents/`). */
+  agents?: AgentsResult;
   ratios: Ratio[];
 }
 

@@ -1,5 +1,7 @@
+import { browserRatios } from '../browser/browserRatios.ts';
 import type { CpuSample } from '../cpu/cpuBench.ts';
 import { spread } from '../lib/stats.ts';
+import { agentsRatios } from '../agents/agentsRatios.ts';
 import { pluginsRatios } from '../plugins/pluginsRatios.ts';
 import { presenceRatios } from '../presence/presenceRatios.ts';
 import { scaleoutRatios } from '../scaleout/scaleoutRatios.ts';
@@ -142,6 +144,8 @@ export function computeRatios(results: BenchResults): Ratio[] {
   if (results.scaleout) out.push(...scaleoutRatios(results.scaleout));
   if (results.presence) out.push(...presenceRatios(results.presence));
   if (results.plugins) out.push(...pluginsRatios(results.plugins));
+  if (results.agents) out.push(...agentsRatios(results.agents));
+  if (results.browser) out.push(...browserRatios(results.browser));
   if (results.appends) {
     for (const check of results.appends.checks) {
       out.push({

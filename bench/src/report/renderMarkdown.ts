@@ -1,5 +1,7 @@
+import { renderBrowser } from '../browser/renderBrowser.ts';
 import { fmt } from '../lib/format.ts';
 import type { Spread } from '../lib/stats.ts';
+import { renderAgents } from '../agents/renderAgents.ts';
 import { renderPlugins } from '../plugins/renderPlugins.ts';
 import { renderPresence } from '../presence/renderPresence.ts';
 import { renderScaleout } from '../scaleout/renderScaleout.ts';
@@ -173,6 +175,8 @@ export function renderMarkdown(results: BenchResults): string {
   if (results.scaleout) out.push(renderScaleout(results.scaleout));
   if (results.presence) out.push(renderPresence(results.presence));
   if (results.plugins) out.push(renderPlugins(results.plugins));
+  if (results.agents) out.push(renderAgents(results.agents));
+  if (results.browser) out.push(renderBrowser(results.browser));
 
   const problems = [
     ...results.skipped.map((s) => `skipped ${s.server ?? s.bench}: ${s.reason}`),
@@ -180,6 +184,8 @@ export function renderMarkdown(results: BenchResults): string {
     ...(results.scaleout?.failures ?? []),
     ...(results.presence?.failures ?? []),
     ...(results.plugins?.failures ?? []),
+    ...(results.agents?.failures ?? []),
+    ...(results.browser?.failures ?? []),
   ];
   if (problems.length > 0) {
     out.push('## Failures and skips');

@@ -24,6 +24,12 @@ import { redactedState } from './canvas/redactUpdate.ts';
 import { CanvasTypeRegistry } from './canvasTypes/CanvasTypeRegistry.ts';
 import { buildEnvelope } from './commands/buildEnvelope.ts';
 import { CommandProcessor } from './commands/CommandProcessor.ts';
+import type { ProposalCommit } from './commands/ProposalCommit.ts';
+import { ProposalProcessor } from './commands/ProposalProcessor.ts';
+import { TurnCommands } from './commands/TurnCommands.ts';
+import { TurnEvents, type TurnRef } from './commands/TurnEvents.ts';
+import { TurnLedger } from './commands/TurnLedger.ts';
+import { TurnRecords } from './commands/TurnRecords.ts';
 import { fail, ok, type Result } from './errors/GatewayError.ts';
 import { buildLensView } from './lens/buildLensView.ts';
 import { ADMIN_ROLE } from './lens/effectivePermissions.ts';
@@ -90,6 +96,12 @@ export class GatewayCore {
   private readonly types: CanvasTypeRegistry;
   private readonly canvases: CanvasRegistry;
   private readonly commands: CommandProcessor;
+  private readonly proposals: ProposalProcessor;
+  private readonly turnEvents: TurnEvents;
+  /** The turns this node opened (`chat.send`) and their state; the InteractionManager listens. */
+  readonly turnLedger = new TurnLedger();
+  /** The durable list of turns this node may have open (recovery after a crash). */
+  readonly turnRecords: TurnRecords;
   private readonly logger: pino.Logger | undefined;
   /** Identifies this node's broadcasts (it ignores its own). */
   private readonly nodeId = `n${Math.random().toString(36).slice(2, 12)}`;
@@ -108,6 +120,9 @@ export class GatewayCore {
       now: this.now,
       ...(deps.logger ? { logger: deps.logger } : {}),
     });
+    const maxEventBytes = deps.limits?.maxEventBytes ?? 64 * 1024;
+    const logger = deps.logger ? { logger: deps.logger } : {};
+    this.turnRecords = new TurnRecords(deps.spine, this.nodeId, { now: this.now, ...logger });
     this.commands = new CommandProcessor({
       spine: deps.spine,
       bus: deps.bus,
@@ -115,8 +130,32 @@ export class GatewayCore {
       types: this.types,
       canvases: this.canvases,
       now: this.now,
-      maxEventBytes: deps.limits?.maxEventBytes ?? 64 * 1024,
-      ...(deps.logger ? { logger: deps.logger } : {}),
+      maxEventBytes,
+      ...logger,
+      turnCommands: new TurnCommands({
+        spine: deps.spine,
+        ledger: this.turnLedger,
+        records: this.turnRecords,
+        ...logger,
+      }),
+    });
+    const shared = { publisher: this.commands.publisher, turns: this.commands.turns };
+    this.proposals = new ProposalProcessor({
+      spine: deps.spine,
+      lens: this.lens,
+      canvases: this.canvases,
+      ...shared,
+      ledger: this.turnLedger,
+      records: this.turnRecords,
+      now: this.now,
+      maxEventBytes,
+      ...logger,
+    });
+    this.turnEvents = new TurnEvents({
+      append: { spine: deps.spine, ...shared, now: this.now, maxEventBytes, ...logger },
+      bus: deps.bus,
+      ledger: this.turnLedger,
+      records: this.turnRecords,
     });
     this.offBroadcast = deps.bus.onBroadcast((topic, data) => this.onBroadcast(topic, data));
   }
@@ -320,8 +359,39 @@ export class GatewayCore {
     this.bus.publish([{ partition: partitionId(scope), seq: null, canvasId: scope.canvas_id ?? null, type, envelope }]);
   }
 
+  /**
+   * Commits an agent's proposed change at an authority boundary (turns, runs): ONE append of
+   * `state_patch` (revision + 1) → `canvas_commit` (kind `commit`, `turn_id`/`run_id`) →
+   * `outcomeEvents`; only the outcome events when `ops` is empty. Lens-checked against
+   * `principal` (every root the ops touch must be writable); ops validated as `state.ops`.
+   * Refused (lens 403, ops 400/404/409, a cancelled turn 409, size 413) → `{ok: false}` and
+   * nothing appended (the caller then appends `commit_failed`). A repeated `commandId` →
+   * `duplicate`. Works on single-writer and shared spines. Never throws.
+   */
+  commitProposal(req: ProposalCommit): Promise<Result<CommandOutcome>> {
+    return this.proposals.commit(req);
+  }
+
+  /**
+   * Appends a turn's durable events besides its commit (`turn_final`, `commit_failed`,
+   * `turn_cancelled`) with envelope `turn_id`/`session_id`; refused (409) once the turn ended.
+   */
+  appendTurnEvents(
+    turn: TurnRef,
+    actor: Actor,
+    events: ReadonlyArray<{ type: EventType; payload: object }>,
+  ): Promise<Result<{ cursor: string; seq: number }>> {
+    return this.turnEvents.append(turn, actor, events);
+  }
+
+  /** Publishes a turn's telemetry (`model_status`, `chat_token`); false once the turn ended. */
+  publishTurnTelemetry(turn: TurnRef, actor: Actor, type: EventType, payload: object): boolean {
+    return this.turnEvents.telemetry(turn, actor, type, payload);
+  }
+
   /** Snapshots every loaded canvas and stops timers. Spine and bus stay open (the caller's). */
   async close(): Promise<void> {
+    this.turnRecords.close();
     this.offBroadcast();
     await this.canvases.close();
   }

@@ -28,6 +28,7 @@ function stringList(value: unknown): string[] {
  *   contiguous clocks), `roots` lists only readable roots, and `redacted: true` is set. It is
  *   sent even when nothing in it is readable, for the same reason;
  * - `snapshot_created`: hidden unless `sidecars.see`;
+ * - `turn_final`: `proposed_ops` on roots it cannot read are removed (and `redacted: true` set);
  * - everything else passes. Internal fields (`root_ranges`) never leave the gateway.
  * Pure: depends only on the view's permissions and the event. Never throws.
  */
@@ -42,6 +43,8 @@ export function projectEvent(view: LensView, event: BusEvent): string | null {
       return view.sidecars.see ? event.envelope : null;
     case 'state_patch':
       return projectStatePatch(view, event.envelope);
+    case 'turn_final':
+      return projectTurnFinal(view, event.envelope);
     default:
       return event.envelope;
   }
@@ -70,4 +73,15 @@ function projectStatePatch(view: LensView, envelope: string): string | null {
     }
   }
   return JSON.stringify({ ...env, payload: out });
+}
+
+function projectTurnFinal(view: LensView, envelope: string): string | null {
+  const env = parse(envelope);
+  const ops = env?.payload?.proposed_ops;
+  if (!env || !Array.isArray(ops)) return envelope;
+  const readable = ops.filter(
+    (op) => op !== null && typeof op === 'object' && typeof op.root === 'string' && view.canReadRoot(op.root),
+  );
+  if (readable.length === ops.length) return envelope;
+  return JSON.stringify({ ...env, payload: { ...env.payload, proposed_ops: readable, redacted: true } });
 }

@@ -1,4 +1,5 @@
 import type pino from 'pino';
+import type { RunService } from '../agents/runs/RunService.ts';
 import type { Verifier } from '../auth/createVerifier.ts';
 import type { StreamHub } from '../core/fanout/StreamHub.ts';
 import type { GatewayCore } from '../core/GatewayCore.ts';
@@ -27,6 +28,8 @@ export interface HttpDeps {
   plugins: PluginHost;
   /** Jobs (contract §9): `/v1/jobs…` routes. */
   jobs: JobService;
+  /** Runs (contract §10): `/v1/runs…` routes. Null or absent: they answer 503. */
+  runs?: RunService | null;
   /** Sidecars (contract §8): `/v1/sidecars…` routes. Null or absent: they answer 503. */
   sidecars?: SidecarService | null;
   /** Presence tickets (contract §7): `POST /v1/presence/tickets`. Absent: the route is not served (404). */

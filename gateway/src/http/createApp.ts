@@ -10,6 +10,7 @@ import { opsRoutes } from './routes/opsRoutes.ts';
 import { pluginRoutes } from './routes/pluginRoutes.ts';
 import { presenceRoutes } from './routes/presenceRoutes.ts';
 import { projectRoutes } from './routes/projectRoutes.ts';
+import { runRoutes } from './routes/runRoutes.ts';
 import { sidecarRoutes } from './routes/sidecarRoutes.ts';
 import { streamRoutes } from './routes/streamRoutes.ts';
 
@@ -31,6 +32,7 @@ export function createApp(deps: HttpDeps): Express {
   projectRoutes(router, deps);
   pluginRoutes(router, deps);
   jobRoutes(router, deps);
+  runRoutes(router, deps);
   sidecarRoutes(router, deps);
   presenceRoutes(router, deps);
   devRoutes(router, deps);

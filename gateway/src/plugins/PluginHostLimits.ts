@@ -1,6 +1,7 @@
 import type { BackoffOptions } from './registry/backoffDelay.ts';
 import type { BreakerOptions } from './registry/CircuitBreaker.ts';
 import type { SlotLimits } from './registry/SlotLimits.ts';
+import { DEFAULT_MAX_FRAME_BYTES, MAX_FRAME_LIMIT } from './sandbox/frames.mjs';
 
 /** Tunables of the plugin host; every field is optional. */
 export interface PluginHostLimits {
@@ -22,6 +23,13 @@ export interface PluginHostLimits {
   readonly stopGraceMs?: number;
   /** Smallest V8 heap given to a plugin whatever its `memory_mb` (Node cannot start on less), MiB. Default 32. */
   readonly minHeapMb?: number;
+  /**
+   * Largest message between the host and a plugin process either way, bytes of UTF-8 JSON (1 to
+   * 4 GiB − 1). A larger input is refused (`invalid_input`), a larger result answered
+   * `invalid_output`, a larger partial result throws in the plugin; a process that sends a larger
+   * frame anyway is killed (`crashed`). Default 67 108 864 (64 MiB).
+   */
+  readonly maxMessageBytes?: number;
   /** Restart delays after a crash (jittered). Default `{baseMs: 100, maxMs: 10_000}`. */
   readonly backoff?: Partial<BackoffOptions>;
   /** The circuit breaker. Default `{crashes: 5, windowMs: 60_000, cooldownMs: 30_000, maxCooldownMs: 300_000}`. */
@@ -38,7 +46,17 @@ export function resolveLimits(limits: PluginHostLimits = {}): SlotLimits {
     abortGraceMs: limits.abortGraceMs ?? 1000,
     stopGraceMs: limits.stopGraceMs ?? 2000,
     minHeapMb: limits.minHeapMb ?? 32,
+    maxMessageBytes: messageLimit(limits.maxMessageBytes),
     backoff: { baseMs: 100, maxMs: 10_000, ...limits.backoff },
     breaker: { crashes: 5, windowMs: 60_000, cooldownMs: 30_000, maxCooldownMs: 300_000, ...limits.breaker },
   };
+}
+
+/** `maxMessageBytes`, checked: a programmer error throws. */
+function messageLimit(bytes: number | undefined): number {
+  if (bytes === undefined) return DEFAULT_MAX_FRAME_BYTES;
+  if (!Number.isInteger(bytes) || bytes < 1 || bytes > MAX_FRAME_LIMIT) {
+    throw new RangeError(`maxMessageBytes must be an integer in 1…${MAX_FRAME_LIMIT}, got ${bytes}`);
+  }
+  return bytes;
 }

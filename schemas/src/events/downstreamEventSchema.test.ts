@@ -35,6 +35,7 @@ describe('[CONTRACT 4] events', () => {
         'commit_failed',
         'error',
         'job_completed',
+        'run_started',
       ].sort(),
     );
     expect(isDurableEvent('run_event', { kind: 'verdict' })).toBe(true);

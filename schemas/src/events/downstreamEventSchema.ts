@@ -16,6 +16,7 @@ import { partialResultPayloadSchema } from './payloads/partialResultPayloadSchem
 import { pluginStatusPayloadSchema } from './payloads/pluginStatusPayloadSchema.ts';
 import { progressPayloadSchema } from './payloads/progressPayloadSchema.ts';
 import { runEventPayloadSchema } from './payloads/runEventPayloadSchema.ts';
+import { runStartedPayloadSchema } from './payloads/runStartedPayloadSchema.ts';
 import { snapshotCreatedPayloadSchema } from './payloads/snapshotCreatedPayloadSchema.ts';
 import { statePatchPayloadSchema } from './payloads/statePatchPayloadSchema.ts';
 import { streamClosedPayloadSchema } from './payloads/streamClosedPayloadSchema.ts';
@@ -47,6 +48,7 @@ export const EVENT_PAYLOAD_SCHEMAS = {
   warning: warningPayloadSchema,
   error: errorEventPayloadSchema,
   job_completed: jobCompletedPayloadSchema,
+  run_started: runStartedPayloadSchema,
   run_event: runEventPayloadSchema,
   log_line: logLinePayloadSchema,
   stream_closed: streamClosedPayloadSchema,
@@ -77,6 +79,7 @@ export const downstreamEventSchema = z.discriminatedUnion('type', [
   typedEnvelopeSchema('warning', EVENT_PAYLOAD_SCHEMAS.warning),
   typedEnvelopeSchema('error', EVENT_PAYLOAD_SCHEMAS.error),
   typedEnvelopeSchema('job_completed', EVENT_PAYLOAD_SCHEMAS.job_completed),
+  typedEnvelopeSchema('run_started', EVENT_PAYLOAD_SCHEMAS.run_started),
   typedEnvelopeSchema('run_event', EVENT_PAYLOAD_SCHEMAS.run_event),
   typedEnvelopeSchema('log_line', EVENT_PAYLOAD_SCHEMAS.log_line),
   typedEnvelopeSchema('stream_closed', EVENT_PAYLOAD_SCHEMAS.stream_closed),

@@ -25,6 +25,7 @@ export const EVENT_TYPES = {
   warning: { durable: false, group: 'jobs' },
   error: { durable: true, group: 'jobs' },
   job_completed: { durable: true, group: 'jobs' },
+  run_started: { durable: true, group: 'runs' },
   run_event: { durable: false, group: 'runs', durableKinds: ['tool', 'verdict'] },
   log_line: { durable: false, group: 'ops' },
   stream_closed: { durable: false, group: 'ops' },

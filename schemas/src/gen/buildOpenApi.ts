@@ -111,6 +111,13 @@ function paths(): ZodOpenApiPathsObject {
         responses: { ...ok('The run started.', s.runCreatedSchema, '201'), ...errors(...WRITE) },
       },
     },
+    '/v1/runs/{run_id}': {
+      get: {
+        summary: 'A run: status, task, usage, verdict and the revisions it made',
+        requestParams: { path: z.object({ run_id: s.entityIdSchema }), query: scopeQuery },
+        responses: { ...ok('The run.', s.runInfoSchema), ...errors(...READ) },
+      },
+    },
     '/v1/projects/{project_id}/lens': {
       get: {
         summary: "The project's lens policy (the default when none is set)",

@@ -143,5 +143,9 @@ export function schemaOverrides(): Map<unknown, fc.Arbitrary<unknown>> {
   o.set(s.stateDeleteOpSchema, stateDeleteOpArb);
   o.set(s.pluginManifestSchema, pluginManifestArb);
   o.set(s.framePayloadSchema.shape.uri, opt(fc.webUrl()));
+  o.set(
+    s.canvasRevertCommandPayloadSchema,
+    fc.oneof(fc.record({ revision: fc.nat({ max: 1000 }) }), fc.record({ run_id: entityId })),
+  );
   return o;
 }

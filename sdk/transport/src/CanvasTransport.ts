@@ -10,6 +10,8 @@ import type {
   StateOp,
 } from '@easel/schemas';
 import type * as Y from 'yjs';
+import { ChatClient } from './agents/ChatClient.ts';
+import type { Turn } from './agents/Turn.ts';
 import type { CommandError } from './commands/CommandError.ts';
 import { type BatchCommand, CommandSender, type SendOptions, type SentCommand } from './commands/CommandSender.ts';
 import { type AwaitCursorOptions, CursorWaiter } from './commands/CursorWaiter.ts';
@@ -23,6 +25,9 @@ import { LocalEdits, type RejectedEdit } from './local/LocalEdits.ts';
 import { CanvasMirror, type MirrorView } from './mirror/CanvasMirror.ts';
 import { RealtimeClient } from './realtime/RealtimeClient.ts';
 import { Presence } from './presence/Presence.ts';
+import { JobsClient } from './jobs/JobsClient.ts';
+import { PluginsClient } from './plugins/PluginsClient.ts';
+import { RunsClient } from './runs/RunsClient.ts';
 import { scopeQuery } from './scopeQuery.ts';
 import { type ProtocolError, SseReader } from './sse/SseReader.ts';
 import { type AnyEvent, type EventOf, parseEnvelope } from './sse/parseEnvelope.ts';
@@ -71,6 +76,10 @@ export class CanvasTransport {
   readonly #local: LocalEdits;
   readonly #protocolErrors = new Listeners<[ProtocolError]>();
   #presence: Presence | null = null;
+  readonly #chat: ChatClient;
+  #runs: RunsClient | null = null;
+  #jobs: JobsClient | null = null;
+  #plugins: PluginsClient | null = null;
 
   constructor(options: CanvasTransportOptions) {
     this.#options = options;
@@ -106,6 +115,12 @@ export class CanvasTransport {
     });
     this.#waiter = new CursorWaiter(this.#mirror, this.#deps.timers);
     this.#local = new LocalEdits({ mirror: this.#mirror, sender: this.#sender, deps: this.#deps });
+    // Built at once, so that turns started by anyone are heard from the first event on.
+    this.#chat = new ChatClient({
+      send: (type, payload, sendOptions) => this.#sender.send(type, payload, sendOptions),
+      onEvent: (listener) => this.#mirror.onEvent('*', listener),
+      awaitCursor: (cursor, waitOptions) => this.#waiter.wait(cursor, waitOptions),
+    });
   }
 
   // ── connection ────────────────────────────────────────────────────────────
@@ -123,6 +138,8 @@ export class CanvasTransport {
     this.#sender.close();
     this.#waiter.close();
     this.#presence?.leave();
+    this.#chat.close();
+    this.#runs?.close();
   }
 
   get status(): ConnectionStatus {
@@ -306,6 +323,54 @@ export class CanvasTransport {
       scope: this.scope,
     });
     return this.#presence;
+  }
+
+  // ── agents, runs, jobs, plugins ──────────────────────────────────────────
+
+  /**
+   * Agent turns on this canvas (contract §4 chat group, §5 `chat.send` / `turn.cancel`):
+   * `chat.send(text)` → a {@link Turn} (streamed tokens, final text, commit outcome, `cancel()`);
+   * `chat.onTurn(listener)` for turns started by anyone. Built on this transport's canvas stream.
+   */
+  get chat(): ChatClient {
+    return this.#chat;
+  }
+
+  /** Every turn on this canvas, whoever started it (same as `chat.onTurn`). */
+  onTurn(listener: (turn: Turn) => void): () => void {
+    return this.#chat.onTurn(listener);
+  }
+
+  /** Agent runs (contract §10) in this scope: `runs.create(task)`, `runs.open(runId)`, `runs.get(runId)`. */
+  get runs(): RunsClient {
+    this.#runs ??= new RunsClient({
+      ...this.#apiContext(),
+      scope: () => this.scope,
+      ...(this.#options.idleTimeoutMs !== undefined ? { idleTimeoutMs: this.#options.idleTimeoutMs } : {}),
+      ...(this.#options.tiers !== undefined ? { tiers: this.#options.tiers } : {}),
+    });
+    return this.#runs;
+  }
+
+  /** Jobs (contract §9) in this scope: `jobs.create(request)`, `jobs.get(jobId)`. */
+  get jobs(): JobsClient {
+    this.#jobs ??= new JobsClient({ ...this.#apiContext(), scope: () => this.scope });
+    return this.#jobs;
+  }
+
+  /** Plugins (contract §9): `list()`, `health(name)`, `inspect(name)`, `invoke(name, tool, input)`. */
+  get plugins(): PluginsClient {
+    this.#plugins ??= new PluginsClient({ ...this.#apiContext(), scope: () => this.scope });
+    return this.#plugins;
+  }
+
+  #apiContext() {
+    return {
+      deps: this.#deps,
+      baseUrl: this.#baseUrl,
+      token: this.#options.token,
+      ...(this.#options.requestTimeoutMs !== undefined ? { requestTimeoutMs: this.#options.requestTimeoutMs } : {}),
+    };
   }
 
   /** The project's unified timeline (`/v1/realtime`) for `scope` (default: this scope without the canvas). */

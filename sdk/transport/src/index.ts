@@ -84,3 +84,30 @@ export {
   type UploadSidecarOptions,
 } from './sidecars/SidecarClient.ts';
 export { sha256Hex, sidecarBytes, type SidecarData } from './sidecars/sha256Hex.ts';
+export { ChatClient, TURN_EVENT_TYPES, type ChatClientOptions } from './agents/ChatClient.ts';
+export {
+  TURN_STATUSES,
+  Turn,
+  type TurnError,
+  type TurnOutcome,
+  type TurnStatus,
+  type TurnView,
+} from './agents/Turn.ts';
+export { ReplayStream } from './agents/ReplayStream.ts';
+export {
+  EaselAgent,
+  type AgentError,
+  type EaselAgentOptions,
+  type ProposalOutcome,
+} from './agents/EaselAgent.ts';
+export { RunsClient, type RunCallOptions, type RunsClientOptions } from './runs/RunsClient.ts';
+export { Run, type RunOptions } from './runs/Run.ts';
+export type { RunTask, RunVerdictEvent } from './runs/runInfo.ts';
+export { JobsClient, type JobCreateRequest, type JobsClientOptions } from './jobs/JobsClient.ts';
+export {
+  PluginsClient,
+  type PluginCallError,
+  type PluginsClientOptions,
+  type ToolFailure,
+} from './plugins/PluginsClient.ts';
+export { requestJson, type ApiContext, type ApiError, type ApiErrorCode } from './lib/requestJson.ts';

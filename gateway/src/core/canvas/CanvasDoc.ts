@@ -281,8 +281,9 @@ export class CanvasDoc {
         const kind = payload.kind === 'revert' ? 'revert' : 'commit';
         const commitId = String(payload.commit_id);
         const revertedTo = typeof payload.reverted_to === 'number' ? payload.reverted_to : undefined;
+        // A run revert (`reverted_run`) labels its own state, like a commit.
         const snapshot =
-          kind === 'commit'
+          kind === 'commit' || typeof payload.reverted_run === 'string'
             ? commitSnapshotKey(this.canvasId, commitId)
             : (this.revertSource(revertedTo ?? 0)?.snapshot ?? null);
         this.addCommit({

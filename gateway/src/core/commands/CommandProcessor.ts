@@ -23,19 +23,13 @@ import type { LensView } from '../lens/LensView.ts';
 import type { TokenLens } from '../lens/TokenLens.ts';
 import type { EventSpine, PartitionId } from '../spine/EventSpine.ts';
 import { isSpineError } from '../spine/SpineError.ts';
+import { appendDurableEvents, checkEventSizes } from './appendDurableEvents.ts';
+import { effectsOf } from './effectsOf.ts';
 import { buildEnvelope } from './buildEnvelope.ts';
 import { type Prepared, prepareCommand, RETRY } from './prepareCommand.ts';
 import { PartitionTurns } from './PartitionTurns.ts';
 import { PublishQueue } from './PublishQueue.ts';
-import {
-  commitEffects,
-  type EffectsResult,
-  revertEffects,
-  stateOpsEffects,
-  stateUpdateEffects,
-  tokenDeleteEffects,
-  tokenSetEffects,
-} from './commandEffects.ts';
+import { isTurnCommand, type TurnCommands, withTurnId } from './TurnCommands.ts';
 
 /** What the command path needs. */
 export interface CommandProcessorDeps {
@@ -48,6 +42,8 @@ export interface CommandProcessorDeps {
   /** Max bytes of one event envelope (contract §4: 64 KiB). */
   readonly maxEventBytes: number;
   readonly logger?: pino.Logger;
+  /** `chat.send` / `turn.cancel` (issue 6); without it they are refused as not available. */
+  readonly turnCommands?: TurnCommands;
 }
 
 /** Command types this core applies; the others are refused until their issue lands. */
@@ -60,6 +56,7 @@ const HANDLED = new Set([
   'canvas.commit',
   'canvas.revert',
 ]);
+const TURN_TYPES = new Set(['chat.send', 'turn.cancel']);
 /** Attempts when the canvas is reloaded or changes under a command's async preparation. */
 const ATTEMPTS = 3;
 
@@ -74,9 +71,10 @@ type Pending = Promise<Result<CommandOutcome>>;
  */
 export class CommandProcessor {
   private readonly inflight = new Map<string, Pending>();
-  private readonly publisher: PublishQueue;
-  /** Shared spines only: commands run inside the partition's write turns. */
-  private readonly turns: PartitionTurns | null;
+  /** Publishes appends in order per partition (shared with `ProposalProcessor`). */
+  readonly publisher: PublishQueue;
+  /** Shared spines only: commands run inside the partition's write turns (shared likewise). */
+  readonly turns: PartitionTurns | null;
 
   constructor(private readonly deps: CommandProcessorDeps) {
     this.publisher = new PublishQueue(deps.bus, deps.logger);
@@ -135,17 +133,30 @@ export class CommandProcessor {
     if (!view.canRunCommand(cmd.type)) {
       return fail('forbidden', `your roles may not run command '${cmd.type}'`, { type: cmd.type });
     }
-    if (!HANDLED.has(cmd.type)) {
+    if (!HANDLED.has(cmd.type) && !(TURN_TYPES.has(cmd.type) && this.deps.turnCommands)) {
       return fail('validation_failed', `type: command '${cmd.type}' is not available on this gateway yet`, {
         type: cmd.type,
       });
     }
 
     const key = `${partition}\u0000${cmd.command_id}`;
+    const extend = withTurnId(cmd, partition);
     const existing = this.inflight.get(key);
-    if (existing) {
-      return ok(existing.then((r) => (r.ok ? ok({ ...r.value, status: 'duplicate' as const }) : r)));
-    }
+    const started: Result<Pending> = existing
+      ? ok(existing.then((r) => (r.ok ? ok({ ...r.value, status: 'duplicate' as const }) : r)))
+      : await this.track(principal, cmd, partition, view, key);
+    if (extend === null || !started.ok) return started;
+    return ok(started.value.then((r) => (r.ok ? ok(extend(r.value)) : r)));
+  }
+
+  /** Idempotency (in flight, then stored) and execution of a command that passed its checks. */
+  private async track(
+    principal: Principal,
+    cmd: Command,
+    partition: PartitionId,
+    view: LensView,
+    key: string,
+  ): Promise<Result<Pending>> {
     let settle!: (r: Result<CommandOutcome>) => void;
     const final: Pending = new Promise((resolve) => {
       settle = resolve;
@@ -194,6 +205,10 @@ export class CommandProcessor {
       const prepared = await prepareCommand(cmd, partition, this.deps);
       if (prepared === RETRY) continue;
       if (!prepared.ok) return prepared;
+      if (isTurnCommand(cmd) && this.deps.turnCommands && prepared.value.kind === 'canvas') {
+        const ready = await this.deps.turnCommands.prepare(cmd, partition, prepared.value.canvas, principal);
+        if (!ready.ok) return ready;
+      }
       const result =
         this.turns === null
           ? this.applyAndAppend(principal, cmd, partition, view, prepared.value, null)
@@ -265,7 +280,8 @@ export class CommandProcessor {
       if (canvas.disposed) return RETRY;
       // Loaded after the turn's catch-up started: it may lack other nodes' latest events.
       if (turnHead !== null && canvas.syncedSeq < turnHead) return RETRY;
-      if (prepared.kind === 'commit' && canvas.revision !== prepared.revision) return RETRY;
+      if ((prepared.kind === 'commit' || prepared.kind === 'run_revert') && canvas.revision !== prepared.revision)
+        return RETRY;
       if (cmd.expected_revision !== undefined && cmd.expected_revision !== canvas.revision) {
         return fail(
           'conflict',
@@ -278,12 +294,12 @@ export class CommandProcessor {
       }
     }
 
-    const effects = this.effects(cmd, canvas, view, prepared);
+    const effects = effectsOf(cmd, canvas, view, prepared, principal, partition, this.deps.turnCommands);
     if (!effects.ok) {
       if (effects.discard) canvases.discard(canvas);
       return { ok: false, error: effects.error };
     }
-    const { events, revision, finish, docChanged } = effects.value;
+    const { events, revision, finish, docChanged, envelope } = effects.value;
     const now = this.deps.now();
     const ctx = {
       scope: cmd.scope,
@@ -291,25 +307,22 @@ export class CommandProcessor {
       durable: true,
       causationId: cmd.command_id,
       now,
+      ...envelope,
     };
     const envelopes = events.map((e) => buildEnvelope(e.type, e.payload, ctx));
-    for (let i = 0; i < envelopes.length; i++) {
-      const bytes = Buffer.byteLength(envelopes[i]!);
-      if (bytes > this.deps.maxEventBytes) {
-        if (docChanged) canvases.discard(canvas);
-        return fail(
-          'payload_too_large',
-          `the ${events[i]!.type} event would be ${bytes} bytes; the limit is ${this.deps.maxEventBytes}`,
-          {
-            limit: this.deps.maxEventBytes,
-            bytes,
-          },
-        );
-      }
+    const sized = checkEventSizes(
+      envelopes,
+      events.map((e) => e.type),
+      this.deps.maxEventBytes,
+    );
+    if (!sized.ok) {
+      if (docChanged) canvases.discard(canvas);
+      return sized;
     }
 
     let appended: ReturnType<EventSpine['append']>;
     const epoch = this.deps.spine.epoch;
+    effects.value.beforeAppend?.();
     try {
       appended = this.deps.spine.append({
         partition,
@@ -335,25 +348,27 @@ export class CommandProcessor {
     const lastSeq = seqs[seqs.length - 1]!;
 
     // Applied in memory, in append order.
-    finish();
+    finish(lastSeq);
     canvas.lastSeq = Math.max(canvas.lastSeq, lastSeq);
     if (turnHead !== null) canvas.syncedSeq = lastSeq;
     if (prepared.kind === 'create') canvases.install(canvas);
-    if (prepared.kind === 'commit' || prepared.kind === 'revert') {
+    if (prepared.kind === 'commit' || prepared.kind === 'revert' || prepared.kind === 'run_revert') {
       const commitPayload = events[events.length - 1]!.payload;
       canvas.addCommit({
         revision,
         commit_id: prepared.commitId,
         message: String(commitPayload.message),
-        kind: prepared.kind,
-        ...(prepared.kind === 'revert' ? { reverted_to: cmd.type === 'canvas.revert' ? cmd.payload.revision : 0 } : {}),
+        kind: prepared.kind === 'commit' ? 'commit' : 'revert',
+        ...(prepared.kind === 'revert'
+          ? { reverted_to: cmd.type === 'canvas.revert' ? (cmd.payload.revision ?? 0) : 0 }
+          : {}),
         actor: ctx.actor,
         timestamp: new Date(now).toISOString(),
         cursor: encodeCursor({ epoch, seq: lastSeq }),
         snapshot:
-          prepared.kind === 'commit'
+          prepared.kind !== 'revert'
             ? commitSnapshotKey(canvasId, prepared.commitId)
-            : (canvas.revertSource(cmd.type === 'canvas.revert' ? cmd.payload.revision : 0)?.snapshot ?? null),
+            : (canvas.revertSource(cmd.type === 'canvas.revert' ? (cmd.payload.revision ?? 0) : 0)?.snapshot ?? null),
       });
     }
     if (COMMAND_TYPES[cmd.type].mutates) canvases.noteMutation(canvas);
@@ -376,6 +391,7 @@ export class CommandProcessor {
             this.deps.logger?.warn({ err }, 'canvas directory record failed');
           });
         }
+        effects.value.published?.();
         return ok({
           status: 'committed' as const,
           cursor: result.outcome?.cursor ?? encodeCursor({ epoch, seq: lastSeq }),
@@ -401,56 +417,9 @@ export class CommandProcessor {
     events: ReadonlyArray<{ type: string; payload: object }>,
     causationId?: string,
   ): Promise<Result<{ cursor: string }>> {
-    if (events.length === 0) return fail('validation_failed', 'events: at least one event is required');
-    const partition = partitionId(scope);
-    const canvasId = scope.canvas_id ?? null;
-    const now = this.deps.now();
-    const ctx = { scope, actor, durable: true, now, ...(causationId !== undefined ? { causationId } : {}) };
-    const envelopes = events.map((e) => buildEnvelope(e.type, e.payload, ctx));
-    for (let i = 0; i < envelopes.length; i++) {
-      const bytes = Buffer.byteLength(envelopes[i]!);
-      if (bytes > this.deps.maxEventBytes) {
-        return fail(
-          'payload_too_large',
-          `the ${events[i]!.type} event would be ${bytes} bytes; the limit is ${this.deps.maxEventBytes}`,
-          {
-            limit: this.deps.maxEventBytes,
-            bytes,
-          },
-        );
-      }
-    }
-    const append = (): Promise<Result<{ cursor: string }>> => {
-      const { seqs, durable } = this.deps.spine.append({
-        partition,
-        events: events.map((e, i) => ({ type: e.type, canvasId, envelope: envelopes[i]! })),
-      });
-      if (seqs.length !== events.length) {
-        return durable.then(
-          () => fail('unavailable', 'the event spine refused the events; retry'),
-          (err: unknown) => this.unavailable(err, 'appending events failed'),
-        );
-      }
-      const busEvents: BusEvent[] = seqs.map((seq, i) => ({
-        partition,
-        seq,
-        canvasId,
-        type: events[i]!.type,
-        envelope: envelopes[i]!,
-      }));
-      const last = seqs[seqs.length - 1]!;
-      return this.publisher.publish(partition, durable, busEvents).then(
-        () => ok({ cursor: encodeCursor({ epoch: this.deps.spine.epoch, seq: last }) }),
-        (err: unknown) => this.unavailable(err, 'appending events failed'),
-      );
-    };
-    try {
-      if (this.turns === null) return await append();
-      const pending = await this.turns.submit(partition, undefined, () => ({ result: append() }));
-      return await pending.result;
-    } catch (err) {
-      return this.unavailable(err, 'appending events failed');
-    }
+    const ctx = { ...this.deps, publisher: this.publisher, turns: this.turns };
+    const r = await appendDurableEvents(ctx, scope, actor, events, causationId !== undefined ? { causationId } : {});
+    return r.ok ? ok({ cursor: r.value.cursor }) : r;
   }
 
   /** Outcome of an append the spine refused: the stored original for a duplicate id, else 503. */
@@ -461,49 +430,6 @@ export class CommandProcessor {
     }
     this.deps.logger?.error({ err, partition }, 'append failed');
     return fail('unavailable', 'storing the command failed, nothing was applied; retry with the same command_id');
-  }
-
-  private effects(cmd: Command, canvas: CanvasDoc, view: LensView, prepared: Prepared): EffectsResult {
-    switch (cmd.type) {
-      case 'canvas.create':
-        return {
-          ok: true,
-          value: {
-            events: [
-              {
-                type: 'canvas_created',
-                payload: {
-                  canvas_type: canvas.canvasType,
-                  title: canvas.title,
-                  revision: 0,
-                  manifest: canvas.manifest,
-                },
-              },
-            ],
-            revision: 0,
-            finish: () => {},
-            docChanged: false,
-          },
-        };
-      case 'token.set':
-        return tokenSetEffects(canvas, cmd, view);
-      case 'token.delete':
-        return tokenDeleteEffects(canvas, cmd, view);
-      case 'state.update':
-        return stateUpdateEffects(canvas, cmd, view);
-      case 'state.ops':
-        return stateOpsEffects(canvas, cmd, view);
-      case 'canvas.commit':
-        return prepared.kind === 'commit'
-          ? commitEffects(canvas, cmd, prepared.commitId)
-          : fail('unavailable', 'commit not prepared');
-      case 'canvas.revert':
-        return prepared.kind === 'revert'
-          ? revertEffects(canvas, cmd, view, prepared.source, prepared.commitId)
-          : fail('unavailable', 'revert not prepared');
-      default:
-        return fail('validation_failed', `type: command '${cmd.type}' is not available on this gateway yet`);
-    }
   }
 }
 

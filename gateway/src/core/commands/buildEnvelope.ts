@@ -12,6 +12,9 @@ export interface EnvelopeContext {
   readonly causationId?: string;
   /** Clock reading (ms) for `timestamp` and the ULID's time part. */
   readonly now: number;
+  /** Interaction session and turn of chat/turn events (contract §4 envelope). */
+  readonly sessionId?: string;
+  readonly turnId?: string;
 }
 
 /** Copies only the scope fields that are set (no `undefined` keys in stored JSON). */
@@ -21,7 +24,7 @@ export function cleanScope(scope: Scope): Scope {
   return out as Scope;
 }
 
-/** The envelope JSON text of one event: `{v, event_id, type, timestamp, scope, actor, durable, causation_id?, payload}`. */
+/** The envelope JSON text of one event: `{v, event_id, type, timestamp, scope, actor, durable, causation_id?, session_id?, turn_id?, payload}`. */
 export function buildEnvelope(type: string, payload: object, ctx: EnvelopeContext): string {
   return JSON.stringify({
     v: 1,
@@ -32,6 +35,8 @@ export function buildEnvelope(type: string, payload: object, ctx: EnvelopeContex
     actor: { id: ctx.actor.id, kind: ctx.actor.kind },
     durable: ctx.durable,
     ...(ctx.causationId !== undefined ? { causation_id: ctx.causationId } : {}),
+    ...(ctx.sessionId !== undefined ? { session_id: ctx.sessionId } : {}),
+    ...(ctx.turnId !== undefined ? { turn_id: ctx.turnId } : {}),
     payload,
   });
 }

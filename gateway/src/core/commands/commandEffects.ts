@@ -18,10 +18,16 @@ export interface Effects {
   readonly events: readonly PlannedEvent[];
   /** The canvas revision after the command. */
   readonly revision: number;
-  /** Changes that are applied only once the events passed their size checks. */
-  readonly finish: () => void;
+  /** Changes that are applied only once the events were appended (`lastSeq`: the last one's seq). */
+  readonly finish: (lastSeq: number) => void;
   /** True when the Y.Doc was already changed (a later refusal must discard the canvas). */
   readonly docChanged: boolean;
+  /** Envelope fields of the events beyond the command's (turn commands). */
+  readonly envelope?: { readonly turnId?: string; readonly sessionId?: string };
+  /** Runs right before the append, after every check passed (same synchronous section). */
+  readonly beforeAppend?: () => void;
+  /** Runs once the events are durable and published (before the outcome resolves). */
+  readonly published?: () => void;
 }
 
 export type EffectsResult = { ok: true; value: Effects } | { ok: false; error: GatewayError; discard?: boolean };
@@ -29,7 +35,12 @@ export type EffectsResult = { ok: true; value: Effects } | { ok: false; error: G
 const nothing = () => {};
 
 /** `state_patch` payload of an effective update. */
-function statePatch(canvas: CanvasDoc, update: Uint8Array, roots: readonly string[], revision: number): PlannedEvent {
+export function statePatch(
+  canvas: CanvasDoc,
+  update: Uint8Array,
+  roots: readonly string[],
+  revision: number,
+): PlannedEvent {
   const payload: Record<string, unknown> = { roots, revision, update: Buffer.from(update).toString('base64') };
   // With several roots, record which item is in which root so projecting it stays pure.
   if (roots.length > 1) payload.root_ranges = attributeUpdate(canvas.doc, update);
@@ -171,7 +182,7 @@ export function revertEffects(
   source: { state: Uint8Array | null; tokens: Readonly<Record<string, JsonValue>> },
   commitId: string,
 ): EffectsResult {
-  const target = cmd.payload.revision;
+  const target = cmd.payload.revision ?? 0;
   const plan = planRevert(canvas, source.state, source.tokens);
   for (const root of plan.roots) {
     if (!view.canWriteRoot(root))

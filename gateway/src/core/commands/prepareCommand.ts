@@ -5,6 +5,7 @@ import type { CanvasRegistry } from '../canvas/CanvasRegistry.ts';
 import type { CanvasTypeRegistry } from '../canvasTypes/CanvasTypeRegistry.ts';
 import { fail, ok, type Result } from '../errors/GatewayError.ts';
 import type { EventSpine, PartitionId } from '../spine/EventSpine.ts';
+import { type PreparedRunRevert, prepareRunRevert, RUN_REVERT_RETRY } from './prepareRunRevert.ts';
 
 /** Returned when the canvas was reloaded or changed while a command was being prepared. */
 export const RETRY = Symbol('retry');
@@ -26,7 +27,8 @@ export type Prepared =
       canvas: CanvasDoc;
       commitId: string;
       source: { state: Uint8Array | null; tokens: Record<string, JsonValue> };
-    };
+    }
+  | PreparedRunRevert;
 
 /**
  * The asynchronous part of a command: load the canvas (404), the manifest of a new canvas
@@ -66,7 +68,11 @@ export async function prepareCommand(
     return ok({ kind: 'commit', canvas, commitId, revision: snapshot.revision });
   }
   if (cmd.type === 'canvas.revert') {
-    const target = cmd.payload.revision;
+    if (cmd.payload.run_id !== undefined) {
+      const run = await prepareRunRevert(canvas, cmd.payload.run_id, partition, deps);
+      return run === RUN_REVERT_RETRY ? RETRY : run;
+    }
+    const target = cmd.payload.revision ?? 0;
     const source = canvas.revertSource(target);
     if (!source) {
       const targets = canvas.revertTargets();

@@ -1,5 +1,8 @@
-/** The two stream kinds fan-out serves. */
-export type StreamKind = 'canvas' | 'realtime';
+/** The stream kinds fan-out serves: one canvas, a project's timeline, one run's events. */
+export type StreamKind = 'canvas' | 'realtime' | 'run';
+
+/** Stream kinds the fan-out lag metric is observed for. */
+export type LagKind = 'canvas' | 'realtime';
 
 /** Hooks fan-out calls; `metrics/createMetrics.ts` backs them with prom-client. All optional. */
 export interface FanoutMetrics {
@@ -10,5 +13,5 @@ export interface FanoutMetrics {
   /** Frames written to subscribers (live and replayed). */
   delivered?(count: number): void;
   /** now − event timestamp, observed once per live event per stream kind that received it. */
-  lag?(kind: StreamKind, seconds: number): void;
+  lag?(kind: LagKind, seconds: number): void;
 }

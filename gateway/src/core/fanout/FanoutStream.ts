@@ -67,6 +67,10 @@ export class FanoutStream {
     readonly sink: StreamSink,
     private readonly limits: StreamLimits,
     private readonly host: StreamHost,
+    /** The run of a run stream (it receives the events whose `scope.run_id` is this); null otherwise. */
+    readonly runId: string | null = null,
+    /** A run stream opened without a cursor replays the partition after this seq (the run's start). */
+    readonly freshFrom: number | null = null,
   ) {}
 
   /** True once the stream ended (a getter, so checks after an await are not narrowed away). */

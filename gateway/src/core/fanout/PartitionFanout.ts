@@ -2,6 +2,7 @@ import type { BusEvent } from '../bus/EventBus.ts';
 import type { LensView } from '../lens/LensView.ts';
 import type { FanoutMetrics } from './FanoutMetrics.ts';
 import type { FanoutStream } from './FanoutStream.ts';
+import { envelopeRunId } from './envelopeRunId.ts';
 import { envelopeTimestampMs } from './gatewayEnvelope.ts';
 import { SharedBatch } from './SharedBatch.ts';
 
@@ -22,6 +23,8 @@ export class PartitionFanout {
   /** Canvas streams by canvas id. */
   private readonly byCanvas = new Map<string, Set<FanoutStream>>();
   private readonly realtime = new Set<FanoutStream>();
+  /** Run streams by run id (they receive the events whose `scope.run_id` is the run). */
+  private readonly byRun = new Map<string, Set<FanoutStream>>();
   private size = 0;
   unsubscribe: (() => void) | null = null;
   // Per-event frame cache by view key; most partitions have one or two keys, so the last key
@@ -50,7 +53,14 @@ export class PartitionFanout {
   }
 
   add(stream: FanoutStream): void {
-    if (stream.canvasId === null) this.realtime.add(stream);
+    if (stream.runId !== null) {
+      let set = this.byRun.get(stream.runId);
+      if (!set) {
+        set = new Set();
+        this.byRun.set(stream.runId, set);
+      }
+      set.add(stream);
+    } else if (stream.canvasId === null) this.realtime.add(stream);
     else {
       let set = this.byCanvas.get(stream.canvasId);
       if (!set) {
@@ -64,7 +74,11 @@ export class PartitionFanout {
 
   remove(stream: FanoutStream): boolean {
     let removed: boolean;
-    if (stream.canvasId === null) removed = this.realtime.delete(stream);
+    if (stream.runId !== null) {
+      const set = this.byRun.get(stream.runId);
+      removed = set?.delete(stream) ?? false;
+      if (set && set.size === 0) this.byRun.delete(stream.runId);
+    } else if (stream.canvasId === null) removed = this.realtime.delete(stream);
     else {
       const set = this.byCanvas.get(stream.canvasId);
       removed = set?.delete(stream) ?? false;
@@ -78,6 +92,7 @@ export class PartitionFanout {
   all(): FanoutStream[] {
     const out: FanoutStream[] = [...this.realtime];
     for (const set of this.byCanvas.values()) out.push(...set);
+    for (const set of this.byRun.values()) out.push(...set);
     return out;
   }
 
@@ -106,6 +121,11 @@ export class PartitionFanout {
       if (set) reached |= this.deliverAll(set, event, CANVAS_REACHED);
     }
     if (this.realtime.size > 0) reached |= this.deliverAll(this.realtime, event, REALTIME_REACHED);
+    if (this.byRun.size > 0) {
+      const runId = envelopeRunId(event.envelope);
+      const set = runId === null ? undefined : this.byRun.get(runId);
+      if (set) this.deliverAll(set, event, 0);
+    }
     this.lastKey = null;
     this.lastFrame = null;
     this.cache = null;

@@ -50,6 +50,13 @@ export interface OpenStreamRequest {
   sink: StreamSink;
   /** Aborts (closes) the stream, e.g. when the client disconnects. */
   signal?: AbortSignal;
+  /** Run streams (`kind: 'run'`): the run whose events (`scope.run_id`) the stream carries. */
+  runId?: string;
+  /**
+   * Run streams: where a stream opened without a usable cursor replays from (the partition seq
+   * before the run's `run_started`), so it shows the whole run. Default 0.
+   */
+  runStartSeq?: number;
 }
 
 /** An open stream. */
@@ -63,7 +70,7 @@ export interface StreamHandle {
 const SENT_REASONS = new Set(['slow_consumer', 'lens_revoked', 'shutdown', 'token_expired', 'replaced']);
 
 /**
- * Fan-out (contract §4): opens canvas and realtime streams, replays from a cursor without gap
+ * Fan-out (contract §4): opens canvas, realtime and run streams, replays from a cursor without gap
  * or duplicate, fans live bus events out once per lens view, keeps streams alive, and drops
  * slow consumers. Transport-agnostic: it writes pre-serialized SSE text to {@link StreamSink}s.
  */
@@ -115,6 +122,7 @@ export class StreamHub implements StreamHost {
     const partition = partitionId(scope);
     const canvasId = kind === 'canvas' ? (scope.canvas_id ?? null) : null;
     if (kind === 'canvas' && canvasId === null) throw new TypeError('a canvas stream needs scope.canvas_id');
+    if (kind === 'run' && req.runId === undefined) throw new TypeError('a run stream needs runId');
     let view: LensView;
     let plan: ResumePlan;
     let head: number;
@@ -143,6 +151,8 @@ export class StreamHub implements StreamHost {
       sink,
       this.o,
       this,
+      kind === 'run' ? (req.runId ?? null) : null,
+      kind === 'run' ? (req.runStartSeq ?? 0) : null,
     );
     let resolveClosed!: (reason: string) => void;
     const closed = new Promise<string>((resolve) => {

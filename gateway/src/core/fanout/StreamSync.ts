@@ -2,6 +2,7 @@ import { encodeCursor } from '@easel/schemas';
 import { fail, ok, type Result } from '../errors/GatewayError.ts';
 import type { ResumePlan } from './decideResume.ts';
 import { type FanoutStream, STREAM_ERROR, type StreamHost } from './FanoutStream.ts';
+import { envelopeRunId } from './envelopeRunId.ts';
 import { gatewayEnvelopeJson } from './gatewayEnvelope.ts';
 import { encodeEventFrame, jitteredRetryMs, KEEP_ALIVE_FRAME, retryFrame } from './sseFrames.ts';
 import type { FanoutCore } from './FanoutCore.ts';
@@ -68,6 +69,9 @@ export class StreamSync {
       );
     } else if (plan.kind === 'resume') {
       replayFrom = plan.afterSeq;
+    } else if (stream.freshFrom !== null && plan.kind !== 'lens_changed') {
+      // A run stream without a usable cursor shows the whole run.
+      replayFrom = stream.freshFrom;
     } else if (plan.kind === 'reset' && plan.why === 'compacted') {
       replayFrom = Math.max(0, (await this.core.spine.floor(stream.partition).catch(() => 1)) - 1);
     }
@@ -130,10 +134,10 @@ export class StreamSync {
     const { spine } = this.core;
     const epoch = spine.epoch;
     let after = fromSeq;
+    // Run streams read the run's canvas (every event of a run is on it) and keep the run's events.
+    const readCanvas = stream.canvasId ?? (stream.runId !== null ? (stream.scope.canvas_id ?? null) : null);
     const options =
-      stream.canvasId === null
-        ? { limit: this.o.replayPageSize }
-        : { canvasId: stream.canvasId, limit: this.o.replayPageSize };
+      readCanvas === null ? { limit: this.o.replayPageSize } : { canvasId: readCanvas, limit: this.o.replayPageSize };
     for (;;) {
       stream.backlogOverflowed = false;
       const page = await spine.read(stream.partition, after, options);
@@ -141,6 +145,10 @@ export class StreamSync {
       for (const stored of page) {
         after = stored.seq;
         if (stored.seq <= stream.lastSeq) continue;
+        if (stream.runId !== null && envelopeRunId(stored.envelope) !== stream.runId) {
+          stream.lastSeq = stored.seq;
+          continue;
+        }
         const json = this.core.projectEvent(stream.view, stored);
         if (json === null) {
           stream.lastSeq = stored.seq;

@@ -230,6 +230,7 @@ export class PluginSlot {
       startTimeoutMs: this.limits.startTimeoutMs,
       rssPollMs: this.limits.rssPollMs,
       abortGraceMs: this.limits.abortGraceMs,
+      maxMessageBytes: this.limits.maxMessageBytes,
       ...(this.hooks.runAs ? { runAs: this.hooks.runAs } : {}),
       onInitWarning: (message) => this.inspector.recordWarning(message),
       onExit: (exit) => this.onProcessExit(proc, exit),

@@ -10,6 +10,7 @@ export interface SlotLimits {
   readonly abortGraceMs: number;
   readonly stopGraceMs: number;
   readonly minHeapMb: number;
+  readonly maxMessageBytes: number;
   readonly backoff: BackoffOptions;
   readonly breaker: BreakerOptions;
 }

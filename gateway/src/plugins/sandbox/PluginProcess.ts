@@ -1,9 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { JsonValue } from '@easel/schemas';
 import type { PluginCallObserver } from '../PluginHost.ts';
 import { classifyExit } from './classifyExit.ts';
+import { encodeFrame, FrameDecoder } from './frames.mjs';
 import { sandboxEnv } from './sandboxEnv.ts';
 
 /** The child runner script (plain ESM, no TypeScript loader). */
@@ -36,6 +38,8 @@ export interface PluginProcessOptions {
   readonly startTimeoutMs: number;
   readonly rssPollMs: number;
   readonly abortGraceMs: number;
+  /** Largest message either way, bytes of UTF-8 JSON (see `frames.mjs`). */
+  readonly maxMessageBytes: number;
   readonly runAs?: { readonly uid: number; readonly gid: number };
   onInitWarning(message: string): void;
   /** Called once, after the process that had become ready is gone and its calls settled. */
@@ -65,17 +69,27 @@ interface KillCause {
 const STDERR_TAIL = 16 * 1024;
 const CLOSE_WAIT_MS = 200;
 
+/** The child's fd of the message channel (`stdio[3]`, a socket pair). */
+const CHANNEL_FD = 3;
+
 /**
  * One plugin child process of one generation: spawn, ready handshake, calls with timeouts and
  * aborts, the RSS watchdog, and the classification of its end. Every pending call settles exactly
  * once; nothing it does throws or emits an unhandled 'error'. Messages after the process was
  * killed or ended are ignored, so a dead generation can never touch a newer one.
+ *
+ * Messages travel as length-prefixed JSON frames (`frames.mjs`) over an extra stdio pipe, not
+ * Node's IPC channel: one `JSON.stringify`/`JSON.parse` per message and direction and one write,
+ * nothing else per message. A frame over `maxMessageBytes` or one that is not a JSON object is a
+ * protocol violation: the process is killed and its calls settle `crashed`. A frame cut short by
+ * the child's death is dropped with it (the exit settles the calls, as any crash).
  */
 export class PluginProcess {
   readonly generation: number;
   /** When the process became ready (ms since epoch), or null. */
   readyAt: number | null = null;
   private child: ChildProcess | null = null;
+  private channel: Socket | null = null;
   private readonly calls = new Map<number, PendingCall>();
   private finished = false;
   private cause: KillCause | null = null;
@@ -112,14 +126,19 @@ export class PluginProcess {
     const o = this.options;
     return new Promise<StartOutcome>((resolve) => {
       this.startResolve = resolve;
-      const args = [`--max-old-space-size=${o.heapMb}`, RUNNER_PATH, o.entryPath, String(process.pid)];
+      const args = [
+        `--max-old-space-size=${o.heapMb}`,
+        RUNNER_PATH,
+        o.entryPath,
+        String(process.pid),
+        String(o.maxMessageBytes),
+      ];
       let child: ChildProcess;
       try {
         child = spawn(process.execPath, args, {
           cwd: o.dir,
           env: sandboxEnv(o.dir),
-          stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-          serialization: 'json',
+          stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
           detached: true,
           windowsHide: true,
           ...(o.runAs ? { uid: o.runAs.uid, gid: o.runAs.gid } : {}),
@@ -131,7 +150,17 @@ export class PluginProcess {
       }
       this.child = child;
       child.on('error', (err) => this.onChildError(err));
-      child.on('message', (message) => this.handleMessage(message));
+      const channel = (child.stdio[CHANNEL_FD] as Socket | null | undefined) ?? null;
+      this.channel = channel;
+      if (channel) {
+        const decoder = new FrameDecoder(
+          o.maxMessageBytes,
+          (message) => this.handleMessage(message),
+          (problem) => this.onViolation(problem),
+        );
+        channel.on('data', (chunk: Buffer) => decoder.push(chunk));
+        channel.on('error', (err) => this.onSendFailed(err));
+      }
       child.on('exit', (code, signal) => this.onExitEvent(code, signal));
       child.on('close', () => this.finish());
       child.stdout?.on('error', () => {});
@@ -143,7 +172,7 @@ export class PluginProcess {
       });
       // The gateway's own handles keep it alive; a plugin process never does.
       child.unref();
-      child.channel?.unref?.();
+      channel?.unref();
       (child.stdout as { unref?: () => void } | null)?.unref?.();
       (child.stderr as { unref?: () => void } | null)?.unref?.();
       this.startTimer = setTimeout(() => {
@@ -165,9 +194,16 @@ export class PluginProcess {
     signal?: AbortSignal,
   ): Promise<CallOutcome> {
     return new Promise<CallOutcome>((resolve) => {
-      const child = this.child;
-      if (!this.usable || !child) {
+      const channel = this.channel;
+      if (!this.usable || !channel) {
         resolve({ ok: false, kind: 'crashed', message: 'the plugin process is not running' });
+        return;
+      }
+      const encoded = encodeFrame({ t: 'call', id, tool, input }, this.options.maxMessageBytes);
+      if (!encoded.ok) {
+        const message =
+          encoded.reason === 'too_large' ? `input is ${encoded.message}` : `input is not JSON (${encoded.message})`;
+        resolve({ ok: false, kind: 'invalid_input', message });
         return;
       }
       const pending: PendingCall = { id, tool, observer, settled: false, resolve };
@@ -178,14 +214,8 @@ export class PluginProcess {
         signal.addEventListener('abort', onAbort, { once: true });
         pending.unlisten = () => signal.removeEventListener('abort', onAbort);
       }
-      try {
-        child.send({ t: 'call', id, tool, input }, undefined, undefined, (err) => {
-          if (err) this.onSendFailed(err);
-        });
-      } catch (err) {
-        this.calls.delete(id);
-        this.settle(pending, { ok: false, kind: 'invalid_input', message: `input is not JSON (${errText(err)})` });
-      }
+      // Errors (EPIPE: the child just died) come as the channel's 'error' event.
+      if (!channel.destroyed) channel.write(encoded.frame);
     });
   }
 
@@ -212,15 +242,9 @@ export class PluginProcess {
     if (this.finished) return Promise.resolve();
     const done = this.whenFinished();
     this.cause ??= { kind: 'aborted', message: why, expected: true };
-    const child = this.child;
-    if (!child?.pid || !child.connected) {
+    if (!this.child?.pid || !this.send({ t: 'stop' })) {
       this.kill(this.cause);
       return done;
-    }
-    try {
-      child.send({ t: 'stop' }, undefined, undefined, () => {});
-    } catch {
-      // the kill below covers it
     }
     const hard = setTimeout(() => this.kill(this.cause ?? { kind: 'aborted', message: why }), graceMs);
     void done.then(() => clearTimeout(hard));
@@ -309,11 +333,8 @@ export class PluginProcess {
 
   private onAbort(call: PendingCall): void {
     this.settle(call, { ok: false, kind: 'aborted', message: 'the call was aborted' });
-    try {
-      this.child?.send({ t: 'abort', id: call.id }, undefined, undefined, () => {});
-    } catch {
-      // the grace timer below covers it
-    }
+    // if it cannot be sent, the grace timer below covers it
+    this.send({ t: 'abort', id: call.id });
     const grace = this.options.abortGraceMs;
     call.abortTimer = setTimeout(() => {
       if (!this.calls.has(call.id)) return;
@@ -326,6 +347,23 @@ export class PluginProcess {
         },
       });
     }, grace);
+  }
+
+  /** Sends a (small, control) message; false when the channel is gone. */
+  private send(message: { t: string; id?: number }): boolean {
+    const channel = this.channel;
+    if (!channel || channel.destroyed || !channel.writable) return false;
+    const encoded = encodeFrame(message, this.options.maxMessageBytes);
+    if (!encoded.ok) return false;
+    channel.write(encoded.frame);
+    return true;
+  }
+
+  /** The child sent a frame over the limit or one that is not a JSON object: it is killed. */
+  private onViolation(problem: string): void {
+    if (this.finished || this.cause) return;
+    const message = `the plugin process broke the message protocol (it sent ${problem}); it was killed`;
+    this.kill({ kind: 'crashed', message, others: { kind: 'crashed', message } });
   }
 
   /** EPIPE and friends: usually the child just died (its exit tells why); if it lingers, kill it. */

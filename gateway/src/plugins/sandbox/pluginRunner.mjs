@@ -5,9 +5,10 @@
  *
  * Plain ESM JavaScript (no TypeScript loader) so a restarted child is ready fast.
  *
- * Usage: `node --max-old-space-size=<mb> pluginRunner.mjs <absolute entry path> <host pid>`.
+ * Usage: `node --max-old-space-size=<mb> pluginRunner.mjs <absolute entry path> <host pid> <max message bytes>`.
  *
- * Protocol over the IPC channel (JSON serialization), host → child:
+ * Messages are length-prefixed JSON frames (`frames.mjs`) over fd 3, a socket pair with the host
+ * (no Node IPC channel). Host → child:
  * - `{t: 'call', id, tool, input}` runs `tools[tool](input, ctx)`;
  * - `{t: 'abort', id}` aborts that call's `ctx.signal`;
  * - `{t: 'stop'}` exits cleanly.
@@ -15,14 +16,51 @@
  * `{t: 'fatal', phase: 'import' | 'init', message, code?, missing?}` then exit 1;
  * `{t: 'progress' | 'warn' | 'partial', id, …}` while a call runs (`id` null for `init`);
  * `{t: 'result', id, ok: true, value}` or `{t: 'result', id, ok: false, kind, message}`.
+ * A result over the size limit is answered `invalid_output` (a `partial` over it throws to the
+ * plugin); the end of the channel (the host is gone) ends the process.
  */
+import net from 'node:net';
 import { pathToFileURL } from 'node:url';
+import { DEFAULT_MAX_FRAME_BYTES, encodeFrame, FrameDecoder } from './frames.mjs';
 
 const MAX_MESSAGE = 2000;
-const [entryPath = '', hostPidArg = ''] = process.argv.slice(2);
+const CHANNEL_FD = 3;
+const [entryPath = '', hostPidArg = '', maxBytesArg = ''] = process.argv.slice(2);
 const hostPid = Number(hostPidArg);
+const maxBytes = Number(maxBytesArg) > 0 ? Math.floor(Number(maxBytesArg)) : DEFAULT_MAX_FRAME_BYTES;
 
 guardKill();
+
+/** The channel to the host; its end (the host is gone or stopped us) ends this process. */
+const channel = new net.Socket({ fd: CHANNEL_FD, readable: true, writable: true });
+let channelOpen = true;
+const onChannelGone = () => {
+  channelOpen = false;
+  process.exit(0);
+};
+channel.on('end', onChannelGone);
+channel.on('close', onChannelGone);
+channel.on('error', onChannelGone);
+
+/** The entry's tools once it is ready (calls only come after the ready message). */
+/** @type {Record<string, unknown> | null} */
+let readyTools = null;
+
+const decoder = new FrameDecoder(
+  maxBytes,
+  (/** @type {any} */ message) => {
+    if (message.t === 'call' && typeof message.id === 'number' && typeof message.tool === 'string') {
+      if (readyTools) void runCall(readyTools, message);
+    } else if (message.t === 'abort' && typeof message.id === 'number') {
+      running.get(message.id)?.abort(new Error('aborted by the gateway'));
+    } else if (message.t === 'stop') {
+      process.exit(0);
+    }
+  },
+  // The host broke the protocol: nothing sensible can follow.
+  () => process.exit(1),
+);
+channel.on('data', (/** @type {Buffer} */ chunk) => decoder.push(chunk));
 
 /**
  * Defence in depth: the plugin may signal itself, its own process group and processes it started,
@@ -63,12 +101,20 @@ function truncate(text) {
 }
 
 /**
- * Sends to the host; false when the channel is gone. A value that JSON cannot encode throws.
+ * Sends to the host; false when the channel is gone. A value that JSON cannot encode, or whose JSON
+ * is over the size limit, throws a TypeError whose message completes "the value is …" (nothing is sent).
  * @param {object} message
+ * @param {() => void} [written] called once the frame was handed to the operating system
  */
-function send(message) {
-  if (!process.send || !process.connected) return false;
-  process.send(message, undefined, undefined, () => {});
+function send(message, written) {
+  if (!channelOpen) return false;
+  const encoded = encodeFrame(message, maxBytes);
+  if (!encoded.ok) {
+    throw new TypeError(
+      encoded.reason === 'too_large' ? encoded.message : `not JSON-serializable (${encoded.message})`,
+    );
+  }
+  channel.write(encoded.frame, written);
   return true;
 }
 
@@ -91,10 +137,7 @@ function fatal(phase, err) {
   const code = err && typeof err === 'object' && 'code' in err ? String(err.code) : undefined;
   const message = { t: 'fatal', phase, message: describe(err), code, missing: missingPackage(err) };
   try {
-    if (process.send && process.connected) {
-      process.send(message, undefined, undefined, () => process.exit(1));
-      return;
-    }
+    if (send(message, () => process.exit(1))) return;
   } catch {
     // fall through
   }
@@ -126,7 +169,7 @@ function makeCtx(id) {
         try {
           send({ t: 'partial', id, payload });
         } catch (err) {
-          throw new TypeError(`ctx.partial(payload): payload is not JSON-serializable (${describe(err)})`);
+          throw new TypeError(`ctx.partial(payload): payload is ${err instanceof Error ? err.message : String(err)}`);
         }
       },
       signal: controller.signal,
@@ -161,13 +204,12 @@ async function runCall(tools, call) {
   try {
     send(result);
   } catch (err) {
-    const message = `the result is not JSON-serializable (${describe(err)})`;
+    const message = truncate(`the result is ${err instanceof Error ? err.message : String(err)}`);
     send({ t: 'result', id, ok: false, kind: 'invalid_output', message });
   }
 }
 
 async function main() {
-  process.on('disconnect', () => process.exit(0));
   /** @type {Record<string, unknown>} */
   let mod;
   try {
@@ -200,16 +242,7 @@ async function main() {
       return;
     }
   }
-  process.on('message', (/** @type {any} */ message) => {
-    if (!message || typeof message !== 'object') return;
-    if (message.t === 'call' && typeof message.id === 'number' && typeof message.tool === 'string') {
-      void runCall(toolMap, message);
-    } else if (message.t === 'abort' && typeof message.id === 'number') {
-      running.get(message.id)?.abort(new Error('aborted by the gateway'));
-    } else if (message.t === 'stop') {
-      process.exit(0);
-    }
-  });
+  readyTools = toolMap;
   send({ t: 'ready', tools: Object.keys(toolMap) });
 }
 

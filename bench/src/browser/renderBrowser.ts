@@ -1,0 +1,87 @@
+import type { Spread } from '../lib/stats.ts';
+import type { BrowserResult, LatencyStats } from './BrowserResult.ts';
+import type { BundleSize } from './measureBundles.ts';
+
+function table(head: string[], rows: string[][]): string {
+  return [
+    `| ${head.join(' | ')} |`,
+    `|${head.map(() => '---').join('|')}|`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
+}
+
+const ms = (s: Spread | null): string =>
+  s ? `**${s.median.toFixed(1)}** (${s.min.toFixed(1)}–${s.max.toFixed(1)}, n=${s.n})` : '—';
+const lat = (s: LatencyStats | null): string[] =>
+  s ? [s.p50.toFixed(1), s.p99.toFixed(1), s.max.toFixed(1), String(s.n)] : ['—', '—', '—', '0'];
+const kb = (bytes: number): string => `${(bytes / 1000).toFixed(1)} KB`;
+
+function bundleRow(b: BundleSize | null, label: string): string[] {
+  if (!b) return [label, '—', '—', '—', ''];
+  const top = b.contributors
+    .slice(0, 4)
+    .map((c) => `${c.name} ${kb(c.bytes)}`)
+    .join(', ');
+  return [b.label, kb(b.entryBytes), `**${kb(b.entryGzip)}**`, kb(b.lazyGzip), top];
+}
+
+/** The `latest.md` section of the browser bench. */
+export function renderBrowser(result: BrowserResult): string {
+  const c = result.config;
+  const out = ['## Browser (Chromium): snapshot → interactive, edit → paint, bundle sizes'];
+  out.push(
+    `Debian Chromium ${result.chromium || '?'} (headless, playwright-core) against a real \`easel dev\`. ` +
+      `**Snapshot → interactive**: a doc canvas of ${c.blocks} blocks; a fresh context loads a page that mounts the real ` +
+      '`doc` cartridge through `EaselProvider` + `CanvasHost` (transport: SSE, CANVAS_READY snapshot applied to Yjs), ' +
+      'interleaved with the baseline — the same component and data from one plain `GET /v1/canvases/{id}` JSON fetch. ' +
+      'Time = page script start → all blocks in the DOM, the next frame painted and the main thread free again ' +
+      `(rAF, then a task). ${c.warmupLoads} warm-up load(s) per mode, ${c.rounds} rounds, order alternating.`,
+  );
+  out.push(
+    table(
+      ['', 'to interactive, ms', 'to data in hand, ms'],
+      [
+        ['Easel (transport + harness)', ms(result.snapshot.easel), ms(result.snapshot.easelData)],
+        ['plain JSON fetch (baseline)', ms(result.snapshot.json), ms(result.snapshot.jsonData)],
+      ],
+    ),
+  );
+  out.push(
+    `**Edit → other tab painted**: two browser contexts on one board canvas (${c.boardNotes} notes), each through the harness; ` +
+      'tab A sends `state.ops` through the canvas command emitter, tab B waits for the text in its DOM, then the next paint. ' +
+      `One edit at a time, ${c.warmupEdits} warm-up, ${c.edits} measured; both clocks are \`performance.timeOrigin + now()\`. ` +
+      '"to event" = until tab B parsed the `state_patch` (the rest is React render and paint).',
+  );
+  out.push(
+    table(
+      ['', 'p50 ms', 'p99 ms', 'max ms', 'n'],
+      [
+        ['edit → painted', ...lat(result.editToPaint.total)],
+        ['edit → event parsed in tab B', ...lat(result.editToPaint.toEvent)],
+      ],
+    ),
+  );
+  if (result.editToPaint.lost > 0)
+    out.push(`${result.editToPaint.lost} edit(s) never painted within ${c.editDeadlineMs} ms.`);
+  out.push(
+    '**Bundle sizes**: esbuild, ESM for browsers, minified, code splitting; gzip -9. First load = the entry chunk and ' +
+      'what it imports statically; lazy = chunks behind `import()` (the Hocuspocus provider).',
+  );
+  out.push(
+    table(
+      ['bundle', 'minified', 'gzip (first load)', 'gzip (lazy)', 'largest contributors (minified)'],
+      [
+        bundleRow(result.bundles.transport, '@easel/transport'),
+        bundleRow(result.bundles.transportWithoutZod, '@easel/transport without zod'),
+      ],
+    ),
+  );
+  const host = result.bundles.hostFirstLoad;
+  out.push(
+    host
+      ? `**Host first load** (\`/?actor=director&flow=demo\`, every file fetched from \`host/dist\` until \`load\` + 1.5 s): ` +
+          `${host.files.length} files, ${kb(host.bytes)} raw, **${kb(host.gzip)} gzip** (${host.files.join(', ')}).`
+      : '**Host first load**: not measured.',
+  );
+  return out.join('\n\n');
+}

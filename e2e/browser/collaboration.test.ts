@@ -1,0 +1,83 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { ACTOR_SUBS, addBoardNote, type HostTab, openHost } from './support/hostPage.ts';
+import { launchChromium } from './support/launchChromium.ts';
+import { saveScreenshot } from './support/screenshots.ts';
+
+const baseUrl = inject('easelUrl');
+let browser: Browser;
+const tabs: HostTab[] = [];
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  for (const tab of tabs) await tab.context.close().catch(() => undefined);
+  await browser?.close();
+});
+
+describe('[ISSUE 7] two collaborators on one canvas (real easel dev, Chromium)', () => {
+  it('each sees the other’s board edits, presence and live cursor', async () => {
+    const dana = await openHost(browser, baseUrl, { actor: 'director', flow: 'demo' });
+    const pat = await openHost(browser, baseUrl, { actor: 'planner', flow: 'demo' });
+    tabs.push(dana, pat);
+    await dana.page.getByTestId('add-note').waitFor({ timeout: 20_000 });
+    await pat.page.getByTestId('add-note').waitFor({ timeout: 20_000 });
+
+    const fromDana = `from Dana ${Date.now().toString(36)}`;
+    await addBoardNote(dana.page, fromDana);
+    await pat.page.getByText(fromDana).waitFor({ timeout: 15_000 });
+
+    const fromPat = `from Pat ${Date.now().toString(36)}`;
+    await addBoardNote(pat.page, fromPat);
+    await dana.page.getByText(fromPat).waitFor({ timeout: 15_000 });
+    expect(await dana.page.getByText(fromDana).count()).toBe(1);
+
+    // Presence: each one's top pill lists the other.
+    await dana.page.getByTestId(`presence-avatar-${ACTOR_SUBS.planner}`).waitFor({ timeout: 20_000 });
+    await pat.page.getByTestId(`presence-avatar-${ACTOR_SUBS.director}`).waitFor({ timeout: 20_000 });
+
+    // Cursors: Dana moves over the board; Pat sees her cursor (and it follows her).
+    const board = dana.page.locator('.ez-canvas-host').first();
+    const box = await board.boundingBox();
+    expect(box).not.toBeNull();
+    const danaCursor = pat.page.getByTestId(`cursor-${ACTOR_SUBS.director}`);
+    await dana.page.mouse.move(box!.x + 120, box!.y + 80, { steps: 4 });
+    await danaCursor.waitFor({ timeout: 15_000 });
+    const first = await danaCursor.getAttribute('style');
+    await dana.page.mouse.move(box!.x + 320, box!.y + 220, { steps: 4 });
+    await pat.page.waitForFunction(
+      ([sel, before]) => document.querySelector(sel!)?.getAttribute('style') !== before,
+      [`[data-testid="cursor-${ACTOR_SUBS.director}"]`, first] as const,
+      { timeout: 15_000 },
+    );
+    await saveScreenshot(pat.page, 'collaboration-planner-sees-director');
+    expect(dana.errors).toEqual([]);
+    expect(pat.errors).toEqual([]);
+  });
+
+  it('whiteboard shapes one collaborator adds appear for the other', async () => {
+    const dana = await openHost(browser, baseUrl, { actor: 'director', flow: 'demo', canvas: 'demo-whiteboard' });
+    const pat = await openHost(browser, baseUrl, { actor: 'director', flow: 'demo', canvas: 'demo-whiteboard', user: 'sam-director' });
+    tabs.push(dana, pat);
+    const shapes = (tab: HostTab) => tab.page.locator('[data-testid^="shape-"]');
+    await dana.page.getByTestId('add-shape').first().waitFor({ timeout: 20_000 });
+    const before = await shapes(pat).count();
+    await dana.page.getByTestId('add-shape').first().click();
+    await pat.page.waitForFunction(
+      (n) => document.querySelectorAll('[data-testid^="shape-"]').length > n,
+      before,
+      { timeout: 15_000 },
+    );
+    const ids = await shapes(dana).evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')).sort());
+    await pat.page.waitForFunction(
+      (want) =>
+        JSON.stringify([...document.querySelectorAll('[data-testid^="shape-"]')].map((e) => e.getAttribute('data-testid')).sort()) ===
+        want,
+      JSON.stringify(ids),
+      { timeout: 15_000 },
+    );
+    await pat.page.getByTestId('presence-avatar-dana-director').waitFor({ timeout: 20_000 });
+  });
+});

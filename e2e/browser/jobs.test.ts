@@ -1,0 +1,87 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { type HostTab, openHost } from './support/hostPage.ts';
+import { launchChromium } from './support/launchChromium.ts';
+import { saveScreenshot } from './support/screenshots.ts';
+
+const baseUrl = inject('easelUrl');
+let browser: Browser;
+let tab: HostTab | null = null;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await tab?.context.close().catch(() => undefined);
+  await browser?.close();
+});
+
+/** The `ok` count the inspector shows for a plugin (`<n> ok · <m> failed`). */
+async function okCount(tab: HostTab, plugin: string): Promise<number> {
+  const text = await tab.page.locator(`#plugin-inspector [data-plugin="${plugin}"] .ez-plugin__counts`).innerText();
+  const m = /(\d+) ok/.exec(text);
+  return m ? Number(m[1]) : -1;
+}
+
+describe('[CONTRACT 9] a job in the browser: #progress-bar moves, #plugin-inspector shows it', () => {
+  it('job controls start a real job on the plugin host; progress and the plugin’s timing and counts show', async () => {
+    tab = await openHost(browser, baseUrl, { actor: 'director', flow: 'console', canvas: 'console-whiteboard' });
+    const page = tab.page;
+    for (const id of ['#device-selector', '#fps-slider', '#toggle-canvas-stats', '#progress-bar', '#plugin-inspector']) {
+      await page.locator(id).first().waitFor({ timeout: 20_000 });
+    }
+    await page.locator('#plugin-inspector [data-plugin="canvas-stats"]').waitFor({ timeout: 20_000 });
+    const okBefore = await okCount(tab, 'canvas-stats');
+    expect(await page.locator('#progress-bar').getAttribute('aria-valuenow')).toBe('0');
+
+    // Record every value the bar takes (attribute changes), then start the job like a person.
+    await page.evaluate(() => {
+      const bar = document.getElementById('progress-bar')!;
+      const seen: Array<{ now: string | null; text: string | null }> = [];
+      (window as unknown as { __progress: typeof seen }).__progress = seen;
+      new MutationObserver(() =>
+        seen.push({ now: bar.getAttribute('aria-valuenow'), text: bar.getAttribute('aria-valuetext') }),
+      ).observe(bar, { attributes: true, attributeFilter: ['aria-valuenow', 'aria-valuetext'] });
+    });
+    if (!(await page.locator('#toggle-canvas-stats').isChecked())) await page.locator('#toggle-canvas-stats').check();
+    await page.locator('#device-selector').selectOption('cpu');
+    await page.getByTestId('job-start').click();
+
+    await page
+      .waitForFunction(
+        () => /succeeded|completed/i.test(document.getElementById('progress-bar')?.getAttribute('aria-valuetext') ?? ''),
+        null,
+        { timeout: 30_000, polling: 100 },
+      )
+      .catch(async (error: unknown) => {
+        await saveScreenshot(page, 'jobs-console-timeout');
+        const seen = await page.evaluate(() => JSON.stringify((window as unknown as { __progress: unknown }).__progress));
+        throw new Error(`${String(error)}; progress seen: ${seen}`);
+      });
+    const seen = await page.evaluate(
+      () => (window as unknown as { __progress: Array<{ now: string | null; text: string | null }> }).__progress,
+    );
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.some((s) => Number(s.now) > 0)).toBe(true);
+    expect(await page.locator('#progress-bar').getAttribute('aria-valuenow')).toBe('100');
+
+    // The inspector: the job's timing for the plugin, and its success count went up (after a refresh).
+    await page.getByTestId('plugin-timing-canvas-stats').waitFor({ timeout: 15_000 });
+    await page.locator('#plugin-inspector').getByRole('button', { name: 'Refresh' }).click();
+    await page.waitForFunction(
+      (before) => {
+        const text = document.querySelector('#plugin-inspector [data-plugin="canvas-stats"] .ez-plugin__counts');
+        const m = /(\d+) ok/.exec(text?.textContent ?? '');
+        return m !== null && Number(m[1]) > before;
+      },
+      okBefore,
+      { timeout: 15_000 },
+    );
+    expect(await okCount(tab, 'canvas-stats')).toBeGreaterThan(okBefore);
+    // The live feed shows the job's events.
+    await page.locator('[data-testid="realtime-entry"]', { hasText: /job/i }).first().waitFor({ timeout: 15_000 });
+    await saveScreenshot(page, 'jobs-console-after-job');
+    expect(tab.errors).toEqual([]);
+  });
+});

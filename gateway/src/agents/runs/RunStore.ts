@@ -1,0 +1,104 @@
+import type pino from 'pino';
+import type { EventSpine } from '../../core/spine/EventSpine.ts';
+import { parseRunRecord, RUN_RECORD_KIND, type RunRecord, runKey } from './RunRecord.ts';
+
+/** Spine record kind listing the runs a node has live (`key` = the node key, value a JSON list of run keys). */
+export const ACTIVE_RUNS_KIND = 'run-active';
+
+/** The spine records a run store needs. */
+export type RunRecordSpine = Pick<EventSpine, 'getRecord' | 'putRecord' | 'listRecords'>;
+
+/**
+ * Run records in the spine: writes serialized per run (an older write never lands after a newer
+ * one) and the node's list of live runs, from which a restarted node finds the runs it left
+ * without a verdict. Storage failures of background writes are logged, never thrown.
+ */
+export class RunStore {
+  private readonly chains = new Map<string, Promise<void>>();
+  private readonly active = new Set<string>();
+  private activeChain: Promise<void> = Promise.resolve();
+  private activeQueued = false;
+
+  constructor(
+    private readonly spine: RunRecordSpine,
+    readonly nodeKey: string,
+    private readonly logger?: pino.Logger,
+  ) {}
+
+  /** The stored run, null when absent, `'corrupt'` when the stored text is not a run record. Rejects when storage fails. */
+  async load(partition: string, runId: string): Promise<RunRecord | null | 'corrupt'> {
+    const text = await this.spine.getRecord(RUN_RECORD_KIND, runKey(partition, runId));
+    if (text === null) return null;
+    return parseRunRecord(text) ?? 'corrupt';
+  }
+
+  /** Loads by full key; null when absent or unreadable. */
+  async loadKey(key: string): Promise<RunRecord | null> {
+    const text = await this.spine.getRecord(RUN_RECORD_KIND, key);
+    return text === null ? null : parseRunRecord(text);
+  }
+
+  /** Stores a snapshot of `record` (taken now); resolves once written (or the failure logged). */
+  save(record: RunRecord): Promise<void> {
+    const key = keyOf(record);
+    const text = JSON.stringify(record);
+    const previous = this.chains.get(key) ?? Promise.resolve();
+    const next = previous.then(async () => {
+      try {
+        await this.spine.putRecord(RUN_RECORD_KIND, key, text);
+      } catch (err) {
+        this.logger?.warn({ err, run: key }, 'storing a run record failed');
+      }
+    });
+    this.chains.set(key, next);
+    void next.then(() => {
+      if (this.chains.get(key) === next) this.chains.delete(key);
+    });
+    return next;
+  }
+
+  /** Adds or removes a run from this node's live list (written at once, latest wins). */
+  setActive(record: RunRecord, active: boolean): Promise<void> {
+    const key = keyOf(record);
+    if (active) this.active.add(key);
+    else this.active.delete(key);
+    return this.writeActive();
+  }
+
+  /** Writes this node's live list as it is now (coalesced with a write already waiting). */
+  writeActive(): Promise<void> {
+    if (this.activeQueued) return this.activeChain;
+    this.activeQueued = true;
+    this.activeChain = this.activeChain.then(async () => {
+      this.activeQueued = false;
+      try {
+        await this.spine.putRecord(ACTIVE_RUNS_KIND, this.nodeKey, JSON.stringify([...this.active]));
+      } catch (err) {
+        this.logger?.warn({ err }, 'storing the list of live runs failed');
+      }
+    });
+    return this.activeChain;
+  }
+
+  /** The run keys a node listed as live (empty when none or unreadable). */
+  async listed(node: string): Promise<string[]> {
+    const text = await this.spine.getRecord(ACTIVE_RUNS_KIND, node);
+    if (text === null) return [];
+    try {
+      const keys = JSON.parse(text) as unknown;
+      return Array.isArray(keys) ? keys.filter((k): k is string => typeof k === 'string') : [];
+    } catch {
+      return [];
+    }
+  }
+
+  /** Resolves once every write issued so far is done. */
+  async drain(): Promise<void> {
+    await Promise.all([...this.chains.values()]);
+    await this.activeChain;
+  }
+}
+
+function keyOf(record: RunRecord): string {
+  return runKey(`${record.scope.tenant_id}/${record.scope.project_id}`, record.run_id);
+}

@@ -1,0 +1,55 @@
+import { useTurns } from '@easel/harness';
+import { useState } from 'react';
+
+/**
+ * The flow's suggested agent prompt as one click: sends `chat.send` on the canvas of the
+ * surrounding provider, then follows the turn (its status, or why it was refused).
+ */
+export function AgentPrompt(props: { prompt: string; agentName?: string | undefined; compact?: boolean }) {
+  const { turns, send } = useTurns();
+  const [sending, setSending] = useState(false);
+  const [turnId, setTurnId] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const turn = turnId === null ? null : (turns.find((t) => t.turnId === turnId) ?? null);
+  const name = props.agentName ?? 'the agent';
+  const ask = async () => {
+    setSending(true);
+    setError(null);
+    const sent = await send(props.prompt);
+    setSending(false);
+    if (sent.ok) setTurnId(sent.value.turn_id);
+    else setError(`${sent.error.message} (${sent.error.code})`);
+  };
+  return (
+    <div className={`host-agent${props.compact ? ' host-agent--compact' : ''}`}>
+      {props.compact ? null : <p className="host-agent__label">Try asking {name}</p>}
+      <button
+        type="button"
+        className="host-agent__button"
+        data-testid="host-agent-prompt"
+        disabled={sending}
+        title={`Send “${props.prompt}” to ${name}`}
+        onClick={() => void ask()}
+      >
+        <span aria-hidden="true">✦</span>
+        <span className="host-agent__text">{props.compact ? `Ask ${name}` : `“${props.prompt}”`}</span>
+      </button>
+      {turn ? (
+        <p className="host-agent__status" role="status" data-testid="host-agent-status">
+          {turn.status === 'committed'
+            ? `${name} applied it`
+            : turn.status === 'failed'
+              ? `${name} could not apply it`
+              : turn.status === 'cancelled'
+                ? 'Cancelled'
+                : `${name} is working…`}
+        </p>
+      ) : null}
+      {error ? (
+        <p className="host-agent__error" role="alert" data-testid="host-agent-error">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}

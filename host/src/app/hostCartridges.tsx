@@ -1,0 +1,70 @@
+import {
+  builtinCanvases,
+  MediaCanvas,
+  type MediaProjection,
+  mediaCanvas,
+  RunConsoleCanvas,
+  type RunConsoleProjection,
+  runConsoleCanvas,
+  type SidecarAccess,
+} from '@easel/canvases';
+import {
+  type AnyCanvasCartridge,
+  type CanvasProps,
+  useLens,
+  useRealtime,
+  useRunStream,
+  useTransport,
+  useTurns,
+} from '@easel/harness';
+import type { SnapshotCreatedPayload } from '@easel/schemas';
+import { SidecarClient } from '@easel/transport';
+import { type ReactNode, useMemo } from 'react';
+import { useHostSession } from './HostSession.ts';
+
+/** The media gallery with what the host knows: the lens's sidecar rights and a resolver. */
+function HostMediaCanvas(props: CanvasProps<MediaProjection>): ReactNode {
+  const transport = useTransport();
+  const session = useHostSession();
+  const lens = useLens();
+  const snapshots = useRealtime({ limit: 50, types: ['snapshot_created'] });
+  const rights = lens.me?.permissions.sidecars ?? { see: false, resolve: false };
+  const client = useMemo(
+    () => new SidecarClient({ baseUrl: session.baseUrl, token: session.token, scope: transport.scope }),
+    [session, transport],
+  );
+  const announced = useMemo(
+    () =>
+      snapshots
+        .map((entry) => entry.payload as unknown)
+        .filter((p): p is SnapshotCreatedPayload => typeof (p as { artifact_id?: unknown }).artifact_id === 'string'),
+    [snapshots],
+  );
+  const access: SidecarAccess = {
+    see: rights.see,
+    resolve: rights.resolve,
+    announced,
+    resolveUrl: async (artifactId) => {
+      const resolved = await client.resolveSidecar(artifactId);
+      return resolved.ok
+        ? { ok: true, url: resolved.value.url }
+        : { ok: false, code: resolved.error.code, message: resolved.error.message };
+    },
+  };
+  if (lens.status === 'loading') return <p className="host-muted">Checking your media permissions…</p>;
+  return <MediaCanvas {...props} sidecars={access} />;
+}
+
+/** The run console fed live: the selected run's stream and this canvas's agent turns. */
+function HostRunConsoleCanvas(props: CanvasProps<RunConsoleProjection>): ReactNode {
+  const run = useRunStream(props.projection.selectedRunId);
+  const { turns } = useTurns();
+  return <RunConsoleCanvas {...props} run={run} turns={turns} />;
+}
+
+/** Cartridges by canvas type: the built-ins, with media and run-console wired to host data. */
+export const hostCartridges: Readonly<Record<string, AnyCanvasCartridge>> = {
+  ...builtinCanvases,
+  media: { ...mediaCanvas, Component: HostMediaCanvas },
+  'run-console': { ...runConsoleCanvas, Component: HostRunConsoleCanvas },
+};

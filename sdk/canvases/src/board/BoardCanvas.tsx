@@ -1,0 +1,137 @@
+import type { CanvasProps } from '@easel/harness';
+import { type FormEvent, useId, useState } from 'react';
+import { newId } from '../lib/newId.ts';
+import { ReadOnlyBadge } from '../lib/ReadOnlyBadge.tsx';
+import { RejectedNotice } from '../lib/RejectedNotice.tsx';
+import { addNoteOps, MAX_NOTE_TEXT, nextOrder } from './boardOps.ts';
+import { BoardNoteCard } from './BoardNoteCard.tsx';
+import type { BoardProjection } from './projectBoard.ts';
+
+/** The board: columns of notes; every change is a `state.ops` command on the `notes` map. */
+export function BoardCanvas({ projection, emit, readOnly, rejected }: CanvasProps<BoardProjection>) {
+  const headingId = useId();
+  const { columns, unsorted } = projection;
+  const columnOptions = columns.map((c) => ({ id: c.id, title: c.title }));
+  const [draft, setDraft] = useState('');
+  const [target, setTarget] = useState('');
+  const targetColumn = columns.find((c) => c.id === target) ?? columns[0];
+  const endOrder = (columnId: string) => nextOrder(columns.find((c) => c.id === columnId));
+
+  function addNote(event: FormEvent) {
+    event.preventDefault();
+    if (readOnly || targetColumn === undefined) return;
+    const text = draft.trim() === '' ? 'New note' : draft.trim();
+    void emit.ops(addNoteOps(newId('note'), text, targetColumn.id, nextOrder(targetColumn)));
+    setDraft('');
+  }
+
+  return (
+    <section
+      className="easel-board"
+      aria-labelledby={headingId}
+      data-dense={projection.dense ? 'true' : undefined}
+      style={{ color: projection.textColor, borderTop: `4px solid ${projection.accent}` }}
+    >
+      <header className="easel-board-header">
+        <h2 id={headingId}>{projection.title === '' ? 'Board' : projection.title}</h2>
+        <span className="easel-board-status">{projection.status}</span>
+        <span className="easel-board-count">
+          {projection.noteCount} {projection.noteCount === 1 ? 'note' : 'notes'}
+        </span>
+        <ReadOnlyBadge readOnly={readOnly} />
+      </header>
+      <RejectedNotice rejected={rejected} />
+      {readOnly ? null : (
+        <form className="easel-board-add" onSubmit={addNote} aria-label="Add a note">
+          <label>
+            New note
+            <input
+              type="text"
+              value={draft}
+              maxLength={MAX_NOTE_TEXT}
+              placeholder="What needs doing?"
+              onChange={(e) => setDraft(e.target.value)}
+            />
+          </label>
+          <label>
+            Column
+            <select value={targetColumn?.id ?? ''} onChange={(e) => setTarget(e.target.value)}>
+              {columnOptions.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.title}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="submit" data-testid="add-note">
+            Add note
+          </button>
+        </form>
+      )}
+      <div className="easel-board-columns">
+        {columns.map((column) => (
+          <BoardColumnView
+            key={column.id}
+            id={column.id}
+            title={column.title}
+            notes={column.notes}
+            columns={columnOptions}
+            endOrder={endOrder}
+            emit={emit}
+            readOnly={readOnly}
+          />
+        ))}
+        {unsorted.length > 0 ? (
+          <BoardColumnView
+            id=""
+            title="Unsorted"
+            notes={unsorted}
+            columns={columnOptions}
+            endOrder={endOrder}
+            emit={emit}
+            readOnly={readOnly}
+          />
+        ) : null}
+      </div>
+    </section>
+  );
+}
+
+function BoardColumnView(props: {
+  id: string;
+  title: string;
+  notes: BoardProjection['unsorted'];
+  columns: { id: string; title: string }[];
+  endOrder: (columnId: string) => number;
+  emit: CanvasProps<BoardProjection>['emit'];
+  readOnly: boolean;
+}) {
+  const headingId = useId();
+  return (
+    <section
+      className="easel-board-column"
+      aria-labelledby={headingId}
+      data-testid={props.id === '' ? 'board-unsorted' : `column-${props.id}`}
+    >
+      <h3 id={headingId}>
+        {props.title} <span className="easel-board-column-count">({props.notes.length})</span>
+      </h3>
+      {props.notes.length === 0 ? (
+        <p className="easel-board-empty">No notes</p>
+      ) : (
+        <ul>
+          {props.notes.map((note) => (
+            <BoardNoteCard
+              key={note.id}
+              note={note}
+              columns={props.columns}
+              endOrder={props.endOrder}
+              emit={props.emit}
+              readOnly={props.readOnly}
+            />
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,7 @@
+import { defineCanvas } from '@easel/harness';
+import { BoardCanvas } from './BoardCanvas.tsx';
+import { BOARD_MANIFEST } from './boardManifest.ts';
+import { projectBoard } from './projectBoard.ts';
+
+/** The `board` cartridge: planning notes in columns (state.ops on `notes`; columns from `layout`). */
+export const boardCanvas = defineCanvas({ manifest: BOARD_MANIFEST, project: projectBoard, Component: BoardCanvas });

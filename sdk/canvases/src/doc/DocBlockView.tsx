@@ -1,0 +1,132 @@
+import type { CommandEmitter } from '@easel/harness';
+import { CollaborativeTextArea } from '../lib/CollaborativeTextArea.tsx';
+import { newId } from '../lib/newId.ts';
+import { deleteBlockOps, editBlockText, moveBlockOps, setBlockKindOps, BLOCKS_ROOT } from './docOps.ts';
+import { BLOCK_KINDS, type DocBlock } from './projectDoc.ts';
+
+export interface DocBlockViewProps {
+  block: DocBlock;
+  /** Number of siblings (top-level blocks can move within them). */
+  siblings: number;
+  emit: CommandEmitter;
+  readOnly: boolean;
+}
+
+/** A block rendered for reading: heading, quote, code, bullet or paragraph. */
+function ReadBlock({ block }: { block: DocBlock }) {
+  switch (block.kind) {
+    case 'heading':
+      return <h3 className="easel-doc-heading">{block.text}</h3>;
+    case 'quote':
+      return <blockquote className="easel-doc-quote">{block.text}</blockquote>;
+    case 'code':
+      return (
+        <pre className="easel-doc-code">
+          <code>{block.text}</code>
+        </pre>
+      );
+    case 'bullet':
+      return <p className="easel-doc-bullet">• {block.text}</p>;
+    default:
+      return <p className="easel-doc-paragraph">{block.text}</p>;
+  }
+}
+
+/**
+ * One block (`data-testid="block-<id>"`) and its children. Editable text goes through Y.Text
+ * (`emit.edit`); structure (kind, order, deletion) through `state.ops` on the top-level `blocks` array.
+ */
+export function DocBlockView({ block, siblings, emit, readOnly }: DocBlockViewProps) {
+  const topLevel = block.path.length === 1;
+  const index = block.path[0]!;
+  const label = `${block.kind} block ${index + 1}`;
+  const editable = !readOnly && (block.structured || topLevel);
+  return (
+    <li className="easel-doc-block" data-testid={`block-${block.id}`} data-kind={block.kind}>
+      {editable ? (
+        <div className="easel-doc-block-edit">
+          <CollaborativeTextArea
+            data-testid={`block-text-${block.id}`}
+            aria-label={`Text of ${label}`}
+            className={`easel-doc-text-${block.kind}`}
+            rows={block.kind === 'code' ? 4 : 1}
+            value={block.text}
+            onSplice={(splice, after) => {
+              if (block.structured) emit.edit(editBlockText(block, splice, after));
+              else {
+                void emit.ops(
+                  [
+                    {
+                      op: 'update',
+                      root: BLOCKS_ROOT,
+                      index,
+                      value: { id: newId('block'), kind: 'paragraph', text: after },
+                    },
+                  ],
+                  { message: 'edit block' },
+                );
+              }
+            }}
+          />
+          {topLevel && block.structured ? (
+            <label>
+              Kind
+              <select
+                aria-label={`Kind of ${label}`}
+                value={block.kind}
+                onChange={(e) => void emit.ops(setBlockKindOps(index, e.target.value))}
+              >
+                {(BLOCK_KINDS as readonly string[]).includes(block.kind) ? null : (
+                  <option value={block.kind}>{block.kind}</option>
+                )}
+                {BLOCK_KINDS.map((k) => (
+                  <option key={k} value={k}>
+                    {k}
+                  </option>
+                ))}
+              </select>
+            </label>
+          ) : null}
+          {topLevel ? (
+            <span className="easel-doc-block-actions">
+              <button
+                type="button"
+                aria-label={`Move ${label} up`}
+                disabled={index === 0}
+                onClick={() => void emit.ops(moveBlockOps(index, index - 1))}
+              >
+                Up
+              </button>
+              <button
+                type="button"
+                aria-label={`Move ${label} down`}
+                disabled={index >= siblings - 1}
+                onClick={() => void emit.ops(moveBlockOps(index, index + 1))}
+              >
+                Down
+              </button>
+              <button type="button" aria-label={`Delete ${label}`} onClick={() => void emit.ops(deleteBlockOps(index))}>
+                Delete
+              </button>
+            </span>
+          ) : null}
+        </div>
+      ) : (
+        <ReadBlock block={block} />
+      )}
+      {block.children.length > 0 ? (
+        <ol className="easel-doc-children">
+          {block.children.map((child) => (
+            <DocBlockView
+              key={child.id}
+              block={child}
+              siblings={block.children.length}
+              emit={emit}
+              readOnly={readOnly}
+            />
+          ))}
+        </ol>
+      ) : null}
+    </li>
+  );
+}

@@ -1,0 +1,103 @@
+// @vitest-environment happy-dom
+import { cleanup, fireEvent, screen } from '@testing-library/react';
+import { act } from 'react';
+import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { renderCartridge } from '../testing/renderCartridge.tsx';
+import { docCanvas } from './docCanvas.ts';
+
+afterEach(cleanup);
+
+const seed = [
+  { op: 'insert' as const, root: 'blocks', value: { id: 'b1', kind: 'heading', text: 'Plan' } },
+  { op: 'insert' as const, root: 'blocks', value: { id: 'b2', kind: 'paragraph', text: 'Details' } },
+  { op: 'insert' as const, root: 'text', index: 0, value: 'Hello world' },
+];
+
+function textarea(testId: string) {
+  return screen.getByTestId(testId) as HTMLTextAreaElement;
+}
+
+describe('doc cartridge', () => {
+  it('renders the block tree and the body text from the projection', () => {
+    renderCartridge(docCanvas, { seed, tokens: { 'plan.title': 'Launch notes' } });
+    expect(screen.getByRole('heading', { level: 2, name: 'Launch notes' })).toBeTruthy();
+    expect(textarea('block-text-b1').value).toBe('Plan');
+    expect(screen.getByTestId('block-b1').getAttribute('data-kind')).toBe('heading');
+    expect(textarea('doc-text').value).toBe('Hello world');
+  });
+
+  it('[CONTRACT 5] typing in doc-text is a local Yjs edit of the text root (one splice per change)', () => {
+    const { emitter } = renderCartridge(docCanvas, { seed });
+    const peer = new Y.Doc();
+    Y.applyUpdate(peer, Y.encodeStateAsUpdate(emitter.doc));
+    peer.getText('text').insert(0, '# ');
+    fireEvent.change(textarea('doc-text'), { target: { value: 'Hello brave world' } });
+    const edits = emitter.callsOf('edit');
+    expect(edits).toHaveLength(1);
+    expect(emitter.callsOf('ops')).toHaveLength(0);
+    expect(emitter.doc.getText('text').toString()).toBe('Hello brave world');
+    // the recorded update is the splice alone: a peer that edited meanwhile keeps both edits
+    Y.applyUpdate(peer, edits[0]!.update);
+    expect(peer.getText('text').toString()).toBe('# Hello brave world');
+    expect(textarea('doc-text').value).toBe('Hello brave world');
+  });
+
+  it('[CONTRACT 5] a remote edit arriving while typing is kept (merge, not overwrite)', () => {
+    const { emitter } = renderCartridge(docCanvas, { seed });
+    const remote = new Y.Doc();
+    Y.applyUpdate(remote, Y.encodeStateAsUpdate(emitter.doc));
+    remote.getText('text').insert(0, '>> ');
+    act(() => Y.applyUpdate(emitter.doc, Y.encodeStateAsUpdate(remote, Y.encodeStateVector(emitter.doc))));
+    expect(textarea('doc-text').value).toBe('>> Hello world');
+    fireEvent.change(textarea('doc-text'), { target: { value: '>> Hello world!' } });
+    Y.applyUpdate(remote, Y.encodeStateAsUpdate(emitter.doc));
+    expect(remote.getText('text').toString()).toBe('>> Hello world!');
+  });
+
+  it('edits block text through Y.Text and changes structure through state.ops on blocks', async () => {
+    const { emitter } = renderCartridge(docCanvas, { seed });
+    fireEvent.change(textarea('block-text-b2'), { target: { value: 'More details' } });
+    expect(emitter.callsOf('edit')).toHaveLength(1);
+    expect(textarea('block-text-b2').value).toBe('More details');
+
+    fireEvent.change(screen.getByLabelText('Kind of paragraph block 2'), { target: { value: 'quote' } });
+    expect(emitter.allOps().at(-1)).toEqual({ op: 'update', root: 'blocks', index: 1, path: ['kind'], value: 'quote' });
+
+    fireEvent.click(screen.getByRole('button', { name: 'Move quote block 2 up' }));
+    expect(emitter.allOps().at(-1)).toEqual({ op: 'move', root: 'blocks', from: 1, to: 0 });
+    expect(screen.getAllByRole('listitem').map((li) => li.getAttribute('data-testid'))).toEqual([
+      'block-b2',
+      'block-b1',
+    ]);
+
+    fireEvent.click(screen.getByTestId('add-block'));
+    const insert = emitter.allOps().at(-1)!;
+    expect(insert).toMatchObject({ op: 'insert', root: 'blocks', value: { kind: 'paragraph', text: '' } });
+    expect(insert).not.toHaveProperty('index');
+    expect(await screen.findAllByRole('listitem')).toHaveLength(3);
+
+    fireEvent.click(screen.getByRole('button', { name: 'Delete heading block 2' }));
+    expect(emitter.allOps().at(-1)).toEqual({ op: 'delete', root: 'blocks', index: 1 });
+    expect(screen.queryByTestId('block-b1')).toBeNull();
+  });
+
+  it('readOnly renders blocks and body as text, without edit affordances', () => {
+    const { emitter } = renderCartridge(docCanvas, { seed, readOnly: true });
+    expect(screen.getByRole('heading', { level: 3, name: 'Plan' })).toBeTruthy();
+    expect(screen.getByTestId('doc-text').tagName).toBe('DIV');
+    expect(screen.getByTestId('doc-text').textContent).toBe('Hello world');
+    expect(screen.queryAllByRole('textbox')).toHaveLength(0);
+    expect(screen.queryAllByRole('button')).toHaveLength(0);
+    expect(screen.queryByTestId('add-block')).toBeNull();
+    expect(emitter.calls).toHaveLength(0);
+  });
+
+  it('shows the reason of a refused edit', () => {
+    renderCartridge(docCanvas, {
+      seed,
+      rejected: { code: 'forbidden', message: "your roles may not write root 'text'" },
+    });
+    expect(screen.getByRole('alert').textContent).toContain("may not write root 'text'");
+  });
+});

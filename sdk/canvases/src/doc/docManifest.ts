@@ -1,0 +1,21 @@
+import type { CanvasTypeManifest } from '@easel/schemas';
+
+/**
+ * The `doc` canvas type: a block tree (`blocks`: array of `{id, kind, text?, children?}`) and a body of
+ * collaborative text (`text`: Y.Text). Not a gateway built-in: the host registers it with
+ * `PUT /v1/projects/{project_id}/canvas-types/doc` (contract §5).
+ */
+export const DOC_MANIFEST: CanvasTypeManifest = {
+  type: 'doc',
+  version: '1.0.0',
+  title: 'Doc',
+  description: 'A block tree with collaborative text.',
+  roots: { blocks: 'array', text: 'text' },
+  tokens: {
+    'plan.title': { type: 'string', max_length: 200, default: '' },
+    'doc.status': { type: 'enum', values: ['draft', 'review', 'final'], default: 'draft' },
+    'style.font': { type: 'enum', values: ['sans', 'serif', 'mono'], default: 'sans' },
+    'style.accent': { type: 'color', default: '#0ea5e9' },
+  },
+  tools: [],
+};

@@ -1,0 +1,65 @@
+// @easel/canvases — built-in cartridges, written only against `defineCanvas` (@easel/harness). Named exports only.
+
+export {
+  builtinCanvases,
+  HOST_REGISTERED_CANVAS_TYPES,
+  OWN_CURSOR_CANVAS_TYPES,
+} from './builtinCanvases.ts';
+
+// board
+export { boardCanvas } from './board/boardCanvas.ts';
+export { BOARD_MANIFEST } from './board/boardManifest.ts';
+export {
+  DEFAULT_BOARD_COLUMNS,
+  projectBoard,
+  type BoardColumn,
+  type BoardNote,
+  type BoardProjection,
+} from './board/projectBoard.ts';
+export { addNoteOps, deleteNoteOps, editNoteOps, moveNoteOps, NOTES_ROOT } from './board/boardOps.ts';
+
+// whiteboard
+export { whiteboardCanvas } from './whiteboard/whiteboardCanvas.ts';
+export { WHITEBOARD_MANIFEST, WHITEBOARD_THUMBNAIL_TOOL } from './whiteboard/whiteboardManifest.ts';
+export {
+  projectWhiteboard,
+  SHAPE_KINDS,
+  type ShapeKind,
+  type WhiteboardLayer,
+  type WhiteboardProjection,
+  type WhiteboardShape,
+} from './whiteboard/projectWhiteboard.ts';
+export {
+  addShapeOps,
+  deleteShapeOps,
+  moveShapeOps,
+  resizeShapeOps,
+  SHAPES_ROOT,
+  type ShapeBox,
+} from './whiteboard/whiteboardOps.ts';
+
+// doc
+export { docCanvas } from './doc/docCanvas.ts';
+export { DOC_MANIFEST } from './doc/docManifest.ts';
+export { BLOCK_KINDS, projectDoc, type BlockKind, type DocBlock, type DocProjection } from './doc/projectDoc.ts';
+
+// run console
+export { runConsoleCanvas } from './runConsole/runConsoleCanvas.ts';
+export { RUN_CONSOLE_MANIFEST } from './runConsole/runConsoleManifest.ts';
+export { projectRunConsole, type RunConsoleProjection, type RunRecord } from './runConsole/projectRunConsole.ts';
+export {
+  RunConsole,
+  type RunConsoleProps,
+  type RunConsoleTurn,
+  type RunFeed,
+  type RunFeedStatus,
+} from './runConsole/RunConsole.tsx';
+export { RunConsoleCanvas, type RunConsoleCanvasProps } from './runConsole/RunConsoleCanvas.tsx';
+export { summarizeRun, type RunEntry, type RunSummary } from './runConsole/summarizeRun.ts';
+
+// media
+export { mediaCanvas } from './media/mediaCanvas.ts';
+export { MEDIA_MANIFEST } from './media/mediaManifest.ts';
+export { projectMedia, type MediaItem, type MediaKind, type MediaProjection } from './media/projectMedia.ts';
+export { MediaCanvas, type MediaCanvasProps } from './media/MediaCanvas.tsx';
+export type { ResolvedSidecar, SidecarAccess } from './media/SidecarAccess.ts';

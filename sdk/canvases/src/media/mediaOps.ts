@@ -1,0 +1,15 @@
+import type { SnapshotCreatedPayload, StateOp } from '@easel/schemas';
+import { mediaRefOf } from './projectMedia.ts';
+
+/** The `items` root name (map). */
+export const ITEMS_ROOT = 'items';
+
+/** Records an announced sidecar in the gallery (key: its artifact id). */
+export function addMediaOps(payload: SnapshotCreatedPayload): StateOp[] {
+  return [{ op: 'insert', root: ITEMS_ROOT, key: payload.artifact_id, value: mediaRefOf(payload) }];
+}
+
+/** Removes an entry from the gallery (the sidecar object itself stays). */
+export function removeMediaOps(key: string): StateOp[] {
+  return [{ op: 'delete', root: ITEMS_ROOT, key }];
+}

@@ -1,0 +1,145 @@
+// @vitest-environment happy-dom
+import type { PeerState } from '@easel/harness';
+import { cleanup, fireEvent, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { renderCartridge } from '../testing/renderCartridge.tsx';
+import { WHITEBOARD_THUMBNAIL_TOOL } from './whiteboardManifest.ts';
+import { whiteboardCanvas } from './whiteboardCanvas.ts';
+
+afterEach(cleanup);
+
+const seed = [
+  { op: 'insert' as const, root: 'shapes', key: 'r1', value: { kind: 'rect', x: 100, y: 100, w: 80, h: 40 } },
+  { op: 'insert' as const, root: 'shapes', key: 'e1', value: { kind: 'ellipse', x: 300, y: 50, w: 60, h: 60 } },
+];
+
+function peer(id: string, cursor: { x: number; y: number } | null, self = false): PeerState {
+  return {
+    clientId: id.length,
+    actor: { id, kind: id === 'bot' ? 'agent' : 'human', name: id.toUpperCase(), color: '#ff0000' },
+    cursor,
+    selection: null,
+    self,
+  };
+}
+
+function svg() {
+  return screen.getByLabelText('Whiteboard shapes');
+}
+
+describe('whiteboard cartridge', () => {
+  it('renders every shape from the projection as SVG', () => {
+    renderCartridge(whiteboardCanvas, { seed });
+    expect(screen.getByTestId('shape-r1').querySelector('rect')?.getAttribute('width')).toBe('80');
+    expect(screen.getByTestId('shape-e1').querySelector('ellipse')?.getAttribute('rx')).toBe('30');
+    expect(screen.getByText('2 shapes')).toBeTruthy();
+  });
+
+  it('[CONTRACT 5] add-shape inserts one shape on the shapes map with the style tokens', async () => {
+    const { emitter } = renderCartridge(whiteboardCanvas, { tokens: { 'style.fill': '#fde68a' } });
+    fireEvent.change(screen.getByLabelText('Shape'), { target: { value: 'ellipse' } });
+    fireEvent.click(screen.getByTestId('add-shape'));
+    const ops = emitter.allOps();
+    expect(ops).toHaveLength(1);
+    expect(ops[0]).toMatchObject({
+      op: 'insert',
+      root: 'shapes',
+      value: { kind: 'ellipse', fill: '#fde68a', stroke: '#111827', z: 1 },
+    });
+    const key = (ops[0] as { key: string }).key;
+    expect(await screen.findByTestId(`shape-${key}`)).toBeTruthy();
+  });
+
+  it('moves a shape by dragging: one update per changed coordinate, drawn at the drop point', () => {
+    const { emitter } = renderCartridge(whiteboardCanvas, { seed });
+    fireEvent.pointerDown(screen.getByTestId('shape-r1'), { clientX: 120, clientY: 110, pointerId: 1 });
+    fireEvent.pointerMove(svg(), { clientX: 150, clientY: 90, pointerId: 1 });
+    expect(screen.getByTestId('shape-r1').querySelector('rect')?.getAttribute('x')).toBe('130');
+    fireEvent.pointerUp(svg(), { clientX: 170, clientY: 80, pointerId: 1 });
+    expect(emitter.allOps()).toEqual([
+      { op: 'update', root: 'shapes', key: 'r1', path: ['x'], value: 150 },
+      { op: 'update', root: 'shapes', key: 'r1', path: ['y'], value: 70 },
+    ]);
+    expect(screen.getByTestId('shape-r1').querySelector('rect')?.getAttribute('x')).toBe('150');
+  });
+
+  it('resizes a selected shape by its corner handle', () => {
+    const { emitter } = renderCartridge(whiteboardCanvas, { seed });
+    fireEvent.focus(screen.getByTestId('shape-r1'));
+    fireEvent.pointerDown(screen.getByTestId('resize-r1'), { clientX: 180, clientY: 140, pointerId: 2 });
+    fireEvent.pointerUp(svg(), { clientX: 200, clientY: 100, pointerId: 2 });
+    expect(emitter.allOps()).toEqual([
+      { op: 'update', root: 'shapes', key: 'r1', path: ['w'], value: 100 },
+      { op: 'update', root: 'shapes', key: 'r1', path: ['h'], value: 4 },
+    ]);
+  });
+
+  it('deletes the selected shape (button or Delete key) and moves it with arrow keys', () => {
+    const { emitter } = renderCartridge(whiteboardCanvas, { seed });
+    const deleteButton = screen.getByTestId('delete-shape') as HTMLButtonElement;
+    expect(deleteButton.disabled).toBe(true);
+    fireEvent.keyDown(screen.getByTestId('shape-e1'), { key: 'ArrowRight' });
+    expect(emitter.allOps()).toEqual([{ op: 'update', root: 'shapes', key: 'e1', path: ['x'], value: 310 }]);
+    fireEvent.focus(screen.getByTestId('shape-r1'));
+    fireEvent.click(deleteButton);
+    expect(emitter.allOps().at(-1)).toEqual({ op: 'delete', root: 'shapes', key: 'r1' });
+    expect(screen.queryByTestId('shape-r1')).toBeNull();
+    fireEvent.keyDown(screen.getByTestId('shape-e1'), { key: 'Delete' });
+    expect(emitter.allOps().at(-1)).toEqual({ op: 'delete', root: 'shapes', key: 'e1' });
+  });
+
+  it("[CONTRACT 7] draws peers' cursors (not its own) and reports its pointer with setCursor", () => {
+    const view = renderCartridge(whiteboardCanvas, {
+      seed,
+      peers: [peer('ana', { x: 40, y: 50 }), peer('me', { x: 1, y: 1 }, true), peer('bot', null)],
+    });
+    const ana = screen.getByTestId('cursor-ana');
+    expect(ana.getAttribute('transform')).toContain('translate(40 50)');
+    expect(ana.textContent).toContain('ANA');
+    expect(screen.queryByTestId('cursor-me')).toBeNull();
+    expect(screen.queryByTestId('cursor-bot')).toBeNull();
+    view.update({ peers: [peer('bot', { x: 5, y: 6 })] });
+    expect(screen.getByTestId('cursor-bot').textContent).toContain('(agent)');
+    fireEvent.pointerMove(svg(), { clientX: 33, clientY: 44 });
+    expect(view.cursors.at(-1)).toEqual({ x: 33, y: 44 });
+  });
+
+  it('the thumbnail button runs the thumbnail tool and shows the outcome', async () => {
+    const { emitter } = renderCartridge(whiteboardCanvas, { seed, tools: [WHITEBOARD_THUMBNAIL_TOOL.id] });
+    fireEvent.click(screen.getByTestId('thumbnail'));
+    expect(emitter.callsOf('tool')).toEqual([
+      {
+        kind: 'tool',
+        toolId: 'thumbnail',
+        args: { plugin: 'whiteboard-thumbnail', tool: 'render', params: { width: 320, height: 240 } },
+      },
+    ]);
+    expect((await screen.findByText('Thumbnail requested')).getAttribute('data-testid')).toBe('thumbnail-status');
+  });
+
+  it('shows why a thumbnail could not be made', async () => {
+    renderCartridge(whiteboardCanvas, { seed });
+    fireEvent.click(screen.getByTestId('thumbnail'));
+    const status = await screen.findByText(/Thumbnail failed \(not_found\)/);
+    expect(status.textContent).toContain('this canvas has no tool "thumbnail"');
+  });
+
+  it('readOnly renders shapes without edit affordances; dragging does nothing', () => {
+    const { emitter } = renderCartridge(whiteboardCanvas, { seed, readOnly: true });
+    expect(screen.getByTestId('shape-r1')).toBeTruthy();
+    expect(screen.queryByTestId('add-shape')).toBeNull();
+    expect(screen.queryByRole('toolbar')).toBeNull();
+    expect(screen.getByTestId('shape-r1').getAttribute('tabindex')).toBeNull();
+    fireEvent.pointerDown(screen.getByTestId('shape-r1'), { clientX: 120, clientY: 110 });
+    fireEvent.pointerUp(svg(), { clientX: 170, clientY: 80 });
+    expect(emitter.calls).toHaveLength(0);
+  });
+
+  it('shows the reason of a refused edit', () => {
+    renderCartridge(whiteboardCanvas, {
+      seed,
+      rejected: { code: 'forbidden', message: "your roles may not write root 'shapes'" },
+    });
+    expect(screen.getByTestId('canvas-rejected').textContent).toContain("may not write root 'shapes'");
+  });
+});

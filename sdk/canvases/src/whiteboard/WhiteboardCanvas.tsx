@@ -1,0 +1,285 @@
+import type { CanvasProps, EmitResult } from '@easel/harness';
+import { type KeyboardEvent, type PointerEvent, useId, useRef, useState } from 'react';
+import { newId } from '../lib/newId.ts';
+import { ReadOnlyBadge } from '../lib/ReadOnlyBadge.tsx';
+import { RejectedNotice } from '../lib/RejectedNotice.tsx';
+import { PeerCursors } from './PeerCursors.tsx';
+import { SHAPE_KINDS, type ShapeKind, type WhiteboardProjection, type WhiteboardShape } from './projectWhiteboard.ts';
+import { ShapeView } from './ShapeView.tsx';
+import { toWorld, VIEW_HEIGHT, VIEW_WIDTH } from './toWorld.ts';
+import {
+  addShapeOps,
+  deleteShapeOps,
+  moveShapeOps,
+  resizedBox,
+  resizeShapeOps,
+  type ShapeBox,
+} from './whiteboardOps.ts';
+import { WHITEBOARD_THUMBNAIL_TOOL } from './whiteboardManifest.ts';
+
+/** World units an arrow key moves the selected shape (Shift: 1). */
+const KEY_STEP = 10;
+
+/** Thumbnail size asked of the plugin. */
+const THUMBNAIL_PARAMS = { width: 320, height: 240 } as const;
+
+interface Drag {
+  id: string;
+  mode: 'move' | 'resize';
+  startX: number;
+  startY: number;
+  dx: number;
+  dy: number;
+}
+
+/** A dropped shape's geometry, drawn until its command is answered (state.ops is not optimistic). */
+interface Settling {
+  id: string;
+  box: ShapeBox;
+}
+
+type ThumbnailState = { kind: 'idle' } | { kind: 'busy' } | { kind: 'done'; result: EmitResult };
+
+/** Where the next new shape goes: staggered so new shapes do not cover each other. */
+function placeNew(count: number, kind: ShapeKind): ShapeBox {
+  const x = 40 + ((count * 24) % 480);
+  const y = 40 + ((count * 24) % 280);
+  return kind === 'line'
+    ? { x, y, w: 160, h: 80 }
+    : kind === 'text'
+      ? { x, y, w: 160, h: 32 }
+      : { x, y, w: 160, h: 100 };
+}
+
+function boxOf(shape: WhiteboardShape, drag: Drag | null, settling: Settling | null): ShapeBox {
+  if (settling !== null && settling.id === shape.id && (drag === null || drag.id !== shape.id)) return settling.box;
+  if (drag === null || drag.id !== shape.id) return { x: shape.x, y: shape.y, w: shape.w, h: shape.h };
+  if (drag.mode === 'move') return { x: shape.x + drag.dx, y: shape.y + drag.dy, w: shape.w, h: shape.h };
+  return resizedBox(shape, drag.dx, drag.dy);
+}
+
+/**
+ * The whiteboard: shapes as SVG (create, move by drag or arrow keys, resize by the corner handle,
+ * delete), peers' live cursors, and a thumbnail from the `whiteboard-thumbnail` plugin. Every change
+ * is a `state.ops` command on the `shapes` map.
+ */
+export function WhiteboardCanvas({
+  projection,
+  emit,
+  presence,
+  readOnly,
+  rejected,
+}: CanvasProps<WhiteboardProjection>) {
+  const headingId = useId();
+  const svgRef = useRef<SVGSVGElement | null>(null);
+  const [kind, setKind] = useState<ShapeKind>('rect');
+  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [drag, setDrag] = useState<Drag | null>(null);
+  const [settling, setSettling] = useState<Settling | null>(null);
+  const [thumbnail, setThumbnail] = useState<ThumbnailState>({ kind: 'idle' });
+  const { shapes, zoom } = projection;
+  const selected = shapes.find((s) => s.id === selectedId) ?? null;
+
+  function world(event: { clientX: number; clientY: number }) {
+    const rect = svgRef.current?.getBoundingClientRect() ?? { left: 0, top: 0, width: 0, height: 0 };
+    return toWorld(rect, event.clientX, event.clientY, zoom);
+  }
+
+  function addShape() {
+    if (readOnly) return;
+    const z = shapes.reduce((max, s) => Math.max(max, s.z), 0) + 1;
+    const id = newId('shape');
+    void emit.ops(
+      addShapeOps(id, kind, placeNew(shapes.length, kind), { fill: projection.fill, stroke: projection.stroke, z }),
+    );
+    setSelectedId(id);
+  }
+
+  function deleteShape(id: string) {
+    if (readOnly) return;
+    void emit.ops(deleteShapeOps(id));
+    setSelectedId(null);
+  }
+
+  function startDrag(event: PointerEvent<SVGElement>, shape: WhiteboardShape, mode: Drag['mode']) {
+    if (readOnly || event.button > 0) return;
+    event.preventDefault();
+    const at = world(event);
+    setSelectedId(shape.id);
+    setDrag({ id: shape.id, mode, startX: at.x, startY: at.y, dx: 0, dy: 0 });
+    try {
+      svgRef.current?.setPointerCapture?.(event.pointerId);
+    } catch {
+      // capture is a nicety (the pointer may already be gone)
+    }
+  }
+
+  function onPointerMove(event: PointerEvent<SVGSVGElement>) {
+    // The cursor is in world units: a host layer must not overwrite it with its own pixels.
+    event.stopPropagation();
+    const at = world(event);
+    presence.setCursor(at.x, at.y);
+    if (drag !== null) setDrag({ ...drag, dx: at.x - drag.startX, dy: at.y - drag.startY });
+  }
+
+  function endDrag(event: PointerEvent<SVGSVGElement>) {
+    if (drag === null) return;
+    const at = world(event);
+    const dx = at.x - drag.startX;
+    const dy = at.y - drag.startY;
+    setDrag(null);
+    const shape = shapes.find((s) => s.id === drag.id);
+    if (shape === undefined || (dx === 0 && dy === 0)) return;
+    const ops = drag.mode === 'move' ? moveShapeOps(shape, dx, dy) : resizeShapeOps(shape, dx, dy);
+    if (ops.length === 0) return;
+    const pending = { id: shape.id, box: boxOf(shape, { ...drag, dx, dy }, null) };
+    setSettling(pending);
+    void emit.ops(ops).finally(() => setSettling((current) => (current === pending ? null : current)));
+  }
+
+  function onShapeKey(event: KeyboardEvent<SVGGElement>, shape: WhiteboardShape) {
+    const step = event.shiftKey ? 1 : KEY_STEP;
+    const moves: Record<string, [number, number]> = {
+      ArrowLeft: [-step, 0],
+      ArrowRight: [step, 0],
+      ArrowUp: [0, -step],
+      ArrowDown: [0, step],
+    };
+    const move = Object.hasOwn(moves, event.key) ? moves[event.key] : undefined;
+    if (move !== undefined) {
+      event.preventDefault();
+      void emit.ops(moveShapeOps(shape, move[0], move[1]));
+    } else if (event.key === 'Delete' || event.key === 'Backspace') {
+      event.preventDefault();
+      deleteShape(shape.id);
+    } else if (event.key === 'Escape') {
+      setSelectedId(null);
+    }
+  }
+
+  async function requestThumbnail() {
+    setThumbnail({ kind: 'busy' });
+    const result = await emit.tool(WHITEBOARD_THUMBNAIL_TOOL.id, {
+      plugin: WHITEBOARD_THUMBNAIL_TOOL.plugin,
+      tool: WHITEBOARD_THUMBNAIL_TOOL.tool,
+      params: THUMBNAIL_PARAMS,
+    });
+    setThumbnail({ kind: 'done', result });
+  }
+
+  const viewW = VIEW_WIDTH / zoom;
+  const viewH = VIEW_HEIGHT / zoom;
+  return (
+    <section className="easel-whiteboard" aria-labelledby={headingId}>
+      <header className="easel-wb-header">
+        <h2 id={headingId}>{projection.title === '' ? 'Whiteboard' : projection.title}</h2>
+        <span className="easel-wb-count">
+          {shapes.length} {shapes.length === 1 ? 'shape' : 'shapes'}
+          {projection.skipped > 0 ? ` (${projection.skipped} not shown)` : ''}
+        </span>
+        <ReadOnlyBadge readOnly={readOnly} />
+      </header>
+      <RejectedNotice rejected={rejected} />
+      {readOnly ? null : (
+        <div className="easel-wb-toolbar" role="toolbar" aria-label="Whiteboard tools">
+          <label>
+            Shape
+            <select value={kind} onChange={(e) => setKind(e.target.value as ShapeKind)}>
+              {SHAPE_KINDS.map((k) => (
+                <option key={k} value={k}>
+                  {k}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="button" data-testid="add-shape" onClick={addShape}>
+            Add shape
+          </button>
+          <button
+            type="button"
+            data-testid="delete-shape"
+            disabled={selected === null}
+            onClick={() => selected && deleteShape(selected.id)}
+          >
+            Delete shape
+          </button>
+          <button
+            type="button"
+            data-testid="thumbnail"
+            disabled={thumbnail.kind === 'busy'}
+            onClick={() => void requestThumbnail()}
+          >
+            {WHITEBOARD_THUMBNAIL_TOOL.label}
+          </button>
+          <ThumbnailStatus state={thumbnail} />
+        </div>
+      )}
+      <svg
+        ref={svgRef}
+        className="easel-wb-svg"
+        aria-label="Whiteboard shapes"
+        viewBox={`0 0 ${viewW} ${viewH}`}
+        preserveAspectRatio="xMidYMid meet"
+        style={{ width: '100%', height: 'auto', touchAction: 'none', background: '#fafafa' }}
+        onPointerMove={onPointerMove}
+        onPointerUp={endDrag}
+        onPointerCancel={() => setDrag(null)}
+        onPointerDown={(e) => {
+          if (e.target === e.currentTarget) setSelectedId(null);
+        }}
+      >
+        {projection.grid ? <Grid width={viewW} height={viewH} zoom={zoom} /> : null}
+        {shapes.map((shape) => (
+          <ShapeView
+            key={shape.id}
+            shape={shape}
+            box={boxOf(shape, drag, settling)}
+            selected={shape.id === selectedId}
+            readOnly={readOnly}
+            defaults={{ fill: projection.fill, stroke: projection.stroke }}
+            zoom={zoom}
+            onPointerDown={(e, mode) => startDrag(e, shape, mode)}
+            onKeyDown={(e) => onShapeKey(e, shape)}
+            onSelect={() => setSelectedId(shape.id)}
+          />
+        ))}
+        <PeerCursors peers={presence.peers} zoom={zoom} />
+      </svg>
+      {shapes.length === 0 ? (
+        <p className="easel-wb-empty">{readOnly ? 'No shapes yet.' : 'No shapes yet: add one with “Add shape”.'}</p>
+      ) : null}
+    </section>
+  );
+}
+
+function ThumbnailStatus({ state }: { state: ThumbnailState }) {
+  const text =
+    state.kind === 'idle'
+      ? ''
+      : state.kind === 'busy'
+        ? 'Requesting thumbnail…'
+        : state.result.ok
+          ? 'Thumbnail requested'
+          : `Thumbnail failed (${state.result.code}): ${state.result.message}`;
+  return (
+    <output className="easel-wb-thumbnail-status" data-testid="thumbnail-status" aria-live="polite">
+      {text}
+    </output>
+  );
+}
+
+function Grid({ width, height, zoom }: { width: number; height: number; zoom: number }) {
+  const step = 40;
+  const lines: { key: string; x1: number; y1: number; x2: number; y2: number }[] = [];
+  for (let x = step; x < width && lines.length < 400; x += step)
+    lines.push({ key: `x${x}`, x1: x, y1: 0, x2: x, y2: height });
+  for (let y = step; y < height && lines.length < 800; y += step)
+    lines.push({ key: `y${y}`, x1: 0, y1: y, x2: width, y2: y });
+  return (
+    <g className="easel-wb-grid" stroke="#e5e7eb" strokeWidth={1 / zoom} pointerEvents="none">
+      {lines.map(({ key, ...l }) => (
+        <line key={key} {...l} />
+      ))}
+    </g>
+  );
+}

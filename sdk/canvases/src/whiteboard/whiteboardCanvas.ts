@@ -1,0 +1,11 @@
+import { defineCanvas } from '@easel/harness';
+import { projectWhiteboard } from './projectWhiteboard.ts';
+import { WhiteboardCanvas } from './WhiteboardCanvas.tsx';
+import { WHITEBOARD_MANIFEST } from './whiteboardManifest.ts';
+
+/** The `whiteboard` cartridge: SVG shapes (state.ops on `shapes`), live cursors, plugin thumbnail. */
+export const whiteboardCanvas = defineCanvas({
+  manifest: WHITEBOARD_MANIFEST,
+  project: projectWhiteboard,
+  Component: WhiteboardCanvas,
+});

@@ -1,0 +1,60 @@
+import type { CommandType, JsonValue, StateOp } from '@easel/schemas';
+import type { CommandError, SentCommand } from '@easel/transport';
+import type * as Y from 'yjs';
+import type { HarnessStores } from '../stores/HarnessStores.ts';
+import type { CommandEmitter, EmitResult } from './defineCanvas.ts';
+
+/** The transaction origin of edits made through `emit.edit` (a local origin: sent upstream). */
+export const HARNESS_EDIT_ORIGIN: unique symbol = Symbol('easel:harness-edit');
+
+type Sent = { ok: true; value: SentCommand } | { ok: false; error: CommandError };
+
+/**
+ * The emitter canvases receive: commands on the provider's transport; every refusal is recorded
+ * (`useRejectedEdit`, `CanvasProps.rejected`) and an accepted command clears the last one.
+ */
+export function createCommandEmitter(stores: HarnessStores): CommandEmitter {
+  const { transport } = stores;
+  const settle = (what: string, sent: Sent): EmitResult => {
+    if (sent.ok) {
+      if (stores.rejected.value !== null && stores.rejected.value.what !== 'edit') stores.rejected.set(null);
+      return { ok: true, revision: sent.value.revision };
+    }
+    stores.reject(what, sent.error.code, sent.error.message);
+    return { ok: false, code: sent.error.code, message: sent.error.message };
+  };
+  return {
+    async ops(ops: StateOp[], options?: { message?: string }): Promise<EmitResult> {
+      const applied = settle('ops', await transport.applyOps(ops));
+      if (!applied.ok || options?.message === undefined) return applied;
+      return settle('commit', await transport.commit(options.message));
+    },
+    async setToken(tokenId: string, value: JsonValue): Promise<EmitResult> {
+      return settle('token', await transport.setToken(tokenId, value));
+    },
+    async commit(message: string): Promise<EmitResult> {
+      return settle('commit', await transport.commit(message));
+    },
+    edit(fn: (doc: Y.Doc) => void): void {
+      const doc = transport.doc;
+      doc.transact(() => fn(doc), HARNESS_EDIT_ORIGIN);
+    },
+    async tool(toolId: string, args?: JsonValue): Promise<EmitResult> {
+      const tool = transport.manifest?.tools.find((t) => t.id === toolId);
+      if (!tool) {
+        const message = `this canvas has no tool "${toolId}"`;
+        stores.reject('tool', 'not_found', message);
+        return { ok: false, code: 'not_found', message };
+      }
+      // A commit tool without arguments commits with the tool's label as its message.
+      const fallback = tool.command === 'canvas.commit' ? { message: tool.label } : {};
+      const payload = args === undefined || args === null ? fallback : args;
+      if (typeof payload !== 'object' || Array.isArray(payload)) {
+        const message = `tool "${toolId}" takes an object of arguments`;
+        stores.reject('tool', 'validation_failed', message);
+        return { ok: false, code: 'validation_failed', message };
+      }
+      return settle('tool', await transport.send(tool.command as CommandType, payload as never));
+    },
+  };
+}

@@ -1,0 +1,114 @@
+import type { JsonValue } from '@easel/schemas';
+import type { CanvasTransport } from '@easel/transport';
+import type * as Y from 'yjs';
+
+type State = Readonly<Record<string, JsonValue>>;
+const EMPTY: State = Object.freeze({});
+
+function rootJson(doc: Y.Doc, name: string, kind: string): JsonValue {
+  if (kind === 'map') return doc.getMap(name).toJSON() as JsonValue;
+  if (kind === 'array') return doc.getArray(name).toJSON() as JsonValue;
+  if (kind === 'text') return doc.getText(name).toString();
+  return doc.getXmlFragment(name).toString();
+}
+
+/** The root names a transaction touched (walking nested types up to their root). */
+// biome-ignore lint/suspicious/noExplicitAny: Yjs types are invariant in their event type
+type AnyType = Y.AbstractType<any>;
+
+function touchedRoots(doc: Y.Doc, tr: Y.Transaction): Set<string> | null {
+  const roots = new Set<AnyType>();
+  for (const type of tr.changed.keys()) {
+    let current: AnyType = type;
+    for (let depth = 0; depth < 1000 && current._item !== null; depth++) {
+      current = current._item.parent as AnyType;
+    }
+    roots.add(current);
+  }
+  const names = new Set<string>();
+  for (const [name, type] of doc.share) if (roots.has(type)) names.add(name);
+  return names.size === roots.size ? names : null;
+}
+
+/**
+ * The JSON projection of the canvas's declared roots, for `useSyncExternalStore`. Recomputed
+ * lazily after document updates, root by root (untouched roots keep their object identity), and
+ * identical between updates.
+ */
+export class CanvasStateStore {
+  readonly #transport: CanvasTransport;
+  readonly #listeners = new Set<() => void>();
+  #snapshot: State = EMPTY;
+  /** null: every root is stale. */
+  #stale: Set<string> | null = null;
+  #dirty = true;
+
+  constructor(transport: CanvasTransport) {
+    this.#transport = transport;
+  }
+
+  readonly subscribe = (listener: () => void): (() => void) => {
+    const entry = () => listener();
+    this.#listeners.add(entry);
+    return () => {
+      this.#listeners.delete(entry);
+    };
+  };
+
+  readonly getSnapshot = (): State => {
+    if (!this.#dirty) return this.#snapshot;
+    this.#dirty = false;
+    const manifest = this.#transport.manifest;
+    if (manifest === null) {
+      this.#snapshot = EMPTY;
+      this.#stale = null;
+      return this.#snapshot;
+    }
+    const doc = this.#transport.doc;
+    const previous = this.#snapshot;
+    const next: Record<string, JsonValue> = {};
+    let changed = false;
+    for (const [name, kind] of Object.entries(manifest.roots)) {
+      const keep = this.#stale !== null && !this.#stale.has(name) && Object.hasOwn(previous, name);
+      next[name] = keep ? previous[name]! : rootJson(doc, name, kind);
+      if (!keep) changed = true;
+    }
+    if (Object.keys(previous).length !== Object.keys(next).length) changed = true;
+    this.#stale = new Set();
+    if (changed) this.#snapshot = Object.freeze(next);
+    return this.#snapshot;
+  };
+
+  /** Follows the transport's document (and its replacements); returns the stop. */
+  start(): () => void {
+    let detach = this.#attach(this.#transport.doc);
+    const offDoc = this.#transport.onDoc((doc) => {
+      detach();
+      detach = this.#attach(doc);
+      this.#invalidate(null);
+    });
+    const offReady = this.#transport.onReady(() => this.#invalidate(null));
+    this.#invalidate(null);
+    return () => {
+      detach();
+      offDoc();
+      offReady();
+    };
+  }
+
+  #attach(doc: Y.Doc): () => void {
+    const onTransaction = (tr: Y.Transaction) => {
+      if (tr.changed.size === 0) return;
+      this.#invalidate(touchedRoots(doc, tr));
+    };
+    doc.on('afterTransaction', onTransaction);
+    return () => doc.off('afterTransaction', onTransaction);
+  }
+
+  #invalidate(roots: Set<string> | null): void {
+    if (roots === null || this.#stale === null) this.#stale = null;
+    else for (const root of roots) this.#stale.add(root);
+    this.#dirty = true;
+    for (const listener of [...this.#listeners]) listener();
+  }
+}

@@ -1,0 +1,286 @@
+import type { Actor, CanvasTypeManifest, JsonValue, PluginHealth, Scope } from '@easel/schemas';
+import type { AnyEvent, CanvasTransport, ConnectionStatus, RealtimeClient, RealtimeEvent } from '@easel/transport';
+import type { HarnessApi, LensMe } from '../api/HarnessApi.ts';
+import type { HarnessError } from '../lib/HarnessResult.ts';
+import type { PresenceSource } from '../provider/PresenceSource.ts';
+import { CanvasStateStore } from './CanvasStateStore.ts';
+import { ExternalStore } from './ExternalStore.ts';
+import { type PresenceSnapshot, presenceSnapshot } from './presenceSnapshot.ts';
+import { type JobView, reduceJobs, upsertJob } from './reduceJobs.ts';
+import { type TurnView, reduceTurns } from './reduceTurns.ts';
+import { summarizeEvent } from './summarizeEvent.ts';
+import type { TimelineEntry } from './TimelineEntry.ts';
+
+/** `useCanvasMeta()`: what the stream said about the canvas. */
+export interface CanvasMeta {
+  readonly canvasId: string;
+  readonly canvasType: string | null;
+  readonly manifest: CanvasTypeManifest | null;
+  readonly revision: number | null;
+  /** True once the first CANVAS_READY arrived. */
+  readonly ready: boolean;
+}
+
+/** The caller's lens: loading, known, or not knowable (then writes are assumed refused). */
+export interface LensState {
+  readonly status: 'loading' | 'ready' | 'error';
+  readonly me: LensMe | null;
+  readonly error: HarnessError | null;
+}
+
+/** A refused write (a local edit the gateway refused, or a command the harness sent for a canvas). */
+export interface RejectedView {
+  readonly code: string;
+  readonly message: string;
+  /** What was refused: `edit` (a local Yjs edit, reverted), `ops`, `token`, `commit`, `tool`. */
+  readonly what: string;
+  readonly at: number;
+}
+
+/** The last refused token write. */
+export interface TokenErrorView {
+  readonly tokenId: string;
+  readonly code: string;
+  readonly message: string;
+}
+
+export interface PluginsState {
+  readonly plugins: readonly PluginHealth[];
+  readonly loading: boolean;
+  readonly error: HarnessError | null;
+}
+
+/** Most timeline entries kept (oldest dropped first). */
+export const MAX_TIMELINE = 500;
+
+/**
+ * Every external store of one provider, fed by the transport, the realtime client, the API and
+ * presence. `start()` subscribes (ref-counted, so React StrictMode's double effects are safe);
+ * state accumulated so far is kept across stop/start.
+ */
+export class HarnessStores {
+  readonly transport: CanvasTransport;
+  readonly realtime: RealtimeClient | null;
+  readonly api: HarnessApi;
+  readonly presenceSource: PresenceSource | null;
+
+  readonly status: ExternalStore<ConnectionStatus>;
+  readonly canvasState: CanvasStateStore;
+  readonly meta: ExternalStore<CanvasMeta>;
+  readonly tokens: ExternalStore<Readonly<Record<string, JsonValue>>>;
+  readonly lens = new ExternalStore<LensState>({ status: 'loading', me: null, error: null });
+  readonly rejected = new ExternalStore<RejectedView | null>(null);
+  readonly tokenError = new ExternalStore<TokenErrorView | null>(null);
+  readonly timeline = new ExternalStore<readonly TimelineEntry[]>([]);
+  readonly turns = new ExternalStore<readonly TurnView[]>([]);
+  readonly jobs = new ExternalStore<readonly JobView[]>([]);
+  readonly plugins = new ExternalStore<PluginsState>({ plugins: [], loading: true, error: null });
+  readonly presence = new ExternalStore<PresenceSnapshot>({ status: 'idle', self: null, peers: [] });
+
+  #starts = 0;
+  #stop: Array<() => void> = [];
+  #seen = new Set<string>();
+  #seenOrder: string[] = [];
+  #sequence = 0;
+  #presenceStarted = false;
+  #presenceWanted = false;
+  #lensRequest = 0;
+  #pluginsRequest = 0;
+
+  constructor(options: {
+    transport: CanvasTransport;
+    realtime?: RealtimeClient | null;
+    api: HarnessApi;
+    presence?: PresenceSource | null;
+  }) {
+    this.transport = options.transport;
+    this.realtime = options.realtime ?? null;
+    this.api = options.api;
+    this.presenceSource = options.presence ?? null;
+    this.status = new ExternalStore(options.transport.status);
+    this.canvasState = new CanvasStateStore(options.transport);
+    this.meta = new ExternalStore(this.#readMeta());
+    this.tokens = new ExternalStore(options.transport.tokens);
+  }
+
+  /** Subscribes to every source; returns the matching stop. */
+  start(options: { connect: boolean }): () => void {
+    this.#starts += 1;
+    if (this.#starts === 1) this.#subscribe(options.connect);
+    let stopped = false;
+    return () => {
+      if (stopped) return;
+      stopped = true;
+      this.#starts -= 1;
+      if (this.#starts === 0) {
+        for (const stop of this.#stop.splice(0)) stop();
+        if (this.#presenceStarted) {
+          this.#presenceStarted = false;
+          this.presenceSource?.leave();
+        }
+      }
+    };
+  }
+
+  /** Joins presence (first `usePresence` subscriber); idempotent. */
+  ensurePresence(): void {
+    this.#presenceWanted = true;
+    const source = this.presenceSource;
+    // Child effects run before the provider's: presence then starts with the provider.
+    if (source === null || this.#presenceStarted || this.#starts === 0) return;
+    this.#presenceStarted = true;
+    const refresh = () => this.presence.set(presenceSnapshot(source, this.presence.value));
+    const offPeers = source.onPeers(refresh);
+    const offStatus = source.onStatus(refresh);
+    void Promise.resolve(source.join()).then(refresh, refresh);
+    refresh();
+    this.#stop.push(offPeers, offStatus);
+  }
+
+  /** Reloads the caller's lens (after `lens_changed`, or on demand). */
+  reloadLens(): void {
+    const request = ++this.#lensRequest;
+    if (this.lens.value.me === null) this.lens.set({ status: 'loading', me: null, error: null });
+    void this.api.lensMe().then((result) => {
+      if (request !== this.#lensRequest) return;
+      if (result.ok) this.lens.set({ status: 'ready', me: result.value, error: null });
+      else this.lens.set({ status: 'error', me: null, error: result.error });
+    });
+  }
+
+  /** Reloads the plugin list. */
+  reloadPlugins(): void {
+    const request = ++this.#pluginsRequest;
+    this.plugins.set({ ...this.plugins.value, loading: true });
+    void this.api.listPlugins().then((result) => {
+      if (request !== this.#pluginsRequest) return;
+      if (result.ok) this.plugins.set({ plugins: result.value, loading: false, error: null });
+      else this.plugins.set({ ...this.plugins.value, loading: false, error: result.error });
+    });
+  }
+
+  /** Records a refused write so the canvas and panels can show why. */
+  reject(what: string, code: string, message: string): void {
+    this.rejected.set({ what, code, message, at: Date.now() });
+  }
+
+  /** Adds a job answer (`POST`/`GET /v1/jobs`) to the job list. */
+  recordJob(response: Parameters<typeof upsertJob>[1]): void {
+    this.jobs.update((jobs) => upsertJob(jobs, response, new Date().toISOString()));
+  }
+
+  #readMeta(): CanvasMeta {
+    const t = this.transport;
+    return {
+      canvasId: t.scope.canvas_id,
+      canvasType: t.canvasType,
+      manifest: t.manifest,
+      revision: t.revision,
+      ready: t.manifest !== null,
+    };
+  }
+
+  #subscribe(connect: boolean): void {
+    const t = this.transport;
+    const stops = this.#stop;
+    stops.push(this.canvasState.start());
+    stops.push(t.onStatus((status) => this.status.set(status)));
+    this.status.set(t.status);
+    const refreshMeta = () => {
+      const next = this.#readMeta();
+      const cur = this.meta.value;
+      if (
+        cur.canvasType !== next.canvasType ||
+        cur.manifest !== next.manifest ||
+        cur.revision !== next.revision ||
+        cur.ready !== next.ready
+      )
+        this.meta.set(next);
+    };
+    stops.push(t.onRevision(refreshMeta));
+    stops.push(
+      t.onReady((ready) => {
+        refreshMeta();
+        this.tokens.set(t.tokens);
+        if ((ready as { reason?: string }).reason === 'lens_changed') this.reloadLens();
+      }),
+    );
+    refreshMeta();
+    stops.push(t.onTokens((tokens) => this.tokens.set(tokens)));
+    this.tokens.set(t.tokens);
+    stops.push(t.onRejected((r) => this.reject('edit', r.code, r.message)));
+    stops.push(t.onEvent('*', (event) => this.#onEvent(event, 'canvas')));
+    if (this.realtime !== null) {
+      stops.push(this.realtime.onMessage('*', (message) => this.#onEvent(message, 'realtime')));
+    }
+    this.reloadLens();
+    this.reloadPlugins();
+    if (this.#presenceWanted) this.ensurePresence();
+    if (connect) {
+      t.connect();
+      this.realtime?.connect();
+    }
+  }
+
+  #onEvent(event: AnyEvent | RealtimeEvent, source: TimelineEntry['source']): void {
+    const id = (event as { event_id?: string }).event_id;
+    if (id !== undefined) {
+      if (this.#seen.has(id)) return;
+      this.#seen.add(id);
+      this.#seenOrder.push(id);
+      if (this.#seenOrder.length > MAX_TIMELINE * 4) this.#seen.delete(this.#seenOrder.shift()!);
+    }
+    const e = event as {
+      type: string;
+      timestamp?: string;
+      actor?: Actor;
+      durable?: boolean;
+      scope?: Partial<Scope>;
+      turn_id?: string;
+      causation_id?: string;
+      payload: Record<string, unknown>;
+    };
+    const payload = e.payload ?? {};
+    this.#sequence += 1;
+    const entry: TimelineEntry = {
+      key: id ?? `local-${this.#sequence}`,
+      type: e.type,
+      timestamp: e.timestamp ?? new Date().toISOString(),
+      actor: e.actor ?? null,
+      durable: e.durable ?? null,
+      scope: e.scope ?? null,
+      turnId: e.turn_id ?? (typeof payload.turn_id === 'string' ? payload.turn_id : null),
+      summary: summarizeEvent(e.type, payload),
+      payload,
+      source,
+    };
+    this.timeline.update((entries) => {
+      const next = [...entries, entry];
+      return next.length > MAX_TIMELINE ? next.slice(next.length - MAX_TIMELINE) : next;
+    });
+    // Turns and jobs about this canvas (or, from the realtime stream, any that name no other canvas).
+    const canvasId = e.scope?.canvas_id;
+    if (source === 'canvas' || canvasId === undefined || canvasId === this.transport.scope.canvas_id) {
+      const typed = { ...e, payload };
+      this.turns.update((turns) => reduceTurns(turns, typed));
+      this.jobs.update((jobs) => reduceJobs(jobs, typed));
+    }
+    if (e.type === 'plugin_status') this.#applyPluginStatus(payload);
+  }
+
+  #applyPluginStatus(payload: Record<string, unknown>): void {
+    const name = payload.name;
+    if (typeof name !== 'string') return;
+    const state = payload.state as PluginHealth['state'];
+    const reason = typeof payload.reason === 'string' ? payload.reason : undefined;
+    this.plugins.update((current) => {
+      const index = current.plugins.findIndex((p) => p.name === name);
+      const base: PluginHealth =
+        index >= 0 ? current.plugins[index]! : { name, state, success_count: 0, error_count: 0 };
+      const { reason: _old, ...rest } = base;
+      const next: PluginHealth = reason === undefined ? { ...rest, state } : { ...rest, state, reason };
+      const plugins = index >= 0 ? current.plugins.map((p, i) => (i === index ? next : p)) : [...current.plugins, next];
+      return { ...current, plugins };
+    });
+  }
+}

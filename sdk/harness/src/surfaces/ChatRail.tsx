@@ -1,0 +1,160 @@
+import { type FormEvent, type KeyboardEvent, type ReactNode, useId, useState } from 'react';
+import { canSendCommand } from '../api/effectivePermissions.ts';
+import { useConnectionStatus } from '../hooks/useConnectionStatus.ts';
+import { useLens } from '../hooks/useLens.ts';
+import { useTurns } from '../hooks/useTurns.ts';
+import type { TurnView } from '../stores/reduceTurns.ts';
+import { StatusMessage } from './StatusMessage.tsx';
+
+export interface ChatRailProps {
+  /** Heading. Default "Agent". */
+  title?: string;
+  /** Input placeholder. */
+  placeholder?: string;
+  className?: string;
+}
+
+const STATUS_LABEL: Record<TurnView['status'], string> = {
+  accepted: 'Thinking…',
+  streaming: 'Answering…',
+  answered: 'Applying…',
+  committed: 'Applied',
+  failed: 'Refused',
+  cancelled: 'Cancelled',
+};
+
+function CommitOutcome({ turn }: { turn: TurnView }): ReactNode {
+  if (turn.commit?.ok) {
+    return (
+      <p className="ez-outcome ez-outcome--ok" data-testid="commit-outcome">
+        Applied to the canvas at revision {turn.commit.revision}.
+      </p>
+    );
+  }
+  if (turn.commit && !turn.commit.ok) {
+    return (
+      <p className="ez-outcome ez-outcome--failed" data-testid="commit-outcome" role="alert">
+        Nothing was applied: {turn.commit.message} <code>({turn.commit.code})</code>
+      </p>
+    );
+  }
+  if (turn.status === 'cancelled') {
+    return (
+      <p className="ez-outcome ez-outcome--cancelled" data-testid="commit-outcome">
+        Cancelled{turn.cancelReason ? `: ${turn.cancelReason}` : ''}. Nothing of this turn was applied.
+      </p>
+    );
+  }
+  return null;
+}
+
+/**
+ * The agent conversation on this canvas: streamed turns, the model's status, cancel while a
+ * turn runs, and each turn's commit outcome.
+ */
+export function ChatRail(props: ChatRailProps): ReactNode {
+  const { turns, active, send, cancel } = useTurns();
+  const status = useConnectionStatus();
+  const lens = useLens();
+  const [text, setText] = useState('');
+  const [sending, setSending] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const inputId = useId();
+  const mayChat = lens.me === null || canSendCommand(lens.me.permissions, 'chat.send');
+
+  const submit = async (event?: FormEvent) => {
+    event?.preventDefault();
+    if (sending || text.trim() === '') return;
+    setSending(true);
+    setError(null);
+    const result = await send(text);
+    setSending(false);
+    if (result.ok) setText('');
+    else setError(`${result.error.message} (${result.error.code})`);
+  };
+  const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
+      event.preventDefault();
+      void submit();
+    }
+  };
+
+  return (
+    <section className={`ez-panel ez-chat${props.className ? ` ${props.className}` : ''}`} aria-label="Agent chat">
+      <header className="ez-panel__header">
+        <h2 className="ez-panel__title">{props.title ?? 'Agent'}</h2>
+        {active?.model ? (
+          <span className="ez-badge" title={active.model.detail ?? undefined}>
+            {active.model.name} · {active.model.status}
+          </span>
+        ) : null}
+      </header>
+      <ol className="ez-chat__turns" aria-live="polite" aria-relevant="additions text">
+        {turns.length === 0 ? (
+          <li className="ez-chat__empty">
+            <StatusMessage kind="empty" title="No turns yet">
+              Ask the agent to change the canvas; its answer streams here and its edits appear live.
+            </StatusMessage>
+          </li>
+        ) : null}
+        {turns.map((turn) => (
+          <li key={turn.turnId} className={`ez-turn ez-turn--${turn.status}`} data-testid={`turn-${turn.turnId}`}>
+            {turn.prompt ? <p className="ez-turn__prompt">{turn.prompt}</p> : null}
+            <div className="ez-turn__meta">
+              <span className={`ez-dot ez-dot--${turn.status}`} aria-hidden="true" />
+              <span>{STATUS_LABEL[turn.status]}</span>
+              {turn === active ? (
+                <button
+                  type="button"
+                  className="ez-button ez-button--ghost ez-button--small"
+                  data-testid="chat-cancel"
+                  onClick={() => void cancel(turn.turnId)}
+                >
+                  Cancel
+                </button>
+              ) : null}
+            </div>
+            {turn.output ? <p className="ez-turn__output">{turn.output}</p> : null}
+            <CommitOutcome turn={turn} />
+          </li>
+        ))}
+      </ol>
+      <form className="ez-chat__form" onSubmit={(e) => void submit(e)}>
+        <label htmlFor={inputId} className="ez-visually-hidden">
+          Message to the agent
+        </label>
+        <textarea
+          id={inputId}
+          className="ez-input ez-chat__input"
+          data-testid="chat-input"
+          rows={2}
+          value={text}
+          placeholder={
+            mayChat ? (props.placeholder ?? 'Ask the agent…  (Enter to send)') : 'Your role may not chat here'
+          }
+          disabled={!mayChat}
+          onChange={(e) => setText(e.target.value)}
+          onKeyDown={onKeyDown}
+        />
+        <button
+          type="submit"
+          className="ez-button ez-button--primary"
+          data-testid="chat-send"
+          disabled={!mayChat || sending || text.trim() === ''}
+        >
+          {sending ? 'Sending…' : 'Send'}
+        </button>
+      </form>
+      {status === 'offline' ? (
+        <p className="ez-hint" role="status">
+          Offline: messages are sent when the gateway is back.
+        </p>
+      ) : null}
+      {error ? (
+        <p className="ez-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,79 @@
+// @vitest-environment happy-dom
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DEMO_BOARD_MANIFEST, DEMO_PLUGINS, demoRecording } from '../testing/fixtures.ts';
+import { canvasReady } from '../testing/recordedEvent.ts';
+import { cleanupRecorded, renderRecorded } from '../testing/renderRecorded.tsx';
+import { JobControls } from './JobControls.tsx';
+import { PluginInspector } from './PluginInspector.tsx';
+import { ProgressBar } from './ProgressBar.tsx';
+
+afterEach(cleanupRecorded);
+
+function Console() {
+  return (
+    <>
+      <JobControls />
+      <ProgressBar />
+      <PluginInspector />
+    </>
+  );
+}
+
+describe('JobControls, ProgressBar and PluginInspector', () => {
+  it('[CONTRACT 9] a started job moves #progress-bar to 100 and its timings show in #plugin-inspector', async () => {
+    const { session, container } = renderRecorded(<Console />, demoRecording());
+    const toggle = (await screen.findByTestId('toggle-thumbnail')) as HTMLInputElement;
+    await waitFor(() => expect(toggle.checked).toBe(true));
+    const bar = container.querySelector('#progress-bar')!;
+    expect(bar.getAttribute('role')).toBe('progressbar');
+    expect(bar.getAttribute('aria-valuenow')).toBe('0');
+    fireEvent.change(container.querySelector('#fps-slider')!, { target: { value: '24' } });
+    fireEvent.click(screen.getByTestId('job-start'));
+    await waitFor(() => expect(bar.getAttribute('aria-valuenow')).toBe('100'));
+    const inspector = container.querySelector('#plugin-inspector') as HTMLElement;
+    await waitFor(() => expect(within(inspector).getByTestId('plugin-timing-thumbnail').textContent).toMatch(/\d+ ms/));
+    const sent = await session.api.getJob('job-1');
+    expect(sent.ok && sent.value.status).toBe('succeeded');
+  });
+
+  it('[CONTRACT 9] asking for a GPU that is absent shows the CPU fallback', async () => {
+    const { container } = renderRecorded(<Console />, demoRecording());
+    await screen.findByTestId('toggle-thumbnail');
+    fireEvent.change(container.querySelector('#device-selector')!, { target: { value: 'gpu' } });
+    await waitFor(() => expect((screen.getByTestId('toggle-thumbnail') as HTMLInputElement).checked).toBe(true));
+    fireEvent.click(screen.getByTestId('job-start'));
+    expect((await screen.findByText(/instead of gpu/)).textContent).toContain('Ran on cpu');
+  });
+
+  it('[CONTRACT 9] a pipeline with an UNAVAILABLE plugin is refused with its reason', async () => {
+    renderRecorded(<Console />, demoRecording());
+    fireEvent.click(await screen.findByTestId('toggle-upscale'));
+    fireEvent.click(screen.getByTestId('toggle-thumbnail'));
+    fireEvent.click(screen.getByTestId('job-start'));
+    const controls = screen.getByRole('region', { name: 'Job controls' });
+    const alert = await within(controls).findByRole('alert');
+    expect(alert.textContent).toContain('needs a GPU and none is present');
+    expect(alert.textContent).toContain('(unavailable)');
+    expect(screen.getByRole('progressbar').getAttribute('aria-valuenow')).toBe('0');
+  });
+
+  it('[CONTRACT 9] the inspector lists states with reasons and opens timings and recent problems', async () => {
+    const { container } = renderRecorded(<Console />, demoRecording());
+    const inspector = container.querySelector('#plugin-inspector') as HTMLElement;
+    await waitFor(() => expect(inspector.querySelectorAll('[data-plugin]')).toHaveLength(DEMO_PLUGINS.length));
+    const upscale = inspector.querySelector('[data-plugin="upscale"]')!;
+    expect(upscale.getAttribute('data-state')).toBe('UNAVAILABLE');
+    expect(upscale.textContent).toContain('needs a GPU');
+    fireEvent.click(within(inspector).getByRole('button', { name: /thumbnail/ }));
+    expect((await within(inspector).findByRole('table')).textContent).toContain('render');
+    expect(inspector.textContent).toContain('timed out after 5000 ms');
+  });
+
+  it('shows the empty state when the gateway has no plugins', async () => {
+    const { container } = renderRecorded(<Console />, { canvas: [canvasReady({ manifest: DEMO_BOARD_MANIFEST })] });
+    const inspector = container.querySelector('#plugin-inspector') as HTMLElement;
+    expect((await within(inspector).findByText('No plugins')).textContent).toBe('No plugins');
+    expect(container.querySelector('#progress-bar')!.getAttribute('aria-valuetext')).toBe('No job running');
+  });
+});

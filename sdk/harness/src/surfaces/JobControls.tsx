@@ -1,0 +1,138 @@
+import type { Device, JsonValue } from '@easel/schemas';
+import { type ReactNode, useEffect, useState } from 'react';
+import { canSendCommand } from '../api/effectivePermissions.ts';
+import { useJobs } from '../hooks/useJobs.ts';
+import { useLens } from '../hooks/useLens.ts';
+import { usePlugins } from '../hooks/usePlugins.ts';
+import { useTransport } from '../hooks/useTransport.ts';
+
+export interface JobControlsProps {
+  /** The job input. Default `{canvas_id}` of the provider's canvas (its state is the frame). */
+  input?: JsonValue | (() => JsonValue);
+  /** Plugins offered as toggles (default: every plugin the gateway lists). */
+  plugins?: readonly string[];
+  /** Plugins enabled at first (default: the first offered). */
+  defaultEnabled?: readonly string[];
+  /** Initial frames per second. Default 12. */
+  defaultFps?: number;
+  className?: string;
+}
+
+/**
+ * Starts jobs: device (`#device-selector`), one toggle per plugin (`#toggle-<plugin>`), frame
+ * rate (`#fps-slider`) and Start. Shows a GPU → CPU fallback and why a start was refused.
+ */
+export function JobControls(props: JobControlsProps): ReactNode {
+  const { plugins: listed, loading } = usePlugins();
+  const { start, current } = useJobs();
+  const transport = useTransport();
+  const lens = useLens();
+  const ids = { device: 'device-selector', fps: 'fps-slider' };
+  const offered = props.plugins ?? listed.map((p) => p.name);
+  const [device, setDevice] = useState<Device>('cpu');
+  const [fps, setFps] = useState(props.defaultFps ?? 12);
+  const [enabled, setEnabled] = useState<readonly string[] | null>(props.defaultEnabled ?? null);
+  const [error, setError] = useState<string | null>(null);
+  const [starting, setStarting] = useState(false);
+  useEffect(() => {
+    if (enabled === null && offered.length > 0) setEnabled([offered[0]!]);
+  }, [enabled, offered]);
+  const on = enabled ?? [];
+  const mayRun =
+    lens.me === null || lens.me.permissions.commands.length > 0 || canSendCommand(lens.me.permissions, 'job.create');
+  const running = current !== null && (current.status === 'queued' || current.status === 'running');
+
+  const toggle = (name: string, checked: boolean) =>
+    setEnabled(checked ? [...on.filter((n) => n !== name), name] : on.filter((n) => n !== name));
+  const run = async () => {
+    setError(null);
+    setStarting(true);
+    const input =
+      typeof props.input === 'function' ? props.input() : (props.input ?? { canvas_id: transport.scope.canvas_id });
+    const pipeline = offered.filter((name) => on.includes(name));
+    const result = await start({ pipeline, device_requested: device, fps, input });
+    setStarting(false);
+    if (!result.ok) setError(`${result.error.message} (${result.error.code})`);
+  };
+
+  return (
+    <section className={`ez-panel ez-jobs${props.className ? ` ${props.className}` : ''}`} aria-label="Job controls">
+      <header className="ez-panel__header">
+        <h2 className="ez-panel__title">Run a job</h2>
+      </header>
+      <div className="ez-field">
+        <label htmlFor={ids.device}>Device</label>
+        <select
+          id={ids.device}
+          data-testid="device-selector"
+          className="ez-input"
+          value={device}
+          onChange={(e) => setDevice(e.target.value as Device)}
+        >
+          <option value="cpu">CPU</option>
+          <option value="gpu">GPU (falls back to CPU when absent)</option>
+        </select>
+      </div>
+      <fieldset className="ez-field ez-field--group">
+        <legend>Pipeline</legend>
+        {offered.length === 0 ? (
+          <p className="ez-hint">{loading ? 'Loading plugins…' : 'No plugins available.'}</p>
+        ) : null}
+        {offered.map((name) => (
+          <label key={name} className="ez-toggle">
+            <input
+              id={`toggle-${name}`}
+              data-testid={`toggle-${name}`}
+              type="checkbox"
+              className="ez-checkbox"
+              checked={on.includes(name)}
+              onChange={(e) => toggle(name, e.target.checked)}
+            />
+            {name}
+          </label>
+        ))}
+      </fieldset>
+      <div className="ez-field">
+        <label htmlFor={ids.fps}>
+          Frame rate <output htmlFor={ids.fps}>{fps} fps</output>
+        </label>
+        <input
+          id={ids.fps}
+          data-testid="fps-slider"
+          type="range"
+          className="ez-range"
+          min={1}
+          max={60}
+          step={1}
+          value={fps}
+          onChange={(e) => setFps(Number(e.target.value))}
+        />
+      </div>
+      <button
+        type="button"
+        className="ez-button ez-button--primary"
+        data-testid="job-start"
+        disabled={!mayRun || starting || running || on.length === 0}
+        onClick={() => void run()}
+      >
+        {running ? 'Job running…' : starting ? 'Starting…' : 'Start job'}
+      </button>
+      {!mayRun ? <p className="ez-hint">Your role may not run jobs.</p> : null}
+      {current?.fallback ? (
+        <p className="ez-hint" role="status">
+          Ran on {current.deviceUsed ?? 'another device'} instead of {current.deviceRequested}.
+        </p>
+      ) : null}
+      {current?.error ? (
+        <p className="ez-error" role="alert">
+          Job failed ({current.error.kind}): {current.error.message}
+        </p>
+      ) : null}
+      {error ? (
+        <p className="ez-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,99 @@
+import type { JsonValue, TokenDeclaration } from '@easel/schemas';
+import { type ReactNode, useEffect, useState } from 'react';
+
+export interface TokenInputProps {
+  id: string;
+  tokenId: string;
+  spec: TokenDeclaration | undefined;
+  value: JsonValue | undefined;
+  disabled: boolean;
+  describedBy?: string;
+  onCommit(value: JsonValue): void;
+}
+
+function display(value: JsonValue | undefined): string {
+  if (value === undefined || value === null) return '';
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** One token's editor, by declared type; text-like inputs commit on Enter or blur. */
+export function TokenInput(props: TokenInputProps): ReactNode {
+  const { spec, value, disabled, tokenId } = props;
+  const [draft, setDraft] = useState(() => display(value));
+  useEffect(() => setDraft(display(value)), [value]);
+  const common = {
+    id: props.id,
+    'data-testid': `token-${tokenId}`,
+    disabled,
+    'aria-describedby': props.describedBy,
+  };
+  const type = spec?.type ?? 'json';
+  if (type === 'boolean') {
+    return (
+      <input
+        {...common}
+        type="checkbox"
+        className="ez-checkbox"
+        checked={value === true}
+        onChange={(e) => props.onCommit(e.target.checked)}
+      />
+    );
+  }
+  if (type === 'enum') {
+    return (
+      <select {...common} className="ez-input" value={display(value)} onChange={(e) => props.onCommit(e.target.value)}>
+        {(spec?.values ?? []).map((v) => (
+          <option key={v} value={v}>
+            {v}
+          </option>
+        ))}
+      </select>
+    );
+  }
+  if (type === 'color') {
+    const hex = typeof value === 'string' && /^#[0-9a-fA-F]{6}$/.test(value) ? value : '#000000';
+    return (
+      <input
+        {...common}
+        type="color"
+        className="ez-color"
+        value={hex}
+        onChange={(e) => props.onCommit(e.target.value)}
+      />
+    );
+  }
+  const commit = () => {
+    if (draft === display(value)) return;
+    if (type === 'number') {
+      const n = Number(draft);
+      props.onCommit(draft.trim() === '' || Number.isNaN(n) ? (draft as JsonValue) : n);
+    } else if (type === 'json') {
+      try {
+        props.onCommit(JSON.parse(draft) as JsonValue);
+      } catch {
+        props.onCommit(draft);
+      }
+    } else props.onCommit(draft);
+  };
+  const textProps = {
+    ...common,
+    className: 'ez-input',
+    value: draft,
+    onChange: (e: { target: { value: string } }) => setDraft(e.target.value),
+    onBlur: commit,
+  };
+  if (type === 'json') return <textarea {...textProps} rows={3} spellCheck={false} />;
+  return (
+    <input
+      {...textProps}
+      type={type === 'number' ? 'number' : 'text'}
+      {...(type === 'number' && spec?.min !== undefined ? { min: spec.min } : {})}
+      {...(type === 'number' && spec?.max !== undefined ? { max: spec.max } : {})}
+      {...(type === 'string' && spec?.max_length !== undefined ? { maxLength: spec.max_length } : {})}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter') commit();
+        if (e.key === 'Escape') setDraft(display(value));
+      }}
+    />
+  );
+}

@@ -1,0 +1,80 @@
+// @vitest-environment happy-dom
+import { CONTRACT_EXAMPLE_LENS_POLICY } from '@easel/schemas';
+import { fireEvent, screen, waitFor } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DEMO_BOARD_MANIFEST } from '../testing/fixtures.ts';
+import { canvasReady } from '../testing/recordedEvent.ts';
+import { cleanupRecorded, renderRecorded } from '../testing/renderRecorded.tsx';
+import { TokenPanel } from './TokenPanel.tsx';
+
+afterEach(cleanupRecorded);
+
+/** What the gateway streams to a planner under the §6 policy: only `plan.*` tokens. */
+const plannerView = canvasReady({
+  manifest: DEMO_BOARD_MANIFEST,
+  defaults: false,
+  tokens: { 'plan.title': 'Launch', 'plan.note': '', 'plan.status': 'draft', 'plan.count': 2 },
+});
+
+describe('TokenPanel', () => {
+  it('[CONTRACT 6] a planner sees only the tokens the lens lets them read, editable where it lets them write', async () => {
+    renderRecorded(<TokenPanel />, {
+      canvas: [plannerView],
+      lens: CONTRACT_EXAMPLE_LENS_POLICY,
+      actor: { id: 'pat', roles: ['planner'] },
+    });
+    const title = (await screen.findByTestId('token-plan.title')) as HTMLInputElement;
+    await waitFor(() => expect(title.disabled).toBe(false));
+    expect(title.value).toBe('Launch');
+    expect(screen.queryByTestId('token-style.accent')).toBeNull();
+    expect(screen.queryByTestId('token-board.columns')).toBeNull();
+  });
+
+  it('[CONTRACT 6] a viewer sees tokens read-only, with the reason', async () => {
+    renderRecorded(<TokenPanel />, {
+      canvas: [canvasReady({ manifest: DEMO_BOARD_MANIFEST })],
+      actor: { id: 'vic', roles: ['viewer'] },
+    });
+    const accent = (await screen.findByTestId('token-style.accent')) as HTMLInputElement;
+    await waitFor(() => expect(accent.disabled).toBe(true));
+    expect(document.body.textContent).toContain('your role (viewer) may not change style.accent');
+  });
+
+  it('[CONTRACT 5] a write becomes token.set and the streamed patch updates the field', async () => {
+    const { session } = renderRecorded(<TokenPanel />, {
+      canvas: [canvasReady({ manifest: DEMO_BOARD_MANIFEST })],
+      actor: { id: 'ed', roles: ['editor'] },
+    });
+    const status = (await screen.findByTestId('token-plan.status')) as HTMLSelectElement;
+    await waitFor(() => expect(status.disabled).toBe(false));
+    fireEvent.change(status, { target: { value: 'done' } });
+    await waitFor(() => expect(session.transport.tokens['plan.status']).toBe('done'));
+    expect(session.gateway.commands).toEqual([
+      expect.objectContaining({ type: 'token.set', payload: { token_id: 'plan.status', value: 'done' } }),
+    ]);
+    expect(status.value).toBe('done');
+  });
+
+  it('[CONTRACT 3] a refused write shows the reason and leaves the value as it was', async () => {
+    const { session } = renderRecorded(<TokenPanel />, {
+      canvas: [canvasReady({ manifest: DEMO_BOARD_MANIFEST, tokens: { 'plan.title': 'Old' } })],
+      refuse: { 'token.set': { code: 'forbidden', message: 'the lens changed: you may not write plan.title' } },
+    });
+    const title = (await screen.findByTestId('token-plan.title')) as HTMLInputElement;
+    fireEvent.change(title, { target: { value: 'New' } });
+    fireEvent.blur(title);
+    const error = await screen.findByTestId('token-error');
+    expect(error.textContent).toContain('the lens changed: you may not write plan.title');
+    expect(error.textContent).toContain('forbidden');
+    expect(session.transport.tokens['plan.title']).toBe('Old');
+  });
+
+  it('[CONTRACT 5] a value the declaration refuses is not sent, and the reason is shown', async () => {
+    const { session } = renderRecorded(<TokenPanel />, { canvas: [canvasReady({ manifest: DEMO_BOARD_MANIFEST })] });
+    const count = (await screen.findByTestId('token-plan.count')) as HTMLInputElement;
+    fireEvent.change(count, { target: { value: '-5' } });
+    fireEvent.keyDown(count, { key: 'Enter' });
+    expect((await screen.findByTestId('token-error')).textContent).toContain('validation_failed');
+    expect(session.gateway.commands).toEqual([]);
+  });
+});

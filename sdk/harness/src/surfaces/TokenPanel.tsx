@@ -1,0 +1,80 @@
+import { type ReactNode, useId } from 'react';
+import { useCanvasMeta } from '../hooks/useCanvasMeta.ts';
+import { useLens } from '../hooks/useLens.ts';
+import { useTokens } from '../hooks/useTokens.ts';
+import { StatusMessage } from './StatusMessage.tsx';
+import { TokenInput } from './TokenInput.tsx';
+
+export interface TokenPanelProps {
+  /** Heading. Default "Tokens". */
+  title?: string;
+  /** Show only tokens whose id starts with one of these prefixes. */
+  prefixes?: readonly string[];
+  className?: string;
+}
+
+/**
+ * The canvas's tokens the lens lets this actor read; editable only where it lets them write
+ * (else the reason is shown); a refused write shows the gateway's reason (`token-error`).
+ */
+export function TokenPanel(props: TokenPanelProps): ReactNode {
+  const tokens = useTokens();
+  const meta = useCanvasMeta();
+  const lens = useLens();
+  const base = useId();
+  const ids = props.prefixes
+    ? tokens.readable.filter((id) => props.prefixes!.some((p) => id.startsWith(p)))
+    : tokens.readable;
+  return (
+    <section className={`ez-panel ez-tokens${props.className ? ` ${props.className}` : ''}`} aria-label="Tokens">
+      <header className="ez-panel__header">
+        <h2 className="ez-panel__title">{props.title ?? 'Tokens'}</h2>
+        {lens.status === 'loading' ? <span className="ez-badge">checking access…</span> : null}
+      </header>
+      {!meta.ready ? (
+        <StatusMessage kind="loading" title="Loading tokens…" />
+      ) : ids.length === 0 ? (
+        <StatusMessage kind="empty" title="No tokens to show">
+          This canvas declares no tokens your role may read.
+        </StatusMessage>
+      ) : (
+        <ul className="ez-tokens__list">
+          {ids.map((id) => {
+            const spec = tokens.specs[id];
+            const why = tokens.whyReadOnly(id);
+            const inputId = `${base}-${id}`;
+            const noteId = `${inputId}-note`;
+            const error = tokens.lastError?.tokenId === id ? tokens.lastError : null;
+            return (
+              <li key={id} className="ez-token" data-readonly={why !== null || undefined}>
+                <label htmlFor={inputId} className="ez-token__label">
+                  <span className="ez-token__id">{id}</span>
+                  {spec?.description ? <span className="ez-token__desc">{spec.description}</span> : null}
+                </label>
+                <TokenInput
+                  id={inputId}
+                  tokenId={id}
+                  spec={spec}
+                  value={tokens.values[id] ?? spec?.default}
+                  disabled={why !== null}
+                  describedBy={why !== null || error ? noteId : undefined}
+                  onCommit={(value) => void tokens.set(id, value)}
+                />
+                {why !== null ? (
+                  <p id={noteId} className="ez-token__note">
+                    Read only: {why}
+                  </p>
+                ) : null}
+                {error ? (
+                  <p id={noteId} className="ez-error" role="alert" data-testid="token-error">
+                    Not saved: {error.message} <code>({error.code})</code>
+                  </p>
+                ) : null}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,130 @@
+import type { ErrorCode } from '@easel/schemas';
+import { BACKOFF_TIERS, backoffDelay } from '../connection/backoff.ts';
+import type { Deps } from './deps.ts';
+import { readHttpError } from './httpError.ts';
+import { type Result, err, ok } from './Result.ts';
+import { resolveToken, type TokenSource } from './token.ts';
+
+/**
+ * Why a gateway request did not succeed: a contract §3 code from the gateway, or one of the
+ * client's own: `network` (no answer, after the retries a GET gets), `protocol` (an answer that is
+ * not the contract's shape), `closed` (the client was closed).
+ */
+export type ApiErrorCode = ErrorCode | 'network' | 'protocol' | 'closed';
+
+export interface ApiError {
+  readonly code: ApiErrorCode;
+  readonly message: string;
+  /** HTTP status when the gateway answered. */
+  readonly status?: number;
+  readonly details?: unknown;
+  readonly requestId?: string;
+}
+
+/** What every small gateway client (jobs, plugins, runs) shares. */
+export interface ApiContext {
+  readonly deps: Deps;
+  /** Gateway origin without a trailing slash. */
+  readonly baseUrl: string;
+  readonly token: TokenSource;
+  /** Abort one attempt after this long, ms (default 30 000). */
+  readonly requestTimeoutMs?: number;
+}
+
+export interface RequestJsonOptions {
+  readonly method: 'GET' | 'POST';
+  /** Path and query, e.g. `/v1/jobs/j1?tenant_id=…`. */
+  readonly path: string;
+  readonly body?: unknown;
+  /**
+   * Attempts on network errors, 429 and 503 (default 3 for GET, 1 for POST: a POST without an
+   * idempotency key is never repeated behind the caller's back).
+   */
+  readonly attempts?: number;
+  /** Statuses that count as success (default any 2xx). */
+  readonly okStatuses?: readonly number[];
+  readonly signal?: AbortSignal;
+}
+
+const RETRY_STATUSES = new Set([408, 429, 502, 503, 504]);
+
+/**
+ * One JSON request to the gateway with the bearer token: the parsed body, or a coded
+ * {@link ApiError}. Never rejects. A 401 with a token function is retried once with a fresh token.
+ */
+export async function requestJson(ctx: ApiContext, options: RequestJsonOptions): Promise<Result<unknown, ApiError>> {
+  const { deps } = ctx;
+  const attempts = Math.max(1, options.attempts ?? (options.method === 'GET' ? 3 : 1));
+  let reauthorized = false;
+  let last: ApiError = { code: 'network', message: 'not sent' };
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    if (options.signal?.aborted) return err({ code: 'closed', message: 'the request was aborted' });
+    const token = await resolveToken(ctx.token);
+    if (!token.ok) return err({ code: 'unauthenticated', message: token.message });
+    const controller = new AbortController();
+    const onAbort = () => controller.abort();
+    options.signal?.addEventListener('abort', onAbort);
+    const timer = deps.timers.setTimeout(() => controller.abort(), ctx.requestTimeoutMs ?? 30_000);
+    let retryAfterMs: number | undefined;
+    try {
+      const headers: Record<string, string> = { authorization: `Bearer ${token.value}`, accept: 'application/json' };
+      if (options.body !== undefined) headers['content-type'] = 'application/json';
+      const response = await deps.fetch(ctx.baseUrl + options.path, {
+        method: options.method,
+        headers,
+        ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+        signal: controller.signal,
+      });
+      const success = options.okStatuses ? options.okStatuses.includes(response.status) : response.ok;
+      if (success) {
+        try {
+          return ok(await response.json());
+        } catch {
+          return err({
+            code: 'protocol',
+            message: `${options.method} ${pathOnly(options.path)} answered a body that is not JSON`,
+            status: response.status,
+          });
+        }
+      }
+      const info = await readHttpError(response, deps.now());
+      last = {
+        code: info.code,
+        message: info.message,
+        status: info.status,
+        ...(info.details !== undefined ? { details: info.details } : {}),
+        ...(info.requestId !== undefined ? { requestId: info.requestId } : {}),
+      };
+      if (response.status === 401 && !reauthorized && typeof ctx.token === 'function') {
+        reauthorized = true;
+        attempt -= 1;
+        continue;
+      }
+      if (!RETRY_STATUSES.has(response.status)) return err(last);
+      retryAfterMs = info.retryAfterMs;
+    } catch (error) {
+      if (options.signal?.aborted) return err({ code: 'closed', message: 'the request was aborted' });
+      last = {
+        code: 'network',
+        message: `${options.method} ${pathOnly(options.path)}: ${error instanceof Error ? error.message : String(error)}`,
+      };
+    } finally {
+      deps.timers.clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+    }
+    if (attempt < attempts) {
+      const delay = backoffDelay(attempt, deps.random, retryAfterMs ?? null, BACKOFF_TIERS);
+      await new Promise<void>((resolve) => deps.timers.setTimeout(resolve, delay.ms));
+    }
+  }
+  return err(last);
+}
+
+/** A `protocol` error for an answer of the wrong shape. */
+export function protocolError(what: string, message: string): { readonly ok: false; readonly error: ApiError } {
+  return err({ code: 'protocol', message: `${what} answered an unexpected shape: ${message}` });
+}
+
+function pathOnly(path: string): string {
+  return path.split('?')[0] ?? path;
+}
