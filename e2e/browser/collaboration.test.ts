@@ -59,22 +59,26 @@ describe('[ISSUE 7] two collaborators on one canvas (real easel dev, Chromium)',
 
   it('whiteboard shapes one collaborator adds appear for the other', async () => {
     const dana = await openHost(browser, baseUrl, { actor: 'director', flow: 'demo', canvas: 'demo-whiteboard' });
-    const pat = await openHost(browser, baseUrl, { actor: 'director', flow: 'demo', canvas: 'demo-whiteboard', user: 'sam-director' });
+    const pat = await openHost(browser, baseUrl, {
+      actor: 'director',
+      flow: 'demo',
+      canvas: 'demo-whiteboard',
+      user: 'sam-director',
+    });
     tabs.push(dana, pat);
     const shapes = (tab: HostTab) => tab.page.locator('[data-testid^="shape-"]');
     await dana.page.getByTestId('add-shape').first().waitFor({ timeout: 20_000 });
     const before = await shapes(pat).count();
     await dana.page.getByTestId('add-shape').first().click();
-    await pat.page.waitForFunction(
-      (n) => document.querySelectorAll('[data-testid^="shape-"]').length > n,
-      before,
-      { timeout: 15_000 },
-    );
+    await pat.page.waitForFunction((n) => document.querySelectorAll('[data-testid^="shape-"]').length > n, before, {
+      timeout: 15_000,
+    });
     const ids = await shapes(dana).evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')).sort());
     await pat.page.waitForFunction(
       (want) =>
-        JSON.stringify([...document.querySelectorAll('[data-testid^="shape-"]')].map((e) => e.getAttribute('data-testid')).sort()) ===
-        want,
+        JSON.stringify(
+          [...document.querySelectorAll('[data-testid^="shape-"]')].map((e) => e.getAttribute('data-testid')).sort(),
+        ) === want,
       JSON.stringify(ids),
       { timeout: 15_000 },
     );

@@ -19,8 +19,8 @@ afterAll(async () => {
 
 /** The `ok` count the inspector shows for a plugin (`<n> ok · <m> failed`). */
 async function okCount(tab: HostTab, plugin: string): Promise<number> {
-  const text = await tab.page.locator(`#plugin-inspector [data-plugin="${plugin}"] .ez-plugin__counts`).innerText();
-  const m = /(\d+) ok/.exec(text);
+  const text = await tab.page.locator(`#plugin-inspector [data-plugin="${plugin}"] .ez-plugin__counts`).textContent();
+  const m = /(\d+) ok/.exec(text ?? '');
   return m ? Number(m[1]) : -1;
 }
 
@@ -28,7 +28,13 @@ describe('[CONTRACT 9] a job in the browser: #progress-bar moves, #plugin-inspec
   it('job controls start a real job on the plugin host; progress and the plugin’s timing and counts show', async () => {
     tab = await openHost(browser, baseUrl, { actor: 'director', flow: 'console', canvas: 'console-whiteboard' });
     const page = tab.page;
-    for (const id of ['#device-selector', '#fps-slider', '#toggle-canvas-stats', '#progress-bar', '#plugin-inspector']) {
+    for (const id of [
+      '#device-selector',
+      '#fps-slider',
+      '#toggle-canvas-stats',
+      '#progress-bar',
+      '#plugin-inspector',
+    ]) {
       await page.locator(id).first().waitFor({ timeout: 20_000 });
     }
     await page.locator('#plugin-inspector [data-plugin="canvas-stats"]').waitFor({ timeout: 20_000 });
@@ -50,13 +56,16 @@ describe('[CONTRACT 9] a job in the browser: #progress-bar moves, #plugin-inspec
 
     await page
       .waitForFunction(
-        () => /succeeded|completed/i.test(document.getElementById('progress-bar')?.getAttribute('aria-valuetext') ?? ''),
+        () =>
+          /succeeded|completed/i.test(document.getElementById('progress-bar')?.getAttribute('aria-valuetext') ?? ''),
         null,
         { timeout: 30_000, polling: 100 },
       )
       .catch(async (error: unknown) => {
         await saveScreenshot(page, 'jobs-console-timeout');
-        const seen = await page.evaluate(() => JSON.stringify((window as unknown as { __progress: unknown }).__progress));
+        const seen = await page.evaluate(() =>
+          JSON.stringify((window as unknown as { __progress: unknown }).__progress),
+        );
         throw new Error(`${String(error)}; progress seen: ${seen}`);
       });
     const seen = await page.evaluate(

@@ -22,10 +22,8 @@ const title = `title-${stamp}`;
 /** Everything a person or a script could read off the page: markup, text and every form value. */
 async function pageContent(tab: HostTab): Promise<string> {
   return tab.page.evaluate(() => {
-    const values = [...document.querySelectorAll('input, textarea, select')].map(
-      (e) => (e as HTMLInputElement).value,
-    );
-    return `${document.documentElement.outerHTML}\n${document.body.innerText}\n${values.join('\n')}`;
+    const values = [...document.querySelectorAll('input, textarea, select')].map((e) => (e as HTMLInputElement).value);
+    return `${document.documentElement.outerHTML}\n${document.body.textContent}\n${values.join('\n')}`;
   });
 }
 

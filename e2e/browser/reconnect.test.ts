@@ -24,7 +24,13 @@ afterAll(async () => {
 /** The canvas as the gateway has it now (`GET /v1/canvases/{id}`, director token). */
 async function serverState(canvasId: string): Promise<{ state: Record<string, unknown> }> {
   const { token } = await mintDevToken(gateway.url, 'dana-director', ['director']);
-  const scope = new URLSearchParams({ tenant_id: 'demo', project_id: 'demo', app_id: 'host', surface_id: 'main', mode: 'edit' });
+  const scope = new URLSearchParams({
+    tenant_id: 'demo',
+    project_id: 'demo',
+    app_id: 'host',
+    surface_id: 'main',
+    mode: 'edit',
+  });
   const res = await fetch(`${gateway.url}/v1/canvases/${canvasId}?${scope}`, {
     headers: { authorization: `Bearer ${token}` },
     signal: AbortSignal.timeout(10_000),
@@ -72,8 +78,8 @@ describe('[CONTRACT 8] the gateway killed (SIGKILL) and restarted: the page reco
       null,
       { timeout: 20_000, polling: 100 },
     );
-    const during = await connectionStatus(page).innerText();
-    expect(['reconnecting', 'offline', 'connecting']).toContain(during.trim());
+    const during = await connectionStatus(page).textContent();
+    expect(['reconnecting', 'offline', 'connecting']).toContain((during ?? '').trim());
 
     // During: edits made while the gateway is down.
     await addBoardNote(page, `during ${stamp}`);

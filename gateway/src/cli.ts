@@ -321,7 +321,9 @@ async function installDemoBoard(gateway: Gateway): Promise<void> {
     ...BOARD_CANVAS_TYPE,
     tokens: {
       ...BOARD_CANVAS_TYPE.tokens,
-      'director.secret': { type: 'string', max_length: 200, default: 'Launch moves to Thursday; tell no one yet.' },
+      // Empty by default: a manifest is readable by every member of the project (GET canvas-types),
+      // so a secret belongs in the token's value, which the lens filters.
+      'director.secret': { type: 'string', max_length: 200, default: '' },
     },
   });
   if (!put.ok) gateway.logger.warn({ error: put.error }, 'could not install the demo board type');

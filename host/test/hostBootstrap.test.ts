@@ -188,8 +188,15 @@ describe('the host against a real `easel dev` gateway', () => {
     expect(planner.board.tokens).not.toHaveProperty('director.secret');
     expect(planner.board.tokens).toHaveProperty('plan.title');
     expect(planner.board.tokens).not.toHaveProperty('style.accent');
+    // The director writes the secret; the planner's stream never carries it (its later write is
+    // applied after, so everything before it has reached the planner).
+    expect((await director.board.setToken('director.secret', 'launch moves to Thursday')).ok).toBe(true);
     // The planner may set plan.* but not the director's token; the viewer changes nothing.
-    expect((await planner.board.setToken('plan.title', 'Q3 launch')).ok).toBe(true);
+    const titled = await planner.board.setToken('plan.title', 'Q3 launch');
+    expect(titled.ok).toBe(true);
+    if (titled.ok) expect((await planner.board.awaitCursor(titled.value.cursor, { timeoutMs: 10_000 })).ok).toBe(true);
+    expect(planner.board.tokens).not.toHaveProperty('director.secret');
+    expect(JSON.stringify(planner.board.tokens)).not.toContain('Thursday');
     const plannerSecret = await planner.board.setToken('director.secret', 'leak');
     expect(plannerSecret).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     const viewerWrite = await viewer.board.setToken('plan.title', 'nope');
@@ -204,6 +211,7 @@ describe('the host against a real `easel dev` gateway', () => {
     expect(seen.ok).toBe(true);
     expect(director.board.doc.getMap('notes').toJSON()['n-agent']).toMatchObject({ text: 'From Ada' });
     expect(director.board.tokens['plan.title']).toBe('Q3 launch');
+    expect(director.board.tokens['director.secret']).toBe('launch moves to Thursday');
   });
 
   it('[CONTRACT 2] a second person with the same role gets their own sub (?user=)', async () => {

@@ -32,7 +32,10 @@ function fakeRepo(options: { built: boolean }): { root: string; hostDir: string 
 
 describe('the host build easel dev serves', () => {
   it('[CONTRACT 12] missing dist is stale; a build newer than every source is fresh', () => {
-    expect(hostBuildState(fakeRepo({ built: false }).hostDir)).toEqual({ fresh: false, reason: 'host/dist is missing' });
+    expect(hostBuildState(fakeRepo({ built: false }).hostDir)).toEqual({
+      fresh: false,
+      reason: 'host/dist is missing',
+    });
     expect(hostBuildState(fakeRepo({ built: true }).hostDir).fresh).toBe(true);
   });
 

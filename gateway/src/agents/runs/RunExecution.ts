@@ -8,7 +8,9 @@ import { RunBudget, type StopReason } from './RunBudget.ts';
 import type { RunCore } from './RunCore.ts';
 import type { RunEvents } from './RunEvents.ts';
 import { type CanvasFrame, type RunTool, toolInput } from './RunTool.ts';
-import { judgeRun, type ScoreOutcome, scoreOf, type VerifyOutcome } from './verifyRun.ts';
+import { reflectionPrompt, systemPrompt } from './runPrompts.ts';
+import { runScorer } from './runScorer.ts';
+import { judgeRun, type VerifyOutcome } from './verifyRun.ts';
 import { WidthGate } from './WidthGate.ts';
 
 /** The durable end of a run (`run_event` kind `verdict`). */
@@ -76,7 +78,16 @@ export class RunExecution {
     this.gate = new WidthGate(s.task.budget.width);
     this.toolsByName = new Map(s.tools.map((t) => [t.name, t]));
     this.messages = [
-      { role: 'system', content: systemPrompt(s) },
+      {
+        role: 'system',
+        content: systemPrompt({
+          runId: s.runId,
+          canvasId: s.scope.canvas_id,
+          goal: s.task.goal,
+          inputs: s.task.inputs,
+          tools: s.tools,
+        }),
+      },
       { role: 'user', content: s.task.goal },
     ];
   }
@@ -301,41 +312,19 @@ export class RunExecution {
       tokens: frame?.tokens ?? {},
       output,
     };
-    const scored = await this.gate.run(verify.scorers, async (scorer, i): Promise<ScoreOutcome> => {
-      const [plugin = '', tool = ''] = scorer.tool.split('.');
-      const input: JsonValue = frame
-        ? { frame: frame as unknown as JsonValue, index: 0 }
-        : { state: {}, tokens: {}, output };
-      const callId = `score_${step}_${i + 1}`;
-      await this.s.events.durable({
-        run_id: this.s.runId,
+    const scored = await this.gate.run(verify.scorers, (scorer, i) =>
+      runScorer({
+        runId: this.s.runId,
         step,
-        kind: 'tool',
-        call_id: callId,
-        tool: scorer.tool,
-        phase: 'call',
-        scorer: scorer.id,
-      });
-      const r = await this.s.plugins.invoke(plugin, tool, input, { signal: this.budget.signal });
-      const score = r.ok ? scoreOf(r.value) : null;
-      await this.s.events.durable({
-        run_id: this.s.runId,
-        step,
-        kind: 'tool',
-        call_id: callId,
-        tool: scorer.tool,
-        phase: 'result',
-        scorer: scorer.id,
-        ok: r.ok,
-        ...(r.ok
-          ? { output: clipJson(r.value, EVENT_JSON_BYTES) }
-          : { error: clipText(`${r.error.kind}: ${r.error.message}`, 2000) }),
-        ms: Math.max(0, r.ms),
-      });
-      if (!r.ok) return { id: scorer.id, ok: false, message: `${r.error.kind}: ${r.error.message}` };
-      if (score === null) return { id: scorer.id, ok: false, message: 'the tool returned no score in 0..1' };
-      return { id: scorer.id, ok: true, score };
-    });
+        n: i + 1,
+        scorer,
+        frame,
+        output,
+        events: this.s.events,
+        plugins: this.s.plugins,
+        signal: this.budget.signal,
+      }),
+    );
     return judgeRun(verify, doc, scored);
   }
 
@@ -406,21 +395,4 @@ function refused(kind: string, message: string): PluginInvokeResult {
 export function canvasScopeOf(scope: Scope): Scope {
   const { run_id: _run, ...rest } = scope;
   return rest;
-}
-
-function systemPrompt(s: RunSetup): string {
-  const inputs = JSON.stringify(s.task.inputs);
-  const tools = s.tools.map((t) => `${t.name}: ${t.description}`).join('\n');
-  return [
-    `You are an agent run (${s.runId}) working on canvas '${s.scope.canvas_id}'.`,
-    `Goal: ${s.task.goal}`,
-    `Inputs (JSON): ${clipText(inputs, 8000)}`,
-    tools.length > 0 ? `Tools you may call:\n${tools}` : 'You have no tools.',
-    'Change the canvas by proposing state ops; the gateway commits them as this run. Your work is verified when you answer without calling tools.',
-  ].join('\n');
-}
-
-function reflectionPrompt(judged: VerifyOutcome, commitErrors: readonly string[]): string {
-  const problems = [...judged.problems, ...commitErrors.map((e) => `a canvas change was refused: ${e}`)];
-  return clipText(`Verification failed: ${problems.join('; ')}. Revise your work and answer again.`, 4000);
 }

@@ -2,9 +2,9 @@ import type { PeerState } from '@easel/harness';
 
 /**
  * Other participants' pointers inside the whiteboard's SVG (world coordinates), each labelled with
- * the peer's name (`data-testid="cursor-<actor id>"`, like the harness's PresenceCursors). Own state and peers off the canvas
- * are skipped. The whiteboard draws these itself, so its host mounts it without the host's cursor layer
- * (`CanvasHost cursors={false}`; see `OWN_CURSOR_CANVAS_TYPES`).
+ * the peer's name (`data-testid="wb-cursor-<actor id>"`; the harness's own layer uses `cursor-<actor id>`). Own state and
+ * peers off the canvas are skipped. Cursors are in world units, so the host should mount the whiteboard
+ * without its pixel cursor layer (`CanvasHost cursors={false}`; see `OWN_CURSOR_CANVAS_TYPES`).
  */
 export function PeerCursors({ peers, zoom }: { peers: readonly PeerState[]; zoom: number }) {
   const seen = new Set<string>();
@@ -20,7 +20,7 @@ export function PeerCursors({ peers, zoom }: { peers: readonly PeerState[]; zoom
       {shown.map((peer) => (
         <g
           key={peer.actor.id}
-          data-testid={`cursor-${peer.actor.id}`}
+          data-testid={`wb-cursor-${peer.actor.id}`}
           data-kind={peer.actor.kind}
           transform={`translate(${peer.cursor!.x} ${peer.cursor!.y}) scale(${s})`}
         >

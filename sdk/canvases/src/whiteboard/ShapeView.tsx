@@ -29,7 +29,7 @@ export function ShapeView(props: ShapeViewProps) {
   const { shape, box, selected, readOnly, defaults, zoom } = props;
   const fill = shape.fill ?? defaults.fill;
   const stroke = shape.stroke ?? defaults.stroke;
-  const strokeWidth = (shape.strokeWidth ?? 2) / 1;
+  const strokeWidth = shape.strokeWidth ?? 2;
   const x0 = Math.min(box.x, box.x + box.w);
   const y0 = Math.min(box.y, box.y + box.h);
   const w = Math.abs(box.w);

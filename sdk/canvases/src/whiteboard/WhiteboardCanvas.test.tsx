@@ -93,13 +93,13 @@ describe('whiteboard cartridge', () => {
       seed,
       peers: [peer('ana', { x: 40, y: 50 }), peer('me', { x: 1, y: 1 }, true), peer('bot', null)],
     });
-    const ana = screen.getByTestId('cursor-ana');
+    const ana = screen.getByTestId('wb-cursor-ana');
     expect(ana.getAttribute('transform')).toContain('translate(40 50)');
     expect(ana.textContent).toContain('ANA');
-    expect(screen.queryByTestId('cursor-me')).toBeNull();
-    expect(screen.queryByTestId('cursor-bot')).toBeNull();
+    expect(screen.queryByTestId('wb-cursor-me')).toBeNull();
+    expect(screen.queryByTestId('wb-cursor-bot')).toBeNull();
     view.update({ peers: [peer('bot', { x: 5, y: 6 })] });
-    expect(screen.getByTestId('cursor-bot').textContent).toContain('(agent)');
+    expect(screen.getByTestId('wb-cursor-bot').textContent).toContain('(agent)');
     fireEvent.pointerMove(svg(), { clientX: 33, clientY: 44 });
     expect(view.cursors.at(-1)).toEqual({ x: 33, y: 44 });
   });

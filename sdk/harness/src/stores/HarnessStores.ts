@@ -132,7 +132,8 @@ export class HarnessStores {
     const refresh = () => this.presence.set(presenceSnapshot(source, this.presence.value));
     const offPeers = source.onPeers(refresh);
     const offStatus = source.onStatus(refresh);
-    void Promise.resolve(source.join()).then(refresh, refresh);
+    // Join visible (actor filled in from the token), unless the app already set a state.
+    void Promise.resolve(source.join(source.local === null ? {} : undefined)).then(refresh, refresh);
     refresh();
     this.#stop.push(offPeers, offStatus);
   }

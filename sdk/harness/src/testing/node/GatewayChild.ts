@@ -41,7 +41,10 @@ export class GatewayChild {
     );
     this.#child = child;
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no listening line in ${timeoutMs} ms:\n${this.output.slice(-2000)}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`no listening line in ${timeoutMs} ms:\n${this.output.slice(-2000)}`)),
+        timeoutMs,
+      );
       child.stdout!.on('data', (chunk: Buffer) => {
         this.output += chunk.toString('utf8');
         const m = LISTENING_RE.exec(this.output);
@@ -81,7 +84,12 @@ export class GatewayChild {
   }
 
   /** A JSON request with a bearer token; answers status and parsed body. */
-  async request(method: string, pathname: string, token: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+  async request(
+    method: string,
+    pathname: string,
+    token: string,
+    body?: unknown,
+  ): Promise<{ status: number; json: unknown }> {
     const res = await fetch(`${this.url}${pathname}`, {
       method,
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },

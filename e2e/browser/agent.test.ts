@@ -1,0 +1,104 @@
+import { spawn } from 'node:child_process';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { mintDevToken, REPO_ROOT } from './support/DevGateway.ts';
+import { boardNotes, type HostTab, openHost } from './support/hostPage.ts';
+import { launchChromium } from './support/launchChromium.ts';
+import { saveScreenshot } from './support/screenshots.ts';
+
+const baseUrl = inject('easelUrl');
+let browser: Browser;
+const tabs: HostTab[] = [];
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  for (const tab of tabs) await tab.context.close().catch(() => undefined);
+  await browser?.close();
+});
+
+/** Runs `sdk/transport/examples/chat-agent.ts` (a real agent process); resolves with its exit code and output. */
+function runExampleAgent(token: string, scope: object, prompt: string): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'sdk/transport/examples/chat-agent.ts', baseUrl, token, JSON.stringify(scope), prompt],
+      { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString('utf8');
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      out += c.toString('utf8');
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, out });
+    });
+  });
+}
+
+describe('[CONTRACT 10] the agent acting on shared state, seen live in the browser', () => {
+  it('the example agent’s turn and commit appear live in a director’s page', async () => {
+    const dana = await openHost(browser, baseUrl, { actor: 'director', flow: 'demo' });
+    tabs.push(dana);
+    await dana.page.getByTestId('add-note').waitFor({ timeout: 20_000 });
+    const before = await boardNotes(dana.page).count();
+
+    const { token } = await mintDevToken(baseUrl, 'ada-agent', ['agent'], { kind: 'agent' });
+    const scope = {
+      tenant_id: 'demo',
+      project_id: 'demo',
+      app_id: 'host',
+      surface_id: 'main',
+      mode: 'edit',
+      canvas_id: 'demo-board',
+    };
+    const run = await runExampleAgent(token, scope, 'add three notes about the launch');
+    expect(run.code, run.out).toBe(0);
+    const last = run.out.trim().split('\n').pop() ?? '';
+    const summary = JSON.parse(last) as { turn_id: string; outcome: { status: string }; revision: number };
+    expect(summary.outcome.status).toBe('committed');
+
+    // The page shows the agent's turn with its commit outcome, and the notes it added.
+    const turn = dana.page.getByTestId(`turn-${summary.turn_id}`);
+    await turn.waitFor({ timeout: 20_000 });
+    await turn.getByTestId('commit-outcome').waitFor({ timeout: 20_000 });
+    await dana.page.waitForFunction(
+      (n) => document.querySelectorAll('[data-testid^="note-"]').length >= n + 3,
+      before,
+      { timeout: 20_000 },
+    );
+    expect(await turn.getByTestId('commit-outcome').textContent()).toMatch(/revision/i);
+    await saveScreenshot(dana.page, 'agent-example-commit');
+    expect(dana.errors).toEqual([]);
+  });
+
+  it('chat.send from the page: the streamed turn commits and a collaborator sees the edits', async () => {
+    const pat = await openHost(browser, baseUrl, { actor: 'planner', flow: 'demo' });
+    const dana = await openHost(browser, baseUrl, { actor: 'director', flow: 'demo' });
+    tabs.push(pat, dana);
+    await pat.page.getByTestId('chat-input').waitFor({ timeout: 20_000 });
+    const before = await boardNotes(dana.page).count();
+    const turnsBefore = await pat.page.locator('[data-testid^="turn-"]').count();
+
+    await pat.page.getByTestId('chat-input').fill('add two notes about risks');
+    await pat.page.getByTestId('chat-send').click();
+    await pat.page.waitForFunction((n) => document.querySelectorAll('[data-testid^="turn-"]').length > n, turnsBefore, {
+      timeout: 20_000,
+    });
+    const turn = pat.page.locator('[data-testid^="turn-"]').last();
+    await turn.getByTestId('commit-outcome').waitFor({ timeout: 60_000 });
+    expect(await turn.getByTestId('commit-outcome').textContent()).toMatch(/revision/i);
+    await dana.page.waitForFunction(
+      (n) => document.querySelectorAll('[data-testid^="note-"]').length >= n + 2,
+      before,
+      { timeout: 20_000 },
+    );
+    expect(pat.errors).toEqual([]);
+  });
+});

@@ -1,0 +1,45 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { type HostTab, openHost } from './support/hostPage.ts';
+import { launchChromium } from './support/launchChromium.ts';
+import { saveScreenshot } from './support/screenshots.ts';
+
+const baseUrl = inject('easelUrl');
+let browser: Browser;
+const tabs: HostTab[] = [];
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  for (const tab of tabs) await tab.context.close().catch(() => undefined);
+  await browser?.close();
+});
+
+/** The host's bundled flows and the harness template each one uses (host/flows/*.json). */
+const FLOWS = [
+  { flow: 'demo', template: 'studio', surfaces: ['chat-input', 'connection-status', 'token-plan.title', 'add-note'] },
+  { flow: 'split', template: 'split', surfaces: ['connection-status', 'add-note', 'doc-text'] },
+  {
+    flow: 'console',
+    template: 'console',
+    surfaces: ['connection-status', 'device-selector', 'fps-slider', 'job-start'],
+  },
+] as const;
+
+describe('[ISSUE 7] harness templates in the host app (screenshots saved by the run)', () => {
+  for (const { flow, template, surfaces } of FLOWS) {
+    it(`${template} (flow ${flow}) renders its surfaces live, with no page errors`, async () => {
+      const tab = await openHost(browser, baseUrl, { actor: 'director', flow });
+      tabs.push(tab);
+      await tab.page.locator(`[data-template="${template}"]`).waitFor({ timeout: 20_000 });
+      for (const id of surfaces) await tab.page.getByTestId(id).first().waitFor({ timeout: 20_000 });
+      expect(await tab.page.getByTestId('connection-status').first().textContent()).toBe('open');
+      const file = await saveScreenshot(tab.page, `template-${template}`);
+      expect(file).toMatch(/template-.*\.png$/);
+      expect(tab.errors).toEqual([]);
+      await tab.context.close();
+    });
+  }
+});
