@@ -189,13 +189,18 @@ async function serve(
   if (banner) await banner(gateway, url, secret);
 }
 
-/** Fan-out tunables from the environment (see README): keep-alive interval and per-subscriber byte budget. */
-function streamTuning(): { keepAliveMs?: number; budgetBytes?: number } {
-  const out: { keepAliveMs?: number; budgetBytes?: number } = {};
+/**
+ * Fan-out tunables from the environment (see README): keep-alive interval, per-subscriber byte
+ * budget, and how long a replay waits for a subscriber to drain.
+ */
+function streamTuning(): { keepAliveMs?: number; budgetBytes?: number; drainTimeoutMs?: number } {
+  const out: { keepAliveMs?: number; budgetBytes?: number; drainTimeoutMs?: number } = {};
   const keepAlive = Number(process.env.EASEL_SSE_KEEPALIVE_MS);
   if (Number.isInteger(keepAlive) && keepAlive >= 10) out.keepAliveMs = keepAlive;
   const budget = Number(process.env.EASEL_SSE_BUDGET_BYTES);
   if (Number.isInteger(budget) && budget >= 1024) out.budgetBytes = budget;
+  const drain = Number(process.env.EASEL_SSE_DRAIN_TIMEOUT_MS);
+  if (Number.isInteger(drain) && drain >= 100) out.drainTimeoutMs = drain;
   return out;
 }
 

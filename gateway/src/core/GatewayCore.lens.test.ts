@@ -130,6 +130,15 @@ describe('GatewayCore and the lens', () => {
     const ready = await h.core.canvasReady(PLANNER, s, view, { snapshot: true, reset: false });
     expect(ready.ok && JSON.stringify(ready.value.payload)).not.toMatch(/123456|abcdef/);
     expect(ready.ok && ready.value.payload.snapshot?.tokens['plan.title']).toBe('visible');
+    // The manifest it gets declares only tokens it may read (a declared default can carry content).
+    const declared = ready.ok ? Object.keys(ready.value.payload.manifest.tokens) : [];
+    expect(declared).toContain('plan.title');
+    expect(declared).not.toContain('style.color');
+    const full = await h.core.canvasReady(DIRECTOR, s, await h.core.lensView(DIRECTOR, 'acme/p1'), {
+      snapshot: false,
+      reset: false,
+    });
+    expect(full.ok && Object.keys(full.value.payload.manifest.tokens)).toContain('style.color');
     const seen = h.events.map((e) => h.core.projectEvent(view, e)).filter((x): x is string => x !== null);
     expect(seen.some((x) => x.includes('visible'))).toBe(true);
     expect(seen.join('\n')).not.toMatch(/123456|abcdef/);

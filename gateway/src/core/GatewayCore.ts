@@ -34,6 +34,7 @@ import { fail, ok, type Result } from './errors/GatewayError.ts';
 import { buildLensView } from './lens/buildLensView.ts';
 import { ADMIN_ROLE } from './lens/effectivePermissions.ts';
 import type { LensView } from './lens/LensView.ts';
+import { manifestForView } from './lens/manifestForView.ts';
 import { TokenLens } from './lens/TokenLens.ts';
 import { projectEvent } from './projectEvent.ts';
 import type { EventSpine, PartitionId } from './spine/EventSpine.ts';
@@ -309,7 +310,7 @@ export class GatewayCore {
       const payload: CanvasReadyPayload = {
         canvas_id: canvas.canvasId,
         canvas_type: canvas.canvasType,
-        manifest: canvas.manifest,
+        manifest: manifestForView(canvas.manifest, view),
         revision: canvas.revision,
         cursor: this.cursorOf(canvas),
         reset: opts.reset,

@@ -1,6 +1,8 @@
 import type { BusEvent } from './bus/EventBus.ts';
 import { type RootRanges, redactUpdate } from './canvas/redactUpdate.ts';
+import { DERIVED_FROM } from './DerivedSources.ts';
 import type { LensView } from './lens/LensView.ts';
+import { DERIVED_EVENT_TYPES, projectDerivedPayload } from './redactDerived.ts';
 
 interface ParsedEnvelope {
   payload?: Record<string, unknown>;
@@ -29,7 +31,13 @@ function stringList(value: unknown): string[] {
  *   sent even when nothing in it is readable, for the same reason;
  * - `snapshot_created`: hidden unless `sidecars.see`;
  * - `turn_final`: `proposed_ops` on roots it cannot read are removed (and `redacted: true` set);
- * - everything else passes. Internal fields (`root_ranges`) never leave the gateway.
+ * - derived events (job telemetry and outcomes, `run_event`), whose data a plugin or model
+ *   computed from canvas content: whole when the viewer reads every source the gateway stamped
+ *   on them (`derived_from`: roots, tokens, media; see `DerivedSources`), else only their
+ *   structural fields with `redacted: true` (`redactDerivedPayload`; model text is hidden). A
+ *   derived event without a stamp counts as derived from everything. Any other event carrying
+ *   a stamp follows the same rule (hidden when its sources are unreadable);
+ * - everything else passes. Internal fields (`root_ranges`, `derived_from`) never leave the gateway.
  * Pure: depends only on the view's permissions and the event. Never throws.
  */
 export function projectEvent(view: LensView, event: BusEvent): string | null {
@@ -46,8 +54,27 @@ export function projectEvent(view: LensView, event: BusEvent): string | null {
     case 'turn_final':
       return projectTurnFinal(view, event.envelope);
     default:
-      return event.envelope;
+      return DERIVED_EVENT_TYPES.has(event.type) || event.envelope.includes(STAMP_KEY)
+        ? projectDerived(view, event)
+        : event.envelope;
   }
+}
+
+const STAMP_KEY = `"${DERIVED_FROM}"`;
+
+function projectDerived(view: LensView, event: BusEvent): string | null {
+  const env = parse(event.envelope);
+  const payload = env?.payload;
+  if (!env || payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
+    // Not an envelope we can read: a derived one is hidden, anything else passes as before.
+    return DERIVED_EVENT_TYPES.has(event.type) ? null : event.envelope;
+  }
+  const stamped = Object.hasOwn(payload, DERIVED_FROM);
+  if (!stamped && !DERIVED_EVENT_TYPES.has(event.type)) return event.envelope;
+  const shown = projectDerivedPayload(view, event.type, payload);
+  if (shown === null) return null;
+  if (!stamped && shown.redacted !== true) return event.envelope;
+  return JSON.stringify({ ...env, payload: shown });
 }
 
 function projectStatePatch(view: LensView, envelope: string): string | null {

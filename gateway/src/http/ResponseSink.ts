@@ -48,6 +48,8 @@ export class ResponseSink implements StreamSink {
   /** Last read of `res.writableLength` (an upper bound; exact when 0). */
   private socketBytes = 0;
   private destroyTimer: NodeJS.Timeout | null = null;
+  /** The pending {@link drained} promise, shared by its waiters. */
+  private drainWait: Promise<void> | null = null;
   /** Extra headers, until they are written. */
   private headers: Record<string, string> | undefined;
   private readonly highWaterMark: number;
@@ -191,20 +193,32 @@ export class ResponseSink implements StreamSink {
     return this.pendingChars() + this.socketBytes;
   }
 
+  /**
+   * Resolves once the response took everything queued (its `'drain'`, or at once when the
+   * socket did not push back), or closed. One promise is shared by all waiters until then, so
+   * a waiter that gives up (a replay re-checking on a timer) leaves no listener behind.
+   */
   drained(): Promise<void> {
     if (this.ended || this.res.destroyed) return Promise.resolve();
     if (this.pendingChars() === 0 && !this.res.writableNeedDrain) return Promise.resolve();
-    return new Promise((resolve) => {
+    if (this.drainWait !== null) return this.drainWait;
+    let settled = false;
+    const wait = new Promise<void>((resolve) => {
       const done = () => {
+        if (settled) return;
+        settled = true;
         this.res.off('drain', done);
         this.res.off('close', done);
+        if (this.drainWait === wait) this.drainWait = null;
         resolve();
       };
-      this.res.once('drain', done);
-      this.res.once('close', done);
+      this.res.on('drain', done);
+      this.res.on('close', done);
       // pending text becomes writable on the next flush; re-check after it
       if (!this.res.writableNeedDrain) setImmediate(() => (this.res.writableNeedDrain ? undefined : done()));
     });
+    if (!settled) this.drainWait = wait;
+    return wait;
   }
 
   close(_reason: string): void {

@@ -10,6 +10,7 @@ import {
   scopeSchema,
 } from '@easel/schemas';
 import { z } from 'zod';
+import { type DerivedSources, derivedSourcesSchema } from '../core/DerivedSources.ts';
 import type { DeviceChoice } from './resolveDevice.ts';
 
 /** Spine record kind of a job (`key` = `<tenant>/<project>/<job_id>`). */
@@ -50,6 +51,12 @@ export const jobRecordSchema = z.object({
   updated_at: z.string(),
   node: z.string(),
   lease_until: z.number(),
+  /**
+   * What the job's frames carried (roots and tokens of canvas frames, media for image frames):
+   * its outputs are shown only to viewers who read all of it. Absent (older records): derived
+   * from everything.
+   */
+  derived_from: derivedSourcesSchema.optional(),
 });
 
 export type JobRecord = z.infer<typeof jobRecordSchema>;
@@ -66,6 +73,7 @@ export interface NewJob {
   readonly framesTotal: number;
   readonly node: string;
   readonly leaseUntil: number;
+  readonly sources: DerivedSources;
 }
 
 /** The record of a job just accepted (`queued`); the device fallback warning comes first. */
@@ -91,6 +99,7 @@ export function newJobRecord(job: NewJob): JobRecord {
     updated_at: now,
     node: job.node,
     lease_until: job.leaseUntil,
+    derived_from: job.sources,
   };
 }
 

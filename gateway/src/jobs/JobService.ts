@@ -2,6 +2,7 @@ import { type Actor, entityIdSchema, type ExtendedJobResponse, partitionId, type
 import type pino from 'pino';
 import type { Principal } from '../core/auth/Principal.ts';
 import { fail, ok, type Result } from '../core/errors/GatewayError.ts';
+import { DerivedSourceSet } from '../core/DerivedSources.ts';
 import type { CanvasStateWithTitle } from '../core/GatewayCore.ts';
 import { fastUlid } from '../core/ids/fastUlid.ts';
 import type { EventSpine } from '../core/spine/EventSpine.ts';
@@ -14,6 +15,7 @@ import { JobOrphans } from './JobOrphans.ts';
 import { JobStore } from './JobStore.ts';
 import { JobTelemetry, type TelemetrySink } from './JobTelemetry.ts';
 import { type LensSource, mayRunPlugins } from './mayRunPlugins.ts';
+import { projectJobResponse } from './projectJobResponse.ts';
 import { type JobPlan, parseJobRequest } from './parseJobRequest.ts';
 import { resolveDevice } from './resolveDevice.ts';
 import { type PipelineOutcome, runPipeline } from './runPipeline.ts';
@@ -57,6 +59,8 @@ interface LiveJob {
   readonly controller: AbortController;
   /** Frames not yet handed to the pipeline (index → frame); canvas snapshots are taken when due. */
   readonly frames: Map<number, JobFrame>;
+  /** What the job's frames carried so far (stamped on its derived events and record). */
+  readonly sources: DerivedSourceSet;
   readonly deviceWarning: string | null;
   done: Promise<void> | null;
 }
@@ -127,6 +131,7 @@ export class JobService {
       if (existing) return fail('conflict', `job '${jobId}' already exists in project '${scope.project_id}'`);
     }
     const frames = new Map<number, JobFrame>();
+    const sources = new DerivedSourceSet();
     const canvas = plan.value.canvas;
     const canvasCount = canvas?.count ?? 0;
     if (canvas) {
@@ -134,8 +139,12 @@ export class JobService {
       const first = await this.snapshot(principal, { ...scope, canvas_id: canvas.canvasId });
       if (!first.ok) return first;
       frames.set(0, first.value);
+      sources.addFrame(first.value);
     }
-    for (const [i, frame] of plan.value.frames.entries()) frames.set(canvasCount + i, frame);
+    for (const [i, frame] of plan.value.frames.entries()) {
+      frames.set(canvasCount + i, frame);
+      sources.addFrame(frame);
+    }
     const device = resolveDevice(plan.value.deviceRequested, this.gpu, stages);
     const eventScope: Scope = { ...scope, job_id: jobId };
     if (canvas) eventScope.canvas_id = scope.canvas_id ?? canvas.canvasId;
@@ -151,6 +160,7 @@ export class JobService {
       framesTotal: canvasCount + plan.value.frames.length,
       node: this.nodeId,
       leaseUntil: Date.now() + this.leaseMs,
+      sources: sources.current,
     });
     const job: LiveJob = {
       record,
@@ -163,9 +173,12 @@ export class JobService {
         actor,
         jobId,
         ...(this.o.progressIntervalMs !== undefined ? { intervalMs: this.o.progressIntervalMs } : {}),
+        sources: () => sources.current,
+        framesTotal: record.frames_total,
       }),
       controller: new AbortController(),
       frames,
+      sources,
       deviceWarning: device.warning,
       finishing: false,
       done: null,
@@ -183,8 +196,17 @@ export class JobService {
     return ok(jobResponse(record));
   }
 
-  /** `GET /v1/jobs/{job_id}` (scope already checked): the job as this node or the spine knows it. */
+  /**
+   * `GET /v1/jobs/{job_id}` (scope already checked): the job as this node or the spine knows it,
+   * as the caller's lens may see it (outputs only when it reads everything the frames carried).
+   */
   async get(principal: Principal, scope: Scope, jobId: string): Promise<Result<ExtendedJobResponse>> {
+    const found = await this.find(principal, scope, jobId);
+    if (!found.ok) return found;
+    return projectJobResponse(this.o.core, principal, scope, found.value);
+  }
+
+  private async find(principal: Principal, scope: Scope, jobId: string): Promise<Result<JobRecord>> {
     if (scope.tenant_id !== principal.tenantId) {
       return fail('tenant_mismatch', `scope tenant_id '${scope.tenant_id}' is not the token's tenant`);
     }
@@ -195,7 +217,7 @@ export class JobService {
     }
     const partition = partitionId(scope);
     const live = this.jobs.get(jobKey(partition, jobId));
-    if (live) return ok(jobResponse(live.record));
+    if (live) return ok(live.record);
     let stored: JobRecord | null | 'corrupt';
     try {
       stored = await this.store.load(partition, jobId);
@@ -205,9 +227,9 @@ export class JobService {
     if (stored === 'corrupt') return fail('unavailable', `the stored record of job '${jobId}' cannot be read`);
     if (stored === null) return fail('not_found', `no job '${jobId}' in project '${scope.project_id}'`);
     const again = this.jobs.get(jobKey(partition, jobId));
-    if (again) return ok(jobResponse(again.record));
+    if (again) return ok(again.record);
     if (!TERMINAL_STATUSES.has(stored.status) && this.orphans.isOrphan(stored)) await this.orphans.settle(stored);
-    return ok(jobResponse(stored));
+    return ok(stored);
   }
 
   /** Interrupts queued and running jobs (each ends `failed`, kind `interrupted`, durably), then stops. */
@@ -263,6 +285,8 @@ export class JobService {
         if (index >= canvasCount || !job.plan.canvas) return { ok: false, kind: 'input', message: 'missing' };
         const shot = await this.snapshot(job.principal, { ...job.plan.scope, canvas_id: job.plan.canvas.canvasId });
         if (!shot.ok) return { ok: false, kind: 'canvas_unavailable', message: shot.error.message };
+        job.sources.addFrame(shot.value);
+        record.derived_from = job.sources.current;
         job.frames.set(index, shot.value);
         return shot;
       },
@@ -285,6 +309,7 @@ export class JobService {
     // The final state goes to the spine, then the durable events; this node shows it once both
     // are done, so whoever saw `job_completed` reads the same job here.
     const final: JobRecord = structuredClone(job.record);
+    final.derived_from = job.sources.current;
     if (outcome.ok) {
       final.status = 'succeeded';
       final.progress = 100;

@@ -10,6 +10,7 @@ import type {
   Scope,
   WarningPayload,
 } from '@easel/schemas';
+import { DERIVED_FROM, type DerivedSources, NO_SOURCES } from '../core/DerivedSources.ts';
 import { LatestWins } from './LatestWins.ts';
 import { sanitizeForEvent } from './sanitizeForEvent.ts';
 
@@ -30,6 +31,14 @@ export interface JobTelemetryOptions {
   readonly jobId?: string;
   /** Smallest gap between two `progress` (and two `partial_result`) events, ms. Default 66 (≈ 15 Hz). */
   readonly intervalMs?: number;
+  /**
+   * What the work has read so far (the job's frames): stamped on every event whose data a plugin
+   * computed (`derived_from`, internal; `projectEvent` shows the data only to viewers who read
+   * all of it). Absent: those events carry no stamp and count as derived from everything.
+   */
+  readonly sources?: () => DerivedSources;
+  /** Frames in the job: sent on every `progress` (viewers who may not see the data get frames done of it). */
+  readonly framesTotal?: number;
 }
 
 /**
@@ -54,7 +63,8 @@ export class JobTelemetry {
     extra: { plugin?: string; tool?: string; frame?: number; frames_total?: number } = {},
   ): void {
     const clamped = Math.min(100, Math.max(0, Number.isFinite(percent) ? percent : 0));
-    this.progressOut.push({ ...this.ids(), percent: Math.round(clamped * 10) / 10, ...extra });
+    const total = this.o.framesTotal !== undefined ? { frames_total: this.o.framesTotal } : {};
+    this.progressOut.push({ ...this.ids(), percent: Math.round(clamped * 10) / 10, ...total, ...extra });
   }
 
   pluginStatus(
@@ -77,7 +87,7 @@ export class JobTelemetry {
       ...this.ids(),
       ...rest,
     };
-    this.publish('plugin_status', payload);
+    this.publish('plugin_status', payload, false);
   }
 
   frame(index: number, size: { width?: number; height?: number } = {}): void {
@@ -103,7 +113,8 @@ export class JobTelemetry {
     if (this.warnings > MAX_WARNING_EVENTS) return;
     const text = message.trim().slice(0, 2000) || '(empty warning)';
     const payload: WarningPayload = { ...this.ids(), ...(plugin !== undefined ? { plugin } : {}), message: text };
-    this.publish('warning', payload);
+    // A warning without a plugin is the gateway's own (device fallback): derived from nothing.
+    this.publish('warning', plugin !== undefined ? payload : { ...payload, [DERIVED_FROM]: NO_SOURCES }, plugin !== undefined);
   }
 
   /** Sends what is pending now (the last progress and partial result). */
@@ -122,9 +133,12 @@ export class JobTelemetry {
     return this.o.jobId !== undefined ? { job_id: this.o.jobId } : {};
   }
 
-  private publish(type: EventType, payload: object): void {
+  /** `derived`: the payload holds data computed from the work's input (stamped with its sources). */
+  private publish(type: EventType, payload: object, derived = true): void {
     try {
-      this.o.sink.publishTelemetry(this.o.scope, this.o.actor, type, payload);
+      const sources = derived ? this.o.sources : undefined;
+      const stamped = sources ? { ...payload, [DERIVED_FROM]: sources() } : payload;
+      this.o.sink.publishTelemetry(this.o.scope, this.o.actor, type, stamped);
     } catch {
       // telemetry is best effort (contract §4)
     }

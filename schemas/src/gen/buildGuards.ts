@@ -304,9 +304,9 @@ export class GuardWriter {
         if (typeof def.discriminator === 'string') {
           const key = def.discriminator;
           const entries = options.map((option, i) => {
-            const values = (option as Schema)._zod.propValues?.[key];
-            if (!values || values.size !== 1) throw unsupported(`option ${i} without one static "${key}"`);
-            return `[${literal([...values][0], where)}, ${this.check(option, `${where}|${i}`)}]`;
+            const values = [...((option as Schema)._zod.propValues?.[key] ?? [])];
+            if (values.length !== 1) throw unsupported(`option ${i} without one static "${key}"`);
+            return `[${literal(values[0], where)}, ${this.check(option, `${where}|${i}`)}]`;
           });
           return call(this.#rt('disc'), [JSON.stringify(key), `[${entries.join(', ')}]`]);
         }
@@ -360,9 +360,7 @@ export function buildGuardArtifacts(): Map<string, string> {
     exported.add(name);
     const check = writer.check(schema, exportName);
     body.push(`/** Guard of \`${exportName}\`. */`);
-    body.push(
-      `export const ${name}: Guard<z.output<typeof s.${exportName}>> = /* @__PURE__ */ guard(${check});`,
-    );
+    body.push(`export const ${name}: Guard<z.output<typeof s.${exportName}>> = /* @__PURE__ */ guard(${check});`);
     return name;
   };
   for (const [exportName, schema] of targets) exportGuard(exportName, schema);
@@ -377,7 +375,8 @@ export function buildGuardArtifacts(): Map<string, string> {
     `export const EVENT_PAYLOAD_GUARDS: { readonly [T in EventType]: Guard<EventPayloads[T]> } = { ${byType.join(', ')} };`,
   );
   const byStatus = new Map<number, string>();
-  for (const [code, entry] of Object.entries(ERROR_CODES)) if (!byStatus.has(entry.status)) byStatus.set(entry.status, code);
+  for (const [code, entry] of Object.entries(ERROR_CODES))
+    if (!byStatus.has(entry.status)) byStatus.set(entry.status, code);
   body.push('/** The first error code (`ERROR_CODES` order) of each HTTP status. */');
   body.push(
     `export const ERROR_CODE_BY_STATUS: Readonly<Record<number, ErrorCode>> = { ${[...byStatus]

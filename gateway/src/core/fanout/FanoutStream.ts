@@ -52,6 +52,11 @@ export class FanoutStream {
   openHead = 0;
   /** Extra buffered bytes tolerated for the last CANVAS_READY (a large snapshot is not slowness). */
   allowance = 0;
+  /**
+   * A replay from the spine is writing: it paces itself by the socket's backpressure (and drops a
+   * client that does not drain in time), so the live byte budget does not apply meanwhile.
+   */
+  replaying = false;
   private coalesced: Map<string, string> | null = null;
   private waitingForDrain = false;
 
@@ -179,9 +184,13 @@ export class FanoutStream {
     );
   }
 
-  /** Closes the subscriber as a slow consumer once its buffered bytes pass the budget. */
+  /**
+   * Closes the subscriber as a slow consumer once its buffered bytes pass the budget. Not while
+   * {@link replaying}: the replay waits for the client to drain instead (see `StreamSync`).
+   */
   checkBudget(): boolean {
     if (this.state === 'closed') return false;
+    if (this.replaying) return true;
     // the hot path: a healthy reader is far under its budget by the cheap bound alone
     if (
       this.allowance === 0 &&

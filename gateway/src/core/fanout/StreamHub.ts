@@ -24,13 +24,19 @@ export interface StreamHubOptions {
   retryMs?: { min: number; max: number };
   /** Buffered bytes per subscriber past which it is closed as `slow_consumer`. Default 1 MiB. */
   budgetBytes?: number;
-  /** Events per spine read while replaying. Default 500. */
+  /**
+   * Events per spine read while replaying. Default 500. A replay is paced by the subscriber's
+   * socket (it pauses once half of `budgetBytes` is buffered), not limited by the budget.
+   */
   replayPageSize?: number;
   /** Live events held per stream while it replays; past it they are re-read from the spine. Default 10000. */
   backlogLimit?: number;
   /** Distinct telemetry keys coalesced per slow subscriber. Default 256. */
   coalesceLimit?: number;
-  /** How long a replay waits for a subscriber to drain before giving up on it, ms. Default 30000. */
+  /**
+   * How long a replay waits for a subscriber to drain under half its budget before closing it as
+   * `slow_consumer` (a client that stopped reading), ms. Default 30000.
+   */
   drainTimeoutMs?: number;
   metrics?: FanoutMetrics;
   /** Receives unexpected failures (a spine read that throws). */

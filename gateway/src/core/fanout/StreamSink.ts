@@ -28,8 +28,10 @@ export interface StreamSink {
   /** Ends the stream (any queued text is flushed first when possible). Idempotent. */
   close(reason: string): void;
   /**
-   * Resolves once the buffered bytes fell below the high-water mark (or the sink closed).
-   * Optional: without it, a replay that outruns the client ends the stream as a slow consumer.
+   * Resolves once the sink can take more (its buffered bytes fell below its high-water mark, or
+   * it closed). A replay waits on it whenever more than half the byte budget is buffered, so it
+   * should not resolve while the client's socket is still pushing back. Optional: without it, a
+   * replay that outruns the client ends the stream as a slow consumer.
    */
   drained?(): Promise<void>;
 }

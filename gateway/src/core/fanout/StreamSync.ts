@@ -7,6 +7,14 @@ import { gatewayEnvelopeJson } from './gatewayEnvelope.ts';
 import { encodeEventFrame, jitteredRetryMs, KEEP_ALIVE_FRAME, retryFrame } from './sseFrames.ts';
 import type { FanoutCore } from './FanoutCore.ts';
 
+/** How a replay ended: caught up, cut short by a lens change, or the stream closed. */
+type ReplayEnd = 'done' | 'interrupted' | 'closed';
+
+/** Longest single wait for a drain signal before the buffered bytes are looked at again, ms. */
+const DRAIN_RECHECK_MS = 1000;
+/** Re-check interval while a sink reports drained but is still over half the budget, ms. */
+const DRAIN_POLL_MS = 10;
+
 /** How a stream (re)synchronizes: a resume plan at open, or a lens change later. */
 export type SyncPlan = ResumePlan | { kind: 'lens_changed' };
 
@@ -15,6 +23,7 @@ export interface SyncOptions {
   retryMs: { min: number; max: number };
   budgetBytes: number;
   replayPageSize: number;
+  /** How long one replay wait for the client to drain may last before it is dropped as `slow_consumer`, ms. */
   drainTimeoutMs: number;
   now: () => number;
   random: () => number;
@@ -22,8 +31,8 @@ export interface SyncOptions {
 
 /**
  * Brings one stream from "subscribed, holding live events" to live (contract §4): sends the
- * preamble and CANVAS_READY, replays the spine after the client's cursor page by page (waiting
- * for the client to drain), then drains the held events skipping what was already covered, so
+ * preamble and CANVAS_READY, replays the spine after the client's cursor page by page (paced by
+ * the client's socket), then drains the held events skipping what was already covered, so
  * there is no gap and no duplicate between replay and live. Also re-runs after a lens change.
  */
 export class StreamSync {
@@ -92,13 +101,15 @@ export class StreamSync {
     try {
       let from = replayFrom;
       for (;;) {
-        if (from !== null) await this.replay(stream, from);
-        if (stream.closed) return;
+        const end = from === null ? 'done' : await this.replay(stream, from);
+        if (stream.closed || end === 'closed') return;
         if (stream.resyncRequested) {
           stream.resyncRequested = false;
           const next = await this.resync(stream);
           if (!next.ok) return this.host.closeStream(stream, STREAM_ERROR);
-          from = next.value;
+          // A replay cut short by the lens change goes on after what was sent (a canvas stream's
+          // fresh snapshot covers up to lastSeq; a realtime or run stream has no snapshot).
+          from = next.value ?? (end === 'interrupted' ? stream.lastSeq : null);
           continue;
         }
         if (stream.backlogOverflowed) {
@@ -129,8 +140,18 @@ export class StreamSync {
     return this.sendReady(stream, { kind: 'lens_changed' }, false);
   }
 
-  /** Writes spine events after `fromSeq` until caught up (page by page, waiting for the client to drain). */
-  private async replay(stream: FanoutStream, fromSeq: number): Promise<void> {
+  /**
+   * Writes spine events after `fromSeq` until caught up with the spine's head, page by page.
+   *
+   * Paced by the client's socket, not by the live byte budget (a backlog larger than the budget
+   * is the normal case for a resuming client): once more than half the budget is buffered it
+   * waits for the sink to drain, and drops the client as `slow_consumer` only when a wait lasts
+   * longer than `drainTimeoutMs`. Live events meanwhile wait in the stream's backlog. It reads
+   * again after a page it had to wait on, so what arrived during the waits comes from the spine
+   * too and the backlog drained after it stays small. Stops early on a lens change
+   * (`interrupted`: the caller re-resolves the view first).
+   */
+  private async replay(stream: FanoutStream, fromSeq: number): Promise<ReplayEnd> {
     const { spine } = this.core;
     const epoch = spine.epoch;
     let after = fromSeq;
@@ -138,43 +159,79 @@ export class StreamSync {
     const readCanvas = stream.canvasId ?? (stream.runId !== null ? (stream.scope.canvas_id ?? null) : null);
     const options =
       readCanvas === null ? { limit: this.o.replayPageSize } : { canvasId: readCanvas, limit: this.o.replayPageSize };
-    for (;;) {
-      stream.backlogOverflowed = false;
-      const page = await spine.read(stream.partition, after, options);
-      if (stream.closed) return;
-      for (const stored of page) {
-        after = stored.seq;
-        if (stored.seq <= stream.lastSeq) continue;
-        if (stream.runId !== null && envelopeRunId(stored.envelope) !== stream.runId) {
-          stream.lastSeq = stored.seq;
-          continue;
+    stream.replaying = true;
+    try {
+      for (;;) {
+        stream.backlogOverflowed = false;
+        let waited = false;
+        const page = await spine.read(stream.partition, after, options);
+        if (stream.closed) return 'closed';
+        for (const stored of page) {
+          if (stream.resyncRequested) return 'interrupted';
+          after = stored.seq;
+          if (stored.seq <= stream.lastSeq) continue;
+          if (stream.runId !== null && envelopeRunId(stored.envelope) !== stream.runId) {
+            stream.lastSeq = stored.seq;
+            continue;
+          }
+          const json = this.core.projectEvent(stream.view, stored);
+          if (json === null) {
+            stream.lastSeq = stored.seq;
+            continue;
+          }
+          stream.writeDurable(
+            stored.seq,
+            encodeEventFrame(encodeCursor({ epoch, seq: stored.seq }), stored.type, json),
+          );
+          if (stream.closed) return 'closed';
+          if (this.overThreshold(stream)) {
+            waited = true;
+            if (!(await this.waitDrained(stream))) {
+              this.host.closeStream(stream, 'slow_consumer');
+              return 'closed';
+            }
+          }
         }
-        const json = this.core.projectEvent(stream.view, stored);
-        if (json === null) {
-          stream.lastSeq = stored.seq;
-          continue;
-        }
-        stream.writeDurable(stored.seq, encodeEventFrame(encodeCursor({ epoch, seq: stored.seq }), stored.type, json));
-        if (stream.closed) return;
+        if (page.length < this.o.replayPageSize && !stream.backlogOverflowed && !waited) return 'done';
       }
-      if (page.length < this.o.replayPageSize && !stream.backlogOverflowed) return;
-      if (!(await this.waitDrained(stream))) return this.host.closeStream(stream, 'slow_consumer');
+    } finally {
+      stream.replaying = false;
     }
   }
 
-  /** Waits (bounded) until the subscriber is under half its budget. */
+  /** More than half the budget is buffered: a replay pauses until the client takes it. */
+  private overThreshold(stream: FanoutStream): boolean {
+    const limit = this.o.budgetBytes / 2;
+    const sink = stream.sink;
+    if (sink.bufferedBytesBound && sink.bufferedBytesBound() <= limit) return false;
+    return sink.bufferedBytes() > limit;
+  }
+
+  /**
+   * Waits until the subscriber is back under half its budget; false when it did not get there
+   * within `drainTimeoutMs` (a client that stopped reading), the sink cannot signal a drain, or
+   * the stream closed meanwhile.
+   */
   private async waitDrained(stream: FanoutStream): Promise<boolean> {
+    const sink = stream.sink;
+    if (!sink.drained) return false;
     const deadline = this.o.now() + this.o.drainTimeoutMs;
-    while (!stream.closed && stream.sink.bufferedBytes() > this.o.budgetBytes / 2) {
-      if (!stream.sink.drained || this.o.now() > deadline) return false;
+    while (!stream.closed && this.overThreshold(stream)) {
+      const left = deadline - this.o.now();
+      if (left <= 0) return false;
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
-        stream.sink.drained(),
-        new Promise((resolve) => {
-          timer = setTimeout(resolve, Math.min(1000, this.o.drainTimeoutMs));
+      const signalled = await Promise.race([
+        sink.drained().then(() => true),
+        new Promise<boolean>((resolve) => {
+          timer = setTimeout(() => resolve(false), Math.min(left, DRAIN_RECHECK_MS));
         }),
       ]);
       clearTimeout(timer);
+      // The sink's own mark can sit above half the budget: it signals at once while the bytes
+      // are still over ours. Poll then, rather than spin on a resolved promise.
+      if (signalled && !stream.closed && this.overThreshold(stream)) {
+        await new Promise((resolve) => setTimeout(resolve, Math.min(left, DRAIN_POLL_MS)));
+      }
     }
     return !stream.closed;
   }

@@ -10,6 +10,7 @@ import { createHarnessApi } from '../api/createHarnessApi.ts';
 import { CanvasHost } from '../cartridge/CanvasHost.tsx';
 import { type CanvasProps, defineCanvas } from '../cartridge/defineCanvas.ts';
 import { usePresence } from '../hooks/usePresence.ts';
+import { ChatRail } from '../surfaces/ChatRail.tsx';
 import { JobControls } from '../surfaces/JobControls.tsx';
 import { PluginInspector } from '../surfaces/PluginInspector.tsx';
 import { ProgressBar } from '../surfaces/ProgressBar.tsx';
@@ -178,5 +179,16 @@ describe('harness against a real gateway', () => {
     await waitFor(() => expect(screen.getByTestId('plugin-timing-canvas-stats').textContent).toMatch(/last job/), {
       timeout: 10_000,
     });
+  }, 60_000);
+
+  it('[CONTRACT 5] ChatRail starts a turn with chat.send and shows it as the stream reports it', async () => {
+    const dee = actor('dee', ['director']);
+    render(dee.wrap(<ChatRail />));
+    await waitFor(() => expect(dee.transport.status).toBe('open'), { timeout: 15_000 });
+    fireEvent.change(screen.getByTestId('chat-input'), { target: { value: 'Add a note saying hello' } });
+    fireEvent.click(screen.getByTestId('chat-send'));
+    const turn = await screen.findByTestId(/^turn-/, {}, { timeout: 20_000 });
+    expect(turn.textContent).toContain('Add a note saying hello');
+    await waitFor(() => expect(within(turn).getByTestId('commit-outcome')).toBeTruthy(), { timeout: 30_000 });
   }, 60_000);
 });
