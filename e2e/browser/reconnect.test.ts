@@ -106,11 +106,13 @@ describe('[CONTRACT 8] the gateway killed (SIGKILL) and restarted: the page reco
     expect(doc.indexOf(`before-${stamp}`)).toBeLessThan(doc.indexOf(`during-${stamp}`));
 
     // A fresh tab sees the same.
-    const fresh = await openHost(browser, gateway.url, { actor: 'planner', flow: 'split' });
+    const fresh = await openHost(browser, gateway.url, { actor: 'director', flow: 'split', user: 'sam-director' });
     tabs.push(fresh);
     await fresh.page.getByText(`before ${stamp}`).waitFor({ timeout: 20_000 });
     await fresh.page.getByText(`during ${stamp}`).waitFor({ timeout: 20_000 });
-    const freshDoc = await fresh.page.getByTestId('doc-text').inputValue();
+    const freshDoc = await fresh.page
+      .getByTestId('doc-text')
+      .evaluate((el) => (el instanceof HTMLTextAreaElement ? el.value : (el.textContent ?? '')));
     expect(freshDoc).toContain(`before-${stamp}`);
     expect(freshDoc).toContain(`during-${stamp}`);
     expect(await page.getByText(`during ${stamp}`).count()).toBe(1);

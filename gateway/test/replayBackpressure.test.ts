@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { decodeCursor, encodeCursor } from '@easel/schemas';
 import { ulid } from 'ulid';
 import { describe, expect, it } from 'vitest';
@@ -17,6 +18,26 @@ const env = gatewayPerFile(
 const VALUES = 750;
 const BATCH = 25;
 
+/** A field of `/proc/sys/net/ipv4/<name>` (min, default, max), or `fallback` where there is none. */
+function tcpMem(name: 'tcp_rmem' | 'tcp_wmem', field: 1 | 2, fallback: number): number {
+  try {
+    const value = Number(readFileSync(`/proc/sys/net/ipv4/${name}`, 'utf8').trim().split(/\s+/)[field]);
+    return Number.isInteger(value) && value > 0 ? value : fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+/**
+ * Values for the stalled reader: more than the kernel can hold for a client that stopped reading
+ * (the sender's buffer grows up to tcp_wmem's max, the paused receiver keeps about its default),
+ * plus 2 MB, so the replay is still running when the socket pushes back.
+ */
+const STALLED_VALUES = Math.max(
+  VALUES,
+  Math.ceil((tcpMem('tcp_wmem', 2, 4 << 20) + 4 * tcpMem('tcp_rmem', 1, 128 << 10) + (2 << 20)) / 4096),
+);
+
 const noteOf = (f: SseFrame) =>
   f.event === 'token_patch' && f.json.payload.token_id === 'plan.note' ? (f.json.payload.value as string) : null;
 const notesOf = (c: SseClient) => c.frames.map(noteOf).filter((v): v is string => v !== null);
@@ -33,17 +54,23 @@ async function slowConsumerDisconnects(): Promise<number> {
 
 /**
  * A fresh canvas in its own project (so its partition holds only this test's events) with
- * {@link VALUES} notes of ~4 KB written; returns the notes in order and the cursor before them all.
+ * `count` notes of ~4 KB written; returns the notes in order and the cursor before them all.
  */
-async function canvasWithBacklog(project: string): Promise<{ scope: Record<string, string>; values: string[]; start: string }> {
+async function canvasWithBacklog(
+  project: string,
+  count = VALUES,
+): Promise<{ scope: Record<string, string>; values: string[]; start: string }> {
   const scope = await env.world.newCanvas(env.tokens.admin, project, 'c1');
-  const marker = await env.world.commit(env.tokens.admin, 'token.set', scope, { token_id: 'plan.title', value: 'start' });
+  const marker = await env.world.commit(env.tokens.admin, 'token.set', scope, {
+    token_id: 'plan.title',
+    value: 'start',
+  });
   const decoded = decodeCursor(marker.cursor);
   if (!decoded.ok) throw new Error(`unexpected cursor ${marker.cursor}`);
   const values: string[] = [];
-  for (let from = 0; from < VALUES; from += BATCH) {
+  for (let from = 0; from < count; from += BATCH) {
     const commands = [];
-    for (let i = from; i < from + BATCH; i++) {
+    for (let i = from; i < Math.min(count, from + BATCH); i++) {
       const value = `v${String(i).padStart(5, '0')}-${'x'.repeat(4000)}`;
       values.push(value);
       commands.push({ command_id: ulid(), type: 'token.set', scope, payload: { token_id: 'plan.note', value } });
@@ -100,7 +127,10 @@ describe('replay respects socket backpressure', () => {
       expect(await slowConsumerDisconnects()).toBe(before);
 
       // Live events after the catch-up keep flowing on the same session.
-      const live = await env.world.commit(env.tokens.admin, 'token.set', scope, { token_id: 'plan.note', value: 'live' });
+      const live = await env.world.commit(env.tokens.admin, 'token.set', scope, {
+        token_id: 'plan.note',
+        value: 'live',
+      });
       const got = await reader.waitFor((f) => noteOf(f) === 'live', 10_000, 'the live note');
       expect(got.id).toBe(live.cursor);
       expect(reader.ended).toBe(false);
@@ -110,18 +140,21 @@ describe('replay respects socket backpressure', () => {
   });
 
   it('[CONTRACT 4] a client that stops reading during the replay is disconnected with slow_consumer and resumes from its cursor, losing nothing', async () => {
-    const { scope, values, start } = await canvasWithBacklog('replay-stalled');
+    const { scope, values, start } = await canvasWithBacklog('replay-stalled', STALLED_VALUES);
     const before = await slowConsumerDisconnects();
     const stalled = new SseClient(env.world.streamUrl(scope), { token: env.tokens.admin, lastEventId: start });
     try {
       await stalled.waitFor((f) => noteOf(f) !== null, 10_000, 'the first replayed note');
       stalled.pause(); // stops reading in the middle of the replay
+      const pausedAt = Date.now();
       // The replay waits (bounded) for the socket to drain, then gives up on the client.
-      const deadline = Date.now() + DRAIN_TIMEOUT_MS + 30_000;
+      const deadline = pausedAt + DRAIN_TIMEOUT_MS + 30_000;
       while ((await slowConsumerDisconnects()) === before) {
         if (Date.now() > deadline) throw new Error('the stalled reader was never disconnected');
         await sleep(200);
       }
+      // It was given the drain timeout, not dropped at the budget (the wait starts once it stopped reading).
+      expect(Date.now() - pausedAt).toBeGreaterThanOrEqual(DRAIN_TIMEOUT_MS - 500);
       // Read promptly: the gateway destroys a dropped client's socket if it does not take the rest soon.
       stalled.resume();
       await stalled.waitForEnd(30_000);

@@ -51,7 +51,14 @@ const PEERS: RecordedPeer[] = [
 ];
 
 function scope(canvasId: string): CanvasScope {
-  return { tenant_id: 'demo', project_id: PROJECT, app_id: 'host', surface_id: 'main', mode: 'edit', canvas_id: canvasId };
+  return {
+    tenant_id: 'demo',
+    project_id: PROJECT,
+    app_id: 'host',
+    surface_id: 'main',
+    mode: 'edit',
+    canvas_id: canvasId,
+  };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -76,7 +83,12 @@ async function main(): Promise<void> {
       return { status: res.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
     };
     for (const type of HOST_REGISTERED_CANVAS_TYPES) {
-      const put = await api('PUT', `/v1/projects/${PROJECT}/canvas-types/${type}`, tokens.admin, builtinCanvases[type]!.manifest);
+      const put = await api(
+        'PUT',
+        `/v1/projects/${PROJECT}/canvas-types/${type}`,
+        tokens.admin,
+        builtinCanvases[type]!.manifest,
+      );
       if (put.status >= 300) throw new Error(`PUT canvas type ${type}: ${put.status} ${JSON.stringify(put.json)}`);
     }
     const transport = (actor: ActorName | 'admin', canvasId: string) => {
@@ -84,7 +96,10 @@ async function main(): Promise<void> {
       transports.push(t);
       return t;
     };
-    const must = async <T>(what: string, p: Promise<{ ok: true; value: T } | { ok: false; error: { code: string; message: string } }>) => {
+    const must = async <T>(
+      what: string,
+      p: Promise<{ ok: true; value: T } | { ok: false; error: { code: string; message: string } }>,
+    ) => {
       const r = await p;
       if (!r.ok) throw new Error(`${what}: ${r.error.code} ${r.error.message}`);
       return r.value;
@@ -109,7 +124,9 @@ async function main(): Promise<void> {
     });
     const save = (name: string, recording: Recording) => {
       writeFileSync(path.join(OUT, `${name}.json`), `${JSON.stringify(recording, null, 1)}\n`);
-      console.log(`recorded ${name}: ${recording.canvas.length} canvas frames, ${recording.realtime?.length ?? 0} timeline`);
+      console.log(
+        `recorded ${name}: ${recording.canvas.length} canvas frames, ${recording.realtime?.length ?? 0} timeline`,
+      );
     };
     mkdirSync(OUT, { recursive: true });
 
@@ -134,7 +151,12 @@ async function main(): Promise<void> {
     await ops(
       'director',
       'rec-board',
-      notes.map(([id, text, column], i) => ({ op: 'insert', root: 'notes', key: id, value: { text, column, order: i } })),
+      notes.map(([id, text, column], i) => ({
+        op: 'insert',
+        root: 'notes',
+        key: id,
+        value: { text, column, order: i },
+      })),
     );
     await setToken('director', 'rec-board', 'plan.title', 'Spring launch');
     await setToken('director', 'rec-board', 'plan.status', 'active');
@@ -165,15 +187,47 @@ async function main(): Promise<void> {
     // ── job on the whiteboard: progress, plugin status, completion on the timeline ──
     await create('rec-whiteboard', 'whiteboard', 'Sketches');
     const shapes: StateOp[] = [
-      { op: 'insert', root: 'shapes', key: 's-hero', value: { kind: 'rect', x: 40, y: 40, w: 220, h: 120, fill: '#e0e7ff', stroke: '#4338ca', z: 1 } },
-      { op: 'insert', root: 'shapes', key: 's-cta', value: { kind: 'ellipse', x: 320, y: 70, w: 140, h: 90, fill: '#dcfce7', stroke: '#15803d', z: 2 } },
-      { op: 'insert', root: 'shapes', key: 's-note', value: { kind: 'text', x: 60, y: 200, w: 260, h: 40, fill: '#ffffff', stroke: '#111827', z: 3, text: 'Hero + call to action' } },
+      {
+        op: 'insert',
+        root: 'shapes',
+        key: 's-hero',
+        value: { kind: 'rect', x: 40, y: 40, w: 220, h: 120, fill: '#e0e7ff', stroke: '#4338ca', z: 1 },
+      },
+      {
+        op: 'insert',
+        root: 'shapes',
+        key: 's-cta',
+        value: { kind: 'ellipse', x: 320, y: 70, w: 140, h: 90, fill: '#dcfce7', stroke: '#15803d', z: 2 },
+      },
+      {
+        op: 'insert',
+        root: 'shapes',
+        key: 's-note',
+        value: {
+          kind: 'text',
+          x: 60,
+          y: 200,
+          w: 260,
+          h: 40,
+          fill: '#ffffff',
+          stroke: '#111827',
+          z: 3,
+          text: 'Hero + call to action',
+        },
+      },
     ];
     await ops('director', 'rec-whiteboard', shapes);
     const wb = canvasStream('director', 'rec-whiteboard');
     await wb.waitFor('CANVAS_READY', 10_000);
     const job = await api('POST', '/v1/jobs', tokens.director, {
-      scope: { tenant_id: 'demo', project_id: PROJECT, app_id: 'host', surface_id: 'main', mode: 'edit', canvas_id: 'rec-whiteboard' },
+      scope: {
+        tenant_id: 'demo',
+        project_id: PROJECT,
+        app_id: 'host',
+        surface_id: 'main',
+        mode: 'edit',
+        canvas_id: 'rec-whiteboard',
+      },
       pipeline: ['canvas-stats', 'whiteboard-thumbnail'],
       device_requested: 'cpu',
       fps: 12,
@@ -189,7 +243,8 @@ async function main(): Promise<void> {
     const plugins = (await api('GET', '/v1/plugins', tokens.director)).json;
     const pluginList = ((plugins as { plugins?: unknown[] }).plugins ?? plugins) as unknown as Recording['plugins'];
     const inspectors: Record<string, unknown> = {};
-    for (const p of pluginList ?? []) inspectors[p.name] = (await api('GET', `/v1/plugins/${p.name}`, tokens.director)).json;
+    for (const p of pluginList ?? [])
+      inspectors[p.name] = (await api('GET', `/v1/plugins/${p.name}`, tokens.director)).json;
 
     save('board-full', {
       ...base('director', 'rec-board'),
@@ -221,7 +276,7 @@ async function main(): Promise<void> {
     const layoutEdit = await transport('planner', 'rec-board').applyOps([
       { op: 'insert', root: 'layout', key: 'columns', value: ['now', 'later'] },
     ]);
-    const tokenEdit = await transport('planner', 'rec-board').setToken('style.color', '#ff0000');
+    const tokenEdit = await transport('planner', 'rec-board').setToken('plan.count', -5);
     if (layoutEdit.ok || tokenEdit.ok) throw new Error('the planner was expected to be refused');
     save('board-rejected', {
       ...base('planner', 'rec-board'),
@@ -236,7 +291,11 @@ async function main(): Promise<void> {
     await create('rec-doc', 'doc', 'Launch brief');
     await ops('director', 'rec-doc', [
       { op: 'insert', root: 'blocks', value: { id: 'b-title', kind: 'heading', text: 'Launch brief' } },
-      { op: 'insert', root: 'blocks', value: { id: 'b-why', kind: 'paragraph', text: 'Why now: the beta cohort asked for it.' } },
+      {
+        op: 'insert',
+        root: 'blocks',
+        value: { id: 'b-why', kind: 'paragraph', text: 'Why now: the beta cohort asked for it.' },
+      },
       { op: 'insert', root: 'blocks', value: { id: 'b-who', kind: 'bullet', text: 'Audience: teams of 5–50' } },
       { op: 'insert', root: 'blocks', value: { id: 'b-quote', kind: 'quote', text: '“We plan on it every Monday.”' } },
       { op: 'insert', root: 'text', index: 0, value: 'Draft. Pat owns the FAQ; Dana signs off on Friday.' },
@@ -268,7 +327,10 @@ async function main(): Promise<void> {
     });
     if (started.status === 201 || started.status === 200) {
       runId = String(started.json.run_id);
-      const run = recordStream(`${gateway.url}/v1/runs/${runId}/events?${scopeQuery(scope('rec-board'))}`, tokens.director);
+      const run = recordStream(
+        `${gateway.url}/v1/runs/${runId}/events?${scopeQuery(scope('rec-board'))}`,
+        tokens.director,
+      );
       await run.waitFor('run_event', 30_000, 2).catch((e: unknown) => console.warn(String(e)));
       await sleep(3000);
       run.stop();
@@ -278,7 +340,11 @@ async function main(): Promise<void> {
           op: 'insert',
           root: 'runs',
           key: runId,
-          value: { goal: 'Add two notes about risks to the launch plan', status: 'finished', started_at: new Date().toISOString() },
+          value: {
+            goal: 'Add two notes about risks to the launch plan',
+            status: 'finished',
+            started_at: new Date().toISOString(),
+          },
         },
       ]);
     } else console.warn(`POST /v1/runs: ${started.status} ${JSON.stringify(started.json)}`);

@@ -36,8 +36,8 @@ export const NO_SOURCES: DerivedSources = Object.freeze({ roots: [], tokens: [],
 
 /** The stored form of {@link DerivedSources} (job and run records). */
 export const derivedSourcesSchema = z.object({
-  roots: z.array(z.string().max(256)).max(MAX_NAMES),
-  tokens: z.array(z.string().max(256)).max(MAX_NAMES),
+  roots: z.array(z.string().max(256)).max(MAX_NAMES).readonly(),
+  tokens: z.array(z.string().max(256)).max(MAX_NAMES).readonly(),
   sidecars: z.boolean(),
 });
 

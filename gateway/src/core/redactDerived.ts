@@ -34,15 +34,6 @@ const STAGE = { ...JOB_ID, plugin: id, tool: id, frame: int };
 const JOB_STATUS = oneOf('queued', 'running', 'succeeded', 'failed', 'cancelled');
 const DEVICE = oneOf('cpu', 'gpu');
 
-/** A percent the gateway knows without the plugin: frames done of frames in the job. */
-function structuralPercent(p: Payload, done: unknown, total: unknown, finished: boolean): number {
-  if (finished) return 100;
-  if (int(done) && int(total) && (total as number) > 0) {
-    return Math.min(100, Math.round((1000 * (done as number)) / (total as number)) / 10);
-  }
-  return typeof p.percent === 'number' && p.percent >= 100 ? 100 : 0;
-}
-
 function jobResponse(p: Payload): Payload {
   const out = pick(p, {
     ...JOB_ID,
@@ -51,6 +42,7 @@ function jobResponse(p: Payload): Payload {
     device_used: (v) => v === null || DEVICE(v),
     fallback: bool,
     frames: int,
+    progress: num,
     plugin_timings: timings,
     pipeline: ids,
     frames_total: int,
@@ -60,9 +52,6 @@ function jobResponse(p: Payload): Payload {
     finished_at: id,
     canvas_id: id,
   });
-  if (Object.hasOwn(p, 'progress')) {
-    out.progress = structuralPercent({}, p.frames, p.frames_total, p.status === 'succeeded');
-  }
   const error = p.error as Payload | null | undefined;
   if (error !== null && typeof error === 'object') {
     out.error = { kind: id(error.kind) && error.kind !== '' ? error.kind : 'failed', message: HIDDEN_TEXT };
@@ -110,19 +99,16 @@ function runEvent(p: Payload): Payload | null {
 
 /**
  * What remains of a derived payload for a viewer who may not read its sources: only structural
- * fields (ids, names, phases, indexes, statuses, timings, budget usage), each kept only when it
- * has its expected shape; every value a plugin or model computed (`output`, `input`, `result`,
- * partial `payload`, scores, plugin and model text, thumbnail sizes) is dropped, required texts
- * are replaced by {@link HIDDEN_TEXT}, and a job's percent becomes frames done of frames. Null:
- * the event is hidden (model `token`/`thought` text, types without a rule). Pure; never throws.
+ * fields (ids, names, phases, indexes, statuses, progress, timings, budget usage), each kept only
+ * when it has its expected shape; every value a plugin or model computed (`output`, `input`,
+ * `result`, partial `payload`, scores, plugin and model text, thumbnail sizes) is dropped and
+ * required texts are replaced by {@link HIDDEN_TEXT}. Null: the event is hidden (model
+ * `token`/`thought` text, types without a rule). Pure; never throws.
  */
 export function redactDerivedPayload(type: string, p: Payload): Payload | null {
   switch (type) {
     case 'progress':
-      return {
-        ...pick(p, { ...STAGE, frames_total: int }),
-        percent: structuralPercent(p, p.frame, p.frames_total, false),
-      };
+      return pick(p, { ...STAGE, frames_total: int, percent: num });
     case 'frame':
       return pick(p, { ...JOB_ID, index: int });
     case 'partial_result':
@@ -130,7 +116,11 @@ export function redactDerivedPayload(type: string, p: Payload): Payload | null {
     case 'warning':
       return { ...pick(p, { ...JOB_ID, plugin: id }), message: HIDDEN_TEXT };
     case 'error':
-      return { ...pick(p, { ...JOB_ID, plugin: id }), kind: id(p.kind) && p.kind !== '' ? p.kind : 'failed', message: HIDDEN_TEXT };
+      return {
+        ...pick(p, { ...JOB_ID, plugin: id }),
+        kind: id(p.kind) && p.kind !== '' ? p.kind : 'failed',
+        message: HIDDEN_TEXT,
+      };
     case 'job_completed':
       return jobResponse(p);
     case 'run_event':
@@ -153,9 +143,10 @@ export const DERIVED_EVENT_TYPES: ReadonlySet<string> = new Set([
 
 /**
  * A derived payload as `view` may see it (the rule of `projectEvent`, for HTTP answers such as
- * `GET /v1/jobs/{id}`): unchanged when the viewer reads every source, else redacted with
- * `redacted: true`; null when hidden. The internal stamp is never in the result. `sources`
- * undefined: read from the payload's stamp (absent = unknown provenance).
+ * `GET /v1/jobs/{id}`): unchanged when the viewer reads every source, else redacted, with
+ * `redacted: true` when that removed or replaced anything; null when hidden. The internal stamp
+ * is never in the result. `sources` undefined: read from the payload's stamp (absent = unknown
+ * provenance).
  */
 export function projectDerivedPayload(
   view: LensView,
@@ -167,5 +158,12 @@ export function projectDerivedPayload(
   const from = sources !== undefined ? sources : parseDerivedSources(stamp);
   if (mayReadSources(view, from)) return rest;
   const redacted = redactDerivedPayload(type, rest);
-  return redacted === null ? null : { ...redacted, redacted: true };
+  if (redacted === null) return null;
+  return sameFields(redacted, rest) ? rest : { ...redacted, redacted: true };
+}
+
+/** Does `kept` hold exactly the fields of `all`, the same values? */
+function sameFields(kept: Payload, all: Payload): boolean {
+  const keys = Object.keys(all);
+  return Object.keys(kept).length === keys.length && keys.every((k) => Object.hasOwn(kept, k) && kept[k] === all[k]);
 }

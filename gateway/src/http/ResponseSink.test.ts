@@ -9,15 +9,16 @@ import { ResponseSink } from './ResponseSink.ts';
 /** A real server whose responses become sinks; `open()` connects a real client and returns its sink and received text. */
 async function harness() {
   const scheduler = new FlushScheduler();
-  const waiting: Array<(sink: ResponseSink) => void> = [];
-  const server = http.createServer((_req, res) => waiting.shift()?.(new ResponseSink(res, scheduler)));
+  const waiting: Array<(opened: { sink: ResponseSink; res: http.ServerResponse }) => void> = [];
+  const server = http.createServer((_req, res) => waiting.shift()?.({ sink: new ResponseSink(res, scheduler), res }));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   const clients: http.ClientRequest[] = [];
   const open = async () => {
-    const sinkP = new Promise<ResponseSink>((resolve) => waiting.push(resolve));
-    const received = { text: '' };
+    const openedP = new Promise<{ sink: ResponseSink; res: http.ServerResponse }>((resolve) => waiting.push(resolve));
+    const received = { text: '', response: null as http.IncomingMessage | null };
     const req = http.get({ host: '127.0.0.1', port, path: '/' }, (res) => {
+      received.response = res;
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {
         received.text += chunk;
@@ -25,7 +26,8 @@ async function harness() {
     });
     req.on('error', () => {});
     clients.push(req);
-    return { sink: await sinkP, received };
+    const opened = await openedP;
+    return { sink: opened.sink, serverResponse: opened.res, received };
   };
   const close = async () => {
     for (const c of clients) c.destroy();
@@ -90,5 +92,34 @@ describe('ResponseSink', () => {
     expect(sink.bufferedBytesBound()).toBeGreaterThanOrEqual(sink.bufferedBytes());
     await until(() => received.text.length === 10 * frame.length);
     await until(() => sink.bufferedBytes() === 0);
+  });
+
+  it('[CONTRACT 4] drained() waits while a stalled client pushes back, resolves once it reads, and leaves no listener behind', async () => {
+    const h = await harness();
+    cleanup = h.close;
+    const { sink, serverResponse: server, received } = await h.open();
+    sink.write(': open\n\n');
+    await until(() => received.response !== null);
+    const res = received.response as http.IncomingMessage;
+    res.pause(); // the client stops reading
+    // Fill the kernel's buffers until the response itself holds bytes (bounded: at most 32 MB).
+    const chunk = `data: ${'z'.repeat(256 * 1024)}\n\n`;
+    for (let i = 0; i < 128 && sink.bufferedBytes() < 1024 * 1024; i++) {
+      sink.write(chunk);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    expect(sink.bufferedBytes()).toBeGreaterThanOrEqual(1024 * 1024);
+    const listenersBefore = server.listenerCount('drain');
+    let resolved = 0;
+    // a replay re-checking on a timer asks many times: one shared wait
+    const waits = Array.from({ length: 50 }, () => sink.drained().then(() => resolved++));
+    expect(server.listenerCount('drain')).toBeLessThanOrEqual(listenersBefore + 1);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(resolved).toBe(0);
+    res.resume();
+    await Promise.all(waits);
+    expect(resolved).toBe(50);
+    expect(sink.bufferedBytes()).toBe(0);
+    expect(server.listenerCount('drain')).toBeLessThanOrEqual(listenersBefore);
   });
 });

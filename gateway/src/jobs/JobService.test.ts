@@ -156,7 +156,14 @@ describe('JobService', () => {
     const completed = events.at(-1)!.env;
     expect(completed.scope).toMatchObject({ canvas_id: 'wb', job_id: accepted.job_id });
     expect(completed.actor).toEqual({ id: EDITOR.actorId, kind: EDITOR.kind });
-    expect(completed.payload).toEqual(done);
+    // The stored event carries the job's sources (internal: `projectEvent` strips it for everyone).
+    const { derived_from: sources, ...payload } = completed.payload;
+    expect(payload).toEqual(done);
+    expect(sources).toEqual({
+      roots: ['layers', 'shapes'],
+      tokens: expect.arrayContaining(['style.fill']),
+      sidecars: false,
+    });
     // Progress only grows and ends at 100.
     const percents = events.filter((e) => e.type === 'progress').map((e) => e.env.payload.percent as number);
     expect(percents).toEqual([...percents].sort((a, b) => a - b));

@@ -174,7 +174,6 @@ export class JobService {
         jobId,
         ...(this.o.progressIntervalMs !== undefined ? { intervalMs: this.o.progressIntervalMs } : {}),
         sources: () => sources.current,
-        framesTotal: record.frames_total,
       }),
       controller: new AbortController(),
       frames,

@@ -37,8 +37,6 @@ export interface JobTelemetryOptions {
    * all of it). Absent: those events carry no stamp and count as derived from everything.
    */
   readonly sources?: () => DerivedSources;
-  /** Frames in the job: sent on every `progress` (viewers who may not see the data get frames done of it). */
-  readonly framesTotal?: number;
 }
 
 /**
@@ -63,8 +61,7 @@ export class JobTelemetry {
     extra: { plugin?: string; tool?: string; frame?: number; frames_total?: number } = {},
   ): void {
     const clamped = Math.min(100, Math.max(0, Number.isFinite(percent) ? percent : 0));
-    const total = this.o.framesTotal !== undefined ? { frames_total: this.o.framesTotal } : {};
-    this.progressOut.push({ ...this.ids(), percent: Math.round(clamped * 10) / 10, ...total, ...extra });
+    this.progressOut.push({ ...this.ids(), percent: Math.round(clamped * 10) / 10, ...extra });
   }
 
   pluginStatus(
@@ -114,7 +111,11 @@ export class JobTelemetry {
     const text = message.trim().slice(0, 2000) || '(empty warning)';
     const payload: WarningPayload = { ...this.ids(), ...(plugin !== undefined ? { plugin } : {}), message: text };
     // A warning without a plugin is the gateway's own (device fallback): derived from nothing.
-    this.publish('warning', plugin !== undefined ? payload : { ...payload, [DERIVED_FROM]: NO_SOURCES }, plugin !== undefined);
+    this.publish(
+      'warning',
+      plugin !== undefined ? payload : { ...payload, [DERIVED_FROM]: NO_SOURCES },
+      plugin !== undefined,
+    );
   }
 
   /** Sends what is pending now (the last progress and partial result). */

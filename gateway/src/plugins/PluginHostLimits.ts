@@ -1,6 +1,7 @@
 import type { BackoffOptions } from './registry/backoffDelay.ts';
 import type { BreakerOptions } from './registry/CircuitBreaker.ts';
 import type { SlotLimits } from './registry/SlotLimits.ts';
+import { DEFAULT_STANDBY, type StandbyOptions } from './registry/StandbyOptions.ts';
 import { DEFAULT_MAX_FRAME_BYTES, MAX_FRAME_LIMIT } from './sandbox/frames.mjs';
 
 /** Tunables of the plugin host; every field is optional. */
@@ -34,6 +35,13 @@ export interface PluginHostLimits {
   readonly backoff?: Partial<BackoffOptions>;
   /** The circuit breaker. Default `{crashes: 5, windowMs: 60_000, cooldownMs: 30_000, maxCooldownMs: 300_000}`. */
   readonly breaker?: Partial<BreakerOptions>;
+  /**
+   * Standby processes: a hot or recently crashed plugin keeps a second process with its imports and
+   * `init` done, promoted at once when the serving one crashes. Counted against `maxProcesses` for
+   * the whole host; none while the breaker is open or in a crash loop; stopped with the serving process
+   * when idle. Default `{enabled: true, hotCalls: 20, windowMs: 60_000, delayMs: 1000, maxProcesses: 4}`.
+   */
+  readonly standby?: Partial<StandbyOptions>;
 }
 
 /** Fills in the defaults. */
@@ -49,6 +57,7 @@ export function resolveLimits(limits: PluginHostLimits = {}): SlotLimits {
     maxMessageBytes: messageLimit(limits.maxMessageBytes),
     backoff: { baseMs: 100, maxMs: 10_000, ...limits.backoff },
     breaker: { crashes: 5, windowMs: 60_000, cooldownMs: 30_000, maxCooldownMs: 300_000, ...limits.breaker },
+    standby: { ...DEFAULT_STANDBY, ...limits.standby },
   };
 }
 

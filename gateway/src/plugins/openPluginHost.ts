@@ -6,6 +6,8 @@ import { loadPluginFolder } from './loading/loadPluginFolder.ts';
 import type { PluginCallOptions, PluginHost } from './PluginHost.ts';
 import { type PluginHostLimits, resolveLimits } from './PluginHostLimits.ts';
 import { PluginSlot } from './registry/PluginSlot.ts';
+import type { StandbyState } from './registry/StandbyKeeper.ts';
+import { StandbyPool } from './registry/StandbyPool.ts';
 import { runPluginSandboxed } from './runPluginSandboxed.ts';
 
 /** The logging the host needs (a pino logger fits). */
@@ -37,6 +39,16 @@ export interface PluginHostOptions {
    * Default: the gateway's own user.
    */
   readonly runAs?: { readonly uid: number; readonly gid: number };
+  /**
+   * Starts each plugin process in a session and process group of its own (`setsid`): a timeout or
+   * watchdog kill then reaches the whole group, including processes that left the plugin's process
+   * tree, and terminal signals never reach plugins. Costs call latency on a loaded machine whose
+   * kernel groups CPU time per session (`sched_autogroup`, on by default on most desktops and many
+   * servers outside cgroup CPU limits): every call then waits for the other session to be scheduled.
+   * Default false: plugin processes share the gateway's session, a kill walks the process tree, and
+   * the runner refuses `process.kill(0)` and negative pids (the gateway's group).
+   */
+  readonly ownSession?: boolean;
 }
 
 /** The plugin host with its optional extras. */
@@ -45,6 +57,8 @@ export interface SandboxPluginHost extends PluginHost {
   subscribe(listener: (change: PluginStateChange) => void): () => void;
   /** Crash → ready time of the plugin's last recovery, ms, or null. */
   lastRecoveryMs(name: string): number | null;
+  /** Where the plugin's standby process is (`none`, `scheduled`, `starting`, `ready`), or null when there is no such plugin. */
+  standbyState(name: string): StandbyState | null;
 }
 
 const SILENT: PluginHostLogger = { info() {}, warn() {} };
@@ -78,6 +92,8 @@ export async function openPluginHost(options: PluginHostOptions): Promise<Sandbo
       logger[level](data, message);
     },
     ...(options.runAs ? { runAs: options.runAs } : {}),
+    ownSession: options.ownSession === true,
+    standbyPool: new StandbyPool(limits.standby.maxProcesses),
   };
   const slots = new Map<string, PluginSlot>();
   for (const folder of options.folders) {
@@ -139,6 +155,9 @@ export async function openPluginHost(options: PluginHostOptions): Promise<Sandbo
     },
     lastRecoveryMs(name: string): number | null {
       return slots.get(name)?.lastRecoveryMs ?? null;
+    },
+    standbyState(name: string): StandbyState | null {
+      return slots.get(name)?.standbyState ?? null;
     },
   };
 }

@@ -49,7 +49,7 @@ export async function runPluginSandboxed(
     if (options.signal?.aborted) {
       return book({ ok: false, kind: 'aborted', message: '' }, fail('aborted', 'the call was aborted'));
     }
-    const lease = await slot.acquire(options.signal);
+    const lease = slot.tryAcquire() ?? (await slot.acquire(options.signal));
     if (!lease.ok) return book(lease, fail(lease.kind, lease.message));
     const timeoutMs = Math.max(1, Math.min(spec.timeout_ms, options.timeoutMs ?? spec.timeout_ms));
     const sent = performance.now();

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { ERROR_CODES } from '../errors/errorCodes.ts';
 import { EVENT_PAYLOAD_SCHEMAS } from '../events/downstreamEventSchema.ts';
 import * as api from '../index.ts';
-import { GUARD_REFINEMENTS, GUARD_TARGETS } from './guardSpec.ts';
+import { GUARD_REFINEMENTS, GUARD_TARGETS, payloadExportName } from './guardSpec.ts';
 
 type Def = Record<string, unknown> & { type: string; checks?: Array<{ _zod: { def: Record<string, unknown> } }> };
 type Schema = { _zod: { def: Def; values?: Set<unknown>; propValues?: Record<string, Set<unknown>> } };
@@ -366,9 +366,7 @@ export function buildGuardArtifacts(): Map<string, string> {
   for (const [exportName, schema] of targets) exportGuard(exportName, schema);
   const byType: string[] = [];
   for (const [type, schema] of payloads) {
-    const exportName = Object.entries(api).find(([, value]) => value === schema)?.[0];
-    if (exportName === undefined) throw new Error(`the ${type} payload schema is not exported by @easel/schemas`);
-    byType.push(`${type}: ${exportGuard(exportName, schema)}`);
+    byType.push(`${type}: ${exportGuard(payloadExportName(schema), schema)}`);
   }
   body.push('/** The payload guard of each event type (`EVENT_PAYLOAD_SCHEMAS`). */');
   body.push(

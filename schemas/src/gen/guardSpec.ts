@@ -46,3 +46,12 @@ export const GUARD_REFINEMENTS: ReadonlyMap<z.ZodType, GuardRefinement> = new Ma
   [s.stateUpdateOpSchema, { checks: 1, code: ['oneAddress(true)'] }],
   [s.stateDeleteOpSchema, { checks: 1, code: ['oneAddress(true)', 'lengthNeedsIndex'] }],
 ]);
+
+/** The export name of an event payload schema (`<type>PayloadSchema`, also when it aliases another schema). */
+export function payloadExportName(schema: unknown): string {
+  const names = Object.keys(s)
+    .filter((name) => (s as Record<string, unknown>)[name] === schema)
+    .sort((a, b) => Number(b.endsWith('PayloadSchema')) - Number(a.endsWith('PayloadSchema')) || (a < b ? -1 : 1));
+  if (names[0] === undefined) throw new Error('an event payload schema is not exported by @easel/schemas');
+  return names[0];
+}

@@ -109,7 +109,7 @@ export function url(): Check {
  * A finite number (`int`: a safe integer) within `lo`..`hi`; `open` bit 1 excludes `lo`, bit 2
  * excludes `hi`.
  */
-export function num(int: boolean, lo = -Infinity, hi = Infinity, open = 0): Check {
+export function num(int = false, lo = -Infinity, hi = Infinity, open = 0): Check {
   return (v, ctx) => {
     if (typeof v !== 'number' || !Number.isFinite(v)) return fail(ctx, 'expected a number');
     if (int && !Number.isSafeInteger(v)) return fail(ctx, 'expected an integer');

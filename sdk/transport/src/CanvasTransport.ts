@@ -30,7 +30,7 @@ import { PluginsClient } from './plugins/PluginsClient.ts';
 import { RunsClient } from './runs/RunsClient.ts';
 import { scopeQuery } from './scopeQuery.ts';
 import { type ProtocolError, SseReader } from './sse/SseReader.ts';
-import { type AnyEvent, type EventOf, parseEnvelope } from './sse/parseEnvelope.ts';
+import { type AnyEvent, type EventOf, envelopeParsing } from './sse/parseEnvelope.ts';
 
 export interface CanvasTransportOptions extends DepsOptions {
   /** Gateway origin, e.g. `http://127.0.0.1:8080` (a trailing slash is ignored). */
@@ -96,7 +96,7 @@ export class CanvasTransport {
       baseUrl: this.#baseUrl,
       token: options.token,
       path: () => canvasPath,
-      parse: parseEnvelope,
+      ...envelopeParsing(this.#deps.validate),
       onEvent: (event, cursor) => this.#mirror.apply(event, cursor),
       onProtocolError: (error) => this.#protocolErrors.emit(error),
       ...(options.cursor !== undefined ? { cursor: options.cursor } : {}),

@@ -1,6 +1,7 @@
 import type { JsonValue, PluginInvokeResult, RunEvent, RunUsage, Scope, StateOp, TaskSpec } from '@easel/schemas';
 import type pino from 'pino';
 import type { Principal } from '../../core/auth/Principal.ts';
+import type { DerivedSourceSet } from '../../core/DerivedSources.ts';
 import type { ModelAdapter, ModelContext, ModelMessage, ModelTool, ModelToolCall } from '../models/ModelAdapter.ts';
 import type { PluginHost } from '../../plugins/index.ts';
 import { clipJson, clipText } from './clipJson.ts';
@@ -90,6 +91,11 @@ export class RunExecution {
       },
       { role: 'user', content: s.task.goal },
     ];
+  }
+
+  /** The canvas content the run has read so far (its events are stamped with it). */
+  get sources(): DerivedSourceSet {
+    return this.s.events.sources;
   }
 
   /** What the run used so far. */
@@ -334,7 +340,16 @@ export class RunExecution {
     const read = await this.s.core.readCanvas(this.s.principal, scope);
     if (!read.ok) return null;
     const { canvas_id, canvas_type, revision, state, tokens } = read.value;
-    return { kind: 'canvas', canvas_type, canvas_id, revision, state: state as Record<string, JsonValue>, tokens };
+    const frame: CanvasFrame = {
+      kind: 'canvas',
+      canvas_type,
+      canvas_id,
+      revision,
+      state: state as Record<string, JsonValue>,
+      tokens,
+    };
+    this.s.events.sources.addFrame(frame); // what the model, tools and scorers see from here on
+    return frame;
   }
 
   /** What the model sees of the canvas this round. */

@@ -1,24 +1,21 @@
-import {
-  type Actor,
-  decodeCursor,
-  entityIdSchema,
-  partitionId,
-  type RunCreated,
-  type RunInfo,
-  type Scope,
-} from '@easel/schemas';
+import { decodeCursor, entityIdSchema, partitionId, type RunCreated, type RunInfo, type Scope } from '@easel/schemas';
 import type pino from 'pino';
 import type { Principal } from '../../core/auth/Principal.ts';
+import { DerivedSourceSet } from '../../core/DerivedSources.ts';
 import { fail, ok, type Result } from '../../core/errors/GatewayError.ts';
 import { fastUlid } from '../../core/ids/fastUlid.ts';
 import type { PluginHost } from '../../plugins/index.ts';
 import type { ModelPool } from '../models/ModelPool.ts';
-import { parseRunRequest, type RunPlan } from './parseRunRequest.ts';
+import { parseRunRequest } from './parseRunRequest.ts';
 import type { RunCore } from './RunCore.ts';
 import { RunEvents } from './RunEvents.ts';
 import { canvasScopeOf, RunExecution, type RunVerdict } from './RunExecution.ts';
-import { type RunRecord, runInfo, runKey, statusOf } from './RunRecord.ts';
+import { finalRecord, RunOrphans } from './RunOrphans.ts';
+import { type RunRecord, runActor, runInfoFor, runKey } from './RunRecord.ts';
 import { RunStore } from './RunStore.ts';
+import { appendVerdict, type StandingVerdict, verdictCommandId } from './RunVerdicts.ts';
+
+export { runActor } from './RunRecord.ts';
 
 /** Options of {@link RunService.open}. */
 export interface RunServiceOptions {
@@ -32,26 +29,34 @@ export interface RunServiceOptions {
   readonly maxLive?: number;
   /** Clock (ms). Default `Date.now`. */
   readonly now?: () => number;
+  /**
+   * How long this node's claim on a live run lasts without a renewal, ms; renewed every third of
+   * it. A run whose lease ran out is settled `stopped` / `interrupted` by any node. Default 30 000.
+   */
+  readonly leaseMs?: number;
+  /** Shared spines: how often this node looks for runs whose lease ran out, ms. Default `leaseMs`. */
+  readonly sweepMs?: number;
 }
 
 interface LiveRun {
   record: RunRecord;
   readonly execution: RunExecution;
-  done: Promise<void> | null;
-}
-
-/** The actor a run's events and commits carry. */
-export function runActor(runId: string): Actor {
-  return { id: `run:${runId}`, kind: 'agent' };
+  readonly principal: Principal;
+  /** Resolves once the run ended (its verdict stored, its record final) or was never started. */
+  readonly done: Promise<void>;
+  finishing: boolean;
 }
 
 /**
- * Runs (contract §10): `POST /v1/runs` validates the TaskSpec, appends the durable `run_started`
- * (the run's first event: every event of the run carries `scope.run_id`) and starts the agent
- * loop ({@link RunExecution}) with the pool's model; the loop ends with one durable `verdict`.
- * A run's record lives in the spine, so `GET /v1/runs/{id}` answers after the run and after a
- * restart. Runs a stopped gateway left without a verdict get `verdict: stopped`, reason
- * `interrupted`, when it starts again (single-writer spines; see WIRE-NOTES for shared ones).
+ * Runs (contract §10): `POST /v1/runs` validates the TaskSpec, registers the run (this node's
+ * live-run list, then its record with a lease), appends the durable `run_started` (the run's
+ * first event: every event of the run carries `scope.run_id`) and starts the agent loop
+ * ({@link RunExecution}) with the pool's model; the loop ends with exactly one durable `verdict`
+ * (stored under the run's verdict command id). A run's record lives in the spine, so
+ * `GET /v1/runs/{id}` answers after the run, after a restart and on every node. While a run is
+ * live its node renews the record's lease; a run whose node stopped (restart on single-writer
+ * spines, an expired lease on shared ones) gets `verdict: stopped`, reason `interrupted`, from
+ * whichever node finds it first (on start, by a periodic sweep on shared spines, or when read).
  */
 export class RunService {
   private readonly live = new Map<string, LiveRun>();
@@ -59,14 +64,33 @@ export class RunService {
   private readonly maxLive: number;
   private readonly modelName: string;
   private readonly now: () => number;
+  private readonly leaseMs: number;
+  private readonly heartbeat: NodeJS.Timeout;
+  private readonly sweeper: NodeJS.Timeout | null;
+  private sweeping: Promise<unknown> | null = null;
   readonly store: RunStore;
+  private readonly orphans: RunOrphans;
 
   private constructor(private readonly o: RunServiceOptions) {
     this.maxLive = Math.max(1, o.maxLive ?? 16);
     this.modelName = o.model ?? 'local';
     this.now = o.now ?? Date.now;
-    const node = o.core.spine.writers === 'single' ? 'local' : `n${fastUlid().toLowerCase()}`;
+    this.leaseMs = Math.max(100, o.leaseMs ?? 30_000);
+    const shared = o.core.spine.writers !== 'single';
+    // One writer (SQLite): a fixed key, so the node finds its own leftovers when it starts again.
+    const node = shared ? `n${fastUlid().toLowerCase()}` : 'local';
     this.store = new RunStore(o.core.spine, node, o.logger);
+    this.orphans = new RunOrphans({
+      store: this.store,
+      core: o.core,
+      isLive: (key) => this.live.has(key),
+      now: this.now,
+      ...(o.logger ? { logger: o.logger } : {}),
+    });
+    this.heartbeat = setInterval(() => this.renew(), Math.max(30, Math.floor(this.leaseMs / 3)));
+    this.heartbeat.unref();
+    this.sweeper = shared ? setInterval(() => this.sweep(), Math.max(50, o.sweepMs ?? this.leaseMs)) : null;
+    this.sweeper?.unref();
   }
 
   /** Opens the service and settles the runs a stopped gateway left without a verdict. */
@@ -106,13 +130,13 @@ export class RunService {
 
     const runScope: Scope = { ...scope, run_id: runId };
     const actor = runActor(runId);
-    const events = new RunEvents(this.o.core, runScope, actor, this.o.logger);
-    const started = await this.o.core.appendEvents(runScope, actor, [
-      { type: 'run_started', payload: { run_id: runId, task } },
-    ]);
-    if (!started.ok) return started;
-    const decoded = decodeCursor(started.value.cursor);
-    const startSeq = decoded.ok ? Math.max(0, decoded.value.seq - 1) : 0;
+    const events = new RunEvents(this.o.core, runScope, actor, new DerivedSourceSet(), this.o.logger);
+    let head: number;
+    try {
+      head = await this.o.core.spine.head(partition);
+    } catch {
+      return fail('unavailable', 'the event spine is unavailable; retry');
+    }
     const record: RunRecord = {
       v: 1,
       run_id: runId,
@@ -124,8 +148,9 @@ export class RunService {
       usage: { tokens: 0, time_ms: 0, tool_calls: 0, rounds: 0, reflections: 0, max_parallel_tools: 0 },
       revisions: [],
       created_at: new Date(this.now()).toISOString(),
-      start_seq: startSeq,
+      start_seq: head, // every event of the run comes after it; exact once `run_started` is stored
       node: this.store.nodeKey,
+      lease_until: this.now() + this.leaseMs,
     };
     const execution = new RunExecution({
       runId,
@@ -140,17 +165,55 @@ export class RunService {
       now: this.now,
       ...(this.o.logger ? { logger: this.o.logger } : {}),
     });
-    const run: LiveRun = { record, execution, done: null };
-    this.live.set(runKey(partition, runId), run);
-    await Promise.all([this.store.save(record), this.store.setActive(record, true)]);
-    run.done = this.execute(run, plan.value, events);
+    let ended!: () => void;
+    const run: LiveRun = { record, execution, principal, done: new Promise((r) => (ended = r)), finishing: false };
+    const key = runKey(partition, runId);
+    this.live.set(key, run);
+    // Registered before `run_started`: from here on, if this node dies, some node finds the run
+    // (in this node's list, by its record's lease) and settles it.
+    const registered = (await this.store.setActive(record, true)) && (await this.store.save(record));
+    if (!registered) {
+      this.live.delete(key);
+      await this.store.setActive(record, false);
+      ended();
+      return fail('unavailable', 'the run could not be stored; retry');
+    }
+    const started = await this.o.core.appendEvents(runScope, actor, [
+      { type: 'run_started', payload: { run_id: runId, task } },
+    ]);
+    if (!started.ok) {
+      // Whether or not `run_started` made it, the run ends here with its one verdict.
+      const verdict: RunVerdict = {
+        run_id: runId,
+        kind: 'verdict',
+        verdict: 'stopped',
+        reason: `the run could not start: ${started.error.message}`.slice(0, 2000),
+        usage: { tokens: 0, time_ms: 0 },
+      };
+      void this.conclude(run, verdict).finally(ended);
+      return started;
+    }
+    const decoded = decodeCursor(started.value.cursor);
+    if (decoded.ok) record.start_seq = Math.max(0, decoded.value.seq - 1);
+    await this.store.save(this.snapshot(run));
+    if (this.closing) execution.stop('shutdown');
+    void this.execute(run).finally(ended);
     return ok({ run_id: runId });
   }
 
-  /** `GET /v1/runs/{run_id}?<scope>`: the run as this node or the spine knows it. */
+  /**
+   * `GET /v1/runs/{run_id}?<scope>`: the run as this node or the spine knows it, as the caller's
+   * lens may see it (the verdict's scores, texts and assertion messages only when it reads all
+   * the canvas content the run read; the same rule as the run's events on the streams).
+   */
   async get(principal: Principal, scope: Scope, runId: string): Promise<Result<RunInfo>> {
     const found = await this.find(principal, scope, runId);
-    return found.ok ? ok(runInfo(found.value)) : found;
+    if (!found.ok) return found;
+    try {
+      return ok(runInfoFor(await this.o.core.lensView(principal, partitionId(scope)), found.value));
+    } catch {
+      return fail('unavailable', 'the lens policy could not be read; retry');
+    }
   }
 
   /**
@@ -175,8 +238,11 @@ export class RunService {
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
+    clearInterval(this.heartbeat);
+    if (this.sweeper) clearInterval(this.sweeper);
     for (const run of this.live.values()) run.execution.stop('shutdown');
     await Promise.all([...this.live.values()].map((run) => run.done));
+    await this.sweeping;
     await this.store.drain();
   }
 
@@ -201,31 +267,41 @@ export class RunService {
     if (stored === 'corrupt') return fail('unavailable', `the stored record of run '${runId}' cannot be read`);
     if (stored === null) return fail('not_found', `no run '${runId}' in project '${scope.project_id}'`);
     const again = this.live.get(runKey(partition, runId));
-    return ok(again ? this.snapshot(again) : stored);
+    if (again) return ok(this.snapshot(again));
+    return ok(this.orphans.isOrphan(stored) ? await this.orphans.settle(stored) : stored);
   }
 
-  /** A live run's record with its usage so far. */
+  /** A live run's record with its usage so far and what it has read. */
   private snapshot(run: LiveRun): RunRecord {
     if (run.record.status !== 'running') return run.record;
-    return { ...run.record, usage: run.execution.usage(), revisions: [...run.execution.revisions] };
+    return {
+      ...run.record,
+      usage: run.execution.usage(),
+      revisions: [...run.execution.revisions],
+      derived_from: run.execution.sources.current,
+    };
   }
 
   /** Runs the loop, then appends the verdict (durable first) and stores the final record. */
-  private async execute(run: LiveRun, _plan: RunPlan, events: RunEvents): Promise<void> {
-    const verdict: RunVerdict = await run.execution.run();
-    await events.durable(verdict);
-    await this.finish(run, verdict);
+  private async execute(run: LiveRun): Promise<void> {
+    await this.conclude(run, await run.execution.run());
   }
 
-  private async finish(run: LiveRun, verdict: RunVerdict): Promise<void> {
-    const final: RunRecord = {
-      ...run.record,
-      status: statusOf(verdict.verdict),
-      usage: run.execution.usage(),
+  /**
+   * Appends the run's verdict (exactly once in the log: if another node settled the run first,
+   * its verdict stands), then stores the final record and takes the run off this node.
+   */
+  private async conclude(run: LiveRun, verdict: RunVerdict): Promise<void> {
+    run.finishing = true;
+    const { record } = run;
+    const standing: StandingVerdict = await appendVerdict(
+      this.o.core,
+      { runId: record.run_id, scope: record.scope, principal: run.principal },
       verdict,
-      revisions: [...run.execution.revisions],
-      finished_at: new Date(this.now()).toISOString(),
-    };
+      run.execution.sources.current,
+      this.o.logger,
+    );
+    const final = finalRecord(this.snapshot(run), standing, new Date(this.now()).toISOString());
     run.record = final;
     await this.store.save(final);
     this.live.delete(runKey(`${final.scope.tenant_id}/${final.scope.project_id}`, final.run_id));
@@ -233,34 +309,47 @@ export class RunService {
   }
 
   /**
-   * Settles the runs this node listed as live when it stopped (kill -9, crash): each gets the
-   * durable `verdict: stopped`, reason `interrupted`, and its record says so. Never throws.
+   * Renews the lease of every live run (its record, with the usage so far). A run whose verdict
+   * is already in the log (another node found its lease run out and settled it) is stopped: its
+   * own verdict will not be appended, the settled one stands.
+   */
+  private renew(): void {
+    for (const run of this.live.values()) {
+      if (run.finishing || run.record.status !== 'running') continue;
+      void this.renewOne(run);
+    }
+  }
+
+  private async renewOne(run: LiveRun): Promise<void> {
+    const { scope, run_id } = run.record;
+    try {
+      const settled = await this.o.core.spine.lookupCommand(partitionId(scope), verdictCommandId(run_id));
+      if (settled !== null) {
+        run.execution.stop('shutdown');
+        return;
+      }
+    } catch {
+      // storage hiccup: renew anyway
+    }
+    if (run.finishing) return;
+    run.record.lease_until = this.now() + this.leaseMs;
+    await this.store.save(this.snapshot(run));
+  }
+
+  /** Shared spines: settles runs whose node's lease ran out (one sweep at a time). */
+  private sweep(): void {
+    if (this.sweeping !== null || this.closing) return;
+    this.sweeping = this.orphans.sweep().finally(() => {
+      this.sweeping = null;
+    });
+  }
+
+  /**
+   * On start: settles the runs nodes that stopped left without a verdict (single-writer spines:
+   * every run this node listed; shared spines: those whose lease ran out). Never throws.
    */
   private async recover(): Promise<void> {
-    try {
-      for (const key of await this.store.listed(this.store.nodeKey)) {
-        const record = await this.store.loadKey(key);
-        if (record?.status !== 'running') continue;
-        const verdict: RunVerdict = {
-          run_id: record.run_id,
-          kind: 'verdict',
-          verdict: 'stopped',
-          reason: 'interrupted',
-          usage: { tokens: record.usage.tokens, time_ms: record.usage.time_ms },
-        };
-        const events = new RunEvents(this.o.core, record.scope, runActor(record.run_id), this.o.logger);
-        await events.durable(verdict);
-        await this.store.save({
-          ...record,
-          status: 'stopped',
-          verdict,
-          finished_at: new Date(this.now()).toISOString(),
-        });
-        this.o.logger?.warn({ run: record.run_id }, 'run interrupted by a gateway stop; marked stopped');
-      }
-      await this.store.writeActive();
-    } catch (err) {
-      this.o.logger?.warn({ err }, 'settling interrupted runs failed');
-    }
+    await this.orphans.sweep();
+    if (this.o.core.spine.writers === 'single') await this.store.writeActive();
   }
 }

@@ -148,8 +148,10 @@ export class StreamSync {
    * waits for the sink to drain, and drops the client as `slow_consumer` only when a wait lasts
    * longer than `drainTimeoutMs`. Live events meanwhile wait in the stream's backlog. It reads
    * again after a page it had to wait on, so what arrived during the waits comes from the spine
-   * too and the backlog drained after it stays small. Stops early on a lens change
-   * (`interrupted`: the caller re-resolves the view first).
+   * too and the backlog drained after it stays small. A client that reads, but slower than the
+   * writes arrive, keeps catching up from the spine this way (memory stays bounded: half the
+   * budget buffered, the backlog limit held) instead of being dropped. Stops early on a lens
+   * change (`interrupted`: the caller re-resolves the view first).
    */
   private async replay(stream: FanoutStream, fromSeq: number): Promise<ReplayEnd> {
     const { spine } = this.core;

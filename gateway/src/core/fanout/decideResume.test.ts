@@ -41,18 +41,19 @@ describe('decideResume', () => {
     expect(decideResume(encodeCursor({ epoch: 'epocha01', seq: 11 }), log)).toEqual({ kind: 'reset', why: 'ahead' });
   });
 
-  it('[CONTRACT 4] junk never throws and resets as malformed', () => {
+  it('[CONTRACT 4] junk never throws and resets as malformed', { timeout: 30_000 }, () => {
     fc.assert(
       fc.property(fc.string({ minLength: 1 }), (junk) => {
         const plan = decideResume(junk, log);
         if (plan.kind === 'reset') expect(['malformed', 'other_epoch', 'compacted', 'ahead']).toContain(plan.why);
         else expect(plan.kind).toBe('resume');
       }),
+      { numRuns: 200 },
     );
     expect(decideResume('not a cursor', log)).toEqual({ kind: 'reset', why: 'malformed' });
   });
 
-  it('resumes exactly the cursors in [floor-1, head] of the epoch', () => {
+  it('resumes exactly the cursors in [floor-1, head] of the epoch', { timeout: 30_000 }, () => {
     fc.assert(
       fc.property(fc.nat(50), fc.nat(50), fc.nat(120), (floorRaw, extra, seq) => {
         const floor = floorRaw + 1;
@@ -61,6 +62,7 @@ describe('decideResume', () => {
         const expected = seq >= floor - 1 && seq <= head;
         expect(plan.kind === 'resume').toBe(expected);
       }),
+      { numRuns: 200 },
     );
   });
 });

@@ -6,7 +6,7 @@ import { envelopeRunId } from './envelopeRunId.ts';
 const slug = fc.stringMatching(/^[a-z0-9][a-z0-9_.-]{0,20}$/);
 
 describe('[CONTRACT 4] envelopeRunId (run stream filter)', () => {
-  it('agrees with JSON.parse on gateway envelopes, whatever the payload holds', () => {
+  it('agrees with JSON.parse on gateway envelopes, whatever the payload holds', { timeout: 30_000 }, () => {
     fc.assert(
       fc.property(
         fc.option(slug, { nil: undefined }),
@@ -35,6 +35,7 @@ describe('[CONTRACT 4] envelopeRunId (run stream filter)', () => {
           expect(envelopeRunId(text)).toBe(runId ?? null);
         },
       ),
+      { numRuns: 100 },
     );
   });
 

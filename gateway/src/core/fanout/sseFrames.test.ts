@@ -10,6 +10,12 @@ import {
 } from './sseFrames.ts';
 import { parseSse } from './TestSink.ts';
 
+/**
+ * Property tests: explicit run counts, and room for a loaded 2-core CI machine. Runs are cheap;
+ * the first draw of fast-check's `binary` strings builds its tables once (seconds under load).
+ */
+const PROPERTY_TIMEOUT_MS = 30_000;
+
 describe('sseFrames', () => {
   it('[CONTRACT 4] a durable frame is id/event/data and a blank line', () => {
     expect(encodeEventFrame('abcdefgh-12', 'token_patch', '{"a":1}')).toBe(
@@ -21,7 +27,7 @@ describe('sseFrames', () => {
     expect(encodeEventFrame(null, 'CANVAS_READY', '{}')).toBe('event: CANVAS_READY\ndata: {}\n\n');
   });
 
-  it('[CONTRACT 4] any JSON round-trips through a frame and an SSE parser', () => {
+  it('[CONTRACT 4] any JSON round-trips through a frame and an SSE parser', { timeout: PROPERTY_TIMEOUT_MS }, () => {
     fc.assert(
       fc.property(
         fc.jsonValue(),
@@ -34,10 +40,13 @@ describe('sseFrames', () => {
           expect(JSON.parse(frame!.data!)).toEqual(JSON.parse(json));
         },
       ),
+      { numRuns: 100 },
     );
   });
 
-  it('[CONTRACT 4] the direct frame is byte for byte what better-sse writes, for any text', () => {
+  it('[CONTRACT 4] the direct frame is byte for byte what better-sse writes, for any text', {
+    timeout: PROPERTY_TIMEOUT_MS,
+  }, () => {
     fc.assert(
       fc.property(
         fc.option(fc.string({ unit: 'binary' }), { nil: null }),
@@ -50,7 +59,16 @@ describe('sseFrames', () => {
           expect(encodeEventFrame(cursor, type, json)).toBe(encodeEventFrameWithBuffer(cursor, type, json));
         },
       ),
-      { numRuns: 500 },
+      {
+        numRuns: 500,
+        // both paths, whatever is drawn: the direct one (no line break) and the buffered one
+        examples: [
+          ['c-1', 'token_patch', '{"a":"b"}'],
+          [null, 'progress', '{"a":\n1}'],
+          ['c\r2', 't', '{}'],
+          [null, 'ty\npe', ''],
+        ],
+      },
     );
   });
 
@@ -67,13 +85,14 @@ describe('sseFrames', () => {
     expect(parseSse(retryFrame(1500))[0]?.retry).toBe(1500);
   });
 
-  it('jitters retry within its range', () => {
+  it('jitters retry within its range', { timeout: PROPERTY_TIMEOUT_MS }, () => {
     fc.assert(
       fc.property(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), (r) => {
         const ms = jitteredRetryMs(1000, 3000, () => r);
         expect(ms).toBeGreaterThanOrEqual(1000);
         expect(ms).toBeLessThanOrEqual(3000);
       }),
+      { numRuns: 100, examples: [[0], [0.999999]] },
     );
   });
 });

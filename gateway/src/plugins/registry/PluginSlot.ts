@@ -8,6 +8,8 @@ import { PluginProcess, type ProcessExit, type StartOutcome } from '../sandbox/P
 import { backoffDelay } from './backoffDelay.ts';
 import { CircuitBreaker } from './CircuitBreaker.ts';
 import type { SlotLimits } from './SlotLimits.ts';
+import { type PromotedStandby, StandbyKeeper, type StandbyState } from './StandbyKeeper.ts';
+import { StandbyPool } from './StandbyPool.ts';
 
 /**
  * Internal lifecycle of a plugin. `health()` maps it onto the four contract states: STARTING is
@@ -36,13 +38,26 @@ export interface SlotHooks {
   onChange(slot: PluginSlot): void;
   log(level: 'info' | 'warn', data: Record<string, unknown>, message: string): void;
   readonly runAs?: { readonly uid: number; readonly gid: number };
+  /** Plugin processes get a session and process group of their own (see `PluginProcessOptions.ownSession`). Default false. */
+  readonly ownSession?: boolean;
+  /** The host-wide budget of standby processes. Default: one of the slot's own (`limits.standby.maxProcesses`). */
+  readonly standbyPool?: StandbyPool;
   readonly random?: () => number;
 }
+
+/** A standby is promoted, and kept, only while the plugin crashed at most this often since its last successful call. */
+const STANDBY_MAX_CONSECUTIVE_CRASHES = 1;
 
 /**
  * The registry entry of one plugin: its state machine (single-flight starts, a generation per
  * process, jittered restarts after crashes, the circuit breaker, idle stop), counters and inspector.
  * Every transition happens here; processes of older generations can no longer change it.
+ *
+ * A hot or recently crashed plugin also keeps a standby process (imports and `init` done, see
+ * `StandbyOptions`): a crash promotes it at once instead of starting a process after the backoff,
+ * and its replacement is spawned only after the jittered backoff, so a plugin never spawns more
+ * often than it crashes. No standby while the breaker is open or after a second crash without a
+ * successful call in between (then the plain backoff restart applies); idle stop and close stop it.
  */
 export class PluginSlot {
   readonly name: string;
@@ -51,7 +66,7 @@ export class PluginSlot {
   readonly manifest: PluginManifest | null;
   readonly validators: ReadonlyMap<string, ToolValidators>;
   readonly inspector = new InspectorService();
-  /** Generation of the newest process (0 before the first start). */
+  /** Generation of the serving process (0 before the first start; a promoted standby counts as one). */
   generation = 0;
   successCount = 0;
   errorCount = 0;
@@ -66,7 +81,15 @@ export class PluginSlot {
   private starting: Promise<StartOutcome> | null = null;
   private pendingRestart: { promise: Promise<StartOutcome>; cancel(): void } | null = null;
   private idleTimer: NodeJS.Timeout | undefined;
+  /** Last call booked or process ready (ms since epoch): the idle timer stops the process `idleMs` after it. */
+  private lastUsedAt = 0;
   private consecutiveCrashes = 0;
+  private lastCrashAt: number | null = null;
+  private hotWindowStart = 0;
+  private hotWindowCalls = 0;
+  private standbyFailures = 0;
+  private standbyBlockedUntil = 0;
+  private readonly standby: StandbyKeeper;
   private readonly breaker: CircuitBreaker;
   private readonly entryPath: string | null;
 
@@ -85,6 +108,16 @@ export class PluginSlot {
     this.phase = loaded.ok ? 'LOADED' : 'UNAVAILABLE';
     this.unavailableReason = loaded.ok ? null : loaded.reason;
     this.breaker = new CircuitBreaker(limits.breaker);
+    this.standby = new StandbyKeeper({
+      pool: hooks.standbyPool ?? new StandbyPool(limits.standby.maxProcesses),
+      create: () => this.createProcess(this.generation + 1),
+      stillWanted: () => this.wantsStandby(Date.now()),
+      onReady: (proc, ms) => {
+        this.standbyFailures = 0;
+        this.hooks.log('info', { plugin: this.name, generation: proc.generation, ms }, 'plugin standby process ready');
+      },
+      onFailed: (why) => this.onStandbyFailed(why),
+    });
   }
 
   /** The internal phase (tests, logs). */
@@ -97,10 +130,27 @@ export class PluginSlot {
     return this.process;
   }
 
+  /** Where the plugin's standby process is. */
+  get standbyState(): StandbyState {
+    return this.standby.state;
+  }
+
   /** Marks the slot UNAVAILABLE for a reason found outside it (a duplicate name). */
   markUnavailable(reason: string): void {
     this.phase = 'UNAVAILABLE';
     this.unavailableReason = reason;
+    void this.standby.cancel(this.limits.stopGraceMs, 'the plugin is unavailable');
+  }
+
+  /**
+   * The serving process when the plugin is RUNNING with its breaker closed (no side effects, no
+   * promise: the common case of a call), else null and the caller goes through {@link acquire}.
+   */
+  tryAcquire(): Lease | null {
+    const proc = this.process;
+    if (this.phase !== 'RUNNING' || proc === null || !proc.usable || this.breaker.isOpen) return null;
+    this.lastUsedAt = Date.now();
+    return { ok: true, proc, probe: false };
   }
 
   /** Finds a usable process for one call: breaker gate, backoff wait, single-flight start. */
@@ -108,7 +158,7 @@ export class PluginSlot {
     for (let attempt = 0; attempt < 4; attempt++) {
       const gate = this.gate();
       if (!gate.ok) return gate;
-      clearTimeout(this.idleTimer);
+      this.lastUsedAt = Date.now();
       const current = this.process;
       if (current?.usable) return { ok: true, proc: current, probe: gate.probe };
       // Being killed (a timeout, the watchdog): wait until its end is booked, then restart as usual.
@@ -130,7 +180,7 @@ export class PluginSlot {
     return { ok: false, kind: 'crashed', message: 'the plugin process kept dying while it started; try again' };
   }
 
-  /** Books a settled call: counters, breaker probe, inspector, idle timer. */
+  /** Books a settled call: counters, breaker probe, inspector, idle timer, hotness (standby). */
   release(lease: Lease, tool: string, ok: boolean, kind: string | null, message: string | null): void {
     if (ok) {
       this.successCount++;
@@ -144,7 +194,16 @@ export class PluginSlot {
       else this.breaker.probeSucceeded();
       this.hooks.onChange(this);
     }
-    this.armIdle();
+    const now = Date.now();
+    this.armIdle(now);
+    if (lease.ok) {
+      if (now - this.hotWindowStart > this.limits.standby.windowMs) {
+        this.hotWindowStart = now;
+        this.hotWindowCalls = 0;
+      }
+      this.hotWindowCalls++;
+      if (this.standby.state === 'none') this.maybeKeepStandby(now);
+    }
   }
 
   /** Contract §9 health: the four public states, an actionable reason, counters, uptime. */
@@ -180,11 +239,15 @@ export class PluginSlot {
   async close(graceMs: number): Promise<void> {
     this.phase = 'STOPPED';
     clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
     this.pendingRestart?.cancel();
     this.pendingRestart = null;
     const proc = this.process;
     this.process = null;
-    await proc?.stop(graceMs, 'the plugin host is shutting down');
+    await Promise.all([
+      proc?.stop(graceMs, 'the plugin host is shutting down'),
+      this.standby.cancel(graceMs, 'the plugin host is shutting down'),
+    ]);
   }
 
   /** Why the plugin is not RUNNING (or what it recovers from), with the next retry. */
@@ -218,12 +281,35 @@ export class PluginSlot {
   private start(): Promise<StartOutcome> {
     if (this.starting) return this.starting;
     if (!this.entryPath || !this.manifest) return Promise.resolve({ ok: false, phase: 'start', message: 'no entry' });
-    const tools = Object.values(this.manifest.tools);
+    const proc = this.createProcess(this.generation + 1);
+    this.generation = proc.generation;
+    this.process = proc;
+    this.phase = 'STARTING';
+    this.retryAt = null;
+    this.hooks.onChange(this);
+    return this.track(proc, proc.start(), Date.now());
+  }
+
+  /** Books the end of a start of the serving process (a fresh one, or a standby promoted while starting). */
+  private track(proc: PluginProcess, started: Promise<StartOutcome>, startedAt: number): Promise<StartOutcome> {
+    const starting: Promise<StartOutcome> = started.then((outcome) => {
+      if (this.starting === starting) this.starting = null;
+      if (this.process !== proc || this.phase === 'STOPPED') return outcome;
+      if (outcome.ok) this.onReady(proc, 'plugin process ready', Date.now() - startedAt);
+      else this.onStartFailed(outcome);
+      return outcome;
+    });
+    this.starting = starting;
+    return starting;
+  }
+
+  /** A process of this plugin (the limits of its tools, the sandbox options), not started. */
+  private createProcess(generation: number): PluginProcess {
+    const tools = Object.values(this.manifest?.tools ?? {});
     const heapMb = Math.max(this.limits.minHeapMb, ...tools.map((tool) => tool.memory_mb));
-    const generation = ++this.generation;
     const proc: PluginProcess = new PluginProcess({
       dir: this.dir,
-      entryPath: this.entryPath,
+      entryPath: this.entryPath ?? '',
       heapMb,
       rssLimitMb: heapMb + this.limits.rssHeadroomMb,
       generation,
@@ -231,36 +317,45 @@ export class PluginSlot {
       rssPollMs: this.limits.rssPollMs,
       abortGraceMs: this.limits.abortGraceMs,
       maxMessageBytes: this.limits.maxMessageBytes,
+      ownSession: this.hooks.ownSession === true,
       ...(this.hooks.runAs ? { runAs: this.hooks.runAs } : {}),
       onInitWarning: (message) => this.inspector.recordWarning(message),
       onExit: (exit) => this.onProcessExit(proc, exit),
     });
-    this.process = proc;
-    this.phase = 'STARTING';
-    this.retryAt = null;
+    return proc;
+  }
+
+  /** The serving process is ready (started, or a standby promoted): RUNNING. */
+  private onReady(proc: PluginProcess, event: string, ms: number): void {
+    const now = Date.now();
+    if (this.failedAt !== null) this.lastRecoveryMs = now - this.failedAt;
+    this.phase = 'RUNNING';
+    this.failure = null;
+    this.failedAt = null;
+    this.hooks.log('info', { plugin: this.name, generation: proc.generation, ms }, event);
     this.hooks.onChange(this);
-    const startedAt = Date.now();
-    this.starting = proc.start().then((outcome) => {
-      this.starting = null;
-      if (this.process !== proc || this.phase === 'STOPPED') return outcome;
-      if (outcome.ok) {
-        if (this.failedAt !== null) this.lastRecoveryMs = Date.now() - this.failedAt;
-        this.phase = 'RUNNING';
-        this.failure = null;
-        this.failedAt = null;
-        this.hooks.log('info', { plugin: this.name, generation, ms: Date.now() - startedAt }, 'plugin process ready');
-        this.hooks.onChange(this);
-        this.armIdle();
-      } else {
-        this.onStartFailed(outcome);
-      }
-      return outcome;
-    });
-    return this.starting;
+    this.armIdle(now);
+    this.maybeKeepStandby(now);
+  }
+
+  /** A crash of the serving process: the standby (ready or starting) serves from now on. */
+  private promote(standby: PromotedStandby): void {
+    const { proc } = standby;
+    this.process = proc;
+    this.generation = proc.generation;
+    this.retryAt = null;
+    if (standby.ready) {
+      this.onReady(proc, 'plugin standby process promoted', 0);
+      return;
+    }
+    this.phase = 'STARTING';
+    this.hooks.onChange(this);
+    void this.track(proc, standby.start, Date.now());
   }
 
   private onStartFailed(outcome: Extract<StartOutcome, { ok: false }>): void {
     this.process = null;
+    void this.standby.cancel(this.limits.stopGraceMs, 'the plugin process failed to start');
     if (outcome.phase === 'import') {
       const reason = outcome.missing
         ? missingPackagesReason(this.dir, [outcome.missing])
@@ -279,22 +374,34 @@ export class PluginSlot {
   }
 
   private onProcessExit(proc: PluginProcess, exit: ProcessExit): void {
+    if (this.standby.owns(proc)) {
+      this.standby.onExit(proc, exit);
+      return;
+    }
     // A process of an older generation (stopped when idle, replaced) can no longer change the slot.
     if (proc !== this.process) return;
     this.process = null;
     if (this.phase === 'STOPPED') return;
     if (exit.expected) {
       this.phase = 'LOADED';
+      void this.standby.cancel(this.limits.stopGraceMs, 'the plugin process was stopped');
       this.hooks.onChange(this);
       return;
     }
     this.recordCrash(`${exit.kind}: ${exit.message}`);
     if (this.breaker.isOpen) {
+      void this.standby.cancel(this.limits.stopGraceMs, 'the circuit breaker opened');
       this.phase = 'FAILED';
       this.retryAt = null;
       this.hooks.onChange(this);
       return;
     }
+    const standby = this.consecutiveCrashes <= STANDBY_MAX_CONSECUTIVE_CRASHES ? this.standby.take() : null;
+    if (standby) {
+      this.promote(standby);
+      return;
+    }
+    void this.standby.cancel(this.limits.stopGraceMs, 'the plugin crashed again before a call succeeded');
     const delay = this.nextDelay();
     this.phase = 'BACKOFF';
     this.retryAt = Date.now() + delay;
@@ -320,6 +427,7 @@ export class PluginSlot {
   private recordCrash(failure: string): void {
     this.failure = failure;
     this.failedAt = Date.now();
+    this.lastCrashAt = this.failedAt;
     this.consecutiveCrashes++;
     this.inspector.recordError(failure);
     const opened = this.breaker.recordCrash();
@@ -330,19 +438,62 @@ export class PluginSlot {
     return backoffDelay(this.consecutiveCrashes, this.limits.backoff, this.hooks.random);
   }
 
-  private armIdle(): void {
-    clearTimeout(this.idleTimer);
-    const proc = this.process;
-    if (this.phase !== 'RUNNING' || !proc || proc.inFlight > 0) return;
-    this.idleTimer = setTimeout(() => {
-      if (this.process !== proc || proc.inFlight > 0 || this.phase !== 'RUNNING') return;
-      this.process = null;
-      this.phase = 'LOADED';
-      this.hooks.log('info', { plugin: this.name, generation: proc.generation }, 'plugin process stopped when idle');
-      this.hooks.onChange(this);
-      void proc.stop(this.limits.stopGraceMs, 'the plugin process was stopped when idle');
-    }, this.limits.idleMs);
+  /** Whether a standby is wanted now: hot or recently crashed, breaker closed, no crash loop, not blocked. */
+  private wantsStandby(now: number): boolean {
+    const o = this.limits.standby;
+    if (!o.enabled || this.phase !== 'RUNNING' || !this.process || this.breaker.isOpen) return false;
+    if (this.consecutiveCrashes > STANDBY_MAX_CONSECUTIVE_CRASHES || now < this.standbyBlockedUntil) return false;
+    const crashedRecently = this.lastCrashAt !== null && now - this.lastCrashAt < o.windowMs;
+    const hot = this.hotWindowCalls >= o.hotCalls && now - this.hotWindowStart <= o.windowMs;
+    return crashedRecently || hot;
+  }
+
+  /** Schedules a standby when one is wanted: after the restart backoff following a crash, else `delayMs`. */
+  private maybeKeepStandby(now: number): void {
+    if (this.standby.state !== 'none' || !this.wantsStandby(now)) return;
+    const crashedRecently = this.lastCrashAt !== null && now - this.lastCrashAt < this.limits.standby.windowMs;
+    this.standby.schedule(crashedRecently ? this.nextDelay() : this.limits.standby.delayMs);
+  }
+
+  /** A standby failed to start or died while waiting: no standby for a while (doubling), the serving process is untouched. */
+  private onStandbyFailed(why: string): void {
+    this.standbyFailures++;
+    const o = this.limits.standby;
+    const block = Math.min(o.windowMs * 2 ** Math.min(this.standbyFailures - 1, 10), 10 * o.windowMs);
+    this.standbyBlockedUntil = Date.now() + block;
+    const failure = `standby process: ${why}`;
+    this.inspector.recordError(failure);
+    this.hooks.log('warn', { plugin: this.name, failure, noStandbyForMs: block }, 'plugin standby process failed');
+  }
+
+  /** Notes a use; makes sure one idle check is pending (not one timer per call). */
+  private armIdle(now: number): void {
+    this.lastUsedAt = now;
+    if (this.idleTimer !== undefined || this.phase !== 'RUNNING' || !this.process) return;
+    this.scheduleIdleCheck(this.limits.idleMs);
+  }
+
+  private scheduleIdleCheck(ms: number): void {
+    this.idleTimer = setTimeout(() => this.onIdleCheck(), Math.max(1, ms));
     this.idleTimer.unref();
+  }
+
+  /** Stops the process (and the standby) `idleMs` after its last use, unless a call is running. */
+  private onIdleCheck(): void {
+    this.idleTimer = undefined;
+    const proc = this.process;
+    if (this.phase !== 'RUNNING' || !proc) return;
+    const left = this.lastUsedAt + this.limits.idleMs - Date.now();
+    if (proc.inFlight > 0 || left > 0) {
+      this.scheduleIdleCheck(proc.inFlight > 0 ? this.limits.idleMs : left);
+      return;
+    }
+    this.process = null;
+    this.phase = 'LOADED';
+    this.hooks.log('info', { plugin: this.name, generation: proc.generation }, 'plugin process stopped when idle');
+    this.hooks.onChange(this);
+    void proc.stop(this.limits.stopGraceMs, 'the plugin process was stopped when idle');
+    void this.standby.cancel(this.limits.stopGraceMs, 'the plugin process was stopped when idle');
   }
 }
 

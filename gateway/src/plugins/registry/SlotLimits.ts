@@ -1,5 +1,6 @@
 import type { BackoffOptions } from './backoffDelay.ts';
 import type { BreakerOptions } from './CircuitBreaker.ts';
+import type { StandbyOptions } from './StandbyOptions.ts';
 
 /** Resolved limits of every plugin slot (see `PluginHostLimits` for the documented options). */
 export interface SlotLimits {
@@ -13,4 +14,5 @@ export interface SlotLimits {
   readonly maxMessageBytes: number;
   readonly backoff: BackoffOptions;
   readonly breaker: BreakerOptions;
+  readonly standby: StandbyOptions;
 }

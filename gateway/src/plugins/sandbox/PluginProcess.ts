@@ -6,6 +6,7 @@ import type { JsonValue } from '@easel/schemas';
 import type { PluginCallObserver } from '../PluginHost.ts';
 import { classifyExit } from './classifyExit.ts';
 import { encodeFrame, FrameDecoder } from './frames.mjs';
+import { killProcessTree } from './killProcessTree.ts';
 import { sandboxEnv } from './sandboxEnv.ts';
 
 /** The child runner script (plain ESM, no TypeScript loader). */
@@ -41,6 +42,12 @@ export interface PluginProcessOptions {
   /** Largest message either way, bytes of UTF-8 JSON (see `frames.mjs`). */
   readonly maxMessageBytes: number;
   readonly runAs?: { readonly uid: number; readonly gid: number };
+  /**
+   * Own session and process group (`setsid`): a kill reaches the whole group. Otherwise the child
+   * shares the gateway's session (no scheduler autogroup of its own, so call round trips are not
+   * delayed behind other sessions on a loaded machine) and a kill walks its process tree.
+   */
+  readonly ownSession: boolean;
   onInitWarning(message: string): void;
   /** Called once, after the process that had become ready is gone and its calls settled. */
   onExit(exit: ProcessExit): void;
@@ -132,6 +139,7 @@ export class PluginProcess {
         o.entryPath,
         String(process.pid),
         String(o.maxMessageBytes),
+        o.ownSession ? 'own-session' : 'shared-session',
       ];
       let child: ChildProcess;
       try {
@@ -139,7 +147,7 @@ export class PluginProcess {
           cwd: o.dir,
           env: sandboxEnv(o.dir),
           stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
-          detached: true,
+          detached: o.ownSession,
           windowsHide: true,
           ...(o.runAs ? { uid: o.runAs.uid, gid: o.runAs.gid } : {}),
         });
@@ -219,7 +227,10 @@ export class PluginProcess {
     });
   }
 
-  /** SIGKILLs the process group; pending calls settle with `cause`. Idempotent. */
+  /**
+   * SIGKILLs the process and what it started (its process group with `ownSession`, else its process
+   * tree); pending calls settle with `cause`. Idempotent.
+   */
   kill(cause: KillCause): void {
     if (this.finished) return;
     this.cause ??= cause;
@@ -227,7 +238,8 @@ export class PluginProcess {
     // Once it exited its pid (and group id) may be reused: never signal it again.
     if (pid === undefined || this.exitStatus) return;
     try {
-      process.kill(-pid, 'SIGKILL');
+      if (this.options.ownSession) process.kill(-pid, 'SIGKILL');
+      else if (killProcessTree(pid) === 0) this.child?.kill('SIGKILL');
     } catch {
       try {
         this.child?.kill('SIGKILL');

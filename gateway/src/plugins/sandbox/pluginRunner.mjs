@@ -5,7 +5,8 @@
  *
  * Plain ESM JavaScript (no TypeScript loader) so a restarted child is ready fast.
  *
- * Usage: `node --max-old-space-size=<mb> pluginRunner.mjs <absolute entry path> <host pid> <max message bytes>`.
+ * Usage: `node --max-old-space-size=<mb> pluginRunner.mjs <absolute entry path> <host pid> <max message bytes>
+ * own-session|shared-session` (whether the host started it in a session and process group of its own).
  *
  * Messages are length-prefixed JSON frames (`frames.mjs`) over fd 3, a socket pair with the host
  * (no Node IPC channel). Host → child:
@@ -25,11 +26,18 @@ import { DEFAULT_MAX_FRAME_BYTES, encodeFrame, FrameDecoder } from './frames.mjs
 
 const MAX_MESSAGE = 2000;
 const CHANNEL_FD = 3;
-const [entryPath = '', hostPidArg = '', maxBytesArg = ''] = process.argv.slice(2);
+const [entryPath = '', hostPidArg = '', maxBytesArg = '', sessionArg = ''] = process.argv.slice(2);
 const hostPid = Number(hostPidArg);
 const maxBytes = Number(maxBytesArg) > 0 ? Math.floor(Number(maxBytesArg)) : DEFAULT_MAX_FRAME_BYTES;
+/** Whether this process leads a process group of its own (else it is in the gateway's). */
+const ownGroup = sessionArg === 'own-session';
 
 guardKill();
+if (!ownGroup) {
+  // Ctrl-C in the gateway's terminal reaches its whole process group: the gateway decides when its
+  // plugin processes end (a stop message, the end of the channel, or SIGKILL), not the terminal.
+  process.on('SIGINT', () => {});
+}
 
 /** The channel to the host; its end (the host is gone or stopped us) ends this process. */
 const channel = new net.Socket({ fd: CHANNEL_FD, readable: true, writable: true });
@@ -52,7 +60,11 @@ const decoder = new FrameDecoder(
     if (message.t === 'call' && typeof message.id === 'number' && typeof message.tool === 'string') {
       if (readyTools) void runCall(readyTools, message);
     } else if (message.t === 'abort' && typeof message.id === 'number') {
-      running.get(message.id)?.abort(new Error('aborted by the gateway'));
+      const entry = running.get(message.id);
+      if (entry && !entry.abortReason) {
+        entry.abortReason = new Error('aborted by the gateway');
+        entry.controller?.abort(entry.abortReason);
+      }
     } else if (message.t === 'stop') {
       process.exit(0);
     }
@@ -63,11 +75,12 @@ const decoder = new FrameDecoder(
 channel.on('data', (/** @type {Buffer} */ chunk) => decoder.push(chunk));
 
 /**
- * Defence in depth: the plugin may signal itself, its own process group and processes it started,
- * but never the gateway (its parent), pid 1, or other process groups (`process.kill(-1)` would reach
- * everything this user owns). `process.kill` goes through `process._kill`, which is replaced by a
- * non-writable guard before the entry is imported. This does not stop a plugin that runs
- * `kill(1)` through `child_process`; running plugins as another user (`runAs`) does.
+ * Defence in depth: the plugin may signal itself and processes it started (and its own process group
+ * when it has one), but never the gateway (its parent), pid 1, any other process group
+ * (`process.kill(-1)` would reach everything this user owns), nor its own group when that is the
+ * gateway's (`process.kill(0)`). `process.kill` goes through `process._kill`, which is replaced by a
+ * non-writable guard before the entry is imported. This does not stop a plugin that runs `kill(1)`
+ * through `child_process`; running plugins as another user (`runAs`) does.
  */
 function guardKill() {
   /** @type {(pid: number, signal: number) => number} */
@@ -79,7 +92,8 @@ function guardKill() {
   /** @param {number} pid @param {number} signal */
   const guarded = (pid, signal) => {
     const target = Number(pid);
-    const forbidden = target === hostPid || target === parentPid || target === 1 || (target < 0 && target !== -selfPid);
+    const group = ownGroup ? target < 0 && target !== -selfPid : target <= 0;
+    const forbidden = target === hostPid || target === parentPid || target === 1 || group || Number.isNaN(target);
     if (forbidden) return EPERM;
     return realKill.call(process, target, signal);
   };
@@ -144,35 +158,50 @@ function fatal(phase, err) {
   process.exit(1);
 }
 
-/** @type {Map<number, AbortController>} */
+/**
+ * The calls running, by id. The AbortController behind `ctx.signal` is made only when the tool reads
+ * `ctx.signal` (most never do, and one costs microseconds per call); an abort that comes first is
+ * remembered so the signal starts aborted.
+ * @typedef {{controller: AbortController | null, abortReason: Error | null}} RunningCall
+ * @type {Map<number, RunningCall>}
+ */
 const running = new Map();
+
+/** @param {RunningCall} entry */
+function signalOf(entry) {
+  if (!entry.controller) {
+    entry.controller = new AbortController();
+    if (entry.abortReason) entry.controller.abort(entry.abortReason);
+  }
+  return entry.controller.signal;
+}
 
 /** @param {number} id */
 function makeCtx(id) {
-  const controller = new AbortController();
-  running.set(id, controller);
+  /** @type {RunningCall} */
+  const entry = { controller: null, abortReason: null };
+  running.set(id, entry);
   return {
-    controller,
-    ctx: {
-      /** @param {number} percent */
-      progress(percent) {
-        if (running.has(id)) send({ t: 'progress', id, percent: Number(percent) });
-      },
-      /** @param {unknown} message */
-      warn(message) {
-        if (running.has(id)) send({ t: 'warn', id, message: truncate(String(message)) });
-      },
-      /** @param {unknown} payload */
-      partial(payload) {
-        if (!running.has(id)) return;
-        if (payload === undefined) throw new TypeError('ctx.partial(payload): payload must be a JSON value');
-        try {
-          send({ t: 'partial', id, payload });
-        } catch (err) {
-          throw new TypeError(`ctx.partial(payload): payload is ${err instanceof Error ? err.message : String(err)}`);
-        }
-      },
-      signal: controller.signal,
+    /** @param {number} percent */
+    progress(percent) {
+      if (running.has(id)) send({ t: 'progress', id, percent: Number(percent) });
+    },
+    /** @param {unknown} message */
+    warn(message) {
+      if (running.has(id)) send({ t: 'warn', id, message: truncate(String(message)) });
+    },
+    /** @param {unknown} payload */
+    partial(payload) {
+      if (!running.has(id)) return;
+      if (payload === undefined) throw new TypeError('ctx.partial(payload): payload must be a JSON value');
+      try {
+        send({ t: 'partial', id, payload });
+      } catch (err) {
+        throw new TypeError(`ctx.partial(payload): payload is ${err instanceof Error ? err.message : String(err)}`);
+      }
+    },
+    get signal() {
+      return signalOf(entry);
     },
   };
 }
@@ -188,7 +217,7 @@ async function runCall(tools, call) {
     send({ t: 'result', id, ok: false, kind: 'threw', message: `the entry does not export tools.${tool}` });
     return;
   }
-  const { ctx } = makeCtx(id);
+  const ctx = makeCtx(id);
   /** @type {object} */
   let result;
   try {

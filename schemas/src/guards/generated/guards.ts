@@ -917,6 +917,9 @@ export const warningPayloadGuard: Guard<z.output<typeof s.warningPayloadSchema>>
 /** Guard of `errorEventPayloadSchema`. */
 export const errorEventPayloadGuard: Guard<z.output<typeof s.errorEventPayloadSchema>> =
   /* @__PURE__ */ guard(errorEventPayload);
+/** Guard of `jobCompletedPayloadSchema`. */
+export const jobCompletedPayloadGuard: Guard<z.output<typeof s.jobCompletedPayloadSchema>> =
+  /* @__PURE__ */ guard(extendedJobResponse);
 /** Guard of `runStartedPayloadSchema`. */
 export const runStartedPayloadGuard: Guard<z.output<typeof s.runStartedPayloadSchema>> =
   /* @__PURE__ */ guard(runStartedPayload);
@@ -950,7 +953,7 @@ export const EVENT_PAYLOAD_GUARDS: { readonly [T in EventType]: Guard<EventPaylo
   partial_result: partialResultPayloadGuard,
   warning: warningPayloadGuard,
   error: errorEventPayloadGuard,
-  job_completed: extendedJobResponseGuard,
+  job_completed: jobCompletedPayloadGuard,
   run_started: runStartedPayloadGuard,
   run_event: runEventPayloadGuard,
   log_line: logLinePayloadGuard,

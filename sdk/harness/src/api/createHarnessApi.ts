@@ -162,7 +162,11 @@ export function createHarnessApi(options: HarnessApiOptions): HarnessApi {
     },
   };
 
-  async function followRun(runId: string, listener: RunStreamListener, signal: AbortSignal): Promise<void> {
+  async function followRun(runId: string, listener: RunStreamListener, outer: AbortSignal): Promise<void> {
+    // Aborted by the caller's unsubscribe, or here once the verdict arrived.
+    const controller = new AbortController();
+    const signal = controller.signal;
+    outer.addEventListener('abort', () => controller.abort(), { once: true });
     listener.onStatus('connecting');
     const bearer = await token();
     if (signal.aborted) return;
@@ -192,7 +196,7 @@ export function createHarnessApi(options: HarnessApiOptions): HarnessApi {
     try {
       await readEventStream(response.body, {
         onFrame: (frame) => {
-          if (frame.data === '') return;
+          if (ended || frame.data === '') return;
           let json: unknown;
           try {
             json = JSON.parse(frame.data);
@@ -205,13 +209,17 @@ export function createHarnessApi(options: HarnessApiOptions): HarnessApi {
           if (!run.success) return;
           const event: RunEvent = run.data;
           listener.onEvent(event);
-          if (event.kind === 'verdict') ended = true;
+          if (event.kind === 'verdict') {
+            ended = true;
+            listener.onStatus('ended');
+            controller.abort();
+          }
         },
       });
     } catch (error) {
-      if (!signal.aborted) listener.onStatus('error', `the run stream broke off: ${String(error)}`);
+      if (!ended && !outer.aborted) listener.onStatus('error', `the run stream broke off: ${String(error)}`);
       return;
     }
-    if (!signal.aborted) listener.onStatus(ended ? 'ended' : 'error', ended ? undefined : 'the run stream ended');
+    if (!ended && !outer.aborted) listener.onStatus('error', 'the run stream ended before a verdict');
   }
 }

@@ -33,7 +33,9 @@ export interface EaselProviderProps {
 
 /**
  * Puts one canvas transport (plus optional realtime client, API and presence) in context for
- * the harness hooks. Changing `transport` builds fresh stores.
+ * the harness hooks. Changing any of `transport`, `realtime`, `api` or `presence` builds fresh
+ * stores (the timeline, turns and jobs start over): create them once (`useState`/`useMemo`),
+ * not inline in render.
  */
 export function EaselProvider(props: EaselProviderProps): ReactNode {
   const { transport, realtime = null, presence, connect = true, children } = props;

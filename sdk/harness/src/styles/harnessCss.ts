@@ -46,7 +46,9 @@ code { font-family: var(--ez-mono); font-size: .92em; }
 .ez-template { display: grid; gap: var(--ez-space-3); padding: var(--ez-space-3); min-height: 100vh; background: var(--ez-bg); }
 .ez-template > .ez-toppill { grid-column: 1 / -1; }
 .ez-studio { grid-template-columns: minmax(240px, 300px) minmax(0, 1fr) minmax(240px, 320px); grid-template-rows: auto 1fr; }
-.ez-studio__left, .ez-studio__right { display: flex; flex-direction: column; gap: var(--ez-space-3); min-height: 0; }
+.ez-studio__left, .ez-studio__right { display: flex; flex-direction: column; gap: var(--ez-space-3); min-height: 0;
+  position: sticky; top: var(--ez-space-3); align-self: start; max-height: calc(100vh - 2 * var(--ez-space-3)); overflow: auto; }
+.ez-studio__left { height: calc(100vh - 2 * var(--ez-space-3)); }
 .ez-studio__main { display: flex; flex-direction: column; gap: var(--ez-space-2); min-width: 0; }
 .ez-split { grid-template-columns: 1fr 1fr; grid-template-rows: auto 1fr; }
 .ez-split__pane { display: flex; flex-direction: column; gap: var(--ez-space-2); min-width: 0; }
@@ -89,6 +91,7 @@ code { font-family: var(--ez-mono); font-size: .92em; }
 .ez-field { display: flex; flex-direction: column; gap: var(--ez-space-1); font-size: var(--ez-text-sm); }
 .ez-field--group { border: 1px solid var(--ez-border); border-radius: var(--ez-radius); padding: var(--ez-space-2) var(--ez-space-3); margin: 0; }
 .ez-toggle { display: flex; gap: var(--ez-space-2); align-items: center; }
+.ez-token .ez-checkbox, .ez-token .ez-color { align-self: flex-start; }
 
 /* status messages */
 .ez-status { display: flex; gap: var(--ez-space-3); align-items: flex-start; padding: var(--ez-space-4);
@@ -126,7 +129,19 @@ code { font-family: var(--ez-mono); font-size: .92em; }
 /* canvas host */
 .ez-canvas-host { display: flex; flex-direction: column; gap: var(--ez-space-2); flex: 1; min-height: 320px; }
 .ez-canvas-host__surface { position: relative; flex: 1; background: var(--ez-surface); border: 1px solid var(--ez-border);
-  border-radius: var(--ez-radius-lg); overflow: auto; }
+  border-radius: var(--ez-radius-lg); overflow: auto; padding: var(--ez-space-4); color: var(--ez-text); }
+/* Base look of plain elements inside a canvas (zero specificity: a canvas's own CSS wins). */
+:where(.ez-canvas-host__surface) :where(h1, h2, h3, h4) { margin: 0 0 var(--ez-space-2); line-height: 1.25; }
+:where(.ez-canvas-host__surface) :where(button:not([class])) { font: inherit; font-size: var(--ez-text-sm); color: var(--ez-text);
+  background: var(--ez-surface); border: 1px solid var(--ez-border); border-radius: var(--ez-radius); padding: 3px var(--ez-space-2); cursor: pointer; }
+:where(.ez-canvas-host__surface) :where(button:not([class]):hover:not(:disabled)) { background: var(--ez-surface-2); }
+:where(.ez-canvas-host__surface) :where(button:not([class]):disabled) { opacity: .5; cursor: not-allowed; }
+:where(.ez-canvas-host__surface) :where(input:not([type="checkbox"], [type="radio"], [type="color"], [type="range"]):not([class]), select:not([class]), textarea:not([class])) {
+  font: inherit; font-size: var(--ez-text-sm); color: var(--ez-text); background: var(--ez-surface);
+  border: 1px solid var(--ez-border); border-radius: var(--ez-radius); padding: 3px var(--ez-space-2); }
+:where(.ez-canvas-host__surface) :where(button, input, select, textarea, [tabindex]):focus-visible { outline: 2px solid var(--ez-focus); outline-offset: 1px; }
+:where(.ez-canvas-host__surface) :where(ul, ol) { padding-left: var(--ez-space-5); }
+:where(.ez-canvas-host__surface) :where(li) { margin-bottom: var(--ez-space-2); }
 .ez-canvas-host__note { margin: 0; font-size: var(--ez-text-sm); color: var(--ez-text-2); }
 .ez-canvas-host__note--offline { color: var(--ez-warn); }
 .ez-rejected { display: flex; align-items: center; gap: var(--ez-space-2); padding: var(--ez-space-2) var(--ez-space-3);

@@ -1,4 +1,4 @@
-import { type FormEvent, type KeyboardEvent, type ReactNode, useId, useState } from 'react';
+import { type FormEvent, type KeyboardEvent, type ReactNode, useEffect, useId, useRef, useState } from 'react';
 import { canSendCommand } from '../api/effectivePermissions.ts';
 import { useConnectionStatus } from '../hooks/useConnectionStatus.ts';
 import { useLens } from '../hooks/useLens.ts';
@@ -61,6 +61,13 @@ export function ChatRail(props: ChatRailProps): ReactNode {
   const [error, setError] = useState<string | null>(null);
   const inputId = useId();
   const mayChat = lens.me === null || canSendCommand(lens.me.permissions, 'chat.send');
+  const list = useRef<HTMLOListElement>(null);
+  const last = turns.at(-1);
+  // Keep the newest turn in view while it streams, unless the reader scrolled up.
+  useEffect(() => {
+    const el = list.current;
+    if (el && last && el.scrollHeight - el.scrollTop - el.clientHeight < 120) el.scrollTop = el.scrollHeight;
+  }, [last]);
 
   const submit = async (event?: FormEvent) => {
     event?.preventDefault();
@@ -89,7 +96,7 @@ export function ChatRail(props: ChatRailProps): ReactNode {
           </span>
         ) : null}
       </header>
-      <ol className="ez-chat__turns" aria-live="polite" aria-relevant="additions text">
+      <ol ref={list} className="ez-chat__turns" aria-live="polite" aria-relevant="additions text">
         {turns.length === 0 ? (
           <li className="ez-chat__empty">
             <StatusMessage kind="empty" title="No turns yet">

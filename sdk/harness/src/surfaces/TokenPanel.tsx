@@ -31,6 +31,11 @@ export function TokenPanel(props: TokenPanelProps): ReactNode {
         <h2 className="ez-panel__title">{props.title ?? 'Tokens'}</h2>
         {lens.status === 'loading' ? <span className="ez-badge">checking access…</span> : null}
       </header>
+      {tokens.lastError && !ids.includes(tokens.lastError.tokenId) ? (
+        <p className="ez-error" role="alert" data-testid="token-error">
+          {tokens.lastError.tokenId} was not saved: {tokens.lastError.message} <code>({tokens.lastError.code})</code>
+        </p>
+      ) : null}
       {!meta.ready ? (
         <StatusMessage kind="loading" title="Loading tokens…" />
       ) : ids.length === 0 ? (

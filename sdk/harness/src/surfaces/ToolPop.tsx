@@ -28,7 +28,7 @@ export function ToolPop(props: ToolPopProps): ReactNode {
   const state = useCanvasState();
   const { values } = useTokens();
   const tools = meta.manifest?.tools ?? [];
-  if (!meta.ready) return null;
+  if (!meta.ready || tools.length === 0) return null;
 
   const run = async (tool: CanvasTool) => {
     setBusy(tool.id);
@@ -52,7 +52,6 @@ export function ToolPop(props: ToolPopProps): ReactNode {
   return (
     <div className={`ez-toolpop${props.className ? ` ${props.className}` : ''}`}>
       <div className="ez-toolpop__bar" role="toolbar" aria-label={`${meta.manifest?.title ?? 'Canvas'} tools`}>
-        {tools.length === 0 ? <span className="ez-hint">This canvas has no tools.</span> : null}
         {tools.map((tool) => {
           const allowed = lens.me === null || canSendCommand(lens.me.permissions, tool.command);
           return (

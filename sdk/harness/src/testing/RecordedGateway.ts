@@ -183,7 +183,7 @@ export class RecordedGateway {
     let at = 0;
     frames(list).forEach((f, i) => {
       at += f.delayMs ?? 0;
-      this.later(at, () => hub.send(sseFrame(f.event, f.event.durable ? `${EPOCH}-r${i + 1}` : null)));
+      this.later(at, () => hub.send(sseFrame(f.event, f.event.durable ? `${EPOCH}-${i + 1}` : null)));
     });
     return response;
   }
@@ -330,7 +330,7 @@ export class RecordedGateway {
     }
     this.later(60 * (words.length + 1), () => {
       this.push(recordedEvent('turn_final', { turn_id: turnId, text: reply }, by));
-      this.push(recordedEvent('commit_succeeded', { turn_id: turnId, revision: this.#revision }, by));
+      this.push(recordedEvent('commit_succeeded', { turn_id: turnId, revision: ++this.#revision }, by));
     });
   }
 

@@ -1,10 +1,13 @@
 // @vitest-environment happy-dom
 import { cleanup, render, screen, waitFor } from '@testing-library/react';
+import { StrictMode } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { useCanvasMeta } from '../hooks/useCanvasMeta.ts';
 import { useCanvasState } from '../hooks/useCanvasState.ts';
 import { useTokens } from '../hooks/useTokens.ts';
 import { EaselProvider } from '../provider/EaselProvider.tsx';
+import { TopPill } from '../surfaces/TopPill.tsx';
+import { RecordedEaselProvider } from './RecordedEaselProvider.tsx';
 import { createRecordedSession, type RecordedSession } from './createRecordedSession.ts';
 import { demoRecording } from './fixtures.ts';
 import { recordedEvent } from './recordedEvent.ts';
@@ -44,5 +47,22 @@ describe('recorded sessions replay through the real transport', () => {
     );
     await waitFor(() => expect(screen.getByTestId('title').textContent).toBe('Q4 launch'));
     expect(screen.getByTestId('rev').textContent).toBe('14');
+  });
+});
+
+describe('RecordedEaselProvider', () => {
+  it('survives React StrictMode (mount, unmount, mount) and keeps streaming', async () => {
+    render(
+      <StrictMode>
+        <RecordedEaselProvider recording={demoRecording({ pace: 'instant' })}>
+          <Probe />
+          <TopPill />
+        </RecordedEaselProvider>
+      </StrictMode>,
+    );
+    await waitFor(() => expect(screen.getByTestId('notes').textContent).toBe('n1,n2'));
+    await waitFor(() => expect(screen.getByTestId('connection-status').textContent).toBe('open'));
+    expect(await screen.findByTestId('presence-avatar-sam')).toBeTruthy();
+    expect(screen.getByTestId('presence-avatar-dana')).toBeTruthy();
   });
 });

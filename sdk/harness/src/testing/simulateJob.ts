@@ -75,7 +75,7 @@ export function simulateJob(
         gateway.push(
           recordedEvent(
             'progress',
-            { job_id: jobId, plugin: name, percent, message: `${name} ${Math.round(part * 100)}%` },
+            { job_id: jobId, plugin: name, percent, message: `step ${Math.round(part * 4)} of 4` },
             by,
           ),
         ),

@@ -1,18 +1,12 @@
-import {
-  type BatchItemOutcome,
-  type CanvasScope,
-  type CommandOutcome,
-  type CommandType,
-  type Scope,
-  batchResponseSchema,
-  commandOutcomeSchema,
-} from '@easel/schemas';
+import type { BatchItemOutcome, CanvasScope, CommandOutcome, CommandType, Scope } from '@easel/schemas';
+import { batchResponseGuard, commandOutcomeGuard } from '@easel/schemas/guards';
 import { BACKOFF_TIERS, type BackoffTier, backoffDelay } from '../connection/backoff.ts';
 import { type Result, err, ok } from '../lib/Result.ts';
 import type { Deps } from '../lib/deps.ts';
 import { readHttpError } from '../lib/httpError.ts';
 import { resolveToken, type TokenSource } from '../lib/token.ts';
 import { ulid } from '../lib/ulid.ts';
+import { describeIssues, parserFor } from '../lib/validation.ts';
 import type { CommandError } from './CommandError.ts';
 
 /** Per-command options. */
@@ -84,11 +78,12 @@ export class CommandSender {
     if (options.expectedRevision !== undefined) body.expected_revision = options.expectedRevision;
     const answer = await this.#post('/v1/commands', body, options.maxAttempts);
     if (!answer.ok) return answer;
-    const outcome = commandOutcomeSchema.safeParse(answer.value);
+    const parser = await parserFor(this.#options.deps.validate, commandOutcomeGuard, 'commandOutcomeSchema');
+    const outcome = parser.safeParse(answer.value);
     if (!outcome.success) {
       return err({
         code: 'protocol',
-        message: `the command outcome is not {status, cursor, revision}: ${outcome.error.message}`,
+        message: `the command outcome is not {status, cursor, revision}: ${describeIssues(outcome.error)}`,
       });
     }
     return ok({ ...outcome.data, commandId });
@@ -112,7 +107,8 @@ export class CommandSender {
     };
     const answer = await this.#post('/v1/commands:batch', body, options.maxAttempts);
     if (!answer.ok) return answer;
-    const parsed = batchResponseSchema.safeParse(answer.value);
+    const parser = await parserFor(this.#options.deps.validate, batchResponseGuard, 'batchResponseSchema');
+    const parsed = parser.safeParse(answer.value);
     if (!parsed.success || parsed.data.outcomes.length !== commands.length) {
       return err({
         code: 'protocol',
@@ -169,7 +165,7 @@ export class CommandSender {
           last = { code: 'network', message: 'the answer broke off', status: response.status };
           throw new AnswerBrokeOff();
         }
-        const info = await readHttpError(response, deps.now());
+        const info = await readHttpError(response, deps.now(), deps.validate);
         last = {
           code: info.code,
           message: info.message,

@@ -1,4 +1,4 @@
-import { decodeCursor } from '@easel/schemas';
+import { decodeCursor } from '@easel/schemas/guards';
 import { type Result, err, ok } from '../lib/Result.ts';
 import type { Timers } from '../lib/deps.ts';
 import type { CanvasMirror } from '../mirror/CanvasMirror.ts';

@@ -1,7 +1,9 @@
-import { type ExtendedJobResponse, type JobRequest, type Scope, extendedJobResponseSchema } from '@easel/schemas';
+import type { ExtendedJobResponse, JobRequest, Scope } from '@easel/schemas';
+import { extendedJobResponseGuard } from '@easel/schemas/guards';
 import { type ApiContext, type ApiError, protocolError, requestJson } from '../lib/requestJson.ts';
 import { type Result, ok } from '../lib/Result.ts';
 import { scopeQuery } from '../scopeQuery.ts';
+import { type ValidationMode, describeIssues, parserFor } from '../lib/validation.ts';
 
 /** A job as sent: the scope defaults to the client's. */
 export type JobCreateRequest = Omit<JobRequest, 'scope'> & { readonly scope?: Scope };
@@ -29,7 +31,7 @@ export class JobsClient {
     const body = { ...request, scope: request.scope ?? this.#options.scope() };
     const created = await requestJson(this.#options, { method: 'POST', path: '/v1/jobs', body });
     if (!created.ok) return created;
-    return parseJob('POST /v1/jobs', created.value);
+    return parseJob(this.#options.deps.validate, 'POST /v1/jobs', created.value);
   }
 
   /** The job's status, device, frames, progress, timings, warnings and (once done) result. */
@@ -40,16 +42,12 @@ export class JobsClient {
       path: `/v1/jobs/${encodeURIComponent(jobId)}?${scopeQuery(scope)}`,
     });
     if (!got.ok) return got;
-    return parseJob('GET /v1/jobs/{job_id}', got.value);
+    return parseJob(this.#options.deps.validate, 'GET /v1/jobs/{job_id}', got.value);
   }
 }
 
-function parseJob(what: string, json: unknown) {
-  const parsed = extendedJobResponseSchema.safeParse(json);
-  return parsed.success ? ok(parsed.data) : protocolError(what, firstIssue(parsed.error.issues));
-}
-
-function firstIssue(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>): string {
-  const issue = issues[0];
-  return issue ? `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}` : 'invalid';
+async function parseJob(mode: ValidationMode | undefined, what: string, json: unknown) {
+  const parser = await parserFor(mode, extendedJobResponseGuard, 'extendedJobResponseSchema');
+  const parsed = parser.safeParse(json);
+  return parsed.success ? ok(parsed.data) : protocolError(what, describeIssues(parsed.error));
 }

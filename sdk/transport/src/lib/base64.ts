@@ -1,16 +1,21 @@
-import { fromBase64, toBase64 } from 'lib0/buffer';
-
-/** Standard base64 (with padding) of bytes, in browsers and Node. */
+/** Standard base64 (with padding) of bytes, in browsers and Node (`btoa`). */
 export function bytesToBase64(bytes: Uint8Array): string {
-  return toBase64(bytes);
+  let binary = '';
+  // In slices: spreading a whole large update into one call would overflow the argument limit.
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
 }
 
-/** Bytes of standard base64; `null` when the text is not base64. */
+/** Bytes of standard base64 (`atob`); `null` when the text is not base64. */
 export function base64ToBytes(text: string): Uint8Array | null {
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 === 1) return null;
+  let binary: string;
   try {
-    return fromBase64(text);
+    binary = atob(text);
   } catch {
     return null;
   }
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
 }

@@ -1,3 +1,5 @@
+import type { ValidationMode } from './validation.ts';
+
 /**
  * Side effects the transport uses, injected so that tests run with fake timers, a scripted
  * fetch and a seeded random. Every field defaults to the global.
@@ -26,6 +28,8 @@ export interface Deps {
   readonly random: () => number;
   readonly now: () => number;
   readonly logger: TransportLogger;
+  /** How answers and frames are validated (absent: `structural`). */
+  readonly validate?: ValidationMode;
 }
 
 export interface DepsOptions {
@@ -39,6 +43,12 @@ export interface DepsOptions {
   now?: () => number;
   /** Logger (default: silent). */
   logger?: TransportLogger;
+  /**
+   * How frames, HTTP answers and presence states are validated. `structural` (default): the guards
+   * generated from the zod schemas (the same acceptance, no zod in the bundle). `full`: the zod
+   * schemas themselves, loaded with `import()` (a separate chunk) before the first frame or answer.
+   */
+  validate?: ValidationMode;
 }
 
 const globalTimers: Timers = {
@@ -53,5 +63,6 @@ export function resolveDeps(options: DepsOptions): Deps {
     random: options.random ?? Math.random,
     now: options.now ?? Date.now,
     logger: options.logger ?? {},
+    ...(options.validate === 'full' ? { validate: 'full' as const } : {}),
   };
 }

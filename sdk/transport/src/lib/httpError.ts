@@ -1,4 +1,6 @@
-import { ERROR_CODES, type ErrorCode, errorBodySchema } from '@easel/schemas';
+import type { ErrorCode } from '@easel/schemas';
+import { ERROR_CODE_BY_STATUS, errorBodyGuard } from '@easel/schemas/guards';
+import { type ValidationMode, parserFor } from './validation.ts';
 
 /** A non-2xx answer, read into the contract's error shape (§3). */
 export interface HttpErrorInfo {
@@ -15,9 +17,8 @@ const MAX_ERROR_BODY_CHARS = 64 * 1024;
 
 /** The contract code for a status when the body does not say (e.g. a proxy's 502). */
 export function codeForStatus(status: number): ErrorCode {
-  for (const [code, entry] of Object.entries(ERROR_CODES)) {
-    if (entry.status === status) return code as ErrorCode;
-  }
+  const code = ERROR_CODE_BY_STATUS[status];
+  if (code !== undefined) return code;
   if (status === 429) return 'rate_limited';
   if (status >= 500) return 'unavailable';
   return 'validation_failed';
@@ -33,7 +34,7 @@ export function parseRetryAfter(header: string | null, now: number): number | un
 }
 
 /** Reads a non-2xx response's body (bounded) into {@link HttpErrorInfo}. Never throws. */
-export async function readHttpError(response: Response, now: number): Promise<HttpErrorInfo> {
+export async function readHttpError(response: Response, now: number, mode?: ValidationMode): Promise<HttpErrorInfo> {
   let text = '';
   try {
     text = (await response.text()).slice(0, MAX_ERROR_BODY_CHARS);
@@ -47,7 +48,7 @@ export async function readHttpError(response: Response, now: number): Promise<Ht
   } catch {
     json = undefined;
   }
-  const parsed = errorBodySchema.safeParse(json);
+  const parsed = (await parserFor(mode, errorBodyGuard, 'errorBodySchema')).safeParse(json);
   const base = parsed.success
     ? {
         status: response.status,

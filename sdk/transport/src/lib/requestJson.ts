@@ -87,7 +87,7 @@ export async function requestJson(ctx: ApiContext, options: RequestJsonOptions):
           });
         }
       }
-      const info = await readHttpError(response, deps.now());
+      const info = await readHttpError(response, deps.now(), deps.validate);
       last = {
         code: info.code,
         message: info.message,

@@ -1,12 +1,12 @@
-import {
-  type CanvasReadyPayload,
-  type CanvasTypeManifest,
-  type EventType,
-  type JsonValue,
-  type StatePatchPayload,
-  type TokenPatchPayload,
-  decodeCursor,
+import type {
+  CanvasReadyPayload,
+  CanvasTypeManifest,
+  EventType,
+  JsonValue,
+  StatePatchPayload,
+  TokenPatchPayload,
 } from '@easel/schemas';
+import { decodeCursor } from '@easel/schemas/guards';
 import * as Y from 'yjs';
 import { Listeners } from '../lib/Listeners.ts';
 import { base64ToBytes } from '../lib/base64.ts';

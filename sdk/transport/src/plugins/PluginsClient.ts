@@ -1,15 +1,13 @@
+import type { JsonValue, PluginHealth, PluginInspector, Scope } from '@easel/schemas';
 import {
-  type JsonValue,
-  type PluginHealth,
-  type PluginInspector,
-  type Scope,
-  pluginHealthSchema,
-  pluginInspectorSchema,
-  pluginInvokeResultSchema,
-  pluginListSchema,
-} from '@easel/schemas';
+  pluginHealthGuard,
+  pluginInspectorGuard,
+  pluginInvokeResultGuard,
+  pluginListGuard,
+} from '@easel/schemas/guards';
 import { type ApiContext, type ApiError, protocolError, requestJson } from '../lib/requestJson.ts';
 import { type Result, err, ok } from '../lib/Result.ts';
+import { describeIssues, parserFor } from '../lib/validation.ts';
 
 /** A plugin call that ran and failed in the sandbox (`threw`, `timeout`, `oom`, `crashed`, `invalid_input`, …). */
 export interface ToolFailure {
@@ -29,12 +27,6 @@ export interface PluginsClientOptions extends ApiContext {
   readonly scope: () => Scope;
 }
 
-/** A schema's first issue as `path: message`. */
-function firstIssue(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>): string {
-  const issue = issues[0];
-  return issue ? `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}` : 'invalid';
-}
-
 /**
  * Plugins (contract §9): health of every plugin, one plugin's health and inspector, and one
  * sandboxed tool call. Never rejects: `not_found` (no such plugin or tool), `unavailable` (503:
@@ -51,8 +43,9 @@ export class PluginsClient {
   async list(): Promise<Result<PluginHealth[], ApiError>> {
     const got = await requestJson(this.#options, { method: 'GET', path: '/v1/plugins' });
     if (!got.ok) return got;
-    const parsed = pluginListSchema.safeParse(got.value);
-    return parsed.success ? ok(parsed.data.plugins) : protocolError('GET /v1/plugins', firstIssue(parsed.error.issues));
+    const parser = await parserFor(this.#options.deps.validate, pluginListGuard, 'pluginListSchema');
+    const parsed = parser.safeParse(got.value);
+    return parsed.success ? ok(parsed.data.plugins) : protocolError('GET /v1/plugins', describeIssues(parsed.error));
   }
 
   /** `GET /v1/plugins/{name}/health`: LOADED, RUNNING, FAILED or UNAVAILABLE (with the reason). */
@@ -62,18 +55,20 @@ export class PluginsClient {
       path: `/v1/plugins/${encodeURIComponent(name)}/health`,
     });
     if (!got.ok) return got;
-    const parsed = pluginHealthSchema.safeParse(got.value);
+    const parser = await parserFor(this.#options.deps.validate, pluginHealthGuard, 'pluginHealthSchema');
+    const parsed = parser.safeParse(got.value);
     return parsed.success
       ? ok(parsed.data)
-      : protocolError('GET /v1/plugins/{name}/health', firstIssue(parsed.error.issues));
+      : protocolError('GET /v1/plugins/{name}/health', describeIssues(parsed.error));
   }
 
   /** `GET /v1/plugins/{name}`: the inspector (tools, timing percentiles, recent warnings and errors). */
   async inspect(name: string): Promise<Result<PluginInspector, ApiError>> {
     const got = await requestJson(this.#options, { method: 'GET', path: `/v1/plugins/${encodeURIComponent(name)}` });
     if (!got.ok) return got;
-    const parsed = pluginInspectorSchema.safeParse(got.value);
-    return parsed.success ? ok(parsed.data) : protocolError('GET /v1/plugins/{name}', firstIssue(parsed.error.issues));
+    const parser = await parserFor(this.#options.deps.validate, pluginInspectorGuard, 'pluginInspectorSchema');
+    const parsed = parser.safeParse(got.value);
+    return parsed.success ? ok(parsed.data) : protocolError('GET /v1/plugins/{name}', describeIssues(parsed.error));
   }
 
   /**
@@ -94,8 +89,9 @@ export class PluginsClient {
       ...(options.signal ? { signal: options.signal } : {}),
     });
     if (!got.ok) return got;
-    const parsed = pluginInvokeResultSchema.safeParse(got.value);
-    if (!parsed.success) return protocolError('POST …:invoke', firstIssue(parsed.error.issues));
+    const parser = await parserFor(this.#options.deps.validate, pluginInvokeResultGuard, 'pluginInvokeResultSchema');
+    const parsed = parser.safeParse(got.value);
+    if (!parsed.success) return protocolError('POST …:invoke', describeIssues(parsed.error));
     const result = parsed.data;
     if (result.ok) return ok({ value: result.value as JsonValue, ms: result.ms });
     return err({ code: 'tool_failed', kind: result.error.kind, message: result.error.message, ms: result.ms });

@@ -1,16 +1,12 @@
-import {
-  type AwarenessState,
-  awarenessStateSchema,
-  type CanvasScope,
-  describeZodError,
-  type PresenceTicket,
-} from '@easel/schemas';
+import type { AwarenessState, CanvasScope, PresenceTicket } from '@easel/schemas';
+import { awarenessStateGuard } from '@easel/schemas/guards';
 import type { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
 import { backoffDelay } from '../connection/backoff.ts';
 import type { Deps } from '../lib/deps.ts';
 import { Listeners } from '../lib/Listeners.ts';
 import { type Result, err, ok } from '../lib/Result.ts';
 import { resolveToken, type TokenSource } from '../lib/token.ts';
+import { type Parser, describeIssues, loadSchemas } from '../lib/validation.ts';
 import { fetchPresenceTicket, type TicketError } from './fetchPresenceTicket.ts';
 import { loadWebSocket, type WebSocketConstructor } from './loadWebSocket.ts';
 import { actorColor, type TokenActor, tokenActor } from './tokenActor.ts';
@@ -102,6 +98,8 @@ export class Presence {
   #sendTimer: unknown = null;
   #retryTimer: unknown = null;
   #dirty = false;
+  /** Validates states: the guard, or the zod schema once loaded (`validate: 'full'`, on join). */
+  #awareness: Parser<AwarenessState> = awarenessStateGuard;
   readonly #joinWaiters = new Set<(result: Result<void, PresenceError>) => void>();
 
   constructor(options: PresenceOptions) {
@@ -221,11 +219,8 @@ export class Presence {
         color: draft.actor?.color ?? actorColor(id),
       },
     };
-    const parsed = awarenessStateSchema.safeParse(candidate);
-    if (!parsed.success) {
-      const message = describeZodError(parsed.error, 'state').message;
-      return err({ code: 'invalid_state', message });
-    }
+    const parsed = this.#awareness.safeParse(candidate);
+    if (!parsed.success) return err({ code: 'invalid_state', message: describeIssues(parsed.error, 'state') });
     this.#local = parsed.data;
     this.#scheduleSend();
     return ok(undefined);
@@ -255,6 +250,10 @@ export class Presence {
     if (session !== this.#session) return;
     if (WebSocketClass === null) {
       return this.#fail('failed', { code: 'no_websocket', message: 'no WebSocket class: pass options.WebSocket' });
+    }
+    if (this.#options.deps.validate === 'full') {
+      this.#awareness = (await loadSchemas()).awarenessStateSchema;
+      if (session !== this.#session) return;
     }
     const first = await this.#fetchTicket();
     if (session !== this.#session) return;
@@ -372,7 +371,7 @@ export class Presence {
     const peers: PresencePeer[] = [];
     for (const [clientId, state] of provider.awareness?.getStates() ?? []) {
       if (clientId === own) continue;
-      const parsed = awarenessStateSchema.safeParse(state);
+      const parsed = this.#awareness.safeParse(state);
       if (parsed.success) peers.push({ clientId, state: parsed.data });
     }
     this.#peers = peers;

@@ -1,8 +1,10 @@
-import { type CanvasScope, type ErrorCode, type PresenceTicket, presenceTicketSchema } from '@easel/schemas';
+import type { CanvasScope, ErrorCode, PresenceTicket } from '@easel/schemas';
+import { presenceTicketGuard } from '@easel/schemas/guards';
 import type { Deps } from '../lib/deps.ts';
 import { readHttpError } from '../lib/httpError.ts';
 import { type Result, err, ok } from '../lib/Result.ts';
 import { resolveToken, type TokenSource } from '../lib/token.ts';
+import { parserFor } from '../lib/validation.ts';
 
 /** Why no ticket came: a contract §3 code, or `network` / `protocol` / `unauthenticated` (no token). */
 export interface TicketError {
@@ -36,7 +38,7 @@ export async function fetchPresenceTicket(options: FetchTicketOptions): Promise<
       signal: controller.signal,
     });
     if (!response.ok) {
-      const info = await readHttpError(response, options.deps.now());
+      const info = await readHttpError(response, options.deps.now(), options.deps.validate);
       return err({ code: info.code, message: info.message, status: info.status });
     }
     let body: unknown;
@@ -45,7 +47,8 @@ export async function fetchPresenceTicket(options: FetchTicketOptions): Promise<
     } catch {
       return err({ code: 'protocol', message: 'the presence ticket answer is not JSON', status: response.status });
     }
-    const parsed = presenceTicketSchema.safeParse(body);
+    const parser = await parserFor(options.deps.validate, presenceTicketGuard, 'presenceTicketSchema');
+    const parsed = parser.safeParse(body);
     if (!parsed.success) {
       return err({
         code: 'protocol',

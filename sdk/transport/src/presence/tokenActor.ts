@@ -1,4 +1,5 @@
-import { type ActorKind, actorKindSchema } from '@easel/schemas';
+import type { ActorKind } from '@easel/schemas';
+import { actorKindGuard } from '@easel/schemas/guards';
 import { base64ToBytes } from '../lib/base64.ts';
 
 /** Who a JWT says it is (`sub`, `kind`, `name`), read without verifying it: for defaults only. */
@@ -27,7 +28,7 @@ export function tokenActor(token: string): TokenActor | null {
   }
   if (claims === null || typeof claims !== 'object') return null;
   const { sub, kind, name } = claims as { sub?: unknown; kind?: unknown; name?: unknown };
-  const parsedKind = actorKindSchema.safeParse(kind);
+  const parsedKind = actorKindGuard.safeParse(kind);
   if (typeof sub !== 'string' || sub === '' || !parsedKind.success) return null;
   return typeof name === 'string' ? { id: sub, kind: parsedKind.data, name } : { id: sub, kind: parsedKind.data };
 }

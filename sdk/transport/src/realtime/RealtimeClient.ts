@@ -1,10 +1,18 @@
-import { type RealtimeMessage, type Scope, realtimeMessageSchema } from '@easel/schemas';
+import type { RealtimeMessage, Scope } from '@easel/schemas';
+import { realtimeMessageGuard } from '@easel/schemas/guards';
 import type { ConnectionStatus } from '../connection/ConnectionMachine.ts';
 import { Listeners } from '../lib/Listeners.ts';
 import type { Deps } from '../lib/deps.ts';
 import type { TokenSource } from '../lib/token.ts';
 import { type FrameParse, type ProtocolError, SseReader } from '../sse/SseReader.ts';
-import { type AnyEvent, parseEnvelope } from '../sse/parseEnvelope.ts';
+import {
+  type AnyEvent,
+  type FrameParser,
+  frameParsing,
+  parseEnvelope,
+  zodEnvelopeParser,
+} from '../sse/parseEnvelope.ts';
+import type { Parser } from '../lib/validation.ts';
 import type { SseFrame } from '../sse/readEventStream.ts';
 import { scopeQuery } from '../scopeQuery.ts';
 
@@ -22,12 +30,18 @@ export interface RealtimeClientOptions {
   readonly idleTimeoutMs?: number;
 }
 
-function parseRealtime(json: unknown, frame: SseFrame): FrameParse<RealtimeEvent> {
-  const envelope = parseEnvelope(json, frame);
-  if (envelope.ok) return { ok: true, event: envelope.event as RealtimeEvent };
-  const message = realtimeMessageSchema.safeParse(json);
-  if (message.success) return { ok: true, event: message.data as RealtimeEvent };
-  return envelope;
+/** An envelope (validated as on the canvas stream), or else any `{type, payload, timestamp}` message. */
+function realtimeParser(
+  envelopes: FrameParser<AnyEvent>,
+  messages: Parser<RealtimeMessage>,
+): FrameParser<RealtimeEvent> {
+  return (json: unknown, frame: SseFrame): FrameParse<RealtimeEvent> => {
+    const envelope = envelopes(json, frame);
+    if (envelope.ok) return { ok: true, event: envelope.event as RealtimeEvent };
+    const message = messages.safeParse(json);
+    if (message.success) return { ok: true, event: message.data as RealtimeEvent };
+    return envelope;
+  };
 }
 
 /**
@@ -46,7 +60,11 @@ export class RealtimeClient {
       baseUrl: options.baseUrl,
       token: options.token,
       path: () => `/v1/realtime?${scopeQuery(options.scope)}`,
-      parse: parseRealtime,
+      ...frameParsing(options.deps.validate, (schemas) =>
+        schemas
+          ? realtimeParser(zodEnvelopeParser(schemas), schemas.realtimeMessageSchema)
+          : realtimeParser(parseEnvelope, realtimeMessageGuard),
+      ),
       onEvent: (event) => {
         this.#listeners.get(event.type)?.emit(event);
         this.#listeners.get('*')?.emit(event);

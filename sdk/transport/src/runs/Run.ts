@@ -7,7 +7,7 @@ import type { ApiContext, ApiError } from '../lib/requestJson.ts';
 import { type Result, err, ok } from '../lib/Result.ts';
 import { scopeQuery } from '../scopeQuery.ts';
 import { type ProtocolError, SseReader } from '../sse/SseReader.ts';
-import { type AnyEvent, parseEnvelope } from '../sse/parseEnvelope.ts';
+import { type AnyEvent, envelopeParsing } from '../sse/parseEnvelope.ts';
 import { getRun } from './getRun.ts';
 import type { RunVerdictEvent } from './runInfo.ts';
 
@@ -69,7 +69,7 @@ export class Run {
       baseUrl: options.baseUrl,
       token: options.token,
       path: () => path,
-      parse: parseEnvelope,
+      ...envelopeParsing(options.deps.validate),
       onEvent: (event) => this.#onEvent(event),
       onProtocolError: (error) => this.#protocolErrors.emit(error),
       // A run stream has no CANVAS_READY to announce a reset: a new epoch is adopted.

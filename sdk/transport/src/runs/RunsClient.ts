@@ -1,7 +1,9 @@
-import { type RunInfo, type Scope, runCreatedSchema } from '@easel/schemas';
+import type { RunInfo, Scope } from '@easel/schemas';
+import { runCreatedGuard } from '@easel/schemas/guards';
 import type { BackoffTier } from '../connection/backoff.ts';
 import { type ApiContext, type ApiError, protocolError, requestJson } from '../lib/requestJson.ts';
 import { type Result, ok } from '../lib/Result.ts';
+import { parserFor } from '../lib/validation.ts';
 import { getRun } from './getRun.ts';
 import { Run } from './Run.ts';
 import type { RunTask } from './runInfo.ts';
@@ -46,7 +48,9 @@ export class RunsClient {
     const body = { scope, task: { ...task, verify: task.verify ?? {} } };
     const created = await requestJson(this.#options, { method: 'POST', path: '/v1/runs', body });
     if (!created.ok) return created;
-    const parsed = runCreatedSchema.safeParse(created.value);
+    const parsed = (await parserFor(this.#options.deps.validate, runCreatedGuard, 'runCreatedSchema')).safeParse(
+      created.value,
+    );
     if (!parsed.success) return protocolError('POST /v1/runs', 'expected {run_id}');
     return ok(this.open(parsed.data.run_id, { ...options, scope }));
   }

@@ -1,4 +1,4 @@
-import { compareCursors, decodeCursor } from '@easel/schemas';
+import { compareCursors, decodeCursor } from '@easel/schemas/guards';
 import {
   type Attempt,
   ConnectionMachine,
@@ -53,7 +53,7 @@ export interface SseReaderOptions<E> {
   /** Path and query of the stream, computed for every attempt (no cursor in it). */
   readonly path: () => string;
   readonly token: TokenSource;
-  /** Validates one frame's JSON (zod `safeParse` of the envelope and, where known, its payload). */
+  /** Validates one frame's JSON (the envelope and, where known, its payload). */
   readonly parse: (json: unknown, frame: SseFrame) => FrameParse<E>;
   /** Every accepted event, with the cursor it carried (null for telemetry and CANVAS_READY). */
   readonly onEvent: (event: E, cursor: string | null) => void;
@@ -70,6 +70,8 @@ export interface SseReaderOptions<E> {
   readonly cursor?: string | null;
   readonly tiers?: readonly BackoffTier[];
   readonly offlineAfter?: number;
+  /** Awaited before every attempt (e.g. loading the zod schemas that `parse` uses). */
+  readonly prepare?: () => Promise<unknown>;
 }
 
 /**
@@ -155,6 +157,14 @@ export class SseReader<E> {
       this.machine.failed(attempt.id, failure);
     };
 
+    if (this.#options.prepare) {
+      try {
+        await this.#options.prepare();
+      } catch (error) {
+        return fail({ kind: 'network', message: describe(error) });
+      }
+      if (!current()) return;
+    }
     const token = await resolveToken(this.#options.token);
     if (!current()) return;
     if (!token.ok) return fail({ kind: 'network', message: token.message });
@@ -181,7 +191,7 @@ export class SseReader<E> {
       return;
     }
     if (response.status !== 200 || response.body === null) {
-      const info = await readHttpError(response, deps.now());
+      const info = await readHttpError(response, deps.now(), deps.validate);
       const failure: Failure = {
         kind: failureKind(response.status),
         status: response.status,

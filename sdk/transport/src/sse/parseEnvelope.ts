@@ -1,13 +1,12 @@
+import type { Actor, CanvasReadyPayload, Envelope, EventPayloads, EventType, Scope } from '@easel/schemas';
+import { EVENT_PAYLOAD_GUARDS, envelopeGuard } from '@easel/schemas/guards';
 import {
-  type Actor,
-  type CanvasReadyPayload,
-  EVENT_PAYLOAD_SCHEMAS,
-  type Envelope,
-  type EventPayloads,
-  type EventType,
-  type Scope,
-  envelopeSchema,
-} from '@easel/schemas';
+  type Parser,
+  type SchemasModule,
+  type ValidationMode,
+  describeIssues,
+  loadSchemas,
+} from '../lib/validation.ts';
 import type { FrameParse } from './SseReader.ts';
 import type { SseFrame } from './readEventStream.ts';
 
@@ -34,29 +33,38 @@ export type AnyEvent =
   | { [T in EventType]: EventOf<T> }[EventType]
   | (EnvelopeFields & { readonly payload: Envelope['payload'] });
 
-function firstIssue(error: { issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }> }): string {
-  const issue = error.issues[0];
-  if (!issue) return 'invalid';
-  const path = issue.path.map(String).join('.') || '(root)';
-  return `${path}: ${issue.message}`;
-}
+/** Validates frames with these parsers (guards, or the zod schemas in `full` mode). */
+export type EnvelopeParsers = {
+  readonly envelope: Parser<Envelope>;
+  readonly payloads: { readonly [T in EventType]: Parser<unknown> };
+};
 
 /**
- * Validates one frame: the envelope (`safeParse`), then the payload of a known type. An event
- * type this client does not know passes with its generic payload (newer servers may add types).
- * `CANVAS_READY` also moves the stream's position (its `cursor`).
+ * Validates one frame: the envelope, then the payload of a known type, with the generated guards
+ * (what the zod schemas accept, without zod). An event type this client does not know passes with
+ * its generic payload (newer servers may add types). `CANVAS_READY` also moves the stream's
+ * position (its `cursor`).
  */
 export function parseEnvelope(json: unknown, frame: SseFrame): FrameParse<AnyEvent> {
-  const envelope = envelopeSchema.safeParse(json);
-  if (!envelope.success) return { ok: false, message: `envelope ${firstIssue(envelope.error)}` };
+  return parseFrame({ envelope: envelopeGuard, payloads: EVENT_PAYLOAD_GUARDS }, json, frame);
+}
+
+/** {@link parseEnvelope} with the zod schemas (`validate: 'full'`). */
+export function zodEnvelopeParser(schemas: SchemasModule): (json: unknown, frame: SseFrame) => FrameParse<AnyEvent> {
+  const parsers: EnvelopeParsers = { envelope: schemas.envelopeSchema, payloads: schemas.EVENT_PAYLOAD_SCHEMAS };
+  return (json, frame) => parseFrame(parsers, json, frame);
+}
+
+function parseFrame(parsers: EnvelopeParsers, json: unknown, frame: SseFrame): FrameParse<AnyEvent> {
+  const envelope = parsers.envelope.safeParse(json);
+  if (!envelope.success) return { ok: false, message: `envelope ${describeIssues(envelope.error)}` };
   const type = envelope.data.type;
   if (frame.event !== undefined && frame.event !== type) {
     return { ok: false, message: `event: ${frame.event} does not match the envelope type ${type}` };
   }
-  if (!Object.hasOwn(EVENT_PAYLOAD_SCHEMAS, type)) return { ok: true, event: envelope.data };
-  const schema = EVENT_PAYLOAD_SCHEMAS[type as EventType];
-  const payload = schema.safeParse(envelope.data.payload);
-  if (!payload.success) return { ok: false, message: `${type} payload.${firstIssue(payload.error)}` };
+  if (!Object.hasOwn(parsers.payloads, type)) return { ok: true, event: envelope.data };
+  const payload = parsers.payloads[type as EventType].safeParse(envelope.data.payload);
+  if (!payload.success) return { ok: false, message: `${type} payload.${describeIssues(payload.error)}` };
   const event = { ...envelope.data, payload: payload.data } as AnyEvent;
   if (type === 'stream_closed') {
     const closed = payload.data as EventPayloads['stream_closed'];
@@ -71,4 +79,30 @@ export function parseEnvelope(json: unknown, frame: SseFrame): FrameParse<AnyEve
     return { ok: true, event, ready: { cursor: ready.cursor, reset: ready.reset } };
   }
   return { ok: true, event };
+}
+
+/** Parses one frame's JSON (see {@link parseEnvelope}). */
+export type FrameParser<E> = (json: unknown, frame: SseFrame) => FrameParse<E>;
+
+/**
+ * The `parse` option of a reader, and in `full` mode its `prepare` (loading the zod schemas before
+ * the first attempt): `build(null)` makes the guard parser, `build(schemas)` the zod one.
+ */
+export function frameParsing<E>(
+  mode: ValidationMode | undefined,
+  build: (schemas: SchemasModule | null) => FrameParser<E>,
+): { parse: FrameParser<E>; prepare?: () => Promise<unknown> } {
+  if (mode !== 'full') return { parse: build(null) };
+  let parse: FrameParser<E> | null = null;
+  return {
+    parse: (json, frame) => (parse ? parse(json, frame) : { ok: false, message: 'the zod schemas are not loaded' }),
+    prepare: async () => {
+      parse ??= build(await loadSchemas());
+    },
+  };
+}
+
+/** Envelope parsing for a reader in `mode`. */
+export function envelopeParsing(mode: ValidationMode | undefined) {
+  return frameParsing(mode, (schemas) => (schemas ? zodEnvelopeParser(schemas) : parseEnvelope));
 }

@@ -1,3 +1,4 @@
+import { createParser } from 'eventsource-parser';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readEventStream, type SseFrame } from './readEventStream.ts';
@@ -11,16 +12,42 @@ function bodyOf(chunks: Uint8Array[]): ReadableStream<Uint8Array> {
   });
 }
 
-async function framesOf(chunks: Uint8Array[]): Promise<{ frames: SseFrame[]; retries: number[]; comments: string[] }> {
-  const frames: SseFrame[] = [];
-  const retries: number[] = [];
-  const comments: string[] = [];
+interface Parsed {
+  frames: SseFrame[];
+  retries: number[];
+  comments: string[];
+  errors: number;
+}
+
+async function framesOf(chunks: Uint8Array[]): Promise<Parsed> {
+  const out: Parsed = { frames: [], retries: [], comments: [], errors: 0 };
   await readEventStream(bodyOf(chunks), {
-    onFrame: (f) => frames.push(f),
-    onRetry: (ms) => retries.push(ms),
-    onComment: (c) => comments.push(c),
+    onFrame: (f) => out.frames.push(f),
+    onRetry: (ms) => out.retries.push(ms),
+    onComment: (c) => out.comments.push(c),
+    onParseError: () => out.errors++,
   });
-  return { frames, retries, comments };
+  return out;
+}
+
+/** The same text through eventsource-parser (the reference implementation), chunk by chunk. */
+function referenceOf(chunks: string[]): Parsed {
+  const out: Parsed = { frames: [], retries: [], comments: [], errors: 0 };
+  const parser = createParser({
+    onEvent: (m) => {
+      const frame: { id?: string; event?: string; data: string } = { data: m.data };
+      if (m.id !== undefined) frame.id = m.id;
+      if (m.event !== undefined) frame.event = m.event;
+      out.frames.push(frame);
+    },
+    onRetry: (ms) => out.retries.push(ms),
+    onComment: (c) => out.comments.push(c),
+    onError: () => out.errors++,
+  });
+  for (const chunk of chunks) parser.feed(chunk);
+  // A CR at the very end is a complete line end; the parser waits for a possible LF.
+  if (chunks.join('').endsWith('\r')) parser.feed('\n');
+  return out;
 }
 
 /** Splits `bytes` at the given cut points (any byte offset, also inside a UTF-8 character). */
@@ -92,6 +119,31 @@ describe('readEventStream', () => {
         },
       ),
       { numRuns: 150 },
+    );
+  });
+
+  it('parses any line soup as the reference SSE parser (eventsource-parser) does, however it is chunked', async () => {
+    const line = fc.oneof(
+      fc.constantFrom('', 'data', 'data:', 'data: ', 'data:x', 'data:  two spaces', 'id:', 'id: a\0b', 'event:', ':', ': c'),
+      fc.constantFrom('retry: 250', 'retry:x', 'retry', 'bogus: 1', 'event: e', 'id: 7', 'data: é😀', ':comment'),
+      fc
+        .tuple(fc.constantFrom('data', 'id', 'event', 'retry', 'x', ''), fc.string({ maxLength: 6 }))
+        .map(([field, value]) => `${field}:${value.replace(/[\r\n]/g, '')}`),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(line, fc.constantFrom('\n', '\r\n', '\r')), { maxLength: 25 }),
+        fc.array(fc.nat(), { maxLength: 12 }),
+        async (lines, points) => {
+          const text = lines.map(([l, eol]) => l + eol).join('');
+          const bytes = new TextEncoder().encode(text);
+          const chunks = cut(bytes, points);
+          const decoder = new TextDecoder();
+          const reference = referenceOf([...chunks.map((c) => decoder.decode(c, { stream: true })), decoder.decode()]);
+          expect(await framesOf(chunks)).toEqual(reference);
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 

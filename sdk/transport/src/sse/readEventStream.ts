@@ -1,5 +1,3 @@
-import { createParser, type EventSourceMessage } from 'eventsource-parser';
-
 /** One SSE frame as parsed (`id` only when the frame carried an `id:` line). */
 export interface SseFrame {
   readonly id?: string;
@@ -22,55 +20,123 @@ export const MAX_FRAME_CHARS = 8 * 1024 * 1024;
 
 /**
  * Reads an SSE body to its end: bytes → UTF-8 (a character split across chunks is kept for
- * the next chunk) → eventsource-parser → frames. Resolves when the body ends; rejects when it
- * breaks (network error, abort) or a frame exceeds {@link MAX_FRAME_CHARS}.
+ * the next chunk) → lines (LF, CRLF or CR, also split across chunks) → frames, as the
+ * EventSource specification parses them (a leading BOM is skipped, `id` with NUL is ignored,
+ * a frame without `data` is not dispatched, an unterminated last frame is dropped). Resolves
+ * when the body ends; rejects when it breaks (network error, abort) or a frame exceeds
+ * {@link MAX_FRAME_CHARS}.
  */
 export async function readEventStream(
   body: ReadableStream<Uint8Array>,
   callbacks: EventStreamCallbacks,
   maxFrameChars = MAX_FRAME_CHARS,
 ): Promise<void> {
-  let overflow: Error | null = null;
-  const parser = createParser({
-    onEvent: (message: EventSourceMessage) => callbacks.onFrame(toFrame(message)),
-    onRetry: (ms) => callbacks.onRetry?.(ms),
-    onComment: (text) => callbacks.onComment?.(text),
-    onError: (error) => {
-      if (error.type === 'max-buffer-size-exceeded') overflow = error;
-      else callbacks.onParseError?.(error.message);
-    },
-    maxBufferSize: maxFrameChars,
-  });
+  const parser = new SseParser(callbacks, maxFrameChars);
   const decoder = new TextDecoder('utf-8');
   const reader = body.getReader();
-  let endsWithCr = false;
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
       callbacks.onActivity?.();
-      const text = decoder.decode(value, { stream: true });
-      if (text !== '') {
-        parser.feed(text);
-        endsWithCr = text.endsWith('\r');
-      }
-      if (overflow) throw overflow;
+      parser.feed(decoder.decode(value, { stream: true }));
     }
-    const rest = decoder.decode();
-    if (rest !== '') {
-      parser.feed(rest);
-      endsWithCr = rest.endsWith('\r');
-    }
-    // A CR at the very end is a complete line end; the parser waits for a possible LF.
-    if (endsWithCr) parser.feed('\n');
+    parser.feed(decoder.decode());
+    parser.end();
   } finally {
     reader.releaseLock();
   }
 }
 
-function toFrame(message: EventSourceMessage): SseFrame {
-  const frame: { id?: string; event?: string; data: string } = { data: message.data };
-  if (message.id !== undefined) frame.id = message.id;
-  if (message.event !== undefined) frame.event = message.event;
-  return frame;
+/** The SSE line and field parser (WHATWG HTML §9.2.6, "event stream interpretation"). */
+class SseParser {
+  readonly #callbacks: EventStreamCallbacks;
+  readonly #max: number;
+  /** Text not yet split into lines, and how far of it holds no line break. */
+  #buffer = '';
+  #scanned = 0;
+  #started = false;
+  #data = '';
+  #dataLines = 0;
+  #id: string | undefined;
+  #event: string | undefined;
+
+  constructor(callbacks: EventStreamCallbacks, max: number) {
+    this.#callbacks = callbacks;
+    this.#max = max;
+  }
+
+  feed(text: string): void {
+    if (!this.#started && text !== '') {
+      this.#started = true;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    }
+    this.#buffer += text;
+    this.#lines(false);
+    if (this.#buffer.length + this.#data.length > this.#max) {
+      throw new Error(`Buffered data exceeded max buffer size of ${this.#max} characters`);
+    }
+  }
+
+  /** The body ended: a CR at the very end completes its line; an unterminated line is dropped. */
+  end(): void {
+    this.#lines(true);
+  }
+
+  #lines(final: boolean): void {
+    const text = this.#buffer;
+    let start = 0;
+    for (let i = this.#scanned; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c !== 10 && c !== 13) continue;
+      // A CR as the last character may be the first half of a CRLF split across chunks.
+      if (c === 13 && i === text.length - 1 && !final) break;
+      this.#line(text.slice(start, i));
+      if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
+      start = i + 1;
+    }
+    this.#buffer = text.slice(start);
+    this.#scanned = Math.max(0, this.#buffer.length - (this.#buffer.endsWith('\r') ? 1 : 0));
+  }
+
+  #line(line: string): void {
+    if (line === '') return this.#dispatch();
+    const colon = line.indexOf(':');
+    if (colon === 0) {
+      this.#callbacks.onComment?.(line.slice(line.charCodeAt(1) === 32 ? 2 : 1));
+      return;
+    }
+    const field = colon < 0 ? line : line.slice(0, colon);
+    const value = colon < 0 ? '' : line.slice(line.charCodeAt(colon + 1) === 32 ? colon + 2 : colon + 1);
+    switch (field) {
+      case 'data':
+        this.#data = this.#dataLines++ === 0 ? value : `${this.#data}\n${value}`;
+        break;
+      case 'event':
+        this.#event = value || undefined;
+        break;
+      case 'id':
+        if (!value.includes('\0')) this.#id = value;
+        break;
+      case 'retry':
+        if (/^\d+$/.test(value)) this.#callbacks.onRetry?.(Number.parseInt(value, 10));
+        else this.#callbacks.onParseError?.(`Invalid \`retry\` value: "${value.slice(0, 20)}"`);
+        break;
+      default:
+        this.#callbacks.onParseError?.(`Unknown field "${field.slice(0, 20)}"`);
+    }
+  }
+
+  #dispatch(): void {
+    if (this.#dataLines > 0) {
+      const frame: { id?: string; event?: string; data: string } = { data: this.#data };
+      if (this.#id !== undefined) frame.id = this.#id;
+      if (this.#event !== undefined) frame.event = this.#event;
+      this.#callbacks.onFrame(frame);
+    }
+    this.#data = '';
+    this.#dataLines = 0;
+    this.#id = undefined;
+    this.#event = undefined;
+  }
 }

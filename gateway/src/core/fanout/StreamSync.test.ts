@@ -1,0 +1,294 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { CONTRACT_EXAMPLE_LENS_POLICY, decodeCursor, encodeCursor, type Scope } from '@easel/schemas';
+import { ulid } from 'ulid';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MemoryBus } from '../../bus/MemoryBus.ts';
+import { openSqliteSpine } from '../../spine/index.ts';
+import type { Principal } from '../auth/Principal.ts';
+import { GatewayCore } from '../GatewayCore.ts';
+import type { EventSpine } from '../spine/EventSpine.ts';
+import { StreamHub, type StreamHubOptions } from './StreamHub.ts';
+import { TestSink } from './TestSink.ts';
+
+// Replay pacing (StreamSync through StreamHub, over a real core and SQLite spine): a replay is
+// paced by the client's socket, not limited by the live byte budget.
+
+const admin: Principal = { actorId: 'ann', tenantId: 'acme', kind: 'human', roles: ['admin'] };
+const base = { tenant_id: 'acme', project_id: 'proj', app_id: 'app', surface_id: 'main', mode: 'edit' };
+const MANIFEST = {
+  type: 'syncboard',
+  version: '1.0.0',
+  title: 'Sync board',
+  roots: { notes: 'map' },
+  tokens: { 'plan.title': { type: 'string', max_length: 4000, default: '' } },
+  tools: [],
+};
+
+/** The byte budget of these tests; every backlog below is many times larger. */
+const BUDGET = 4096;
+/** Values of ~1 KB: each frame is over a quarter of the budget. */
+const pad = 'x'.repeat(1000);
+
+let dir: string;
+let spine: EventSpine;
+let core: GatewayCore;
+let hubs: StreamHub[] = [];
+let timers: NodeJS.Timeout[] = [];
+
+beforeEach(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'easel-sync-'));
+  const opened = openSqliteSpine({ path: path.join(dir, 'easel.db'), durability: 'normal' });
+  if (!opened.ok) throw new Error(opened.error.message);
+  spine = opened.value;
+  core = await GatewayCore.open({ spine, bus: new MemoryBus() });
+  const put = await core.putCanvasType(admin, 'proj', 'syncboard', MANIFEST);
+  if (!put.ok) throw new Error(put.error.message);
+});
+
+afterEach(async () => {
+  for (const t of timers) clearInterval(t);
+  timers = [];
+  for (const hub of hubs) hub.close();
+  hubs = [];
+  await core.close();
+  await spine.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function hub(options: StreamHubOptions = {}): StreamHub {
+  const h = new StreamHub(core, { budgetBytes: BUDGET, ...options });
+  hubs.push(h);
+  return h;
+}
+
+async function createCanvas(canvasId: string): Promise<Scope> {
+  const scope = { ...base, canvas_id: canvasId };
+  const res = await core.submit(admin, {
+    command_id: ulid(),
+    type: 'canvas.create',
+    scope,
+    payload: { canvas_type: 'syncboard' },
+  });
+  if (!res.ok) throw new Error(res.error.message);
+  return scope;
+}
+
+async function setTitle(scope: Scope, value: string) {
+  const res = await core.submit(admin, {
+    command_id: ulid(),
+    type: 'token.set',
+    scope,
+    payload: { token_id: 'plan.title', value },
+  });
+  if (!res.ok) throw new Error(res.error.message);
+  return res.value;
+}
+
+/** Writes `count` ~1 KB titles `v1…v<count>` (after `from`); returns them in order. */
+async function writeTitles(scope: Scope, count: number, from = 0): Promise<string[]> {
+  const values: string[] = [];
+  for (let i = from + 1; i <= from + count; i++) {
+    values.push(`v${i}-${pad}`);
+    await setTitle(scope, `v${i}-${pad}`);
+  }
+  return values;
+}
+
+/** A client reading at a moderate pace: takes what is buffered every `everyMs`. */
+function readEvery(sink: TestSink, everyMs: number): void {
+  timers.push(setInterval(() => sink.flush(), everyMs));
+}
+
+async function until(check: () => boolean, what: string, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+function titles(sink: TestSink): string[] {
+  return sink
+    .events()
+    .filter((f) => f.event === 'token_patch')
+    .map((f) => f.json.payload.value as string);
+}
+
+/** The durable ids received, checked unique and increasing. */
+function expectIdsIncreasing(sink: TestSink): void {
+  const seqs = sink
+    .events()
+    .filter((f) => f.id !== null)
+    .map((f) => {
+      const cursor = decodeCursor(f.id as string);
+      if (!cursor.ok) throw new Error(`bad id ${f.id}`);
+      return cursor.value.seq;
+    });
+  for (let i = 1; i < seqs.length; i++) expect(seqs[i]).toBeGreaterThan(seqs[i - 1] as number);
+}
+
+const streamState = (h: StreamHub) => h.describe()[0]?.state;
+
+// Each test writes dozens of durable commands one by one: roomy timeouts for a loaded machine.
+describe('replay paced by the client (StreamSync)', { timeout: 30_000 }, () => {
+  it.each([
+    ['the sink signals drains below half the budget', BUDGET / 4],
+    ['the sink signals drains only above half the budget (polled)', 16_384],
+  ])(
+    '[CONTRACT 4] a resume with a backlog many times the byte budget is replayed in one session, exactly once, in order: %s',
+    async (_label, highWaterMark) => {
+      const scope = await createCanvas('c1');
+      const values = await writeTitles(scope, 50); // ~50 KB: 12× the budget, in one replay page
+      const sink = new TestSink({ autoFlush: false, highWaterMark });
+      readEvery(sink, 3);
+      const h = hub({ keepAliveMs: 5 }); // keep-alives meanwhile do not apply the live budget either
+      const opened = await h.open({
+        principal: admin,
+        scope,
+        kind: 'canvas',
+        after: encodeCursor({ epoch: spine.epoch, seq: 0 }),
+        sink,
+      });
+      if (!opened.ok) throw new Error(opened.error.message);
+      await until(() => streamState(h) === 'live' || sink.closedWith !== null, 'the replay to finish');
+      sink.flush();
+      expect(sink.closedWith).toBeNull();
+      expect(titles(sink)).toEqual(values);
+      expectIdsIncreasing(sink);
+      // live from here on, under the budget again
+      await setTitle(scope, 'live');
+      sink.flush();
+      expect(titles(sink).at(-1)).toBe('live');
+    },
+  );
+
+  it.each([
+    ['a roomy backlog', 10_000],
+    ['a backlog that overflows (re-read from the spine)', 3],
+  ])(
+    '[CONTRACT 4] live events arriving during a paced replay are delivered after it, exactly once, in order: %s',
+    async (_label, backlogLimit) => {
+      const scope = await createCanvas('c1');
+      const first = await setTitle(scope, 'v0');
+      const values = await writeTitles(scope, 40);
+      const sink = new TestSink({ autoFlush: false, highWaterMark: BUDGET / 4 });
+      readEvery(sink, 5);
+      const h = hub({ backlogLimit, replayPageSize: 20 });
+      const opened = await h.open({ principal: admin, scope, kind: 'canvas', after: first.cursor, sink });
+      if (!opened.ok) throw new Error(opened.error.message);
+      // writes while the replay waits on the reader
+      await until(() => titles(sink).length >= 5, 'the replay to start');
+      expect(streamState(h)).toBe('syncing');
+      values.push(...(await writeTitles(scope, 15, 40)));
+      await until(() => streamState(h) === 'live' || sink.closedWith !== null, 'the replay to finish');
+      values.push(...(await writeTitles(scope, 3, 55)));
+      await until(() => titles(sink).length >= values.length, 'every title');
+      sink.flush();
+      expect(sink.closedWith).toBeNull();
+      expect(titles(sink)).toEqual(values);
+      expectIdsIncreasing(sink);
+    },
+  );
+
+  it('[CONTRACT 4] a subscriber that stops reading during a replay is closed as slow_consumer after the drain timeout; resuming loses nothing', async () => {
+    const scope = await createCanvas('c1');
+    const values = await writeTitles(scope, 40);
+    const sink = new TestSink({ autoFlush: false, highWaterMark: BUDGET / 4 }); // never reads
+    const h = hub({ drainTimeoutMs: 150 });
+    const opened = await h.open({
+      principal: admin,
+      scope,
+      kind: 'canvas',
+      after: encodeCursor({ epoch: spine.epoch, seq: 0 }),
+      sink,
+    });
+    if (!opened.ok) throw new Error(opened.error.message);
+    const openedAt = Date.now();
+    expect(await opened.value.closed).toBe('slow_consumer');
+    expect(Date.now() - openedAt).toBeGreaterThanOrEqual(100); // it waited (bounded), not dropped at the budget
+    const got = titles(sink);
+    expect(got.length).toBeGreaterThan(0);
+    expect(got.length).toBeLessThan(values.length);
+    expect(got).toEqual(values.slice(0, got.length));
+    expect(sink.events().at(-1)?.json.payload.reason).toBe('slow_consumer');
+    const last = sink
+      .events()
+      .filter((e) => e.id !== null)
+      .at(-1);
+    const resumed = new TestSink({ autoFlush: false });
+    readEvery(resumed, 3);
+    await h.open({ principal: admin, scope, kind: 'canvas', after: last?.id ?? undefined, sink: resumed });
+    await until(() => titles(resumed).length >= values.length - got.length, 'the rest');
+    expect([...got, ...titles(resumed)]).toEqual(values);
+    expect(resumed.closedWith).toBeNull();
+  });
+
+  it('[CONTRACT 6] a lens change during a paced realtime replay re-resolves the view, then the replay goes on without gap or duplicate', async () => {
+    const scope = await createCanvas('c1');
+    const values = await writeTitles(scope, 50);
+    const sink = new TestSink({ autoFlush: false, highWaterMark: BUDGET / 4 });
+    readEvery(sink, 10);
+    const h = hub();
+    const opened = await h.open({
+      principal: admin,
+      scope: base,
+      kind: 'realtime',
+      after: encodeCursor({ epoch: spine.epoch, seq: 0 }),
+      sink,
+    });
+    if (!opened.ok) throw new Error(opened.error.message);
+    await until(() => titles(sink).length >= 5, 'the replay to start');
+    expect(streamState(h)).toBe('syncing');
+    expect((await core.putLensPolicy(admin, 'proj', CONTRACT_EXAMPLE_LENS_POLICY)).ok).toBe(true);
+    expect(titles(sink).length).toBeLessThan(values.length); // the change landed mid-replay
+    await until(() => streamState(h) === 'live' || sink.closedWith !== null, 'the replay to finish');
+    sink.flush();
+    expect(sink.closedWith).toBeNull();
+    expect(titles(sink)).toEqual(values);
+    expectIdsIncreasing(sink);
+  });
+
+  it('[CONTRACT 6] a lens change during a paced canvas replay sends a fresh CANVAS_READY (lens_changed) covering the rest', async () => {
+    const scope = await createCanvas('c1');
+    const values = await writeTitles(scope, 50);
+    const sink = new TestSink({ autoFlush: false, highWaterMark: BUDGET / 4 });
+    readEvery(sink, 10);
+    const h = hub();
+    const opened = await h.open({
+      principal: admin,
+      scope,
+      kind: 'canvas',
+      after: encodeCursor({ epoch: spine.epoch, seq: 0 }),
+      sink,
+    });
+    if (!opened.ok) throw new Error(opened.error.message);
+    await until(() => titles(sink).length >= 5, 'the replay to start');
+    expect((await core.putLensPolicy(admin, 'proj', CONTRACT_EXAMPLE_LENS_POLICY)).ok).toBe(true);
+    await until(() => streamState(h) === 'live' || sink.closedWith !== null, 'the resync to finish');
+    await setTitle(scope, 'after');
+    sink.flush();
+    expect(sink.closedWith).toBeNull();
+    const events = sink.events();
+    const readies = events.filter((e) => e.event === 'CANVAS_READY');
+    expect(readies.length).toBe(2);
+    expect(readies[1]?.json.payload.reason).toBe('lens_changed');
+    expect(readies[1]?.json.payload.snapshot.tokens['plan.title']).toBe(values.at(-1));
+    // before the fresh snapshot: a prefix of the replay, cut short; after it: only what followed
+    const cut = events.indexOf(readies[1]!);
+    const before = events
+      .slice(0, cut)
+      .filter((e) => e.event === 'token_patch')
+      .map((e) => e.json.payload.value);
+    expect(before.length).toBeLessThan(values.length);
+    expect(before).toEqual(values.slice(0, before.length));
+    expect(
+      events
+        .slice(cut)
+        .filter((e) => e.event === 'token_patch')
+        .map((e) => e.json.payload.value),
+    ).toEqual(['after']);
+    expectIdsIncreasing(sink);
+  });
+});

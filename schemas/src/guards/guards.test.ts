@@ -1,0 +1,288 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { EVENT_PAYLOAD_SCHEMAS } from '../events/downstreamEventSchema.ts';
+import { GuardWriter } from '../gen/buildGuards.ts';
+import { GUARD_TARGETS, payloadExportName } from '../gen/guardSpec.ts';
+import { arbitraryFor, jsonArb } from '../testing/arbitraryFor.ts';
+import * as api from '../index.ts';
+import { schemaOverrides } from '../testing/overrides.ts';
+import * as generated from './generated/guards.ts';
+import * as entry from './index.ts';
+import * as refinements from './refinements.ts';
+import * as runtime from './runtime.ts';
+import type { Guard } from './runtime.ts';
+
+const overrides = schemaOverrides();
+
+/** Every guarded schema with its generated guard. */
+const guarded: Array<[string, z.ZodType, Guard<unknown>]> = [
+  ...Object.entries(GUARD_TARGETS),
+  ...Object.values(EVENT_PAYLOAD_SCHEMAS).map((schema) => [payloadExportName(schema), schema] as const),
+].map(([name, schema]) => {
+  const guard = (generated as unknown as Record<string, Guard<unknown>>)[`${name.replace(/Schema$/, '')}Guard`];
+  if (!guard) throw new Error(`no generated guard for ${name}`);
+  return [name, schema as z.ZodType, guard];
+});
+
+/** Values JSON.parse can produce that break schemas in many ways. */
+const junkArb: fc.Arbitrary<unknown> = fc.oneof(
+  fc.constantFrom(null, true, false, 0, -0, -1, 1.5, 2 ** 53, 1e300, '', 'x', [], {}, '\uD83D\uDE00', '\uD800'),
+  fc.string({ unit: fc.constantFrom('a', 'Z', '0', '-', '.', ' ', '/', '\uD83D\uDE00', '\uD800', '#'), maxLength: 80 }),
+  fc.integer({ min: -5, max: 70_000 }),
+  jsonArb,
+);
+
+type Path = Array<string | number>;
+
+/** Every path inside a JSON value (the root included). */
+function pathsOf(value: unknown, path: Path = [], out: Path[] = []): Path[] {
+  out.push(path);
+  if (out.length > 200) return out;
+  if (Array.isArray(value)) value.forEach((item, i) => pathsOf(item, [...path, i], out));
+  else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) pathsOf(v, [...path, k], out);
+  }
+  return out;
+}
+
+/** A deep copy of `value` with one change at `path`: replaced, removed, or a key/item added. */
+function mutate(value: unknown, path: Path, kind: number, junk: unknown): unknown {
+  const copy = JSON.parse(JSON.stringify(value ?? null)) as unknown;
+  if (path.length === 0) return kind % 2 === 0 ? junk : copy;
+  let parent = copy as Record<string | number, unknown>;
+  for (const key of path.slice(0, -1)) parent = parent[key] as Record<string | number, unknown>;
+  const last = path[path.length - 1]!;
+  const target = parent[last];
+  switch (kind % 5) {
+    case 0:
+      parent[last] = junk;
+      break;
+    case 1:
+      if (Array.isArray(parent)) parent.splice(last as number, 1);
+      else delete parent[last];
+      break;
+    case 2:
+      if (Array.isArray(target)) target.push(junk);
+      else if (target !== null && typeof target === 'object') (target as Record<string, unknown>).extra_key = junk;
+      else parent[last] = junk;
+      break;
+    case 3:
+      parent[last] = typeof target === 'string' ? `${target}${target}\uD83D\uDE00` : junk;
+      break;
+    default:
+      parent[last] = typeof target === 'number' ? target + (kind % 3 === 0 ? 0.5 : -1_000_001) : undefined;
+  }
+  return JSON.parse(JSON.stringify(copy) ?? 'null');
+}
+
+/** Both validators agree: same verdict, same output. */
+function agree(schema: z.ZodType, guard: Guard<unknown>, value: unknown): boolean {
+  const want = schema.safeParse(value);
+  const got = guard.safeParse(value);
+  expect(got.success, `${JSON.stringify(value)}: zod ${want.success ? 'accepts' : 'refuses'}`).toBe(want.success);
+  if (want.success && got.success) expect(got.data).toEqual(want.data);
+  if (!got.success) expect(got.error.issues[0]!.message.length).toBeGreaterThan(0);
+  return want.success;
+}
+
+describe('[CONTRACT 3-10] generated guards accept exactly what the zod schemas accept', () => {
+  it('covers every guard target and every event payload', () => {
+    expect(guarded.length).toBeGreaterThanOrEqual(Object.keys(GUARD_TARGETS).length + 20);
+  });
+
+  for (const [name, schema, guard] of guarded) {
+    it(`${name}: valid samples, mutated samples and junk`, () => {
+      const valid = arbitraryFor(schema, overrides);
+      fc.assert(
+        fc.property(valid, (value) => {
+          expect(agree(schema, guard, value)).toBe(true);
+        }),
+        { numRuns: 40 },
+      );
+      let refused = 0;
+      fc.assert(
+        fc.property(valid, fc.nat(), fc.nat(), junkArb, (value, at, kind, junk) => {
+          const paths = pathsOf(value);
+          const mutated = mutate(value, paths[at % paths.length]!, kind, junk);
+          if (!agree(schema, guard, mutated)) refused++;
+        }),
+        { numRuns: 250 },
+      );
+      expect(refused).toBeGreaterThan(0);
+      fc.assert(
+        fc.property(junkArb, (junk) => {
+          agree(schema, guard, junk);
+        }),
+        { numRuns: 40 },
+      );
+    });
+  }
+});
+
+/** Compiles a guard for any zod schema with the generator, for semantics tests on small schemas. */
+function compileGuard(schema: z.ZodType): Guard<unknown> {
+  const writer = new GuardWriter([schema]);
+  const root = writer.check(schema, 'test');
+  const text = writer
+    .module([`return guard(${root});`])
+    .split('\n')
+    .filter((line) => !line.startsWith('import') && !line.startsWith('//'))
+    .join('\n')
+    .replace(/: Check =/g, ' =');
+  const scope = { ...runtime, ...refinements };
+  const run = new Function(...Object.keys(scope), text) as (...args: unknown[]) => Guard<unknown>;
+  return run(...Object.values(scope));
+}
+
+describe('guard runtime semantics match zod', () => {
+  const cases: Array<[string, z.ZodType, fc.Arbitrary<unknown>]> = [
+    [
+      'string lengths count code points',
+      z.string().min(2).max(3),
+      fc.string({ unit: fc.constantFrom('a', '\uD83D\uDE00', '\uD800', '\uDC00'), maxLength: 8 }),
+    ],
+    ['urls are trimmed', z.url(), fc.oneof(fc.webUrl(), fc.constantFrom(' http://a.b/c ', 'http://a\tb/', 'nope', ' '))],
+    [
+      'objects strip, keep or refuse unknown keys; defaults fill in',
+      z.object({
+        a: z.strictObject({ b: z.int().optional() }),
+        c: z.looseObject({ d: z.string().default('x') }),
+        e: z.number().gt(0).lt(10).nullable().optional(),
+        f: z.unknown(),
+      }),
+      fc.record(
+        {
+          a: fc.oneof(fc.constant({}), fc.record({ b: fc.oneof(fc.integer(), fc.double()) }), jsonArb),
+          c: fc.oneof(fc.constant({}), fc.record({ d: fc.string() }), fc.dictionary(fc.string(), jsonArb)),
+          e: fc.oneof(fc.constant(null), fc.constant(undefined), fc.double({ min: -1, max: 11 })),
+          f: jsonArb,
+          g: jsonArb,
+        },
+        { requiredKeys: [] },
+      ),
+    ],
+    [
+      'records skip __proto__; unions take the first match',
+      z.union([z.record(z.string().regex(/^[a-z]+$/), z.union([z.string().max(2), z.number()])), z.array(z.boolean())]),
+      fc.oneof(
+        fc.dictionary(fc.constantFrom('ab', 'x', 'A', '__proto__', ''), fc.oneof(fc.string({ maxLength: 3 }), fc.integer())),
+        fc.array(fc.oneof(fc.boolean(), fc.integer()), { maxLength: 3 }),
+        jsonArb,
+      ),
+    ],
+    [
+      'discriminated unions dispatch on the tag',
+      z.discriminatedUnion('ok', [
+        z.object({ ok: z.literal(true), v: z.json() }),
+        z.object({ ok: z.literal(false), e: z.enum(['x', 'y']) }),
+      ]),
+      fc.record(
+        { ok: fc.oneof(fc.boolean(), fc.constant('true')), v: jsonArb, e: fc.constantFrom('x', 'y', 'z') },
+        { requiredKeys: ['ok'] },
+      ),
+    ],
+  ];
+  for (const [label, schema, arb] of cases) {
+    it(label, () => {
+      const guard = compileGuard(schema);
+      fc.assert(
+        fc.property(fc.oneof(arb, junkArb), (value) => {
+          agree(schema, guard, JSON.parse(JSON.stringify(value ?? null)));
+        }),
+        { numRuns: 400 },
+      );
+    });
+  }
+
+  // The refinements: shapes drawn so that each rule is broken about half the time.
+  const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined, freq: 2 });
+  const smallJson = fc.oneof(fc.string({ maxLength: 4 }), fc.integer({ min: -3, max: 3 }), fc.boolean(), fc.constant(null));
+  const refined: Array<[string, z.ZodType, fc.Arbitrary<unknown>]> = [
+    ['frameRangeSchema', api.frameRangeSchema, fc.record({ start: fc.nat(5), end: fc.nat(5) })],
+    [
+      'tokenDeclarationSchema',
+      api.tokenDeclarationSchema,
+      fc.record(
+        {
+          type: fc.constantFrom(...api.TOKEN_TYPES),
+          values: maybe(fc.array(fc.constantFrom('a', 'b', 'c'), { maxLength: 3 })),
+          min: maybe(fc.integer({ min: -3, max: 3 })),
+          max: maybe(fc.integer({ min: -3, max: 3 })),
+          max_length: maybe(fc.integer({ min: 1, max: 3 })),
+          default: maybe(fc.oneof(smallJson, fc.constantFrom('#abc', 'a', 'abcd'))),
+        },
+        { requiredKeys: ['type'] },
+      ),
+    ],
+    [
+      'canvasTypeManifestSchema',
+      api.canvasTypeManifestSchema,
+      fc.record(
+        {
+          type: fc.constant('t'),
+          version: fc.constant('1.0.0'),
+          title: fc.constant('T'),
+          roots: fc.dictionary(fc.constantFrom('a', 'b', 'c', 'd'), fc.constantFrom(...api.ROOT_KINDS), { maxKeys: 2 }),
+          tokens: maybe(fc.dictionary(fc.constantFrom('x', 'y'), fc.constant({ type: 'string' }), { maxKeys: 2 })),
+          tools: maybe(
+            fc.array(fc.record({ id: fc.constantFrom('p', 'q'), label: fc.constant('P'), command: fc.constant('state.ops') }), {
+              maxLength: 2,
+            }),
+          ),
+        },
+        { requiredKeys: ['type', 'version', 'title', 'roots'] },
+      ),
+    ],
+    [
+      'stateOpSchema',
+      api.stateOpSchema,
+      fc.record(
+        {
+          op: fc.constantFrom('insert', 'update', 'delete', 'move'),
+          root: fc.constant('r'),
+          key: maybe(fc.constantFrom('k', '')),
+          index: maybe(fc.nat(3)),
+          length: maybe(fc.nat(3)),
+          path: maybe(fc.array(fc.constant('p'), { maxLength: 2 })),
+          value: maybe(smallJson),
+          from: maybe(fc.nat(3)),
+          to: maybe(fc.nat(3)),
+        },
+        { requiredKeys: ['op', 'root'] },
+      ),
+    ],
+  ];
+  for (const [name, schema, arb] of refined) {
+    it(`refinements of ${name} are mirrored`, () => {
+      const guard = compileGuard(schema);
+      let accepted = 0;
+      fc.assert(
+        fc.property(arb, (value) => {
+          if (agree(schema, guard, JSON.parse(JSON.stringify(value)))) accepted++;
+        }),
+        { numRuns: 500 },
+      );
+      expect(accepted).toBeGreaterThan(10);
+      expect(accepted).toBeLessThan(490);
+    });
+  }
+
+  it('refuses what it cannot mirror: a refinement without a counterpart, a transform', () => {
+    expect(() => compileGuard(z.object({ a: z.string() }).refine((o) => o.a !== 'x'))).toThrow(/GUARD_REFINEMENTS/);
+    expect(() => compileGuard(z.string().transform((t) => t.length))).toThrow(/cannot express/);
+    expect(() => compileGuard(z.email())).toThrow(/string format email/);
+  });
+
+  it('issues carry the path of the first refused value', () => {
+    const parsed = entry.pluginListGuard.safeParse({ plugins: [{ name: 'p', state: 'NOPE' }] });
+    expect(parsed.success).toBe(false);
+    if (!parsed.success) expect(parsed.error.issues[0]!.path).toEqual(['plugins', 0, 'state']);
+  });
+});
+
+describe('@easel/schemas/guards entry', () => {
+  it('exports every generated guard', () => {
+    for (const name of Object.keys(generated)) expect(entry, name).toHaveProperty(name);
+  });
+});
