@@ -20,6 +20,7 @@ import { mintToken } from './auth/mintToken.ts';
 import { createGateway, defaultLogger, type Gateway, openEmbeddedEngines } from './compose.ts';
 import { BOARD_CANVAS_TYPE } from './core/canvasTypes/builtinCanvasTypes.ts';
 import { devHostDir } from './dev/ensureHostBuilt.ts';
+import { installDevBootstrap } from './dev/installDevBootstrap.ts';
 import type { EventBus } from './core/bus/EventBus.ts';
 import type { EventSpine } from './core/spine/EventSpine.ts';
 import type { EngineCheck } from './http/HttpDeps.ts';
@@ -326,17 +327,30 @@ async function installDemoBoard(gateway: Gateway): Promise<void> {
     ...BOARD_CANVAS_TYPE,
     tokens: {
       ...BOARD_CANVAS_TYPE.tokens,
-      // Empty by default: a manifest is readable by every member of the project (GET canvas-types),
-      // so a secret belongs in the token's value, which the lens filters.
-      'director.secret': { type: 'string', max_length: 200, default: '' },
+      // A telling default: the manifest a non-admin reads (GET canvas-types, CANVAS_READY) is
+      // lens-filtered, so neither this declaration nor its default reaches a planner (e2e lens test).
+      'director.secret': { type: 'string', max_length: 200, default: 'Launch moves to Thursday (director only)' },
     },
   });
   if (!put.ok) gateway.logger.warn({ error: put.error }, 'could not install the demo board type');
 }
 
-async function devBanner(gateway: Gateway, url: string, secret: string, withApp = false): Promise<void> {
+/**
+ * The host app's canvas types and bundled flows' canvases, set up here with the dev admin principal
+ * (from `host/dist/easel-dev.json`), so a page never holds a token with more rights than its actor.
+ */
+async function installHostBootstrap(gateway: Gateway, hostDir: string): Promise<void> {
+  const report = await installDevBootstrap(gateway.core, DEMO_ADMIN, hostDir);
+  for (const problem of report.problems) console.log(`host: ${problem}`);
+  if (report.registered.length > 0) console.log(`host: registered canvas types ${report.registered.join(', ')}`);
+  if (report.created.length > 0) console.log(`host: created canvases ${report.created.join(', ')}`);
+}
+
+async function devBanner(gateway: Gateway, url: string, secret: string, hostDir: string | null): Promise<void> {
+  const withApp = hostDir !== null;
   await installDemoPolicy(gateway);
   await installDemoBoard(gateway);
+  if (hostDir) await installHostBootstrap(gateway, hostDir);
   const lines = [
     `Easel dev gateway: ${url}`,
     `  health   ${url}/healthz   metrics ${url}/metrics`,
@@ -416,7 +430,7 @@ export function buildProgram(): Command {
     .action(async (opts: ServeOptions) => {
       const hostDir = opts.app === false ? null : await devHostDir((line) => console.log(line));
       return serve({ ...opts, dev: true, ...(hostDir ? { hostDir } : {}) }, (gateway, url, secret) =>
-        devBanner(gateway, url, secret, hostDir !== null),
+        devBanner(gateway, url, secret, hostDir),
       );
     });
 

@@ -1,7 +1,7 @@
 // @easel/host — the harness host app (served by `easel dev`). Named exports for stories and tests.
 export { App } from './app/App.tsx';
 export { hostCartridges } from './app/hostCartridges.tsx';
-export { ACTOR_IDS, ACTORS, HOST_ADMIN, isActorId, type ActorId, type ActorProfile } from './actors/actors.ts';
+export { ACTOR_IDS, ACTORS, isActorId, type ActorId, type ActorProfile } from './actors/actors.ts';
 export {
   FLOW_TEMPLATES,
   MAX_FLOW_CANVASES,

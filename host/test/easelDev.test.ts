@@ -59,4 +59,27 @@ describe('easel dev serves the host app', () => {
     expect(missing.status).toBe(404);
     expect(((await missing.json()) as { error: { code: string } }).error.code).toBe('not_found');
   });
+
+  it('[CONTRACT 6] types and bundled canvases are set up server side; a planner reads manifests through its lens', async () => {
+    const minted = await fetch(`${dev.url}/v1/dev/tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ sub: 'pat-planner', roles: ['planner'] }),
+    });
+    const { token } = (await minted.json()) as { token: string };
+    const auth = { authorization: `Bearer ${token}` };
+    for (const type of ['doc', 'run-console', 'media']) {
+      expect((await fetch(`${dev.url}/v1/projects/demo/canvas-types/${type}`, { headers: auth })).status).toBe(200);
+    }
+    const scope = 'tenant_id=demo&project_id=demo&app_id=host&surface_id=main&mode=edit';
+    for (const canvas of ['demo-board', 'split-doc', 'console-media']) {
+      expect((await fetch(`${dev.url}/v1/canvases/${canvas}?${scope}`, { headers: auth })).status).toBe(200);
+    }
+    const listed = await (await fetch(`${dev.url}/v1/projects/demo/canvas-types`, { headers: auth })).text();
+    expect(listed).toContain('plan.title');
+    expect(listed).not.toContain('director.secret');
+    expect(listed).not.toContain('Launch moves to Thursday');
+    const board = await (await fetch(`${dev.url}/v1/projects/demo/canvas-types/board`, { headers: auth })).text();
+    expect(board).not.toContain('director.secret');
+  });
 });

@@ -88,15 +88,23 @@ describe('the host against a real `easel dev` gateway', () => {
     expect(down).toMatchObject({ ok: false, error: { code: 'network' } });
   });
 
-  it('[CONTRACT 5] prepareFlow creates missing canvases once and registers only missing types', async () => {
+  it('[CONTRACT 5] prepareFlow creates missing canvases once with the actor’s own token', async () => {
     const admin = await mintDevToken(dev.url, { sub: 'host-admin', roles: ['admin'] });
     if (!admin.ok) throw new Error(admin.error.message);
+    const director = await mintDevToken(dev.url, { sub: 'dana', roles: ['director'] });
+    if (!director.ok) throw new Error(director.error.message);
+    // Types are registered server side (what `easel dev` does from host/dist/easel-dev.json).
+    const put = await fetch(`${dev.url}/v1/projects/demo/canvas-types/notebook`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${admin.value.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(NOTEBOOK),
+    });
+    expect(put.status).toBe(200);
     const base = flowFile('demo');
     const flow = uniqueFlow(base, 'prep', [
       ...base.canvases,
       { canvas_id: 'notes', canvas_type: 'notebook', title: 'Notes' },
     ]);
-    const manifests = { notebook: NOTEBOOK, board: { ...NOTEBOOK, type: 'board' } };
     // One canvas exists already, created by someone else (another command id): it reads as existing.
     const [firstCanvas, ...rest] = flow.canvases;
     const createdElsewhere = await fetch(`${dev.url}/v1/commands`, {
@@ -110,17 +118,14 @@ describe('the host against a real `easel dev` gateway', () => {
       }),
     });
     expect(createdElsewhere.status).toBe(200);
-    const first = await prepareFlow({ baseUrl: dev.url, flow, adminToken: admin.value.token, manifests });
+    const first = await prepareFlow({ baseUrl: dev.url, flow, token: director.value.token });
     expect(first).toEqual({
       ok: true,
-      value: { registered: ['notebook'], created: rest.map((c) => c.canvas_id), existing: [firstCanvas!.canvas_id] },
+      value: { created: rest.map((c) => c.canvas_id), existing: [firstCanvas!.canvas_id] },
     });
-    // Again (a second tab): nothing registered, everything exists; board kept the gateway's manifest.
-    const second = await prepareFlow({ baseUrl: dev.url, flow, adminToken: admin.value.token, manifests });
-    expect(second).toEqual({
-      ok: true,
-      value: { registered: [], created: [], existing: flow.canvases.map((c) => c.canvas_id) },
-    });
+    // Again (a second tab): everything exists.
+    const second = await prepareFlow({ baseUrl: dev.url, flow, token: director.value.token });
+    expect(second).toEqual({ ok: true, value: { created: [], existing: flow.canvases.map((c) => c.canvas_id) } });
     const board = new CanvasTransport({
       baseUrl: dev.url,
       token: admin.value.token,
@@ -134,33 +139,17 @@ describe('the host against a real `easel dev` gateway', () => {
     } finally {
       board.close();
     }
-    // A type nobody provides is refused by name, before any canvas is created.
-    const unknown = uniqueFlow(base, 'unknown', [
-      { canvas_id: 'x', canvas_type: 'mystery', title: 'X' },
-      ...base.canvases,
-    ]);
-    const refused = await prepareFlow({
-      baseUrl: dev.url,
-      flow: unknown,
-      adminToken: admin.value.token,
-      manifests: {},
-    });
-    expect(refused.ok).toBe(false);
-    if (!refused.ok) expect(refused.error.message).toContain("'mystery'");
-    // A non-admin cannot register types: the gateway's refusal comes back coded.
+    // A type the project lacks is refused by the gateway, coded.
+    const unknown = uniqueFlow(base, 'unknown', [{ canvas_id: 'x', canvas_type: 'mystery', title: 'X' }]);
+    const refused = await prepareFlow({ baseUrl: dev.url, flow: unknown, token: director.value.token });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'refused' } });
+    // A planner may not create canvases: a clear canvas_missing, nothing created.
     const planner = await mintDevToken(dev.url, { sub: 'p', roles: ['planner'] });
     if (!planner.ok) throw new Error(planner.error.message);
-    const other = uniqueFlow(base, 'planner', [
-      { canvas_id: 'n', canvas_type: 'notebook2', title: 'N' },
-      ...base.canvases,
-    ]);
-    const forbidden = await prepareFlow({
-      baseUrl: dev.url,
-      flow: other,
-      adminToken: planner.value.token,
-      manifests: { notebook2: { ...NOTEBOOK, type: 'notebook2' } },
-    });
-    expect(forbidden).toMatchObject({ ok: false, error: { code: 'refused', status: 403 } });
+    const fresh = uniqueFlow(base, 'planner');
+    const missing = await prepareFlow({ baseUrl: dev.url, flow: fresh, token: planner.value.token });
+    expect(missing).toMatchObject({ ok: false, error: { code: 'canvas_missing', status: 403 } });
+    if (!missing.ok) expect(missing.error.message).toContain('ask a director');
   });
 
   it('[CONTRACT 6] actors see what the demo lens lets them: a planner never sees director.secret', async () => {
@@ -170,7 +159,6 @@ describe('the host against a real `easel dev` gateway', () => {
         baseUrl: dev.url,
         flow,
         actor,
-        manifests: {},
         transport: { tiers: FAST_TIERS },
       });
       if (!opened.ok) throw new Error(opened.error.message);
@@ -216,7 +204,13 @@ describe('the host against a real `easel dev` gateway', () => {
 
   it('[CONTRACT 2] a second person with the same role gets their own sub (?user=)', async () => {
     const flow = uniqueFlow(flowFile('demo'), 'user');
-    const opened = await openFlowSession({ baseUrl: dev.url, flow, actor: 'planner', user: 'pat-two', manifests: {} });
+    // A planner cannot create the flow's canvases: the session says so until a director opened it.
+    const early = await openFlowSession({ baseUrl: dev.url, flow, actor: 'planner', user: 'pat-two' });
+    expect(early).toMatchObject({ ok: false, error: { code: 'canvas_missing' } });
+    const director = await openFlowSession({ baseUrl: dev.url, flow, actor: 'director' });
+    if (!director.ok) throw new Error(director.error.message);
+    sessions.push(director.value);
+    const opened = await openFlowSession({ baseUrl: dev.url, flow, actor: 'planner', user: 'pat-two' });
     if (!opened.ok) throw new Error(opened.error.message);
     sessions.push(opened.value);
     expect(opened.value.sub).toBe('pat-two');
@@ -239,7 +233,6 @@ describe('the host against a gateway without dev mode', () => {
       baseUrl: plain.url,
       flow: flowFile('demo'),
       actor: 'director',
-      manifests: {},
     });
     expect(opened).toMatchObject({ ok: false, error: { code: 'dev_mode_off', status: 404 } });
     if (!opened.ok) expect(opened.error.message).toContain('pnpm easel dev');

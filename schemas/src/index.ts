@@ -227,7 +227,12 @@ export {
   type TokenValueResult,
   type TokenValueRules,
 } from './canvas/validateTokenValue.ts';
-export { canvasToolSchema, type CanvasTool } from './canvas/canvasToolSchema.ts';
+export {
+  canvasToolPluginSchema,
+  canvasToolSchema,
+  type CanvasTool,
+  type CanvasToolPlugin,
+} from './canvas/canvasToolSchema.ts';
 export {
   canvasTypeManifestSchema,
   MAX_ROOTS,

@@ -22,7 +22,7 @@ const PROJECT = 'bench-browser';
 /** Ops per `state.ops` seeding command: under the 64 KiB event limit with these blocks. */
 const OPS_PER_COMMAND = 250;
 
-function scope(canvasId: string): CanvasScope {
+export function scope(canvasId: string): CanvasScope {
   return {
     tenant_id: 'demo',
     project_id: PROJECT,
@@ -39,7 +39,7 @@ function stats(values: number[]): LatencyStats | null {
 }
 
 /** Creates a canvas and fills it with `ops` in commands of 500, through a Node transport. */
-async function seedCanvas(gateway: DevGateway, token: string, canvasId: string, type: string, ops: StateOp[]) {
+export async function seedCanvas(gateway: DevGateway, token: string, canvasId: string, type: string, ops: StateOp[]) {
   const transport = new CanvasTransport({ baseUrl: gateway.url, token, scope: scope(canvasId) });
   try {
     const created = await transport.createCanvas(type, canvasId);
@@ -53,7 +53,7 @@ async function seedCanvas(gateway: DevGateway, token: string, canvasId: string, 
   }
 }
 
-async function registerType(gateway: DevGateway, token: string, manifest: object & { type: string }) {
+export async function registerType(gateway: DevGateway, token: string, manifest: object & { type: string }) {
   const res = await fetch(`${gateway.url}/v1/projects/${PROJECT}/canvas-types/${manifest.type}`, {
     method: 'PUT',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
@@ -65,7 +65,7 @@ async function registerType(gateway: DevGateway, token: string, manifest: object
 }
 
 /** A context whose `/__bench/` URLs are the bench page, on the gateway's origin (no CORS). */
-async function benchContext(browser: Browser, gateway: DevGateway, bundle: string, config: BenchPageConfig) {
+export async function benchContext(browser: Browser, gateway: DevGateway, bundle: string, config: BenchPageConfig) {
   const context = await browser.newContext();
   await context.route(`${gateway.url}/__bench/**`, (route) => {
     const url = new URL(route.request().url());

@@ -70,6 +70,8 @@ export interface OverheadRound {
   rawIpc: LatencySummary | null;
   /** The host's own channel alone (`RawFramesEcho`), when it ran. */
   rawFrames: LatencySummary | null;
+  /** The same host with each plugin process in a session of its own (`ownSession: true`), when it ran. */
+  ownSession?: LatencySummary | null;
 }
 
 /** One payload over all rounds (samples pooled) and per round. */
@@ -91,6 +93,11 @@ export interface PayloadOverhead {
   rawFrames: LatencySummary | null;
   /** What the host adds over its channel: sandboxed − raw frames. */
   hostOverRawFrames: Overhead | null;
+  /**
+   * Reference: the same host with each plugin process in a session of its own (`ownSession: true`,
+   * the host's default before), when it ran: what a scheduler autogroup per session costs a call.
+   */
+  ownSession?: LatencySummary | null;
   rounds: OverheadRound[];
   /** Sandboxed calls that did not answer ok with the echoed payload. */
   failedCalls: number;
@@ -107,6 +114,8 @@ export interface CrashResult {
   hostRecoveryMs: LatencySummary | null;
   /** How the crash call itself answered (`crashed` expected), counted by kind. */
   crashKinds: Record<string, number>;
+  /** Recorded crashes that found a standby process ready (promoted at once instead of a restart). */
+  standbyReady?: number;
 }
 
 export interface PluginsResult {
@@ -114,7 +123,10 @@ export interface PluginsResult {
   /** Host limits changed from the defaults for the run, in words. */
   notes: string[];
   overhead: PayloadOverhead[];
+  /** Crash → ready of the host (standby processes on, the default). */
   crash: CrashResult | null;
+  /** Reference, interleaved crash by crash with `crash`: the same host with standby processes off (restart after the backoff). */
+  crashWithoutStandby?: CrashResult | null;
   /** What could not be measured, and why. */
   failures: string[];
 }

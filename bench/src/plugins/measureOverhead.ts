@@ -16,6 +16,8 @@ export interface EchoReferences {
   rawIpc: EchoReference | null;
   /** The host's channel (length-prefixed JSON frames over a stdio pipe) alone. */
   rawFrames: EchoReference | null;
+  /** The same plugin host with `ownSession: true` (each plugin process in a session of its own). */
+  ownSession: PluginHost | null;
 }
 import { overheadOf, summarizeLatencies } from './summarizeLatencies.ts';
 
@@ -39,7 +41,10 @@ const DIRECT_CTX: BenchToolContext = {
   signal: new AbortController().signal,
 };
 
-type PathName = 'direct' | 'sandboxed' | 'rawIpc' | 'rawFrames';
+type PathName = 'direct' | 'sandboxed' | 'ownSession' | 'rawIpc' | 'rawFrames';
+const PATHS: readonly PathName[] = ['direct', 'sandboxed', 'ownSession', 'rawIpc', 'rawFrames'];
+type Samples = Record<PathName, number[]>;
+const noSamples = (): Samples => ({ direct: [], sandboxed: [], ownSession: [], rawIpc: [], rawFrames: [] });
 /** Times one call of a path; null when it failed. */
 type TimedCall = (input: JsonValue, json: string, deep: boolean) => Promise<number | null>;
 
@@ -47,7 +52,8 @@ type TimedCall = (input: JsonValue, json: string, deep: boolean) => Promise<numb
  * Call overhead of the plugin sandbox: for each payload, `echo` through `host.invoke` (input schema,
  * the channel to the plugin's child process, output schema, bookkeeping) against the same
  * `tools.echo` imported and called in this process, and against the references that started: an
- * echo over Node's IPC channel alone and one over the host's frame channel alone. One call at a
+ * echo over Node's IPC channel alone, one over the host's frame channel alone, and the same host
+ * with each plugin process in a session of its own (`ownSession`). One call at a
  * time, the paths interleaved call by call in rotating order (A B C D, B C D A, …), payloads in
  * alternating order per round, after an unrecorded warm-up.
  */
@@ -69,17 +75,9 @@ export async function measureOverhead(
         return performance.now() - started;
       },
     ],
-    [
-      'sandboxed',
-      async (input, json, deep) => {
-        const started = performance.now();
-        const result = await host.invoke(plugin, 'echo', input);
-        const ms = performance.now() - started;
-        if (!result.ok || (deep && JSON.stringify(result.value) !== json)) return null;
-        return ms;
-      },
-    ],
+    ['sandboxed', invokeTimed(host, plugin)],
   ];
+  if (refs.ownSession) calls.push(['ownSession', invokeTimed(refs.ownSession, plugin)]);
   for (const name of ['rawIpc', 'rawFrames'] as const) {
     const ref = refs[name];
     if (!ref) continue;
@@ -98,7 +96,7 @@ export async function measureOverhead(
   const state = cases.map((c) => ({
     c,
     json: JSON.stringify(c.payload),
-    samples: { direct: [] as number[], sandboxed: [] as number[], rawIpc: [] as number[], rawFrames: [] as number[] },
+    samples: noSamples(),
     rounds: [] as PayloadOverhead['rounds'],
     failed: 0,
     gaveUp: false,
@@ -121,7 +119,7 @@ export async function measureOverhead(
     const order = round % 2 === 0 ? state : [...state].reverse();
     for (const s of order) {
       if (s.gaveUp) continue;
-      const samples: Record<PathName, number[]> = { direct: [], sandboxed: [], rawIpc: [], rawFrames: [] };
+      const samples = noSamples();
       let failed = 0;
       for (let i = 0; i < config.callsPerRound && failed <= MAX_FAILED_PER_ROUND; i++) {
         const deep = i % DEEP_CHECK_EVERY === 0;
@@ -141,13 +139,22 @@ export async function measureOverhead(
       const v = summarizeLatencies(samples.sandboxed);
       const r = summarizeLatencies(samples.rawIpc);
       const f = summarizeLatencies(samples.rawFrames);
+      const o = summarizeLatencies(samples.ownSession);
       if (d && v) {
-        s.rounds.push({ round, direct: d, sandboxed: v, overhead: overheadOf(d, v), rawIpc: r, rawFrames: f });
+        s.rounds.push({
+          round,
+          direct: d,
+          sandboxed: v,
+          overhead: overheadOf(d, v),
+          rawIpc: r,
+          rawFrames: f,
+          ownSession: o,
+        });
       }
-      for (const name of ['direct', 'sandboxed', 'rawIpc', 'rawFrames'] as const)
-        s.samples[name].push(...samples[name]);
+      for (const name of PATHS) s.samples[name].push(...samples[name]);
       if (d && v) {
         const rawText =
+          (o ? `, own session p50 ${o.p50.toFixed(3)} / p99 ${o.p99.toFixed(3)} ms` : '') +
           (r ? `, raw IPC p50 ${r.p50.toFixed(3)} / p99 ${r.p99.toFixed(3)} ms` : '') +
           (f ? `, raw frames p50 ${f.p50.toFixed(3)} / p99 ${f.p99.toFixed(3)} ms` : '');
         log(
@@ -164,6 +171,7 @@ export async function measureOverhead(
     const sandboxed = summarizeLatencies(s.samples.sandboxed);
     const rawIpc: LatencySummary | null = summarizeLatencies(s.samples.rawIpc);
     const rawFrames: LatencySummary | null = summarizeLatencies(s.samples.rawFrames);
+    const ownSession: LatencySummary | null = summarizeLatencies(s.samples.ownSession);
     if (!direct || !sandboxed) {
       failures.push(`plugins ${s.c.label}: no successful sandboxed call to measure`);
       continue;
@@ -179,9 +187,21 @@ export async function measureOverhead(
       hostOverRawIpc: rawIpc ? overheadOf(rawIpc, sandboxed) : null,
       rawFrames,
       hostOverRawFrames: rawFrames ? overheadOf(rawFrames, sandboxed) : null,
+      ownSession,
       rounds: s.rounds,
       failedCalls: s.failed,
     });
   }
   return { overhead, failures };
+}
+
+/** A timed `echo` through a plugin host; null when it failed or (on a deep check) answered something else. */
+function invokeTimed(host: PluginHost, plugin: string): TimedCall {
+  return async (input, json, deep) => {
+    const started = performance.now();
+    const result = await host.invoke(plugin, 'echo', input);
+    const ms = performance.now() - started;
+    if (!result.ok || (deep && JSON.stringify(result.value) !== json)) return null;
+    return ms;
+  };
 }

@@ -23,25 +23,32 @@ export interface PluginsBenchOptions {
 /**
  * The plugin bench (issue 4, BENCHMARKS.md), in this process against the real plugin host
  * (`openPluginHost`, one sandboxed child process for the bench plugin): call overhead for a trivial
- * and a 10 KB payload against a direct in-process call of the same tool, then crash → ready.
- * Never throws for a measurement that fails: it lands in `failures`.
+ * and a 10 KB payload against a direct in-process call of the same tool (references: the raw
+ * channels, and the host with `ownSession`), then crash → ready with standby processes (the
+ * default) and without, interleaved. Never throws for a measurement that fails: it lands in `failures`.
  */
 export async function runPluginsBench(options: PluginsBenchOptions): Promise<PluginsResult> {
   const config = options.quick ? PLUGINS_QUICK : PLUGINS_FULL;
   const notes = [
     `breaker opens after ${BENCH_BREAKER_CRASHES} crashes in 60 s (default 5: the 5th crash of the crash loop would open it for 30 s, by design); every other host limit default (restart backoff 100 ms base, jittered to 50–100 ms after a first crash)`,
     'GPU probe replaced by "absent" (the plugin is device: cpu)',
+    'standby processes on (default: a plugin gets one after 20 calls in 60 s or a crash); the "without standby" reference sets `standby.enabled: false`',
   ];
   const result: PluginsResult = { config, notes, overhead: [], crash: null, failures: [] };
   let host: SandboxPluginHost | null = null;
+  let ownSession: SandboxPluginHost | null = null;
+  let noStandby: SandboxPluginHost | null = null;
   let raw: RawIpcEcho | null = null;
   let frames: RawFramesEcho | null = null;
   try {
-    host = await openPluginHost({
-      folders: [{ dir: BENCH_PLUGIN_DIR, origin: 'external' }],
-      gpu: { present: false, detail: 'not probed by the bench' },
-      limits: { breaker: { crashes: BENCH_BREAKER_CRASHES } },
-    });
+    const open = (extra: Partial<Parameters<typeof openPluginHost>[0]>, standby = true) =>
+      openPluginHost({
+        folders: [{ dir: BENCH_PLUGIN_DIR, origin: 'external' }],
+        gpu: { present: false, detail: 'not probed by the bench' },
+        limits: { breaker: { crashes: BENCH_BREAKER_CRASHES }, standby: { enabled: standby } },
+        ...extra,
+      });
+    host = await open({});
     const health = host.health(BENCH_PLUGIN);
     if (!health || health.state === 'UNAVAILABLE') {
       result.failures.push(`plugins: ${BENCH_PLUGIN} did not load: ${health?.reason ?? 'not listed'}`);
@@ -57,16 +64,25 @@ export async function runPluginsBench(options: PluginsBenchOptions): Promise<Plu
     if (!raw) result.failures.push('plugins: the raw IPC reference did not start (measured without it)');
     frames = await RawFramesEcho.start();
     if (!frames) result.failures.push('plugins: the raw frames reference did not start (measured without it)');
-    const refs = { rawIpc: raw, rawFrames: frames };
+    ownSession = await open({ ownSession: true });
+    const refs = { rawIpc: raw, rawFrames: frames, ownSession };
     const overhead = await measureOverhead(host, BENCH_PLUGIN, refs, cases, config, options.log);
     await raw?.stop();
     raw = null;
     await frames?.stop();
     frames = null;
+    await ownSession.close();
+    ownSession = null;
     result.overhead = overhead.overhead;
     result.failures.push(...overhead.failures);
-    const crash = await measureCrashToReady(host, BENCH_PLUGIN, config, options.log);
-    result.crash = crash.crash;
+    noStandby = await open({}, false);
+    const variants = [
+      { label: 'standby', host },
+      { label: 'without standby', host: noStandby },
+    ];
+    const crash = await measureCrashToReady(variants, BENCH_PLUGIN, config, options.log);
+    result.crash = crash.crashes[0] ?? null;
+    result.crashWithoutStandby = crash.crashes[1] ?? null;
     result.failures.push(...crash.failures);
   } catch (error) {
     result.failures.push(`plugins: ${error instanceof Error ? error.message : String(error)}`);
@@ -74,6 +90,8 @@ export async function runPluginsBench(options: PluginsBenchOptions): Promise<Plu
     await raw?.stop();
     await frames?.stop();
     await host?.close();
+    await ownSession?.close();
+    await noStandby?.close();
   }
   return result;
 }

@@ -33,7 +33,9 @@ export function renderPlugins(result: PluginsResult): string {
       'over rounds; per-round min–max in brackets). References without a target, interleaved with the others: ' +
       '*raw frames* is the same echo over the channel the host uses, alone (length-prefixed JSON frames over an ' +
       'extra stdio pipe, `gateway/src/plugins/sandbox/frames.mjs`, no host); *raw IPC* is the same echo over ' +
-      "Node's IPC channel (`serialization: 'json'`), which the host used before; *host − raw frames* is what the " +
+      "Node's IPC channel (`serialization: 'json'`), which the host used before; *own session* is the same host " +
+      'with `ownSession: true` (each plugin process in a session of its own, as before: on a kernel with ' +
+      '`sched_autogroup` every call then waits for that session to be scheduled); *host − raw frames* is what the ' +
       'plugin host adds on top of its channel. ' +
       'The 10 KB payload is ≈ 180 small objects (blocks of a canvas); the string payload is one 10 KB string.',
   );
@@ -42,6 +44,7 @@ export function renderPlugins(result: PluginsResult): string {
     `${ms(p.direct.p50, 4)} / ${ms(p.direct.p99, 4)}`,
     p.rawIpc ? `${ms(p.rawIpc.p50)} / ${ms(p.rawIpc.p99)}` : '—',
     p.rawFrames ? `${ms(p.rawFrames.p50)} / ${ms(p.rawFrames.p99)}` : '—',
+    p.ownSession ? `${ms(p.ownSession.p50)} / ${ms(p.ownSession.p99)}` : '—',
     `${ms(p.sandboxed.p50)} / ${ms(p.sandboxed.p99)} / ${ms(p.sandboxed.max, 1)}`,
     `**${ms(p.overhead.p50)}**${rangeOf(p.rounds.map((r) => r.overhead.p50))}`,
     `**${ms(p.overhead.p99)}**${rangeOf(p.rounds.map((r) => r.overhead.p99))}`,
@@ -55,6 +58,7 @@ export function renderPlugins(result: PluginsResult): string {
         'direct p50 / p99',
         'raw IPC p50 / p99',
         'raw frames p50 / p99',
+        'own session p50 / p99',
         'sandboxed p50 / p99 / max',
         `overhead p50 (≤ ${PLUGIN_TARGETS.overheadP50Ms} ms)`,
         `overhead p99 (≤ ${PLUGIN_TARGETS.overheadP99Ms} ms)`,
@@ -66,24 +70,33 @@ export function renderPlugins(result: PluginsResult): string {
   );
   const crash = result.crash;
   if (crash) {
+    const without = result.crashWithoutStandby ?? null;
     out.push(
       `Crash → ready: the plugin's \`crash\` tool calls \`process.exit(1)\`; measured from just before that call ` +
         'is issued until the next `echo` call (issued at once, then every 5 ms while failing) succeeds; ' +
-        `${c.warmupCrashes} unrecorded crashes first, then ${crash.crashes}. The host's own figure is its ` +
-        `\`lastRecoveryMs\` (exit booked → new process ready). Crash calls answered: ` +
+        `${c.warmupCrashes} unrecorded crashes first, then ${crash.crashes}. With standby processes (the default) a ` +
+        "crash promotes the plugin's standby (imports and init done) at once; each crash waits (≤ 5 s) for the " +
+        'standby to be ready again, which it is again after the restart backoff plus a process start. ' +
+        (without
+          ? 'Interleaved crash by crash with the same host without standby processes (a restart after the jittered backoff). '
+          : '') +
+        `The host's own figure is its \`lastRecoveryMs\` (exit booked → serving process ready). Crash calls answered: ` +
         `${Object.entries(crash.crashKinds)
           .map(([kind, n]) => `${kind} × ${n}`)
-          .join(', ')}; recovered ${crash.recovered}/${crash.crashes}.`,
+          .join(', ')}; recovered ${crash.recovered}/${crash.crashes}` +
+        (crash.standbyReady !== undefined ? `, ${crash.standbyReady} with a standby ready.` : '.'),
     );
-    out.push(
-      table(
-        ['', 'p50', 'p99', 'max', 'n'],
-        [
-          [`crash → next call succeeds (≤ ${PLUGIN_TARGETS.crashToReadyS} s)`, ...summaryCells(crash.readyMs, 1)],
-          ['host: exit → new process ready', ...summaryCells(crash.hostRecoveryMs, 1)],
-        ],
-      ),
-    );
+    const rows = [
+      [`crash → next call succeeds (≤ ${PLUGIN_TARGETS.crashToReadyS} s)`, ...summaryCells(crash.readyMs, 1)],
+      ['host: exit → serving process ready', ...summaryCells(crash.hostRecoveryMs, 1)],
+    ];
+    if (without) {
+      rows.push(
+        ['without standby: crash → next call succeeds', ...summaryCells(without.readyMs, 1)],
+        ['without standby: exit → new process ready', ...summaryCells(without.hostRecoveryMs, 1)],
+      );
+    }
+    out.push(table(['', 'p50', 'p99', 'max', 'n'], rows));
   }
   if (result.notes.length > 0) out.push(`Host settings: ${result.notes.join('; ')}.`);
   if (result.failures.length > 0) out.push(`Failures: ${result.failures.map((f) => f.split('\n')[0]).join('; ')}`);

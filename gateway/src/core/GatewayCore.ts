@@ -245,23 +245,32 @@ export class GatewayCore {
     return stored;
   }
 
-  /** `GET /v1/projects/{project_id}/canvas-types/{type}`: 404 when unknown. */
+  /**
+   * `GET /v1/projects/{project_id}/canvas-types/{type}`: 404 when unknown. A non-admin caller gets
+   * the manifest as its lens sees it (contract §6: token declarations it cannot read, and their
+   * declared defaults, are left out), like CANVAS_READY's `manifest`.
+   */
   async getCanvasType(p: Principal, projectId: string, type: string): Promise<Result<CanvasTypeManifest>> {
     const partition = this.projectPartition(p, projectId);
     if (!partition.ok) return partition;
     return this.guard(async () => {
       const manifest = slugSchema.safeParse(type).success ? await this.types.get(partition.value, type) : null;
-      return manifest
-        ? ok(manifest)
-        : fail('not_found', `canvas type '${type}' is not registered in project '${projectId}'`);
+      if (!manifest) return fail('not_found', `canvas type '${type}' is not registered in project '${projectId}'`);
+      if (p.roles.includes(ADMIN_ROLE)) return ok(manifest);
+      return ok(manifestForView(manifest, await this.lensView(p, partition.value)));
     });
   }
 
-  /** `GET /v1/projects/{project_id}/canvas-types`. */
+  /** `GET /v1/projects/{project_id}/canvas-types`: lens-filtered for a non-admin caller (see {@link getCanvasType}). */
   async listCanvasTypes(p: Principal, projectId: string): Promise<Result<{ canvas_types: CanvasTypeManifest[] }>> {
     const partition = this.projectPartition(p, projectId);
     if (!partition.ok) return partition;
-    return this.guard(async () => ok({ canvas_types: await this.types.list(partition.value) }));
+    return this.guard(async () => {
+      const all = await this.types.list(partition.value);
+      if (p.roles.includes(ADMIN_ROLE)) return ok({ canvas_types: all });
+      const view = await this.lensView(p, partition.value);
+      return ok({ canvas_types: all.map((m) => manifestForView(m, view)) });
+    });
   }
 
   /** `GET /v1/projects/{project_id}/lens`: the stored policy, or the built-in default. */

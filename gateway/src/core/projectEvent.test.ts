@@ -286,7 +286,7 @@ const eventArb = fc.record({
 });
 const viewArb = fc.record({
   roots: fc.subarray(ROOTS),
-  tokens: fc.oneof(fc.constant(['*']), fc.subarray(TOKENS)),
+  tokens: fc.oneof(fc.constant<string[]>(['*']), fc.subarray(TOKENS)),
   see: fc.boolean(),
 });
 

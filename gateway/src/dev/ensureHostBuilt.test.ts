@@ -26,6 +26,7 @@ function fakeRepo(options: { built: boolean }): { root: string; hostDir: string 
   if (options.built) {
     mkdirSync(path.join(hostDir, 'dist'), { recursive: true });
     writeFileSync(path.join(hostDir, 'dist', 'index.html'), '<html></html>');
+    writeFileSync(path.join(hostDir, 'dist', 'easel-dev.json'), '{"version":1,"projects":[]}');
   }
   return { root, hostDir };
 }
@@ -37,6 +38,9 @@ describe('the host build easel dev serves', () => {
       reason: 'host/dist is missing',
     });
     expect(hostBuildState(fakeRepo({ built: true }).hostDir).fresh).toBe(true);
+    const { hostDir } = fakeRepo({ built: true });
+    rmSync(path.join(hostDir, 'dist', 'easel-dev.json'));
+    expect(hostBuildState(hostDir)).toEqual({ fresh: false, reason: 'host/dist/easel-dev.json is missing' });
   });
 
   it('[CONTRACT 12] a newer host or sdk source makes it stale, naming the file; tests and stories do not', () => {

@@ -5,6 +5,12 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 /** The repository's `host/` package (the harness host app `easel dev` serves). */
 export const DEFAULT_HOST_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../host');
 
+/**
+ * What the host build writes beside `index.html` for `easel dev` (`host/src/build/devBootstrap.ts`):
+ * the host-registered canvas types and the bundled flows' canvases, set up server side at start.
+ */
+export const DEV_BOOTSTRAP_FILE = 'easel-dev.json';
+
 /** What the host build depends on, relative to the repository root (newer than the build = stale). */
 const SOURCES = [
   'host/src',
@@ -26,6 +32,9 @@ const MAX_FILES = 20_000;
 export function hostBuildState(hostDir: string): { fresh: boolean; reason: string } {
   const index = path.join(hostDir, 'dist', 'index.html');
   if (!existsSync(index)) return { fresh: false, reason: 'host/dist is missing' };
+  if (!existsSync(path.join(hostDir, 'dist', DEV_BOOTSTRAP_FILE))) {
+    return { fresh: false, reason: `host/dist/${DEV_BOOTSTRAP_FILE} is missing` };
+  }
   const built = statSync(index).mtimeMs;
   const root = path.dirname(hostDir);
   let seen = 0;

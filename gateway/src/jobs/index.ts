@@ -7,3 +7,4 @@ export { type DeviceChoice, resolveDevice, type StageDevice } from './resolveDev
 export { JobTelemetry, type JobTelemetryOptions, type TelemetrySink } from './JobTelemetry.ts';
 export { mayRunPlugins, PLUGIN_COMMANDS } from './mayRunPlugins.ts';
 export { sanitizeForEvent, type SanitizeLimits } from './sanitizeForEvent.ts';
+export { sourcesOfInput } from './sourcesOfInput.ts';

@@ -13,6 +13,8 @@ export {
   type SandboxPluginHost,
 } from './openPluginHost.ts';
 export type { PluginHostLimits } from './PluginHostLimits.ts';
+export type { StandbyOptions } from './registry/StandbyOptions.ts';
+export type { StandbyState } from './registry/StandbyKeeper.ts';
 export { BUILTIN_PLUGINS_DIR, builtinPluginFolders } from './builtinPluginFolders.ts';
 export { listPluginFolders, type PluginFolder } from './loading/listPluginFolders.ts';
 export { detectGpu, type GpuProbe } from './loading/detectGpu.ts';

@@ -77,7 +77,7 @@ export async function openPluginHost(options: PluginHostOptions): Promise<Sandbo
     onChange(slot: PluginSlot) {
       if (listeners.size === 0) return;
       const health = slot.health();
-      const key = `${health.state}|${health.reason ?? ''}`;
+      const key = changeKey(health, slot.generation);
       if (lastSeen.get(slot.name) === key) return;
       lastSeen.set(slot.name, key);
       for (const listener of listeners) {
@@ -116,7 +116,7 @@ export async function openPluginHost(options: PluginHostOptions): Promise<Sandbo
   const sorted = [...slots.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const slot of sorted) {
     const health = slot.health();
-    lastSeen.set(slot.name, `${health.state}|${health.reason ?? ''}`);
+    lastSeen.set(slot.name, changeKey(health, slot.generation));
   }
   let closed = false;
   logger.info({ plugins: sorted.map((slot) => `${slot.name}:${slot.health().state}`) }, 'plugins loaded');
@@ -160,6 +160,14 @@ export async function openPluginHost(options: PluginHostOptions): Promise<Sandbo
       return slots.get(name)?.standbyState ?? null;
     },
   };
+}
+
+/**
+ * What makes a change worth telling: the state, the reason, and which process serves while RUNNING
+ * (a standby promoted after a crash keeps the plugin RUNNING, with a new generation).
+ */
+function changeKey(health: PluginHealth, generation: number): string {
+  return `${health.state}|${health.reason ?? ''}|${health.state === 'RUNNING' ? generation : ''}`;
 }
 
 function duplicateKey(name: string, folder: string, taken: ReadonlyMap<string, unknown>): string {

@@ -7,82 +7,101 @@ import type { CallOutcome } from './sandbox/PluginProcess.ts';
 
 let nextCallId = 1;
 
+const NO_OPTIONS: PluginCallOptions = {};
+const NOT_LEASED: Lease = { ok: false, kind: 'aborted', message: '' };
+
 /**
  * The one sandbox entry point (contract §9): every plugin call in the gateway, built-in or not,
  * goes through here. Validates the input against the tool's JSON Schema, gets a process from the
  * plugin's slot (breaker, backoff, single-flight start), runs the call in the child with the tool's
  * timeout (then SIGKILL), validates the output, and books the outcome. Never rejects.
+ *
+ * The common case (the plugin is RUNNING) takes no promise besides the call's own, and allocates no
+ * closure per call.
  */
 export async function runPluginSandboxed(
   slot: PluginSlot,
   tool: string,
   input: JsonValue,
-  options: PluginCallOptions = {},
+  options: PluginCallOptions = NO_OPTIONS,
 ): Promise<PluginInvokeResult> {
   const started = performance.now();
-  const fail = (kind: string, message: string): PluginInvokeResult => ({
-    ok: false,
-    error: { kind, message: message.length > 2000 ? `${message.slice(0, 1999)}…` : message },
-    ms: elapsed(started),
-  });
   try {
     if (!slot.manifest && slot.currentPhase === 'UNAVAILABLE') {
-      return fail('unavailable', slot.reason() ?? 'unavailable');
+      return failed(started, 'unavailable', slot.reason() ?? 'unavailable');
     }
     const spec = slot.manifest && Object.hasOwn(slot.manifest.tools, tool) ? slot.manifest.tools[tool] : undefined;
-    if (!spec) return fail('not_found', `plugin ${slot.name} has no tool ${tool}`);
+    if (!spec) return failed(started, 'not_found', `plugin ${slot.name} has no tool ${tool}`);
     const validators = slot.validators.get(tool);
     if (!validators || slot.currentPhase === 'UNAVAILABLE') {
-      return fail('unavailable', slot.reason() ?? 'unavailable');
+      return failed(started, 'unavailable', slot.reason() ?? 'unavailable');
     }
-    if (!validators.input(input)) return fail('invalid_input', describeSchemaErrors('input', validators.input.errors));
-    const book = (lease: Lease, result: PluginInvokeResult): PluginInvokeResult => {
-      slot.release(
-        lease,
-        tool,
-        result.ok,
-        result.ok ? null : result.error.kind,
-        result.ok ? null : result.error.message,
-      );
-      return result;
-    };
+    if (!validators.input(input)) {
+      return failed(started, 'invalid_input', describeSchemaErrors('input', validators.input.errors));
+    }
     if (options.signal?.aborted) {
-      return book({ ok: false, kind: 'aborted', message: '' }, fail('aborted', 'the call was aborted'));
+      return book(slot, tool, NOT_LEASED, failed(started, 'aborted', 'the call was aborted'));
     }
     const lease = slot.tryAcquire() ?? (await slot.acquire(options.signal));
-    if (!lease.ok) return book(lease, fail(lease.kind, lease.message));
+    if (!lease.ok) return book(slot, tool, lease, failed(started, lease.kind, lease.message));
     const timeoutMs = Math.max(1, Math.min(spec.timeout_ms, options.timeoutMs ?? spec.timeout_ms));
     const sent = performance.now();
     const outcome: CallOutcome = await lease.proc.call(
       nextCallId++,
       tool,
       input,
-      observerFor(slot, tool, options),
+      new CallObserver(slot, tool, options),
       timeoutMs,
       options.signal,
     );
     slot.inspector.recordTiming(tool, performance.now() - sent);
-    if (!outcome.ok) return book(lease, fail(outcome.kind, outcome.message));
+    if (!outcome.ok) return book(slot, tool, lease, failed(started, outcome.kind, outcome.message));
     if (!validators.output(outcome.value)) {
-      return book(lease, fail('invalid_output', describeSchemaErrors('output', validators.output.errors)));
+      const message = describeSchemaErrors('output', validators.output.errors);
+      return book(slot, tool, lease, failed(started, 'invalid_output', message));
     }
-    return book(lease, { ok: true, value: outcome.value, ms: elapsed(started) });
+    return book(slot, tool, lease, { ok: true, value: outcome.value, ms: elapsed(started) });
   } catch (err) {
     // A bug of the host itself: still a value, never a rejection.
-    return fail('crashed', `plugin host error: ${err instanceof Error ? err.message : String(err)}`);
+    return failed(started, 'crashed', `plugin host error: ${err instanceof Error ? err.message : String(err)}`);
   }
 }
 
-/** Forwards progress, warnings and partial results to the caller, and warnings to the inspector. */
-function observerFor(slot: PluginSlot, tool: string, options: PluginCallOptions): PluginCallObserver {
+/** Books the outcome of a call that got as far as the slot, and returns it. */
+function book(slot: PluginSlot, tool: string, lease: Lease, result: PluginInvokeResult): PluginInvokeResult {
+  if (result.ok) slot.release(lease, tool, true, null, null);
+  else slot.release(lease, tool, false, result.error.kind, result.error.message);
+  return result;
+}
+
+function failed(started: number, kind: string, message: string): PluginInvokeResult {
   return {
-    onProgress: (percent) => options.onProgress?.(percent),
-    onWarning: (message) => {
-      slot.inspector.recordWarning(message, tool);
-      options.onWarning?.(message);
-    },
-    onPartial: (payload) => options.onPartial?.(payload),
+    ok: false,
+    error: { kind, message: message.length > 2000 ? `${message.slice(0, 1999)}…` : message },
+    ms: elapsed(started),
   };
+}
+
+/** Forwards progress, warnings and partial results to the caller, and warnings to the inspector. */
+class CallObserver implements PluginCallObserver {
+  constructor(
+    private readonly slot: PluginSlot,
+    private readonly tool: string,
+    private readonly options: PluginCallOptions,
+  ) {}
+
+  onProgress(percent: number): void {
+    this.options.onProgress?.(percent);
+  }
+
+  onWarning(message: string): void {
+    this.slot.inspector.recordWarning(message, this.tool);
+    this.options.onWarning?.(message);
+  }
+
+  onPartial(payload: JsonValue): void {
+    this.options.onPartial?.(payload);
+  }
 }
 
 function elapsed(started: number): number {

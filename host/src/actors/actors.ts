@@ -54,9 +54,6 @@ export const ACTORS: Readonly<Record<ActorId, ActorProfile>> = {
   },
 };
 
-/** The admin the host registers canvas types and creates canvases with (dev mode only). */
-export const HOST_ADMIN = { sub: 'easel-host', name: 'Easel host', roles: ['admin'], kind: 'service' } as const;
-
 export function isActorId(value: string): value is ActorId {
   return (ACTOR_IDS as readonly string[]).includes(value);
 }

@@ -3,13 +3,12 @@ import type { HostError } from '../bootstrap/HostError.ts';
 import type { SessionStep } from '../session/openFlowSession.ts';
 
 const STEP_TEXT: Record<SessionStep, string> = {
-  'admin-token': 'Asking the gateway for a dev token…',
-  'prepare-flow': 'Preparing the flow’s canvases…',
   'actor-token': 'Signing you in…',
+  'prepare-flow': 'Preparing the flow’s canvases…',
   transports: 'Connecting to the live stream…',
 };
 
-const STEPS: readonly SessionStep[] = ['admin-token', 'prepare-flow', 'actor-token', 'transports'];
+const STEPS: readonly SessionStep[] = ['actor-token', 'prepare-flow', 'transports'];
 
 /** The loading state: which bootstrap step runs, as a short checklist. */
 export function SessionLoading(props: { step: SessionStep | null; flowTitle: string }) {
@@ -34,6 +33,7 @@ const ERROR_TITLE: Record<HostError['code'], string> = {
   network: 'The gateway does not answer',
   refused: 'The gateway refused',
   protocol: 'Unexpected answer from the gateway',
+  canvas_missing: 'This canvas does not exist yet',
 };
 
 /** The error state: what went wrong, what to do, and a retry. */

@@ -3,7 +3,6 @@ import type { ActorId } from '../actors/actors.ts';
 import type { HostError } from '../bootstrap/HostError.ts';
 import type { Flow } from '../flows/flowSchema.ts';
 import { type FlowSession, openFlowSession, type SessionStep } from '../session/openFlowSession.ts';
-import { hostManifests } from './hostManifests.ts';
 
 export type FlowSessionState =
   | { status: 'loading'; step: SessionStep | null }
@@ -30,7 +29,6 @@ export function useFlowSession(
       flow,
       actor,
       user,
-      manifests: hostManifests,
       onStep: (step) => {
         if (!cancelled) setState({ status: 'loading', step });
       },

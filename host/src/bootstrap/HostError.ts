@@ -2,9 +2,10 @@
 export interface HostError {
   /**
    * `dev_mode_off`: the gateway mints no dev tokens; `network`: it does not answer; `refused`: it
-   * answered with a contract §3 error (`status` and the gateway's `error.code` in `detail`).
+   * answered with a contract §3 error (`status` and the gateway's `error.code` in `detail`);
+   * `canvas_missing`: a flow canvas does not exist and the actor's lens may not create it.
    */
-  code: 'dev_mode_off' | 'network' | 'refused' | 'protocol';
+  code: 'dev_mode_off' | 'network' | 'refused' | 'protocol' | 'canvas_missing';
   message: string;
   status?: number;
   /** The gateway's own error code (contract §3), when it sent one. */

@@ -1,4 +1,4 @@
-import type { CanvasScope, CanvasTypeManifest } from '@easel/schemas';
+import type { CanvasScope } from '@easel/schemas';
 import { ulid } from '@easel/transport';
 import type { Flow } from '../flows/flowSchema.ts';
 import { type HostError, type HostFetch, type HostResult, networkError, readErrorBody } from './HostError.ts';
@@ -15,18 +15,17 @@ export function flowCanvasScope(flow: Flow, canvasId: string): CanvasScope {
 export interface PrepareFlowOptions {
   baseUrl: string;
   flow: Flow;
-  /** A token with role `admin` in the tenant (a dev token in `easel dev`). */
-  adminToken: string;
-  /** Cartridge manifests by canvas type (`@easel/canvases`); used for types the gateway lacks. */
-  manifests: Readonly<Record<string, CanvasTypeManifest>>;
+  /**
+   * The actor's own token (never one with more rights: the page holds nothing its actor could not
+   * do). Canvas types are registered server side (`easel dev`), never from the page.
+   */
+  token: string;
   fetch?: HostFetch;
 }
 
 /** What {@link prepareFlow} did. */
 export interface PreparedFlow {
-  /** Canvas types registered now (`PUT /v1/projects/{p}/canvas-types/{type}`). */
-  registered: string[];
-  /** Canvases created now (`canvas.create`). */
+  /** Canvases created now (`canvas.create` with the actor's token). */
   created: string[];
   /** Canvases that were there already. */
   existing: string[];
@@ -35,15 +34,16 @@ export interface PreparedFlow {
 const REQUEST_TIMEOUT_MS = 15_000;
 
 /**
- * Makes a flow usable: registers the canvas types it needs that the project does not have yet (from
- * the cartridges' manifests; a type the gateway already knows is left alone, so a project's own
- * registration wins), then creates each missing canvas. Safe to run from many tabs at once: a
- * canvas someone else just created reads as existing.
+ * Makes a flow usable with the actor's own token: reads each canvas (`GET /v1/canvases/{id}`) and
+ * creates the missing ones (`canvas.create`). An actor whose lens may not create canvases gets a
+ * `canvas_missing` error naming the canvas (ask a director, or restart `easel dev`, which creates
+ * the bundled flows' canvases). Safe to run from many tabs at once: a canvas someone else just
+ * created reads as existing.
  */
 export async function prepareFlow(options: PrepareFlowOptions): Promise<HostResult<PreparedFlow>> {
   const base = options.baseUrl.replace(/\/+$/, '');
   const doFetch: HostFetch = options.fetch ?? ((input, init) => fetch(input, init));
-  const auth = { authorization: `Bearer ${options.adminToken}` };
+  const auth = { authorization: `Bearer ${options.token}` };
   const call = async (path: string, init: RequestInit = {}): Promise<HostResult<Response>> => {
     try {
       const res = await doFetch(`${base}${path}`, {
@@ -56,38 +56,27 @@ export async function prepareFlow(options: PrepareFlowOptions): Promise<HostResu
       return { ok: false, error: networkError(options.baseUrl, err) };
     }
   };
-  const project = options.flow.project_id;
-  const listed = await call(`/v1/projects/${project}/canvas-types`);
-  if (!listed.ok) return listed;
-  if (listed.value.status !== 200) return { ok: false, error: await refusal(listed.value, 'listing canvas types') };
-  const known = new Set(
-    ((await listed.value.json()) as { canvas_types?: Array<{ type: string }> }).canvas_types?.map((m) => m.type) ?? [],
-  );
-  const registered: string[] = [];
-  for (const type of new Set(options.flow.canvases.map((c) => c.canvas_type))) {
-    if (known.has(type)) continue;
-    const manifest = options.manifests[type];
-    if (!manifest) {
-      return {
-        ok: false,
-        error: {
-          code: 'refused',
-          message: `canvas type '${type}' is not registered in project '${project}' and no cartridge provides it`,
-        },
-      };
-    }
-    const put = await call(`/v1/projects/${project}/canvas-types/${type}`, {
-      method: 'PUT',
-      body: JSON.stringify(manifest),
-    });
-    if (!put.ok) return put;
-    if (put.value.status !== 200) return { ok: false, error: await refusal(put.value, `registering '${type}'`) };
-    registered.push(type);
-  }
   const created: string[] = [];
   const existing: string[] = [];
   for (const canvas of options.flow.canvases) {
     const scope = flowCanvasScope(options.flow, canvas.canvas_id);
+    const query = new URLSearchParams({
+      tenant_id: scope.tenant_id,
+      project_id: scope.project_id,
+      app_id: scope.app_id,
+      surface_id: scope.surface_id,
+      mode: scope.mode,
+    });
+    const read = await call(`/v1/canvases/${encodeURIComponent(canvas.canvas_id)}?${query}`);
+    if (!read.ok) return read;
+    if (read.value.status === 200) {
+      await read.value.body?.cancel().catch(() => undefined);
+      existing.push(canvas.canvas_id);
+      continue;
+    }
+    if (read.value.status !== 404)
+      return { ok: false, error: await refusal(read.value, `reading '${canvas.canvas_id}'`) };
+    await read.value.body?.cancel().catch(() => undefined);
     const sent = await call('/v1/commands', {
       method: 'POST',
       body: JSON.stringify({
@@ -108,6 +97,17 @@ export async function prepareFlow(options: PrepareFlowOptions): Promise<HostResu
       existing.push(canvas.canvas_id);
       continue;
     }
+    if (sent.value.status === 403) {
+      return {
+        ok: false,
+        error: {
+          code: 'canvas_missing',
+          status: 403,
+          message: `the canvas '${canvas.title}' (${canvas.canvas_id}) does not exist yet, and your role may not create it: ask a director to open this flow first`,
+          ...(body ? { detail: body.code } : {}),
+        },
+      };
+    }
     return {
       ok: false,
       error: {
@@ -118,7 +118,7 @@ export async function prepareFlow(options: PrepareFlowOptions): Promise<HostResu
       },
     };
   }
-  return { ok: true, value: { registered, created, existing } };
+  return { ok: true, value: { created, existing } };
 }
 
 /**

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { build, type Plugin } from 'vite';
+import { writeDevBootstrap } from './devBootstrap.ts';
 
 /** Options of {@link buildHost}. */
 export interface BuildHostOptions {
@@ -14,7 +15,8 @@ const PROGRESS_EVERY = 250;
 
 /**
  * Builds the host app into `<hostDir>/dist` with Vite's JS API (what `easel dev` runs when the
- * build is missing or stale). Node only; never bundled into the app.
+ * build is missing or stale), plus `easel-dev.json` (see `devBootstrap.ts`). Node only; never bundled
+ * into the app.
  */
 export async function buildHost(options: BuildHostOptions): Promise<{ outDir: string; modules: number }> {
   const report = options.onProgress ?? (() => {});
@@ -48,5 +50,7 @@ export async function buildHost(options: BuildHostOptions): Promise<{ outDir: st
     if (previous === undefined) delete process.env.NODE_ENV;
     else process.env.NODE_ENV = previous;
   }
+  // What `easel dev` registers and creates server side (the page holds no admin token).
+  writeDevBootstrap(options.hostDir, outDir);
   return { outDir, modules };
 }

@@ -1,6 +1,5 @@
-import type { CanvasTypeManifest } from '@easel/schemas';
 import { CanvasTransport, type CanvasTransportOptions, type RealtimeClient } from '@easel/transport';
-import { ACTORS, type ActorId, HOST_ADMIN } from '../actors/actors.ts';
+import { ACTORS, type ActorId } from '../actors/actors.ts';
 import { devTokenSource, mintDevToken } from '../bootstrap/devTokens.ts';
 import type { HostFetch, HostResult } from '../bootstrap/HostError.ts';
 import { flowCanvasScope, HOST_SCOPE, type PreparedFlow, prepareFlow } from '../bootstrap/prepareFlow.ts';
@@ -29,7 +28,7 @@ export interface FlowSession {
 }
 
 /** Which step the bootstrap is at (the loading state names it). */
-export type SessionStep = 'admin-token' | 'prepare-flow' | 'actor-token' | 'transports';
+export type SessionStep = 'actor-token' | 'prepare-flow' | 'transports';
 
 /** Options of {@link openFlowSession}. */
 export interface OpenFlowSessionOptions {
@@ -39,8 +38,6 @@ export interface OpenFlowSessionOptions {
   actor: ActorId;
   /** Replaces the actor's default `sub` (a second person with the same role). */
   user?: string | null;
-  /** Cartridge manifests by canvas type, registered when the project lacks them. */
-  manifests: Readonly<Record<string, CanvasTypeManifest>>;
   onStep?: (step: SessionStep) => void;
   fetch?: HostFetch;
   /** Extra transport options (tests pass short backoff tiers). */
@@ -48,38 +45,16 @@ export interface OpenFlowSessionOptions {
 }
 
 /**
- * Opens a flow for an actor (dev mode): mints an admin dev token to register the flow's canvas
- * types and create its missing canvases, mints the actor's dev token, and builds one
- * `CanvasTransport` per canvas plus the project's realtime client. Nothing is connected: the
- * `EaselProvider`s connect what they mount. Failures are values naming the step.
+ * Opens a flow for an actor (dev mode): mints the actor's dev token (the only token the page
+ * holds), creates the flow's missing canvases with it when its lens allows (canvas types are
+ * registered server side by `easel dev`), and builds one `CanvasTransport` per canvas plus the
+ * project's realtime client. Nothing is connected: the `EaselProvider`s connect what they mount.
+ * Failures are values naming the step.
  */
 export async function openFlowSession(options: OpenFlowSessionOptions): Promise<HostResult<FlowSession>> {
   const { baseUrl, flow } = options;
   const step = options.onStep ?? (() => {});
   const fetchOption = options.fetch ? { fetch: options.fetch } : {};
-  step('admin-token');
-  const admin = await mintDevToken(
-    baseUrl,
-    {
-      sub: HOST_ADMIN.sub,
-      name: HOST_ADMIN.name,
-      roles: HOST_ADMIN.roles,
-      kind: HOST_ADMIN.kind,
-      tenant_id: HOST_SCOPE.tenant_id,
-      ttl_seconds: 600,
-    },
-    options.fetch,
-  );
-  if (!admin.ok) return admin;
-  step('prepare-flow');
-  const prepared = await prepareFlow({
-    baseUrl,
-    flow,
-    adminToken: admin.value.token,
-    manifests: options.manifests,
-    ...fetchOption,
-  });
-  if (!prepared.ok) return prepared;
   step('actor-token');
   const profile = ACTORS[options.actor];
   const sub = options.user ?? profile.sub;
@@ -94,6 +69,9 @@ export async function openFlowSession(options: OpenFlowSessionOptions): Promise<
   const first = await mintDevToken(baseUrl, request, options.fetch);
   if (!first.ok) return first;
   const token = devTokenSource(baseUrl, request, { ...fetchOption, initial: first.value });
+  step('prepare-flow');
+  const prepared = await prepareFlow({ baseUrl, flow, token: first.value.token, ...fetchOption });
+  if (!prepared.ok) return prepared;
   step('transports');
   const canvases = flow.canvases.map((canvas) => ({
     canvas,

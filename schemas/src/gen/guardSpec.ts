@@ -2,19 +2,26 @@ import type { z } from 'zod';
 import * as s from '../index.ts';
 
 /**
- * The schemas that get a generated guard (`@easel/schemas/guards`): what clients read from the
- * network — the event envelope and every payload, and the HTTP answers the transport parses.
- * Add a schema here to get `<name>Guard`.
+ * The schemas that get a generated guard in `@easel/schemas/guards`: what clients validate
+ * synchronously — the event envelope (every event payload is added), realtime messages, presence
+ * states. Add a schema here to get `<name>Guard`.
  */
-export const GUARD_TARGETS: Readonly<Record<string, z.ZodType>> = {
+export const EVENT_GUARD_TARGETS: Readonly<Record<string, z.ZodType>> = {
   envelopeSchema: s.envelopeSchema,
   realtimeMessageSchema: s.realtimeMessageSchema,
+  awarenessStateSchema: s.awarenessStateSchema,
+  actorKindSchema: s.actorKindSchema,
+};
+
+/**
+ * The HTTP answers clients read, guarded in `@easel/schemas/guards/answers`: a separate module, so
+ * that a browser bundle can load it with the first answer instead of with the page.
+ */
+export const ANSWER_GUARD_TARGETS: Readonly<Record<string, z.ZodType>> = {
   errorBodySchema: s.errorBodySchema,
   commandOutcomeSchema: s.commandOutcomeSchema,
   batchResponseSchema: s.batchResponseSchema,
   presenceTicketSchema: s.presenceTicketSchema,
-  awarenessStateSchema: s.awarenessStateSchema,
-  actorKindSchema: s.actorKindSchema,
   runCreatedSchema: s.runCreatedSchema,
   runInfoSchema: s.runInfoSchema,
   extendedJobResponseSchema: s.extendedJobResponseSchema,
@@ -26,26 +33,6 @@ export const GUARD_TARGETS: Readonly<Record<string, z.ZodType>> = {
   sidecarResolveResponseSchema: s.sidecarResolveResponseSchema,
   snapshotCreatedPayloadSchema: s.snapshotCreatedPayloadSchema,
 };
-
-/** A refined schema's guard counterpart: how many custom checks it has, and the code that mirrors them. */
-export interface GuardRefinement {
-  readonly checks: number;
-  /** Expressions over the exports of `guards/refinements.ts`, run in order on the checked value. */
-  readonly code: readonly string[];
-}
-
-/**
- * Every refinement a guarded schema contains. The generator fails on a custom check it does not
- * find here (or a different number of them), so a new `.refine` cannot slip past the guards.
- */
-export const GUARD_REFINEMENTS: ReadonlyMap<z.ZodType, GuardRefinement> = new Map<z.ZodType, GuardRefinement>([
-  [s.frameRangeSchema, { checks: 1, code: ['frameRangeOrder'] }],
-  [s.canvasTypeManifestSchema, { checks: 1, code: [`manifestLimits(${s.MAX_ROOTS}, ${s.MAX_TOKENS})`] }],
-  [s.tokenDeclarationSchema, { checks: 1, code: ['tokenDeclarationRules'] }],
-  [s.stateInsertOpSchema, { checks: 1, code: ['oneAddress(false)'] }],
-  [s.stateUpdateOpSchema, { checks: 1, code: ['oneAddress(true)'] }],
-  [s.stateDeleteOpSchema, { checks: 1, code: ['oneAddress(true)', 'lengthNeedsIndex'] }],
-]);
 
 /** The export name of an event payload schema (`<type>PayloadSchema`, also when it aliases another schema). */
 export function payloadExportName(schema: unknown): string {

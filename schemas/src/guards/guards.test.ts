@@ -3,24 +3,29 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { EVENT_PAYLOAD_SCHEMAS } from '../events/downstreamEventSchema.ts';
 import { GuardWriter } from '../gen/buildGuards.ts';
-import { GUARD_TARGETS, payloadExportName } from '../gen/guardSpec.ts';
+import { ANSWER_GUARD_TARGETS, EVENT_GUARD_TARGETS, payloadExportName } from '../gen/guardSpec.ts';
 import { arbitraryFor, jsonArb } from '../testing/arbitraryFor.ts';
 import * as api from '../index.ts';
 import { schemaOverrides } from '../testing/overrides.ts';
+import { createAnswerGuards } from './generated/answers.ts';
 import * as generated from './generated/guards.ts';
 import * as entry from './index.ts';
-import * as refinements from './refinements.ts';
 import * as runtime from './runtime.ts';
-import type { Guard } from './runtime.ts';
+import { GUARD_RUNTIME, type Guard } from './runtime.ts';
+
+const answers = createAnswerGuards(GUARD_RUNTIME);
 
 const overrides = schemaOverrides();
 
-/** Every guarded schema with its generated guard. */
+/** Every guarded schema with its generated guard (events and states, then HTTP answers). */
 const guarded: Array<[string, z.ZodType, Guard<unknown>]> = [
-  ...Object.entries(GUARD_TARGETS),
-  ...Object.values(EVENT_PAYLOAD_SCHEMAS).map((schema) => [payloadExportName(schema), schema] as const),
-].map(([name, schema]) => {
-  const guard = (generated as unknown as Record<string, Guard<unknown>>)[`${name.replace(/Schema$/, '')}Guard`];
+  ...[
+    ...Object.entries(EVENT_GUARD_TARGETS),
+    ...Object.values(EVENT_PAYLOAD_SCHEMAS).map((schema) => [payloadExportName(schema), schema] as const),
+  ].map(([name, schema]) => [name, schema, generated] as const),
+  ...Object.entries(ANSWER_GUARD_TARGETS).map(([name, schema]) => [name, schema, answers] as const),
+].map(([name, schema, module]) => {
+  const guard = (module as unknown as Record<string, Guard<unknown>>)[`${name.replace(/Schema$/, '')}Guard`];
   if (!guard) throw new Error(`no generated guard for ${name}`);
   return [name, schema as z.ZodType, guard];
 });
@@ -39,8 +44,9 @@ type Path = Array<string | number>;
 function pathsOf(value: unknown, path: Path = [], out: Path[] = []): Path[] {
   out.push(path);
   if (out.length > 200) return out;
-  if (Array.isArray(value)) value.forEach((item, i) => pathsOf(item, [...path, i], out));
-  else if (value !== null && typeof value === 'object') {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) pathsOf(value[i], [...path, i], out);
+  } else if (value !== null && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) pathsOf(v, [...path, k], out);
   }
   return out;
@@ -76,19 +82,42 @@ function mutate(value: unknown, path: Path, kind: number, junk: unknown): unknow
   return JSON.parse(JSON.stringify(copy) ?? 'null');
 }
 
-/** Both validators agree: same verdict, same output. */
-function agree(schema: z.ZodType, guard: Guard<unknown>, value: unknown): boolean {
+type ZodIssue = z.core.$ZodIssue;
+
+/** True when zod's objections are refinements only (a union counts when one of its branches does). */
+function onlyRefinements(issues: readonly ZodIssue[]): boolean {
+  return (
+    issues.length > 0 &&
+    issues.every(
+      (issue) =>
+        issue.code === 'custom' ||
+        (issue.code === 'invalid_union' && issue.errors.some((branch) => onlyRefinements(branch))),
+    )
+  );
+}
+
+/**
+ * Both validators agree — same verdict, same output — except where zod's only objection is a
+ * refinement (`.refine` / `.superRefine`), which the structural guards leave to `validate: 'full'`.
+ * Returns zod's verdict, or `'refinement'` for that exception.
+ */
+function agree(schema: z.ZodType, guard: Guard<unknown>, value: unknown): boolean | 'refinement' {
   const want = schema.safeParse(value);
   const got = guard.safeParse(value);
+  if (!want.success && got.success && onlyRefinements(want.error.issues)) return 'refinement';
   expect(got.success, `${JSON.stringify(value)}: zod ${want.success ? 'accepts' : 'refuses'}`).toBe(want.success);
   if (want.success && got.success) expect(got.data).toEqual(want.data);
   if (!got.success) expect(got.error.issues[0]!.message.length).toBeGreaterThan(0);
   return want.success;
 }
 
-describe('[CONTRACT 3-10] generated guards accept exactly what the zod schemas accept', () => {
+describe('[CONTRACT 3-10] generated guards accept what the zod schemas accept (refinements aside)', () => {
   it('covers every guard target and every event payload', () => {
-    expect(guarded.length).toBeGreaterThanOrEqual(Object.keys(GUARD_TARGETS).length + 20);
+    expect(guarded.length).toBe(
+      Object.keys(EVENT_GUARD_TARGETS).length +
+        Object.keys(EVENT_PAYLOAD_SCHEMAS).length +
+        Object.keys(ANSWER_GUARD_TARGETS).length,
+    );
   });
 
   for (const [name, schema, guard] of guarded) {
@@ -105,7 +134,7 @@ describe('[CONTRACT 3-10] generated guards accept exactly what the zod schemas a
         fc.property(valid, fc.nat(), fc.nat(), junkArb, (value, at, kind, junk) => {
           const paths = pathsOf(value);
           const mutated = mutate(value, paths[at % paths.length]!, kind, junk);
-          if (!agree(schema, guard, mutated)) refused++;
+          if (agree(schema, guard, mutated) === false) refused++;
         }),
         { numRuns: 250 },
       );
@@ -130,7 +159,7 @@ function compileGuard(schema: z.ZodType): Guard<unknown> {
     .filter((line) => !line.startsWith('import') && !line.startsWith('//'))
     .join('\n')
     .replace(/: Check =/g, ' =');
-  const scope = { ...runtime, ...refinements };
+  const scope = { ...runtime };
   const run = new Function(...Object.keys(scope), text) as (...args: unknown[]) => Guard<unknown>;
   return run(...Object.values(scope));
 }
@@ -142,7 +171,11 @@ describe('guard runtime semantics match zod', () => {
       z.string().min(2).max(3),
       fc.string({ unit: fc.constantFrom('a', '\uD83D\uDE00', '\uD800', '\uDC00'), maxLength: 8 }),
     ],
-    ['urls are trimmed', z.url(), fc.oneof(fc.webUrl(), fc.constantFrom(' http://a.b/c ', 'http://a\tb/', 'nope', ' '))],
+    [
+      'urls are trimmed',
+      z.url(),
+      fc.oneof(fc.webUrl(), fc.constantFrom(' http://a.b/c ', 'http://a\tb/', 'nope', ' ')),
+    ],
     [
       'objects strip, keep or refuse unknown keys; defaults fill in',
       z.object({
@@ -166,7 +199,10 @@ describe('guard runtime semantics match zod', () => {
       'records skip __proto__; unions take the first match',
       z.union([z.record(z.string().regex(/^[a-z]+$/), z.union([z.string().max(2), z.number()])), z.array(z.boolean())]),
       fc.oneof(
-        fc.dictionary(fc.constantFrom('ab', 'x', 'A', '__proto__', ''), fc.oneof(fc.string({ maxLength: 3 }), fc.integer())),
+        fc.dictionary(
+          fc.constantFrom('ab', 'x', 'A', '__proto__', ''),
+          fc.oneof(fc.string({ maxLength: 3 }), fc.integer()),
+        ),
         fc.array(fc.oneof(fc.boolean(), fc.integer()), { maxLength: 3 }),
         jsonArb,
       ),
@@ -195,9 +231,14 @@ describe('guard runtime semantics match zod', () => {
     });
   }
 
-  // The refinements: shapes drawn so that each rule is broken about half the time.
+  // Refined schemas: shapes drawn so that each rule is broken about half the time.
   const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined, freq: 2 });
-  const smallJson = fc.oneof(fc.string({ maxLength: 4 }), fc.integer({ min: -3, max: 3 }), fc.boolean(), fc.constant(null));
+  const smallJson = fc.oneof(
+    fc.string({ maxLength: 4 }),
+    fc.integer({ min: -3, max: 3 }),
+    fc.boolean(),
+    fc.constant(null),
+  );
   const refined: Array<[string, z.ZodType, fc.Arbitrary<unknown>]> = [
     ['frameRangeSchema', api.frameRangeSchema, fc.record({ start: fc.nat(5), end: fc.nat(5) })],
     [
@@ -226,9 +267,12 @@ describe('guard runtime semantics match zod', () => {
           roots: fc.dictionary(fc.constantFrom('a', 'b', 'c', 'd'), fc.constantFrom(...api.ROOT_KINDS), { maxKeys: 2 }),
           tokens: maybe(fc.dictionary(fc.constantFrom('x', 'y'), fc.constant({ type: 'string' }), { maxKeys: 2 })),
           tools: maybe(
-            fc.array(fc.record({ id: fc.constantFrom('p', 'q'), label: fc.constant('P'), command: fc.constant('state.ops') }), {
-              maxLength: 2,
-            }),
+            fc.array(
+              fc.record({ id: fc.constantFrom('p', 'q'), label: fc.constant('P'), command: fc.constant('state.ops') }),
+              {
+                maxLength: 2,
+              },
+            ),
           ),
         },
         { requiredKeys: ['type', 'version', 'title', 'roots'] },
@@ -254,28 +298,28 @@ describe('guard runtime semantics match zod', () => {
     ],
   ];
   for (const [name, schema, arb] of refined) {
-    it(`refinements of ${name} are mirrored`, () => {
+    it(`${name}: everything but its refinement is checked; the refinement is left to full validation`, () => {
       const guard = compileGuard(schema);
-      let accepted = 0;
+      const seen = { accepted: 0, refused: 0, refinement: 0 };
       fc.assert(
         fc.property(arb, (value) => {
-          if (agree(schema, guard, JSON.parse(JSON.stringify(value)))) accepted++;
+          const verdict = agree(schema, guard, JSON.parse(JSON.stringify(value)));
+          seen[verdict === 'refinement' ? 'refinement' : verdict ? 'accepted' : 'refused']++;
         }),
         { numRuns: 500 },
       );
-      expect(accepted).toBeGreaterThan(10);
-      expect(accepted).toBeLessThan(490);
+      expect(seen.accepted).toBeGreaterThan(10);
+      expect(seen.refinement).toBeGreaterThan(0);
     });
   }
 
-  it('refuses what it cannot mirror: a refinement without a counterpart, a transform', () => {
-    expect(() => compileGuard(z.object({ a: z.string() }).refine((o) => o.a !== 'x'))).toThrow(/GUARD_REFINEMENTS/);
+  it('refuses what it cannot mirror: a transform, an unknown string format', () => {
     expect(() => compileGuard(z.string().transform((t) => t.length))).toThrow(/cannot express/);
     expect(() => compileGuard(z.email())).toThrow(/string format email/);
   });
 
   it('issues carry the path of the first refused value', () => {
-    const parsed = entry.pluginListGuard.safeParse({ plugins: [{ name: 'p', state: 'NOPE' }] });
+    const parsed = answers.pluginListGuard.safeParse({ plugins: [{ name: 'p', state: 'NOPE' }] });
     expect(parsed.success).toBe(false);
     if (!parsed.success) expect(parsed.error.issues[0]!.path).toEqual(['plugins', 0, 'state']);
   });

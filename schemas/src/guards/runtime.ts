@@ -1,9 +1,11 @@
 /**
  * The small runtime of the generated guards (`./generated/guards.ts`, written by `pnpm schemas:gen`
- * from the zod schemas): checks that accept exactly what the zod schemas accept, and return the
- * same output (defaults filled in, unknown keys of non-loose objects dropped, URLs trimmed), for
- * values that came from `JSON.parse`. No zod here, so a browser bundle that validates the network
- * with guards does not carry zod.
+ * from the zod schemas): structural checks that accept what the zod schemas accept — types,
+ * required and unknown keys, enums, literals, bounds, lengths (in code points), patterns, formats,
+ * unions — and return the same output (defaults filled in, unknown keys of non-loose objects
+ * dropped, URLs trimmed), for values that came from `JSON.parse`. Cross-field rules (zod
+ * `.refine` / `.superRefine`) are not mirrored: `validate: 'full'` runs the schemas themselves.
+ * No zod here, so a browser bundle that validates the network with guards does not carry zod.
  *
  * A check returns the output value, or {@link BAD} after recording the first issue in the context.
  */
@@ -41,9 +43,6 @@ export const BAD: unique symbol = Symbol('bad');
  * `2` run the check anyway (a default fills it in); unset: the key is required.
  */
 export type Check = ((value: unknown, ctx: GuardContext) => unknown) & { o?: 1 | 2 };
-
-/** A refinement: a message when the (already checked) value is refused, undefined when it passes. */
-export type Refinement = (value: never) => string | undefined;
 
 const fail = (ctx: GuardContext, message: string, key?: string): typeof BAD => {
   ctx.issue ??= { path: key === undefined ? [...ctx.path] : [...ctx.path, key], message };
@@ -271,17 +270,25 @@ export function lazy(get: () => Check): Check {
   };
 }
 
-/** `.refine()` / `.superRefine()`: runs on the checked value, like zod (only when the shape passed). */
-export function refine(inner: Check, ...refinements: Refinement[]): Check {
-  const check: Check = (v, ctx) => {
-    const r = inner(v, ctx);
-    if (r === BAD) return BAD;
-    for (const refinement of refinements) {
-      const message = refinement(r as never);
-      if (message !== undefined) return fail(ctx, message);
-    }
-    return r;
-  };
-  if (inner.o) check.o = inner.o;
-  return check;
-}
+/** Every combinator, for generated guard factories (`createAnswerGuards(GUARD_RUNTIME)`). */
+export const GUARD_RUNTIME = {
+  guard,
+  str,
+  url,
+  num,
+  bool,
+  nul,
+  any,
+  oneOf,
+  arr,
+  obj,
+  rec,
+  union,
+  disc,
+  opt,
+  nullable,
+  withDefault,
+  lazy,
+} as const;
+
+export type GuardRuntime = typeof GUARD_RUNTIME;

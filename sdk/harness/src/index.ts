@@ -53,6 +53,8 @@ export {
   type EmitResult,
 } from './cartridge/defineCanvas.ts';
 export { CanvasHost, type CanvasHostProps } from './cartridge/CanvasHost.tsx';
+export { HostNoticesContext, useHostShowsNotices } from './cartridge/HostNotices.ts';
+export { runPluginTool } from './cartridge/runPluginTool.ts';
 export { CanvasLens, type CanvasLensProps, type LensCanvas } from './cartridge/CanvasLens.tsx';
 export { pickActiveCanvas, type ActiveCanvasPick } from './cartridge/pickActiveCanvas.ts';
 

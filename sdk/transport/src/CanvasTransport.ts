@@ -20,6 +20,7 @@ import type { BackoffTier } from './connection/backoff.ts';
 import { Listeners } from './lib/Listeners.ts';
 import { type Result, err, ok } from './lib/Result.ts';
 import { type Deps, type DepsOptions, resolveDeps } from './lib/deps.ts';
+import { loadAnswerGuards } from './lib/validation.ts';
 import type { TokenSource } from './lib/token.ts';
 import { LocalEdits, type RejectedEdit } from './local/LocalEdits.ts';
 import { CanvasMirror, type MirrorView } from './mirror/CanvasMirror.ts';
@@ -99,19 +100,19 @@ export class CanvasTransport {
       ...envelopeParsing(this.#deps.validate),
       onEvent: (event, cursor) => this.#mirror.apply(event, cursor),
       onProtocolError: (error) => this.#protocolErrors.emit(error),
-      ...(options.cursor !== undefined ? { cursor: options.cursor } : {}),
-      ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
-      ...(options.tiers !== undefined ? { tiers: options.tiers } : {}),
-      ...(options.offlineAfter !== undefined ? { offlineAfter: options.offlineAfter } : {}),
+      cursor: options.cursor,
+      idleTimeoutMs: options.idleTimeoutMs,
+      tiers: options.tiers,
+      offlineAfter: options.offlineAfter,
     });
     this.#sender = new CommandSender({
       deps: this.#deps,
       baseUrl: this.#baseUrl,
       token: options.token,
       scope: () => this.scope,
-      ...(options.commandAttempts !== undefined ? { maxAttempts: options.commandAttempts } : {}),
-      ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
-      ...(options.tiers !== undefined ? { tiers: options.tiers } : {}),
+      maxAttempts: options.commandAttempts,
+      requestTimeoutMs: options.requestTimeoutMs,
+      tiers: options.tiers,
     });
     this.#waiter = new CursorWaiter(this.#mirror, this.#deps.timers);
     this.#local = new LocalEdits({ mirror: this.#mirror, sender: this.#sender, deps: this.#deps });
@@ -127,6 +128,8 @@ export class CanvasTransport {
 
   /** Opens the canvas stream (and reconnects on its own until `close()`). */
   connect(): this {
+    // Commands answer soon: have their validators at hand before the first answer comes.
+    if (this.#deps.validate !== 'full') loadAnswerGuards().catch(() => undefined);
     this.#sender.reopen();
     this.#reader.start();
     return this;
@@ -346,8 +349,8 @@ export class CanvasTransport {
     this.#runs ??= new RunsClient({
       ...this.#apiContext(),
       scope: () => this.scope,
-      ...(this.#options.idleTimeoutMs !== undefined ? { idleTimeoutMs: this.#options.idleTimeoutMs } : {}),
-      ...(this.#options.tiers !== undefined ? { tiers: this.#options.tiers } : {}),
+      idleTimeoutMs: this.#options.idleTimeoutMs,
+      tiers: this.#options.tiers,
     });
     return this.#runs;
   }
@@ -369,7 +372,7 @@ export class CanvasTransport {
       deps: this.#deps,
       baseUrl: this.#baseUrl,
       token: this.#options.token,
-      ...(this.#options.requestTimeoutMs !== undefined ? { requestTimeoutMs: this.#options.requestTimeoutMs } : {}),
+      requestTimeoutMs: this.#options.requestTimeoutMs,
     };
   }
 
@@ -381,7 +384,7 @@ export class CanvasTransport {
       baseUrl: this.#baseUrl,
       token: this.#options.token,
       scope: scope ?? rest,
-      ...(this.#options.idleTimeoutMs !== undefined ? { idleTimeoutMs: this.#options.idleTimeoutMs } : {}),
+      idleTimeoutMs: this.#options.idleTimeoutMs,
     });
   }
 

@@ -23,5 +23,9 @@ export interface BenchPageResult {
   /** Script start → data in hand (CANVAS_READY applied / JSON parsed), ms. */
   toDataMs: number;
   blocks: number;
+  /** Diagnostic (easel): calls of the cartridge's `project` until interactive. */
+  projections?: number;
+  /** Diagnostic (easel): distinct `state.blocks` JSON values the harness built until interactive. */
+  blockJsons?: number;
   error?: string;
 }

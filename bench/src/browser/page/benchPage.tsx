@@ -26,13 +26,19 @@ function afterPaint(): Promise<void> {
   );
 }
 
-/** Waits (one check per frame) until `count` doc blocks are in the DOM. */
+/**
+ * Waits (one check per frame) until the doc shows all `count` blocks: its projection holds them
+ * (`data-block-count`) and the first rows are in the DOM (the list is windowed, so only the visible
+ * rows are elements). Resolves with the block count the doc reports.
+ */
 function blocksInDom(count: number, deadlineMs: number): Promise<number> {
   const live = document.getElementsByClassName('easel-doc-block');
+  const shown = () => Number(document.querySelector('[data-block-count]')?.getAttribute('data-block-count') ?? 0);
   return new Promise((resolve, reject) => {
     const tick = () => {
-      if (live.length >= count) resolve(live.length);
-      else if (performance.now() > deadlineMs) reject(new Error(`only ${live.length} of ${count} blocks rendered`));
+      const n = shown();
+      if (n >= count && live.length > 0) resolve(n);
+      else if (performance.now() > deadlineMs) reject(new Error(`only ${n} of ${count} blocks rendered`));
       else requestAnimationFrame(tick);
     };
     tick();
@@ -46,6 +52,8 @@ async function measure(mode: 'easel' | 'json', dataAt: () => number): Promise<vo
     await afterPaint();
     result.toInteractiveMs = performance.now() - scriptStart;
     result.toDataMs = dataAt() - scriptStart;
+    result.projections = projections.calls;
+    result.blockJsons = projections.blockJsons.size;
   } catch (error) {
     result.error = String(error);
   }
@@ -69,6 +77,17 @@ function EmitterHook(): ReactNode {
   return null;
 }
 
+/** Diagnostics: how often the harness projected the doc, and how many distinct `blocks` JSONs it built. */
+const projections = { calls: 0, blockJsons: new Set<unknown>() };
+const countedDocCanvas: typeof docCanvas = {
+  ...docCanvas,
+  project: (state, tokens) => {
+    projections.calls++;
+    projections.blockJsons.add(state.blocks);
+    return docCanvas.project(state, tokens);
+  },
+};
+
 function startEasel(cartridgeMode: 'doc' | 'board'): CanvasTransport {
   const transport = new CanvasTransport({ baseUrl: config.baseUrl, token: config.token, scope: config.scope });
   let readyAt = 0;
@@ -78,7 +97,7 @@ function startEasel(cartridgeMode: 'doc' | 'board'): CanvasTransport {
   createRoot(rootEl).render(
     <EaselProvider transport={transport} presence={false}>
       {cartridgeMode === 'doc' ? (
-        <CanvasHost cartridge={docCanvas} cursors={false} />
+        <CanvasHost cartridge={countedDocCanvas} cursors={false} />
       ) : (
         <>
           <CanvasHost cartridge={boardCanvas} cursors={false} />

@@ -229,5 +229,11 @@ describe('[CONTRACT 10] RunService', () => {
     expect(info.ok && info.value.verdict).toMatchObject({ verdict: 'stopped', reason: 'interrupted' });
     const verdicts = (await runEvents(runId)).filter((e) => e.payload.kind === 'verdict');
     expect(verdicts[0].payload).toMatchObject({ verdict: 'stopped', reason: 'interrupted' });
+    // The first node was still running it: its own verdict does not get in (one verdict per run),
+    // and what it stores follows the settled one.
+    await first.close();
+    expect((await runEvents(runId)).filter((e) => e.payload.kind === 'verdict')).toHaveLength(1);
+    const after = await second.get(EDITOR, scope, runId);
+    expect(after.ok && after.value.verdict).toMatchObject({ verdict: 'stopped', reason: 'interrupted' });
   });
 });

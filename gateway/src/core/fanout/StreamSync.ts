@@ -100,6 +100,9 @@ export class StreamSync {
   async catchUp(stream: FanoutStream, replayFrom: number | null): Promise<void> {
     try {
       let from = replayFrom;
+      // lastSeq when the backlog last sent the replay round again (a round that did not move it on
+      // held only events a replay does not read, e.g. project-wide ones on a canvas stream).
+      let rereadAt = -1;
       for (;;) {
         const end = from === null ? 'done' : await this.replay(stream, from);
         if (stream.closed || end === 'closed') return;
@@ -115,6 +118,13 @@ export class StreamSync {
         if (stream.backlogOverflowed) {
           // Held events were dropped: re-read the durable ones from the spine.
           from = stream.lastSeq > 0 ? stream.lastSeq : stream.openHead;
+          continue;
+        }
+        if (from !== null && stream.lastSeq !== rereadAt && this.backlogTooLarge(stream)) {
+          // Much arrived during the replay's waits: take it from the spine too, paced, rather
+          // than all at once against the live budget.
+          rereadAt = stream.lastSeq;
+          from = stream.lastSeq;
           continue;
         }
         this.drainBacklog(stream);
@@ -146,12 +156,12 @@ export class StreamSync {
    * Paced by the client's socket, not by the live byte budget (a backlog larger than the budget
    * is the normal case for a resuming client): once more than half the budget is buffered it
    * waits for the sink to drain, and drops the client as `slow_consumer` only when a wait lasts
-   * longer than `drainTimeoutMs`. Live events meanwhile wait in the stream's backlog. It reads
-   * again after a page it had to wait on, so what arrived during the waits comes from the spine
-   * too and the backlog drained after it stays small. A client that reads, but slower than the
-   * writes arrive, keeps catching up from the spine this way (memory stays bounded: half the
-   * budget buffered, the backlog limit held) instead of being dropped. Stops early on a lens
-   * change (`interrupted`: the caller re-resolves the view first).
+   * longer than `drainTimeoutMs`. Live events meanwhile wait in the stream's backlog; when much
+   * arrived, `catchUp` replays again rather than drain it at once (see {@link backlogTooLarge}).
+   * A client that reads, but slower than the writes arrive, keeps catching up from the spine
+   * this way (memory stays bounded: half the budget buffered, the backlog limit held) instead
+   * of being dropped. Stops early on a lens change (`interrupted`: the caller re-resolves the
+   * view first).
    */
   private async replay(stream: FanoutStream, fromSeq: number): Promise<ReplayEnd> {
     const { spine } = this.core;
@@ -165,7 +175,6 @@ export class StreamSync {
     try {
       for (;;) {
         stream.backlogOverflowed = false;
-        let waited = false;
         const page = await spine.read(stream.partition, after, options);
         if (stream.closed) return 'closed';
         for (const stored of page) {
@@ -187,18 +196,32 @@ export class StreamSync {
           );
           if (stream.closed) return 'closed';
           if (this.overThreshold(stream)) {
-            waited = true;
             if (!(await this.waitDrained(stream))) {
               this.host.closeStream(stream, 'slow_consumer');
               return 'closed';
             }
           }
         }
-        if (page.length < this.o.replayPageSize && !stream.backlogOverflowed && !waited) return 'done';
+        if (page.length < this.o.replayPageSize && !stream.backlogOverflowed) return 'done';
       }
     } finally {
       stream.replaying = false;
     }
+  }
+
+  /**
+   * Whether the durable events held during a replay, not yet covered by it, would take the
+   * subscriber over half its budget if written at once (envelope sizes: close to the frames').
+   */
+  private backlogTooLarge(stream: FanoutStream): boolean {
+    let bytes = stream.sink.bufferedBytes();
+    const limit = this.o.budgetBytes / 2;
+    for (const event of stream.backlog) {
+      if (event.seq === null || event.seq <= stream.lastSeq) continue;
+      bytes += event.envelope.length;
+      if (bytes > limit) return true;
+    }
+    return false;
   }
 
   /** More than half the budget is buffered: a replay pauses until the client takes it. */

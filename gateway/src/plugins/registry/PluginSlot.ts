@@ -7,8 +7,10 @@ import type { PluginOrigin } from '../PluginHost.ts';
 import { PluginProcess, type ProcessExit, type StartOutcome } from '../sandbox/PluginProcess.ts';
 import { backoffDelay } from './backoffDelay.ts';
 import { CircuitBreaker } from './CircuitBreaker.ts';
+import { type IdleCheck, IdleStop } from './IdleStop.ts';
 import type { SlotLimits } from './SlotLimits.ts';
 import { type PromotedStandby, StandbyKeeper, type StandbyState } from './StandbyKeeper.ts';
+import { STANDBY_MAX_CONSECUTIVE_CRASHES, StandbyPolicy } from './StandbyPolicy.ts';
 import { StandbyPool } from './StandbyPool.ts';
 
 /**
@@ -45,9 +47,6 @@ export interface SlotHooks {
   readonly random?: () => number;
 }
 
-/** A standby is promoted, and kept, only while the plugin crashed at most this often since its last successful call. */
-const STANDBY_MAX_CONSECUTIVE_CRASHES = 1;
-
 /**
  * The registry entry of one plugin: its state machine (single-flight starts, a generation per
  * process, jittered restarts after crashes, the circuit breaker, idle stop), counters and inspector.
@@ -80,16 +79,10 @@ export class PluginSlot {
   private process: PluginProcess | null = null;
   private starting: Promise<StartOutcome> | null = null;
   private pendingRestart: { promise: Promise<StartOutcome>; cancel(): void } | null = null;
-  private idleTimer: NodeJS.Timeout | undefined;
-  /** Last call booked or process ready (ms since epoch): the idle timer stops the process `idleMs` after it. */
-  private lastUsedAt = 0;
+  private readonly idle: IdleStop;
   private consecutiveCrashes = 0;
-  private lastCrashAt: number | null = null;
-  private hotWindowStart = 0;
-  private hotWindowCalls = 0;
-  private standbyFailures = 0;
-  private standbyBlockedUntil = 0;
   private readonly standby: StandbyKeeper;
+  private readonly standbyPolicy: StandbyPolicy;
   private readonly breaker: CircuitBreaker;
   private readonly entryPath: string | null;
 
@@ -108,12 +101,14 @@ export class PluginSlot {
     this.phase = loaded.ok ? 'LOADED' : 'UNAVAILABLE';
     this.unavailableReason = loaded.ok ? null : loaded.reason;
     this.breaker = new CircuitBreaker(limits.breaker);
+    this.idle = new IdleStop(limits.idleMs, () => this.onIdle());
+    this.standbyPolicy = new StandbyPolicy(limits.standby);
     this.standby = new StandbyKeeper({
       pool: hooks.standbyPool ?? new StandbyPool(limits.standby.maxProcesses),
       create: () => this.createProcess(this.generation + 1),
       stillWanted: () => this.wantsStandby(Date.now()),
       onReady: (proc, ms) => {
-        this.standbyFailures = 0;
+        this.standbyPolicy.noteStandbyReady();
         this.hooks.log('info', { plugin: this.name, generation: proc.generation, ms }, 'plugin standby process ready');
       },
       onFailed: (why) => this.onStandbyFailed(why),
@@ -149,7 +144,7 @@ export class PluginSlot {
   tryAcquire(): Lease | null {
     const proc = this.process;
     if (this.phase !== 'RUNNING' || proc === null || !proc.usable || this.breaker.isOpen) return null;
-    this.lastUsedAt = Date.now();
+    this.idle.used(Date.now(), false);
     return { ok: true, proc, probe: false };
   }
 
@@ -158,7 +153,7 @@ export class PluginSlot {
     for (let attempt = 0; attempt < 4; attempt++) {
       const gate = this.gate();
       if (!gate.ok) return gate;
-      this.lastUsedAt = Date.now();
+      this.idle.used(Date.now(), false);
       const current = this.process;
       if (current?.usable) return { ok: true, proc: current, probe: gate.probe };
       // Being killed (a timeout, the watchdog): wait until its end is booked, then restart as usual.
@@ -195,13 +190,9 @@ export class PluginSlot {
       this.hooks.onChange(this);
     }
     const now = Date.now();
-    this.armIdle(now);
+    this.idle.used(now, this.phase === 'RUNNING' && this.process !== null);
     if (lease.ok) {
-      if (now - this.hotWindowStart > this.limits.standby.windowMs) {
-        this.hotWindowStart = now;
-        this.hotWindowCalls = 0;
-      }
-      this.hotWindowCalls++;
+      this.standbyPolicy.noteCall(now);
       if (this.standby.state === 'none') this.maybeKeepStandby(now);
     }
   }
@@ -238,8 +229,7 @@ export class PluginSlot {
   /** Stops the process for good (host close). */
   async close(graceMs: number): Promise<void> {
     this.phase = 'STOPPED';
-    clearTimeout(this.idleTimer);
-    this.idleTimer = undefined;
+    this.idle.clear();
     this.pendingRestart?.cancel();
     this.pendingRestart = null;
     const proc = this.process;
@@ -322,6 +312,7 @@ export class PluginSlot {
       onInitWarning: (message) => this.inspector.recordWarning(message),
       onExit: (exit) => this.onProcessExit(proc, exit),
     });
+    this.hooks.log('info', { plugin: this.name, generation }, 'plugin process spawned');
     return proc;
   }
 
@@ -334,7 +325,7 @@ export class PluginSlot {
     this.failedAt = null;
     this.hooks.log('info', { plugin: this.name, generation: proc.generation, ms }, event);
     this.hooks.onChange(this);
-    this.armIdle(now);
+    this.idle.used(now, true);
     this.maybeKeepStandby(now);
   }
 
@@ -427,7 +418,7 @@ export class PluginSlot {
   private recordCrash(failure: string): void {
     this.failure = failure;
     this.failedAt = Date.now();
-    this.lastCrashAt = this.failedAt;
+    this.standbyPolicy.noteCrash(this.failedAt);
     this.consecutiveCrashes++;
     this.inspector.recordError(failure);
     const opened = this.breaker.recordCrash();
@@ -438,62 +429,41 @@ export class PluginSlot {
     return backoffDelay(this.consecutiveCrashes, this.limits.backoff, this.hooks.random);
   }
 
-  /** Whether a standby is wanted now: hot or recently crashed, breaker closed, no crash loop, not blocked. */
+  /** Whether a standby is wanted now (see `StandbyPolicy`). */
   private wantsStandby(now: number): boolean {
-    const o = this.limits.standby;
-    if (!o.enabled || this.phase !== 'RUNNING' || !this.process || this.breaker.isOpen) return false;
-    if (this.consecutiveCrashes > STANDBY_MAX_CONSECUTIVE_CRASHES || now < this.standbyBlockedUntil) return false;
-    const crashedRecently = this.lastCrashAt !== null && now - this.lastCrashAt < o.windowMs;
-    const hot = this.hotWindowCalls >= o.hotCalls && now - this.hotWindowStart <= o.windowMs;
-    return crashedRecently || hot;
+    return this.standbyPolicy.wants(now, {
+      running: this.phase === 'RUNNING' && this.process !== null,
+      breakerOpen: this.breaker.isOpen,
+      consecutiveCrashes: this.consecutiveCrashes,
+    });
   }
 
   /** Schedules a standby when one is wanted: after the restart backoff following a crash, else `delayMs`. */
   private maybeKeepStandby(now: number): void {
     if (this.standby.state !== 'none' || !this.wantsStandby(now)) return;
-    const crashedRecently = this.lastCrashAt !== null && now - this.lastCrashAt < this.limits.standby.windowMs;
-    this.standby.schedule(crashedRecently ? this.nextDelay() : this.limits.standby.delayMs);
+    this.standby.schedule(this.standbyPolicy.crashedRecently(now) ? this.nextDelay() : this.limits.standby.delayMs);
   }
 
-  /** A standby failed to start or died while waiting: no standby for a while (doubling), the serving process is untouched. */
+  /** A standby failed to start or died while waiting: no standby for a while; the serving process is untouched. */
   private onStandbyFailed(why: string): void {
-    this.standbyFailures++;
-    const o = this.limits.standby;
-    const block = Math.min(o.windowMs * 2 ** Math.min(this.standbyFailures - 1, 10), 10 * o.windowMs);
-    this.standbyBlockedUntil = Date.now() + block;
+    const block = this.standbyPolicy.noteStandbyFailed(Date.now());
     const failure = `standby process: ${why}`;
     this.inspector.recordError(failure);
     this.hooks.log('warn', { plugin: this.name, failure, noStandbyForMs: block }, 'plugin standby process failed');
   }
 
-  /** Notes a use; makes sure one idle check is pending (not one timer per call). */
-  private armIdle(now: number): void {
-    this.lastUsedAt = now;
-    if (this.idleTimer !== undefined || this.phase !== 'RUNNING' || !this.process) return;
-    this.scheduleIdleCheck(this.limits.idleMs);
-  }
-
-  private scheduleIdleCheck(ms: number): void {
-    this.idleTimer = setTimeout(() => this.onIdleCheck(), Math.max(1, ms));
-    this.idleTimer.unref();
-  }
-
-  /** Stops the process (and the standby) `idleMs` after its last use, unless a call is running. */
-  private onIdleCheck(): void {
-    this.idleTimer = undefined;
+  /** `idleMs` after the last use: stops the process and the standby, unless a call is running. */
+  private onIdle(): IdleCheck {
     const proc = this.process;
-    if (this.phase !== 'RUNNING' || !proc) return;
-    const left = this.lastUsedAt + this.limits.idleMs - Date.now();
-    if (proc.inFlight > 0 || left > 0) {
-      this.scheduleIdleCheck(proc.inFlight > 0 ? this.limits.idleMs : left);
-      return;
-    }
+    if (this.phase !== 'RUNNING' || !proc) return 'done';
+    if (proc.inFlight > 0) return 'busy';
     this.process = null;
     this.phase = 'LOADED';
     this.hooks.log('info', { plugin: this.name, generation: proc.generation }, 'plugin process stopped when idle');
     this.hooks.onChange(this);
     void proc.stop(this.limits.stopGraceMs, 'the plugin process was stopped when idle');
     void this.standby.cancel(this.limits.stopGraceMs, 'the plugin process was stopped when idle');
+    return 'done';
   }
 }
 

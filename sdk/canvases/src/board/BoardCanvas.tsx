@@ -3,6 +3,7 @@ import { type FormEvent, useId, useState } from 'react';
 import { newId } from '../lib/newId.ts';
 import { ReadOnlyBadge } from '../lib/ReadOnlyBadge.tsx';
 import { RejectedNotice } from '../lib/RejectedNotice.tsx';
+import { WindowedList } from '../lib/WindowedList.tsx';
 import { addNoteOps, MAX_NOTE_TEXT, nextOrder } from './boardOps.ts';
 import { BoardNoteCard } from './BoardNoteCard.tsx';
 import type { BoardProjection } from './projectBoard.ts';
@@ -119,18 +120,23 @@ function BoardColumnView(props: {
       {props.notes.length === 0 ? (
         <p className="easel-board-empty">No notes</p>
       ) : (
-        <ul>
-          {props.notes.map((note) => (
+        <WindowedList
+          as="ul"
+          count={props.notes.length}
+          estimateRowHeight={48}
+          maxHeight="80vh"
+          renderRow={(index) => (
             <BoardNoteCard
-              key={note.id}
-              note={note}
+              key={props.notes[index]!.id}
+              note={props.notes[index]!}
               columns={props.columns}
               endOrder={props.endOrder}
               emit={props.emit}
               readOnly={props.readOnly}
+              position={index}
             />
-          ))}
-        </ul>
+          )}
+        />
       )}
     </section>
   );

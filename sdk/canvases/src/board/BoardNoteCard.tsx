@@ -11,6 +11,8 @@ export function BoardNoteCard(props: {
   endOrder: (columnId: string) => number;
   emit: CommandEmitter;
   readOnly: boolean;
+  /** Index in a windowed column (`data-index`). */
+  position?: number;
 }) {
   const { note, emit, readOnly } = props;
   const [editing, setEditing] = useState(false);
@@ -27,6 +29,7 @@ export function BoardNoteCard(props: {
     <li
       className="easel-board-note"
       data-testid={`note-${note.id}`}
+      data-index={props.position}
       style={note.color === null ? undefined : { borderLeft: `4px solid ${note.color}` }}
     >
       {editing && !readOnly ? (

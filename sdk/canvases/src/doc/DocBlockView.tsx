@@ -10,6 +10,8 @@ export interface DocBlockViewProps {
   siblings: number;
   emit: CommandEmitter;
   readOnly: boolean;
+  /** Index in a windowed top-level list (`data-index`, and the list number it shows). */
+  position?: number;
 }
 
 /** A block rendered for reading: heading, quote, code, bullet or paragraph. */
@@ -36,13 +38,19 @@ function ReadBlock({ block }: { block: DocBlock }) {
  * One block (`data-testid="block-<id>"`) and its children. Editable text goes through Y.Text
  * (`emit.edit`); structure (kind, order, deletion) through `state.ops` on the top-level `blocks` array.
  */
-export function DocBlockView({ block, siblings, emit, readOnly }: DocBlockViewProps) {
+export function DocBlockView({ block, siblings, emit, readOnly, position }: DocBlockViewProps) {
   const topLevel = block.path.length === 1;
   const index = block.path[0]!;
   const label = `${block.kind} block ${index + 1}`;
   const editable = !readOnly && (block.structured || topLevel);
   return (
-    <li className="easel-doc-block" data-testid={`block-${block.id}`} data-kind={block.kind}>
+    <li
+      className="easel-doc-block"
+      data-testid={`block-${block.id}`}
+      data-kind={block.kind}
+      data-index={position}
+      value={position === undefined ? undefined : position + 1}
+    >
       {editable ? (
         <div className="easel-doc-block-edit">
           <CollaborativeTextArea

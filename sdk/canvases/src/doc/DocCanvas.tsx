@@ -4,6 +4,7 @@ import { CollaborativeTextArea } from '../lib/CollaborativeTextArea.tsx';
 import { newId } from '../lib/newId.ts';
 import { ReadOnlyBadge } from '../lib/ReadOnlyBadge.tsx';
 import { RejectedNotice } from '../lib/RejectedNotice.tsx';
+import { WindowedList } from '../lib/WindowedList.tsx';
 import { DocBlockView } from './DocBlockView.tsx';
 import { addBlockOps, editBodyText } from './docOps.ts';
 import { BLOCK_KINDS, type BlockKind, type DocProjection } from './projectDoc.ts';
@@ -29,15 +30,24 @@ export function DocCanvas({ projection, emit, readOnly, rejected }: CanvasProps<
         <ReadOnlyBadge readOnly={readOnly} />
       </header>
       <RejectedNotice rejected={rejected} />
-      <section className="easel-doc-blocks" aria-label="Blocks">
+      <section className="easel-doc-blocks" aria-label="Blocks" data-block-count={projection.blockCount}>
         {blocks.length === 0 ? (
           <p className="easel-doc-empty">No blocks yet.</p>
         ) : (
-          <ol>
-            {blocks.map((block) => (
-              <DocBlockView key={block.id} block={block} siblings={blocks.length} emit={emit} readOnly={readOnly} />
-            ))}
-          </ol>
+          <WindowedList
+            count={blocks.length}
+            estimateRowHeight={readOnly ? 28 : 40}
+            renderRow={(index) => (
+              <DocBlockView
+                key={blocks[index]!.id}
+                block={blocks[index]!}
+                siblings={blocks.length}
+                emit={emit}
+                readOnly={readOnly}
+                position={index}
+              />
+            )}
+          />
         )}
         {projection.skipped > 0 ? (
           <p className="easel-doc-skipped">{projection.skipped} entries could not be shown.</p>

@@ -8,4 +8,5 @@ export const whiteboardCanvas = defineCanvas({
   manifest: WHITEBOARD_MANIFEST,
   project: projectWhiteboard,
   Component: WhiteboardCanvas,
+  drawsOwnCursors: true,
 });

@@ -21,6 +21,13 @@ export const WHITEBOARD_MANIFEST: CanvasTypeManifest = {
   tools: [
     { id: 'add-shape', label: 'Add shape', command: 'state.ops' },
     { id: 'commit', label: 'Commit', command: 'canvas.commit' },
+    {
+      id: 'thumbnail',
+      label: 'Thumbnail',
+      command: 'state.ops',
+      description: 'Renders a PNG thumbnail of the whiteboard (whiteboard-thumbnail plugin).',
+      plugin: { name: 'whiteboard-thumbnail', tool: 'render' },
+    },
   ],
 };
 

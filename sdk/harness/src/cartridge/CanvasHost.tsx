@@ -12,6 +12,7 @@ import { useTokens } from '../hooks/useTokens.ts';
 import { PresenceCursors } from '../surfaces/PresenceCursors.tsx';
 import { StatusMessage } from '../surfaces/StatusMessage.tsx';
 import type { CanvasCartridge } from './defineCanvas.ts';
+import { HostNoticesContext } from './HostNotices.ts';
 
 export interface CanvasHostProps<P> {
   /** The cartridge to mount on the provider's canvas. */
@@ -20,8 +21,8 @@ export interface CanvasHostProps<P> {
   readOnly?: boolean;
   /**
    * Report this tab's pointer as its presence cursor (container coordinates) and draw the
-   * others' cursors on top. Default true; canvases with their own coordinate space pass false
-   * and call `presence.setCursor` themselves.
+   * others' cursors on top. Default: true, unless the cartridge `drawsOwnCursors` (it then calls
+   * `presence.setCursor` in its own coordinates and draws the others' cursors itself).
    */
   cursors?: boolean;
   className?: string;
@@ -30,10 +31,12 @@ export interface CanvasHostProps<P> {
 /**
  * Mounts a cartridge for the provider's transport: its projection of state and tokens, the
  * command emitter, presence, `readOnly` from the lens, and the last refused edit (shown with its
- * reason; a refused local edit has already been reverted by the transport).
+ * reason; a refused local edit has already been reverted by the transport). The host owns the
+ * refused-edit banner and the view-only note; canvases inside it read `useHostShowsNotices()` and
+ * do not repeat them.
  */
 export function CanvasHost<P>(props: CanvasHostProps<P>): ReactNode {
-  const { cartridge, cursors = true } = props;
+  const { cartridge, cursors = cartridge.drawsOwnCursors !== true } = props;
   const meta = useCanvasMeta();
   const status = useConnectionStatus();
   const state = useCanvasState();
@@ -138,7 +141,9 @@ export function CanvasHost<P>(props: CanvasHostProps<P>): ReactNode {
         onPointerMove={cursors ? onPointerMove : undefined}
         onPointerLeave={cursors ? clearCursor : undefined}
       >
-        <Component {...canvasProps} />
+        <HostNoticesContext.Provider value={true}>
+          <Component {...canvasProps} />
+        </HostNoticesContext.Provider>
         {cursors ? <PresenceCursors /> : null}
       </div>
     </section>

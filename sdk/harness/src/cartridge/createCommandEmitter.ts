@@ -3,6 +3,7 @@ import type { CommandError, SentCommand } from '@easel/transport';
 import type * as Y from 'yjs';
 import type { HarnessStores } from '../stores/HarnessStores.ts';
 import type { CommandEmitter, EmitResult } from './defineCanvas.ts';
+import { runPluginTool } from './runPluginTool.ts';
 
 /** The transaction origin of edits made through `emit.edit` (a local origin: sent upstream). */
 export const HARNESS_EDIT_ORIGIN: unique symbol = Symbol('easel:harness-edit');
@@ -53,6 +54,11 @@ export function createCommandEmitter(stores: HarnessStores): CommandEmitter {
         const message = `tool "${toolId}" takes an object of arguments`;
         stores.reject('tool', 'validation_failed', message);
         return { ok: false, code: 'validation_failed', message };
+      }
+      if (tool.plugin !== undefined) {
+        const ran = await runPluginTool(stores, tool.plugin, payload as Record<string, JsonValue>);
+        if (!ran.ok) stores.reject('tool', ran.code, ran.message);
+        return ran;
       }
       return settle('tool', await transport.send(tool.command as CommandType, payload as never));
     },

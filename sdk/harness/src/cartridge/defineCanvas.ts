@@ -4,7 +4,14 @@ import type * as Y from 'yjs';
 import type { PeerState } from '../hooks/PeerState.ts';
 
 /** What every {@link CommandEmitter} call resolves with: the canvas revision after it, or why not. */
-export type EmitResult = { ok: true; revision: number } | { ok: false; code: string; message: string };
+export type EmitResult =
+  | {
+      ok: true;
+      revision: number;
+      /** A plugin tool (`tool.plugin`): the job that ran it and its result (last stage's output per frame). */
+      job?: { job_id: string; status: string; result?: JsonValue };
+    }
+  | { ok: false; code: string; message: string };
 
 /**
  * The only way a canvas changes shared state: commands sent by the harness on its behalf.
@@ -22,7 +29,11 @@ export interface CommandEmitter {
    * reverted with a visible reason (`CanvasProps.rejected`) when the gateway refuses it.
    */
   edit(fn: (doc: Y.Doc) => void): void;
-  /** Runs a manifest tool: sends the tool's `command` with `args` as its payload. */
+  /**
+   * Runs a manifest tool: sends the tool's `command` with `args` as its payload; a plugin tool
+   * (`tool.plugin`) starts a job (pipeline `<plugin>.<tool>`, input `{canvas_id, params?: {<stage>: args.params}}`)
+   * and resolves with its outcome once it completes or fails.
+   */
   tool(toolId: string, args?: JsonValue): Promise<EmitResult>;
 }
 
@@ -49,6 +60,12 @@ export interface CanvasCartridge<P> {
   /** Turns the JSON of the roots and the readable tokens into the component's props. Pure. */
   project(state: Record<string, JsonValue>, tokens: Record<string, JsonValue>): P;
   Component: ComponentType<CanvasProps<P>>;
+  /**
+   * The component draws peers' cursors itself, in its own coordinates (it calls
+   * `presence.setCursor` with them): {@link CanvasHost} then mounts no cursor layer of its own
+   * and does not report the pointer. Default false.
+   */
+  drawsOwnCursors?: boolean;
   /**
    * Optional: the arguments (command payload) of manifest tools run from outside the canvas
    * (ToolPop), by tool id, from the current projection. E.g. `{'add-note': (p) => ({ops: [...]})}`.

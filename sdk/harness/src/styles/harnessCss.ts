@@ -45,11 +45,15 @@ code { font-family: var(--ez-mono); font-size: .92em; }
 /* templates */
 .ez-template { display: grid; gap: var(--ez-space-3); padding: var(--ez-space-3); min-height: 100vh; background: var(--ez-bg); }
 .ez-template > .ez-toppill { grid-column: 1 / -1; }
-.ez-studio { grid-template-columns: minmax(240px, 300px) minmax(0, 1fr) minmax(240px, 320px); grid-template-rows: auto 1fr; }
-.ez-studio__left, .ez-studio__right { display: flex; flex-direction: column; gap: var(--ez-space-3); min-height: 0;
-  position: sticky; top: var(--ez-space-3); align-self: start; max-height: calc(100vh - 2 * var(--ez-space-3)); overflow: auto; }
-.ez-studio__left { height: calc(100vh - 2 * var(--ez-space-3)); }
-.ez-studio__main { display: flex; flex-direction: column; gap: var(--ez-space-2); min-width: 0; }
+/* Studio is an app shell of one viewport: the columns scroll inside it, so the chat input stays in view. */
+.ez-studio { grid-template-columns: minmax(240px, 300px) minmax(0, 1fr) minmax(240px, 320px);
+  grid-template-rows: auto minmax(0, 1fr); height: 100vh; height: 100dvh; min-height: 0; }
+.ez-studio__left, .ez-studio__right { display: flex; flex-direction: column; gap: var(--ez-space-3); min-height: 0; overflow: auto; }
+.ez-studio__left { overflow: hidden; }
+.ez-studio__left > .ez-chat { flex: 1; min-height: 0; }
+.ez-studio__left .ez-chat__turns { min-height: 0; }
+.ez-studio__left .ez-chat__form { flex-shrink: 0; }
+.ez-studio__main { display: flex; flex-direction: column; gap: var(--ez-space-2); min-width: 0; min-height: 0; overflow: auto; }
 .ez-split { grid-template-columns: 1fr 1fr; grid-template-rows: auto 1fr; }
 .ez-split__pane { display: flex; flex-direction: column; gap: var(--ez-space-2); min-width: 0; }
 .ez-split__title { margin: 0; font-size: var(--ez-text-lg); }
@@ -57,6 +61,9 @@ code { font-family: var(--ez-mono); font-size: .92em; }
 .ez-console__center, .ez-console__right, .ez-console__main { display: flex; flex-direction: column; gap: var(--ez-space-3); min-width: 0; }
 @media (max-width: 900px) {
   .ez-studio, .ez-split, .ez-console { grid-template-columns: 1fr; }
+  .ez-studio { height: auto; grid-template-rows: auto; }
+  .ez-studio__left { height: min(70vh, 560px); }
+  .ez-studio__main { overflow: visible; }
 }
 
 /* panels */

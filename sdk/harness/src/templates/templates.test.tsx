@@ -122,6 +122,19 @@ describe('templates', () => {
     expect(container.querySelectorAll('.ez-split__pane')).toHaveLength(2);
   });
 
+  it('Console top-bar tabs switch the canvas it shows', async () => {
+    const primary = createRecordedSession({
+      canvas: [canvasReady({ manifest: DEMO_BOARD_MANIFEST, state: { notes: { a: {} } } })],
+      pace: 'instant',
+    });
+    renderRecorded(<ConsoleTemplate canvases={twoCanvases(primary)} />, primary);
+    await waitFor(() => expect(screen.getByTestId('names').textContent).toBe('a'));
+    expect(tab('Plan')).toBe('true');
+    fireEvent.click(screen.getByRole('tab', { name: 'Sketch' }));
+    await waitFor(() => expect(screen.getByTestId('names').textContent).toBe('s1'));
+    expect(tab('Sketch')).toBe('true');
+  });
+
   it('Console shows job controls, progress, the live feed and the plugin inspector', async () => {
     const { container } = renderRecorded(<ConsoleTemplate title="Ops" />, demoRecording());
     expect(container.querySelector('[data-template="console"]')).toBeTruthy();

@@ -206,8 +206,7 @@ export class RecordedGateway {
 
   #applyToModel(event: RecordedEnvelope): void {
     const p = event.payload as Record<string, unknown>;
-    if (typeof p.revision === 'number' && event.type !== 'commit_succeeded')
-      this.#revision = Math.max(this.#revision, p.revision);
+    if (typeof p.revision === 'number') this.#revision = Math.max(this.#revision, p.revision);
     if (event.type === 'token_patch' && typeof p.token_id === 'string') this.#tokens[p.token_id] = p.value as JsonValue;
     if (event.type === 'state_patch' && typeof p.update === 'string') {
       const bytes = base64ToBytes(p.update);

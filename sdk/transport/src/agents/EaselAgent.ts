@@ -2,7 +2,7 @@ import type { CanvasScope, StateOp } from '@easel/schemas';
 import { CanvasTransport, type CanvasTransportOptions } from '../CanvasTransport.ts';
 import type { CommandError, CommandErrorCode } from '../commands/CommandError.ts';
 import type { SendOptions } from '../commands/CommandSender.ts';
-import { type Result, err, ok } from '../lib/Result.ts';
+import type { Result } from '../lib/Result.ts';
 import type { TokenSource } from '../lib/token.ts';
 import type { Presence, PresenceError } from '../presence/Presence.ts';
 import { tokenActor } from '../presence/tokenActor.ts';
@@ -61,33 +61,12 @@ export class EaselAgent {
 
   /** Connects, waits for the canvas, joins presence. Never rejects; on failure nothing stays open. */
   static async join(options: EaselAgentOptions): Promise<Result<EaselAgent, AgentError>> {
-    const { name, color, presence = true, timeoutMs = 15_000, ...transportOptions } = options;
-    if (typeof options.token === 'string') {
-      const actor = tokenActor(options.token);
-      if (actor !== null && actor.kind !== 'agent') {
-        return err({
-          code: 'not_an_agent',
-          message: `the token's kind is "${actor.kind}"; an agent needs a token with kind "agent"`,
-        });
-      }
-    }
-    const transport = new CanvasTransport(transportOptions).connect();
-    const ready = await transport.ready({ timeoutMs });
-    if (!ready.ok) {
-      transport.close();
-      return err({ code: ready.error.code, message: `the canvas did not open: ${ready.error.message}` });
-    }
-    if (presence) {
-      const joined = await transport.presence.join(
-        { actor: { kind: 'agent', name, ...(color !== undefined ? { color } : {}) } },
-        { timeoutMs },
-      );
-      if (!joined.ok) {
-        transport.close();
-        return err({ code: joined.error.code, message: `presence: ${joined.error.message}` });
-      }
-    }
-    return ok(new EaselAgent(transport, name));
+    const { joinAgent } = await import('./agentCalls.ts');
+    return joinAgent(options, {
+      CanvasTransport,
+      tokenActor,
+      create: (transport, name) => new EaselAgent(transport, name),
+    });
   }
 
   /** Presence on the canvas (e.g. `presence.updateLocal({cursor: {x, y}})`, `presence.peers()`). */
@@ -114,25 +93,8 @@ export class EaselAgent {
     message: string,
     options: { expectedRevision?: number; timeoutMs?: number } = {},
   ): Promise<Result<ProposalOutcome, CommandError>> {
-    const applied = await this.transport.applyOps(
-      ops,
-      options.expectedRevision !== undefined ? { expectedRevision: options.expectedRevision } : {},
-    );
-    if (!applied.ok) return applied;
-    const committed = await this.transport.commit(message);
-    if (!committed.ok) {
-      return err({
-        ...committed.error,
-        message: `the ops were applied (revision ${applied.value.revision}) but the commit was refused: ${committed.error.message}`,
-        details: { applied: true, revision: applied.value.revision, cause: committed.error.details },
-      });
-    }
-    const seen = await this.transport.awaitCursor(
-      committed.value.cursor,
-      options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {},
-    );
-    if (!seen.ok) return seen;
-    return ok({ revision: committed.value.revision, cursor: committed.value.cursor, opsCursor: applied.value.cursor });
+    const { proposeOps } = await import('./agentCalls.ts');
+    return proposeOps(this.transport, ops, message, options);
   }
 
   /** Leaves presence (others see the agent go) and closes the transport. */

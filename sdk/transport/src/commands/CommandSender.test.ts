@@ -5,11 +5,19 @@ import { FakeFetch, type FakeRequest } from '../testing/FakeFetch.ts';
 import { ManualTimers, seededRandom, settle } from '../testing/ManualTimers.ts';
 import { TEST_SCOPE, cursorOf } from '../testing/frames.ts';
 import { CommandSender } from './CommandSender.ts';
+import { forEachValidationMode } from '../testing/validationModes.ts';
 
 function setup(token: string | (() => string) = 'tok') {
   const timers = new ManualTimers();
   const fake = new FakeFetch();
-  const deps: Deps = { fetch: fake.fetch, timers, random: seededRandom(3), now: timers.now, logger: {} };
+  const deps: Deps = {
+    validate: mode.current,
+    fetch: fake.fetch,
+    timers,
+    random: seededRandom(3),
+    now: timers.now,
+    logger: {},
+  };
   const sender = new CommandSender({ deps, baseUrl: 'http://gw.test', token, scope: () => TEST_SCOPE, maxAttempts: 5 });
   return { timers, fake, sender };
 }
@@ -34,138 +42,140 @@ async function answer(fake: FakeFetch, timers: ManualTimers, handlers: Array<(r:
   return seen;
 }
 
-describe('CommandSender', () => {
-  it('[CONTRACT 5] posts {command_id, type, scope, payload, expected_revision} and returns the outcome', async () => {
-    const { fake, sender, timers } = setup();
-    const pending = sender.send('token.set', { token_id: 'plan.title', value: 'x' }, { expectedRevision: 4 });
-    const [request] = await answer(fake, timers, [(r) => r.respondJson(200, committed(5, 9))]);
-    const sent = body(request!);
-    expect(request!.url).toBe('http://gw.test/v1/commands');
-    expect(request!.method).toBe('POST');
-    expect(request!.headers.authorization).toBe('Bearer tok');
-    expect(sent).toMatchObject({
-      type: 'token.set',
-      scope: TEST_SCOPE,
-      payload: { token_id: 'plan.title', value: 'x' },
+const mode = forEachValidationMode(() => {
+  describe('CommandSender', () => {
+    it('[CONTRACT 5] posts {command_id, type, scope, payload, expected_revision} and returns the outcome', async () => {
+      const { fake, sender, timers } = setup();
+      const pending = sender.send('token.set', { token_id: 'plan.title', value: 'x' }, { expectedRevision: 4 });
+      const [request] = await answer(fake, timers, [(r) => r.respondJson(200, committed(5, 9))]);
+      const sent = body(request!);
+      expect(request!.url).toBe('http://gw.test/v1/commands');
+      expect(request!.method).toBe('POST');
+      expect(request!.headers.authorization).toBe('Bearer tok');
+      expect(sent).toMatchObject({
+        type: 'token.set',
+        scope: TEST_SCOPE,
+        payload: { token_id: 'plan.title', value: 'x' },
+      });
+      expect(sent.expected_revision).toBe(4);
+      expect(sent.command_id).toMatch(ULID_PATTERN);
+      const result = await pending;
+      expect(result).toEqual({ ok: true, value: { ...committed(5, 9), commandId: sent.command_id } });
     });
-    expect(sent.expected_revision).toBe(4);
-    expect(sent.command_id).toMatch(ULID_PATTERN);
-    const result = await pending;
-    expect(result).toEqual({ ok: true, value: { ...committed(5, 9), commandId: sent.command_id } });
-  });
 
-  it('[CONTRACT 5] retries network errors, 503 and 429 under the same command_id', async () => {
-    const { fake, sender, timers } = setup();
-    const pending = sender.send('state.ops', { ops: [] }, { commandId: 'my-command-1' });
-    const requests = await answer(fake, timers, [
-      (r) => r.failNetwork(),
-      (r) => r.respondJson(503, { error: { code: 'unavailable', message: 'starting', request_id: 'a' } }),
-      (r) =>
-        r.respondJson(
-          429,
-          { error: { code: 'rate_limited', message: 'slow down', request_id: 'b' } },
-          { 'retry-after': '2' },
-        ),
-      (r) => r.respondJson(200, { status: 'duplicate', cursor: cursorOf(3), revision: 2 }),
-    ]);
-    expect(requests.map((r) => body(r).command_id)).toEqual(Array(4).fill('my-command-1'));
-    const result = await pending;
-    expect(result.ok && result.value.status).toBe('duplicate');
-  });
-
-  it('does not retry a 4xx refusal, and reports its contract code', async () => {
-    const { fake, sender, timers } = setup();
-    const pending = sender.send('token.set', { token_id: 'style.color', value: 'red' });
-    await answer(fake, timers, [
-      (r) =>
-        r.respondJson(409, {
-          error: {
-            code: 'conflict',
-            message: 'expected revision 3, canvas is at 4',
-            details: { revision: 4 },
-            request_id: 'z',
-          },
-        }),
-    ]);
-    const result = await pending;
-    expect(result).toEqual({
-      ok: false,
-      error: {
-        code: 'conflict',
-        message: 'expected revision 3, canvas is at 4',
-        status: 409,
-        details: { revision: 4 },
-        requestId: 'z',
-      },
+    it('[CONTRACT 5] retries network errors, 503 and 429 under the same command_id', async () => {
+      const { fake, sender, timers } = setup();
+      const pending = sender.send('state.ops', { ops: [] }, { commandId: 'my-command-1' });
+      const requests = await answer(fake, timers, [
+        (r) => r.failNetwork(),
+        (r) => r.respondJson(503, { error: { code: 'unavailable', message: 'starting', request_id: 'a' } }),
+        (r) =>
+          r.respondJson(
+            429,
+            { error: { code: 'rate_limited', message: 'slow down', request_id: 'b' } },
+            { 'retry-after': '2' },
+          ),
+        (r) => r.respondJson(200, { status: 'duplicate', cursor: cursorOf(3), revision: 2 }),
+      ]);
+      expect(requests.map((r) => body(r).command_id)).toEqual(Array(4).fill('my-command-1'));
+      const result = await pending;
+      expect(result.ok && result.value.status).toBe('duplicate');
     });
-    await timers.advance(60_000);
-    expect(fake.requests).toHaveLength(1);
-  });
 
-  it("gives up with 'network' after maxAttempts", async () => {
-    const { fake, sender, timers } = setup();
-    const pending = sender.send('canvas.commit', { message: 'm' });
-    await answer(
-      fake,
-      timers,
-      Array(5).fill((r: FakeRequest) => r.failNetwork('connect ECONNREFUSED')),
-    );
-    const result = await pending;
-    expect(result.ok).toBe(false);
-    expect(!result.ok && result.error.code).toBe('network');
-    expect(fake.requests).toHaveLength(5);
-  });
+    it('does not retry a 4xx refusal, and reports its contract code', async () => {
+      const { fake, sender, timers } = setup();
+      const pending = sender.send('token.set', { token_id: 'style.color', value: 'red' });
+      await answer(fake, timers, [
+        (r) =>
+          r.respondJson(409, {
+            error: {
+              code: 'conflict',
+              message: 'expected revision 3, canvas is at 4',
+              details: { revision: 4 },
+              request_id: 'z',
+            },
+          }),
+      ]);
+      const result = await pending;
+      expect(result).toEqual({
+        ok: false,
+        error: {
+          code: 'conflict',
+          message: 'expected revision 3, canvas is at 4',
+          status: 409,
+          details: { revision: 4 },
+          requestId: 'z',
+        },
+      });
+      await timers.advance(60_000);
+      expect(fake.requests).toHaveLength(1);
+    });
 
-  it('a 401 is retried once with a re-acquired token', async () => {
-    let n = 0;
-    const { fake, sender, timers } = setup(() => `tok-${++n}`);
-    const pending = sender.send('canvas.commit', { message: 'm' });
-    const requests = await answer(fake, timers, [
-      (r) => r.respondJson(401, { error: { code: 'unauthenticated', message: 'expired', request_id: 'q' } }),
-      (r) => r.respondJson(200, committed(1, 2)),
-    ]);
-    expect(requests.map((r) => r.headers.authorization)).toEqual(['Bearer tok-1', 'Bearer tok-2']);
-    expect((await pending).ok).toBe(true);
-  });
+    it("gives up with 'network' after maxAttempts", async () => {
+      const { fake, sender, timers } = setup();
+      const pending = sender.send('canvas.commit', { message: 'm' });
+      await answer(
+        fake,
+        timers,
+        Array(5).fill((r: FakeRequest) => r.failNetwork('connect ECONNREFUSED')),
+      );
+      const result = await pending;
+      expect(result.ok).toBe(false);
+      expect(!result.ok && result.error.code).toBe('network');
+      expect(fake.requests).toHaveLength(5);
+    });
 
-  it('a malformed 200 answer is a protocol error, not a crash', async () => {
-    const { fake, sender, timers } = setup();
-    const pending = sender.send('canvas.commit', { message: 'm' });
-    await answer(fake, timers, [(r) => r.respondJson(200, { hello: 'world' })]);
-    const result = await pending;
-    expect(!result.ok && result.error.code).toBe('protocol');
-  });
+    it('a 401 is retried once with a re-acquired token', async () => {
+      let n = 0;
+      const { fake, sender, timers } = setup(() => `tok-${++n}`);
+      const pending = sender.send('canvas.commit', { message: 'm' });
+      const requests = await answer(fake, timers, [
+        (r) => r.respondJson(401, { error: { code: 'unauthenticated', message: 'expired', request_id: 'q' } }),
+        (r) => r.respondJson(200, committed(1, 2)),
+      ]);
+      expect(requests.map((r) => r.headers.authorization)).toEqual(['Bearer tok-1', 'Bearer tok-2']);
+      expect((await pending).ok).toBe(true);
+    });
 
-  it('[CONTRACT 5] batch sends every command with its own id and returns outcomes in order', async () => {
-    const { fake, sender, timers } = setup();
-    const pending = sender.batch([
-      { type: 'token.set', payload: { token_id: 'plan.title', value: 'a' } },
-      { type: 'token.set', payload: { token_id: 'style.color', value: 'nope' }, commandId: 'fixed-id' },
-    ]);
-    const [request] = await answer(fake, timers, [
-      (r) =>
-        r.respondJson(200, {
-          outcomes: [
-            committed(1, 2),
-            { status: 'rejected', error: { code: 'validation_failed', message: 'bad color' } },
-          ],
-        }),
-    ]);
-    const sent = body(request!);
-    expect(request!.url).toBe('http://gw.test/v1/commands:batch');
-    expect(sent.commands).toHaveLength(2);
-    expect(sent.commands[1].command_id).toBe('fixed-id');
-    const result = await pending;
-    expect(result.ok && result.value.map((o) => o.status)).toEqual(['committed', 'rejected']);
-    expect(result.ok && result.value[1]!.commandId).toBe('fixed-id');
-  });
+    it('a malformed 200 answer is a protocol error, not a crash', async () => {
+      const { fake, sender, timers } = setup();
+      const pending = sender.send('canvas.commit', { message: 'm' });
+      await answer(fake, timers, [(r) => r.respondJson(200, { hello: 'world' })]);
+      const result = await pending;
+      expect(!result.ok && result.error.code).toBe('protocol');
+    });
 
-  it('close() ends a command waiting to retry with closed', async () => {
-    const { fake, sender, timers } = setup();
-    const pending = sender.send('canvas.commit', { message: 'm' });
-    await answer(fake, timers, [(r) => r.failNetwork()]);
-    sender.close();
-    const result = await pending;
-    expect(!result.ok && result.error.code).toBe('closed');
+    it('[CONTRACT 5] batch sends every command with its own id and returns outcomes in order', async () => {
+      const { fake, sender, timers } = setup();
+      const pending = sender.batch([
+        { type: 'token.set', payload: { token_id: 'plan.title', value: 'a' } },
+        { type: 'token.set', payload: { token_id: 'style.color', value: 'nope' }, commandId: 'fixed-id' },
+      ]);
+      const [request] = await answer(fake, timers, [
+        (r) =>
+          r.respondJson(200, {
+            outcomes: [
+              committed(1, 2),
+              { status: 'rejected', error: { code: 'validation_failed', message: 'bad color' } },
+            ],
+          }),
+      ]);
+      const sent = body(request!);
+      expect(request!.url).toBe('http://gw.test/v1/commands:batch');
+      expect(sent.commands).toHaveLength(2);
+      expect(sent.commands[1].command_id).toBe('fixed-id');
+      const result = await pending;
+      expect(result.ok && result.value.map((o) => o.status)).toEqual(['committed', 'rejected']);
+      expect(result.ok && result.value[1]!.commandId).toBe('fixed-id');
+    });
+
+    it('close() ends a command waiting to retry with closed', async () => {
+      const { fake, sender, timers } = setup();
+      const pending = sender.send('canvas.commit', { message: 'm' });
+      await answer(fake, timers, [(r) => r.failNetwork()]);
+      sender.close();
+      const result = await pending;
+      expect(!result.ok && result.error.code).toBe('closed');
+    });
   });
 });

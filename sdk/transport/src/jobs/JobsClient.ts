@@ -1,9 +1,7 @@
 import type { ExtendedJobResponse, JobRequest, Scope } from '@easel/schemas';
-import { extendedJobResponseGuard } from '@easel/schemas/guards';
-import { type ApiContext, type ApiError, protocolError, requestJson } from '../lib/requestJson.ts';
-import { type Result, ok } from '../lib/Result.ts';
-import { scopeQuery } from '../scopeQuery.ts';
-import { type ValidationMode, describeIssues, parserFor } from '../lib/validation.ts';
+import type { ApiContext, ApiError } from '../lib/requestJson.ts';
+import type { Result } from '../lib/Result.ts';
+import { REST_KIT } from '../lib/restKit.ts';
 
 /** A job as sent: the scope defaults to the client's. */
 export type JobCreateRequest = Omit<JobRequest, 'scope'> & { readonly scope?: Scope };
@@ -28,26 +26,13 @@ export class JobsClient {
 
   /** Starts a job (not retried: a repeat would start a second job). */
   async create(request: JobCreateRequest): Promise<Result<ExtendedJobResponse, ApiError>> {
-    const body = { ...request, scope: request.scope ?? this.#options.scope() };
-    const created = await requestJson(this.#options, { method: 'POST', path: '/v1/jobs', body });
-    if (!created.ok) return created;
-    return parseJob(this.#options.deps.validate, 'POST /v1/jobs', created.value);
+    const { createJob } = await import('../lib/restCalls.ts');
+    return createJob(REST_KIT, this.#options, { ...request, scope: request.scope ?? this.#options.scope() });
   }
 
   /** The job's status, device, frames, progress, timings, warnings and (once done) result. */
   async get(jobId: string, options: { scope?: Scope } = {}): Promise<Result<ExtendedJobResponse, ApiError>> {
-    const scope = options.scope ?? this.#options.scope();
-    const got = await requestJson(this.#options, {
-      method: 'GET',
-      path: `/v1/jobs/${encodeURIComponent(jobId)}?${scopeQuery(scope)}`,
-    });
-    if (!got.ok) return got;
-    return parseJob(this.#options.deps.validate, 'GET /v1/jobs/{job_id}', got.value);
+    const { getJob } = await import('../lib/restCalls.ts');
+    return getJob(REST_KIT, this.#options, jobId, options.scope ?? this.#options.scope());
   }
-}
-
-async function parseJob(mode: ValidationMode | undefined, what: string, json: unknown) {
-  const parser = await parserFor(mode, extendedJobResponseGuard, 'extendedJobResponseSchema');
-  const parsed = parser.safeParse(json);
-  return parsed.success ? ok(parsed.data) : protocolError(what, describeIssues(parsed.error));
 }

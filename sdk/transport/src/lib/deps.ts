@@ -45,8 +45,9 @@ export interface DepsOptions {
   logger?: TransportLogger;
   /**
    * How frames, HTTP answers and presence states are validated. `structural` (default): the guards
-   * generated from the zod schemas (the same acceptance, no zod in the bundle). `full`: the zod
-   * schemas themselves, loaded with `import()` (a separate chunk) before the first frame or answer.
+   * generated from the zod schemas — what zod accepts except the schemas' cross-field `.refine`
+   * rules, no zod in the bundle. `full`: the zod schemas themselves, refinements included, loaded
+   * with `import()` (a separate chunk) before the first frame or answer. Example: `validate: 'full'`.
    */
   validate?: ValidationMode;
 }

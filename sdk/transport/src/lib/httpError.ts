@@ -1,6 +1,6 @@
 import type { ErrorCode } from '@easel/schemas';
-import { ERROR_CODE_BY_STATUS, errorBodyGuard } from '@easel/schemas/guards';
-import { type ValidationMode, parserFor } from './validation.ts';
+import { ERROR_CODE_BY_STATUS } from '@easel/schemas/guards';
+import { type ValidationMode, answerParser } from './validation.ts';
 
 /** A non-2xx answer, read into the contract's error shape (§3). */
 export interface HttpErrorInfo {
@@ -48,7 +48,7 @@ export async function readHttpError(response: Response, now: number, mode?: Vali
   } catch {
     json = undefined;
   }
-  const parsed = (await parserFor(mode, errorBodyGuard, 'errorBodySchema')).safeParse(json);
+  const parsed = (await answerParser(mode, 'errorBody')).safeParse(json);
   const base = parsed.success
     ? {
         status: response.status,

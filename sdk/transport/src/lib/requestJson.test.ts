@@ -3,61 +3,70 @@ import { FakeFetch } from '../testing/FakeFetch.ts';
 import { ManualTimers, seededRandom } from '../testing/ManualTimers.ts';
 import { resolveDeps } from './deps.ts';
 import { requestJson } from './requestJson.ts';
+import { forEachValidationMode } from '../testing/validationModes.ts';
 
 function setup(token: string | (() => string) = 'tok') {
   const timers = new ManualTimers();
   const fake = new FakeFetch();
-  const deps = resolveDeps({ fetch: fake.fetch, timers, now: timers.now, random: seededRandom(1) });
+  const deps = resolveDeps({
+    validate: mode.current,
+    fetch: fake.fetch,
+    timers,
+    now: timers.now,
+    random: seededRandom(1),
+  });
   return { timers, fake, ctx: { deps, baseUrl: 'http://gw', token } };
 }
 
-describe('requestJson', () => {
-  it('[CONTRACT 2] a 401 is retried once with a fresh token from the token function', async () => {
-    let n = 0;
-    const { fake, ctx } = setup(() => `tok${++n}`);
-    const answer = requestJson(ctx, { method: 'POST', path: '/v1/x', body: { a: 1 } });
-    const first = await fake.next();
-    expect(first.headers.authorization).toBe('Bearer tok1');
-    first.respondJson(401, { error: { code: 'unauthenticated', message: 'expired', request_id: 'r' } });
-    const second = await fake.next();
-    expect(second.headers.authorization).toBe('Bearer tok2');
-    expect(second.body).toBe('{"a":1}');
-    second.respondJson(200, { fine: true });
-    expect(await answer).toEqual({ ok: true, value: { fine: true } });
-  });
+const mode = forEachValidationMode(() => {
+  describe('requestJson', () => {
+    it('[CONTRACT 2] a 401 is retried once with a fresh token from the token function', async () => {
+      let n = 0;
+      const { fake, ctx } = setup(() => `tok${++n}`);
+      const answer = requestJson(ctx, { method: 'POST', path: '/v1/x', body: { a: 1 } });
+      const first = await fake.next();
+      expect(first.headers.authorization).toBe('Bearer tok1');
+      first.respondJson(401, { error: { code: 'unauthenticated', message: 'expired', request_id: 'r' } });
+      const second = await fake.next();
+      expect(second.headers.authorization).toBe('Bearer tok2');
+      expect(second.body).toBe('{"a":1}');
+      second.respondJson(200, { fine: true });
+      expect(await answer).toEqual({ ok: true, value: { fine: true } });
+    });
 
-  it('GETs are retried on network errors (3 attempts); POSTs are not', async () => {
-    const { fake, timers, ctx } = setup();
-    const get = requestJson(ctx, { method: 'GET', path: '/v1/y' });
-    (await fake.next()).failNetwork();
-    await timers.advance(1_000);
-    (await fake.next()).failNetwork();
-    await timers.advance(2_000);
-    (await fake.next()).failNetwork();
-    expect(await get).toMatchObject({ ok: false, error: { code: 'network', message: /GET \/v1\/y/ } });
-    const post = requestJson(ctx, { method: 'POST', path: '/v1/y', body: {} });
-    (await fake.next()).failNetwork();
-    expect(await post).toMatchObject({ ok: false, error: { code: 'network' } });
-    expect(fake.untaken).toBe(0);
-  });
+    it('GETs are retried on network errors (3 attempts); POSTs are not', async () => {
+      const { fake, timers, ctx } = setup();
+      const get = requestJson(ctx, { method: 'GET', path: '/v1/y' });
+      (await fake.next()).failNetwork();
+      await timers.advance(1_000);
+      (await fake.next()).failNetwork();
+      await timers.advance(2_000);
+      (await fake.next()).failNetwork();
+      expect(await get).toMatchObject({ ok: false, error: { code: 'network', message: /GET \/v1\/y/ } });
+      const post = requestJson(ctx, { method: 'POST', path: '/v1/y', body: {} });
+      (await fake.next()).failNetwork();
+      expect(await post).toMatchObject({ ok: false, error: { code: 'network' } });
+      expect(fake.untaken).toBe(0);
+    });
 
-  it('[CONTRACT 3] a body that is not the error shape still yields the code for the status', async () => {
-    const { fake, ctx } = setup();
-    const answer = requestJson(ctx, { method: 'GET', path: '/v1/z', attempts: 1 });
-    (await fake.next()).respondJson(502, 'bad gateway');
-    expect(await answer).toMatchObject({ ok: false, error: { code: 'unavailable', status: 502 } });
-    const notJson = requestJson(ctx, { method: 'GET', path: '/v1/z' });
-    const r = await fake.next();
-    r.respondJson(200, 1);
-    expect(await notJson).toEqual({ ok: true, value: 1 });
-  });
+    it('[CONTRACT 3] a body that is not the error shape still yields the code for the status', async () => {
+      const { fake, ctx } = setup();
+      const answer = requestJson(ctx, { method: 'GET', path: '/v1/z', attempts: 1 });
+      (await fake.next()).respondJson(502, 'bad gateway');
+      expect(await answer).toMatchObject({ ok: false, error: { code: 'unavailable', status: 502 } });
+      const notJson = requestJson(ctx, { method: 'GET', path: '/v1/z' });
+      const r = await fake.next();
+      r.respondJson(200, 1);
+      expect(await notJson).toEqual({ ok: true, value: 1 });
+    });
 
-  it('an aborted request resolves closed', async () => {
-    const { fake, ctx } = setup();
-    const controller = new AbortController();
-    const answer = requestJson(ctx, { method: 'GET', path: '/v1/slow', signal: controller.signal });
-    await fake.next();
-    controller.abort();
-    expect(await answer).toMatchObject({ ok: false, error: { code: 'closed' } });
+    it('an aborted request resolves closed', async () => {
+      const { fake, ctx } = setup();
+      const controller = new AbortController();
+      const answer = requestJson(ctx, { method: 'GET', path: '/v1/slow', signal: controller.signal });
+      await fake.next();
+      controller.abort();
+      expect(await answer).toMatchObject({ ok: false, error: { code: 'closed' } });
+    });
   });
 });

@@ -1,5 +1,5 @@
 import type { ErrorCode } from '@easel/schemas';
-import { BACKOFF_TIERS, backoffDelay } from '../connection/backoff.ts';
+import { BACKOFF_TIERS, type BackoffTier, backoffDelay } from '../connection/backoff.ts';
 import type { Deps } from './deps.ts';
 import { readHttpError } from './httpError.ts';
 import { type Result, err, ok } from './Result.ts';
@@ -43,7 +43,15 @@ export interface RequestJsonOptions {
   readonly attempts?: number;
   /** Statuses that count as success (default any 2xx). */
   readonly okStatuses?: readonly number[];
+  /** Aborts the request and any wait between attempts (the answer is `closed`). */
   readonly signal?: AbortSignal;
+  /**
+   * The request carries an idempotency key (a command id), so a repeat is safe: a 500 and a 2xx
+   * whose body broke off are retried too (the request may have been applied; a retry finds out).
+   */
+  readonly idempotent?: boolean;
+  /** Backoff tiers between attempts (default `BACKOFF_TIERS`). */
+  readonly tiers?: readonly BackoffTier[];
 }
 
 const RETRY_STATUSES = new Set([408, 429, 502, 503, 504]);
@@ -54,16 +62,18 @@ const RETRY_STATUSES = new Set([408, 429, 502, 503, 504]);
  */
 export async function requestJson(ctx: ApiContext, options: RequestJsonOptions): Promise<Result<unknown, ApiError>> {
   const { deps } = ctx;
+  const { signal } = options;
   const attempts = Math.max(1, options.attempts ?? (options.method === 'GET' ? 3 : 1));
+  const closed = () => err({ code: 'closed' as const, message: 'the request was aborted' });
   let reauthorized = false;
   let last: ApiError = { code: 'network', message: 'not sent' };
   for (let attempt = 1; attempt <= attempts; attempt++) {
-    if (options.signal?.aborted) return err({ code: 'closed', message: 'the request was aborted' });
+    if (signal?.aborted) return closed();
     const token = await resolveToken(ctx.token);
     if (!token.ok) return err({ code: 'unauthenticated', message: token.message });
     const controller = new AbortController();
     const onAbort = () => controller.abort();
-    options.signal?.addEventListener('abort', onAbort);
+    signal?.addEventListener('abort', onAbort);
     const timer = deps.timers.setTimeout(() => controller.abort(), ctx.requestTimeoutMs ?? 30_000);
     let retryAfterMs: number | undefined;
     try {
@@ -80,44 +90,58 @@ export async function requestJson(ctx: ApiContext, options: RequestJsonOptions):
         try {
           return ok(await response.json());
         } catch {
-          return err({
-            code: 'protocol',
-            message: `${options.method} ${pathOnly(options.path)} answered a body that is not JSON`,
-            status: response.status,
-          });
+          const broken = `${options.method} ${pathOnly(options.path)} answered a body that is not JSON`;
+          if (!options.idempotent) return err({ code: 'protocol', message: broken, status: response.status });
+          // The body broke off: the request may have been applied; a retry (same key) finds out.
+          last = { code: 'network', message: broken, status: response.status };
         }
+      } else {
+        const info = await readHttpError(response, deps.now(), deps.validate);
+        last = {
+          code: info.code,
+          message: info.message,
+          status: info.status,
+          ...(info.details !== undefined ? { details: info.details } : {}),
+          ...(info.requestId !== undefined ? { requestId: info.requestId } : {}),
+        };
+        if (response.status === 401 && !reauthorized && typeof ctx.token === 'function') {
+          reauthorized = true;
+          attempt -= 1;
+          continue;
+        }
+        if (!RETRY_STATUSES.has(response.status) && !(options.idempotent && response.status === 500)) return err(last);
+        retryAfterMs = info.retryAfterMs;
       }
-      const info = await readHttpError(response, deps.now(), deps.validate);
-      last = {
-        code: info.code,
-        message: info.message,
-        status: info.status,
-        ...(info.details !== undefined ? { details: info.details } : {}),
-        ...(info.requestId !== undefined ? { requestId: info.requestId } : {}),
-      };
-      if (response.status === 401 && !reauthorized && typeof ctx.token === 'function') {
-        reauthorized = true;
-        attempt -= 1;
-        continue;
-      }
-      if (!RETRY_STATUSES.has(response.status)) return err(last);
-      retryAfterMs = info.retryAfterMs;
     } catch (error) {
-      if (options.signal?.aborted) return err({ code: 'closed', message: 'the request was aborted' });
+      if (signal?.aborted) return closed();
       last = {
         code: 'network',
         message: `${options.method} ${pathOnly(options.path)}: ${error instanceof Error ? error.message : String(error)}`,
       };
     } finally {
       deps.timers.clearTimeout(timer);
-      options.signal?.removeEventListener('abort', onAbort);
+      signal?.removeEventListener('abort', onAbort);
     }
     if (attempt < attempts) {
-      const delay = backoffDelay(attempt, deps.random, retryAfterMs ?? null, BACKOFF_TIERS);
-      await new Promise<void>((resolve) => deps.timers.setTimeout(resolve, delay.ms));
+      const delay = backoffDelay(attempt, deps.random, retryAfterMs ?? null, options.tiers ?? BACKOFF_TIERS);
+      deps.logger.debug?.('retrying a request', { path: pathOnly(options.path), attempt, delayMs: delay.ms });
+      await sleep(deps, delay.ms, signal);
     }
   }
-  return err(last);
+  return signal?.aborted ? closed() : err(last);
+}
+
+/** Waits `ms` (or until `signal` aborts). */
+function sleep(deps: Deps, ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      deps.timers.clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = deps.timers.setTimeout(done, ms);
+    signal?.addEventListener('abort', done);
+  });
 }
 
 /** A `protocol` error for an answer of the wrong shape. */

@@ -1,13 +1,8 @@
 import type { JsonValue, PluginHealth, PluginInspector, Scope } from '@easel/schemas';
-import {
-  pluginHealthGuard,
-  pluginInspectorGuard,
-  pluginInvokeResultGuard,
-  pluginListGuard,
-} from '@easel/schemas/guards';
-import { type ApiContext, type ApiError, protocolError, requestJson } from '../lib/requestJson.ts';
-import { type Result, err, ok } from '../lib/Result.ts';
-import { describeIssues, parserFor } from '../lib/validation.ts';
+import type { ApiContext, ApiError } from '../lib/requestJson.ts';
+import type { Result } from '../lib/Result.ts';
+import { REST_KIT } from '../lib/restKit.ts';
+import type { PluginCalls } from './pluginCalls.ts';
 
 /** A plugin call that ran and failed in the sandbox (`threw`, `timeout`, `oom`, `crashed`, `invalid_input`, …). */
 export interface ToolFailure {
@@ -31,9 +26,11 @@ export interface PluginsClientOptions extends ApiContext {
  * Plugins (contract §9): health of every plugin, one plugin's health and inspector, and one
  * sandboxed tool call. Never rejects: `not_found` (no such plugin or tool), `unavailable` (503:
  * UNAVAILABLE or breaker open; `details` has `state` and `reason`), `forbidden`, … as values.
+ * The calls are loaded with the first one (a separate chunk in browser bundles).
  */
 export class PluginsClient {
   readonly #options: PluginsClientOptions;
+  #calls: Promise<PluginCalls> | null = null;
 
   constructor(options: PluginsClientOptions) {
     this.#options = options;
@@ -41,34 +38,17 @@ export class PluginsClient {
 
   /** `GET /v1/plugins`: every plugin's health. */
   async list(): Promise<Result<PluginHealth[], ApiError>> {
-    const got = await requestJson(this.#options, { method: 'GET', path: '/v1/plugins' });
-    if (!got.ok) return got;
-    const parser = await parserFor(this.#options.deps.validate, pluginListGuard, 'pluginListSchema');
-    const parsed = parser.safeParse(got.value);
-    return parsed.success ? ok(parsed.data.plugins) : protocolError('GET /v1/plugins', describeIssues(parsed.error));
+    return (await this.#load()).list();
   }
 
   /** `GET /v1/plugins/{name}/health`: LOADED, RUNNING, FAILED or UNAVAILABLE (with the reason). */
   async health(name: string): Promise<Result<PluginHealth, ApiError>> {
-    const got = await requestJson(this.#options, {
-      method: 'GET',
-      path: `/v1/plugins/${encodeURIComponent(name)}/health`,
-    });
-    if (!got.ok) return got;
-    const parser = await parserFor(this.#options.deps.validate, pluginHealthGuard, 'pluginHealthSchema');
-    const parsed = parser.safeParse(got.value);
-    return parsed.success
-      ? ok(parsed.data)
-      : protocolError('GET /v1/plugins/{name}/health', describeIssues(parsed.error));
+    return (await this.#load()).health(name);
   }
 
   /** `GET /v1/plugins/{name}`: the inspector (tools, timing percentiles, recent warnings and errors). */
   async inspect(name: string): Promise<Result<PluginInspector, ApiError>> {
-    const got = await requestJson(this.#options, { method: 'GET', path: `/v1/plugins/${encodeURIComponent(name)}` });
-    if (!got.ok) return got;
-    const parser = await parserFor(this.#options.deps.validate, pluginInspectorGuard, 'pluginInspectorSchema');
-    const parsed = parser.safeParse(got.value);
-    return parsed.success ? ok(parsed.data) : protocolError('GET /v1/plugins/{name}', describeIssues(parsed.error));
+    return (await this.#load()).inspect(name);
   }
 
   /**
@@ -82,18 +62,11 @@ export class PluginsClient {
     input: JsonValue,
     options: { scope?: Scope; signal?: AbortSignal } = {},
   ): Promise<Result<{ value: JsonValue; ms: number }, PluginCallError>> {
-    const got = await requestJson(this.#options, {
-      method: 'POST',
-      path: `/v1/plugins/${encodeURIComponent(name)}/tools/${encodeURIComponent(tool)}:invoke`,
-      body: { scope: options.scope ?? this.#options.scope(), input },
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
-    if (!got.ok) return got;
-    const parser = await parserFor(this.#options.deps.validate, pluginInvokeResultGuard, 'pluginInvokeResultSchema');
-    const parsed = parser.safeParse(got.value);
-    if (!parsed.success) return protocolError('POST …:invoke', describeIssues(parsed.error));
-    const result = parsed.data;
-    if (result.ok) return ok({ value: result.value as JsonValue, ms: result.ms });
-    return err({ code: 'tool_failed', kind: result.error.kind, message: result.error.message, ms: result.ms });
+    return (await this.#load()).invoke(name, tool, input, options);
+  }
+
+  #load(): Promise<PluginCalls> {
+    this.#calls ??= import('./pluginCalls.ts').then((m) => new m.PluginCalls(this.#options, REST_KIT));
+    return this.#calls;
   }
 }

@@ -1,6 +1,5 @@
-import type { AwarenessState, CanvasScope, PresenceTicket } from '@easel/schemas';
+import type { AwarenessState, CanvasScope } from '@easel/schemas';
 import { awarenessStateGuard } from '@easel/schemas/guards';
-import type { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
 import { backoffDelay } from '../connection/backoff.ts';
 import type { Deps } from '../lib/deps.ts';
 import { Listeners } from '../lib/Listeners.ts';
@@ -9,6 +8,7 @@ import { resolveToken, type TokenSource } from '../lib/token.ts';
 import { type Parser, describeIssues, loadSchemas } from '../lib/validation.ts';
 import { fetchPresenceTicket, type TicketError } from './fetchPresenceTicket.ts';
 import { loadWebSocket, type WebSocketConstructor } from './loadWebSocket.ts';
+import type { PresenceHost, PresenceKit, PresenceRun } from './presenceRun.ts';
 import { actorColor, type TokenActor, tokenActor } from './tokenActor.ts';
 
 /**
@@ -68,11 +68,22 @@ const FINAL_STATUS: Partial<Record<number, PresenceStatus>> = {
   404: 'not_found',
 };
 
+const KIT: PresenceKit = {
+  loadWebSocket,
+  fetchPresenceTicket,
+  resolveToken,
+  backoffDelay,
+  loadSchemas,
+  finalStatus,
+  isFinal,
+};
+
 /**
  * Presence on one canvas (contract §7): who else is here (humans and agents) and where their
  * cursors are. Ephemeral, never truth. Built on the Hocuspocus provider: every (re)connect
  * authenticates with a fresh single-use ticket from `POST /v1/presence/tickets`. Works in
- * browsers and in Node (agents). The provider is loaded on the first `join()` only.
+ * browsers and in Node (agents). The connection part (and the provider) is loaded on the first
+ * `join()` only: a {@link PresenceRun} per joined session.
  */
 export class Presence {
   readonly #options: PresenceOptions;
@@ -86,26 +97,52 @@ export class Presence {
   /** What the caller set (before actor defaults), and the full state sent. */
   #draft: LocalPresence | null = null;
   #local: AwarenessState | null = null;
-  #provider: HocuspocusProvider | null = null;
-  #socket: HocuspocusProviderWebsocket | null = null;
+  /** The current session's connection, once loaded. */
+  #run: PresenceRun | null = null;
   /** Bumped by every start and leave: callbacks of an older session are ignored. */
   #session = 0;
-  #prefetched: PresenceTicket | null = null;
-  #refusals = 0;
-  #startFailures = 0;
-  #tokenFailed = false;
   #lastError: PresenceError | null = null;
   #sendTimer: unknown = null;
-  #retryTimer: unknown = null;
   #dirty = false;
   /** Validates states: the guard, or the zod schema once loaded (`validate: 'full'`, on join). */
   #awareness: Parser<AwarenessState> = awarenessStateGuard;
   readonly #joinWaiters = new Set<(result: Result<void, PresenceError>) => void>();
+  readonly #host: PresenceHost;
 
   constructor(options: PresenceOptions) {
     this.#options = options;
     this.#actor = typeof options.token === 'string' ? tokenActor(options.token) : null;
     this.#actorKnown = typeof options.token === 'string';
+    this.#host = {
+      options,
+      current: (session) => session === this.#session,
+      status: () => this.#status,
+      setStatus: (status) => this.#setStatus(status),
+      local: () => this.#local,
+      refreshLocal: () => this.#refreshLocal(),
+      learnActor: (token) => {
+        if (this.#actorKnown) return;
+        this.#actor = tokenActor(token);
+        this.#actorKnown = true;
+      },
+      setLastError: (error) => {
+        this.#lastError = error;
+      },
+      fail: (status, error) => this.#fail(status, error),
+      joined: () => {
+        this.#lastError = null;
+        this.#setStatus('joined');
+        this.#resolveWaiters(ok(undefined));
+      },
+      setPeers: (peers) => {
+        this.#peers = peers;
+        this.#peerListeners.emit(peers);
+      },
+      awareness: () => this.#awareness,
+      setAwareness: (parser) => {
+        this.#awareness = parser;
+      },
+    };
   }
 
   get status(): PresenceStatus {
@@ -149,10 +186,8 @@ export class Presence {
     if (this.#status === 'joined') return this.#refreshLocal();
     if (this.#status === 'idle' || isFinal(this.#status)) {
       const session = ++this.#session;
-      this.#refusals = 0;
-      this.#startFailures = 0;
       this.#setStatus('connecting');
-      void this.#start(session);
+      void this.#begin(session);
     }
     return new Promise((resolve) => {
       const finish = (result: Result<void, PresenceError>) => {
@@ -196,6 +231,21 @@ export class Presence {
 
   // ── internals ─────────────────────────────────────────────────────────────
 
+  /** Loads the connection part and starts the session's run. */
+  async #begin(session: number): Promise<void> {
+    let Run: typeof PresenceRun;
+    try {
+      Run = (await import('./presenceRun.ts')).PresenceRun;
+    } catch (error) {
+      const message = `cannot load presence: ${error instanceof Error ? error.message : String(error)}`;
+      if (session === this.#session) this.#fail('failed', { code: 'network', message });
+      return;
+    }
+    if (session !== this.#session) return;
+    this.#run = new Run(this.#host, session, KIT);
+    await this.#run.start();
+  }
+
   /** Completes the draft with the actor defaults, validates it and schedules sending it. */
   #refreshLocal(): Result<void, PresenceError> {
     const draft = this.#draft;
@@ -228,154 +278,21 @@ export class Presence {
 
   /** Leading and trailing throttle of local state updates to `maxRateHz`. */
   #scheduleSend(): void {
-    if (this.#provider === null) return; // applied when the provider is built
+    if (!this.#run?.linked) return; // applied when the provider is built
     if (this.#sendTimer !== null) {
       this.#dirty = true;
       return;
     }
-    this.#provider.awareness?.setLocalState(this.#local);
+    this.#run.send(this.#local);
     const interval = Math.ceil(1000 / (this.#options.maxRateHz ?? 30));
     const tick = () => {
       this.#sendTimer = null;
-      if (!this.#dirty || this.#provider === null) return;
+      if (!this.#dirty || !this.#run?.linked) return;
       this.#dirty = false;
-      this.#provider.awareness?.setLocalState(this.#local);
+      this.#run.send(this.#local);
       this.#sendTimer = this.#options.deps.timers.setTimeout(tick, interval);
     };
     this.#sendTimer = this.#options.deps.timers.setTimeout(tick, interval);
-  }
-
-  async #start(session: number): Promise<void> {
-    const WebSocketClass = await loadWebSocket(this.#options.WebSocket);
-    if (session !== this.#session) return;
-    if (WebSocketClass === null) {
-      return this.#fail('failed', { code: 'no_websocket', message: 'no WebSocket class: pass options.WebSocket' });
-    }
-    if (this.#options.deps.validate === 'full') {
-      this.#awareness = (await loadSchemas()).awarenessStateSchema;
-      if (session !== this.#session) return;
-    }
-    const first = await this.#fetchTicket();
-    if (session !== this.#session) return;
-    if (!first.ok) return this.#retryStart(session, first.error);
-    const invalid = this.#refreshLocal();
-    if (!invalid.ok) return this.#fail('failed', invalid.error);
-    const { HocuspocusProvider, HocuspocusProviderWebsocket } = await import('@hocuspocus/provider');
-    if (session !== this.#session) return;
-    this.#prefetched = first.value;
-    const socket = new HocuspocusProviderWebsocket({ url: first.value.url, WebSocketPolyfill: WebSocketClass });
-    const provider = new HocuspocusProvider({
-      websocketProvider: socket,
-      name: first.value.document,
-      token: () => this.#ticketFor(session),
-      // The gateway answers a sync step: the connection stays "alive" for the provider even
-      // when nobody moves (its watchdog reconnects after 30 s without a message).
-      forceSyncInterval: 10_000,
-      onAuthenticated: () => this.#authenticated(session),
-      onAuthenticationFailed: ({ reason }) => this.#refused(session, reason),
-    });
-    this.#socket = socket;
-    this.#provider = provider;
-    const awareness = provider.awareness!;
-    awareness.setLocalState(this.#local);
-    // The provider sends every awareness change, its peers' included (an echo the gateway
-    // drops): send only this client's own state.
-    awareness.off('update', provider.boundAwarenessUpdateHandler);
-    awareness.on('update', (changes: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
-      const own = provider.document.clientID;
-      const mine = changes.added.includes(own) || changes.updated.includes(own) || changes.removed.includes(own);
-      if (mine && origin !== provider)
-        provider.boundAwarenessUpdateHandler({ added: [own], updated: [], removed: [] }, origin);
-    });
-    awareness.on('change', () => this.#updatePeers(session));
-    socket.on('disconnect', () => {
-      if (session === this.#session && this.#status === 'joined') this.#setStatus('reconnecting');
-    });
-    provider.attach();
-  }
-
-  /** The provider's token: the first connection's prefetched ticket, then a fresh one each time. */
-  async #ticketFor(session: number): Promise<string> {
-    const prefetched = this.#prefetched;
-    this.#prefetched = null;
-    if (prefetched !== null && Date.parse(prefetched.expires_at) - this.#options.deps.now() > 1000) {
-      return prefetched.ticket;
-    }
-    const fetched = await this.#fetchTicket();
-    if (fetched.ok) return fetched.value.ticket;
-    if (session === this.#session) {
-      const final = finalStatus(fetched.error);
-      if (final !== null) this.#fail(final, fetched.error);
-      else this.#tokenFailed = true;
-    }
-    throw new Error(fetched.error.message);
-  }
-
-  async #fetchTicket(): Promise<Result<PresenceTicket, TicketError>> {
-    const token = await resolveToken(this.#options.token);
-    if (!token.ok) return err({ code: 'unauthenticated', message: token.message, status: 401 });
-    if (!this.#actorKnown) {
-      this.#actor = tokenActor(token.value);
-      this.#actorKnown = true;
-    }
-    const fetched = await fetchPresenceTicket({ ...this.#options, token: token.value });
-    if (!fetched.ok) this.#lastError = fetched.error;
-    return fetched;
-  }
-
-  /** The first ticket could not be had: final answers rest; others retry with backoff. */
-  #retryStart(session: number, error: TicketError): void {
-    const final = finalStatus(error);
-    if (final !== null) {
-      this.#fail(final, error);
-      return;
-    }
-    this.#startFailures += 1;
-    const delay = backoffDelay(this.#startFailures, this.#options.deps.random);
-    this.#retryTimer = this.#options.deps.timers.setTimeout(() => {
-      this.#retryTimer = null;
-      if (session === this.#session) void this.#start(session);
-    }, delay.ms);
-  }
-
-  #authenticated(session: number): void {
-    if (session !== this.#session) return;
-    // Announce the local state again with a newer clock: after a reconnect the others (and the
-    // gateway) dropped it, and y-protocols ignores a state sent again under the clock it had.
-    const awareness = this.#provider?.awareness;
-    if (awareness && this.#local !== null) awareness.setLocalState(this.#local);
-    this.#refusals = 0;
-    this.#lastError = null;
-    this.#setStatus('joined');
-    this.#resolveWaiters(ok(undefined));
-  }
-
-  #refused(session: number, reason: string): void {
-    if (session !== this.#session || isFinal(this.#status)) return;
-    if (this.#tokenFailed) {
-      // No ticket could be fetched: reconnect (the provider waits a moment) and try again.
-      this.#tokenFailed = false;
-      this.#socket?.webSocket?.close();
-      return;
-    }
-    this.#lastError = { code: 'refused', message: `the gateway refused the presence ticket: ${reason}` };
-    this.#refusals += 1;
-    // The gateway closes the socket; the provider reconnects with a fresh ticket.
-    if (this.#refusals >= (this.#options.maxRefusals ?? 5)) this.#fail('failed', this.#lastError);
-  }
-
-  #updatePeers(session: number): void {
-    const provider = this.#provider;
-    if (session !== this.#session || provider === null) return;
-    const own = provider.document.clientID;
-    const peers: PresencePeer[] = [];
-    for (const [clientId, state] of provider.awareness?.getStates() ?? []) {
-      if (clientId === own) continue;
-      const parsed = this.#awareness.safeParse(state);
-      if (parsed.success) peers.push({ clientId, state: parsed.data });
-    }
-    this.#peers = peers;
-    this.#peerListeners.emit(peers);
   }
 
   #fail(status: PresenceStatus, error: PresenceError): void {
@@ -387,19 +304,11 @@ export class Presence {
   }
 
   #teardown(): void {
-    const timers = this.#options.deps.timers;
-    if (this.#sendTimer !== null) timers.clearTimeout(this.#sendTimer);
-    if (this.#retryTimer !== null) timers.clearTimeout(this.#retryTimer);
+    if (this.#sendTimer !== null) this.#options.deps.timers.clearTimeout(this.#sendTimer);
     this.#sendTimer = null;
-    this.#retryTimer = null;
     this.#dirty = false;
-    this.#prefetched = null;
-    const provider = this.#provider;
-    const socket = this.#socket;
-    this.#provider = null;
-    this.#socket = null;
-    provider?.destroy(); // tells the others this participant left
-    socket?.destroy();
+    this.#run?.stop(); // tells the others this participant left
+    this.#run = null;
     if (this.#peers.length > 0) {
       this.#peers = [];
       this.#peerListeners.emit(this.#peers);

@@ -72,8 +72,8 @@ export class RealtimeClient {
       onProtocolError: (error) => this.#protocolErrors.emit(error),
       // The realtime stream has no CANVAS_READY to announce a reset: a new epoch is adopted.
       epochChange: 'adopt',
-      ...(options.cursor !== undefined ? { cursor: options.cursor } : {}),
-      ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
+      cursor: options.cursor,
+      idleTimeoutMs: options.idleTimeoutMs,
     });
   }
 

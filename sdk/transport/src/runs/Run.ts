@@ -8,7 +8,7 @@ import { type Result, err, ok } from '../lib/Result.ts';
 import { scopeQuery } from '../scopeQuery.ts';
 import { type ProtocolError, SseReader } from '../sse/SseReader.ts';
 import { type AnyEvent, envelopeParsing } from '../sse/parseEnvelope.ts';
-import { getRun } from './getRun.ts';
+import { REST_KIT } from '../lib/restKit.ts';
 import type { RunVerdictEvent } from './runInfo.ts';
 
 export interface RunOptions extends ApiContext {
@@ -74,9 +74,9 @@ export class Run {
       onProtocolError: (error) => this.#protocolErrors.emit(error),
       // A run stream has no CANVAS_READY to announce a reset: a new epoch is adopted.
       epochChange: 'adopt',
-      ...(options.cursor !== undefined ? { cursor: options.cursor } : {}),
-      ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
-      ...(options.tiers !== undefined ? { tiers: options.tiers } : {}),
+      cursor: options.cursor,
+      idleTimeoutMs: options.idleTimeoutMs,
+      tiers: options.tiers,
     });
     this.#reader.onStatus((status) => this.#onStatus(status));
     this.#reader.start();
@@ -113,7 +113,8 @@ export class Run {
 
   /** `GET /v1/runs/{run_id}`: status, task, usage, verdict and the revisions the run made. */
   async get(): Promise<Result<RunInfo, ApiError>> {
-    return getRun(this.#options, this.id, this.#options.scope);
+    const { getRun } = await import('../lib/restCalls.ts');
+    return getRun(REST_KIT, this.#options, this.id, this.#options.scope);
   }
 
   /** Stops reading the stream; `events` ends and `done` resolves with `closed` unless the verdict came. */

@@ -1,10 +1,8 @@
 import type { RunInfo, Scope } from '@easel/schemas';
-import { runCreatedGuard } from '@easel/schemas/guards';
 import type { BackoffTier } from '../connection/backoff.ts';
-import { type ApiContext, type ApiError, protocolError, requestJson } from '../lib/requestJson.ts';
+import type { ApiContext, ApiError } from '../lib/requestJson.ts';
 import { type Result, ok } from '../lib/Result.ts';
-import { parserFor } from '../lib/validation.ts';
-import { getRun } from './getRun.ts';
+import { REST_KIT } from '../lib/restKit.ts';
 import { Run } from './Run.ts';
 import type { RunTask } from './runInfo.ts';
 
@@ -45,14 +43,9 @@ export class RunsClient {
    */
   async create(task: RunTask, options: RunCallOptions = {}): Promise<Result<Run, ApiError>> {
     const scope = options.scope ?? this.#options.scope();
-    const body = { scope, task: { ...task, verify: task.verify ?? {} } };
-    const created = await requestJson(this.#options, { method: 'POST', path: '/v1/runs', body });
-    if (!created.ok) return created;
-    const parsed = (await parserFor(this.#options.deps.validate, runCreatedGuard, 'runCreatedSchema')).safeParse(
-      created.value,
-    );
-    if (!parsed.success) return protocolError('POST /v1/runs', 'expected {run_id}');
-    return ok(this.open(parsed.data.run_id, { ...options, scope }));
+    const { createRun } = await import('../lib/restCalls.ts');
+    const created = await createRun(REST_KIT, this.#options, scope, task);
+    return created.ok ? ok(this.open(created.value, { ...options, scope })) : created;
   }
 
   /** A run by id (e.g. one another client started): its stream opens at once. */
@@ -63,11 +56,11 @@ export class RunsClient {
       token: this.#options.token,
       runId,
       scope: options.scope ?? this.#options.scope(),
-      ...(this.#options.requestTimeoutMs !== undefined ? { requestTimeoutMs: this.#options.requestTimeoutMs } : {}),
-      ...(options.cursor !== undefined ? { cursor: options.cursor } : {}),
-      ...(options.maxEvents !== undefined ? { maxEvents: options.maxEvents } : {}),
-      ...(this.#options.idleTimeoutMs !== undefined ? { idleTimeoutMs: this.#options.idleTimeoutMs } : {}),
-      ...(this.#options.tiers !== undefined ? { tiers: this.#options.tiers } : {}),
+      requestTimeoutMs: this.#options.requestTimeoutMs,
+      cursor: options.cursor,
+      maxEvents: options.maxEvents,
+      idleTimeoutMs: this.#options.idleTimeoutMs,
+      tiers: this.#options.tiers,
     });
     this.#open.add(run);
     void run.done.then(() => this.#open.delete(run));
@@ -81,6 +74,7 @@ export class RunsClient {
 
   /** `GET /v1/runs/{run_id}` without opening its stream. */
   async get(runId: string, options: { scope?: Scope } = {}): Promise<Result<RunInfo, ApiError>> {
-    return getRun(this.#options, runId, options.scope ?? this.#options.scope());
+    const { getRun } = await import('../lib/restCalls.ts');
+    return getRun(REST_KIT, this.#options, runId, options.scope ?? this.#options.scope());
   }
 }

@@ -7,6 +7,7 @@ import { CONTRACT_EXAMPLE_LENS_POLICY, type Scope } from '@easel/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SidecarClient } from './SidecarClient.ts';
 import { sha256Hex } from './sha256Hex.ts';
+import { forEachValidationMode } from '../testing/validationModes.ts';
 
 // A real gateway process (`easel serve --dev`, embedded S3) driven over HTTP: the SDK cannot
 // import the gateway, so it is started from the repository root like any client would.
@@ -90,56 +91,69 @@ afterAll(async () => {
 });
 
 function client(token: string, fetchImpl?: (input: string, init?: RequestInit) => Promise<Response>) {
-  return new SidecarClient({ baseUrl, token, scope: SCOPE, ...(fetchImpl ? { fetch: fetchImpl } : {}) });
+  return new SidecarClient({
+    baseUrl,
+    token,
+    scope: SCOPE,
+    validate: mode.current,
+    ...(fetchImpl ? { fetch: fetchImpl } : {}),
+  });
 }
 
-describe('SidecarClient against a real gateway (contract 8, lens of contract 6)', () => {
-  it('[CONTRACT 8] uploadSidecar hashes, PUTs and completes; resolveSidecar gives a URL to the same bytes', async () => {
-    const bytes = new Uint8Array(20_000).map((_, i) => (i * 31) % 251);
-    const file = new File([bytes], 'frame.png', { type: 'image/png' });
-    const up = await client(tokens.director!).uploadSidecar(file, { canvasId: 'board-1' });
-    if (!up.ok) throw new Error(`${up.error.code}: ${up.error.message}`);
-    expect(up.value).toMatchObject({ mime: 'image/png', size: bytes.length, sha256: await sha256Hex(bytes) });
-    expect(up.value.uri).toBe(`s3://easel/tenants/acme/projects/media/artifacts/${up.value.artifact_id}`);
-    expect(up.value.cursor).toMatch(/^[a-z0-9]+-\d+$/);
+const mode = forEachValidationMode(() => {
+  describe('SidecarClient against a real gateway (contract 8, lens of contract 6)', () => {
+    it('[CONTRACT 8] uploadSidecar hashes, PUTs and completes; resolveSidecar gives a URL to the same bytes', async () => {
+      const bytes = new Uint8Array(20_000).map((_, i) => (i * 31) % 251);
+      const file = new File([bytes], 'frame.png', { type: 'image/png' });
+      const up = await client(tokens.director!).uploadSidecar(file, { canvasId: 'board-1' });
+      if (!up.ok) throw new Error(`${up.error.code}: ${up.error.message}`);
+      expect(up.value).toMatchObject({ mime: 'image/png', size: bytes.length, sha256: await sha256Hex(bytes) });
+      expect(up.value.uri).toBe(`s3://easel/tenants/acme/projects/media/artifacts/${up.value.artifact_id}`);
+      expect(up.value.cursor).toMatch(/^[a-z0-9]+-\d+$/);
 
-    const resolved = await client(tokens.director!).resolveSidecar(up.value.artifact_id);
-    if (!resolved.ok) throw new Error(`${resolved.error.code}: ${resolved.error.message}`);
-    const got = await fetch(resolved.value.url, { signal: AbortSignal.timeout(10_000) });
-    expect(new Uint8Array(await got.arrayBuffer())).toEqual(bytes);
-  });
-
-  it('[CONTRACT 6] resolve without the lens right, or of an unknown artifact, is a coded error value', async () => {
-    const up = await client(tokens.director!).uploadSidecar(new Uint8Array([1, 2, 3]), {
-      contentType: 'application/octet-stream',
+      const resolved = await client(tokens.director!).resolveSidecar(up.value.artifact_id);
+      if (!resolved.ok) throw new Error(`${resolved.error.code}: ${resolved.error.message}`);
+      const got = await fetch(resolved.value.url, { signal: AbortSignal.timeout(10_000) });
+      expect(new Uint8Array(await got.arrayBuffer())).toEqual(bytes);
     });
-    if (!up.ok) throw new Error(up.error.message);
-    const refused = await client(tokens.planner!).resolveSidecar(up.value.artifact_id);
-    expect(refused).toMatchObject({ ok: false, error: { code: 'forbidden', status: 403 } });
-    const missing = await client(tokens.director!).resolveSidecar('NOSUCHARTIFACT');
-    expect(missing).toMatchObject({ ok: false, error: { code: 'not_found', status: 404 } });
-    const viewer = await client(tokens.viewer!).uploadSidecar(new Uint8Array([1]), { contentType: 'text/plain' });
-    expect(viewer).toMatchObject({ ok: false, error: { code: 'forbidden', status: 403 } });
-  });
 
-  it('[CONTRACT 8] bad input is refused before anything is sent; an unreachable gateway is a network error', async () => {
-    let calls = 0;
-    const counting = (input: string, init?: RequestInit) => {
-      calls += 1;
-      return fetch(input, init);
-    };
-    expect(await client(tokens.director!, counting).uploadSidecar(new Uint8Array([1]))).toMatchObject({
-      ok: false,
-      error: { code: 'invalid_input' },
+    it('[CONTRACT 6] resolve without the lens right, or of an unknown artifact, is a coded error value', async () => {
+      const up = await client(tokens.director!).uploadSidecar(new Uint8Array([1, 2, 3]), {
+        contentType: 'application/octet-stream',
+      });
+      if (!up.ok) throw new Error(up.error.message);
+      const refused = await client(tokens.planner!).resolveSidecar(up.value.artifact_id);
+      expect(refused).toMatchObject({ ok: false, error: { code: 'forbidden', status: 403 } });
+      const missing = await client(tokens.director!).resolveSidecar('NOSUCHARTIFACT');
+      expect(missing).toMatchObject({ ok: false, error: { code: 'not_found', status: 404 } });
+      const viewer = await client(tokens.viewer!).uploadSidecar(new Uint8Array([1]), { contentType: 'text/plain' });
+      expect(viewer).toMatchObject({ ok: false, error: { code: 'forbidden', status: 403 } });
     });
-    expect(
-      await client(tokens.director!, counting).uploadSidecar(new Uint8Array(0), { contentType: 'text/plain' }),
-    ).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
-    expect(calls).toBe(0);
-    const offline = new SidecarClient({ baseUrl: 'http://127.0.0.1:9', token: tokens.director!, scope: SCOPE });
-    expect(await offline.uploadSidecar(new Uint8Array([1]), { contentType: 'text/plain' })).toMatchObject({
-      ok: false,
-      error: { code: 'network' },
+
+    it('[CONTRACT 8] bad input is refused before anything is sent; an unreachable gateway is a network error', async () => {
+      let calls = 0;
+      const counting = (input: string, init?: RequestInit) => {
+        calls += 1;
+        return fetch(input, init);
+      };
+      expect(await client(tokens.director!, counting).uploadSidecar(new Uint8Array([1]))).toMatchObject({
+        ok: false,
+        error: { code: 'invalid_input' },
+      });
+      expect(
+        await client(tokens.director!, counting).uploadSidecar(new Uint8Array(0), { contentType: 'text/plain' }),
+      ).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+      expect(calls).toBe(0);
+      const offline = new SidecarClient({
+        baseUrl: 'http://127.0.0.1:9',
+        token: tokens.director!,
+        scope: SCOPE,
+        validate: mode.current,
+      });
+      expect(await offline.uploadSidecar(new Uint8Array([1]), { contentType: 'text/plain' })).toMatchObject({
+        ok: false,
+        error: { code: 'network' },
+      });
     });
   });
 });

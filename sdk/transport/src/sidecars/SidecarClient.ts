@@ -1,14 +1,9 @@
 import type { ErrorCode, FrameRange, Scope, SidecarResolveResponse, SnapshotCreatedPayload } from '@easel/schemas';
-import {
-  sidecarCreateResponseGuard,
-  sidecarResolveResponseGuard,
-  snapshotCreatedPayloadGuard,
-} from '@easel/schemas/guards';
 import type { Result } from '../lib/Result.ts';
 import { type DepsOptions, resolveDeps } from '../lib/deps.ts';
 import { readHttpError } from '../lib/httpError.ts';
 import { resolveToken, type TokenSource } from '../lib/token.ts';
-import { parserFor } from '../lib/validation.ts';
+import { answerParser } from '../lib/validation.ts';
 import { scopeQuery } from '../scopeQuery.ts';
 import type { SidecarCalls, SidecarKit } from './sidecarCalls.ts';
 import { type SidecarData, sha256Hex, sidecarBytes } from './sha256Hex.ts';
@@ -61,13 +56,10 @@ const KIT: SidecarKit = {
   resolveDeps,
   readHttpError,
   resolveToken,
-  parserFor,
+  answerParser,
   scopeQuery,
   sha256Hex,
   sidecarBytes,
-  createGuard: sidecarCreateResponseGuard,
-  resolveGuard: sidecarResolveResponseGuard,
-  snapshotGuard: snapshotCreatedPayloadGuard,
 };
 
 /**

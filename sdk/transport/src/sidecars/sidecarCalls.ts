@@ -1,9 +1,9 @@
-import type { Scope, SidecarResolveResponse, SnapshotCreatedPayload } from '@easel/schemas';
+import type { Scope, SidecarResolveResponse } from '@easel/schemas';
 import type { Result } from '../lib/Result.ts';
 import type { Deps, DepsOptions } from '../lib/deps.ts';
 import type { readHttpError } from '../lib/httpError.ts';
 import type { resolveToken } from '../lib/token.ts';
-import type { Parser, parserFor } from '../lib/validation.ts';
+import type { answerParser } from '../lib/validation.ts';
 import type { scopeQuery } from '../scopeQuery.ts';
 import type { SidecarClientOptions, SidecarError, SidecarRef, UploadSidecarOptions } from './SidecarClient.ts';
 import type { SidecarData, sha256Hex, sidecarBytes } from './sha256Hex.ts';
@@ -13,13 +13,10 @@ export interface SidecarKit {
   readonly resolveDeps: (options: DepsOptions) => Deps;
   readonly readHttpError: typeof readHttpError;
   readonly resolveToken: typeof resolveToken;
-  readonly parserFor: typeof parserFor;
+  readonly answerParser: typeof answerParser;
   readonly scopeQuery: typeof scopeQuery;
   readonly sha256Hex: typeof sha256Hex;
   readonly sidecarBytes: typeof sidecarBytes;
-  readonly createGuard: Parser<{ artifact_id: string; upload: { url: string; headers: Record<string, string> } }>;
-  readonly resolveGuard: Parser<SidecarResolveResponse>;
-  readonly snapshotGuard: Parser<SnapshotCreatedPayload>;
 }
 
 const ok = <T>(value: T) => ({ ok: true as const, value });
@@ -68,18 +65,14 @@ export class SidecarCalls {
     });
     if (!created.ok) return created;
     const validate = this.#deps.validate;
-    const upload = (
-      await this.#kit.parserFor(validate, this.#kit.createGuard, 'sidecarCreateResponseSchema')
-    ).safeParse(created.value);
+    const upload = (await this.#kit.answerParser(validate, 'sidecarCreateResponse')).safeParse(created.value);
     if (!upload.success) return protocol('POST /v1/sidecars answered an unexpected shape');
     const put = await this.#put(upload.data.upload.url, upload.data.upload.headers, bytes, options.signal);
     if (!put.ok) return put;
     const id = encodeURIComponent(upload.data.artifact_id);
     const done = await this.#json('POST', `/v1/sidecars/${id}/complete`, options.signal, { scope });
     if (!done.ok) return done;
-    const payload = (
-      await this.#kit.parserFor(validate, this.#kit.snapshotGuard, 'snapshotCreatedPayloadSchema')
-    ).safeParse(done.value);
+    const payload = (await this.#kit.answerParser(validate, 'snapshotCreatedPayload')).safeParse(done.value);
     const cursor = (done.value as { cursor?: unknown } | null)?.cursor;
     if (!payload.success || typeof cursor !== 'string') return protocol('complete answered an unexpected shape');
     return ok({ ...payload.data, cursor });
@@ -95,9 +88,7 @@ export class SidecarCalls {
     const path = `/v1/sidecars/${encodeURIComponent(artifactId)}?${query}${canvas ? `&canvas_id=${encodeURIComponent(canvas)}` : ''}`;
     const got = await this.#json('GET', path, options.signal);
     if (!got.ok) return got;
-    const parsed = (
-      await this.#kit.parserFor(this.#deps.validate, this.#kit.resolveGuard, 'sidecarResolveResponseSchema')
-    ).safeParse(got.value);
+    const parsed = (await this.#kit.answerParser(this.#deps.validate, 'sidecarResolveResponse')).safeParse(got.value);
     return parsed.success ? ok(parsed.data) : protocol('GET /v1/sidecars answered an unexpected shape');
   }
 

@@ -96,8 +96,8 @@ export class SseReader<E> {
       timers: options.deps.timers,
       random: options.deps.random,
       onAttempt: (attempt) => void this.#attempt(attempt),
-      ...(options.tiers ? { tiers: options.tiers } : {}),
-      ...(options.offlineAfter !== undefined ? { offlineAfter: options.offlineAfter } : {}),
+      tiers: options.tiers,
+      offlineAfter: options.offlineAfter,
     });
     if (options.onProtocolError) this.#protocolErrors.add(options.onProtocolError);
   }

@@ -124,7 +124,19 @@ describe('readEventStream', () => {
 
   it('parses any line soup as the reference SSE parser (eventsource-parser) does, however it is chunked', async () => {
     const line = fc.oneof(
-      fc.constantFrom('', 'data', 'data:', 'data: ', 'data:x', 'data:  two spaces', 'id:', 'id: a\0b', 'event:', ':', ': c'),
+      fc.constantFrom(
+        '',
+        'data',
+        'data:',
+        'data: ',
+        'data:x',
+        'data:  two spaces',
+        'id:',
+        'id: a\0b',
+        'event:',
+        ':',
+        ': c',
+      ),
       fc.constantFrom('retry: 250', 'retry:x', 'retry', 'bogus: 1', 'event: e', 'id: 7', 'data: é😀', ':comment'),
       fc
         .tuple(fc.constantFrom('data', 'id', 'event', 'retry', 'x', ''), fc.string({ maxLength: 6 }))

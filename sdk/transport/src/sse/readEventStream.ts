@@ -100,7 +100,10 @@ class SseParser {
   }
 
   #line(line: string): void {
-    if (line === '') return this.#dispatch();
+    if (line === '') {
+      this.#dispatch();
+      return;
+    }
     const colon = line.indexOf(':');
     if (colon === 0) {
       this.#callbacks.onComment?.(line.slice(line.charCodeAt(1) === 32 ? 2 : 1));
