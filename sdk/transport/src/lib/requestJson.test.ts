@@ -68,5 +68,32 @@ const mode = forEachValidationMode(() => {
       controller.abort();
       expect(await answer).toMatchObject({ ok: false, error: { code: 'closed' } });
     });
+
+    it('[CONTRACT 5] an idempotent request also retries a 500 and a 2xx whose body broke off', async () => {
+      const { fake, timers, ctx } = setup();
+      const answer = requestJson(ctx, { method: 'POST', path: '/v1/c', body: {}, attempts: 3, idempotent: true });
+      (await fake.next()).respondJson(500, { error: { code: 'unavailable', message: 'boom', request_id: 'a' } });
+      await timers.advance(1_000);
+      const broken = (await fake.next()).respondStream(200);
+      broken.push('{"status": "commit');
+      broken.end();
+      await timers.advance(2_000);
+      (await fake.next()).respondJson(200, { done: true });
+      expect(await answer).toEqual({ ok: true, value: { done: true } });
+      const once = requestJson(ctx, { method: 'POST', path: '/v1/c', body: {}, attempts: 3 });
+      (await fake.next()).respondJson(500, { error: { code: 'unavailable', message: 'boom', request_id: 'b' } });
+      expect(await once).toMatchObject({ ok: false, error: { code: 'unavailable', status: 500 } });
+      expect(fake.untaken).toBe(0);
+    });
+
+    it('aborting the signal ends a wait between attempts at once, with closed', async () => {
+      const { fake, ctx } = setup();
+      const controller = new AbortController();
+      const answer = requestJson(ctx, { method: 'GET', path: '/v1/w', signal: controller.signal });
+      (await fake.next()).failNetwork();
+      controller.abort(); // the backoff timer is never advanced
+      expect(await answer).toMatchObject({ ok: false, error: { code: 'closed' } });
+      expect(fake.untaken).toBe(0);
+    });
   });
 });

@@ -134,6 +134,10 @@ export async function requestJson(ctx: ApiContext, options: RequestJsonOptions):
 /** Waits `ms` (or until `signal` aborts). */
 function sleep(deps: Deps, ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise<void>((resolve) => {
+    if (signal?.aborted) {
+      resolve();
+      return;
+    }
     const done = () => {
       deps.timers.clearTimeout(timer);
       signal?.removeEventListener('abort', done);
