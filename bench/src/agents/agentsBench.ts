@@ -1,12 +1,11 @@
-import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { startEaselTarget } from '../easel/easelTarget.ts';
 import { signJwt } from '../easel/signJwt.ts';
 import { fmt, pct } from '../lib/format.ts';
 import { measureWindow } from '../lib/measureWindow.ts';
-import { readCpuSeconds } from '../lib/procStats.ts';
 import { type RunContext, withTarget } from '../lib/RunContext.ts';
+import { runWindowedClient } from '../lib/runWindowedClient.ts';
 import { sleep } from '../lib/sleep.ts';
 import {
   AGENTS_FULL,
@@ -16,14 +15,9 @@ import {
   type AgentsRun,
   type AgentsSample,
 } from './AgentsResult.ts';
-import type { AgentsSpec, AgentsWorkerMessage } from './agentsWorker.ts';
+import type { AgentsSpec } from './agentsWorker.ts';
 
 const WORKER = fileURLToPath(new URL('./agentsWorker.ts', import.meta.url));
-const live = new Set<ChildProcess>();
-process.on('exit', () => {
-  for (const child of live) child.kill('SIGKILL');
-});
-
 /** Runs the client process over one Easel sample; reads the gateway's CPU at the throughput window's edges. */
 function runWorker(spec: AgentsSpec, serverPid: number, repoRoot: string): Promise<AgentsRun & { serverCpu: number }> {
   const c = spec.config;
@@ -32,39 +26,13 @@ function runWorker(spec: AgentsSpec, serverPid: number, repoRoot: string): Promi
     c.throughput.warmupMs +
     c.throughput.measureMs +
     120_000;
-  return new Promise((resolve, reject) => {
-    const child = fork(WORKER, [], {
-      cwd: repoRoot,
-      execArgv: ['--import', 'tsx'],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      serialization: 'json',
-    });
-    live.add(child);
-    let cpu0 = Number.NaN;
-    let t0 = 0;
-    let serverCpu = Number.NaN;
-    let settled = false;
-    const finish = (error: Error | null, value?: AgentsRun) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      if (child.exitCode === null) child.kill('SIGKILL');
-      live.delete(child);
-      if (error) reject(error);
-      else resolve({ ...value!, serverCpu });
-    };
-    const timer = setTimeout(() => finish(new Error(`agents client timed out after ${timeoutMs} ms`)), timeoutMs);
-    child.on('message', (message: AgentsWorkerMessage) => {
-      if (message.type === 'window' && message.edge === 'start') {
-        cpu0 = readCpuSeconds(serverPid);
-        t0 = performance.now();
-      } else if (message.type === 'window') {
-        serverCpu = (readCpuSeconds(serverPid) - cpu0) / ((performance.now() - t0) / 1000);
-      } else if (message.type === 'result') finish(null, message.value);
-      else finish(new Error(`agents client: ${message.message}`));
-    });
-    child.on('exit', (code) => finish(new Error(`agents client exited (${code}) without a result`)));
-    child.send({ spec });
+  return runWindowedClient<AgentsSpec, AgentsRun>({
+    script: WORKER,
+    spec,
+    serverPid,
+    cwd: repoRoot,
+    timeoutMs,
+    label: 'agents client',
   });
 }
 

@@ -17,6 +17,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { percentile } from '../lib/stats.ts';
 import type { AgentsConfig, AgentsRun, CommandLatency, LatencySummary, TokenThroughput } from './AgentsResult.ts';
 import { FrameSplitter, PatternCounter, parseFrame } from './sseFrames.ts';
+import type { WindowedClientMessage } from '../lib/runWindowedClient.ts';
 
 export interface AgentsSpec {
   baseUrl: string;
@@ -33,10 +34,7 @@ export interface AgentsSpec {
   config: Omit<AgentsConfig, 'rounds'>;
 }
 
-export type AgentsWorkerMessage =
-  | { type: 'window'; edge: 'start' | 'end' }
-  | { type: 'result'; value: AgentsRun }
-  | { type: 'error'; message: string };
+export type AgentsWorkerMessage = WindowedClientMessage<AgentsRun>;
 
 const PROMPT = 'stream a reply for the throughput benchmark, nothing on the canvas needs to change today';
 const TURN_ENDS = new Set(['commit_succeeded', 'commit_failed', 'turn_cancelled']);

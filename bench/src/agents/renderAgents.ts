@@ -1,11 +1,7 @@
 import { fmt, pct } from '../lib/format.ts';
-import { type Spread, spread } from '../lib/stats.ts';
+import { spread } from '../lib/stats.ts';
 import type { AgentsResult, AgentsSample } from './AgentsResult.ts';
-
-function cell(s: Spread | null, show: (v: number) => string): string {
-  if (!s) return '—';
-  return s.n > 1 ? `**${show(s.median)}** (${show(s.min)}–${show(s.max)})` : `**${show(s.median)}**`;
-}
+import { spreadCell } from '../lib/markdownTable.ts';
 
 const ms = (v: number): string => `${v.toFixed(2)} ms`;
 
@@ -19,55 +15,55 @@ export function renderAgents(result: AgentsResult): string {
     ['', '`chat.send` → `turn_accepted`', '`token.set` → `token_patch` (baseline)'],
     [
       'event p50',
-      cell(
+      spreadCell(
         of((x) => x.chat.event.p50),
         ms,
       ),
-      cell(
+      spreadCell(
         of((x) => x.token.event.p50),
         ms,
       ),
     ],
     [
       'event p99',
-      cell(
+      spreadCell(
         of((x) => x.chat.event.p99),
         ms,
       ),
-      cell(
+      spreadCell(
         of((x) => x.token.event.p99),
         ms,
       ),
     ],
     [
       'event max',
-      cell(
+      spreadCell(
         of((x) => x.chat.event.max),
         ms,
       ),
-      cell(
+      spreadCell(
         of((x) => x.token.event.max),
         ms,
       ),
     ],
     [
       'HTTP answer p50',
-      cell(
+      spreadCell(
         of((x) => x.chat.ack.p50),
         ms,
       ),
-      cell(
+      spreadCell(
         of((x) => x.token.ack.p50),
         ms,
       ),
     ],
     [
       'HTTP answer p99',
-      cell(
+      spreadCell(
         of((x) => x.chat.ack.p99),
         ms,
       ),
-      cell(
+      spreadCell(
         of((x) => x.token.ack.p99),
         ms,
       ),
@@ -86,18 +82,18 @@ export function renderAgents(result: AgentsResult): string {
     ['', `Easel chat_token (${c.throughput.turns} agents)`, `raw SSE (${c.throughput.rawWriters} writers)`],
     [
       `frames delivered/s to ${c.throughput.subscribers}`,
-      cell(
+      spreadCell(
         of((x) => x.throughput.framesPerSec),
         fmt,
       ),
-      cell(
+      spreadCell(
         of((x) => x.raw?.deliveriesPerSec),
         fmt,
       ),
     ],
     [
       'frames/s per subscriber',
-      cell(
+      spreadCell(
         of((x) => x.throughput.framesPerSecPerSubscriber),
         fmt,
       ),
@@ -105,7 +101,7 @@ export function renderAgents(result: AgentsResult): string {
     ],
     [
       'streamed characters/s (all subscribers)',
-      cell(
+      spreadCell(
         of((x) => x.throughput.charsPerSec),
         fmt,
       ),
@@ -113,7 +109,7 @@ export function renderAgents(result: AgentsResult): string {
     ],
     [
       'turns ended/s',
-      cell(
+      spreadCell(
         of((x) => x.throughput.turnsPerSec),
         fmt,
       ),
@@ -121,10 +117,10 @@ export function renderAgents(result: AgentsResult): string {
     ],
     [
       'token age at subscriber 0 p50 / p99',
-      `${cell(
+      `${spreadCell(
         of((x) => x.throughput.tokenAge.p50),
         ms,
-      )} / ${cell(
+      )} / ${spreadCell(
         of((x) => x.throughput.tokenAge.p99),
         ms,
       )}`,
@@ -132,29 +128,29 @@ export function renderAgents(result: AgentsResult): string {
     ],
     [
       'server CPU (share of a core)',
-      cell(
+      spreadCell(
         of((x) => x.serverCpu),
         pct,
       ),
-      cell(
+      spreadCell(
         of((x) => x.raw?.serverCpu),
         pct,
       ),
     ],
     [
       'server CPU µs per delivery',
-      cell(
+      spreadCell(
         of((x) => x.serverUsPerFrame),
         (v) => v.toFixed(2),
       ),
-      cell(
+      spreadCell(
         of((x) => x.raw?.serverUsPerDelivery),
         (v) => v.toFixed(2),
       ),
     ],
     [
       'client process CPU',
-      cell(
+      spreadCell(
         of((x) => x.throughput.clientCpu),
         pct,
       ),

@@ -1,14 +1,7 @@
 import type { Spread } from '../lib/stats.ts';
 import type { BrowserResult, LatencyStats } from './BrowserResult.ts';
 import type { BundleSize } from './measureBundles.ts';
-
-function table(head: string[], rows: string[][]): string {
-  return [
-    `| ${head.join(' | ')} |`,
-    `|${head.map(() => '---').join('|')}|`,
-    ...rows.map((r) => `| ${r.join(' | ')} |`),
-  ].join('\n');
-}
+import { markdownTable } from '../lib/markdownTable.ts';
 
 const ms = (s: Spread | null): string =>
   s ? `**${s.median.toFixed(1)}** (${s.min.toFixed(1)}–${s.max.toFixed(1)}, n=${s.n})` : '—';
@@ -38,7 +31,7 @@ export function renderBrowser(result: BrowserResult): string {
       `(rAF, then a task). ${c.warmupLoads} warm-up load(s) per mode, ${c.rounds} rounds, order alternating.`,
   );
   out.push(
-    table(
+    markdownTable(
       ['', 'to interactive, ms', 'to data in hand, ms'],
       [
         ['Easel (transport + harness)', ms(result.snapshot.easel), ms(result.snapshot.easelData)],
@@ -53,7 +46,7 @@ export function renderBrowser(result: BrowserResult): string {
       '"to event" = until tab B parsed the `state_patch` (the rest is React render and paint).',
   );
   out.push(
-    table(
+    markdownTable(
       ['', 'p50 ms', 'p99 ms', 'max ms', 'n'],
       [
         ['edit → painted', ...lat(result.editToPaint.total)],
@@ -68,7 +61,7 @@ export function renderBrowser(result: BrowserResult): string {
       'what it imports statically; lazy = chunks behind `import()` (the Hocuspocus provider).',
   );
   out.push(
-    table(
+    markdownTable(
       ['bundle', 'minified', 'gzip (first load)', 'gzip (lazy)', 'largest contributors (minified)'],
       [
         bundleRow(result.bundles.transport, '@easel/transport'),

@@ -10,6 +10,7 @@ import { readCpuSeconds } from '../lib/procStats.ts';
 import { awarenessFrame, authFrame, MSG, readFrame, syncStep1Frame } from './awarenessFrames.ts';
 import type { AwarenessRun } from './PresenceResult.ts';
 import { SetTracker } from './SetTracker.ts';
+import type { WindowedClientMessage } from '../lib/runWindowedClient.ts';
 
 /** How the collaborators authenticate: Easel tickets fetched per connection, or none (plain Hocuspocus). */
 export type AwarenessAuth =
@@ -25,10 +26,7 @@ export interface AwarenessSpec {
 }
 
 /** Messages to the parent. */
-export type WorkerMessage =
-  | { type: 'window'; edge: 'start' | 'end' }
-  | { type: 'result'; value: AwarenessRun }
-  | { type: 'error'; message: string };
+export type WorkerMessage = WindowedClientMessage<AwarenessRun>;
 
 const send = (message: WorkerMessage): void => {
   process.send?.(message);

@@ -1,12 +1,11 @@
-import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { startEaselTarget } from '../easel/easelTarget.ts';
 import { signJwt } from '../easel/signJwt.ts';
-import { readCpuSeconds } from '../lib/procStats.ts';
 import type { RunContext } from '../lib/RunContext.ts';
+import { runWindowedClient } from '../lib/runWindowedClient.ts';
 import { type ServerProcess, startServer } from '../servers/ServerProcess.ts';
-import type { AwarenessAuth, AwarenessSpec, WorkerMessage } from './awarenessWorker.ts';
+import type { AwarenessAuth, AwarenessSpec } from './awarenessWorker.ts';
 import {
   PRESENCE_FULL,
   PRESENCE_QUICK,
@@ -19,10 +18,6 @@ import {
 } from './PresenceResult.ts';
 
 const WORKER = fileURLToPath(new URL('./awarenessWorker.ts', import.meta.url));
-const live = new Set<ChildProcess>();
-process.on('exit', () => {
-  for (const child of live) child.kill('SIGKILL');
-});
 
 /** A started server and how collaborators authenticate on it. */
 interface PresenceTarget {
@@ -69,40 +64,13 @@ function runWorker(
   serverPid: number,
   repoRoot: string,
 ): Promise<AwarenessRun & { serverCpu: number }> {
-  const timeoutMs = spec.warmupMs + spec.measureMs + 60_000;
-  return new Promise((resolve, reject) => {
-    const child = fork(WORKER, [], {
-      cwd: repoRoot,
-      execArgv: ['--import', 'tsx'],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      serialization: 'json',
-    });
-    live.add(child);
-    let cpu0 = Number.NaN;
-    let t0 = 0;
-    let serverCpu = Number.NaN;
-    let settled = false;
-    const finish = (error: Error | null, value?: AwarenessRun) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      if (child.exitCode === null) child.kill('SIGKILL');
-      live.delete(child);
-      if (error) reject(error);
-      else resolve({ ...value!, serverCpu });
-    };
-    const timer = setTimeout(() => finish(new Error(`awareness client timed out after ${timeoutMs} ms`)), timeoutMs);
-    child.on('message', (message: WorkerMessage) => {
-      if (message.type === 'window' && message.edge === 'start') {
-        cpu0 = readCpuSeconds(serverPid);
-        t0 = performance.now();
-      } else if (message.type === 'window') {
-        serverCpu = (readCpuSeconds(serverPid) - cpu0) / ((performance.now() - t0) / 1000);
-      } else if (message.type === 'result') finish(null, message.value);
-      else finish(new Error(`awareness client: ${message.message}`));
-    });
-    child.on('exit', (code) => finish(new Error(`awareness client exited (${code}) without a result`)));
-    child.send({ spec });
+  return runWindowedClient<AwarenessSpec, AwarenessRun>({
+    script: WORKER,
+    spec,
+    serverPid,
+    cwd: repoRoot,
+    timeoutMs: spec.warmupMs + spec.measureMs + 60_000,
+    label: 'awareness client',
   });
 }
 

@@ -1,13 +1,9 @@
 import { fmt, pct } from '../lib/format.ts';
-import { type Spread, spread } from '../lib/stats.ts';
+import { spread } from '../lib/stats.ts';
 import { PRESENCE_SERVERS, type PresenceResult, type PresenceSample } from './PresenceResult.ts';
+import { spreadCell } from '../lib/markdownTable.ts';
 
 const LABELS = { hocuspocus: 'Hocuspocus 3.4', easel: 'Easel' } as const;
-
-function cell(s: Spread | null, show: (v: number) => string): string {
-  if (!s) return '—';
-  return s.n > 1 ? `**${show(s.median)}** (${show(s.min)}–${show(s.max)})` : `**${show(s.median)}**`;
-}
 
 const ms = (v: number): string => `${v.toFixed(1)} ms`;
 
@@ -22,7 +18,7 @@ export function renderPresence(result: PresenceResult): string {
   const row = (label: string, value: (s: PresenceSample) => number, show: (v: number) => string): string[] => [
     label,
     ...columns.map(({ hz, server }) =>
-      cell(spread(result.samples.filter((s) => s.server === server && s.hz === hz).map(value)), show),
+      spreadCell(spread(result.samples.filter((s) => s.server === server && s.hz === hz).map(value)), show),
     ),
   ];
   const rows = [

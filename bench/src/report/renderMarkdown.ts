@@ -1,26 +1,12 @@
 import { renderBrowser } from '../browser/renderBrowser.ts';
 import { fmt } from '../lib/format.ts';
-import type { Spread } from '../lib/stats.ts';
 import { renderAgents } from '../agents/renderAgents.ts';
 import { renderPlugins } from '../plugins/renderPlugins.ts';
 import { renderPresence } from '../presence/renderPresence.ts';
 import { renderScaleout } from '../scaleout/renderScaleout.ts';
 import { SERVER_LABELS } from '../servers/targets.ts';
 import type { BenchResults, Ratio } from './BenchResults.ts';
-
-function cell(s: Spread | null | undefined, digits?: number): string {
-  if (!s) return '—';
-  const f = (v: number): string => (digits === undefined ? fmt(v) : v.toFixed(digits));
-  return s.n > 1 ? `**${f(s.median)}** (${f(s.min)}–${f(s.max)})` : `**${f(s.median)}**`;
-}
-
-function table(head: string[], rows: string[][]): string {
-  return [
-    `| ${head.join(' | ')} |`,
-    `|${head.map(() => '---').join('|')}|`,
-    ...rows.map((r) => `| ${r.join(' | ')} |`),
-  ].join('\n');
-}
+import { markdownTable, spreadCell } from '../lib/markdownTable.ts';
 
 function ratioRow(r: Ratio): string[] {
   const value =
@@ -56,7 +42,7 @@ export function renderMarkdown(results: BenchResults): string {
       'Cells: **median** (min–max over rounds). Every figure that matters is a ratio against a baseline measured in this run.',
   );
   out.push('## Ratios (Easel ÷ baseline, ratio of medians)');
-  out.push(table(['ratio', 'value', 'per-round range', 'target', 'met', 'note'], results.ratios.map(ratioRow)));
+  out.push(markdownTable(['ratio', 'value', 'per-round range', 'target', 'met', 'note'], results.ratios.map(ratioRow)));
 
   if (results.fanout) {
     const f = results.fanout;
@@ -66,9 +52,9 @@ export function renderMarkdown(results: BenchResults): string {
         `frames parsed by the reader process per second over ${f.config.measureMs} ms after ${f.config.warmupMs} ms warm-up.`,
     );
     out.push(
-      table(
+      markdownTable(
         ['subscribers', ...head.slice(1)],
-        f.config.subscribers.map((n) => [`N = ${n}`, ...kinds.map((k) => cell(f.summary[k]?.[String(n)]))]),
+        f.config.subscribers.map((n) => [`N = ${n}`, ...kinds.map((k) => spreadCell(f.summary[k]?.[String(n)]))]),
       ),
     );
     const cpuRows = f.config.subscribers.map((n) => [
@@ -82,7 +68,7 @@ export function renderMarkdown(results: BenchResults): string {
       }),
     ]);
     out.push('CPU (share of one core, mean over rounds) — server / reader process / writer process:');
-    out.push(table(['subscribers', ...head.slice(1)], cpuRows));
+    out.push(markdownTable(['subscribers', ...head.slice(1)], cpuRows));
   }
 
   if (results.latency) {
@@ -94,11 +80,11 @@ export function renderMarkdown(results: BenchResults): string {
         `**${fmt(l.offeredPerSec)} updates/s** (open loop, ≤ ${l.config.maxInFlight} in flight).`,
     );
     out.push(
-      table(
+      markdownTable(
         ['', ...head.slice(1)],
         [
-          ['p50 ms', ...kinds.map((k) => cell(l.summary[k]?.p50, 2))],
-          ['p99 ms', ...kinds.map((k) => cell(l.summary[k]?.p99, 2))],
+          ['p50 ms', ...kinds.map((k) => spreadCell(l.summary[k]?.p50, 2))],
+          ['p99 ms', ...kinds.map((k) => spreadCell(l.summary[k]?.p99, 2))],
           [
             'kept up',
             ...kinds.map((k) => {
@@ -111,7 +97,7 @@ export function renderMarkdown(results: BenchResults): string {
     );
     out.push(`Rate steps (${l.reference}):`);
     out.push(
-      table(
+      markdownTable(
         ['offered/s', 'achieved/s', 'p50 ms', 'p99 ms', 'server CPU', 'client CPU'],
         l.steps.map((s) => [
           fmt(s.offeredPerSec),
@@ -132,13 +118,13 @@ export function renderMarkdown(results: BenchResults): string {
       `N = ${c.config.subscribers}; open-loop writers offer each rate; CPU = utime + stime of the server from /proc.`,
     );
     out.push(
-      table(
+      markdownTable(
         ['updates/s', ...head.slice(1)],
         c.config.rates.map((rate) => [
           String(rate),
           ...kinds.map((k) => {
             const unmatched = c.samples.some((s) => s.server === k && s.offeredPerSec === rate && !s.matched);
-            return cell(c.summary[k]?.[String(rate)], 2) + (unmatched ? ' ⚠ not matched' : '');
+            return spreadCell(c.summary[k]?.[String(rate)], 2) + (unmatched ? ' ⚠ not matched' : '');
           }),
         ]),
       ),
@@ -151,19 +137,21 @@ export function renderMarkdown(results: BenchResults): string {
     out.push(
       `${m.connections} idle connections (open-file limit ${m.openFileLimit}); server VmRSS after warm-up vs. after all connected and settled.`,
     );
-    out.push(table(['', ...head.slice(1)], [['KiB / subscriber', ...kinds.map((k) => cell(m.summary[k], 1))]]));
+    out.push(
+      markdownTable(['', ...head.slice(1)], [['KiB / subscriber', ...kinds.map((k) => spreadCell(m.summary[k], 1))]]),
+    );
   }
 
   if (results.appends) {
     const a = results.appends;
     out.push('## Durable appends (SQLite spine)');
     out.push(
-      table(
+      markdownTable(
         ['variant', 'durability', 'appends/s', 'ack p50 ms', 'ack p99 ms', 'events/commit'],
         a.variants.map((v) => [
           v.variant,
           v.durability,
-          cell(v.appendsPerSec),
+          spreadCell(v.appendsPerSec),
           v.ackMs ? v.ackMs.p50.toFixed(2) : '—',
           v.ackMs ? v.ackMs.p99.toFixed(2) : '—',
           v.eventsPerCommit === null ? '—' : v.eventsPerCommit.toFixed(1),

@@ -1,21 +1,8 @@
 import { fmt } from '../lib/format.ts';
-import { type Spread, spread } from '../lib/stats.ts';
+import { spread } from '../lib/stats.ts';
 import { type ScaleoutResult, TOPOLOGIES, TOPOLOGY_LABELS } from './ScaleoutResult.ts';
 import { scaleoutRatios } from './scaleoutRatios.ts';
-
-function cell(s: Spread | null | undefined, digits?: number): string {
-  if (!s) return '—';
-  const f = (v: number): string => (digits === undefined ? fmt(v) : v.toFixed(digits));
-  return s.n > 1 ? `**${f(s.median)}** (${f(s.min)}–${f(s.max)})` : `**${f(s.median)}**`;
-}
-
-function table(head: string[], rows: string[][]): string {
-  return [
-    `| ${head.join(' | ')} |`,
-    `|${head.map(() => '---').join('|')}|`,
-    ...rows.map((r) => `| ${r.join(' | ')} |`),
-  ].join('\n');
-}
+import { markdownTable, spreadCell } from '../lib/markdownTable.ts';
 
 const pct = (share: number): string => (Number.isFinite(share) ? `${Math.round(share * 100)}%` : 'n/a');
 
@@ -48,28 +35,28 @@ export function renderScaleout(result: ScaleoutResult): string {
     return mine.length === 0 ? '—' : `${mine.filter((s) => s.keptUp).length}/${mine.length}`;
   };
   out.push(
-    table(
+    markdownTable(
       ['', ...TOPOLOGIES.map((t) => TOPOLOGY_LABELS[t]), 'two ÷ one'],
       [
         ...f.subscribers.map((n) => [
           `deliveries/s, N = ${n}`,
-          ...TOPOLOGIES.map((t) => cell(result.summary.fanout[t]?.[String(n)])),
+          ...TOPOLOGIES.map((t) => spreadCell(result.summary.fanout[t]?.[String(n)])),
           ratioCell(`scaleout.fanout.${n}`),
         ]),
         [
           'latency p50 ms',
-          ...TOPOLOGIES.map((t) => cell(result.summary.latency[t]?.p50, 2)),
+          ...TOPOLOGIES.map((t) => spreadCell(result.summary.latency[t]?.p50, 2)),
           ratioCell('scaleout.latency.p50'),
         ],
         [
           'latency p99 ms',
-          ...TOPOLOGIES.map((t) => cell(result.summary.latency[t]?.p99, 2)),
+          ...TOPOLOGIES.map((t) => spreadCell(result.summary.latency[t]?.p99, 2)),
           ratioCell('scaleout.latency.p99'),
         ],
         [
           'first subscriber p50 ms',
           ...TOPOLOGIES.map((t) =>
-            cell(spread(result.latencySamples.filter((s) => s.topology === t).map((s) => s.stats.firstP50)), 2),
+            spreadCell(spread(result.latencySamples.filter((s) => s.topology === t).map((s) => s.stats.firstP50)), 2),
           ),
           '',
         ],
@@ -79,7 +66,7 @@ export function renderScaleout(result: ScaleoutResult): string {
   );
   out.push('CPU (share of one core, mean over rounds) — gateway node A + node B / reader process / writer process:');
   out.push(
-    table(
+    markdownTable(
       ['', ...TOPOLOGIES.map((t) => TOPOLOGY_LABELS[t])],
       [
         ...f.subscribers.map((n) => [
@@ -106,7 +93,7 @@ export function renderScaleout(result: ScaleoutResult): string {
   if (result.steps.length > 0) {
     out.push('Rate steps (one node):');
     out.push(
-      table(
+      markdownTable(
         ['offered/s', 'achieved/s', 'p50 ms', 'p99 ms', 'node CPU', 'client CPU'],
         result.steps.map((s) => [
           fmt(s.offeredPerSec),

@@ -20,7 +20,7 @@ export interface GatewayProcessOptions {
   args?: string[];
   /** Extra environment. */
   env?: Record<string, string>;
-  /** How long to wait for the listening line, ms. Default 30000. */
+  /** How long to wait for the listening line, ms. Default 60000 (a loaded 2-core CI box can take 30 s+). */
   startTimeoutMs?: number;
 }
 
@@ -73,7 +73,7 @@ export class GatewayProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
-    const timeoutMs = this.options.startTimeoutMs ?? 30_000;
+    const timeoutMs = this.options.startTimeoutMs ?? 60_000;
     return new Promise((resolve, reject) => {
       let settled = false;
       const settle = (err?: Error) => {

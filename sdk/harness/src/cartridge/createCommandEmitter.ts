@@ -11,6 +11,14 @@ export const HARNESS_EDIT_ORIGIN: unique symbol = Symbol('easel:harness-edit');
 type Sent = { ok: true; value: SentCommand } | { ok: false; error: CommandError };
 
 /**
+ * Attempts per command a person issued through a canvas: effectively until the gateway answers
+ * or the transport closes, as for Yjs edits (`LocalEdits`). Commands are idempotent by id, so an
+ * outage of any length delays a note or a token write; it never drops it.
+ */
+export const UI_COMMAND_ATTEMPTS = 1000;
+const PERSIST = { maxAttempts: UI_COMMAND_ATTEMPTS } as const;
+
+/**
  * The emitter canvases receive: commands on the provider's transport; every refusal is recorded
  * (`useRejectedEdit`, `CanvasProps.rejected`) and an accepted command clears the last one.
  */
@@ -26,15 +34,15 @@ export function createCommandEmitter(stores: HarnessStores): CommandEmitter {
   };
   return {
     async ops(ops: StateOp[], options?: { message?: string }): Promise<EmitResult> {
-      const applied = settle('ops', await transport.applyOps(ops));
+      const applied = settle('ops', await transport.applyOps(ops, PERSIST));
       if (!applied.ok || options?.message === undefined) return applied;
-      return settle('commit', await transport.commit(options.message));
+      return settle('commit', await transport.commit(options.message, PERSIST));
     },
     async setToken(tokenId: string, value: JsonValue): Promise<EmitResult> {
-      return settle('token', await transport.setToken(tokenId, value));
+      return settle('token', await transport.setToken(tokenId, value, PERSIST));
     },
     async commit(message: string): Promise<EmitResult> {
-      return settle('commit', await transport.commit(message));
+      return settle('commit', await transport.commit(message, PERSIST));
     },
     edit(fn: (doc: Y.Doc) => void): void {
       const doc = transport.doc;
@@ -60,7 +68,7 @@ export function createCommandEmitter(stores: HarnessStores): CommandEmitter {
         if (!ran.ok) stores.reject('tool', ran.code, ran.message);
         return ran;
       }
-      return settle('tool', await transport.send(tool.command as CommandType, payload as never));
+      return settle('tool', await transport.send(tool.command as CommandType, payload as never, PERSIST));
     },
   };
 }
