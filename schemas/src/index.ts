@@ -1,38 +1,81 @@
 // @easel/schemas — the wire contract (shared/CONTRACT.md) in code. Named exports only.
+// This entry is `@easel/schemas/pure` (the zod-free part, listed once in pure.ts and re-exported whole
+// below) plus the zod schemas and what needs them.
 
-// version
-export { PROTOCOL_VERSION, type ProtocolVersion } from './version.ts';
+// version, cursors (contract §4), error codes (§3), event and command types (§4, §5), scope partitions,
+// lens globs (§6), token rules and built-in canvas types (§5), id patterns: all of `./pure.ts`
+export {
+  base64DecodedLength,
+  BOARD_MANIFEST,
+  COMMAND_ID_PATTERN,
+  COMMAND_ID_RE,
+  COMMAND_TYPE_LIST,
+  COMMAND_TYPES,
+  compareCursors,
+  decodeCursor,
+  DEFAULT_TOKEN_MAX_LENGTH,
+  encodeCursor,
+  ENTITY_ID_PATTERN,
+  ENTITY_ID_RE,
+  ERROR_CODE_LIST,
+  ERROR_CODES,
+  errorStatus,
+  EVENT_TYPE_LIST,
+  EVENT_TYPES,
+  formatPath,
+  GLOB_PATTERN,
+  globMatch,
+  globMatchAny,
+  isDurableEvent,
+  isValidEpoch,
+  MAX_JSON_TOKEN_BYTES,
+  partitionId,
+  PRESENCE_CLOSE_REASONS,
+  PRESENCE_REFUSALS,
+  PROTOCOL_VERSION,
+  ROLE_PATTERN,
+  ROOT_NAME_PATTERN,
+  ROOT_NAME_RE,
+  RUN_COMMAND_TYPES,
+  RUN_CREATE_COMMAND,
+  SLUG_PATTERN,
+  SLUG_RE,
+  STREAM_CLOSE_REASON_LIST,
+  STREAM_CLOSE_REASONS,
+  TOKEN_ID_PATTERN,
+  TOKEN_ID_RE,
+  tokenDefault,
+  ULID_PATTERN,
+  ULID_RE,
+  validateTokenValue,
+  WHITEBOARD_MANIFEST,
+  type CommandType,
+  type Cursor,
+  type DecodeCursorResult,
+  type ErrorCode,
+  type EventGroup,
+  type EventType,
+  type PresenceCloseReason,
+  type PresenceRefusal,
+  type ProtocolVersion,
+  type RunCommandType,
+  type StreamCloseReason,
+  type TokenValueResult,
+  type TokenValueRules,
+} from './pure.ts';
 
 // shared building blocks
 export { jsonValueSchema, jsonObjectSchema, type JsonValue, type JsonObject } from './lib/jsonValueSchema.ts';
 export { isoTimestampSchema, type IsoTimestamp } from './lib/isoTimestampSchema.ts';
 export { base64Schema } from './lib/base64Schema.ts';
-export { base64DecodedLength } from './lib/base64.ts';
 export { opaqueIdSchema } from './lib/opaqueIdSchema.ts';
 export { frameRangeSchema, type FrameRange } from './lib/frameRangeSchema.ts';
-export {
-  SLUG_PATTERN,
-  SLUG_RE,
-  ULID_PATTERN,
-  ULID_RE,
-  ENTITY_ID_PATTERN,
-  ENTITY_ID_RE,
-  COMMAND_ID_PATTERN,
-  COMMAND_ID_RE,
-  TOKEN_ID_PATTERN,
-  TOKEN_ID_RE,
-  ROOT_NAME_PATTERN,
-  ROOT_NAME_RE,
-  GLOB_PATTERN,
-  ROLE_PATTERN,
-} from './lib/patterns.ts';
 
 // scope (contract §1)
 export { slugSchema, type Slug } from './scope/slugSchema.ts';
 export { entityIdSchema, type EntityId } from './scope/entityIdSchema.ts';
 export { scopeSchema, type Scope } from './scope/scopeSchema.ts';
 export { canvasScopeSchema, type CanvasScope } from './scope/canvasScopeSchema.ts';
-export { partitionId } from './scope/partitionId.ts';
 
 // identity (contract §2)
 export { ACTOR_KINDS, actorKindSchema, type ActorKind } from './identity/actorKindSchema.ts';
@@ -40,7 +83,6 @@ export { actorSchema, type Actor } from './identity/actorSchema.ts';
 export { jwtClaimsSchema, roleSchema, type JwtClaims } from './identity/jwtClaimsSchema.ts';
 
 // errors (contract §3)
-export { ERROR_CODES, ERROR_CODE_LIST, errorStatus, type ErrorCode } from './errors/errorCodes.ts';
 export {
   errorBodySchema,
   errorCodeSchema,
@@ -51,29 +93,12 @@ export {
 } from './errors/errorBodySchema.ts';
 export {
   describeZodError,
-  formatPath,
   MAX_MESSAGE_LENGTH,
   type DescribedZodError,
   type ValidationIssue,
 } from './errors/describeZodError.ts';
 
-// cursor (contract §4)
-export {
-  compareCursors,
-  decodeCursor,
-  encodeCursor,
-  isValidEpoch,
-  type Cursor,
-  type DecodeCursorResult,
-} from './cursor/cursor.ts';
-
 // events (contract §4)
-export { EVENT_TYPES, EVENT_TYPE_LIST, isDurableEvent, type EventGroup, type EventType } from './events/eventTypes.ts';
-export {
-  STREAM_CLOSE_REASONS,
-  STREAM_CLOSE_REASON_LIST,
-  type StreamCloseReason,
-} from './events/streamCloseReasons.ts';
 export { envelopeSchema, typedEnvelopeSchema, type Envelope, type TypedEnvelope } from './events/envelopeSchema.ts';
 export {
   canvasReadyPayloadSchema,
@@ -128,7 +153,6 @@ export {
 } from './events/downstreamEventSchema.ts';
 
 // commands (contract §5)
-export { COMMAND_TYPES, COMMAND_TYPE_LIST, type CommandType } from './commands/commandTypes.ts';
 export { commandTypeSchema } from './commands/commandTypeSchema.ts';
 export {
   canvasCreateCommandPayloadSchema,
@@ -200,7 +224,6 @@ export {
 export { batchResponseSchema, type BatchResponse } from './commands/batchResponseSchema.ts';
 
 // lens (contract §6)
-export { globMatch, globMatchAny } from './lens/globMatch.ts';
 export {
   accessListSchema,
   globSchema,
@@ -219,14 +242,6 @@ export { rootNameSchema } from './canvas/rootNameSchema.ts';
 export { tokenIdSchema } from './canvas/tokenIdSchema.ts';
 export { TOKEN_TYPES, tokenTypeSchema, type TokenType } from './canvas/tokenTypeSchema.ts';
 export { tokenDeclarationSchema, type TokenDeclaration } from './canvas/tokenDeclarationSchema.ts';
-export {
-  DEFAULT_TOKEN_MAX_LENGTH,
-  MAX_JSON_TOKEN_BYTES,
-  tokenDefault,
-  validateTokenValue,
-  type TokenValueResult,
-  type TokenValueRules,
-} from './canvas/validateTokenValue.ts';
 export {
   canvasToolPluginSchema,
   canvasToolSchema,
@@ -299,7 +314,6 @@ export {
   type RunStatus,
   type RunUsage,
 } from './later/runInfoSchema.ts';
-export { RUN_COMMAND_TYPES, RUN_CREATE_COMMAND, type RunCommandType } from './later/runCommandTypes.ts';
 export { presenceTicketRequestSchema, type PresenceTicketRequest } from './later/presenceTicketRequestSchema.ts';
 export {
   MAX_PRESENCE_TICKET_SECONDS,
@@ -307,12 +321,6 @@ export {
   type PresenceTicket,
 } from './later/presenceTicketSchema.ts';
 export { awarenessStateSchema, type AwarenessState } from './later/awarenessStateSchema.ts';
-export {
-  PRESENCE_CLOSE_REASONS,
-  PRESENCE_REFUSALS,
-  type PresenceCloseReason,
-  type PresenceRefusal,
-} from './later/presenceReasons.ts';
 export {
   MAX_SIDECAR_BYTES,
   sidecarCreateRequestSchema,

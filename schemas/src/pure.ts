@@ -1,6 +1,7 @@
-// @easel/schemas/pure — the contract's pure helpers and registries without zod (no schema objects):
-// for browser code that needs cursors, error codes or event types but not validation. Every module
-// behind this entry is free of side effects. Named exports only.
+// @easel/schemas/pure — the contract's pure helpers, registries and built-in canvas types without zod
+// (no schema objects): for browser code that needs cursors, error codes or event types but not
+// validation. Every module behind this entry is free of side effects. `@easel/schemas` (index.ts)
+// re-exports all of it, so a name added here is on both entries. Named exports only.
 
 export { PROTOCOL_VERSION, type ProtocolVersion } from './version.ts';
 export {
@@ -54,3 +55,7 @@ export {
   GLOB_PATTERN,
   ROLE_PATTERN,
 } from './lib/patterns.ts';
+
+// built-in canvas types (contract §5)
+export { BOARD_MANIFEST } from './builtins/boardManifest.ts';
+export { WHITEBOARD_MANIFEST } from './builtins/whiteboardManifest.ts';

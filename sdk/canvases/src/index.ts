@@ -8,7 +8,7 @@ export {
 
 // board
 export { boardCanvas } from './board/boardCanvas.ts';
-export { BOARD_MANIFEST } from './board/boardManifest.ts';
+export { BOARD_MANIFEST } from '@easel/schemas';
 export {
   DEFAULT_BOARD_COLUMNS,
   projectBoard,
@@ -20,7 +20,8 @@ export { addNoteOps, deleteNoteOps, editNoteOps, moveNoteOps, NOTES_ROOT } from 
 
 // whiteboard
 export { whiteboardCanvas } from './whiteboard/whiteboardCanvas.ts';
-export { WHITEBOARD_MANIFEST, WHITEBOARD_THUMBNAIL_TOOL } from './whiteboard/whiteboardManifest.ts';
+export { WHITEBOARD_MANIFEST } from '@easel/schemas';
+export { WHITEBOARD_THUMBNAIL_TOOL } from './whiteboard/whiteboardThumbnailTool.ts';
 export {
   projectWhiteboard,
   SHAPE_KINDS,

@@ -1,16 +1,19 @@
-import type { JsonValue, PluginInvokeResult, RunEvent, RunUsage, Scope, StateOp, TaskSpec } from '@easel/schemas';
+import type { JsonValue, RunEvent, RunUsage, Scope, StateOp, TaskSpec } from '@easel/schemas';
 import type pino from 'pino';
 import type { Principal } from '../../core/auth/Principal.ts';
 import type { DerivedSourceSet } from '../../core/DerivedSources.ts';
-import type { ModelAdapter, ModelContext, ModelMessage, ModelTool, ModelToolCall } from '../models/ModelAdapter.ts';
+import type { ModelAdapter, ModelMessage } from '../models/ModelAdapter.ts';
 import type { PluginHost } from '../../plugins/index.ts';
-import { clipJson, clipText } from './clipJson.ts';
+import { clipText } from './clipJson.ts';
 import { RunBudget, type StopReason } from './RunBudget.ts';
+import { RunCanvasReader } from './RunCanvasReader.ts';
 import type { RunCore } from './RunCore.ts';
 import type { RunEvents } from './RunEvents.ts';
-import { type CanvasFrame, type RunTool, toolInput } from './RunTool.ts';
+import type { RunTool } from './RunTool.ts';
+import { RunToolDispatch } from './RunToolDispatch.ts';
 import { reflectionPrompt, systemPrompt } from './runPrompts.ts';
 import { runScorer } from './runScorer.ts';
+import { type ModelRound, streamModelRound } from './streamModelRound.ts';
 import { judgeRun, type VerifyOutcome } from './verifyRun.ts';
 import { WidthGate } from './WidthGate.ts';
 
@@ -36,19 +39,6 @@ export interface RunSetup {
 
 /** Most model rounds of one run (a safety net under the token and time budgets). */
 export const MAX_ROUNDS = 1000;
-/** Largest tool input / output kept in one durable `tool` event, bytes of JSON. */
-const EVENT_JSON_BYTES = 16 * 1024;
-/** Largest tool result handed back to the model, characters. */
-const TOOL_RESULT_CHARS = 8000;
-/** Longest text of one `token` event (the schema's limit). */
-const TOKEN_TEXT = 4000;
-
-interface Round {
-  text: string;
-  calls: ModelToolCall[];
-  ops: StateOp[];
-  error: { code: string; message: string } | null;
-}
 
 /**
  * One run's agent loop (contract §10): model round → its proposed changes committed through
@@ -62,14 +52,12 @@ interface Round {
 export class RunExecution {
   readonly budget: RunBudget;
   private readonly gate: WidthGate;
-  private readonly toolsByName: Map<string, RunTool>;
+  private readonly canvas: RunCanvasReader;
+  private readonly tools: RunToolDispatch;
   private readonly messages: ModelMessage[];
-  private readonly callsByTool = new Map<string, number>();
-  private readonly toolOutputs: Record<string, JsonValue> = {};
   private readonly commitErrors: string[] = [];
   private readonly now: () => number;
   readonly revisions: number[] = [];
-  private toolCalls = 0;
   private rounds = 0;
   private finalText = '';
 
@@ -77,7 +65,15 @@ export class RunExecution {
     this.now = s.now ?? Date.now;
     this.budget = new RunBudget(s.task.budget, this.now);
     this.gate = new WidthGate(s.task.budget.width);
-    this.toolsByName = new Map(s.tools.map((t) => [t.name, t]));
+    this.canvas = new RunCanvasReader({ principal: s.principal, scope: s.scope, core: s.core, events: s.events });
+    this.tools = new RunToolDispatch({
+      runId: s.runId,
+      tools: s.tools,
+      events: s.events,
+      plugins: s.plugins,
+      signal: this.budget.signal,
+      canvasFrame: () => this.canvas.frame(),
+    });
     this.messages = [
       {
         role: 'system',
@@ -103,7 +99,7 @@ export class RunExecution {
     return {
       tokens: this.budget.tokens,
       time_ms: this.budget.elapsedMs,
-      tool_calls: this.toolCalls,
+      tool_calls: this.tools.calls,
       rounds: this.rounds,
       reflections: this.budget.reflections,
       max_parallel_tools: this.gate.maxInFlight,
@@ -167,53 +163,20 @@ export class RunExecution {
   }
 
   /** One completion: telemetry as it streams, the budget charged as it goes. */
-  private async modelRound(step: number): Promise<Round> {
+  private async modelRound(step: number): Promise<ModelRound> {
     this.rounds += 1;
-    const canvas = await this.modelContext();
-    const tools: ModelTool[] = this.s.tools.map((t) => ({
-      name: t.name,
-      description: t.description,
-      input_schema: t.inputSchema,
-    }));
-    const round: Round = { text: '', calls: [], ops: [], error: null };
-    let usage: { input_tokens: number; output_tokens: number } | null = null;
-    const { runId } = this.s;
-    const stream = this.s.model.stream({
-      messages: [...this.messages],
+    const canvas = await this.canvas.modelContext();
+    return streamModelRound({
+      runId: this.s.runId,
+      step,
+      model: this.s.model,
+      messages: this.messages,
       canvas,
-      tools,
-      maxTokens: this.budget.tokensLeft,
-      signal: this.budget.signal,
+      tools: this.s.tools,
       inputs: this.s.task.inputs,
+      budget: this.budget,
+      events: this.s.events,
     });
-    for await (const chunk of stream) {
-      switch (chunk.kind) {
-        case 'token':
-          round.text += chunk.text;
-          this.s.events.telemetry({ run_id: runId, step, kind: 'token', text: clipText(chunk.text, TOKEN_TEXT) });
-          this.budget.estimate(1);
-          break;
-        case 'thought':
-          this.s.events.telemetry({ run_id: runId, step, kind: 'thought', text: clipText(chunk.text, 16_000) });
-          this.budget.estimate(Math.ceil(chunk.text.length / 4));
-          break;
-        case 'tool_call':
-          round.calls.push({ call_id: chunk.call_id, tool: chunk.tool, input: chunk.input });
-          break;
-        case 'ops':
-          round.ops.push(...chunk.ops);
-          break;
-        case 'usage':
-          usage = { input_tokens: chunk.input_tokens, output_tokens: chunk.output_tokens };
-          break;
-        case 'error':
-          if (chunk.code !== 'aborted') round.error = { code: chunk.code, message: chunk.message };
-          break;
-      }
-      if (this.budget.stopped) break;
-    }
-    this.budget.settleRound(usage);
-    return round;
   }
 
   /** Commits a round's proposed change as the run (one atomic, lens-checked append). */
@@ -247,70 +210,22 @@ export class RunExecution {
   }
 
   /** Runs a round's tool calls (at most `width` at once) and answers them in the conversation. */
-  private async callTools(step: number, round: Round): Promise<void> {
+  private async callTools(step: number, round: ModelRound): Promise<void> {
     this.messages.push({ role: 'assistant', content: round.text, tool_calls: round.calls });
-    const results = await this.gate.run(round.calls, (call) => this.callTool(step, call));
+    const results = await this.gate.run(round.calls, (call) => this.tools.call(step, call));
     round.calls.forEach((call, i) => {
       this.messages.push({ role: 'tool', tool_call_id: call.call_id, content: results[i] ?? '' });
     });
   }
 
-  /** One tool call: durable `call` event, the sandboxed call, durable `result` event; the model's answer. */
-  private async callTool(step: number, call: ModelToolCall): Promise<string> {
-    const { runId } = this.s;
-    this.toolCalls += 1;
-    const tool = this.toolsByName.get(call.tool);
-    await this.s.events.durable({
-      run_id: runId,
-      step,
-      kind: 'tool',
-      call_id: call.call_id,
-      tool: call.tool,
-      phase: 'call',
-      input: clipJson(call.input, EVENT_JSON_BYTES),
-    });
-    let result: PluginInvokeResult;
-    if (!tool) {
-      result = refused(
-        'not_found',
-        `there is no tool '${call.tool}' in this run (${[...this.toolsByName.keys()].join(', ') || 'none'})`,
-      );
-    } else if (tool.maxCalls !== undefined && (this.callsByTool.get(tool.name) ?? 0) >= tool.maxCalls) {
-      result = refused('max_calls', `tool '${tool.name}' may be called at most ${tool.maxCalls} times in this run`);
-    } else {
-      this.callsByTool.set(tool.name, (this.callsByTool.get(tool.name) ?? 0) + 1);
-      const frame = tool.takesFrame ? await this.canvasFrame() : null;
-      const input = toolInput(tool, call.input, () => frame);
-      result = await this.s.plugins.invoke(tool.plugin, tool.tool, input, { signal: this.budget.signal });
-    }
-    if (result.ok) this.toolOutputs[call.tool] = clipJson(result.value, EVENT_JSON_BYTES);
-    await this.s.events.durable({
-      run_id: runId,
-      step,
-      kind: 'tool',
-      call_id: call.call_id,
-      tool: call.tool,
-      phase: 'result',
-      ok: result.ok,
-      ...(result.ok
-        ? { output: clipJson(result.value, EVENT_JSON_BYTES) }
-        : { error: clipText(`${result.error.kind}: ${result.error.message}`, 2000) }),
-      ms: Math.max(0, result.ms),
-    });
-    const answer = result.ok
-      ? JSON.stringify(result.value)
-      : JSON.stringify({ ok: false, error: `${result.error.kind}: ${result.error.message}` });
-    return clipText(answer ?? 'null', TOOL_RESULT_CHARS);
-  }
-
   /** Evaluates the VerifyContract on the canvas as the creator's lens shows it now. */
   private async verify(step: number): Promise<VerifyOutcome> {
     const { verify } = this.s.task;
-    const frame = await this.canvasFrame();
+    const frame = await this.canvas.frame();
     const output: JsonValue = {
       text: this.finalText,
-      tools: this.toolOutputs,
-      tool_calls: this.toolCalls,
+      tools: this.tools.outputs,
+      tool_calls: this.tools.calls,
       revisions: [...this.revisions],
     };
     const doc: JsonValue = {
@@ -332,43 +247,6 @@ export class RunExecution {
       }),
     );
     return judgeRun(verify, doc, scored);
-  }
-
-  /** The canvas as a frame (the creator's lens), or null when it cannot be read. */
-  private async canvasFrame(): Promise<CanvasFrame | null> {
-    const scope = canvasScopeOf(this.s.scope);
-    const read = await this.s.core.readCanvas(this.s.principal, scope);
-    if (!read.ok) return null;
-    const { canvas_id, canvas_type, revision, state, tokens } = read.value;
-    const frame: CanvasFrame = {
-      kind: 'canvas',
-      canvas_type,
-      canvas_id,
-      revision,
-      state: state as Record<string, JsonValue>,
-      tokens,
-    };
-    this.s.events.sources.addFrame(frame); // what the model, tools and scorers see from here on
-    return frame;
-  }
-
-  /** What the model sees of the canvas this round. */
-  private async modelContext(): Promise<ModelContext | null> {
-    const frame = await this.canvasFrame();
-    if (!frame) return null;
-    const roots: ModelContext['roots'] = {};
-    const type = await this.s.core.getCanvasType(this.s.principal, this.s.scope.project_id, frame.canvas_type);
-    if (type.ok) Object.assign(roots, type.value.roots);
-    for (const [name, value] of Object.entries(frame.state)) {
-      roots[name] ??= Array.isArray(value) ? 'array' : typeof value === 'string' ? 'text' : 'map';
-    }
-    return {
-      canvasId: frame.canvas_id,
-      canvasType: frame.canvas_type,
-      roots,
-      state: frame.state,
-      tokens: frame.tokens,
-    };
   }
 
   private stoppedVerdict(): RunVerdict {
@@ -399,15 +277,4 @@ export class RunExecution {
       usage: { tokens: usage.tokens, time_ms: usage.time_ms },
     } as RunVerdict;
   }
-}
-
-/** A tool call the run refused without calling the plugin. */
-function refused(kind: string, message: string): PluginInvokeResult {
-  return { ok: false, error: { kind, message }, ms: 0 } as PluginInvokeResult;
-}
-
-/** The canvas scope of a run scope (without `run_id`). */
-export function canvasScopeOf(scope: Scope): Scope {
-  const { run_id: _run, ...rest } = scope;
-  return rest;
 }

@@ -7,45 +7,21 @@ import type { PluginOrigin } from '../PluginHost.ts';
 import { PluginProcess, type ProcessExit, type StartOutcome } from '../sandbox/PluginProcess.ts';
 import { backoffDelay } from './backoffDelay.ts';
 import { CircuitBreaker } from './CircuitBreaker.ts';
+import { type DelayedRestart, delayedRestart } from './delayedRestart.ts';
 import { type IdleCheck, IdleStop } from './IdleStop.ts';
+import type { Lease } from './Lease.ts';
+import { raceAbort } from './raceAbort.ts';
+import type { SlotHooks } from './SlotHooks.ts';
 import type { SlotLimits } from './SlotLimits.ts';
+import { type SlotHealthInput, slotHealth, slotReason } from './slotHealth.ts';
+import type { SlotPhase } from './SlotPhase.ts';
 import { type PromotedStandby, StandbyKeeper, type StandbyState } from './StandbyKeeper.ts';
 import { STANDBY_MAX_CONSECUTIVE_CRASHES, StandbyPolicy } from './StandbyPolicy.ts';
 import { StandbyPool } from './StandbyPool.ts';
 
-/**
- * Internal lifecycle of a plugin. `health()` maps it onto the four contract states: STARTING is
- * LOADED on a first start and FAILED when recovering; BACKOFF (crashed, restart scheduled) and
- * FAILED (start failed or breaker open) are FAILED; STOPPED (host closed) is LOADED.
- */
-export const SLOT_PHASES = {
-  LOADED: 'LOADED',
-  STARTING: 'STARTING',
-  RUNNING: 'RUNNING',
-  BACKOFF: 'BACKOFF',
-  FAILED: 'FAILED',
-  UNAVAILABLE: 'UNAVAILABLE',
-  STOPPED: 'STOPPED',
-} as const;
-export type SlotPhase = keyof typeof SLOT_PHASES;
-
-/** A process a call may use, or why there is none. */
-export type Lease =
-  | { ok: true; proc: PluginProcess; probe: boolean }
-  | { ok: false; kind: 'unavailable' | 'aborted' | 'crashed'; message: string };
-
-/** Host-wide hooks of a slot. */
-export interface SlotHooks {
-  /** Called after any change of phase or reason. */
-  onChange(slot: PluginSlot): void;
-  log(level: 'info' | 'warn', data: Record<string, unknown>, message: string): void;
-  readonly runAs?: { readonly uid: number; readonly gid: number };
-  /** Plugin processes get a session and process group of their own (see `PluginProcessOptions.ownSession`). Default false. */
-  readonly ownSession?: boolean;
-  /** The host-wide budget of standby processes. Default: one of the slot's own (`limits.standby.maxProcesses`). */
-  readonly standbyPool?: StandbyPool;
-  readonly random?: () => number;
-}
+export type { Lease } from './Lease.ts';
+export type { SlotHooks } from './SlotHooks.ts';
+export { SLOT_PHASES, type SlotPhase } from './SlotPhase.ts';
 
 /**
  * The registry entry of one plugin: its state machine (single-flight starts, a generation per
@@ -78,7 +54,7 @@ export class PluginSlot {
   private retryAt: number | null = null;
   private process: PluginProcess | null = null;
   private starting: Promise<StartOutcome> | null = null;
-  private pendingRestart: { promise: Promise<StartOutcome>; cancel(): void } | null = null;
+  private pendingRestart: DelayedRestart | null = null;
   private readonly idle: IdleStop;
   private consecutiveCrashes = 0;
   private readonly standby: StandbyKeeper;
@@ -199,27 +175,7 @@ export class PluginSlot {
 
   /** Contract §9 health: the four public states, an actionable reason, counters, uptime. */
   health(now = Date.now()): PluginHealth {
-    const proc = this.process;
-    const state =
-      this.phase === 'UNAVAILABLE'
-        ? 'UNAVAILABLE'
-        : this.phase === 'RUNNING'
-          ? 'RUNNING'
-          : this.phase === 'BACKOFF' || this.phase === 'FAILED' || (this.phase === 'STARTING' && this.failure)
-            ? 'FAILED'
-            : 'LOADED';
-    const reason = this.reason(now);
-    return {
-      name: this.name,
-      state,
-      ...(this.manifest ? { description: this.manifest.description, version: this.manifest.version } : {}),
-      ...(reason ? { reason } : {}),
-      ...(this.phase === 'RUNNING' && proc?.readyAt
-        ? { uptime_seconds: Math.max(0, (now - proc.readyAt) / 1000) }
-        : {}),
-      success_count: this.successCount,
-      error_count: this.errorCount,
-    };
+    return slotHealth(this.healthInput(), now);
   }
 
   inspect(): PluginInspector {
@@ -242,18 +198,22 @@ export class PluginSlot {
 
   /** Why the plugin is not RUNNING (or what it recovers from), with the next retry. */
   reason(now = Date.now()): string | undefined {
-    if (this.phase === 'UNAVAILABLE') return this.unavailableReason ?? 'unavailable';
-    if (this.phase === 'STOPPED') return 'the plugin host is closed';
-    const breaker = this.breaker.describe();
-    if (breaker) return this.failure ? `${breaker}; last failure: ${this.failure}` : breaker;
-    if (!this.failure || this.phase === 'RUNNING' || this.phase === 'LOADED') return undefined;
-    if (this.phase === 'STARTING') return `${this.failure}; restarting now`;
-    const wait = this.retryAt === null ? 0 : Math.max(0, this.retryAt - now);
-    const at = this.retryAt === null ? '' : ` (at ${new Date(this.retryAt).toISOString()})`;
-    if (this.phase === 'BACKOFF') return `${this.failure}; restarting in ${seconds(wait)} s${at}`;
-    return wait > 0
-      ? `${this.failure}; next retry in ${seconds(wait)} s${at}`
-      : `${this.failure}; the next call retries`;
+    return slotReason(this.healthInput(), now);
+  }
+
+  private healthInput(): SlotHealthInput {
+    return {
+      name: this.name,
+      manifest: this.manifest,
+      phase: this.phase,
+      unavailableReason: this.unavailableReason,
+      breaker: this.breaker.describe(),
+      failure: this.failure,
+      retryAt: this.retryAt,
+      readyAt: this.process?.readyAt ?? null,
+      successCount: this.successCount,
+      errorCount: this.errorCount,
+    };
   }
 
   private gate(): { ok: true; probe: boolean } | { ok: false; kind: 'unavailable'; message: string } {
@@ -396,22 +356,13 @@ export class PluginSlot {
     const delay = this.nextDelay();
     this.phase = 'BACKOFF';
     this.retryAt = Date.now() + delay;
-    let timer: NodeJS.Timeout | undefined;
-    let settle: (outcome: StartOutcome) => void = () => {};
-    const promise = new Promise<StartOutcome>((resolve) => {
-      settle = resolve;
-      timer = setTimeout(() => {
+    this.pendingRestart = delayedRestart(
+      delay,
+      () => this.start(),
+      () => {
         this.pendingRestart = null;
-        resolve(this.start());
-      }, delay);
-    });
-    this.pendingRestart = {
-      promise,
-      cancel: () => {
-        clearTimeout(timer);
-        settle({ ok: false, phase: 'start', message: 'the plugin host is closed' });
       },
-    };
+    );
     this.hooks.onChange(this);
   }
 
@@ -465,21 +416,4 @@ export class PluginSlot {
     void this.standby.cancel(this.limits.stopGraceMs, 'the plugin process was stopped when idle');
     return 'done';
   }
-}
-
-function seconds(ms: number): string {
-  return (Math.round(ms / 100) / 10).toFixed(1);
-}
-
-function raceAbort<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T | 'aborted'> {
-  if (!signal) return promise;
-  if (signal.aborted) return Promise.resolve('aborted');
-  return new Promise<T | 'aborted'>((resolve) => {
-    const onAbort = () => resolve('aborted');
-    signal.addEventListener('abort', onAbort, { once: true });
-    void promise.then((value) => {
-      signal.removeEventListener('abort', onAbort);
-      resolve(value);
-    });
-  });
 }

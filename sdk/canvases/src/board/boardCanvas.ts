@@ -1,6 +1,6 @@
 import { defineCanvas } from '@easel/harness';
+import { BOARD_MANIFEST } from '@easel/schemas';
 import { BoardCanvas } from './BoardCanvas.tsx';
-import { BOARD_MANIFEST } from './boardManifest.ts';
 import { projectBoard } from './projectBoard.ts';
 
 /** The `board` cartridge: planning notes in columns (state.ops on `notes`; columns from `layout`). */

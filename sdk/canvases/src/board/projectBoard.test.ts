@@ -1,10 +1,9 @@
 import { applyStateOps } from '@easel/harness/testing';
-import { canvasTypeManifestSchema, type JsonValue } from '@easel/schemas';
+import { BOARD_MANIFEST, canvasTypeManifestSchema, type JsonValue } from '@easel/schemas';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { addNoteOps, deleteNoteOps, editNoteOps, moveNoteOps, nextOrder } from './boardOps.ts';
-import { BOARD_MANIFEST } from './boardManifest.ts';
 import { DEFAULT_BOARD_COLUMNS, projectBoard, readColumns } from './projectBoard.ts';
 
 const json = fc.jsonValue({ maxDepth: 3 }) as fc.Arbitrary<JsonValue>;

@@ -3,7 +3,7 @@ import type { PeerState } from '@easel/harness';
 import { cleanup, fireEvent, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { renderCartridge } from '../testing/renderCartridge.tsx';
-import { WHITEBOARD_THUMBNAIL_TOOL } from './whiteboardManifest.ts';
+import { WHITEBOARD_THUMBNAIL_TOOL } from './whiteboardThumbnailTool.ts';
 import { whiteboardCanvas } from './whiteboardCanvas.ts';
 
 afterEach(cleanup);

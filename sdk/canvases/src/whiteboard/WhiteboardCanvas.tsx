@@ -15,7 +15,7 @@ import {
   resizeShapeOps,
   type ShapeBox,
 } from './whiteboardOps.ts';
-import { WHITEBOARD_THUMBNAIL_TOOL } from './whiteboardManifest.ts';
+import { WHITEBOARD_THUMBNAIL_TOOL } from './whiteboardThumbnailTool.ts';
 
 /** World units an arrow key moves the selected shape (Shift: 1). */
 const KEY_STEP = 10;

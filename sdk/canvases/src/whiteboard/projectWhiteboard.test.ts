@@ -1,11 +1,11 @@
 import { applyStateOps } from '@easel/harness/testing';
-import { canvasTypeManifestSchema, type JsonValue } from '@easel/schemas';
+import { canvasTypeManifestSchema, type JsonValue, WHITEBOARD_MANIFEST } from '@easel/schemas';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { projectWhiteboard, readShape } from './projectWhiteboard.ts';
 import { toWorld } from './toWorld.ts';
-import { WHITEBOARD_MANIFEST } from './whiteboardManifest.ts';
+import { WHITEBOARD_THUMBNAIL_TOOL } from './whiteboardThumbnailTool.ts';
 import { addShapeOps, MIN_SHAPE_SIZE, moveShapeOps, resizeShapeOps } from './whiteboardOps.ts';
 
 const json = fc.jsonValue({ maxDepth: 3 }) as fc.Arbitrary<JsonValue>;
@@ -15,6 +15,14 @@ describe('projectWhiteboard', () => {
   it('[CONTRACT 5] the manifest is valid, with roots shapes and layers', () => {
     expect(canvasTypeManifestSchema.safeParse(WHITEBOARD_MANIFEST).success).toBe(true);
     expect(WHITEBOARD_MANIFEST.roots).toEqual({ shapes: 'map', layers: 'array' });
+  });
+
+  it("[CONTRACT 9] the Thumbnail button runs the manifest's thumbnail tool", () => {
+    const tool = WHITEBOARD_MANIFEST.tools.find((t) => t.id === WHITEBOARD_THUMBNAIL_TOOL.id);
+    expect(tool).toMatchObject({
+      label: WHITEBOARD_THUMBNAIL_TOOL.label,
+      plugin: { name: WHITEBOARD_THUMBNAIL_TOOL.plugin, tool: WHITEBOARD_THUMBNAIL_TOOL.tool },
+    });
   });
 
   it('never throws; every stored entry is drawn or counted as skipped', () => {

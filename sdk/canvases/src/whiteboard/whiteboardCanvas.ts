@@ -1,7 +1,7 @@
 import { defineCanvas } from '@easel/harness';
+import { WHITEBOARD_MANIFEST } from '@easel/schemas';
 import { projectWhiteboard } from './projectWhiteboard.ts';
 import { WhiteboardCanvas } from './WhiteboardCanvas.tsx';
-import { WHITEBOARD_MANIFEST } from './whiteboardManifest.ts';
 
 /** The `whiteboard` cartridge: SVG shapes (state.ops on `shapes`), live cursors, plugin thumbnail. */
 export const whiteboardCanvas = defineCanvas({

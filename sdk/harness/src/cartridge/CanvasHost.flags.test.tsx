@@ -15,7 +15,7 @@ afterEach(cleanupRecorded);
 const MANIFEST: CanvasTypeManifest = {
   ...DEMO_WHITEBOARD_MANIFEST,
   tools: [
-    ...DEMO_WHITEBOARD_MANIFEST.tools,
+    ...DEMO_WHITEBOARD_MANIFEST.tools.filter((t) => t.id !== 'thumbnail'),
     { id: 'thumbnail', label: 'Thumbnail', command: 'state.ops', plugin: { name: 'thumbnail', tool: 'render' } },
   ],
 };

@@ -1,4 +1,5 @@
 import type { Actor } from '@easel/schemas';
+import { TURN_EVENT_TYPES } from '@easel/transport';
 
 /** Where a turn is: accepted, streaming its answer, answered, then committed, failed or cancelled. */
 export type TurnStatus = 'accepted' | 'streaming' | 'answered' | 'committed' | 'failed' | 'cancelled';
@@ -34,16 +35,6 @@ export interface TurnEventLike {
   readonly turn_id?: string | undefined;
   readonly payload: Readonly<Record<string, unknown>>;
 }
-
-export const TURN_EVENT_TYPES = [
-  'turn_accepted',
-  'model_status',
-  'chat_token',
-  'turn_final',
-  'turn_cancelled',
-  'commit_succeeded',
-  'commit_failed',
-] as const;
 
 const FINAL: ReadonlySet<TurnStatus> = new Set(['committed', 'failed', 'cancelled']);
 

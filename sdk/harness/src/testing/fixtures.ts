@@ -1,49 +1,18 @@
-import type { CanvasTypeManifest, PluginHealth, PluginInspector } from '@easel/schemas';
+import {
+  BOARD_MANIFEST,
+  type CanvasTypeManifest,
+  type PluginHealth,
+  type PluginInspector,
+  WHITEBOARD_MANIFEST,
+} from '@easel/schemas';
 import { canvasReady, RECORDED_SCOPE, recordedEvent } from './recordedEvent.ts';
 import type { Recording } from './Recording.ts';
 
 /** The gateway's built-in `board` manifest (contract §5), for recordings. */
-export const DEMO_BOARD_MANIFEST: CanvasTypeManifest = {
-  type: 'board',
-  version: '1.0.0',
-  title: 'Board',
-  description: 'Notes on a board, with a plan and a column layout.',
-  roots: { notes: 'map', layout: 'map' },
-  tokens: {
-    'plan.title': { type: 'string', max_length: 200, default: '' },
-    'plan.note': { type: 'string', max_length: 4000, default: '' },
-    'plan.status': { type: 'enum', values: ['draft', 'active', 'done'], default: 'draft' },
-    'plan.count': { type: 'number', min: 0, max: 1_000_000, default: 0 },
-    'style.accent': { type: 'color', default: '#3b82f6' },
-    'style.color': { type: 'color', default: '#000000' },
-    'style.dense': { type: 'boolean', default: false },
-    'board.columns': { type: 'json', default: ['todo', 'doing', 'done'] },
-  },
-  tools: [
-    { id: 'add-note', label: 'Add note', command: 'state.ops' },
-    { id: 'commit', label: 'Commit', command: 'canvas.commit' },
-  ],
-};
+export const DEMO_BOARD_MANIFEST: CanvasTypeManifest = BOARD_MANIFEST;
 
 /** The gateway's built-in `whiteboard` manifest. */
-export const DEMO_WHITEBOARD_MANIFEST: CanvasTypeManifest = {
-  type: 'whiteboard',
-  version: '1.0.0',
-  title: 'Whiteboard',
-  description: 'Freeform shapes in layers.',
-  roots: { shapes: 'map', layers: 'array' },
-  tokens: {
-    'style.stroke': { type: 'color', default: '#111827' },
-    'style.fill': { type: 'color', default: '#ffffff' },
-    'style.grid': { type: 'boolean', default: true },
-    'view.zoom': { type: 'number', min: 0.1, max: 8, default: 1 },
-    'plan.title': { type: 'string', max_length: 200, default: '' },
-  },
-  tools: [
-    { id: 'add-shape', label: 'Add shape', command: 'state.ops' },
-    { id: 'commit', label: 'Commit', command: 'canvas.commit' },
-  ],
-};
+export const DEMO_WHITEBOARD_MANIFEST: CanvasTypeManifest = WHITEBOARD_MANIFEST;
 
 /** Plugins in every state the inspector shows. */
 export const DEMO_PLUGINS: readonly PluginHealth[] = [

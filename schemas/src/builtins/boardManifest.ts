@@ -1,8 +1,9 @@
-import type { CanvasTypeManifest } from '@easel/schemas';
+import type { CanvasTypeManifest } from '../canvas/canvasTypeManifestSchema.ts';
 
 /**
- * The built-in `board` canvas type, identical to the gateway's (`gateway/src/core/canvasTypes/builtinCanvasTypes.ts`,
- * contract §5): roots `notes` (map of note id → note) and `layout` (map; `columns` lists the columns).
+ * The built-in `board` canvas type (contract §5): sticky notes and a layout. Roots `notes` (map of
+ * note id → note) and `layout` (map; `columns` lists the columns). The gateway serves it to every
+ * project; the board canvas and the harness recordings use the same object.
  */
 export const BOARD_MANIFEST: CanvasTypeManifest = {
   type: 'board',

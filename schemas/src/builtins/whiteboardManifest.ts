@@ -1,9 +1,11 @@
-import type { CanvasTypeManifest } from '@easel/schemas';
+import type { CanvasTypeManifest } from '../canvas/canvasTypeManifestSchema.ts';
 
 /**
- * The built-in `whiteboard` canvas type, identical to the gateway's
- * (`gateway/src/core/canvasTypes/builtinCanvasTypes.ts`, contract §5): roots `shapes` (map of shape id →
- * `{kind, x, y, w, h, fill?, stroke?, text?, layer?, z?}`) and `layers` (array of layer ids or `{id, visible}`).
+ * The built-in `whiteboard` canvas type (contract §5): freeform shapes in layers. Roots `shapes` (map
+ * of shape id → `{kind, x, y, w, h, fill?, stroke?, text?, layer?, z?}`) and `layers` (array of layer
+ * ids or `{id, visible}`). Its `thumbnail` tool runs the built-in `whiteboard-thumbnail` plugin's
+ * `render` tool (contract §9). The gateway serves it to every project; the whiteboard canvas and the
+ * harness recordings use the same object.
  */
 export const WHITEBOARD_MANIFEST: CanvasTypeManifest = {
   type: 'whiteboard',
@@ -30,15 +32,3 @@ export const WHITEBOARD_MANIFEST: CanvasTypeManifest = {
     },
   ],
 };
-
-/**
- * The thumbnail tool: the `render` tool of the built-in `whiteboard-thumbnail` plugin (contract §9).
- * The whiteboard's Thumbnail button runs it with `emit.tool(id, args)`; `args` names the plugin and tool
- * and carries the render `params`.
- */
-export const WHITEBOARD_THUMBNAIL_TOOL = {
-  id: 'thumbnail',
-  label: 'Thumbnail',
-  plugin: 'whiteboard-thumbnail',
-  tool: 'render',
-} as const;
