@@ -253,6 +253,13 @@ describe('[CONTRACT 9] invoke requests', () => {
       headers: { 'content-type': 'application/json' },
     });
     expectErrorBody(notJson, 400, 'validation_failed');
+    const outOfRange = await api(env.gateway.url, 'POST', path, {
+      token: env.tokens.admin,
+      rawBody: `{"scope":${JSON.stringify(SCOPE)},"input":{"n":[1,1e400]}}`,
+      headers: { 'content-type': 'application/json' },
+    });
+    expectErrorBody(outOfRange, 400, 'validation_failed');
+    expect(outOfRange.json.error.message).toMatch(/^input\.n\[1\]: number out of range/);
     const cases: Array<[unknown, RegExp]> = [
       [{ input: {} }, /^scope: required/],
       [{ scope: { ...SCOPE, project_id: 'Bad Project' }, input: {} }, /^scope\.project_id: /],

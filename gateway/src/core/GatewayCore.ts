@@ -15,11 +15,11 @@ import {
   slugSchema,
 } from '@easel/schemas';
 import type pino from 'pino';
-import * as Y from 'yjs';
 import type { Principal } from './auth/Principal.ts';
 import type { BusEvent, EventBus } from './bus/EventBus.ts';
 import { type CanvasDoc, CanvasRebuildError } from './canvas/CanvasDoc.ts';
 import { CanvasRegistry } from './canvas/CanvasRegistry.ts';
+import { fullSnapshot } from './canvas/fullSnapshot.ts';
 import { redactedState } from './canvas/redactUpdate.ts';
 import { CanvasTypeRegistry } from './canvasTypes/CanvasTypeRegistry.ts';
 import { buildEnvelope } from './commands/buildEnvelope.ts';
@@ -328,8 +328,10 @@ export class GatewayCore {
         const tokens: Record<string, JsonValue> = {};
         for (const [id, value] of Object.entries(canvas.allTokens())) if (view.canReadToken(id)) tokens[id] = value;
         const all = Object.keys(canvas.manifest.roots).every((r) => view.canReadRoot(r));
-        const state = all ? Y.encodeStateAsUpdate(canvas.doc) : redactedState(canvas.doc, (r) => view.canReadRoot(r));
-        payload.snapshot = { update: Buffer.from(state).toString('base64'), tokens };
+        const update = all
+          ? fullSnapshot(canvas.doc)
+          : Buffer.from(redactedState(canvas.doc, (r) => view.canReadRoot(r))).toString('base64');
+        payload.snapshot = { update, tokens };
       }
       return { payload, seq: canvas.lastSeq };
     });
@@ -377,8 +379,20 @@ export class GatewayCore {
    * Refused (lens 403, ops 400/404/409, a cancelled turn 409, size 413) → `{ok: false}` and
    * nothing appended (the caller then appends `commit_failed`). A repeated `commandId` →
    * `duplicate`. Works on single-writer and shared spines. Never throws.
+   * Ops change the canvas like a `state.ops` command, so the principal's lens must grant that
+   * command too (403 `forbidden`, `details {type: 'state.ops'}`, as on the command path); a
+   * proposal without ops (an outcome, a run's verdict) needs no command.
    */
-  commitProposal(req: ProposalCommit): Promise<Result<CommandOutcome>> {
+  async commitProposal(req: ProposalCommit): Promise<Result<CommandOutcome>> {
+    if (req.ops.length > 0 && req.scope.tenant_id === req.principal.tenantId) {
+      const view = await this.guard(async () => ok(await this.lens.view(partitionId(req.scope), req.principal.roles)));
+      if (!view.ok) return view;
+      if (!view.value.canRunCommand('state.ops')) {
+        return fail('forbidden', "your roles may not run command 'state.ops'; nothing was applied", {
+          type: 'state.ops',
+        });
+      }
+    }
     return this.proposals.commit(req);
   }
 

@@ -345,3 +345,73 @@ describe('[CONTRACT 6] projectEvent property', () => {
     );
   });
 });
+
+describe('[CONTRACT 6] projectEvent: token_patch', () => {
+  const patch = (tokenId: string) =>
+    bus('token_patch', { token_id: tokenId, op: 'set', value: 'v', revision: 3 }, true);
+
+  it('a view reading every token gets the stored envelope as is; a restricted view only its tokens', () => {
+    const all = view(['*'], ['*']);
+    const plan = view(['*'], ['plan.*']);
+    expect(all.readsAllTokens).toBe(true);
+    expect(plan.readsAllTokens).toBe(false);
+    const note = patch('plan.note');
+    const color = patch('style.color');
+    expect(projectEvent(all, note)).toBe(note.envelope);
+    expect(projectEvent(all, color)).toBe(color.envelope);
+    expect(projectEvent(plan, note)).toBe(note.envelope);
+    expect(projectEvent(plan, color)).toBeNull();
+  });
+
+  it('property: readsAllTokens agrees with canReadToken, and the projection with the glob answer', () => {
+    const id = fc.stringMatching(/^[a-z]{1,6}(\.[a-z]{1,6}){0,2}$/);
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.constant('*'), fc.constant('plan.*'), id), { maxLength: 4 }),
+        id,
+        (globs, tokenId) => {
+          const v = view(['*'], globs);
+          if (v.readsAllTokens) expect(v.canReadToken(tokenId)).toBe(true);
+          const event = patch(tokenId);
+          expect(projectEvent(v, event)).toBe(v.canReadToken(tokenId) ? event.envelope : null);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('projectEvent: turn output (derived from what the turn’s model was given)', () => {
+  const ops = [
+    { op: 'insert', root: 'layers', index: 0, value: { id: 'l9' } },
+    { op: 'insert', root: 'shapes', key: 's9', value: { kind: 'rect' } },
+  ];
+  const FINAL = { turn_id: 't_aaaaaaaaaaaaaaaaaaaaaaaa', text: 'the seven shapes cover 4242.5', proposed_ops: ops };
+
+  it('[CONTRACT 6] a stamped turn_final: whole for a reader of every source; text hidden (and unreadable ops removed) otherwise', () => {
+    const event = bus('turn_final', stamped(FINAL), true);
+    expect(shown(DIRECTOR, event)).toEqual(FINAL);
+    expect(shown(PLANNER, event)).toEqual({
+      turn_id: FINAL.turn_id,
+      text: HIDDEN_TEXT,
+      proposed_ops: [ops[0]],
+      redacted: true,
+    });
+    // Sources the planner reads: the text is its to see; only the ops on `shapes` go.
+    const readable = bus(
+      'turn_final',
+      stamped(FINAL, { roots: ['layers'], tokens: ['style.fill'], sidecars: false }),
+      true,
+    );
+    expect(shown(PLANNER, readable)).toEqual({ ...FINAL, proposed_ops: [ops[0]], redacted: true });
+    // A malformed stamp counts as derived from everything.
+    expect(shown(PLANNER, bus('turn_final', { ...FINAL, [DERIVED_FROM]: 'x' }, true)).text).toBe(HIDDEN_TEXT);
+  });
+
+  it('[CONTRACT 6] a stamped chat_token is hidden from a viewer who cannot read its sources, stamp stripped for others', () => {
+    const token = { turn_id: FINAL.turn_id, index: 3, text: '4242.5' };
+    expect(shown(DIRECTOR, bus('chat_token', stamped(token)))).toEqual(token);
+    expect(shown(PLANNER, bus('chat_token', stamped(token)))).toBeNull();
+    expect(shown(PLANNER, bus('chat_token', stamped(token, NO_SOURCES)))).toEqual(token);
+  });
+});

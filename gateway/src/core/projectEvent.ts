@@ -1,8 +1,8 @@
 import type { BusEvent } from './bus/EventBus.ts';
 import { type RootRanges, redactUpdate } from './canvas/redactUpdate.ts';
-import { DERIVED_FROM } from './DerivedSources.ts';
+import { DERIVED_FROM, mayReadSources, parseDerivedSources } from './DerivedSources.ts';
 import type { LensView } from './lens/LensView.ts';
-import { DERIVED_EVENT_TYPES, projectDerivedPayload } from './redactDerived.ts';
+import { DERIVED_EVENT_TYPES, HIDDEN_TEXT, projectDerivedPayload } from './redactDerived.ts';
 
 interface ParsedEnvelope {
   payload?: Record<string, unknown>;
@@ -31,6 +31,9 @@ function stringList(value: unknown): string[] {
  *   sent even when nothing in it is readable, for the same reason;
  * - `snapshot_created`: hidden unless `sidecars.see`;
  * - `turn_final`: `proposed_ops` on roots it cannot read are removed (and `redacted: true` set);
+ *   when it carries a `derived_from` stamp (the canvas content the turn's model was given) that
+ *   the viewer cannot read all of, its `text` becomes {@link HIDDEN_TEXT} (also `redacted: true`).
+ *   The turn's `chat_token`s carry the same stamp and are then hidden (the derived rule below);
  * - derived events (job telemetry and outcomes, `run_event`), whose data a plugin or model
  *   computed from canvas content: whole when the viewer reads every source the gateway stamped
  *   on them (`derived_from`: roots, tokens, media; see `DerivedSources`), else only their
@@ -43,6 +46,8 @@ function stringList(value: unknown): string[] {
 export function projectEvent(view: LensView, event: BusEvent): string | null {
   switch (event.type) {
     case 'token_patch': {
+      // A view that reads every token sees every token_patch: no parse (once per event per view).
+      if (view.readsAllTokens === true) return event.envelope;
       const env = parse(event.envelope);
       const tokenId = env?.payload?.token_id;
       return typeof tokenId === 'string' && view.canReadToken(tokenId) ? event.envelope : null;
@@ -104,11 +109,26 @@ function projectStatePatch(view: LensView, envelope: string): string | null {
 
 function projectTurnFinal(view: LensView, envelope: string): string | null {
   const env = parse(envelope);
-  const ops = env?.payload?.proposed_ops;
-  if (!env || !Array.isArray(ops)) return envelope;
-  const readable = ops.filter(
-    (op) => op !== null && typeof op === 'object' && typeof op.root === 'string' && view.canReadRoot(op.root),
-  );
-  if (readable.length === ops.length) return envelope;
-  return JSON.stringify({ ...env, payload: { ...env.payload, proposed_ops: readable, redacted: true } });
+  const payload = env?.payload;
+  if (!env || payload === null || typeof payload !== 'object' || Array.isArray(payload)) return envelope;
+  const stamped = Object.hasOwn(payload, DERIVED_FROM);
+  const { [DERIVED_FROM]: stamp, ...rest } = payload;
+  const out: Record<string, unknown> = rest;
+  let changed = stamped;
+  if (stamped && !mayReadSources(view, parseDerivedSources(stamp))) {
+    if (typeof out.text === 'string') out.text = HIDDEN_TEXT;
+    out.redacted = true;
+  }
+  const ops = out.proposed_ops;
+  if (Array.isArray(ops)) {
+    const readable = ops.filter(
+      (op) => op !== null && typeof op === 'object' && typeof op.root === 'string' && view.canReadRoot(op.root),
+    );
+    if (readable.length !== ops.length) {
+      out.proposed_ops = readable;
+      out.redacted = true;
+      changed = true;
+    }
+  }
+  return changed ? JSON.stringify({ ...env, payload: out }) : envelope;
 }

@@ -19,4 +19,5 @@ export { BUILTIN_PLUGINS_DIR, builtinPluginFolders } from './builtinPluginFolder
 export { listPluginFolders, type PluginFolder } from './loading/listPluginFolders.ts';
 export { detectGpu, type GpuProbe } from './loading/detectGpu.ts';
 export { runPluginSandboxed } from './runPluginSandboxed.ts';
+export { resultValueJson } from './resultValueJson.ts';
 export { InspectorService } from './inspector/inspector_service.ts';

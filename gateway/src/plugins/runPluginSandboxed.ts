@@ -3,6 +3,7 @@ import type { JsonValue, PluginInvokeResult } from '@easel/schemas';
 import { describeSchemaErrors } from './loading/compileToolValidators.ts';
 import type { PluginCallObserver, PluginCallOptions } from './PluginHost.ts';
 import type { Lease, PluginSlot } from './registry/PluginSlot.ts';
+import { withValueJson } from './resultValueJson.ts';
 import type { CallOutcome } from './sandbox/PluginProcess.ts';
 
 let nextCallId = 1;
@@ -60,7 +61,12 @@ export async function runPluginSandboxed(
       const message = describeSchemaErrors('output', validators.output.errors);
       return book(slot, tool, lease, failed(started, 'invalid_output', message));
     }
-    return book(slot, tool, lease, { ok: true, value: outcome.value, ms: elapsed(started) });
+    return book(
+      slot,
+      tool,
+      lease,
+      withValueJson({ ok: true, value: outcome.value, ms: elapsed(started) }, outcome.json),
+    );
   } catch (err) {
     // A bug of the host itself: still a value, never a rejection.
     return failed(started, 'crashed', `plugin host error: ${err instanceof Error ? err.message : String(err)}`);

@@ -328,7 +328,18 @@ export class SqliteSpine implements EventSpine {
     const rows = (
       options.canvasId === undefined
         ? this.sql.readAll.all([partition, afterSeq, limit])
-        : this.sql.readCanvas.all([partition, options.canvasId, afterSeq, limit])
+        : options.projectWide === true
+          ? this.sql.readCanvasAndProject.all([
+              partition,
+              options.canvasId,
+              afterSeq,
+              limit,
+              partition,
+              afterSeq,
+              limit,
+              limit,
+            ])
+          : this.sql.readCanvas.all([partition, options.canvasId, afterSeq, limit])
     ) as unknown[][];
     const out = new Array<StoredEvent>(rows.length);
     for (let i = 0; i < rows.length; i++) out[i] = unwrap(decodeEventRow(partition, rows[i] as unknown[]));

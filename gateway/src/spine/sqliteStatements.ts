@@ -60,6 +60,18 @@ export function prepareSpineStatements(db: Database.Database) {
     readCanvas: raw(
       'SELECT seq, canvas_id, type, envelope FROM events WHERE partition = ? AND canvas_id = ? AND seq > ? ORDER BY seq LIMIT ?',
     ),
+    // Two index range scans (events_by_canvas: the canvas's rows, then the NULL-canvas rows),
+    // each cut at the limit, merged by seq. Parameters: partition, canvas, after, limit,
+    // partition, after, limit, limit.
+    readCanvasAndProject: raw(
+      `SELECT seq, canvas_id, type, envelope FROM (
+         SELECT * FROM (SELECT seq, canvas_id, type, envelope FROM events
+           WHERE partition = ? AND canvas_id = ? AND seq > ? ORDER BY seq LIMIT ?)
+         UNION ALL
+         SELECT * FROM (SELECT seq, canvas_id, type, envelope FROM events
+           WHERE partition = ? AND canvas_id IS NULL AND seq > ? ORDER BY seq LIMIT ?)
+       ) ORDER BY seq LIMIT ?`,
+    ),
     commandExists: raw('SELECT 1 FROM commands WHERE partition = ? AND command_id = ?'),
     lookupCommand: raw('SELECT cursor, revision FROM commands WHERE partition = ? AND command_id = ?'),
     upsertSnapshot: db.prepare(

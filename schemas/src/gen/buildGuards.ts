@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { ERROR_CODES } from '../errors/errorCodes.ts';
 import { EVENT_PAYLOAD_SCHEMAS } from '../events/downstreamEventSchema.ts';
 import * as api from '../index.ts';
+import { base64Pattern } from '../guards/runtime.ts';
 import { ANSWER_GUARD_TARGETS, EVENT_GUARD_TARGETS, payloadExportName } from './guardSpec.ts';
 
 type Def = Record<string, unknown> & { type: string; checks?: Array<{ _zod: { def: Record<string, unknown> } }> };
@@ -222,6 +223,8 @@ export class GuardWriter {
   #regex(re: unknown, where: string): string {
     if (!(re instanceof RegExp)) throw new Error(`${where}: a pattern that is not a RegExp`);
     if (re.global || re.sticky) throw new Error(`${where}: a /g or /y pattern keeps state between tests`);
+    // The runtime's linear scan instead of the base64 regex (megabyte snapshots; see base64Pattern).
+    if (re.source === base64Pattern.source && re.flags === '') return this.#rt('base64Pattern');
     const text = `/${re.source}/${re.flags}`;
     let name = this.#regexes.get(text);
     if (name === undefined) {

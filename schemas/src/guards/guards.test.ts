@@ -6,6 +6,7 @@ import { GuardWriter } from '../gen/buildGuards.ts';
 import { ANSWER_GUARD_TARGETS, EVENT_GUARD_TARGETS, payloadExportName } from '../gen/guardSpec.ts';
 import { arbitraryFor, jsonArb } from '../testing/arbitraryFor.ts';
 import * as api from '../index.ts';
+import { BASE64_PATTERN, BASE64_RE } from '../lib/patterns.ts';
 import { schemaOverrides } from '../testing/overrides.ts';
 import { createAnswerGuards } from './generated/answers.ts';
 import * as generated from './generated/guards.ts';
@@ -322,6 +323,52 @@ describe('guard runtime semantics match zod', () => {
     const parsed = answers.pluginListGuard.safeParse({ plugins: [{ name: 'p', state: 'NOPE' }] });
     expect(parsed.success).toBe(false);
     if (!parsed.success) expect(parsed.error.issues[0]!.path).toEqual(['plugins', 0, 'state']);
+  });
+});
+
+describe('[CONTRACT 4] base64 guard: a linear scan that accepts exactly what BASE64_PATTERN accepts', () => {
+  const unit = fc.constantFrom('A', 'Q', 'z', 'g', '0', '9', '+', '/', '=', '-', '_', ' ', '\n', '\u00e9');
+  const texts = fc.oneof(
+    fc.string({ unit, maxLength: 13 }),
+    fc.uint8Array({ maxLength: 40 }).map((bytes) => Buffer.from(bytes).toString('base64')),
+    // valid base64 with one character replaced
+    fc.tuple(fc.uint8Array({ minLength: 1, maxLength: 40 }), fc.nat(), unit).map(([bytes, at, c]) => {
+      const text = Buffer.from(bytes).toString('base64');
+      const i = at % text.length;
+      return text.slice(0, i) + c + text.slice(i + 1);
+    }),
+  );
+
+  it('has the regex source and agrees with BASE64_RE on every string', () => {
+    expect(runtime.base64Pattern.source).toBe(BASE64_PATTERN);
+    fc.assert(
+      fc.property(texts, (text) => {
+        expect(runtime.base64Pattern.test(text)).toBe(BASE64_RE.test(text));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('the generated guard uses it: same verdict and message as zod for base64 fields', () => {
+    const guard = compileGuard(api.base64Schema);
+    fc.assert(
+      fc.property(texts, (text) => {
+        agree(api.base64Schema, guard, text);
+      }),
+      { numRuns: 500 },
+    );
+    expect(generated.statePatchPayloadGuard.safeParse({ roots: [], revision: 1, update: 'AAA=' }).success).toBe(true);
+    const bad = generated.statePatchPayloadGuard.safeParse({ roots: [], revision: 1, update: 'AA=A' });
+    expect(bad.success ? null : bad.error.issues[0]).toEqual({
+      path: ['update'],
+      message: `must match ${BASE64_PATTERN}`,
+    });
+  });
+
+  it('checks a multi-megabyte snapshot, and refuses one bad character at its end', () => {
+    const text = Buffer.alloc(3 << 20, 7).toString('base64');
+    expect(runtime.base64Pattern.test(text)).toBe(true);
+    expect(runtime.base64Pattern.test(`${text.slice(0, -4)}AA-=`)).toBe(false);
   });
 });
 

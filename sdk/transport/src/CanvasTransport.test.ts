@@ -339,6 +339,36 @@ const mode = forEachValidationMode(() => {
       t.transport.close();
     });
 
+    it('remote updates (the snapshot, patches) are not even encoded: Yjs has no update listener during their transactions', async () => {
+      const t = await setup(seedNotes);
+      const doc = t.transport.doc;
+      // Yjs encodes a transaction's update only when `'update'` has listeners right after `afterTransactionCleanup`.
+      const listening: Array<[unknown, boolean]> = [];
+      const hasUpdateListener = () => (doc as unknown as { _observers: Map<string, unknown> })._observers.has('update');
+      doc.on('afterTransactionCleanup', (tr: Y.Transaction) => {
+        listening.push([tr.origin, hasUpdateListener()]);
+      });
+      t.stream.push(
+        statePatch(
+          updateOn(t.server, (d) => d.getMap('layout').set('n2', 'left')),
+          ['layout'],
+          2,
+          cursorOf(t.nextSeq()),
+        ),
+      );
+      await settle();
+      doc.getMap('notes').set('mine', 1);
+      expect(listening).toEqual([
+        [REMOTE_ORIGIN, false],
+        [null, true],
+      ]);
+      expect(hasUpdateListener()).toBe(false);
+      const post = await t.nextPost();
+      serverApplies(t.server, sentUpdate(post));
+      expect(json(t.server)).toEqual(json(doc));
+      t.transport.close();
+    });
+
     it('remote updates applied with REMOTE_ORIGIN are never sent upstream', async () => {
       const t = await setup();
       const other = new Y.Doc();

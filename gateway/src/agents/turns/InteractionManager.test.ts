@@ -140,7 +140,8 @@ describe('InteractionManager: interactive turns (issue 6)', () => {
           tokens: { read: ['plan.*'], write: ['plan.*'] },
           state: { read: ['*'], write: ['layout'] },
           sidecars: { see: false, resolve: false },
-          commands: ['chat.send', 'turn.cancel'],
+          // state.ops granted: the root lens (not the command lens, turnCommitLens.test.ts) refuses.
+          commands: ['chat.send', 'turn.cancel', 'state.ops'],
         },
       },
       default_role: 'viewer',

@@ -4,6 +4,7 @@ import type { TurnInfo } from '../../core/commands/TurnLedger.ts';
 import type { TurnRef } from '../../core/commands/TurnEvents.ts';
 import { turnCommitCommandId } from '../../core/commands/turnIds.ts';
 import type { GatewayError } from '../../core/errors/GatewayError.ts';
+import { DERIVED_FROM, DerivedSourceSet } from '../../core/DerivedSources.ts';
 import type { GatewayCore } from '../../core/GatewayCore.ts';
 import { abortableSleep } from '../models/abortableSleep.ts';
 import type { ModelContext, ModelMessage } from '../models/ModelAdapter.ts';
@@ -48,6 +49,12 @@ export class InteractionSession {
   private readonly queue: SessionQueue;
   private readonly pending: TurnInfo[] = [];
   private readonly history: ModelMessage[] = [];
+  /**
+   * The canvas roots and tokens the session's model was given so far (its context keeps earlier
+   * turns, so this only grows): stamped on the model's text (`chat_token`, `turn_final`) as
+   * `derived_from`, so viewers whose lens cannot read all of it get that text redacted.
+   */
+  private readonly sources = new DerivedSourceSet();
   private running: Running | null = null;
   private lastModel: string | undefined;
   private loop: Promise<void> | null = null;
@@ -167,6 +174,8 @@ export class InteractionSession {
       return;
     }
     const canvas = await this.modelContext(info);
+    if (canvas !== null) this.sources.addFrame({ kind: 'canvas', state: canvas.state, tokens: canvas.tokens });
+    const stamp = { [DERIVED_FROM]: this.sources.current };
     const messages: ModelMessage[] = [...this.history, { role: 'user', content: info.text }];
     let text = '';
     let index = 0;
@@ -177,7 +186,7 @@ export class InteractionSession {
       if (signal.aborted) break;
       if (chunk.kind === 'token') {
         text += chunk.text;
-        void this.publish_event(info, 'chat_token', { ...turn, index: index++, text: chunk.text });
+        void this.publish_event(info, 'chat_token', { ...turn, index: index++, text: chunk.text, ...stamp });
       } else if (chunk.kind === 'ops') ops.push(...chunk.ops);
       else if (chunk.kind === 'error') {
         if (chunk.code === 'invalid_ops') {
@@ -208,16 +217,19 @@ export class InteractionSession {
     signal: AbortSignal,
   ): Promise<void> {
     const finalText = text.slice(0, 20_000);
+    const stamp = { [DERIVED_FROM]: this.sources.current };
     let final = (await this.publish_event(info, 'turn_final', {
       turn_id: info.turnId,
       text: finalText,
       ...(ops.length > 0 ? { proposed_ops: ops as unknown as JsonValue } : {}),
+      ...stamp,
     })) as Awaited<ReturnType<GatewayCore['appendTurnEvents']>>;
     if (!final.ok && final.error.code === 'payload_too_large') {
       final = (await this.publish_event(info, 'turn_final', {
         turn_id: info.turnId,
         text: finalText.slice(0, 8000),
         truncated: true,
+        ...stamp,
       })) as typeof final;
     }
     if (!final.ok) {
@@ -237,7 +249,8 @@ export class InteractionSession {
         scope: info.scope,
         commandId: turnCommitCommandId(info.turnId),
         ops,
-        message: `turn ${info.turnId}: ${finalText.slice(0, 200)}`,
+        // The sender's request, not the model's text: a commit message is shown to every viewer.
+        message: `turn ${info.turnId}: ${info.text.slice(0, 200)}`,
         outcomeEvents: [{ type: 'commit_succeeded', payload: { turn_id: info.turnId } }],
         turnId: info.turnId,
         sessionId: info.sessionId,

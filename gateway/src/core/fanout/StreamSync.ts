@@ -36,6 +36,13 @@ export interface SyncOptions {
  * there is no gap and no duplicate between replay and live. Also re-runs after a lens change.
  */
 export class StreamSync {
+  /**
+   * Canvas streams whose position a fresh snapshot moved back (lens change): how far they had
+   * got. Their replay re-sends the canvas's events after the snapshot (the client rebuilt its
+   * state from it) but not the project-wide events up to here, which it has already.
+   */
+  private readonly rewound = new WeakMap<FanoutStream, number>();
+
   constructor(
     private readonly core: FanoutCore,
     private readonly o: SyncOptions,
@@ -91,7 +98,11 @@ export class StreamSync {
       stream.started = true;
     }
     // Everything up to replayFrom was delivered or is covered: the replay continues after it.
-    if (replayFrom !== null) stream.lastSeq = replayFrom;
+    if (replayFrom !== null) {
+      if (replayFrom < stream.lastSeq)
+        this.rewound.set(stream, Math.max(stream.lastSeq, this.rewound.get(stream) ?? 0));
+      stream.lastSeq = replayFrom;
+    }
     if (frame !== null) stream.writeReady(frame);
     return ok(replayFrom);
   }
@@ -169,8 +180,12 @@ export class StreamSync {
     let after = fromSeq;
     // Run streams read the run's canvas (every event of a run is on it) and keep the run's events.
     const readCanvas = stream.canvasId ?? (stream.runId !== null ? (stream.scope.canvas_id ?? null) : null);
+    // A canvas stream also gets the partition's project-wide events live (PartitionFanout), so
+    // its replay reads them too; a run stream keeps only its run's events (always on the canvas).
     const options =
-      readCanvas === null ? { limit: this.o.replayPageSize } : { canvasId: readCanvas, limit: this.o.replayPageSize };
+      readCanvas === null
+        ? { limit: this.o.replayPageSize }
+        : { canvasId: readCanvas, limit: this.o.replayPageSize, projectWide: stream.kind === 'canvas' };
     stream.replaying = true;
     try {
       for (;;) {
@@ -181,6 +196,10 @@ export class StreamSync {
           if (stream.resyncRequested) return 'interrupted';
           after = stored.seq;
           if (stored.seq <= stream.lastSeq) continue;
+          if (stored.canvasId === null && stored.seq <= (this.rewound.get(stream) ?? 0)) {
+            stream.lastSeq = stored.seq; // a project-wide event the client got before the rewind
+            continue;
+          }
           if (stream.runId !== null && envelopeRunId(stored.envelope) !== stream.runId) {
             stream.lastSeq = stored.seq;
             continue;

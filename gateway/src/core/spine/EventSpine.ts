@@ -53,6 +53,13 @@ export interface StoredEvent {
 export interface ReadOptions {
   /** Only events of this canvas (plus none of the others). */
   readonly canvasId?: string;
+  /**
+   * With `canvasId`: also the partition's events of no canvas (`canvasId` null: project-wide,
+   * e.g. a job without a canvas and its `error` / `job_completed`), interleaved in seq order;
+   * `limit` counts both. This is what a canvas stream receives live, so its replay reads it too.
+   * Without `canvasId` every event is read anyway.
+   */
+  readonly projectWide?: boolean;
   /** At most this many events (default 1000). */
   readonly limit?: number;
 }

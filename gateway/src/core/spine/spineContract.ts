@@ -301,6 +301,44 @@ export function describeSpineContract(name: string, makeSpine: () => Promise<Spi
       expect(await spine.read(P, 0, { canvasId: 'nope' })).toEqual([]);
     });
 
+    it('[CONTRACT 4] read with projectWide: the canvas and the no-canvas events, in seq order, limit counting both', async () => {
+      const pending = await inTurn(spine, P, () => {
+        const pending: Array<Promise<AppendResult>> = [];
+        for (let i = 1; i <= 40; i++) {
+          const canvasId = i % 3 === 0 ? 'c3' : i % 5 === 0 ? null : 'c1';
+          pending.push(spine.append({ partition: P, events: [event(i, canvasId)] }).durable);
+        }
+        return pending;
+      });
+      await Promise.all(pending);
+      pending.length = 0;
+      const expected = (after: number, limit: number) =>
+        Array.from({ length: 40 }, (_, k) => k + 1)
+          .filter((i) => i > after && (i % 3 === 0 || i % 5 === 0))
+          .slice(0, limit);
+      const c3 = await spine.read(P, 0, { canvasId: 'c3', projectWide: true, limit: 100 });
+      expect(c3.map((r) => r.seq)).toEqual(expected(0, 100));
+      expect(c3.filter((r) => r.canvasId === null).map((r) => r.seq)).toEqual([5, 10, 20, 25, 35, 40]);
+      expect(c3.every((r) => r.canvasId === null || r.canvasId === 'c3')).toBe(true);
+      // Pages: each resumes after the last seq of the one before and cuts at the limit.
+      for (const [after, limit] of [
+        [0, 3],
+        [6, 2],
+        [9, 4],
+        [24, 1],
+        [39, 5],
+        [40, 5],
+      ] as const) {
+        const page = await spine.read(P, after, { canvasId: 'c3', projectWide: true, limit });
+        expect(page.map((r) => r.seq)).toEqual(expected(after, limit));
+      }
+      // A canvas with no events of its own still gets the project-wide ones; without the flag, none.
+      expect((await spine.read(P, 0, { canvasId: 'nope', projectWide: true })).map((r) => r.seq)).toEqual([
+        5, 10, 20, 25, 35, 40,
+      ]);
+      expect(await spine.read(P, 0, { canvasId: 'nope' })).toEqual([]);
+    });
+
     it('[CONTRACT 4] snapshots: the highest seq wins, a tie goes to the later save', async () => {
       const bytes = Uint8Array.from({ length: 256 }, (_, i) => i);
       expect(await spine.loadSnapshot(P, 'c1')).toBeNull();
@@ -617,6 +655,10 @@ export function describeSpineContract(name: string, makeSpine: () => Promise<Spi
             expect(rows.map((r) => ({ seq: r.seq, canvasId: r.canvasId, envelope: r.envelope }))).toEqual(list);
             const onlyA = await spine.read(partition, 0, { canvasId: 'a' });
             expect(onlyA.map((r) => r.seq)).toEqual(list.filter((e) => e.canvasId === 'a').map((e) => e.seq));
+            const aAndProject = await spine.read(partition, 0, { canvasId: 'a', projectWide: true });
+            expect(aAndProject.map((r) => r.seq)).toEqual(
+              list.filter((e) => e.canvasId === 'a' || e.canvasId === null).map((e) => e.seq),
+            );
           }
         }),
         { numRuns: 25 },

@@ -156,7 +156,9 @@ export class MemorySpine implements EventSpine {
     const out: StoredEvent[] = [];
     for (const e of this.part(partition).events) {
       if (e.seq <= afterSeq) continue;
-      if (options.canvasId !== undefined && e.canvasId !== options.canvasId) continue;
+      if (options.canvasId !== undefined && e.canvasId !== options.canvasId) {
+        if (!(options.projectWide === true && e.canvasId === null)) continue;
+      }
       out.push(e);
       if (out.length >= limit) break;
     }

@@ -12,8 +12,13 @@ import { sandboxEnv } from './sandboxEnv.ts';
 /** The child runner script (plain ESM, no TypeScript loader). */
 export const RUNNER_PATH = fileURLToPath(new URL('./pluginRunner.mjs', import.meta.url));
 
-/** What one call in the child came to (before output validation). */
-export type CallOutcome = { ok: true; value: JsonValue } | { ok: false; kind: string; message: string };
+/**
+ * What one call in the child came to (before output validation). `json`: the value's JSON text as
+ * the child sent it (a body frame, see `frames.mjs`), already parsed into `value`.
+ */
+export type CallOutcome =
+  | { ok: true; value: JsonValue; json?: string | undefined }
+  | { ok: false; kind: string; message: string };
 
 /** How a start ended: ready, or why not (`missing` names a package the entry could not import). */
 export type StartOutcome =
@@ -163,7 +168,7 @@ export class PluginProcess {
       if (channel) {
         const decoder = new FrameDecoder(
           o.maxMessageBytes,
-          (message) => this.handleMessage(message),
+          (message, bodyJson) => this.handleMessage(message, bodyJson),
           (problem) => this.onViolation(problem),
         );
         channel.on('data', (chunk: Buffer) => decoder.push(chunk));
@@ -269,8 +274,11 @@ export class PluginProcess {
     return new Promise<void>((resolve) => this.finishedWaiters.push(resolve));
   }
 
-  /** Handles one message from the child. Public for tests; ignored once killed or ended. */
-  handleMessage(raw: unknown): void {
+  /**
+   * Handles one message from the child (`bodyJson`: the JSON text of the field a body frame carried).
+   * Public for tests; ignored once killed or ended.
+   */
+  handleMessage(raw: unknown, bodyJson?: string): void {
     if (this.finished || this.cause || !raw || typeof raw !== 'object') return;
     const message = raw as Record<string, unknown>;
     const call = typeof message.id === 'number' ? this.calls.get(message.id) : undefined;
@@ -308,8 +316,10 @@ export class PluginProcess {
       case 'result':
         if (!call) return;
         this.calls.delete(call.id);
-        if (message.ok === true) this.settle(call, { ok: true, value: message.value as JsonValue });
-        else {
+        if (message.ok === true) {
+          const json = message.$body === 'value' ? bodyJson : undefined;
+          this.settle(call, { ok: true, value: message.value as JsonValue, json });
+        } else {
           const kind = message.kind === 'invalid_output' ? 'invalid_output' : 'threw';
           this.settle(call, { ok: false, kind, message: clip(String(message.message ?? 'the tool failed')) });
         }

@@ -15,15 +15,29 @@ export type EncodedFrame =
 /** Encodes one message (`JSON.stringify`) as a frame of at most `maxBytes` of JSON. */
 export declare function encodeFrame(message: unknown, maxBytes: number): EncodedFrame;
 
+/** Fields that may travel as a body frame. */
+export declare const BODY_FIELDS: readonly ['value', 'input', 'payload'];
+
+/**
+ * Encodes `head` and then `body` (the value of the field `head.$body` names) as a frame of its own,
+ * in one buffer; each frame of at most `maxBytes` of JSON. The receiver's `onMessage` gets the
+ * message with that field set, and the body's JSON text.
+ */
+export declare function encodeWithBody(
+  head: { $body: (typeof BODY_FIELDS)[number] } & Record<string, unknown>,
+  body: unknown,
+  maxBytes: number,
+): EncodedFrame;
+
 /**
  * Splits a byte stream into messages: each complete frame is parsed and handed to `onMessage` in
- * order; a frame over `maxBytes`, or one that is not a JSON object, stops it for good and is
+ * order (a head frame with `$body` together with the body frame after it, and that body's JSON text); a frame over `maxBytes`, or one that is not a JSON object, stops it for good and is
  * reported once to `onViolation`.
  */
 export declare class FrameDecoder {
   constructor(
     maxBytes: number,
-    onMessage: (message: Record<string, unknown>) => void,
+    onMessage: (message: Record<string, unknown>, bodyJson?: string) => void,
     onViolation: (problem: string) => void,
   );
   /** Bytes held of a frame that is not complete yet. */

@@ -13,6 +13,11 @@
  * Both sides refuse a frame over a size limit: the sender before writing (the caller turns it into
  * an error value), the receiver as soon as the length prefix announces it (a protocol violation,
  * like a frame that is not a JSON object), before buffering its body.
+ *
+ * A message may carry one field as a body frame of its own (`encodeWithBody`): a head frame naming
+ * the field (`"$body": "value"`), then a frame holding just that field's JSON value, written
+ * together. The receiver parses the body on its own, sets the field, and hands its JSON text along
+ * with the message, so the host can pass a plugin's result on without serializing it again.
  */
 
 /** Bytes of the length prefix. */
@@ -56,6 +61,54 @@ export function encodeFrame(message, maxBytes) {
   return { ok: true, frame };
 }
 
+/** Fields that may travel as a body frame (`$body` of the head frame names one). */
+export const BODY_FIELDS = Object.freeze(['value', 'input', 'payload']);
+const BODY_FIELD_SET = new Set(BODY_FIELDS);
+
+/**
+ * Encodes `head` (which names the body's field in `$body`, one of {@link BODY_FIELDS}) and then
+ * `body` as a frame of its own, in one buffer (one write). Each frame is checked against `maxBytes`.
+ * @param {{$body: string} & Record<string, unknown>} head
+ * @param {unknown} body
+ * @param {number} maxBytes
+ * @returns {{ok: true, frame: Buffer} | {ok: false, reason: 'not_json' | 'too_large', bytes: number, message: string}}
+ */
+export function encodeWithBody(head, body, maxBytes) {
+  if (!BODY_FIELD_SET.has(head.$body))
+    throw new TypeError(`encodeWithBody: $body must be one of ${BODY_FIELDS.join(', ')}`);
+  /** @type {string | undefined} */
+  let bodyJson;
+  /** @type {string | undefined} */
+  let headJson;
+  try {
+    bodyJson = JSON.stringify(body);
+    headJson = JSON.stringify(head);
+  } catch (err) {
+    return { ok: false, reason: 'not_json', bytes: 0, message: err instanceof Error ? err.message : String(err) };
+  }
+  if (typeof bodyJson !== 'string' || typeof headJson !== 'string') {
+    return { ok: false, reason: 'not_json', bytes: 0, message: 'the value has no JSON form' };
+  }
+  const bodyBytes = Buffer.byteLength(bodyJson, 'utf8');
+  const headBytes = Buffer.byteLength(headJson, 'utf8');
+  const bytes = Math.max(bodyBytes, headBytes);
+  if (bytes > maxBytes) {
+    return {
+      ok: false,
+      reason: 'too_large',
+      bytes,
+      message: `${bytes} bytes of JSON, over the ${maxBytes} byte limit`,
+    };
+  }
+  const frame = Buffer.allocUnsafe(2 * FRAME_HEADER_BYTES + headBytes + bodyBytes);
+  frame.writeUInt32BE(headBytes, 0);
+  frame.write(headJson, FRAME_HEADER_BYTES, 'utf8');
+  const at = FRAME_HEADER_BYTES + headBytes;
+  frame.writeUInt32BE(bodyBytes, at);
+  frame.write(bodyJson, at + FRAME_HEADER_BYTES, 'utf8');
+  return { ok: true, frame };
+}
+
 /**
  * Splits a byte stream into messages. `push` every chunk as it arrives; each complete frame is
  * parsed and handed to `onMessage` in order. A frame over the limit, or one that is not a JSON
@@ -64,7 +117,7 @@ export function encodeFrame(message, maxBytes) {
 export class FrameDecoder {
   /**
    * @param {number} maxBytes largest frame body accepted
-   * @param {(message: Record<string, unknown>) => void} onMessage
+   * @param {(message: Record<string, unknown>, bodyJson?: string) => void} onMessage `bodyJson`: the JSON text of the field a body frame carried
    * @param {(problem: string) => void} onViolation
    */
   constructor(maxBytes, onMessage, onViolation) {
@@ -80,6 +133,8 @@ export class FrameDecoder {
     /** Body length of the incomplete frame once its prefix is known, else -1. */
     this.expected = -1;
     this.broken = false;
+    /** @type {Record<string, unknown> | null} a head frame waiting for its body frame */
+    this.head = null;
   }
 
   /** Bytes held of a frame not complete yet (a sender that died mid-frame leaves them here). */
@@ -158,20 +213,39 @@ export class FrameDecoder {
     try {
       message = JSON.parse(text);
     } catch (err) {
-      this.fail(`a message that is not JSON (${err instanceof Error ? err.message : String(err)})`);
+      this.fail(
+        `a ${this.head ? 'body' : 'message'} that is not JSON (${err instanceof Error ? err.message : String(err)})`,
+      );
+      return;
+    }
+    const head = this.head;
+    if (head) {
+      this.head = null;
+      head[/** @type {string} */ (head.$body)] = message;
+      this.onMessage(head, text);
       return;
     }
     if (message === null || typeof message !== 'object' || Array.isArray(message)) {
       this.fail('a message that is not a JSON object');
       return;
     }
-    this.onMessage(/** @type {Record<string, unknown>} */ (message));
+    const fields = /** @type {Record<string, unknown>} */ (message);
+    if (fields.$body === undefined) {
+      this.onMessage(fields);
+      return;
+    }
+    if (typeof fields.$body !== 'string' || !BODY_FIELD_SET.has(fields.$body)) {
+      this.fail(`a head frame whose $body is not one of ${BODY_FIELDS.join(', ')}`);
+      return;
+    }
+    this.head = fields;
   }
 
   /** @param {string} problem */
   fail(problem) {
     if (this.broken) return;
     this.broken = true;
+    this.head = null;
     this.pending = [];
     this.pendingBytes = 0;
     this.onViolation(problem);

@@ -1,18 +1,22 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MAX_FRAME_BYTES, encodeFrame, FRAME_HEADER_BYTES, FrameDecoder } from './frames.mjs';
+import { DEFAULT_MAX_FRAME_BYTES, encodeFrame, encodeWithBody, FRAME_HEADER_BYTES, FrameDecoder } from './frames.mjs';
 
 /** Decodes `chunks` with a fresh decoder; returns what it delivered and reported. */
 function decodeAll(chunks: Buffer[], maxBytes = DEFAULT_MAX_FRAME_BYTES) {
   const messages: Array<Record<string, unknown>> = [];
+  const bodies: Array<string | undefined> = [];
   const violations: string[] = [];
   const decoder = new FrameDecoder(
     maxBytes,
-    (m) => messages.push(m),
+    (m, bodyJson) => {
+      messages.push(m);
+      bodies.push(bodyJson);
+    },
     (p) => violations.push(p),
   );
   for (const chunk of chunks) decoder.push(chunk);
-  return { messages, violations, decoder };
+  return { messages, bodies, violations, decoder };
 }
 
 function frameOf(message: unknown, maxBytes = DEFAULT_MAX_FRAME_BYTES): Buffer {
@@ -108,6 +112,75 @@ describe('[CONTRACT 9] plugin message frames', () => {
       expect(violations).toHaveLength(1);
       expect(violations[0]).toMatch(/not JSON|not a JSON object/);
     }
+  });
+
+  it('[CONTRACT 9] messages with a body frame, mixed with plain ones and cut into any chunks, decode in order with the body text', () => {
+    const itemArb = fc.oneof(
+      messageArb.map((m) => ({ head: m, body: undefined as unknown })),
+      fc.record({
+        head: fc.record({
+          t: fc.constant('result'),
+          id: fc.nat(),
+          $body: fc.constantFrom('value', 'input', 'payload'),
+        }),
+        body: fc.jsonValue({ maxDepth: 3 }),
+      }),
+    );
+    fc.assert(
+      fc.property(fc.array(itemArb, { maxLength: 10 }), fc.array(fc.nat(), { maxLength: 20 }), (items, offsets) => {
+        const stream = Buffer.concat(
+          items.map(({ head, body }) => {
+            if (!('$body' in head)) return frameOf(head);
+            const encoded = encodeWithBody(head as { $body: 'value' }, body, DEFAULT_MAX_FRAME_BYTES);
+            if (!encoded.ok) throw new Error(encoded.message);
+            return encoded.frame;
+          }),
+        );
+        const { messages, bodies, violations, decoder } = decodeAll(cut(stream, offsets));
+        expect(violations).toEqual([]);
+        expect(decoder.bufferedBytes).toBe(0);
+        expect(messages).toEqual(
+          items.map(({ head, body }) =>
+            '$body' in head
+              ? { ...head, [head.$body as string]: JSON.parse(JSON.stringify(body)) }
+              : JSON.parse(JSON.stringify(head)),
+          ),
+        );
+        expect(bodies).toEqual(items.map(({ head, body }) => ('$body' in head ? JSON.stringify(body) : undefined)));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('[CONTRACT 9] a head naming another field, or a body that is not JSON, is a violation; a body may be any JSON value', () => {
+    const bad = decodeAll([frameOf({ t: 'result', id: 1, $body: '__proto__' }), frameOf({ polluted: true })]);
+    expect(bad.messages).toEqual([]);
+    expect(bad.violations).toEqual(['a head frame whose $body is not one of value, input, payload']);
+    const notJson = Buffer.from('{"oops"');
+    const header = Buffer.alloc(FRAME_HEADER_BYTES);
+    header.writeUInt32BE(notJson.length, 0);
+    const broken = decodeAll([frameOf({ t: 'result', id: 1, $body: 'value' }), header, notJson, frameOf({ t: 'x' })]);
+    expect(broken.messages).toEqual([]);
+    expect(broken.violations).toHaveLength(1);
+    expect(broken.violations[0]).toMatch(/^a body that is not JSON/);
+    for (const body of [null, 'text', 42, [1, { a: 2 }], false]) {
+      const encoded = encodeWithBody({ t: 'result', id: 7, ok: true, $body: 'value' }, body, 1024);
+      if (!encoded.ok) throw new Error(encoded.message);
+      const { messages, bodies } = decodeAll([encoded.frame]);
+      expect(messages).toEqual([{ t: 'result', id: 7, ok: true, $body: 'value', value: body }]);
+      expect(bodies).toEqual([JSON.stringify(body)]);
+    }
+  });
+
+  it('[CONTRACT 9] encodeWithBody refuses a body JSON cannot encode and a body or head over the limit', () => {
+    const head = { t: 'result', id: 1, ok: true, $body: 'value' } as const;
+    expect(encodeWithBody(head, undefined, 1024)).toMatchObject({ ok: false, reason: 'not_json' });
+    expect(encodeWithBody(head, { big: 1n }, 1024)).toMatchObject({ ok: false, reason: 'not_json' });
+    expect(encodeWithBody(head, () => 1, 1024)).toMatchObject({ ok: false, reason: 'not_json' });
+    const big = 'é'.repeat(600);
+    expect(encodeWithBody(head, big, 1024)).toMatchObject({ ok: false, reason: 'too_large' });
+    expect(encodeWithBody({ ...head, pad: big }, 1, 1024)).toMatchObject({ ok: false, reason: 'too_large' });
+    expect(() => encodeWithBody({ t: 'x', $body: 'other' } as never, 1, 1024)).toThrow(TypeError);
   });
 
   it('[CONTRACT 9] encodeFrame refuses what JSON cannot encode and what is over the limit', () => {

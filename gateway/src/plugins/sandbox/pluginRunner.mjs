@@ -16,13 +16,14 @@
  * Child → host: `{t: 'ready', tools}` once the entry imported and `init(ctx)` resolved;
  * `{t: 'fatal', phase: 'import' | 'init', message, code?, missing?}` then exit 1;
  * `{t: 'progress' | 'warn' | 'partial', id, …}` while a call runs (`id` null for `init`);
- * `{t: 'result', id, ok: true, value}` or `{t: 'result', id, ok: false, kind, message}`.
+ * `{t: 'result', id, ok: true, $body: 'value'}` followed by the value as a body frame (the host keeps
+ * its JSON text), or `{t: 'result', id, ok: false, kind, message}`.
  * A result over the size limit is answered `invalid_output` (a `partial` over it throws to the
  * plugin); the end of the channel (the host is gone) ends the process.
  */
 import net from 'node:net';
 import { pathToFileURL } from 'node:url';
-import { DEFAULT_MAX_FRAME_BYTES, encodeFrame, FrameDecoder } from './frames.mjs';
+import { DEFAULT_MAX_FRAME_BYTES, encodeFrame, encodeWithBody, FrameDecoder } from './frames.mjs';
 
 const MAX_MESSAGE = 2000;
 const CHANNEL_FD = 3;
@@ -132,6 +133,24 @@ function send(message, written) {
   return true;
 }
 
+/**
+ * Sends a successful result, the value as a body frame (see `encodeWithBody`); false when the channel
+ * is gone. Throws like {@link send}.
+ * @param {number} id
+ * @param {unknown} value
+ */
+function sendValue(id, value) {
+  if (!channelOpen) return false;
+  const encoded = encodeWithBody({ t: 'result', id, ok: true, $body: 'value' }, value, maxBytes);
+  if (!encoded.ok) {
+    throw new TypeError(
+      encoded.reason === 'too_large' ? encoded.message : `not JSON-serializable (${encoded.message})`,
+    );
+  }
+  channel.write(encoded.frame);
+  return true;
+}
+
 /** @param {unknown} err */
 function missingPackage(err) {
   const message = err instanceof Error ? err.message : '';
@@ -218,20 +237,22 @@ async function runCall(tools, call) {
     return;
   }
   const ctx = makeCtx(id);
-  /** @type {object} */
-  let result;
+  /** @type {unknown} */
+  let value;
+  /** @type {object | null} */
+  let failure = null;
   try {
-    const value = await fn(input, ctx);
-    result =
-      value === undefined
-        ? { t: 'result', id, ok: false, kind: 'invalid_output', message: 'the tool returned undefined' }
-        : { t: 'result', id, ok: true, value };
+    value = await fn(input, ctx);
+    if (value === undefined) {
+      failure = { t: 'result', id, ok: false, kind: 'invalid_output', message: 'the tool returned undefined' };
+    }
   } catch (err) {
-    result = { t: 'result', id, ok: false, kind: 'threw', message: describe(err) };
+    failure = { t: 'result', id, ok: false, kind: 'threw', message: describe(err) };
   }
   running.delete(id);
   try {
-    send(result);
+    if (failure) send(failure);
+    else sendValue(id, value);
   } catch (err) {
     const message = truncate(`the result is ${err instanceof Error ? err.message : String(err)}`);
     send({ t: 'result', id, ok: false, kind: 'invalid_output', message });

@@ -202,7 +202,11 @@ export class PgSpine implements EventSpine {
     const { rows } = await this.parts.queryPool.query(
       options.canvasId === undefined
         ? { ...this.sql.readAll, values: [partition, afterSeq, limit], rowMode: 'array' }
-        : { ...this.sql.readCanvas, values: [partition, options.canvasId, afterSeq, limit], rowMode: 'array' },
+        : {
+            ...(options.projectWide === true ? this.sql.readCanvasAndProject : this.sql.readCanvas),
+            values: [partition, options.canvasId, afterSeq, limit],
+            rowMode: 'array',
+          },
     );
     const out = new Array<StoredEvent>(rows.length);
     for (let i = 0; i < rows.length; i++) out[i] = unwrap(decodeEventRow(partition, rows[i] as unknown[]));

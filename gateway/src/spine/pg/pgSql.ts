@@ -74,6 +74,18 @@ export function pgStatements(schema: string) {
       `SELECT seq, canvas_id, type, envelope FROM ${t.events}
        WHERE partition = $1 AND canvas_id = $2 AND seq > $3 ORDER BY seq LIMIT $4`,
     ),
+    // Two index range scans (events_by_canvas: the canvas's rows, then the NULL-canvas rows),
+    // each cut at the limit, merged by seq.
+    readCanvasAndProject: named(
+      'read_canvas_and_project',
+      `SELECT seq, canvas_id, type, envelope FROM (
+         (SELECT seq, canvas_id, type, envelope FROM ${t.events}
+           WHERE partition = $1 AND canvas_id = $2 AND seq > $3 ORDER BY seq LIMIT $4)
+         UNION ALL
+         (SELECT seq, canvas_id, type, envelope FROM ${t.events}
+           WHERE partition = $1 AND canvas_id IS NULL AND seq > $3 ORDER BY seq LIMIT $4)
+       ) AS e ORDER BY seq LIMIT $4`,
+    ),
     head: named('head', `SELECT head FROM ${t.partitions} WHERE partition = $1`),
     floor: named('floor', `SELECT floor FROM ${t.floors} WHERE partition = $1`),
     ensureFloor: named(

@@ -13,6 +13,7 @@ import {
   guard,
   any,
   arr,
+  base64Pattern,
   bool,
   disc,
   lazy,
@@ -40,13 +41,12 @@ const re8 = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 const re9 = /^[a-z0-9][a-z0-9_.-]{0,127}$/;
 const re10 = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 const re11 = /^[A-Za-z0-9_-]{1,64}$/;
-const re12 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-const re13 = /^s3:\/\/[^/\s]+\/\S+$/;
-const re14 = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,63}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,127}$/;
-const re15 = /^[0-9a-f]{64}$/;
-const re16 = /^(?![dD][aA][tT][aA]:)\S+$/;
-const re17 = /^(?:\/[^/]*)*$/;
-const re18 = /^[a-z0-9][a-z0-9_-]{0,63}\.[a-z0-9][a-z0-9_-]{0,63}$/;
+const re12 = /^s3:\/\/[^/\s]+\/\S+$/;
+const re13 = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,63}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,127}$/;
+const re14 = /^[0-9a-f]{64}$/;
+const re15 = /^(?![dD][aA][tT][aA]:)\S+$/;
+const re16 = /^(?:\/[^/]*)*$/;
+const re17 = /^[a-z0-9][a-z0-9_-]{0,63}\.[a-z0-9][a-z0-9_-]{0,63}$/;
 
 const isoTimestamp: Check = /* @__PURE__ */ str(0, Infinity, re2);
 const slug: Check = /* @__PURE__ */ str(0, Infinity, re3);
@@ -144,7 +144,7 @@ const node4: Check = /* @__PURE__ */ union(
   /* @__PURE__ */ arr(jsonValue),
   /* @__PURE__ */ rec(/* @__PURE__ */ str(), jsonValue),
 );
-const base64: Check = /* @__PURE__ */ str(0, Infinity, re12);
+const base64: Check = /* @__PURE__ */ str(0, Infinity, base64Pattern);
 const canvasReadyPayload: Check = /* @__PURE__ */ obj(
   {
     canvas_id: entityId,
@@ -283,10 +283,10 @@ const canvasCommitPayload: Check = /* @__PURE__ */ obj(
 const snapshotCreatedPayload: Check = /* @__PURE__ */ obj(
   {
     artifact_id: commandId,
-    uri: /* @__PURE__ */ str(0, 2048, re13),
-    mime: /* @__PURE__ */ str(0, Infinity, re14),
+    uri: /* @__PURE__ */ str(0, 2048, re12),
+    mime: /* @__PURE__ */ str(0, Infinity, re13),
     size: /* @__PURE__ */ num(true, 0),
-    sha256: /* @__PURE__ */ str(0, Infinity, re15),
+    sha256: /* @__PURE__ */ str(0, Infinity, re14),
     frame_range: /* @__PURE__ */ opt(
       /* @__PURE__ */ obj({ start: /* @__PURE__ */ num(true, 0), end: /* @__PURE__ */ num(true, 0) }, 0),
     ),
@@ -432,7 +432,7 @@ const framePayload: Check = /* @__PURE__ */ obj(
     job_id: entityId,
     index: /* @__PURE__ */ num(true, 0),
     artifact_id: /* @__PURE__ */ opt(commandId),
-    uri: /* @__PURE__ */ opt(/* @__PURE__ */ str(0, 2048, re16)),
+    uri: /* @__PURE__ */ opt(/* @__PURE__ */ str(0, 2048, re15)),
     width: /* @__PURE__ */ opt(/* @__PURE__ */ num(true, 1)),
     height: /* @__PURE__ */ opt(/* @__PURE__ */ num(true, 1)),
   },
@@ -522,7 +522,7 @@ const runStartedPayload: Check = /* @__PURE__ */ obj(
                 /* @__PURE__ */ obj(
                   {
                     id: /* @__PURE__ */ str(1, 64),
-                    path: /* @__PURE__ */ str(0, 512, re17),
+                    path: /* @__PURE__ */ str(0, 512, re16),
                     op: /* @__PURE__ */ oneOf('exists', 'equals', 'matches', 'lte', 'gte', 'contains'),
                     value: /* @__PURE__ */ opt(jsonValue),
                   },
@@ -538,7 +538,7 @@ const runStartedPayload: Check = /* @__PURE__ */ obj(
                 /* @__PURE__ */ obj(
                   {
                     id: /* @__PURE__ */ str(1, 64),
-                    tool: /* @__PURE__ */ str(0, Infinity, re18),
+                    tool: /* @__PURE__ */ str(0, Infinity, re17),
                     threshold: /* @__PURE__ */ num(false, 0, 1),
                     weight: /* @__PURE__ */ opt(/* @__PURE__ */ num(false, 0, 100, 1)),
                   },

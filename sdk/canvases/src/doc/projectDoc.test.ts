@@ -31,6 +31,18 @@ describe('projectDoc', () => {
     );
   });
 
+  it('a new projection of the same blocks JSON (new tokens only) reuses the blocks read; new JSON is read again', () => {
+    const blocks: JsonValue = [{ id: 'a', kind: 'heading', text: 'A' }, 'bare'];
+    const first = projectDoc({ blocks }, {});
+    const retitled = projectDoc({ blocks }, { 'plan.title': 'T' });
+    expect(retitled.title).toBe('T');
+    expect(retitled.blocks).toBe(first.blocks);
+    const changed = projectDoc({ blocks: [{ id: 'a', kind: 'heading', text: 'B' }, 'bare'] }, {});
+    expect(changed.blocks).not.toBe(first.blocks);
+    expect(changed.blocks[0]!.text).toBe('B');
+    expect(changed.blockCount).toBe(2);
+  });
+
   it('a style.font naming an Object.prototype member falls back to sans', () => {
     expect(projectDoc({}, { 'style.font': 'constructor' }).font).toBe(projectDoc({}, {}).font);
     expect(projectDoc({}, { 'style.font': 'serif' }).font).toContain('serif');

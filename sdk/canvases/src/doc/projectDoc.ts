@@ -107,9 +107,25 @@ export function readBlock(entry: unknown, path: number[]): DocBlock | null {
   };
 }
 
+/**
+ * The blocks read from each `blocks` JSON still in use: the harness keeps an unchanged root's JSON
+ * identical, so a projection for new tokens only (or a re-render) does not walk 10k blocks again.
+ */
+const readCache = new WeakMap<object, ReturnType<typeof readBlocks>>();
+
+function readBlocksOnce(value: unknown): ReturnType<typeof readBlocks> {
+  if (value === null || typeof value !== 'object') return readBlocks(value);
+  let read = readCache.get(value);
+  if (read === undefined) {
+    read = readBlocks(value);
+    readCache.set(value, read);
+  }
+  return read;
+}
+
 /** The doc projection of a canvas's JSON state and tokens. Never throws. */
 export function projectDoc(state: Record<string, JsonValue>, tokens: Record<string, JsonValue>): DocProjection {
-  const { blocks, count, skipped } = readBlocks(state.blocks);
+  const { blocks, count, skipped } = readBlocksOnce(state.blocks);
   const fontToken = readString(tokens['style.font']) ?? 'sans';
   const font = Object.hasOwn(FONTS, fontToken) ? FONTS[fontToken]! : FONTS.sans!;
   return {

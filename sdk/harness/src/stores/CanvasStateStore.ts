@@ -12,6 +12,10 @@ function rootJson(doc: Y.Doc, name: string, kind: string): JsonValue {
   return doc.getXmlFragment(name).toString();
 }
 
+function rootsKey(manifest: { readonly roots: Readonly<Record<string, string>> } | null): string | null {
+  return manifest === null ? null : JSON.stringify(manifest.roots);
+}
+
 /** The root names a transaction touched (walking nested types up to their root). */
 // biome-ignore lint/suspicious/noExplicitAny: Yjs types are invariant in their event type
 type AnyType = Y.AbstractType<any>;
@@ -42,6 +46,8 @@ export class CanvasStateStore {
   /** null: every root is stale. */
   #stale: Set<string> | null = null;
   #dirty = true;
+  /** The manifest roots (as JSON) the snapshot was computed for: a CANVAS_READY with the same ones changes nothing here. */
+  #roots: string | null = null;
 
   constructor(transport: CanvasTransport) {
     this.#transport = transport;
@@ -59,6 +65,7 @@ export class CanvasStateStore {
     if (!this.#dirty) return this.#snapshot;
     this.#dirty = false;
     const manifest = this.#transport.manifest;
+    this.#roots = rootsKey(manifest);
     if (manifest === null) {
       this.#snapshot = EMPTY;
       this.#stale = null;
@@ -87,7 +94,12 @@ export class CanvasStateStore {
       detach = this.#attach(doc);
       this.#invalidate(null);
     });
-    const offReady = this.#transport.onReady(() => this.#invalidate(null));
+    // The document's own transactions (and replacements) invalidate what they touch; CANVAS_READY
+    // adds a change only when it declares other roots (recomputing a 10k-block root twice on
+    // the first snapshot would double its cost).
+    const offReady = this.#transport.onReady(() => {
+      if (rootsKey(this.#transport.manifest) !== this.#roots) this.#invalidate(null);
+    });
     this.#invalidate(null);
     return () => {
       detach();

@@ -137,15 +137,29 @@ export class LocalEdits implements PendingLocalEdits {
     for (const dispose of this.#disposers.splice(0)) dispose();
   }
 
+  /**
+   * Queues the update of every local transaction. Yjs encodes a transaction's update only while
+   * someone listens to `'update'`, so the listener is attached after a local transaction's
+   * cleanup (just before Yjs checks for it) and removed after: remote updates (a whole snapshot)
+   * are never encoded just to be ignored.
+   */
   #attach(doc: Y.Doc): void {
     this.#detachDoc();
     const onUpdate = (update: Uint8Array, origin: unknown) => {
+      doc.off('update', onUpdate);
       if (this.#closed || !isLocalOrigin(origin)) return;
       this.#queue.push(update);
       this.#schedule();
     };
-    doc.on('update', onUpdate);
-    this.#detachDoc = () => doc.off('update', onUpdate);
+    const onCleanup = (tr: Y.Transaction) => {
+      if (!this.#closed && isLocalOrigin(tr.origin)) doc.on('update', onUpdate);
+      else doc.off('update', onUpdate);
+    };
+    doc.on('afterTransactionCleanup', onCleanup);
+    this.#detachDoc = () => {
+      doc.off('afterTransactionCleanup', onCleanup);
+      doc.off('update', onUpdate);
+    };
   }
 
   #schedule(): void {

@@ -38,8 +38,19 @@ export interface CanvasMirrorOptions {
 }
 
 /**
+ * Confirmed updates kept as bytes at most (each is under the 64 KiB event limit, and the document
+ * holds what they carry anyway); past this, the confirmed shadow is built.
+ */
+const MAX_LOG = 256;
+
+/**
  * The local copy of one canvas: a `Y.Doc` (plus a shadow of what the gateway confirmed),
  * the token map, revision and cursor, fed by validated events.
+ *
+ * The confirmed shadow is lazy: while nothing needs it, it is the list of confirmed updates
+ * (the snapshot's bytes, then `state_patch` and confirmed local updates), and a `Y.Doc` is
+ * built from them only for a rebuild, for `confirmed`, or when the list grows large. So a
+ * snapshot is decoded once, into the document, not a second time for the shadow.
  *
  * The document object: the first snapshot is applied into the initial `doc`. When the state
  * must be replaced — a `reset` or any later snapshot (lens change, resync), or a refused local
@@ -50,7 +61,9 @@ export interface CanvasMirrorOptions {
  */
 export class CanvasMirror {
   #doc = new Y.Doc();
-  #confirmed = new Y.Doc();
+  /** The confirmed shadow once built; while null, the confirmed state is `#log` applied in order. */
+  #confirmed: Y.Doc | null = null;
+  #log: Uint8Array[] = [];
   #view: MirrorView = 'none';
   #snapshotApplied = false;
   #tokens: Record<string, JsonValue> = {};
@@ -80,7 +93,7 @@ export class CanvasMirror {
 
   /** The gateway-confirmed state only (no pending local edits). Read-only for callers. */
   get confirmed(): Y.Doc {
-    return this.#confirmed;
+    return this.#materialize();
   }
 
   get view(): MirrorView {
@@ -223,7 +236,7 @@ export class CanvasMirror {
    * bring the same items; Yjs ignores what it already has).
    */
   confirm(update: Uint8Array): void {
-    this.#safeApply(this.#confirmed, update, REMOTE_ORIGIN, 'a confirmed local update');
+    this.#toConfirmed(update);
   }
 
   /**
@@ -232,12 +245,14 @@ export class CanvasMirror {
    */
   rebuild(reason: RebuildReason): void {
     const pending = this.#local?.pending() ?? [];
-    const base = Y.encodeStateAsUpdate(this.#confirmed);
+    let base = this.#confirmed ? [Y.encodeStateAsUpdate(this.#confirmed)] : this.#log;
     const kept = pending.map(() => true);
     let doc = new Y.Doc();
     for (let round = 0; round <= pending.length; round++) {
       doc = new Y.Doc();
-      Y.applyUpdate(doc, base, REMOTE_ORIGIN);
+      // A confirmed update that does not apply (a bad snapshot) is reported once and dropped.
+      base = base.filter((update) => this.#safeApply(doc, update, REMOTE_ORIGIN, CONFIRMED));
+      if (!this.#confirmed) this.#log = base;
       let failed = -1;
       for (let i = 0; i < pending.length; i++) {
         if (!kept[i]) continue;
@@ -271,29 +286,24 @@ export class CanvasMirror {
         if (!Object.hasOwn(this.#tokens, id) || this.#tokens[id] !== value) changedTokens.set(id, value);
       }
       this.#tokens = { ...next };
-      const confirmed = new Y.Doc();
-      let view: MirrorView = 'none';
+      let bytes: Uint8Array | null = null;
       if (snapshot.update !== undefined) {
-        const bytes = base64ToBytes(snapshot.update);
+        bytes = base64ToBytes(snapshot.update);
         if (bytes === null) this.#problem('CANVAS_READY snapshot.update is not base64');
-        else if (this.#safeApply(confirmed, bytes, REMOTE_ORIGIN, 'the CANVAS_READY snapshot')) view = 'full';
-      } else if (snapshot.state !== undefined) {
-        applyProjection(confirmed, snapshot.state, payload.manifest.roots, REMOTE_ORIGIN);
-        view = 'projection';
       }
+      this.#confirmed?.destroy();
+      this.#confirmed = null;
+      this.#log = bytes ? [bytes] : [];
+      const state = snapshot.update === undefined ? snapshot.state : undefined;
+      if (state !== undefined) applyProjection(this.#materialize(), state, payload.manifest.roots, REMOTE_ORIGIN);
+      this.#view = bytes ? 'full' : state !== undefined ? 'projection' : 'none';
       const hadSnapshot = this.#snapshotApplied;
-      this.#confirmed.destroy();
-      this.#confirmed = confirmed;
-      this.#view = view;
       this.#snapshotApplied = true;
-      if (!hadSnapshot && view !== 'projection') {
-        // First load: into the initial document, so references taken before stay valid.
-        Y.applyUpdate(this.#doc, Y.encodeStateAsUpdate(confirmed), REMOTE_ORIGIN);
-      } else if (!hadSnapshot && snapshot.state !== undefined) {
-        applyProjection(this.#doc, snapshot.state, payload.manifest.roots, REMOTE_ORIGIN);
-      } else {
-        this.rebuild(payload.reset ? 'reset' : 'snapshot');
-      }
+      if (hadSnapshot) this.rebuild(payload.reset ? 'reset' : 'snapshot');
+      // First load: into the initial document, so references taken before stay valid.
+      else if (state !== undefined) applyProjection(this.#doc, state, payload.manifest.roots, REMOTE_ORIGIN);
+      else if (bytes && !this.#safeApply(this.#doc, bytes, REMOTE_ORIGIN, 'the CANVAS_READY snapshot')) this.#log = [];
+      if (bytes && this.#log[0] !== bytes) this.#view = 'none';
     }
     return previousEpoch !== null && nextEpoch !== null && previousEpoch !== nextEpoch;
   }
@@ -305,15 +315,30 @@ export class CanvasMirror {
         this.#problem('state_patch update is not base64');
         return;
       }
-      this.#safeApply(this.#confirmed, bytes, REMOTE_ORIGIN, 'a state_patch');
-      this.#safeApply(this.#doc, bytes, REMOTE_ORIGIN, 'a state_patch');
+      if (this.#safeApply(this.#doc, bytes, REMOTE_ORIGIN, 'a state_patch')) this.#toConfirmed(bytes);
       if (this.#view === 'none') this.#view = 'full';
     } else if (payload.state !== undefined) {
       const roots = this.#manifest?.roots ?? {};
-      applyProjection(this.#confirmed, payload.state, roots, REMOTE_ORIGIN);
+      applyProjection(this.#materialize(), payload.state, roots, REMOTE_ORIGIN);
       applyProjection(this.#doc, payload.state, roots, REMOTE_ORIGIN);
       if (this.#view === 'none') this.#view = 'projection';
     }
+  }
+
+  /** Adds a confirmed update to the shadow (or to the updates it will be built from). */
+  #toConfirmed(update: Uint8Array): void {
+    if (this.#confirmed) this.#safeApply(this.#confirmed, update, REMOTE_ORIGIN, CONFIRMED);
+    else if (this.#log.push(update) > MAX_LOG) this.#materialize();
+  }
+
+  /** The confirmed shadow, built from the logged updates if it is not yet. */
+  #materialize(): Y.Doc {
+    if (!this.#confirmed) {
+      this.#confirmed = new Y.Doc();
+      for (const update of this.#log) this.#safeApply(this.#confirmed, update, REMOTE_ORIGIN, CONFIRMED);
+      this.#log = [];
+    }
+    return this.#confirmed;
   }
 
   #safeApply(doc: Y.Doc, update: Uint8Array, origin: unknown, what: string): boolean {
@@ -331,6 +356,8 @@ export class CanvasMirror {
     this.#options.onProblem?.(message);
   }
 }
+
+const CONFIRMED = 'a confirmed update';
 
 function epochOf(cursor: string): string | null {
   const decoded = decodeCursor(cursor);
