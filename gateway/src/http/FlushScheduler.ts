@@ -9,6 +9,13 @@ export interface Flushable {
  * drained), so a burst of events becomes one `write` (one chunk, one syscall) per subscriber
  * instead of one per event.
  *
+ * The flush takes a second `nextTick` hop so that it runs after the other ticks queued in the
+ * same drain, among them the uncork of every HTTP answer ended meanwhile (Node writes a response
+ * in a `nextTick` after `res.end`). A group commit settles a wave of commands at once: their
+ * acknowledgements then leave before the wave's frames are written to every subscriber (one
+ * `writev` per subscriber), not after, so writers waiting for an ack are not held by the whole
+ * fan-out. Frames still go out in the same turn, right after the acks (one small `writev` each).
+ *
  * Why not `setImmediate`: durable events are published from the group commit's promise chain
  * (one commit acknowledges a wave of commands); an immediate queued there runs only after the
  * next I/O poll, so frames would wait behind every request that arrived meanwhile, while the
@@ -23,9 +30,13 @@ export class FlushScheduler {
     this.dirty.push(sink);
     if (!this.scheduled) {
       this.scheduled = true;
-      process.nextTick(this.run);
+      process.nextTick(this.afterOtherTicks);
     }
   }
+
+  private readonly afterOtherTicks = (): void => {
+    process.nextTick(this.run);
+  };
 
   private readonly run = (): void => {
     this.scheduled = false;

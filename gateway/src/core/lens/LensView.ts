@@ -6,6 +6,12 @@ export interface LensView {
   /** Equal keys ⇔ identical permissions (fan-out serializes once per key). */
   readonly key: string;
   canReadToken(tokenId: string): boolean;
+  /**
+   * True when `canReadToken` answers true for every id (the view reads `*`), so a caller may skip
+   * finding out which token something concerns (fan-out: no envelope parse per `token_patch`).
+   * Absent: unknown, ask `canReadToken`.
+   */
+  readonly readsAllTokens?: boolean;
   canWriteToken(tokenId: string): boolean;
   canReadRoot(root: string): boolean;
   canWriteRoot(root: string): boolean;

@@ -45,6 +45,7 @@ export function buildLensView(p: EffectivePermissions): LensView {
   return Object.freeze({
     key: permissionsKey(p),
     canReadToken: readToken,
+    readsAllTokens: p.tokens.read.includes('*'),
     canWriteToken: writeToken,
     canReadRoot: readRoot,
     canWriteRoot: writeRoot,
