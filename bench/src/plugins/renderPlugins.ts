@@ -1,12 +1,5 @@
 import { type LatencySummary, PLUGIN_TARGETS, type PluginsResult } from './PluginsResult.ts';
-
-function table(head: string[], rows: string[][]): string {
-  return [
-    `| ${head.join(' | ')} |`,
-    `|${head.map(() => '---').join('|')}|`,
-    ...rows.map((r) => `| ${r.join(' | ')} |`),
-  ].join('\n');
-}
+import { markdownTable } from '../lib/markdownTable.ts';
 
 const ms = (v: number, digits = 3): string => `${v.toFixed(digits)} ms`;
 
@@ -52,7 +45,7 @@ export function renderPlugins(result: PluginsResult): string {
     `${p.sandboxed.n}${p.failedCalls > 0 ? ` (${p.failedCalls} failed)` : ''}`,
   ]);
   out.push(
-    table(
+    markdownTable(
       [
         'payload',
         'direct p50 / p99',
@@ -96,7 +89,7 @@ export function renderPlugins(result: PluginsResult): string {
         ['without standby: exit → new process ready', ...summaryCells(without.hostRecoveryMs, 1)],
       );
     }
-    out.push(table(['', 'p50', 'p99', 'max', 'n'], rows));
+    out.push(markdownTable(['', 'p50', 'p99', 'max', 'n'], rows));
   }
   if (result.notes.length > 0) out.push(`Host settings: ${result.notes.join('; ')}.`);
   if (result.failures.length > 0) out.push(`Failures: ${result.failures.map((f) => f.split('\n')[0]).join('; ')}`);
