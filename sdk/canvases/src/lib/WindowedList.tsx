@@ -1,4 +1,4 @@
-import { type FocusEvent, type ReactNode, useCallback, useLayoutEffect, useRef, useState } from 'react';
+import { type FocusEvent, type ReactNode, useCallback, useEffect, useRef, useState } from 'react';
 import { windowRows } from './windowRows.ts';
 
 /** Props of {@link WindowedList}. */
@@ -7,7 +7,7 @@ export interface WindowedListProps {
   count: number;
   /** Renders row `index` as one `<li>` (it receives `data-index` from the list). */
   renderRow: (index: number) => ReactNode;
-  /** First guess of a row's height, px (replaced by the measured average once rendered). */
+  /** First guess of a row's height, px (replaced by the measured average once the rows are laid out). */
   estimateRowHeight: number;
   /** Lists up to this many rows render whole (no window). Default 100. */
   threshold?: number;
@@ -47,22 +47,23 @@ export function WindowedList({
     if (el) setScrollTop(el.scrollTop);
   }, []);
 
-  // Measure the viewport and the average height of the rendered rows after each render.
-  useLayoutEffect(() => {
+  // Measure lazily: a ResizeObserver reports the viewport and the rendered rows' heights after the
+  // browser's own layout, so no render forces a synchronous layout (the first window uses
+  // `estimateRowHeight`; later windows the measured average).
+  const observer = useRef<RowObserver | null>(null);
+  useEffect(() => {
     const el = ref.current;
-    if (!windowed || !el) return;
-    if (el.clientHeight > 0 && el.clientHeight !== viewport) setViewport(el.clientHeight);
-    let sum = 0;
-    let rows = 0;
-    for (const child of Array.from(el.children)) {
-      if (!(child instanceof HTMLElement) || child.dataset.index === undefined) continue;
-      sum += child.offsetHeight;
-      rows++;
-    }
-    if (rows > 0 && sum > 0) {
-      const average = sum / rows;
-      if (Math.abs(average - rowHeight) / rowHeight > 0.1) setRowHeight(average);
-    }
+    if (!windowed || !el || typeof ResizeObserver === 'undefined') return;
+    const rows = new RowObserver(el, setViewport, setRowHeight);
+    observer.current = rows;
+    return () => {
+      observer.current = null;
+      rows.disconnect();
+    };
+  }, [windowed]);
+  // After each commit, start observing the rows it added (reading `children` does not lay out).
+  useEffect(() => {
+    observer.current?.sync();
   });
 
   const onFocus = useCallback((event: FocusEvent<HTMLElement>) => {
@@ -106,4 +107,76 @@ export function WindowedList({
       )}
     </List>
   );
+}
+
+/** Largest relative change of the average row height that is ignored (keeps the window steady). */
+const ROW_HEIGHT_SLACK = 0.1;
+
+/**
+ * Watches a windowed list with one ResizeObserver: the list itself (viewport height) and each
+ * rendered row (`data-index`). Sizes come from the observer's entries, delivered after layout, so
+ * measuring never forces one.
+ */
+class RowObserver {
+  readonly #list: HTMLElement;
+  readonly #observer: ResizeObserver;
+  readonly #heights = new Map<Element, number>();
+  readonly #setViewport: (px: number) => void;
+  readonly #setRowHeight: (update: (px: number) => number) => void;
+
+  constructor(list: HTMLElement, setViewport: (px: number) => void, setRowHeight: (u: (px: number) => number) => void) {
+    this.#list = list;
+    this.#setViewport = setViewport;
+    this.#setRowHeight = setRowHeight;
+    this.#observer = new ResizeObserver((entries) => this.#measured(entries));
+    this.#observer.observe(list);
+    this.sync();
+  }
+
+  /** Observes rows that appeared since the last call and forgets rows that left the list. */
+  sync(): void {
+    for (const row of this.#heights.keys()) {
+      if (row.parentElement !== this.#list) {
+        this.#observer.unobserve(row);
+        this.#heights.delete(row);
+      }
+    }
+    for (const child of Array.from(this.#list.children)) {
+      if (child instanceof HTMLElement && child.dataset.index !== undefined && !this.#heights.has(child)) {
+        this.#heights.set(child, 0);
+        this.#observer.observe(child);
+      }
+    }
+  }
+
+  disconnect(): void {
+    this.#observer.disconnect();
+    this.#heights.clear();
+  }
+
+  #measured(entries: readonly ResizeObserverEntry[]): void {
+    let rowsChanged = false;
+    for (const entry of entries) {
+      if (entry.target === this.#list) {
+        // Layout is clean inside an observer callback: this read does not force one.
+        const viewport = this.#list.clientHeight;
+        if (viewport > 0) this.#setViewport(viewport);
+      } else if (this.#heights.has(entry.target)) {
+        this.#heights.set(entry.target, entry.borderBoxSize?.[0]?.blockSize ?? entry.contentRect.height);
+        rowsChanged = true;
+      }
+    }
+    if (!rowsChanged) return;
+    let sum = 0;
+    let rows = 0;
+    for (const [row, height] of this.#heights) {
+      if (height > 0 && row.parentElement === this.#list) {
+        sum += height;
+        rows++;
+      }
+    }
+    if (rows === 0) return;
+    const average = sum / rows;
+    this.#setRowHeight((current) => (Math.abs(average - current) / current > ROW_HEIGHT_SLACK ? average : current));
+  }
 }

@@ -122,6 +122,46 @@ describe('readEventStream', () => {
     );
   });
 
+  it('any chunking of a stream of long frames (lines spanning many chunks, CR/LF split across chunks) parses the same', async () => {
+    const longFrame = fc.record({
+      id: fc.option(fc.stringMatching(/^[a-z0-9]{8}-[0-9]{1,6}$/), { nil: undefined }),
+      data: fc.array(
+        fc
+          .tuple(fc.string({ unit: 'grapheme', maxLength: 4 }), fc.nat({ max: 3000 }))
+          .map(([unit, times]) => (unit === '' ? 'x' : unit).replace(/[\r\n]/g, ' ').repeat(times)),
+        { minLength: 1, maxLength: 3 },
+      ),
+    });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(longFrame, { minLength: 1, maxLength: 5 }),
+        fc.array(fc.nat(), { maxLength: 60 }),
+        fc.constantFrom('\n', '\r\n', '\r'),
+        fc.boolean(),
+        async (frames, points, eol, splitEols) => {
+          let text = '\ufeff: open' + eol + eol;
+          for (const f of frames) {
+            if (f.id !== undefined) text += `id: ${f.id}${eol}`;
+            for (const line of f.data) text += `data: ${line}${eol}`;
+            text += eol;
+          }
+          const bytes = new TextEncoder().encode(text);
+          const expected = frames.map((f) => ({
+            ...(f.id !== undefined ? { id: f.id } : {}),
+            data: f.data.join('\n'),
+          }));
+          const whole = await framesOf([bytes]);
+          // Optionally also cut right after every CR (a CRLF split across two chunks).
+          const crs = splitEols ? [...bytes.keys()].filter((i) => bytes[i] === 13).map((i) => i + 1) : [];
+          const chunked = await framesOf(cut(bytes, [...points, ...crs]));
+          expect(whole.frames).toEqual(expected);
+          expect(chunked).toEqual(whole);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
   it('parses any line soup as the reference SSE parser (eventsource-parser) does, however it is chunked', async () => {
     const line = fc.oneof(
       fc.constantFrom(

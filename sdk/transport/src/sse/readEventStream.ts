@@ -41,8 +41,8 @@ export async function readEventStream(
       callbacks.onActivity?.();
       parser.feed(decoder.decode(value, { stream: true }));
     }
+    // An unterminated last line (and so its frame) stays pending: dropped with the parser.
     parser.feed(decoder.decode());
-    parser.end();
   } finally {
     reader.releaseLock();
   }
@@ -52,9 +52,11 @@ export async function readEventStream(
 class SseParser {
   readonly #callbacks: EventStreamCallbacks;
   readonly #max: number;
-  /** Text not yet split into lines, and how far of it holds no line break. */
-  #buffer = '';
-  #scanned = 0;
+  /** Pieces of the line not yet ended (kept apart: joined once, when its line break arrives). */
+  #pending: string[] = [];
+  #pendingChars = 0;
+  /** The last chunk ended in CR: an LF opening the next chunk belongs to that line break. */
+  #afterCr = false;
   #started = false;
   #data = '';
   #dataLines = 0;
@@ -66,37 +68,49 @@ class SseParser {
     this.#max = max;
   }
 
+  /** Splits `text` into lines; only `text` is scanned (earlier chunks never again), so a long frame costs linear time. */
   feed(text: string): void {
-    if (!this.#started && text !== '') {
+    if (text === '') return;
+    let start = 0;
+    if (!this.#started) {
       this.#started = true;
-      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      if (text.charCodeAt(0) === 0xfeff) start = 1;
     }
-    this.#buffer += text;
-    this.#lines(false);
-    if (this.#buffer.length + this.#data.length > this.#max) {
+    if (this.#afterCr) {
+      this.#afterCr = false;
+      if (text.charCodeAt(start) === 10) start++;
+    }
+    let lf = -1;
+    let cr = -1;
+    while (start < text.length) {
+      if (lf < start) lf = text.indexOf('\n', start);
+      if (cr < start) cr = text.indexOf('\r', start);
+      if (lf < 0 && cr < 0) break;
+      const end = lf < 0 ? cr : cr < 0 ? lf : Math.min(lf, cr);
+      this.#line(this.#take(text.slice(start, end)));
+      start = end + 1;
+      if (end === cr) {
+        if (start === text.length) this.#afterCr = true;
+        else if (text.charCodeAt(start) === 10) start++;
+      }
+    }
+    if (start < text.length) {
+      this.#pending.push(text.slice(start));
+      this.#pendingChars += text.length - start;
+    }
+    if (this.#pendingChars + this.#data.length > this.#max) {
       throw new Error(`Buffered data exceeded max buffer size of ${this.#max} characters`);
     }
   }
 
-  /** The body ended: a CR at the very end completes its line; an unterminated line is dropped. */
-  end(): void {
-    this.#lines(true);
-  }
-
-  #lines(final: boolean): void {
-    const text = this.#buffer;
-    let start = 0;
-    for (let i = this.#scanned; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c !== 10 && c !== 13) continue;
-      // A CR as the last character may be the first half of a CRLF split across chunks.
-      if (c === 13 && i === text.length - 1 && !final) break;
-      this.#line(text.slice(start, i));
-      if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
-      start = i + 1;
-    }
-    this.#buffer = text.slice(start);
-    this.#scanned = Math.max(0, this.#buffer.length - (this.#buffer.endsWith('\r') ? 1 : 0));
+  /** The pending pieces of a line plus its last piece, as one string. */
+  #take(last: string): string {
+    if (this.#pending.length === 0) return last;
+    this.#pending.push(last);
+    const line = this.#pending.join('');
+    this.#pending = [];
+    this.#pendingChars = 0;
+    return line;
   }
 
   #line(line: string): void {
