@@ -90,10 +90,11 @@ export class DevGateway {
         if (err) reject(err);
         else resolve();
       };
-      const timer = setTimeout(
-        () => settle(new Error(`easel dev: no listening line within ${timeoutMs} ms:\n${this.output.slice(-3000)}`)),
-        timeoutMs,
-      );
+      const timer = setTimeout(() => {
+        // A start that failed leaves nothing running (the test's cleanup may never reach stop()).
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+        settle(new Error(`easel dev: no listening line within ${timeoutMs} ms:\n${this.output.slice(-3000)}`));
+      }, timeoutMs);
       const check = () => {
         const mine = this.output.slice(before);
         if (!listening) {

@@ -83,10 +83,11 @@ export class GatewayProcess {
         if (err) reject(err);
         else resolve();
       };
-      const timer = setTimeout(
-        () => settle(new Error(`no listening line within ${timeoutMs} ms:\n${this.output.slice(-2000)}`)),
-        timeoutMs,
-      );
+      const timer = setTimeout(() => {
+        // A start that failed leaves nothing running (the test's cleanup may never reach stop()).
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+        settle(new Error(`no listening line within ${timeoutMs} ms:\n${this.output.slice(-2000)}`));
+      }, timeoutMs);
       // Only lines printed by this start count: remember where this start's output begins.
       const before = this.output.length;
       const onStdout = (chunk: Buffer) => {
