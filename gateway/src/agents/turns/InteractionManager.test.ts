@@ -1,27 +1,17 @@
 import type { LensPolicy } from '@easel/schemas';
-import { afterEach, describe, expect, it } from 'vitest';
-import { MemoryBus } from '../../bus/MemoryBus.ts';
+import { describe, expect, it } from 'vitest';
 import type { BusEvent } from '../../core/bus/EventBus.ts';
-import { ADMIN, command, EDITOR, harnessPerTest, PLANNER, scopeOf } from '../../core/testing/coreHarness.ts';
-import { mustOpen } from '../../spine/sqliteTestHarness.ts';
-import { LocalModel, type LocalModelOptions } from '../models/LocalModel.ts';
+import { ADMIN, command, EDITOR, PLANNER, scopeOf } from '../../core/testing/coreHarness.ts';
+import type { LocalModelOptions } from '../models/LocalModel.ts';
 import { ModelPool } from '../models/ModelPool.ts';
 import { OpenAiChatModel } from '../models/OpenAiChatModel.ts';
-import { InteractionManager } from './InteractionManager.ts';
+import { turnsHarnessPerTest } from './testing/turnsHarness.ts';
 
-const h = harnessPerTest((path) => ({ spine: mustOpen({ path, durability: 'normal' }), bus: new MemoryBus() }));
-let manager: InteractionManager | null = null;
+const turns = turnsHarnessPerTest();
+const h = turns.h;
 
-afterEach(async () => {
-  await manager?.close();
-  manager = null;
-});
-
-async function start(local: LocalModelOptions = { tokenDelayMs: 1 }, extra: { model?: string; pool?: ModelPool } = {}) {
-  const pool = extra.pool ?? new ModelPool();
-  if (!extra.pool) pool.register('local', () => new LocalModel(local));
-  manager = await InteractionManager.start({ core: h.core, pool, ...(extra.model ? { model: extra.model } : {}) });
-  return manager;
+function start(local: LocalModelOptions = { tokenDelayMs: 1 }, extra: { model?: string; pool?: ModelPool } = {}) {
+  return turns.start(local, extra);
 }
 
 async function create(canvasId = 'c1') {
@@ -188,7 +178,7 @@ describe('InteractionManager: interactive turns (issue 6)', () => {
     expect(cancels[0]).toMatchObject({ turn_id: open, payload: { turn_id: open, reason: 'interrupted' } });
     expect(await notes()).toEqual({});
     // A second start finds nothing left to recover.
-    await manager?.close();
+    await m.close();
     await h.reopen();
     expect((await start()).stats.recovered).toBe(0);
   });

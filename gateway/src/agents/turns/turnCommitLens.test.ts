@@ -1,20 +1,11 @@
 import type { LensPolicy } from '@easel/schemas';
-import { afterEach, describe, expect, it } from 'vitest';
-import { MemoryBus } from '../../bus/MemoryBus.ts';
+import { describe, expect, it } from 'vitest';
 import type { Principal } from '../../core/auth/Principal.ts';
-import { ADMIN, command, harnessPerTest, scopeOf } from '../../core/testing/coreHarness.ts';
-import { mustOpen } from '../../spine/sqliteTestHarness.ts';
-import { LocalModel } from '../models/LocalModel.ts';
-import { ModelPool } from '../models/ModelPool.ts';
-import { InteractionManager } from './InteractionManager.ts';
+import { ADMIN, command, scopeOf } from '../../core/testing/coreHarness.ts';
+import { turnsHarnessPerTest } from './testing/turnsHarness.ts';
 
-const h = harnessPerTest((path) => ({ spine: mustOpen({ path, durability: 'normal' }), bus: new MemoryBus() }));
-let manager: InteractionManager | null = null;
-
-afterEach(async () => {
-  await manager?.close();
-  manager = null;
-});
+const turns = turnsHarnessPerTest();
+const h = turns.h;
 
 const ALL = { read: ['*'], write: ['*'] };
 /** `chatter` may chat and writes every root, but its lens grants no `state.ops` command. */
@@ -31,9 +22,7 @@ type Env = { type: string; turn_id?: string; payload: Record<string, unknown> };
 
 describe('a turn commits only what its sender may run (contract §5, §6)', () => {
   it('[CONTRACT 5] a sender whose lens does not grant state.ops: the turn ends commit_failed forbidden, nothing applied', async () => {
-    const pool = new ModelPool();
-    pool.register('local', () => new LocalModel({ tokenDelayMs: 0 }));
-    manager = await InteractionManager.start({ core: h.core, pool });
+    await turns.start();
     expect((await h.core.putLensPolicy(ADMIN, 'p1', POLICY)).ok).toBe(true);
     const created = await h.core.submit(ADMIN, command('canvas.create', scopeOf('c1'), { canvas_type: 'board' }));
     expect(created.ok).toBe(true);

@@ -1,22 +1,13 @@
 import type { LensPolicy } from '@easel/schemas';
-import { afterEach, describe, expect, it } from 'vitest';
-import { MemoryBus } from '../../bus/MemoryBus.ts';
+import { describe, expect, it } from 'vitest';
 import type { Principal } from '../../core/auth/Principal.ts';
 import type { BusEvent } from '../../core/bus/EventBus.ts';
 import { HIDDEN_TEXT } from '../../core/redactDerived.ts';
-import { ADMIN, command, EDITOR, harnessPerTest, scopeOf } from '../../core/testing/coreHarness.ts';
-import { mustOpen } from '../../spine/sqliteTestHarness.ts';
-import { LocalModel } from '../models/LocalModel.ts';
-import { ModelPool } from '../models/ModelPool.ts';
-import { InteractionManager } from './InteractionManager.ts';
+import { ADMIN, command, EDITOR, scopeOf } from '../../core/testing/coreHarness.ts';
+import { turnsHarnessPerTest } from './testing/turnsHarness.ts';
 
-const h = harnessPerTest((path) => ({ spine: mustOpen({ path, durability: 'normal' }), bus: new MemoryBus() }));
-let manager: InteractionManager | null = null;
-
-afterEach(async () => {
-  await manager?.close();
-  manager = null;
-});
+const turns = turnsHarnessPerTest();
+const h = turns.h;
 
 const ALL = { read: ['*'], write: ['*'] };
 /** editor (the sender) reads everything; `outsider` cannot read `notes`; `reader` reads both roots but no sidecars. */
@@ -45,9 +36,7 @@ const READER: Principal = { actorId: 'rita', tenantId: 'acme', kind: 'human', ro
 type Env = { type: string; turn_id?: string; payload: Record<string, unknown> };
 
 async function runTurn(text: string): Promise<{ turnId: string; events: BusEvent[] }> {
-  const pool = new ModelPool();
-  pool.register('local', () => new LocalModel({ tokenDelayMs: 0 }));
-  manager = await InteractionManager.start({ core: h.core, pool });
+  await turns.start();
   const stored = await h.core.putLensPolicy(ADMIN, 'p1', POLICY);
   if (!stored.ok) throw new Error(stored.error.message);
   const created = await h.core.submit(ADMIN, command('canvas.create', scopeOf('c1'), { canvas_type: 'board' }));
