@@ -1,38 +1,21 @@
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Scope } from '@easel/schemas';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryBus } from '../../bus/MemoryBus.ts';
 import { GatewayCore } from '../../core/GatewayCore.ts';
 import { ADMIN, command, EDITOR, scopeOf } from '../../core/testing/coreHarness.ts';
 import { SharedMemoryLog } from '../../core/testing/SharedMemoryLog.ts';
-import { builtinPluginFolders, openPluginHost, type SandboxPluginHost } from '../../plugins/index.ts';
-import { LocalModel } from '../models/LocalModel.ts';
-import { ModelPool } from '../models/ModelPool.ts';
 import { RunService } from './RunService.ts';
 import { severable } from './testing/severableSpine.ts';
+import { runToolsPerFile } from './testing/runToolsPerFile.ts';
 
 // Runs on a shared spine (contract §10): two gateway nodes (cores) over one in-memory log with
 // `writers: 'shared'` (SharedMemoryLog, what PostgreSQL gives), the real plugin sandbox and the
 // real local model. A node "dies" by losing its spine (every read and write fails from then on,
 // as after kill -9 or a cut connection); the other node must settle its runs, exactly once.
 
-const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../test/fixtures/run-plugins');
 const LEASE_MS = 1500;
 
-let host: SandboxPluginHost;
-let pool: ModelPool;
-beforeAll(async () => {
-  host = await openPluginHost({
-    folders: [...builtinPluginFolders(), { dir: path.join(FIXTURES, 'run-tools'), origin: 'external' }],
-  });
-  pool = new ModelPool();
-  pool.register('local', () => new LocalModel({ tokenDelayMs: 0 }));
-});
-afterAll(async () => {
-  await host?.close();
-  await pool?.close();
-});
+const tools = runToolsPerFile();
 
 let cleanup: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -46,7 +29,7 @@ async function twoNodes() {
   const a = severable(log.node());
   const coreA = await GatewayCore.open({ spine: a.spine, bus });
   const coreB = await GatewayCore.open({ spine: log.node(), bus });
-  const options = { plugins: host, models: pool, leaseMs: LEASE_MS, sweepMs: 100 };
+  const options = { plugins: tools.host, models: tools.pool, leaseMs: LEASE_MS, sweepMs: 100 };
   const runsA = await RunService.open({ core: coreA, ...options });
   const runsB = await RunService.open({ core: coreB, ...options });
   cleanup.push(async () => {

@@ -1,36 +1,19 @@
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryBus } from '../../bus/MemoryBus.ts';
 import { GatewayCore } from '../../core/GatewayCore.ts';
 import { ADMIN, command, EDITOR, scopeOf } from '../../core/testing/coreHarness.ts';
-import { builtinPluginFolders, openPluginHost, type SandboxPluginHost } from '../../plugins/index.ts';
 import { type PgTestSchema, pgTestSchema } from '../../spine/pg/pgTestHarness.ts';
-import { LocalModel } from '../models/LocalModel.ts';
-import { ModelPool } from '../models/ModelPool.ts';
 import { RunService } from './RunService.ts';
 import { severable } from './testing/severableSpine.ts';
+import { runToolsPerFile } from './testing/runToolsPerFile.ts';
 
 // Runs on PostgreSQL (contract §10): two nodes (two PgSpine pools on one schema, one core each).
 // Node A dies (its spine is cut off: every call fails); node B settles A's run once A's lease ran
 // out, and the spine's command ids keep it at one verdict when A comes back.
 
-const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../test/fixtures/run-plugins');
 const LEASE_MS = 1500;
 
-let host: SandboxPluginHost;
-let pool: ModelPool;
-beforeAll(async () => {
-  host = await openPluginHost({
-    folders: [...builtinPluginFolders(), { dir: path.join(FIXTURES, 'run-tools'), origin: 'external' }],
-  });
-  pool = new ModelPool();
-  pool.register('local', () => new LocalModel({ tokenDelayMs: 0 }));
-});
-afterAll(async () => {
-  await host?.close();
-  await pool?.close();
-});
+const tools = runToolsPerFile();
 
 let db: PgTestSchema | undefined;
 let close: Array<() => Promise<void>> = [];
@@ -57,7 +40,7 @@ describe('[CONTRACT 10] runs on PostgreSQL', () => {
     const spineB = await db.open();
     const coreA = await GatewayCore.open({ spine: a.spine, bus });
     const coreB = await GatewayCore.open({ spine: spineB, bus });
-    const options = { plugins: host, models: pool, leaseMs: LEASE_MS, sweepMs: 200 };
+    const options = { plugins: tools.host, models: tools.pool, leaseMs: LEASE_MS, sweepMs: 200 };
     const runsA = await RunService.open({ core: coreA, ...options });
     const runsB = await RunService.open({ core: coreB, ...options });
     close.push(async () => {

@@ -1,35 +1,18 @@
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type RunInfo, runInfoSchema, type Scope } from '@easel/schemas';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryBus } from '../../bus/MemoryBus.ts';
 import type { Principal } from '../../core/auth/Principal.ts';
 import { ADMIN, command, EDITOR, harnessPerTest, scopeOf, VIEWER } from '../../core/testing/coreHarness.ts';
-import { builtinPluginFolders, openPluginHost, type SandboxPluginHost } from '../../plugins/index.ts';
 import { mustOpen } from '../../spine/sqliteTestHarness.ts';
-import { LocalModel } from '../models/LocalModel.ts';
-import { ModelPool } from '../models/ModelPool.ts';
 import { RunService, type RunServiceOptions } from './RunService.ts';
+import { runToolsPerFile } from './testing/runToolsPerFile.ts';
 
 // RunService on a real core (SQLite spine), the real plugin sandbox (built-ins plus the run
 // fixtures) and the real local model, without HTTP (gateway/test/runs.test.ts covers that).
 
-const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../test/fixtures/run-plugins');
 const h = harnessPerTest((file) => ({ spine: mustOpen({ path: file, durability: 'normal' }), bus: new MemoryBus() }));
 
-let host: SandboxPluginHost;
-let pool: ModelPool;
-beforeAll(async () => {
-  host = await openPluginHost({
-    folders: [...builtinPluginFolders(), { dir: path.join(FIXTURES, 'run-tools'), origin: 'external' }],
-  });
-  pool = new ModelPool();
-  pool.register('local', () => new LocalModel({ tokenDelayMs: 0 }));
-});
-afterAll(async () => {
-  await host?.close();
-  await pool?.close();
-});
+const tools = runToolsPerFile();
 
 let services: RunService[] = [];
 afterEach(async () => {
@@ -38,7 +21,7 @@ afterEach(async () => {
 });
 
 async function openService(options: Partial<RunServiceOptions> = {}): Promise<RunService> {
-  const service = await RunService.open({ core: h.core, plugins: host, models: pool, ...options });
+  const service = await RunService.open({ core: h.core, plugins: tools.host, models: tools.pool, ...options });
   services.push(service);
   return service;
 }
