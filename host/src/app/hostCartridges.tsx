@@ -3,20 +3,10 @@ import {
   MediaCanvas,
   type MediaProjection,
   mediaCanvas,
-  RunConsoleCanvas,
-  type RunConsoleProjection,
-  runConsoleCanvas,
+  liveRunConsoleCanvas,
   type SidecarAccess,
 } from '@easel/canvases';
-import {
-  type AnyCanvasCartridge,
-  type CanvasProps,
-  useLens,
-  useRealtime,
-  useRunStream,
-  useTransport,
-  useTurns,
-} from '@easel/harness';
+import { type AnyCanvasCartridge, type CanvasProps, useLens, useRealtime, useTransport } from '@easel/harness';
 import type { SnapshotCreatedPayload } from '@easel/schemas';
 import { SidecarClient } from '@easel/transport';
 import { type ReactNode, useMemo } from 'react';
@@ -55,16 +45,9 @@ function HostMediaCanvas(props: CanvasProps<MediaProjection>): ReactNode {
   return <MediaCanvas {...props} sidecars={access} />;
 }
 
-/** The run console fed live: the selected run's stream and this canvas's agent turns. */
-function HostRunConsoleCanvas(props: CanvasProps<RunConsoleProjection>): ReactNode {
-  const run = useRunStream(props.projection.selectedRunId);
-  const { turns } = useTurns();
-  return <RunConsoleCanvas {...props} run={run} turns={turns} />;
-}
-
 /** Cartridges by canvas type: the built-ins, with media and run-console wired to host data. */
 export const hostCartridges: Readonly<Record<string, AnyCanvasCartridge>> = {
   ...builtinCanvases,
   media: { ...mediaCanvas, Component: HostMediaCanvas },
-  'run-console': { ...runConsoleCanvas, Component: HostRunConsoleCanvas },
+  'run-console': liveRunConsoleCanvas,
 };

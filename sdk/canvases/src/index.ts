@@ -46,6 +46,7 @@ export { BLOCK_KINDS, projectDoc, type BlockKind, type DocBlock, type DocProject
 
 // run console
 export { runConsoleCanvas } from './runConsole/runConsoleCanvas.ts';
+export { LiveRunConsoleCanvas, liveRunConsoleCanvas } from './runConsole/LiveRunConsoleCanvas.tsx';
 export { RUN_CONSOLE_MANIFEST } from './runConsole/runConsoleManifest.ts';
 export { projectRunConsole, type RunConsoleProjection, type RunRecord } from './runConsole/projectRunConsole.ts';
 export {
