@@ -307,7 +307,9 @@ describe('guard runtime semantics match zod', () => {
           const verdict = agree(schema, guard, JSON.parse(JSON.stringify(value)));
           seen[verdict === 'refinement' ? 'refinement' : verdict ? 'accepted' : 'refused']++;
         }),
-        { numRuns: 500 },
+        // 2000 runs: the generator's share of accepted values is a few percent, so 500 runs
+        // sometimes gave fewer than 10 (a flaky floor, not a guard bug).
+        { numRuns: 2000 },
       );
       expect(seen.accepted).toBeGreaterThan(10);
       expect(seen.refinement).toBeGreaterThan(0);
