@@ -1,4 +1,5 @@
 import type { CommandEmitter } from '@easel/harness';
+import { memo } from 'react';
 import { CollaborativeTextArea } from '../lib/CollaborativeTextArea.tsx';
 import { newId } from '../lib/newId.ts';
 import { deleteBlockOps, editBlockText, moveBlockOps, setBlockKindOps, BLOCKS_ROOT } from './docOps.ts';
@@ -37,8 +38,16 @@ function ReadBlock({ block }: { block: DocBlock }) {
 /**
  * One block (`data-testid="block-<id>"`) and its children. Editable text goes through Y.Text
  * (`emit.edit`); structure (kind, order, deletion) through `state.ops` on the top-level `blocks` array.
+ * Memoized: a block object is kept while its `blocks` JSON is unchanged, so a re-render of the list
+ * (scroll, a measured row height, new tokens) renders only the rows that appeared.
  */
-export function DocBlockView({ block, siblings, emit, readOnly, position }: DocBlockViewProps) {
+export const DocBlockView = memo(function DocBlockView({
+  block,
+  siblings,
+  emit,
+  readOnly,
+  position,
+}: DocBlockViewProps) {
   const topLevel = block.path.length === 1;
   const index = block.path[0]!;
   const label = `${block.kind} block ${index + 1}`;
@@ -137,4 +146,4 @@ export function DocBlockView({ block, siblings, emit, readOnly, position }: DocB
       ) : null}
     </li>
   );
-}
+});

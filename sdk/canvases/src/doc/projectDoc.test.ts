@@ -6,7 +6,66 @@ import * as Y from 'yjs';
 import { textDiff } from '../lib/textDiff.ts';
 import { DOC_MANIFEST } from './docManifest.ts';
 import { addBlockOps, editBlockText, editBodyText, findBlockMap } from './docOps.ts';
-import { projectDoc, readBlocks } from './projectDoc.ts';
+import { type DocBlock, MAX_BLOCK_DEPTH, MAX_BLOCKS, projectDoc, readBlock, readBlocks } from './projectDoc.ts';
+
+/** The tree walk `readBlocks` had before the single-pass rewrite, kept as the reference it must match. */
+function referenceReadBlocks(value: unknown): { blocks: DocBlock[]; count: number; skipped: number } {
+  let count = 0;
+  let skipped = 0;
+  const walk = (list: unknown, prefix: number[]): DocBlock[] => {
+    if (!Array.isArray(list)) return [];
+    const out: DocBlock[] = [];
+    list.forEach((entry, index) => {
+      const path = [...prefix, index];
+      if (count >= MAX_BLOCKS || path.length > MAX_BLOCK_DEPTH) {
+        skipped++;
+        return;
+      }
+      const block = readBlock(entry, path);
+      if (block === null) {
+        skipped++;
+        return;
+      }
+      count++;
+      if (typeof entry === 'object' && entry !== null && !Array.isArray(entry))
+        block.children = walk((entry as Record<string, unknown>).children, path);
+      out.push(block);
+    });
+    return out;
+  };
+  const blocks = walk(value, []);
+  return { blocks, count, skipped };
+}
+
+/** Block trees: blocks with and without ids, bare strings, junk, and nesting past MAX_BLOCK_DEPTH. */
+const blockTree: fc.Arbitrary<JsonValue> = fc.letrec<{ list: JsonValue[]; entry: JsonValue }>((tie) => ({
+  list: fc.array(tie('entry'), { maxLength: 4 }),
+  entry: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    fc.string({ maxLength: 3 }),
+    fc.constantFrom<JsonValue>(42, null, true, [], ['x']),
+    fc.record(
+      {
+        id: fc.oneof(fc.constantFrom('', 'a', 'b'), fc.string({ maxLength: 300 }), fc.constant(7)),
+        kind: fc.oneof(fc.constantFrom('heading', 'paragraph', 'code', ''), fc.string({ maxLength: 70 })),
+        type: fc.constantFrom('quote', 3),
+        text: fc.oneof(fc.string({ maxLength: 5 }), fc.constant(null)),
+        children: fc.oneof(tie('list'), fc.constant<JsonValue>('not a list')),
+      },
+      { requiredKeys: [] },
+    ) as fc.Arbitrary<JsonValue>,
+  ),
+})).list as fc.Arbitrary<JsonValue>;
+
+/** A chain of `depth` nested blocks, each with `width` leaf siblings. */
+function deepTree(depth: number, width: number): JsonValue {
+  let children: JsonValue[] = [];
+  for (let d = depth; d > 0; d--) {
+    const leaves = Array.from({ length: width }, (_, i): JsonValue => `leaf ${d}.${i}`);
+    children = [{ id: `n${d}`, kind: 'bullet', text: `level ${d}`, children }, ...leaves];
+  }
+  return children;
+}
 
 const json = fc.jsonValue({ maxDepth: 4 }) as fc.Arbitrary<JsonValue>;
 
@@ -64,6 +123,32 @@ describe('projectDoc', () => {
       ],
     });
     expect(blocks[1]).toMatchObject({ id: '@1', hasId: false, kind: 'paragraph', text: '' });
+  });
+
+  it('reads any block tree exactly as the reference walk does (order, nesting, paths, ids, counts)', () => {
+    fc.assert(
+      fc.property(fc.oneof(blockTree, json), (tree) => {
+        expect(readBlocks(tree)).toEqual(referenceReadBlocks(tree));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('matches the reference past the depth bound and past MAX_BLOCKS (nested and top level)', () => {
+    expect(readBlocks(deepTree(MAX_BLOCK_DEPTH + 3, 2))).toEqual(referenceReadBlocks(deepTree(MAX_BLOCK_DEPTH + 3, 2)));
+    const big: JsonValue = [
+      ...Array.from(
+        { length: MAX_BLOCKS - 5 },
+        (_, i): JsonValue => ({ id: `b${i}`, kind: 'paragraph', text: `${i}` }),
+      ),
+      { id: 'parent', kind: 'heading', children: deepTree(4, 3) },
+      'bare',
+      ...Array.from({ length: 20 }, (_, i): JsonValue => ({ id: `tail${i}`, children: ['x'] })),
+    ];
+    const read = readBlocks(big);
+    expect(read).toEqual(referenceReadBlocks(big));
+    expect(read.count).toBe(MAX_BLOCKS);
+    expect(read.skipped).toBeGreaterThan(20);
   });
 
   it('[CONTRACT 5] body edits are Y.Text splices: two peers typing at once both survive', () => {

@@ -1,5 +1,5 @@
 import type { JsonValue } from '@easel/schemas';
-import { isRecord, readColor, readString } from '../lib/readJson.ts';
+import { isRecord, type JsonRecord, readColor, readString } from '../lib/readJson.ts';
 
 /** Block kinds with their own look; any other kind renders as a paragraph (its kind kept). */
 export const BLOCK_KINDS = ['heading', 'paragraph', 'bullet', 'quote', 'code'] as const;
@@ -51,32 +51,56 @@ export interface DocProjection {
   text: string;
 }
 
-/** Reads the `blocks` tree; never throws. */
+/** Counters of one {@link readBlocks} pass. */
+interface ReadTally {
+  count: number;
+  skipped: number;
+}
+
+/**
+ * Reads the `blocks` tree; never throws. One linear pass in document order (pre-order, the order the
+ * blocks render in): each entry is read once, with no per-entry closure or intermediate arrays.
+ * The tree is JSON (arrays without holes).
+ */
 export function readBlocks(value: unknown): { blocks: DocBlock[]; count: number; skipped: number } {
-  let count = 0;
-  let skipped = 0;
-  const walk = (list: unknown, prefix: number[]): DocBlock[] => {
-    if (!Array.isArray(list)) return [];
-    const out: DocBlock[] = [];
-    list.forEach((entry, index) => {
-      const path = [...prefix, index];
-      if (count >= MAX_BLOCKS || path.length > MAX_BLOCK_DEPTH) {
-        skipped++;
-        return;
-      }
-      const block = readBlock(entry, path);
-      if (block === null) {
-        skipped++;
-        return;
-      }
-      count++;
-      if (isRecord(entry)) block.children = walk(entry.children, path);
-      out.push(block);
-    });
+  const tally: ReadTally = { count: 0, skipped: 0 };
+  const blocks = readList(value, ROOT_PATH, tally);
+  return { blocks, count: tally.count, skipped: tally.skipped };
+}
+
+const ROOT_PATH: readonly number[] = [];
+
+/** Reads one array of the tree (the root or a block's `children`) at index path `prefix`. */
+function readList(list: unknown, prefix: readonly number[], tally: ReadTally): DocBlock[] {
+  const out: DocBlock[] = [];
+  if (!Array.isArray(list)) return out;
+  const length = list.length;
+  // Entries past the depth bound are skipped whole (not descended into).
+  if (prefix.length + 1 > MAX_BLOCK_DEPTH) {
+    tally.skipped += length;
     return out;
-  };
-  const blocks = walk(value, []);
-  return { blocks, count, skipped };
+  }
+  for (let index = 0; index < length; index++) {
+    if (tally.count >= MAX_BLOCKS) {
+      // Every entry left in this list is skipped; enclosing lists count their own rest.
+      tally.skipped += length - index;
+      break;
+    }
+    const entry: unknown = list[index];
+    const path = prefix.length === 0 ? [index] : [...prefix, index];
+    const block = readBlock(entry, path);
+    if (block === null) {
+      tally.skipped++;
+      continue;
+    }
+    tally.count++;
+    if (block.structured) {
+      const children = (entry as JsonRecord).children;
+      if (Array.isArray(children) && children.length > 0) block.children = readList(children, path, tally);
+    }
+    out.push(block);
+  }
+  return out;
 }
 
 /** Reads one block entry (a bare string reads as a paragraph); null when it is neither. */
@@ -93,19 +117,28 @@ export function readBlock(entry: unknown, path: number[]): DocBlock | null {
     };
   }
   if (!isRecord(entry)) return null;
-  const storedId = readString(entry.id);
-  const hasId = storedId !== undefined && storedId !== '';
-  const kind = readString(entry.kind) ?? readString(entry.type) ?? 'paragraph';
+  // Plain typeof checks and a slice only when over the bound: this runs once per block, mostly cold.
+  const storedId = entry.id;
+  const hasId = typeof storedId === 'string' && storedId !== '';
+  const kindField = entry.kind;
+  const typeField = entry.type;
+  const kind = typeof kindField === 'string' ? kindField : typeof typeField === 'string' ? typeField : 'paragraph';
+  const text = entry.text;
   return {
-    id: hasId ? storedId.slice(0, 256) : `@${path.join('.')}`,
+    id: hasId ? (storedId.length > MAX_ID_LENGTH ? storedId.slice(0, MAX_ID_LENGTH) : storedId) : `@${path.join('.')}`,
     hasId,
     structured: true,
-    kind: kind === '' ? 'paragraph' : kind.slice(0, 64),
-    text: readString(entry.text) ?? '',
+    kind: kind === '' ? 'paragraph' : kind.length > MAX_KIND_LENGTH ? kind.slice(0, MAX_KIND_LENGTH) : kind,
+    text: typeof text === 'string' ? text : '',
     path,
     children: [],
   };
 }
+
+/** Longest block id kept (longer ones are cut). */
+const MAX_ID_LENGTH = 256;
+/** Longest block kind kept. */
+const MAX_KIND_LENGTH = 64;
 
 /**
  * The blocks read from each `blocks` JSON still in use: the harness keeps an unchanged root's JSON

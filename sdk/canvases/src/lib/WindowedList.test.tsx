@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
-import { act, cleanup, render } from '@testing-library/react';
+import { act, cleanup, fireEvent, render } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { WindowedList } from './WindowedList.tsx';
+import { viewportGuess, WindowedList } from './WindowedList.tsx';
 
 // happy-dom has no layout: this ResizeObserver stands in for the browser's, delivering the sizes
 // a test chooses (the way a browser delivers them after its own layout).
@@ -68,5 +68,54 @@ describe('WindowedList', () => {
     const { container } = render(<WindowedList count={5} renderRow={row} estimateRowHeight={20} />);
     expect(container.querySelectorAll('[data-index]')).toHaveLength(5);
     expect(TestResizeObserver.all).toHaveLength(0);
+  });
+
+  it('renders only the rows in view at first (viewport from a px maxHeight), then the overscan once idle', async () => {
+    const { container } = render(
+      <WindowedList count={1000} renderRow={row} estimateRowHeight={20} maxHeight="100px" overscan={10} />,
+    );
+    // 100 px / 20 px + 1 partly visible row; no overscan yet.
+    expect(container.querySelectorAll('[data-index]')).toHaveLength(6);
+    expect(gapHeights(container)).toEqual([(1000 - 6) * 20]);
+    await act(() => new Promise((resolve) => setTimeout(resolve, 200)));
+    // windowRows: the rows in view plus 2 × overscan (at the top, all of it below).
+    expect(container.querySelectorAll('[data-index]')).toHaveLength(26);
+    expect(gapHeights(container)).toEqual([(1000 - 26) * 20]);
+  });
+
+  it('the first scroll or focus in the list brings the overscan rows at once', () => {
+    const scrolled = render(<WindowedList count={1000} renderRow={row} estimateRowHeight={20} maxHeight="100px" />);
+    const list = scrolled.container.querySelector('ol')!;
+    act(() => {
+      list.scrollTop = 200;
+      fireEvent.scroll(list);
+    });
+    // Rows 10..15 in view, 10 overscan rows on each side.
+    const shown = Array.from(scrolled.container.querySelectorAll<HTMLElement>('[data-index]'), (r) => r.dataset.index);
+    expect(shown[0]).toBe('0');
+    expect(shown.at(-1)).toBe('25');
+    cleanup();
+    const focused = render(
+      <WindowedList
+        count={1000}
+        renderRow={(index) => (
+          <li key={index} data-index={index}>
+            <input aria-label={`Row ${index}`} />
+          </li>
+        )}
+        estimateRowHeight={20}
+        maxHeight="100px"
+      />,
+    );
+    act(() => (focused.getByLabelText('Row 2') as HTMLInputElement).focus());
+    expect(focused.container.querySelectorAll('[data-index]')).toHaveLength(26);
+  });
+
+  it('guesses the viewport from a maxHeight in vh or px without layout; other lengths are unknown (0)', () => {
+    expect(viewportGuess('70vh')).toBeCloseTo(window.innerHeight * 0.7);
+    expect(viewportGuess('320px')).toBe(320);
+    expect(viewportGuess(' 12.5vh ')).toBeCloseTo(window.innerHeight * 0.125);
+    expect(viewportGuess('calc(100vh - 4rem)')).toBe(0);
+    expect(viewportGuess('30em')).toBe(0);
   });
 });

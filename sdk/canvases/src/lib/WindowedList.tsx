@@ -11,7 +11,10 @@ export interface WindowedListProps {
   estimateRowHeight: number;
   /** Lists up to this many rows render whole (no window). Default 100. */
   threshold?: number;
-  /** Rows rendered beyond each edge of the viewport. Default 10. */
+  /**
+   * Rows rendered beyond each edge of the viewport. Default 10. The first render has none (only the
+   * rows in view); they are added when the main thread is first idle, or on the first scroll or focus.
+   */
   overscan?: number;
   /** Height of the scrolling viewport when windowed (CSS). Default `70vh`. */
   maxHeight?: string;
@@ -24,6 +27,10 @@ export interface WindowedListProps {
  * A list that renders only the visible rows (plus overscan) once it is long; gaps are `aria-hidden`
  * spacer `<li>`s sized with the measured average row height, so the scroll height stays right.
  * The row holding focus stays rendered when it scrolls away, so typing in it is never cut off.
+ *
+ * First render: the viewport height is taken from `maxHeight` when it is in `vh` or `px` (no layout
+ * read), rows are `estimateRowHeight` tall, and only the rows in view are rendered; the overscan
+ * follows once the main thread is idle, so the first paint costs only what is on screen.
  */
 export function WindowedList({
   count,
@@ -37,15 +44,23 @@ export function WindowedList({
 }: WindowedListProps) {
   const ref = useRef<HTMLOListElement & HTMLUListElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
-  const [viewport, setViewport] = useState(0);
+  const [viewport, setViewport] = useState(() => viewportGuess(maxHeight));
   const [rowHeight, setRowHeight] = useState(estimateRowHeight);
   const [pinned, setPinned] = useState(-1);
+  const [overscanReady, setOverscanReady] = useState(false);
   const windowed = count > threshold;
 
   const onScroll = useCallback(() => {
     const el = ref.current;
     if (el) setScrollTop(el.scrollTop);
+    setOverscanReady(true);
   }, []);
+
+  // The overscan rows are for scrolling and keyboard focus moves, not for the first paint.
+  useEffect(() => {
+    if (!windowed || overscanReady) return;
+    return whenIdle(() => setOverscanReady(true));
+  }, [windowed, overscanReady]);
 
   // Measure lazily: a ResizeObserver reports the viewport and the rendered rows' heights after the
   // browser's own layout, so no render forces a synchronous layout (the first window uses
@@ -69,6 +84,7 @@ export function WindowedList({
   const onFocus = useCallback((event: FocusEvent<HTMLElement>) => {
     const row = (event.target as HTMLElement).closest<HTMLElement>('[data-index]');
     if (row?.parentElement === ref.current && row.dataset.index !== undefined) setPinned(Number(row.dataset.index));
+    setOverscanReady(true);
   }, []);
   const onBlur = useCallback((event: FocusEvent<HTMLElement>) => {
     const next = event.relatedTarget as Node | null;
@@ -82,7 +98,7 @@ export function WindowedList({
       </List>
     );
   }
-  const items = windowRows({ count, scrollTop, viewport, rowHeight, overscan, pinned });
+  const items = windowRows({ count, scrollTop, viewport, rowHeight, overscan: overscanReady ? overscan : 0, pinned });
   return (
     <List
       className={className}
@@ -107,6 +123,32 @@ export function WindowedList({
       )}
     </List>
   );
+}
+
+/** Longest wait for an idle period before the overscan rows are rendered anyway, ms. */
+const IDLE_TIMEOUT_MS = 500;
+
+/** Runs `run` once the main thread is idle (`requestIdleCallback`, else a timeout); returns a cancel. */
+function whenIdle(run: () => void): () => void {
+  if (typeof requestIdleCallback === 'function') {
+    const handle = requestIdleCallback(run, { timeout: IDLE_TIMEOUT_MS });
+    return () => cancelIdleCallback(handle);
+  }
+  const handle = setTimeout(run, 50);
+  return () => clearTimeout(handle);
+}
+
+/**
+ * The viewport height a `maxHeight` of `Nvh` or `Npx` gives (the window's height is known without a
+ * layout); 0 (windowRows' default) for any other CSS length or outside a browser.
+ */
+export function viewportGuess(maxHeight: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)(vh|px)\s*$/.exec(maxHeight);
+  if (!match) return 0;
+  const value = Number(match[1]);
+  if (match[2] === 'px') return value;
+  const height = typeof window === 'undefined' ? 0 : window.innerHeight;
+  return Number.isFinite(height) && height > 0 ? (height * value) / 100 : 0;
 }
 
 /** Largest relative change of the average row height that is ignored (keeps the window steady). */

@@ -1,0 +1,74 @@
+/**
+ * Diagnostic (not part of `pnpm bench`): the 10k-block doc of the JSON-baseline page in real
+ * Chromium, scrolled and typed in: prints which rows are rendered at first, after idle, after a
+ * scroll to the middle, and where Tab moves focus from a row's text. Run:
+ * `pnpm exec tsx bench/src/browser/smokeDocWindow.ts`.
+ */
+import { docCanvas } from '@easel/canvases';
+import type { StateOp } from '@easel/schemas';
+import { DevGateway } from '../../../e2e/browser/support/DevGateway.ts';
+import { launchChromium } from '../../../e2e/browser/support/launchChromium.ts';
+import { bundlePage } from './bundlePage.ts';
+import type { BenchPageConfig } from './page/BenchPageConfig.ts';
+import { benchContext, registerType, scope, seedCanvas } from './runBrowserBench.ts';
+
+const blocks = 10_000;
+const gateway = await DevGateway.start({ startTimeoutMs: 240_000 });
+const browser = await launchChromium();
+try {
+  const admin = (await gateway.token('bench-admin', ['admin'])).token;
+  await registerType(gateway, admin, docCanvas.manifest);
+  const ops: StateOp[] = Array.from({ length: blocks }, (_, i) => ({
+    op: 'insert',
+    root: 'blocks',
+    value: { id: `b${i}`, kind: i % 10 === 0 ? 'heading' : 'paragraph', text: `Block ${i}: some text of a block.` },
+  }));
+  await seedCanvas(gateway, admin, 'big-doc', 'doc', ops);
+  const config: BenchPageConfig = {
+    mode: 'json',
+    baseUrl: gateway.url,
+    token: admin,
+    scope: scope('big-doc'),
+    expectBlocks: blocks,
+  };
+  const { context, page } = await benchContext(browser, gateway, await bundlePage(), config);
+  await page.goto(`${gateway.url}/__bench/index.html`, { waitUntil: 'commit', timeout: 30_000 });
+  await page.waitForSelector('.easel-doc-block', { timeout: 60_000 });
+  const rows = () =>
+    page.evaluate(() => {
+      const shown = Array.from(document.querySelectorAll<HTMLElement>('.easel-doc-blocks > ol > [data-index]'));
+      const list = document.querySelector<HTMLElement>('.easel-doc-blocks > ol')!;
+      return {
+        rendered: shown.length,
+        first: shown[0]?.dataset.index,
+        last: shown.at(-1)?.dataset.index,
+        scrollHeight: list.scrollHeight,
+        count: document.querySelector('[data-block-count]')?.getAttribute('data-block-count'),
+      };
+    });
+  console.log('first commit', JSON.stringify(await rows()));
+  await page.waitForTimeout(700);
+  console.log('after idle  ', JSON.stringify(await rows()));
+  await page.evaluate(() => {
+    const list = document.querySelector<HTMLElement>('.easel-doc-blocks > ol')!;
+    list.scrollTop = list.scrollHeight / 2;
+  });
+  await page.waitForTimeout(300);
+  console.log('mid scroll  ', JSON.stringify(await rows()));
+  const mid = await page.evaluate(
+    () => document.querySelectorAll<HTMLElement>('.easel-doc-blocks > ol > [data-index]')[12]!.dataset.index!,
+  );
+  const box = page.getByTestId(`block-text-b${mid}`);
+  await box.click();
+  await page.keyboard.type(' typed');
+  console.log('typed       ', await box.inputValue());
+  await page.keyboard.press('Tab');
+  console.log(
+    'Tab →       ',
+    await page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.tagName),
+  );
+  await context.close();
+} finally {
+  await browser.close().catch(() => undefined);
+  await gateway.dispose();
+}
