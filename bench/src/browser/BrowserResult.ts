@@ -50,11 +50,25 @@ export const BROWSER_FULL: BrowserConfig = {
 /** One page load of the 10k-block canvas. */
 export interface SnapshotSample {
   round: number;
-  mode: 'easel' | 'json';
+  /** `easel-eager`: Easel with `paintFirst: false` (the Yjs snapshot decoded before the first paint). */
+  mode: 'easel' | 'easel-eager' | 'json';
   /** Script start → the blocks are in the DOM, painted, and the main thread is free, ms. */
   toInteractiveMs: number;
   /** Script start → the data is in hand (CANVAS_READY applied / JSON parsed), ms. */
   toDataMs: number;
+  /**
+   * Easel only: script start → editable: interactive, and the `Y.Doc` holds the snapshot (paint
+   * first decodes it after the first paint) and the main thread is free again, ms.
+   */
+  toEditableMs?: number;
+  /** Easel only: the first paint came from the snapshot's JSON before the doc held it (paint first). */
+  paintedFromJson?: boolean;
+  /** Diagnostic: script start → the doc held the snapshot (`onHydrated`), ms. */
+  hydratedMs?: number;
+  /** Diagnostic: distinct `blocks` JSON values the harness built until editable (1: nothing re-projected). */
+  blockJsonsAtEditable?: number;
+  /** 1-minute load average of the machine when the sample was taken (other work skews figures). */
+  load1: number;
 }
 
 /** p50 / p99 / max of a latency set, ms. */
@@ -75,6 +89,12 @@ export interface BrowserResult {
     json: Spread | null;
     easelData: Spread | null;
     jsonData: Spread | null;
+    /** Easel: snapshot → editable (Y.Doc hydrated), see `SnapshotSample.toEditableMs`. */
+    easelEditable?: Spread | null;
+    /** Easel without paint first (`easel-eager`): to interactive (= editable), same run. */
+    easelEager?: Spread | null;
+    /** 1-minute load average over the samples: min and max. */
+    load1?: { min: number; max: number } | null;
   };
   editToPaint: {
     /** Edit sent in tab A → painted in tab B. */

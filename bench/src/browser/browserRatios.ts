@@ -31,6 +31,43 @@ export function browserRatios(result: BrowserResult): Ratio[] {
     met: easel ? easel.median <= BROWSER_TARGETS.snapshotToInteractiveMs : null,
     unit: 'ms',
   });
+  const editable = result.snapshot.easelEditable ?? null;
+  const editableRange = samples.flatMap((s) =>
+    s.mode === 'easel' && s.toEditableMs !== undefined ? [s.toEditableMs] : [],
+  );
+  out.push({
+    id: 'browser.snapshot.editable',
+    label: `${result.config.blocks}-block canvas: snapshot → editable, Y.Doc hydrated (Easel, median)`,
+    value: editable?.median ?? null,
+    pairRange: editableRange.length >= 2 ? [Math.min(...editableRange), Math.max(...editableRange)] : null,
+    direction: '<=',
+    target: null,
+    met: null,
+    unit: 'ms',
+    note: 'paint first: interactive is painted from the JSON projection; this is when the Yjs snapshot is decoded too',
+  });
+  const eager = result.snapshot.easelEager ?? null;
+  out.push({
+    id: 'browser.snapshot.eager',
+    label: `${result.config.blocks}-block canvas: snapshot → interactive with paint first off (Easel, median)`,
+    value: eager?.median ?? null,
+    pairRange: null,
+    direction: '<=',
+    target: null,
+    met: null,
+    unit: 'ms',
+    note: 'paintFirst: false — the Yjs snapshot is decoded before the first paint (the path before paint first)',
+  });
+  out.push({
+    id: 'browser.snapshot.editable-vs-json',
+    label: `${result.config.blocks}-block canvas to editable (Easel) ÷ plain JSON fetch to interactive`,
+    value: editable && json && json.median > 0 ? editable.median / json.median : null,
+    pairRange: null,
+    direction: '<=',
+    target: null,
+    met: null,
+    note: 'the whole cost of the Yjs path, decoding included, against a read-only JSON page',
+  });
   out.push({
     id: 'browser.snapshot.vs-json',
     label: `${result.config.blocks}-block canvas to interactive: Easel ÷ plain JSON fetch`,

@@ -25,19 +25,41 @@ export function renderBrowser(result: BrowserResult): string {
   out.push(
     `Debian Chromium ${result.chromium || '?'} (headless, playwright-core) against a real \`easel dev\`. ` +
       `**Snapshot → interactive**: a doc canvas of ${c.blocks} blocks; a fresh context loads a page that mounts the real ` +
-      '`doc` cartridge through `EaselProvider` + `CanvasHost` (transport: SSE, CANVAS_READY snapshot applied to Yjs), ' +
+      '`doc` cartridge through `EaselProvider` + `CanvasHost` (transport: SSE, CANVAS_READY snapshot; paint first: ' +
+      "the page paints from the snapshot's JSON `state` (`?paint=state`) and decodes the Yjs `update` into the " +
+      '`Y.Doc` after the first paint), ' +
       'interleaved with the baseline — the same component and data from one plain `GET /v1/canvases/{id}` JSON fetch. ' +
       'Time = page script start → all blocks in the DOM, the next frame painted and the main thread free again ' +
-      `(rAF, then a task). ${c.warmupLoads} warm-up load(s) per mode, ${c.rounds} rounds, order alternating.`,
+      `(rAF, then a task). ${c.warmupLoads} warm-up load(s) per mode, ${c.rounds} rounds, order rotating. ` +
+      '**To editable** (Easel only; the baseline cannot edit): interactive, and the `Y.Doc` holds the snapshot ' +
+      '(the decoding that paint first moves after the first paint is done) and the main thread is free again — ' +
+      'from then on a local edit applies at once. An edit made earlier decodes the snapshot first, synchronously.',
   );
+  const load = result.snapshot.load1;
   out.push(
     markdownTable(
-      ['', 'to interactive, ms', 'to data in hand, ms'],
+      ['', 'to interactive, ms', 'to editable (Y.Doc hydrated), ms', 'to data in hand, ms'],
       [
-        ['Easel (transport + harness)', ms(result.snapshot.easel), ms(result.snapshot.easelData)],
-        ['plain JSON fetch (baseline)', ms(result.snapshot.json), ms(result.snapshot.jsonData)],
+        [
+          'Easel (transport + harness)',
+          ms(result.snapshot.easel),
+          ms(result.snapshot.easelEditable ?? null),
+          ms(result.snapshot.easelData),
+        ],
+        [
+          'Easel, paint first off (`paintFirst: false`: Yjs decoded before the first paint)',
+          ms(result.snapshot.easelEager ?? null),
+          '= to interactive',
+          '—',
+        ],
+        ['plain JSON fetch (baseline)', ms(result.snapshot.json), '— (read-only)', ms(result.snapshot.jsonData)],
       ],
     ),
+  );
+  out.push(
+    load
+      ? `Machine load (1-min load average) while sampling: ${load.min.toFixed(2)}–${load.max.toFixed(2)}; compare figures within one run.`
+      : 'Machine load: not recorded.',
   );
   out.push(
     `**Edit → other tab painted**: two browser contexts on one board canvas (${c.boardNotes} notes), each through the harness; ` +

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { docCanvas } from '@easel/canvases';
 import type { CanvasScope, StateOp } from '@easel/schemas';
@@ -207,15 +208,27 @@ export async function runBrowserBench(options: { quick: boolean; log: (m: string
     });
 
     for (let i = 0; i < config.warmupLoads; i++) {
-      for (const mode of ['easel', 'json'] as const)
+      for (const mode of ['easel', 'easel-eager', 'json'] as const)
         await loadOnce(browser, gateway, bundle, pageConfig(mode, 'big-doc'));
     }
     for (let round = 0; round < config.rounds; round++) {
-      const order = round % 2 === 0 ? (['easel', 'json'] as const) : (['json', 'easel'] as const);
+      const modes = ['easel', 'json', 'easel-eager'] as const;
+      const order = [0, 1, 2].map((i) => modes[(i + round) % 3]!); // each mode goes first once per 3 rounds
       for (const mode of order) {
         const r = await loadOnce(browser, gateway, bundle, pageConfig(mode, 'big-doc'));
         if (r.error) failures.push(`snapshot ${mode} round ${round}: ${r.error}`);
-        else result.snapshot.samples.push({ round, mode, toInteractiveMs: r.toInteractiveMs, toDataMs: r.toDataMs });
+        else
+          result.snapshot.samples.push({
+            round,
+            mode,
+            toInteractiveMs: r.toInteractiveMs,
+            toDataMs: r.toDataMs,
+            ...(r.toEditableMs !== undefined ? { toEditableMs: r.toEditableMs } : {}),
+            ...(r.paintedFromJson !== undefined ? { paintedFromJson: r.paintedFromJson } : {}),
+            ...(r.hydratedMs !== undefined ? { hydratedMs: r.hydratedMs } : {}),
+            ...(r.blockJsonsAtEditable !== undefined ? { blockJsonsAtEditable: r.blockJsonsAtEditable } : {}),
+            load1: os.loadavg()[0]!,
+          });
       }
       log(`browser: snapshot round ${round + 1}/${config.rounds}`);
     }
@@ -224,7 +237,15 @@ export async function runBrowserBench(options: { quick: boolean; log: (m: string
     result.snapshot.easel = of('easel', (s) => s.toInteractiveMs);
     result.snapshot.json = of('json', (s) => s.toInteractiveMs);
     result.snapshot.easelData = of('easel', (s) => s.toDataMs);
+    result.snapshot.easelEager = of('easel-eager', (s) => s.toInteractiveMs);
     result.snapshot.jsonData = of('json', (s) => s.toDataMs);
+    result.snapshot.easelEditable = spread(
+      result.snapshot.samples.flatMap((s) =>
+        s.mode === 'easel' && s.toEditableMs !== undefined ? [s.toEditableMs] : [],
+      ),
+    );
+    const loads = result.snapshot.samples.map((s) => s.load1);
+    result.snapshot.load1 = loads.length > 0 ? { min: Math.min(...loads), max: Math.max(...loads) } : null;
 
     const noteIds = Array.from({ length: config.boardNotes }, (_, i) => `n${i}`);
     await seedCanvas(

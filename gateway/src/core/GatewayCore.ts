@@ -20,6 +20,7 @@ import type { BusEvent, EventBus } from './bus/EventBus.ts';
 import { type CanvasDoc, CanvasRebuildError } from './canvas/CanvasDoc.ts';
 import { CanvasRegistry } from './canvas/CanvasRegistry.ts';
 import { fullSnapshot } from './canvas/fullSnapshot.ts';
+import { fullState } from './canvas/fullState.ts';
 import { redactedState } from './canvas/redactUpdate.ts';
 import { CanvasTypeRegistry } from './canvasTypes/CanvasTypeRegistry.ts';
 import { buildEnvelope } from './commands/buildEnvelope.ts';
@@ -305,13 +306,15 @@ export class GatewayCore {
    * seq of the canvas's events the payload includes. The snapshot carries the readable tokens
    * (defaults included) and `update`: the full Yjs state when the viewer reads every root, else
    * the state with unreadable roots' items as GC placeholders (so later redacted state_patch
-   * updates apply to it; see `projectEvent`).
+   * updates apply to it; see `projectEvent`). With `paintState` (the stream's `?paint=state`), a
+   * viewer who reads every root also gets `state`, the JSON of every root, to paint from before
+   * decoding `update`; a restricted viewer's snapshot is unchanged.
    */
   async canvasReady(
     p: Principal,
     scope: Scope,
     view: LensView,
-    opts: { snapshot: boolean; reset: boolean },
+    opts: { snapshot: boolean; reset: boolean; paintState?: boolean },
   ): Promise<Result<{ payload: CanvasReadyPayload; seq: number }>> {
     if (scope.tenant_id !== p.tenantId)
       return fail('tenant_mismatch', `scope tenant_id '${scope.tenant_id}' is not the token's tenant`);
@@ -331,7 +334,10 @@ export class GatewayCore {
         const update = all
           ? fullSnapshot(canvas.doc)
           : Buffer.from(redactedState(canvas.doc, (r) => view.canReadRoot(r))).toString('base64');
-        payload.snapshot = { update, tokens };
+        payload.snapshot =
+          all && opts.paintState
+            ? { update, state: fullState(canvas.doc, canvas.manifest.roots), tokens }
+            : { update, tokens };
       }
       return { payload, seq: canvas.lastSeq };
     });

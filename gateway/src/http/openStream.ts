@@ -20,6 +20,16 @@ function resumeCursor(
 }
 
 /**
+ * `?paint=` of a canvas stream: `state` (snapshots of a full viewer carry the JSON `state` beside
+ * `update`, to paint before decoding it) or `update` (the default: `update` only).
+ */
+function paintOption(paint: unknown): { ok: true; value: boolean } | { ok: false; message: string } {
+  if (paint === undefined || paint === '' || paint === 'update') return { ok: true, value: false };
+  if (paint === 'state') return { ok: true, value: true };
+  return { ok: false, message: `?paint= must be "state" or "update" (given ${JSON.stringify(paint)})` };
+}
+
+/**
  * Opens an SSE stream (contract §4) on a plain `node:http` request/response: auth (header or
  * `?access_token=`), scope and canvas existence are checked first, so those failures are
  * ordinary contract §3 JSON errors carrying `requestId`; then fan-out owns the response.
@@ -60,8 +70,20 @@ export async function openStream(
   }
   const after = resumeCursor(req.headers['last-event-id'], query.after);
   if (!after.ok) return sendRawError(res, requestId, 'validation_failed', after.message);
+  const paint = paintOption(query.paint);
+  if (!paint.ok)
+    return sendRawError(res, requestId, 'validation_failed', paint.message, {
+      issues: [{ path: 'paint', message: paint.message }],
+    });
   const sink = new ResponseSink(res, deps.scheduler, { headers: { 'x-request-id': requestId } });
-  const opened = await deps.hub.open({ principal, scope: scope.value, kind, after: after.value, sink });
+  const opened = await deps.hub.open({
+    principal,
+    scope: scope.value,
+    kind,
+    after: after.value,
+    sink,
+    paintState: paint.value,
+  });
   if (!opened.ok) {
     const e = opened.error;
     if (!res.headersSent) sendRawError(res, requestId, e.code, e.message, e.details);

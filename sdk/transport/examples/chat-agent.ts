@@ -1,7 +1,7 @@
 // node --import tsx sdk/transport/examples/chat-agent.ts <baseUrl> <agent token> '<scope JSON>' ['<prompt>']
 // (or env EASEL_URL, EASEL_TOKEN, EASEL_SCOPE). Joins a canvas, appears in presence as an agent,
 // streams one turn to stdout, prints its commit outcome as the last line, and leaves.
-import { EaselAgent } from '@easel/transport';
+import { EaselAgent } from '@easel/transport/agent';
 
 const { EASEL_URL = '', EASEL_TOKEN = '', EASEL_SCOPE = '{}' } = process.env;
 const args = process.argv.slice(2);

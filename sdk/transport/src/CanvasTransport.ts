@@ -18,6 +18,7 @@ import { type AwaitCursorOptions, CursorWaiter } from './commands/CursorWaiter.t
 import type { ConnectionStatus } from './connection/ConnectionMachine.ts';
 import type { BackoffTier } from './connection/backoff.ts';
 import { Listeners } from './lib/Listeners.ts';
+import { afterPaint } from './lib/afterPaint.ts';
 import { type Result, err, ok } from './lib/Result.ts';
 import { type Deps, type DepsOptions, resolveDeps } from './lib/deps.ts';
 import { loadAnswerGuards } from './lib/validation.ts';
@@ -55,6 +56,14 @@ export interface CanvasTransportOptions extends DepsOptions {
   tiers?: readonly BackoffTier[];
   /** Consecutive failures after which `status` reads `offline` (default 3). */
   offlineAfter?: number;
+  /**
+   * Paint first (default: on where `requestAnimationFrame` exists, i.e. browsers; off in Node).
+   * The stream asks for `?paint=state`: the first snapshot then carries the JSON `state` beside the
+   * Yjs `update`, readable at once as `stateJson`; `update` is decoded into `doc` after the next
+   * paint (two animation frames, then a task), or at once when `doc` is read (a local edit reads
+   * it) or a `state_patch` arrives. `onHydrated` tells when `doc` holds it.
+   */
+  paintFirst?: boolean;
 }
 
 /** A command with the rest of its fields left to the transport. */
@@ -87,11 +96,13 @@ export class CanvasTransport {
     this.scope = { ...options.scope };
     this.#deps = resolveDeps(options);
     this.#baseUrl = options.baseUrl.replace(/\/+$/, '');
+    const paintFirst = options.paintFirst ?? typeof requestAnimationFrame === 'function';
     this.#mirror = new CanvasMirror({
       logger: this.#deps.logger,
       onProblem: (message) => this.#protocolErrors.emit({ reason: 'bad_event', message }),
+      defer: paintFirst ? (hydrate) => afterPaint(hydrate, this.#deps.timers) : undefined,
     });
-    const canvasPath = `/v1/canvases/${encodeURIComponent(this.scope.canvas_id)}/events?${scopeQuery(this.scope)}`;
+    const canvasPath = `/v1/canvases/${encodeURIComponent(this.scope.canvas_id)}/events?${scopeQuery(this.scope)}${paintFirst ? '&paint=state' : ''}`;
     this.#reader = new SseReader<AnyEvent>({
       deps: this.#deps,
       baseUrl: this.#baseUrl,
@@ -113,6 +124,7 @@ export class CanvasTransport {
       maxAttempts: options.commandAttempts,
       requestTimeoutMs: options.requestTimeoutMs,
       tiers: options.tiers,
+      whenOnline: () => this.#whenOnline(),
     });
     this.#waiter = new CursorWaiter(this.#mirror, this.#deps.timers);
     this.#local = new LocalEdits({ mirror: this.#mirror, sender: this.#sender, deps: this.#deps });
@@ -143,6 +155,19 @@ export class CanvasTransport {
     this.#presence?.leave();
     this.#chat.close();
     this.#runs?.close();
+  }
+
+  /** While the stream is (re)connecting: resolved once it is open or has stopped trying; else null. */
+  #whenOnline(): Promise<void> | null {
+    const waiting = (s: ConnectionStatus) => s === 'connecting' || s === 'reconnecting' || s === 'offline';
+    if (!waiting(this.status)) return null;
+    return new Promise((resolve) => {
+      const off = this.#reader.onStatus((s) => {
+        if (waiting(s)) return;
+        off();
+        resolve();
+      });
+    });
   }
 
   get status(): ConnectionStatus {
@@ -183,9 +208,26 @@ export class CanvasTransport {
 
   // ── mirror ────────────────────────────────────────────────────────────────
 
-  /** The local document. Replaced by a new one on a reset or a refused local edit: see `onDoc`. */
+  /**
+   * The local document. Replaced by a new one on a reset or a refused local edit: see `onDoc`.
+   * With paint first, reading it applies a snapshot that waits (see `stateJson`) at once: to
+   * render, read `stateJson` first.
+   */
   get doc(): Y.Doc {
     return this.#mirror.doc;
+  }
+
+  /**
+   * Paint first (see `paintFirst`): the snapshot's JSON `{<root>: JSON}` while `doc` does not hold
+   * it yet; null before CANVAS_READY and once `doc` does (then read `doc`).
+   */
+  get stateJson(): Readonly<Record<string, JsonValue>> | null {
+    return this.#mirror.state;
+  }
+
+  /** `doc` holds the snapshot now (`stateJson` turned null). */
+  onHydrated(listener: () => void): () => void {
+    return this.#mirror.onHydrated(listener);
   }
 
   get tokens(): Readonly<Record<string, JsonValue>> {

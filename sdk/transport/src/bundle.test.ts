@@ -77,14 +77,20 @@ describe('browser bundle of @easel/transport', () => {
     expect(firstLoad().some((input) => input.endsWith('schemas/src/guards/generated/answers.ts'))).toBe(false);
   });
 
-  it('loads the presence provider, sidecars, plugins, jobs, runs and agents code only when used', () => {
+  it('leaves EaselAgent to its own entry (@easel/transport/agent): the main entry does not carry it', () => {
+    const all = [...firstLoad(), ...lazy()];
+    expect(
+      all.filter((input) => input.includes('agents/EaselAgent.ts') || input.includes('agents/agentCalls.ts')),
+    ).toEqual([]);
+  });
+
+  it('loads the presence provider, sidecars, plugins, jobs and runs code only when used', () => {
     for (const part of [
       '@hocuspocus/provider',
       'presence/presenceRun.ts',
       'sidecars/sidecarCalls.ts',
       'plugins/pluginCalls.ts',
       'lib/restCalls.ts',
-      'agents/agentCalls.ts',
     ]) {
       expect(
         firstLoad().filter((input) => input.includes(part)),

@@ -94,12 +94,6 @@ export {
   type TurnView,
 } from './agents/Turn.ts';
 export { ReplayStream } from './agents/ReplayStream.ts';
-export {
-  EaselAgent,
-  type AgentError,
-  type EaselAgentOptions,
-  type ProposalOutcome,
-} from './agents/EaselAgent.ts';
 export { RunsClient, type RunCallOptions, type RunsClientOptions } from './runs/RunsClient.ts';
 export { Run, type RunOptions } from './runs/Run.ts';
 export type { RunTask, RunVerdictEvent } from './runs/runInfo.ts';

@@ -50,6 +50,8 @@ export class FanoutStream {
   started = false;
   /** The partition head read when the stream opened (where a fresh realtime stream's re-read starts). */
   openHead = 0;
+  /** Canvas streams opened with `?paint=state`: snapshots carry the JSON `state` too (full viewers). */
+  paintState = false;
   /** Extra buffered bytes tolerated for the last CANVAS_READY (a large snapshot is not slowness). */
   allowance = 0;
   /**

@@ -56,6 +56,11 @@ export interface OpenStreamRequest {
   sink: StreamSink;
   /** Aborts (closes) the stream, e.g. when the client disconnects. */
   signal?: AbortSignal;
+  /**
+   * Canvas streams: `?paint=state` — a viewer who reads every root gets the JSON `state` in each
+   * CANVAS_READY snapshot beside `update`, to paint before decoding the Yjs state.
+   */
+  paintState?: boolean;
   /** Run streams (`kind: 'run'`): the run whose events (`scope.run_id`) the stream carries. */
   runId?: string;
   /**
@@ -165,6 +170,7 @@ export class StreamHub implements StreamHost {
       resolveClosed = resolve;
     });
     stream.openHead = head;
+    stream.paintState = kind === 'canvas' && req.paintState === true;
     this.closers.set(stream, resolveClosed);
     this.partition(partition).add(stream); // subscribed before anything is read: live events wait in the backlog
     this.metrics.streamOpened?.(kind);

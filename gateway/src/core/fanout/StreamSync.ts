@@ -2,6 +2,7 @@ import { encodeCursor } from '@easel/schemas';
 import { fail, ok, type Result } from '../errors/GatewayError.ts';
 import type { ResumePlan } from './decideResume.ts';
 import { type FanoutStream, STREAM_ERROR, type StreamHost } from './FanoutStream.ts';
+import { encodeWithCachedState } from '../canvas/fullState.ts';
 import { envelopeRunId } from './envelopeRunId.ts';
 import { gatewayEnvelopeJson } from './gatewayEnvelope.ts';
 import { encodeEventFrame, jitteredRetryMs, KEEP_ALIVE_FRAME, retryFrame } from './sseFrames.ts';
@@ -62,7 +63,11 @@ export class StreamSync {
       const reset = plan.kind === 'reset' || plan.kind === 'lens_changed';
       let ready: Awaited<ReturnType<FanoutCore['canvasReady']>>;
       try {
-        ready = await this.core.canvasReady(stream.principal, stream.scope, stream.view, { snapshot, reset });
+        ready = await this.core.canvasReady(stream.principal, stream.scope, stream.view, {
+          snapshot,
+          reset,
+          paintState: stream.paintState,
+        });
       } catch (err) {
         this.logger?.error({ err, partition: stream.partition }, 'canvasReady failed');
         return fail('unavailable', 'the canvas could not be loaded; retry');
@@ -78,10 +83,11 @@ export class StreamSync {
         if (ready.value.seq < stream.lastSeq) replayFrom = ready.value.seq;
         else stream.lastSeq = ready.value.seq;
       }
+      const now = this.o.now();
       frame = encodeEventFrame(
         null,
         'CANVAS_READY',
-        gatewayEnvelopeJson('CANVAS_READY', stream.scope, payload, this.o.now()),
+        encodeWithCachedState(payload, (p) => gatewayEnvelopeJson('CANVAS_READY', stream.scope, p, now)),
       );
     } else if (plan.kind === 'resume') {
       replayFrom = plan.afterSeq;

@@ -1,7 +1,7 @@
 import type { Request } from 'express';
 
 /** Query parameters that are not part of a scope. */
-const NON_SCOPE_PARAMS = new Set(['access_token', 'after', 'lastEventId', 'last_event_id']);
+const NON_SCOPE_PARAMS = new Set(['access_token', 'after', 'lastEventId', 'last_event_id', 'paint']);
 
 /**
  * The raw scope of a GET: the query parameters (contract: GETs take the scope as query

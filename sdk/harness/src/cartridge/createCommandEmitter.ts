@@ -11,16 +11,9 @@ export const HARNESS_EDIT_ORIGIN: unique symbol = Symbol('easel:harness-edit');
 type Sent = { ok: true; value: SentCommand } | { ok: false; error: CommandError };
 
 /**
- * Attempts per command a person issued through a canvas: effectively until the gateway answers
- * or the transport closes, as for Yjs edits (`LocalEdits`). Commands are idempotent by id, so an
- * outage of any length delays a note or a token write; it never drops it.
- */
-export const UI_COMMAND_ATTEMPTS = 1000;
-const PERSIST = { maxAttempts: UI_COMMAND_ATTEMPTS } as const;
-
-/**
  * The emitter canvases receive: commands on the provider's transport; every refusal is recorded
- * (`useRejectedEdit`, `CanvasProps.rejected`) and an accepted command clears the last one.
+ * (`useRejectedEdit`, `CanvasProps.rejected`) and an accepted command clears the last one. An
+ * outage does not drop a command: the transport holds it while its stream reconnects.
  */
 export function createCommandEmitter(stores: HarnessStores): CommandEmitter {
   const { transport } = stores;
@@ -34,15 +27,15 @@ export function createCommandEmitter(stores: HarnessStores): CommandEmitter {
   };
   return {
     async ops(ops: StateOp[], options?: { message?: string }): Promise<EmitResult> {
-      const applied = settle('ops', await transport.applyOps(ops, PERSIST));
+      const applied = settle('ops', await transport.applyOps(ops));
       if (!applied.ok || options?.message === undefined) return applied;
-      return settle('commit', await transport.commit(options.message, PERSIST));
+      return settle('commit', await transport.commit(options.message));
     },
     async setToken(tokenId: string, value: JsonValue): Promise<EmitResult> {
-      return settle('token', await transport.setToken(tokenId, value, PERSIST));
+      return settle('token', await transport.setToken(tokenId, value));
     },
     async commit(message: string): Promise<EmitResult> {
-      return settle('commit', await transport.commit(message, PERSIST));
+      return settle('commit', await transport.commit(message));
     },
     edit(fn: (doc: Y.Doc) => void): void {
       const doc = transport.doc;
@@ -68,7 +61,7 @@ export function createCommandEmitter(stores: HarnessStores): CommandEmitter {
         if (!ran.ok) stores.reject('tool', ran.code, ran.message);
         return ran;
       }
-      return settle('tool', await transport.send(tool.command as CommandType, payload as never, PERSIST));
+      return settle('tool', await transport.send(tool.command as CommandType, payload as never));
     },
   };
 }

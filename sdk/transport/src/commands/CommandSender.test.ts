@@ -7,7 +7,7 @@ import { TEST_SCOPE, cursorOf } from '../testing/frames.ts';
 import { CommandSender } from './CommandSender.ts';
 import { forEachValidationMode } from '../testing/validationModes.ts';
 
-function setup(token: string | (() => string) = 'tok') {
+function setup(token: string | (() => string) = 'tok', whenOnline?: () => Promise<void> | null) {
   const timers = new ManualTimers();
   const fake = new FakeFetch();
   const deps: Deps = {
@@ -18,7 +18,14 @@ function setup(token: string | (() => string) = 'tok') {
     now: timers.now,
     logger: {},
   };
-  const sender = new CommandSender({ deps, baseUrl: 'http://gw.test', token, scope: () => TEST_SCOPE, maxAttempts: 5 });
+  const sender = new CommandSender({
+    deps,
+    baseUrl: 'http://gw.test',
+    token,
+    scope: () => TEST_SCOPE,
+    maxAttempts: 5,
+    whenOnline,
+  });
   return { timers, fake, sender };
 }
 
@@ -176,6 +183,90 @@ const mode = forEachValidationMode(() => {
       sender.close();
       const result = await pending;
       expect(!result.ok && result.error.code).toBe('closed');
+    });
+
+    describe('while the gateway is unreachable (whenOnline)', () => {
+      /** A link that is offline until `reconnect()`: `whenOnline` gives a promise while offline. */
+      function link() {
+        let offline = true;
+        let reconnected: () => void = () => {};
+        let waits = 0;
+        return {
+          whenOnline: () => {
+            if (!offline) return null;
+            waits++;
+            return new Promise<void>((resolve) => {
+              reconnected = resolve;
+            });
+          },
+          reconnect: () => {
+            offline = false;
+            reconnected();
+          },
+          /** A reconnect that drops again before the next attempt (a flapping link). */
+          flap: () => reconnected(),
+          get waits() {
+            return waits;
+          },
+        };
+      }
+
+      it('[CONTRACT 5] attempts without an answer while offline are not counted: the command lands after the outage', async () => {
+        const net = link();
+        const { fake, sender, timers } = setup('tok', net.whenOnline);
+        const pending = sender.send('token.set', { token_id: 'plan.title', value: 'x' }, { commandId: 'c-offline' });
+        // Twelve failed attempts, well over maxAttempts = 5: each waits for the link, which drops again.
+        const failures = Array.from({ length: 12 }, () => (r: FakeRequest) => {
+          r.failNetwork();
+          queueMicrotask(() => net.flap());
+        });
+        await answer(fake, timers, failures);
+        net.reconnect();
+        const requests = await answer(fake, timers, [(r) => r.respondJson(200, committed(2, 7))]);
+        const result = await pending;
+        expect(result.ok).toBe(true);
+        expect(net.waits).toBe(12);
+        expect(body(requests[0]!).command_id).toBe('c-offline');
+      });
+
+      it('control: without whenOnline the same outage ends the command with network after maxAttempts', async () => {
+        const { fake, sender, timers } = setup();
+        const pending = sender.send('token.set', { token_id: 'plan.title', value: 'x' });
+        await answer(
+          fake,
+          timers,
+          Array.from({ length: 5 }, () => (r: FakeRequest) => r.failNetwork()),
+        );
+        const result = await pending;
+        expect(!result.ok && result.error.code).toBe('network');
+      });
+
+      it('an HTTP error answer is counted even while offline (the gateway answered)', async () => {
+        const net = link();
+        const { fake, sender, timers } = setup('tok', net.whenOnline);
+        const pending = sender.send('token.set', { token_id: 'plan.title', value: 'x' });
+        const busy = (r: FakeRequest) =>
+          r.respondJson(503, { error: { code: 'unavailable', message: 'starting', request_id: 'a' } });
+        await answer(
+          fake,
+          timers,
+          Array.from({ length: 5 }, () => busy),
+        );
+        const result = await pending;
+        expect(!result.ok && result.error.code).toBe('unavailable');
+        expect(net.waits).toBe(0);
+      });
+
+      it('close() ends a command waiting for the link with closed', async () => {
+        const net = link();
+        const { fake, sender, timers } = setup('tok', net.whenOnline);
+        const pending = sender.send('canvas.commit', { message: 'm' });
+        await answer(fake, timers, [(r) => r.failNetwork()]);
+        expect(net.waits).toBe(1);
+        sender.close();
+        const result = await pending;
+        expect(!result.ok && result.error.code).toBe('closed');
+      });
     });
   });
 });

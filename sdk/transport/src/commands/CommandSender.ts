@@ -37,6 +37,8 @@ export interface CommandSenderOptions {
   /** Abort one HTTP attempt after this long and retry it (default 30 000 ms). */
   readonly requestTimeoutMs?: number;
   readonly tiers?: readonly BackoffTier[];
+  /** See `RequestJsonOptions.whenOnline`: attempts made while the gateway is unreachable are not counted. */
+  readonly whenOnline?: () => Promise<void> | null;
 }
 
 /** What a successful send carries besides the outcome. */
@@ -48,7 +50,8 @@ export interface SentCommand extends CommandOutcome {
  * Sends commands over `POST /v1/commands` (and `:batch`). Never rejects: every answer is a
  * `Result`. Network errors, 429 and 503 are retried with backoff under the **same**
  * `command_id`, so a retry of a command that was in fact applied comes back as `duplicate`;
- * other 4xx are final; a 401 is retried once with a freshly acquired token.
+ * other 4xx are final; a 401 is retried once with a freshly acquired token. With `whenOnline`,
+ * an attempt that got no answer while the gateway is unreachable is not counted (see there).
  */
 export class CommandSender {
   readonly #options: CommandSenderOptions;
@@ -126,7 +129,7 @@ export class CommandSender {
 
   /** One idempotent POST (retried under the same command id), through {@link requestJson}. */
   async #post(path: string, body: unknown, maxAttempts?: number): Promise<Result<unknown, CommandError>> {
-    const { deps, baseUrl, token, requestTimeoutMs, tiers } = this.#options;
+    const { deps, baseUrl, token, requestTimeoutMs, tiers, whenOnline } = this.#options;
     const answer = await requestJson(
       { deps, baseUrl, token, requestTimeoutMs },
       {
@@ -137,6 +140,7 @@ export class CommandSender {
         idempotent: true,
         signal: this.#controller.signal,
         tiers,
+        whenOnline,
       },
     );
     return answer.ok || answer.error.code !== 'closed'

@@ -1,6 +1,7 @@
 import type { ErrorCode } from '@easel/schemas';
 import { BACKOFF_TIERS, type BackoffTier, backoffDelay } from '../connection/backoff.ts';
 import type { Deps } from './deps.ts';
+import { errorMessage } from './errorMessage.ts';
 import { readHttpError } from './httpError.ts';
 import { type Result, err, ok } from './Result.ts';
 import { resolveToken, type TokenSource } from './token.ts';
@@ -52,7 +53,17 @@ export interface RequestJsonOptions {
   readonly idempotent?: boolean;
   /** Backoff tiers between attempts (default `BACKOFF_TIERS`). */
   readonly tiers?: readonly BackoffTier[];
+  /**
+   * After an attempt that got no answer: a promise while the gateway is known to be unreachable
+   * (the canvas stream is reconnecting), resolved once it is reachable again; null otherwise.
+   * Such an attempt is not counted: the request waits, then tries again, so an outage of any
+   * length delays an idempotent command; it does not use up its attempts.
+   */
+  readonly whenOnline?: () => Promise<void> | null;
 }
+
+/** Uncounted attempts (see `whenOnline`) per request: a bound on a flapping connection. */
+const MAX_OFFLINE_WAITS = 100;
 
 const RETRY_STATUSES = new Set([408, 429, 502, 503, 504]);
 
@@ -66,6 +77,7 @@ export async function requestJson(ctx: ApiContext, options: RequestJsonOptions):
   const attempts = Math.max(1, options.attempts ?? (options.method === 'GET' ? 3 : 1));
   const closed = () => err({ code: 'closed' as const, message: 'the request was aborted' });
   let reauthorized = false;
+  let offlineWaits = 0;
   let last: ApiError = { code: 'network', message: 'not sent' };
   for (let attempt = 1; attempt <= attempts; attempt++) {
     if (signal?.aborted) return closed();
@@ -116,13 +128,18 @@ export async function requestJson(ctx: ApiContext, options: RequestJsonOptions):
       if (signal?.aborted) return closed();
       last = {
         code: 'network',
-        message: `${options.method} ${pathOnly(options.path)}: ${error instanceof Error ? error.message : String(error)}`,
+        message: `${options.method} ${pathOnly(options.path)}: ${errorMessage(error)}`,
       };
     } finally {
       deps.timers.clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
     }
-    if (attempt < attempts) {
+    const online = last.status === undefined && offlineWaits < MAX_OFFLINE_WAITS ? options.whenOnline?.() : null;
+    if (online) {
+      offlineWaits++;
+      attempt -= 1;
+      await sleep(deps, online, signal);
+    } else if (attempt < attempts) {
       const delay = backoffDelay(attempt, deps.random, retryAfterMs ?? null, options.tiers ?? BACKOFF_TIERS);
       deps.logger.debug?.('retrying a request', { path: pathOnly(options.path), attempt, delayMs: delay.ms });
       await sleep(deps, delay.ms, signal);
@@ -131,19 +148,21 @@ export async function requestJson(ctx: ApiContext, options: RequestJsonOptions):
   return signal?.aborted ? closed() : err(last);
 }
 
-/** Waits `ms` (or until `signal` aborts). */
-function sleep(deps: Deps, ms: number, signal: AbortSignal | undefined): Promise<void> {
+/** Waits `ms`, or for a promise to settle (or until `signal` aborts). */
+function sleep(deps: Deps, ms: number | Promise<void>, signal: AbortSignal | undefined): Promise<void> {
   return new Promise<void>((resolve) => {
     if (signal?.aborted) {
       resolve();
       return;
     }
+    let timer: unknown;
     const done = () => {
-      deps.timers.clearTimeout(timer);
+      if (timer !== undefined) deps.timers.clearTimeout(timer);
       signal?.removeEventListener('abort', done);
       resolve();
     };
-    const timer = deps.timers.setTimeout(done, ms);
+    if (typeof ms === 'number') timer = deps.timers.setTimeout(done, ms);
+    else ms.then(done, done);
     signal?.addEventListener('abort', done);
   });
 }

@@ -1,3 +1,5 @@
+import { errorMessage } from './errorMessage.ts';
+
 /**
  * The bearer token: a string, or a function called before every connection attempt and
  * command (again after a 401), so that it can refresh an expiring token.
@@ -16,7 +18,7 @@ export async function resolveToken(
   } catch (error) {
     return {
       ok: false,
-      message: `the token callback failed: ${error instanceof Error ? error.message : String(error)}`,
+      message: `the token callback failed: ${errorMessage(error)}`,
     };
   }
 }

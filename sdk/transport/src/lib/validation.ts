@@ -39,6 +39,7 @@ export function loadSchemas(): Promise<SchemasModule> {
 }
 
 import { GUARD_RUNTIME } from '@easel/schemas/guards';
+import { errorMessage } from './errorMessage.ts';
 
 /** The guards of HTTP answers (`@easel/schemas/guards/answers`), loaded on demand. */
 type AnswersModule = ReturnType<typeof import('@easel/schemas/guards/answers').createAnswerGuards>;
@@ -76,7 +77,7 @@ export async function answerParser<N extends AnswerName>(
     return (await loadAnswerGuards())[`${name}Guard`] as unknown as Parser<AnswerOf<N>>;
   } catch (error) {
     // The chunk could not be loaded (offline?): the answer cannot be checked, so it is refused.
-    const message = `cannot load the validators: ${error instanceof Error ? error.message : String(error)}`;
+    const message = `cannot load the validators: ${errorMessage(error)}`;
     return { safeParse: () => ({ success: false, error: { issues: [{ path: [], message }] } }) };
   }
 }

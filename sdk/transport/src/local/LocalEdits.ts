@@ -112,7 +112,7 @@ export class LocalEdits implements PendingLocalEdits {
       dropped = [];
       this.#rejected.emit({
         code: 'reset',
-        message: 'the canvas was reset; local edits that no longer apply to its state were rolled back',
+        message: 'the canvas was reset; local edits that no longer apply were rolled back',
         update,
         commandId: null,
         rolledBack: 0,
@@ -183,9 +183,7 @@ export class LocalEdits implements PendingLocalEdits {
       this.#refuse(
         {
           code: 'forbidden',
-          message:
-            'this viewer receives JSON projections of the state (it may not read every root), so local Yjs ' +
-            'edits cannot be sent; use applyOps instead',
+          message: 'a viewer of JSON projections (it may not read every root) cannot send Yjs edits; use applyOps',
         },
         update,
         null,

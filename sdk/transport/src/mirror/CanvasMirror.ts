@@ -10,6 +10,7 @@ import { decodeCursor } from '@easel/schemas/guards';
 import * as Y from 'yjs';
 import { Listeners } from '../lib/Listeners.ts';
 import { base64ToBytes } from '../lib/base64.ts';
+import { errorMessage } from '../lib/errorMessage.ts';
 import type { TransportLogger } from '../lib/deps.ts';
 import type { AnyEvent, EventOf } from '../sse/parseEnvelope.ts';
 import { applyProjection } from './applyProjection.ts';
@@ -35,6 +36,13 @@ export interface CanvasMirrorOptions {
   readonly logger?: TransportLogger;
   /** A payload the mirror could not apply (bad base64, an update that does not integrate). */
   readonly onProblem?: (message: string) => void;
+  /**
+   * Paint first: when the first CANVAS_READY snapshot carries both `update` and the JSON `state`,
+   * `state` is readable at once and `update` is applied to `doc` only when `hydrate` runs: this
+   * function is handed it to call later (e.g. after the next paint); reading `doc` or a
+   * `state_patch` runs it sooner. Without it, the snapshot is applied on arrival.
+   */
+  readonly defer?: (hydrate: () => void) => void;
 }
 
 /**
@@ -66,6 +74,8 @@ export class CanvasMirror {
   #log: Uint8Array[] = [];
   #view: MirrorView = 'none';
   #snapshotApplied = false;
+  /** The first snapshot's update while it is not applied to the document yet (paint first). */
+  #deferred: Uint8Array | null = null;
   #tokens: Record<string, JsonValue> = {};
   #revision: number | null = null;
   #cursor: string | null = null;
@@ -80,15 +90,43 @@ export class CanvasMirror {
   readonly #revisionListeners = new Listeners<[number]>();
   readonly #cursorListeners = new Listeners<[string | null, boolean]>();
   readonly #readyListeners = new Listeners<[CanvasReadyPayload]>();
+  readonly #hydratedListeners = new Listeners<[]>();
   readonly #eventListeners = new Map<string, Listeners<[AnyEvent]>>();
 
   constructor(options: CanvasMirrorOptions = {}) {
     this.#options = options;
   }
 
-  /** The local document; replaced on reset or refusal (see `onDoc`). */
+  /** The local document (the snapshot is applied first if it waits: see `hydrate`); replaced on reset or refusal (see `onDoc`). */
   get doc(): Y.Doc {
+    this.hydrate();
     return this.#doc;
+  }
+
+  /**
+   * Paint first (see `defer`): the first snapshot's JSON `state` (`{<root>: JSON}`) while its
+   * `update` is not applied to `doc` yet; null before and once it is (`onHydrated`).
+   */
+  get state(): Readonly<Record<string, JsonValue>> | null {
+    // Deferred only for a snapshot that carries `state`.
+    return this.#deferred ? this.#ready!.snapshot!.state! : null;
+  }
+
+  /** Applies a snapshot `update` that waits (paint first) to `doc` now, then `onHydrated`; else nothing. */
+  hydrate(): void {
+    const bytes = this.#deferred;
+    if (!bytes) return;
+    this.#deferred = null;
+    if (!this.#safeApply(this.#doc, bytes, REMOTE_ORIGIN, SNAPSHOT)) {
+      this.#log = [];
+      this.#view = 'none';
+    }
+    this.#hydratedListeners.emit();
+  }
+
+  /** `doc` holds the first snapshot now (after `hydrate`): read `doc` instead of `state` from here on. */
+  onHydrated(listener: () => void): () => void {
+    return this.#hydratedListeners.add(listener);
   }
 
   /** The gateway-confirmed state only (no pending local edits). Read-only for callers. */
@@ -203,6 +241,7 @@ export class CanvasMirror {
         break;
       }
       case 'state_patch': {
+        this.hydrate();
         const payload = (event as EventOf<'state_patch'>).payload as StatePatchPayload;
         this.#applyPatch(payload);
         revision = payload.revision;
@@ -244,6 +283,8 @@ export class CanvasMirror {
    * integrates (an edit that depends on a rolled-back one is rolled back too).
    */
   rebuild(reason: RebuildReason): void {
+    // The new document is built from the confirmed updates: a snapshot still waiting is among them.
+    this.#deferred = null;
     const pending = this.#local?.pending() ?? [];
     let base = this.#confirmed ? [Y.encodeStateAsUpdate(this.#confirmed)] : this.#log;
     const kept = pending.map(() => true);
@@ -302,7 +343,11 @@ export class CanvasMirror {
       if (hadSnapshot) this.rebuild(payload.reset ? 'reset' : 'snapshot');
       // First load: into the initial document, so references taken before stay valid.
       else if (state !== undefined) applyProjection(this.#doc, state, payload.manifest.roots, REMOTE_ORIGIN);
-      else if (bytes && !this.#safeApply(this.#doc, bytes, REMOTE_ORIGIN, 'the CANVAS_READY snapshot')) this.#log = [];
+      else if (bytes && this.#options.defer && snapshot.state) {
+        // Paint first: `state` is shown until `hydrate` applies `update` (after the next paint, or sooner).
+        this.#deferred = bytes;
+        this.#options.defer(() => this.hydrate());
+      } else if (bytes && !this.#safeApply(this.#doc, bytes, REMOTE_ORIGIN, SNAPSHOT)) this.#log = [];
       if (bytes && this.#log[0] !== bytes) this.#view = 'none';
     }
     return previousEpoch !== null && nextEpoch !== null && previousEpoch !== nextEpoch;
@@ -346,7 +391,7 @@ export class CanvasMirror {
       Y.applyUpdate(doc, update, origin);
       return true;
     } catch (error) {
-      this.#problem(`${what} could not be applied: ${error instanceof Error ? error.message : String(error)}`);
+      this.#problem(`${what} could not be applied: ${errorMessage(error)}`);
       return false;
     }
   }
@@ -358,6 +403,7 @@ export class CanvasMirror {
 }
 
 const CONFIRMED = 'a confirmed update';
+const SNAPSHOT = 'the CANVAS_READY snapshot';
 
 function epochOf(cursor: string): string | null {
   const decoded = decodeCursor(cursor);

@@ -3,11 +3,12 @@ import { awarenessStateGuard } from '@easel/schemas/guards';
 import { backoffDelay } from '../connection/backoff.ts';
 import type { Deps } from '../lib/deps.ts';
 import { Listeners } from '../lib/Listeners.ts';
+import { errorMessage } from '../lib/errorMessage.ts';
 import { type Result, err, ok } from '../lib/Result.ts';
 import { resolveToken, type TokenSource } from '../lib/token.ts';
 import { type Parser, describeIssues, loadSchemas } from '../lib/validation.ts';
 import { fetchPresenceTicket, type TicketError } from './fetchPresenceTicket.ts';
-import { loadWebSocket, type WebSocketConstructor } from './loadWebSocket.ts';
+import type { WebSocketConstructor } from './loadWebSocket.ts';
 import type { PresenceHost, PresenceKit, PresenceRun } from './presenceRun.ts';
 import { actorColor, type TokenActor, tokenActor } from './tokenActor.ts';
 
@@ -61,20 +62,11 @@ export interface PresenceOptions {
   readonly maxRefusals?: number;
 }
 
-const FINAL_STATUS: Partial<Record<number, PresenceStatus>> = {
-  400: 'failed',
-  401: 'unauthorized',
-  403: 'forbidden',
-  404: 'not_found',
-};
-
 const KIT: PresenceKit = {
-  loadWebSocket,
   fetchPresenceTicket,
   resolveToken,
   backoffDelay,
   loadSchemas,
-  finalStatus,
   isFinal,
 };
 
@@ -102,8 +94,6 @@ export class Presence {
   /** Bumped by every start and leave: callbacks of an older session are ignored. */
   #session = 0;
   #lastError: PresenceError | null = null;
-  #sendTimer: unknown = null;
-  #dirty = false;
   /** Validates states: the guard, or the zod schema once loaded (`validate: 'full'`, on join). */
   #awareness: Parser<AwarenessState> = awarenessStateGuard;
   readonly #joinWaiters = new Set<(result: Result<void, PresenceError>) => void>();
@@ -237,7 +227,7 @@ export class Presence {
     try {
       Run = (await import('./presenceRun.ts')).PresenceRun;
     } catch (error) {
-      const message = `cannot load presence: ${error instanceof Error ? error.message : String(error)}`;
+      const message = `cannot load presence: ${errorMessage(error)}`;
       if (session === this.#session) this.#fail('failed', { code: 'network', message });
       return;
     }
@@ -276,23 +266,9 @@ export class Presence {
     return ok(undefined);
   }
 
-  /** Leading and trailing throttle of local state updates to `maxRateHz`. */
+  /** Sends the local state through the run (throttled there); before it is linked, the provider is built with it. */
   #scheduleSend(): void {
-    if (!this.#run?.linked) return; // applied when the provider is built
-    if (this.#sendTimer !== null) {
-      this.#dirty = true;
-      return;
-    }
-    this.#run.send(this.#local);
-    const interval = Math.ceil(1000 / (this.#options.maxRateHz ?? 30));
-    const tick = () => {
-      this.#sendTimer = null;
-      if (!this.#dirty || !this.#run?.linked) return;
-      this.#dirty = false;
-      this.#run.send(this.#local);
-      this.#sendTimer = this.#options.deps.timers.setTimeout(tick, interval);
-    };
-    this.#sendTimer = this.#options.deps.timers.setTimeout(tick, interval);
+    this.#run?.send();
   }
 
   #fail(status: PresenceStatus, error: PresenceError): void {
@@ -304,9 +280,6 @@ export class Presence {
   }
 
   #teardown(): void {
-    if (this.#sendTimer !== null) this.#options.deps.timers.clearTimeout(this.#sendTimer);
-    this.#sendTimer = null;
-    this.#dirty = false;
     this.#run?.stop(); // tells the others this participant left
     this.#run = null;
     if (this.#peers.length > 0) {
@@ -328,9 +301,4 @@ export class Presence {
 
 function isFinal(status: PresenceStatus): boolean {
   return status === 'unauthorized' || status === 'forbidden' || status === 'not_found' || status === 'failed';
-}
-
-/** The resting status a ticket failure leads to, or null when it is worth retrying. */
-function finalStatus(error: TicketError): PresenceStatus | null {
-  return error.status === undefined ? null : (FINAL_STATUS[error.status] ?? null);
 }

@@ -4,7 +4,7 @@ import type { Result } from '../lib/Result.ts';
 import type { resolveToken } from '../lib/token.ts';
 import type { Parser, loadSchemas } from '../lib/validation.ts';
 import type { fetchPresenceTicket, TicketError } from './fetchPresenceTicket.ts';
-import type { loadWebSocket } from './loadWebSocket.ts';
+import { loadWebSocket } from './loadWebSocket.ts';
 import type { PresenceError, PresenceOptions, PresencePeer, PresenceStatus } from './Presence.ts';
 import { openPresenceLink, type PresenceLink } from './presenceLink.ts';
 
@@ -32,13 +32,11 @@ export interface PresenceHost {
 
 /** What a run uses from the rest of the transport (passed in: this module is a lazily loaded leaf). */
 export interface PresenceKit {
-  readonly loadWebSocket: typeof loadWebSocket;
   readonly fetchPresenceTicket: typeof fetchPresenceTicket;
   readonly resolveToken: typeof resolveToken;
   readonly backoffDelay: typeof backoffDelay;
   readonly loadSchemas: typeof loadSchemas;
   /** The resting status a ticket failure leads to, or null when it is worth retrying. */
-  readonly finalStatus: (error: TicketError) => PresenceStatus | null;
   readonly isFinal: (status: PresenceStatus) => boolean;
 }
 
@@ -57,6 +55,8 @@ export class PresenceRun {
   #startFailures = 0;
   #tokenFailed = false;
   #retryTimer: unknown = null;
+  #sendTimer: unknown = null;
+  #dirty = false;
 
   constructor(host: PresenceHost, session: number, kit: PresenceKit) {
     this.#host = host;
@@ -70,14 +70,33 @@ export class PresenceRun {
   }
 
   /** Announces the local state (no-op before the provider is built). */
-  send(state: AwarenessState | null): void {
-    this.#link?.setLocal(state);
+  /**
+   * Sends the host's local state, leading and trailing throttle to `maxRateHz` (the latest wins).
+   * Nothing before the provider is built (it is built with the state).
+   */
+  send(): void {
+    if (!this.#link) return;
+    if (this.#sendTimer !== null) {
+      this.#dirty = true;
+      return;
+    }
+    const { options } = this.#host;
+    this.#link.setLocal(this.#host.local());
+    const interval = Math.ceil(1000 / (options.maxRateHz ?? 30));
+    const tick = () => {
+      this.#sendTimer = null;
+      if (!this.#dirty || !this.#link) return;
+      this.#dirty = false;
+      this.#link.setLocal(this.#host.local());
+      this.#sendTimer = options.deps.timers.setTimeout(tick, interval);
+    };
+    this.#sendTimer = options.deps.timers.setTimeout(tick, interval);
   }
 
   async start(): Promise<void> {
     const host = this.#host;
     const session = this.#session;
-    const WebSocketClass = await this.#kit.loadWebSocket(host.options.WebSocket);
+    const WebSocketClass = await loadWebSocket(host.options.WebSocket);
     if (!host.current(session)) return;
     if (WebSocketClass === null) {
       return host.fail('failed', { code: 'no_websocket', message: 'no WebSocket class: pass options.WebSocket' });
@@ -117,8 +136,11 @@ export class PresenceRun {
 
   /** Ends the run: no retry, no provider (the others see this participant go). */
   stop(): void {
-    if (this.#retryTimer !== null) this.#host.options.deps.timers.clearTimeout(this.#retryTimer);
+    const { timers } = this.#host.options.deps;
+    if (this.#retryTimer !== null) timers.clearTimeout(this.#retryTimer);
+    if (this.#sendTimer !== null) timers.clearTimeout(this.#sendTimer);
     this.#retryTimer = null;
+    this.#sendTimer = null;
     this.#prefetched = null;
     const link = this.#link;
     this.#link = null;
@@ -135,7 +157,7 @@ export class PresenceRun {
     const fetched = await this.#fetchTicket();
     if (fetched.ok) return fetched.value.ticket;
     if (this.#host.current(this.#session)) {
-      const final = this.#kit.finalStatus(fetched.error);
+      const final = finalStatus(fetched.error);
       if (final !== null) this.#host.fail(final, fetched.error);
       else this.#tokenFailed = true;
     }
@@ -154,7 +176,7 @@ export class PresenceRun {
 
   /** The first ticket could not be had: final answers rest; others retry with backoff. */
   #retryStart(error: TicketError): void {
-    const final = this.#kit.finalStatus(error);
+    const final = finalStatus(error);
     if (final !== null) {
       this.#host.fail(final, error);
       return;
@@ -205,4 +227,16 @@ export class PresenceRun {
     }
     this.#host.setPeers(peers);
   }
+}
+
+const FINAL_STATUS: Partial<Record<number, PresenceStatus>> = {
+  400: 'failed',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+};
+
+/** The resting status a ticket failure leads to, or null when it is worth retrying. */
+function finalStatus(error: TicketError): PresenceStatus | null {
+  return error.status === undefined ? null : (FINAL_STATUS[error.status] ?? null);
 }

@@ -7,6 +7,7 @@ import {
 } from '../connection/ConnectionMachine.ts';
 import type { BackoffTier } from '../connection/backoff.ts';
 import { Listeners } from '../lib/Listeners.ts';
+import { errorMessage } from '../lib/errorMessage.ts';
 import type { Deps } from '../lib/deps.ts';
 import { readHttpError } from '../lib/httpError.ts';
 import { resolveToken, type TokenSource } from '../lib/token.ts';
@@ -161,7 +162,7 @@ export class SseReader<E> {
       try {
         await this.#options.prepare();
       } catch (error) {
-        return fail({ kind: 'network', message: describe(error) });
+        return fail({ kind: 'network', message: errorMessage(error) });
       }
       if (!current()) return;
     }
@@ -184,7 +185,7 @@ export class SseReader<E> {
         signal: controller.signal,
       });
     } catch (error) {
-      return fail({ kind: 'network', message: describe(error) });
+      return fail({ kind: 'network', message: errorMessage(error) });
     }
     if (!current()) {
       void response.body?.cancel().catch(() => undefined);
@@ -219,7 +220,7 @@ export class SseReader<E> {
       });
       fail(this.#endFailure());
     } catch (error) {
-      fail({ kind: 'network', message: describe(error) });
+      fail({ kind: 'network', message: errorMessage(error) });
     }
   }
 
@@ -312,7 +313,7 @@ export class SseReader<E> {
     try {
       this.#options.onEvent(event, cursor);
     } catch (error) {
-      this.#report({ reason: 'handler_threw', message: describe(error) });
+      this.#report({ reason: 'handler_threw', message: errorMessage(error) });
     }
   }
 
@@ -350,12 +351,4 @@ function failureKind(status: number): Failure['kind'] {
   if (status === 404) return 'not_found';
   if (status === 408 || status === 429 || status >= 500 || status === 200) return 'server';
   return 'invalid';
-}
-
-function describe(error: unknown): string {
-  if (error instanceof Error) {
-    const cause = (error as { cause?: unknown }).cause;
-    return cause instanceof Error ? `${error.message} (${cause.message})` : error.message;
-  }
-  return String(error);
 }
