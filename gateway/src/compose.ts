@@ -31,7 +31,7 @@ import {
 } from './plugins/index.ts';
 import { createPresence, type Presence, type PresenceOptions } from './presence/index.ts';
 import { openSidecars, type SidecarsConfig } from './sidecars/index.ts';
-import { type Durability, openSqliteSpine } from './spine/index.ts';
+import { type Durability, openSqliteSpine, SQLITE_WRITERS, type SqliteWriter } from './spine/index.ts';
 
 /** What {@link createGateway} wires together. Engines are chosen by the caller (`cli.ts`). */
 export interface GatewayDeps {
@@ -297,6 +297,11 @@ export interface EmbeddedEnginesOptions {
   dataDir: string;
   /** SQLite durability: `full` (default, survives power loss) or `normal` (survives kill -9). */
   durability?: Durability;
+  /**
+   * Where the SQLite spine writes (`worker`, `inline`, `pipelined`; see `SqliteSpineOptions.writer`).
+   * Default: the `EASEL_SQLITE_WRITER` environment variable, else the spine's default.
+   */
+  writer?: SqliteWriter;
   logger?: pino.Logger;
 }
 
@@ -310,7 +315,15 @@ export function openEmbeddedEngines(
     return { ok: false, message: `cannot create the data directory ${options.dataDir}: ${String(err)}` };
   }
   const dbPath = `${options.dataDir.replace(/\/+$/, '')}/easel.db`;
-  const opened = openSqliteSpine({ path: dbPath, durability: options.durability ?? 'full' });
+  const writer = options.writer ?? (process.env.EASEL_SQLITE_WRITER || undefined);
+  if (writer !== undefined && !(SQLITE_WRITERS as readonly string[]).includes(writer)) {
+    return { ok: false, message: `EASEL_SQLITE_WRITER must be one of ${SQLITE_WRITERS.join(', ')}, not ${writer}` };
+  }
+  const opened = openSqliteSpine({
+    path: dbPath,
+    durability: options.durability ?? 'full',
+    ...(writer === undefined ? {} : { writer: writer as SqliteWriter }),
+  });
   if (!opened.ok) return { ok: false, message: `cannot open the event spine at ${dbPath}: ${opened.error.message}` };
   const logger = options.logger;
   const bus = new MemoryBus(logger ? { logger: { error: (details, message) => logger.error(details, message) } } : {});

@@ -54,6 +54,10 @@ export const APPEND_VARIANTS = {
   groupCommit: 'groupCommit',
   /** (c') As (c) on the gateway's command path: `lookupCommand`, then an append storing the outcome. */
   groupCommitWithCommands: 'groupCommitWithCommands',
+  /** (c) with `writer: 'pipelined'` (durability full only: commits without fsync, WAL synced off the loop). */
+  groupCommitPipelined: 'groupCommitPipelined',
+  /** (c') with `writer: 'pipelined'` (durability full only). */
+  groupCommitWithCommandsPipelined: 'groupCommitWithCommandsPipelined',
   ...PG_APPEND_VARIANTS,
 } as const;
 export type AppendVariant = keyof typeof APPEND_VARIANTS;
@@ -181,10 +185,18 @@ function runEngine(path: string, durability: Durability, ms: number, batch: numb
   return { rate, cpuUs, latencies: null, eventsPerCommit: null };
 }
 
-async function runGroupCommit(path: string, durability: Durability, ms: number, commands: boolean, opts: Settings) {
+async function runGroupCommit(
+  path: string,
+  durability: Durability,
+  ms: number,
+  commands: boolean,
+  opts: Settings,
+  pipelined = false,
+) {
   const opened = openSqliteSpine({
     path,
     durability,
+    ...(pipelined ? { writer: 'pipelined' as const } : {}),
     ...(opts.maxBatchRows === null ? {} : { maxBatchRows: opts.maxBatchRows }),
   });
   if (!opened.ok) throw opened.error;
@@ -250,6 +262,10 @@ async function runJob(job: Job, ms: number, dir: string, settings: Settings, url
         return await runGroupCommit(file.path, job.durability, ms, false, settings);
       case 'groupCommitWithCommands':
         return await runGroupCommit(file.path, job.durability, ms, true, settings);
+      case 'groupCommitPipelined':
+        return await runGroupCommit(file.path, job.durability, ms, false, settings, true);
+      case 'groupCommitWithCommandsPipelined':
+        return await runGroupCommit(file.path, job.durability, ms, true, settings, true);
     }
   } finally {
     file.remove();
@@ -290,14 +306,21 @@ export async function runAppendsBench(options: AppendsBenchOptions = {}): Promis
   const url = options.postgresUrl ?? DEFAULT_BENCH_POSTGRES_URL;
   const settings: Settings = { ...config, envelope: envelopeOf(config.envelopeBytes) };
   const wanted = (v: AppendVariant) =>
-    config.withCommands || (v !== 'groupCommitWithCommands' && v !== 'pgGroupCommitWithCommands');
+    config.withCommands ||
+    (v !== 'groupCommitWithCommands' && v !== 'groupCommitWithCommandsPipelined' && v !== 'pgGroupCommitWithCommands');
+  // With durability normal there is nothing to sync: the pipelined writer is the inline one.
+  const PIPELINED: ReadonlySet<AppendVariant> = new Set(['groupCommitPipelined', 'groupCommitWithCommandsPipelined']);
   const sqliteVariants = (Object.keys(APPEND_VARIANTS) as AppendVariant[]).filter(
     (v): v is SqliteVariant => !isPgVariant(v) && wanted(v),
   );
   const pgVariants = (Object.keys(PG_APPEND_VARIANTS) as PgAppendVariant[]).filter(wanted);
   const jobs: Job[] = [
     ...(config.engines.includes('sqlite')
-      ? config.durabilities.flatMap((durability) => sqliteVariants.map((variant) => ({ variant, durability })))
+      ? config.durabilities.flatMap((durability) =>
+          sqliteVariants
+            .filter((variant) => durability === 'full' || !PIPELINED.has(variant))
+            .map((variant) => ({ variant, durability })),
+        )
       : []),
     ...(config.engines.includes('postgres')
       ? pgVariants.map((variant) => ({ variant, durability: 'full' as const }))

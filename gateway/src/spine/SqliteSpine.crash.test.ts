@@ -15,9 +15,9 @@ interface Ack {
 }
 
 /** Runs the writer until it printed `minAcks` acks (or 15 s passed), then kill -9s it. */
-function runAndKill(path: string, durability: string, minAcks: number): Promise<Ack[][]> {
+function runAndKill(path: string, durability: string, mode: string, minAcks: number): Promise<Ack[][]> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', tsxLoader, writer, path, durability], {
+    const child = spawn(process.execPath, ['--import', tsxLoader, writer, path, durability, mode], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const acks: Ack[][] = [[], []];
@@ -64,13 +64,17 @@ describe('SqliteSpine under kill -9', () => {
     for (const remove of removers.splice(0)) remove();
   });
 
-  for (const durability of ['full', 'normal'] as const) {
-    it(`[CONTRACT 4] every acknowledged append survives kill -9 exactly once, gap-free (${durability})`, async () => {
+  for (const [durability, mode] of [
+    ['full', 'worker'],
+    ['normal', 'worker'],
+    ['full', 'pipelined'],
+  ] as const) {
+    it(`[CONTRACT 4] every acknowledged append survives kill -9 exactly once, gap-free (${durability}, ${mode} writer)`, async () => {
       const { dir, remove } = tempDir();
       removers.push(remove);
       const path = join(dir, 'crash.db');
-      const acks = await runAndKill(path, durability, 3000);
-      const spine = mustOpen({ path, durability });
+      const acks = await runAndKill(path, durability, mode, 3000);
+      const spine = mustOpen({ path, durability, writer: mode });
       for (const [partition, acked] of acks.entries()) {
         const name = `crash/p${partition}`;
         const rows = await readAll(spine, name);

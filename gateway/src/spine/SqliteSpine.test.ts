@@ -17,6 +17,15 @@ describeSpineContract('SQLite, inline writer, durability full', () =>
 describeSpineContract('SQLite, inline writer, durability normal, small batches', () =>
   makeSqliteHarness({ durability: 'normal', maxBatchRows: 100, writer: 'inline' }),
 );
+describeSpineContract('SQLite, pipelined writer, durability full', () =>
+  makeSqliteHarness({ durability: 'full', writer: 'pipelined' }),
+);
+describeSpineContract('SQLite, pipelined writer, durability full, small batches', () =>
+  makeSqliteHarness({ durability: 'full', maxBatchRows: 100, writer: 'pipelined' }),
+);
+describeSpineContract('SQLite, pipelined writer, eager commits, durability full', () =>
+  makeSqliteHarness({ durability: 'full', writer: 'pipelined', pipelineCommits: 'eager' }),
+);
 
 const envelope = (tag: number) => JSON.stringify({ v: 1, tag });
 

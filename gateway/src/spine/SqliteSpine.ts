@@ -22,6 +22,7 @@ import {
 import { CommandIdIndex, type CommandIdIndexStats } from './CommandIdIndex.ts';
 import { applyMigrations } from './sqliteMigrations.ts';
 import { WalCheckpointer } from './WalCheckpointer.ts';
+import { type BeforeWalSync, WalSync } from './WalSync.ts';
 import { WorkerWriter } from './WorkerWriter.ts';
 import { floorKey, prepareSpineStatements, type SpineStatements } from './sqliteStatements.ts';
 import { type CommitOutcome, type Deferred, deferred, WriteQueue, type WriteOp } from './WriteQueue.ts';
@@ -34,6 +35,10 @@ export const DURABILITY = {
   normal: 'normal',
 } as const;
 export type Durability = keyof typeof DURABILITY;
+
+/** Where write transactions run and how `durability: 'full'` is reached (see README.md). */
+export const SQLITE_WRITERS = ['worker', 'inline', 'pipelined'] as const;
+export type SqliteWriter = (typeof SQLITE_WRITERS)[number];
 
 export interface SqliteSpineOptions {
   /**
@@ -63,7 +68,8 @@ export interface SqliteSpineOptions {
    * that passes `walAutocheckpointPages`. Default: `'background'` with `durability: 'normal'`
    * (there the checkpoint is the only fsync: ack p99 9.4 vs 16.9 ms, +17% appends/s) and
    * `'inline'` with `'full'` (every commit fsyncs already; a concurrent checkpoint fsync slowed
-   * commits by ~10% here). Never for `:memory:`.
+   * commits by ~10% here), and with `writer: 'pipelined'` (whose WAL syncs slowed with a background
+   * checkpointer). Never for `:memory:`.
    */
   readonly checkpoint?: 'background' | 'inline';
   /** Time between background checkpoints. Default 20 ms. */
@@ -80,9 +86,26 @@ export interface SqliteSpineOptions {
    * Where write transactions run. `'worker'`: a worker thread with its own connection runs each
    * batch's inserts and COMMIT (with its fsync), so the event loop only assigns seqs and serves
    * reads; while one batch commits, the next accumulates. `'inline'`: on the event loop, inside
-   * the turn that flushes. Default `'worker'` (`'inline'` for `:memory:`, which has no file to share).
+   * the turn that flushes. `'pipelined'`: on the event loop with `synchronous = NORMAL` (COMMIT
+   * does not fsync); an `fdatasync` of the WAL on the libuv threadpool makes batches durable, and
+   * a batch is acknowledged once a sync that started after its COMMIT has completed (the same
+   * guarantee as `FULL`), while the next batch is already being written; reads never return rows
+   * that are not yet durable. With `durability: 'normal'` there is nothing to sync and it is `'inline'`.
+   * Default `'worker'` (`'inline'` for `:memory:`, which has no file to share).
    */
-  readonly writer?: 'worker' | 'inline';
+  readonly writer?: SqliteWriter;
+  /**
+   * Test seam of `writer: 'pipelined'`: awaited before each WAL `fdatasync` (which then runs for
+   * real), so a test can hold a sync back. Not for production use.
+   */
+  readonly beforeWalSync?: BeforeWalSync;
+  /**
+   * `writer: 'pipelined'`: when a batch commits. `'eager'`: at the end of every event-loop turn,
+   * also while a sync runs (the commit overlaps the sync; more, smaller transactions).
+   * `'coalesced'`: at once when no sync runs, else when the running sync completes (one commit
+   * per sync, batches as large as the worker's; the commit precedes its sync). Default `'coalesced'`.
+   */
+  readonly pipelineCommits?: 'eager' | 'coalesced';
 }
 
 /** Counters for metrics and tests. */
@@ -104,6 +127,8 @@ export interface SqliteSpineStats {
   /** Command lookups the index answered (absent) without a query, and lookups that queried. */
   readonly lookupsSkipped: number;
   readonly lookupQueries: number;
+  /** WAL syncs completed (`writer: 'pipelined'`; 0 otherwise). */
+  readonly walSyncs: number;
 }
 
 export type OpenResult = { ok: true; value: SqliteSpine } | { ok: false; error: SpineError };
@@ -114,9 +139,16 @@ export type OpenResult = { ok: true; value: SqliteSpine } | { ok: false; error: 
  */
 export function openSqliteSpine(options: SqliteSpineOptions): OpenResult {
   const memory = options.path === ':memory:' || options.path === '';
-  const synchronous = (options.durability ?? 'full') === 'full' ? 'FULL' : 'NORMAL';
+  const full = (options.durability ?? 'full') === 'full';
+  const mode: SqliteWriter = memory ? 'inline' : (options.writer ?? 'worker');
+  // Pipelined: commits do not fsync; the WAL sync after them gives the FULL guarantee.
+  const pipelined = mode === 'pipelined' && full;
+  const synchronous = full && !pipelined ? 'FULL' : 'NORMAL';
+  // Pipelined defaults to inline checkpoints too: a background checkpointer's WAL and database
+  // fsyncs every 20 ms slowed the pipeline's own WAL syncs (ack p99 6–31 vs 6–9 ms, spine alone).
   const background =
-    !memory && (options.checkpoint ?? (synchronous === 'NORMAL' ? 'background' : 'inline')) === 'background';
+    !memory &&
+    (options.checkpoint ?? (synchronous === 'NORMAL' && !pipelined ? 'background' : 'inline')) === 'background';
   const journalSizeLimit = Math.floor(options.journalSizeLimitBytes ?? 64 * 1024 * 1024);
   let db: Database.Database;
   try {
@@ -148,8 +180,17 @@ export function openSqliteSpine(options: SqliteSpineOptions): OpenResult {
     db.close();
     return migrated;
   }
+  let walSync: WalSync | null = null;
+  if (pipelined) {
+    const opened = WalSync.open(options.path, options.beforeWalSync);
+    if (!opened.ok) {
+      db.close();
+      return { ok: false, error: new SpineError('open_failed', opened.error, {}) };
+    }
+    walSync = opened.value;
+  }
   const writer =
-    memory || options.writer === 'inline'
+    mode !== 'worker'
       ? null
       : new WorkerWriter({
           path: options.path,
@@ -168,9 +209,15 @@ export function openSqliteSpine(options: SqliteSpineOptions): OpenResult {
     : null;
   return {
     ok: true,
-    value: new SqliteSpine(db, migrated.value.epoch, options.maxBatchRows ?? 4096, checkpointer, writer, {
-      path: memory ? null : options.path,
-    }),
+    value: new SqliteSpine(
+      db,
+      migrated.value.epoch,
+      options.maxBatchRows ?? 4096,
+      checkpointer,
+      writer,
+      { path: memory ? null : options.path },
+      walSync === null ? null : { sync: walSync, coalesce: (options.pipelineCommits ?? 'coalesced') === 'coalesced' },
+    ),
   };
 }
 
@@ -218,6 +265,18 @@ export class SqliteSpine implements EventSpine {
   private readonly checkedAbsent = new Map<string, true>();
   /** Which command ids may be stored: a new id is known absent without a query. */
   private readonly commandIds: CommandIdIndex;
+  /** `writer: 'pipelined'`: the WAL sync that acknowledges committed batches; null otherwise. */
+  private readonly walSync: WalSync | null;
+  /** Pipelined: the next batch waits for the running sync (see `pipelineCommits`). */
+  private readonly coalesce: boolean;
+  /**
+   * Pipelined only: the last durable seq per partition appended to since open (absent: every row
+   * in the file is durable). Rows are visible to this connection at COMMIT, before their sync:
+   * `read` returns nothing above this.
+   */
+  private readonly durableSeqs = new Map<PartitionId, number>();
+  /** Pipelined only: snapshot, record and compact ops committed but not yet durable. */
+  private unsyncedOthers = 0;
   private closed = false;
   private counters = {
     commits: 0,
@@ -241,8 +300,11 @@ export class SqliteSpine implements EventSpine {
      * (`:memory:`). Absent: no index (every lookup queries).
      */
     commandIndex?: { path: string | null },
+    pipeline: { sync: WalSync; coalesce: boolean } | null = null,
   ) {
     this.db = db;
+    this.walSync = pipeline?.sync ?? null;
+    this.coalesce = pipeline?.coalesce ?? false;
     this.commandIds = new CommandIdIndex(
       commandIndex === undefined ? { path: null, disabled: true } : { path: commandIndex.path },
       () => this.uncommittedCommandKeys(),
@@ -263,6 +325,7 @@ export class SqliteSpine implements EventSpine {
       ...this.counters,
       checkpointFailures: this.checkpointer?.failures.count ?? 0,
       commandIds: this.commandIds.stats,
+      walSyncs: this.walSync?.count ?? 0,
     };
   }
 
@@ -273,6 +336,8 @@ export class SqliteSpine implements EventSpine {
   append(request: AppendRequest): { readonly seqs: readonly number[]; readonly durable: Promise<AppendResult> } {
     const { partition, events, commandId } = request;
     if (this.closed) return { seqs: [], durable: rejected(new SpineError('closed', 'the spine is closed')) };
+    const broken = this.syncFailure();
+    if (broken !== null) return { seqs: [], durable: rejected(broken) };
     if (commandId !== undefined && request.outcome === undefined) {
       throw new TypeError('append: a commandId needs an outcome builder');
     }
@@ -303,7 +368,10 @@ export class SqliteSpine implements EventSpine {
     const lastSeq = head + events.length;
     // Built before any state changes: a throwing builder is a programmer error and leaves nothing behind.
     const outcome = request.outcome === undefined ? null : request.outcome(lastSeq);
+    // Pipelined: the first append to a partition since open; everything stored before it is durable.
+    if (this.walSync !== null && !this.durableSeqs.has(partition)) this.durableSeqs.set(partition, head);
     this.heads.set(partition, lastSeq);
+    const done = deferred<AppendResult>();
     if (commandId !== undefined && outcome !== null) {
       this.commandIds.add(commandKey(partition, commandId));
       let byId = this.pendingCommands.get(partition);
@@ -313,7 +381,6 @@ export class SqliteSpine implements EventSpine {
       }
       byId.set(commandId, outcome);
     }
-    const done = deferred<AppendResult>();
     this.queue.push(
       { op: 'append', partition, firstSeq: head + 1, events, commandId, outcome, result: { seqs, outcome }, done },
       events.length + (commandId === undefined ? 0 : 1),
@@ -341,8 +408,12 @@ export class SqliteSpine implements EventSpine {
             ])
           : this.sql.readCanvas.all([partition, options.canvasId, afterSeq, limit])
     ) as unknown[][];
-    const out = new Array<StoredEvent>(rows.length);
-    for (let i = 0; i < rows.length; i++) out[i] = unwrap(decodeEventRow(partition, rows[i] as unknown[]));
+    let count = rows.length;
+    // Pipelined: rows above the durable seq are committed but not synced yet; they are the tail (seq order).
+    const durable = this.durableSeqs.get(partition);
+    if (durable !== undefined) while (count > 0 && Number((rows[count - 1] as unknown[])[0]) > durable) count--;
+    const out = new Array<StoredEvent>(count);
+    for (let i = 0; i < count; i++) out[i] = unwrap(decodeEventRow(partition, rows[i] as unknown[]));
     return out;
   }
 
@@ -353,14 +424,20 @@ export class SqliteSpine implements EventSpine {
 
   async floor(partition: PartitionId): Promise<number> {
     this.assertOpen();
+    await this.othersDurable();
     return this.storedFloor(partition) ?? 1;
   }
 
   async lookupCommand(partition: PartitionId, commandId: string): Promise<StoredOutcome | null> {
     this.assertOpen();
-    const pending = this.pendingCommands.get(partition)?.get(commandId);
-    if (pending !== undefined) return pending;
     const key = commandKey(partition, commandId);
+    const pending = this.pendingCommands.get(partition)?.get(commandId);
+    // Queued or awaiting its sync: answered from memory (the interface: lookup sees pending appends).
+    // Pipelined: a committed command stays here until its sync completes, so the query below only
+    // ever finds durable rows.
+    if (pending !== undefined) return pending;
+    const broken = this.syncFailure();
+    if (broken !== null) throw broken;
     if (!this.commandIds.mightContain(key)) {
       // Never appended nor stored: the append under this id needs no check either.
       this.counters.lookupsSkipped++;
@@ -382,6 +459,7 @@ export class SqliteSpine implements EventSpine {
 
   async loadSnapshot(partition: PartitionId, canvasId: string): Promise<Snapshot | null> {
     this.assertOpen();
+    await this.othersDurable();
     const row = this.sql.loadSnapshot.get([partition, canvasId]) as unknown[] | undefined;
     return row === undefined ? null : unwrap(decodeSnapshotRow(partition, canvasId, row));
   }
@@ -401,6 +479,7 @@ export class SqliteSpine implements EventSpine {
 
   async getRecord(kind: string, key: string): Promise<string | null> {
     this.assertOpen();
+    await this.othersDurable();
     const row = this.sql.getRecord.get([kind, key]) as unknown[] | undefined;
     return row === undefined ? null : unwrap(decodeRecordValue(kind, key, row[0]));
   }
@@ -411,6 +490,7 @@ export class SqliteSpine implements EventSpine {
 
   async listRecords(kind: string, keyPrefix: string): Promise<Array<{ key: string; value: string }>> {
     this.assertOpen();
+    await this.othersDurable();
     const bound = prefixUpperBound(keyPrefix);
     const rows = (
       bound === null
@@ -428,6 +508,11 @@ export class SqliteSpine implements EventSpine {
   async flush(): Promise<void> {
     const error = await this.queue.drain();
     if (error !== null) throw error;
+    if (this.walSync !== null) {
+      await this.walSync.barrier().catch((cause: unknown) => {
+        throw this.syncFailure() ?? new SpineError('write_failed', String(cause), {}, cause);
+      });
+    }
   }
 
   async close(): Promise<void> {
@@ -435,6 +520,7 @@ export class SqliteSpine implements EventSpine {
     this.closed = true;
     await this.queue.drain();
     this.queue.close();
+    await this.walSync?.close();
     await this.writer?.stop();
     await this.checkpointer?.stop();
     await this.commandIds.close();
@@ -443,6 +529,8 @@ export class SqliteSpine implements EventSpine {
 
   private enqueue<T>(build: (done: Deferred<T>) => WriteOp): Promise<T> {
     if (this.closed) return rejected(new SpineError('closed', 'the spine is closed'));
+    const broken = this.syncFailure();
+    if (broken !== null) return rejected(broken);
     const done = deferred<T>();
     this.queue.push(build(done), 1);
     return done.promise;
@@ -450,6 +538,75 @@ export class SqliteSpine implements EventSpine {
 
   private assertOpen(): void {
     if (this.closed) throw new SpineError('closed', 'the spine is closed');
+  }
+
+  /** Pipelined: after a failed WAL sync nothing can be acknowledged any more; the error every write gets. */
+  private syncFailure(): SpineError | null {
+    const failed = this.walSync?.failed ?? null;
+    return failed === null ? null : new SpineError('write_failed', failed.message, {}, failed);
+  }
+
+  /**
+   * Pipelined: snapshots, records and floors are read only once every such write committed so far
+   * is durable (rare writes; at most one sync's wait), so no read answers from a row not yet synced.
+   */
+  private async othersDurable(): Promise<void> {
+    if (this.unsyncedOthers === 0 || this.walSync === null) return;
+    await this.walSync.barrier().catch((cause: unknown) => {
+      throw this.syncFailure() ?? new SpineError('write_failed', String(cause), {}, cause);
+    });
+  }
+
+  /** Pipelined: forgets a finished (durable or failed) append's pending command. */
+  private forgetCommand(op: WriteOp): void {
+    if (op.op !== 'append' || op.commandId === undefined) return;
+    const byId = this.pendingCommands.get(op.partition);
+    if (byId?.get(op.commandId) === op.outcome) byId?.delete(op.commandId);
+    if (byId?.size === 0) this.pendingCommands.delete(op.partition);
+  }
+
+  /**
+   * Pipelined: a batch has committed (synchronous = NORMAL, not yet on disk). Its ops settle once
+   * a WAL sync that started after this point completes; then its rows become readable.
+   */
+  private awaitSync(
+    walSync: WalSync,
+    batch: readonly WriteOp[],
+    results: readonly unknown[],
+  ): Promise<SpineError | null> {
+    let others = 0;
+    for (const op of batch) if (op.op !== 'append') others++;
+    this.unsyncedOthers += others;
+    const settled = deferred<SpineError | null>();
+    walSync.committed(
+      () => {
+        this.unsyncedOthers -= others;
+        for (let i = 0; i < batch.length; i++) {
+          const op = batch[i] as WriteOp;
+          if (op.op === 'append') {
+            const last = op.firstSeq + op.events.length - 1;
+            if (last > (this.durableSeqs.get(op.partition) ?? 0)) this.durableSeqs.set(op.partition, last);
+            this.forgetCommand(op);
+            this.counters.appends++;
+            this.counters.rows += op.events.length;
+            op.done.resolve(op.result);
+          } else {
+            (op.done as Deferred<unknown>).resolve(results[i]);
+          }
+        }
+        settled.resolve(null);
+      },
+      (cause) => {
+        this.unsyncedOthers -= others;
+        const error = new SpineError('write_failed', `committed but not made durable: ${cause.message}`, {}, cause);
+        for (const op of batch) {
+          this.forgetCommand(op);
+          op.done.reject(error);
+        }
+        settled.resolve(error);
+      },
+    );
+    return settled.promise;
   }
 
   private headOf(partition: PartitionId): number {
@@ -529,7 +686,16 @@ export class SqliteSpine implements EventSpine {
   }
 
   /** Writes one batch in one transaction; returns null or the error every op was rejected with. */
-  private commit(batch: readonly WriteOp[]): SpineError | null {
+  private commit(batch: readonly WriteOp[]): CommitOutcome {
+    const broken = this.syncFailure();
+    if (broken !== null) {
+      // Pipelined after a failed sync: nothing more is written (it could never be acknowledged).
+      for (const op of batch) {
+        this.forgetCommand(op);
+        op.done.reject(broken);
+      }
+      return broken;
+    }
     const results = new Array<unknown>(batch.length);
     try {
       this.sql.begin.run();
@@ -554,14 +720,21 @@ export class SqliteSpine implements EventSpine {
       this.counters.failedCommits++;
       // Nothing of the batch is stored: forget the seqs it took so the next append reuses them.
       this.heads.clear();
-      this.pendingCommands.clear();
+      // Pipelined: earlier batches are committed (awaiting their sync) and keep their pending commands.
+      if (this.walSync === null) this.pendingCommands.clear();
+      else for (const op of batch) this.forgetCommand(op);
       const error = new SpineError('write_failed', `the write transaction failed: ${String(cause)}`, {}, cause);
       for (const op of batch) op.done.reject(error);
       return error;
     }
-    this.pendingCommands.clear();
     this.counters.commits++;
     this.counters.largestBatch = Math.max(this.counters.largestBatch, batch.length);
+    if (this.walSync !== null) {
+      const synced = this.awaitSync(this.walSync, batch, results);
+      // Coalesced: the queue holds the next batch until this one's sync completes.
+      return this.coalesce ? synced : null;
+    }
+    this.pendingCommands.clear();
     for (let i = 0; i < batch.length; i++) {
       const op = batch[i] as WriteOp;
       if (op.op === 'append') {

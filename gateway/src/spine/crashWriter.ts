@@ -2,16 +2,21 @@
  * Child process of `SqliteSpine.crash.test.ts`: appends to two partitions with 32 appenders and
  * prints `ack <partition> <seq> <tag>` for every acknowledged append (stdout to a pipe is
  * synchronous on Linux, so a printed ack happened). Runs until killed, or 20 s at most.
- * Usage: node --import tsx crashWriter.ts <file> <full|normal>
+ * Usage: node --import tsx crashWriter.ts <file> <full|normal> [worker|inline|pipelined]
  */
-import { openSqliteSpine } from './SqliteSpine.ts';
+import { openSqliteSpine, SQLITE_WRITERS, type SqliteWriter } from './SqliteSpine.ts';
 
-const [path, durability] = process.argv.slice(2);
-if (path === undefined || (durability !== 'full' && durability !== 'normal')) {
-  process.stderr.write('usage: crashWriter.ts <file> <full|normal>\n');
+const [path, durability, writerArg] = process.argv.slice(2);
+const writer = writerArg as SqliteWriter | undefined;
+if (
+  path === undefined ||
+  (durability !== 'full' && durability !== 'normal') ||
+  (writer !== undefined && !SQLITE_WRITERS.includes(writer))
+) {
+  process.stderr.write('usage: crashWriter.ts <file> <full|normal> [worker|inline|pipelined]\n');
   process.exit(2);
 }
-const opened = openSqliteSpine({ path, durability });
+const opened = openSqliteSpine({ path, durability, ...(writer === undefined ? {} : { writer }) });
 if (!opened.ok) {
   process.stderr.write(`${opened.error.message}\n`);
   process.exit(1);

@@ -4,9 +4,11 @@ export {
   type Durability,
   type OpenResult,
   openSqliteSpine,
+  SQLITE_WRITERS,
   SqliteSpine,
   type SqliteSpineOptions,
   type SqliteSpineStats,
+  type SqliteWriter,
 } from './SqliteSpine.ts';
 /** The PostgreSQL event spine (scale-out): `openPgSpine({ url, schema })`. */
 export {

@@ -1,0 +1,166 @@
+/**
+ * Issue 2 probe: the SQLite spine's writer modes (`EASEL_SQLITE_WRITER`) against raw SSE, in one
+ * run, interleaved (the order rotates every round). Per sample, a fresh server:
+ * - latency: N = 100 readers and an open-loop writer in one client process at a fixed offered
+ *   rate; p50 / p99 of command → the last reader parsed it (the `latency` bench's method);
+ * - fan-out: the same server, 64 closed-loop writers in a second client process, deliveries/s to
+ *   the 100 readers (the `fanout` bench's method at N = 100).
+ * Every sample records the 1-minute load average at its start.
+ *
+ * `pnpm exec tsx bench/src/latency/writerModes.ts [--rounds 3] [--rate 1400] [--modes worker,pipelined]
+ *   [--warmup 1000] [--window 4000] [--no-fanout]`
+ */
+import { loadavg } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ClientProcess } from '../client/ClientProcess.ts';
+import type { ReaderSpec, WriterSpec } from '../client/protocol.ts';
+import { startEaselTarget } from '../easel/easelTarget.ts';
+import { measureWindow } from '../lib/measureWindow.ts';
+import { sleep } from '../lib/sleep.ts';
+import { startServer } from '../servers/ServerProcess.ts';
+
+const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const N = 100;
+
+function option(name: string, fallback: string): string {
+  const at = process.argv.indexOf(`--${name}`);
+  return at >= 0 ? (process.argv[at + 1] ?? fallback) : fallback;
+}
+const rounds = Math.min(20, Math.max(1, Number(option('rounds', '3'))));
+const rate = Math.max(10, Number(option('rate', '1400')));
+const modes = option('modes', 'worker,pipelined').split(',').filter(Boolean);
+const warmupMs = Number(option('warmup', '1000'));
+const windowMs = Number(option('window', '4000'));
+const fanout = !process.argv.includes('--no-fanout');
+
+interface Server {
+  pid: number;
+  reader: ReaderSpec;
+  writer: WriterSpec;
+  stop(): Promise<void>;
+}
+
+async function start(kind: string): Promise<Server> {
+  if (kind === 'raw') {
+    const server = await startServer({
+      label: 'raw',
+      cwd: REPO_ROOT,
+      script: 'bench/src/servers/rawSseServer.ts',
+      args: ['--port', '0'],
+    });
+    return {
+      pid: server.pid,
+      reader: { kind: 'sse', url: `${server.baseUrl}/events` },
+      writer: { url: `${server.baseUrl}/publish`, body: { kind: 'publish' } },
+      stop: () => server.stop(),
+    };
+  }
+  const easel = await startEaselTarget({ repoRoot: REPO_ROOT, env: { EASEL_SQLITE_WRITER: kind }, label: kind });
+  return { pid: easel.server.pid, reader: easel.reader, writer: easel.writer, stop: easel.stop };
+}
+
+interface Sample {
+  kind: string;
+  round: number;
+  load: number;
+  p50: number;
+  p99: number;
+  firstP50: number;
+  achieved: number;
+  serverCpu: number;
+  deliveries: number | null;
+  fanoutLoad: number | null;
+}
+
+async function sample(kind: string, round: number): Promise<Sample> {
+  const server = await start(kind);
+  const readers = ClientProcess.start(REPO_ROOT);
+  let writers: ClientProcess | null = null;
+  try {
+    const connected = await readers.connect({ reader: server.reader, count: N, track: 'latency' });
+    if (connected.failed > 0) throw new Error(`${connected.failed}/${N} readers failed: ${connected.firstError}`);
+    const load = loadavg()[0] as number;
+    await readers.startLoad({ writer: server.writer, concurrency: 128, ratePerSec: rate });
+    await sleep(warmupMs);
+    await readers.latency(true);
+    const w = await measureWindow(readers, readers, server.pid, windowMs);
+    const stats = await readers.latency(true);
+    await readers.stopLoad();
+    let deliveries: number | null = null;
+    let fanoutLoad: number | null = null;
+    if (fanout) {
+      await sleep(300);
+      writers = ClientProcess.start(REPO_ROOT);
+      fanoutLoad = loadavg()[0] as number;
+      await writers.startLoad({ writer: server.writer, concurrency: 64 });
+      await sleep(warmupMs);
+      const f = await measureWindow(readers, writers, server.pid, windowMs);
+      await writers.stopLoad();
+      deliveries = f.deliveriesPerSec;
+    }
+    return {
+      kind,
+      round,
+      load,
+      p50: stats.p50,
+      p99: stats.p99,
+      firstP50: stats.firstP50,
+      achieved: Math.min(w.acksPerSec, w.deliveriesPerSec / N),
+      serverCpu: w.serverCpuShare,
+      deliveries,
+      fanoutLoad,
+    };
+  } finally {
+    await Promise.all([readers.stop(), writers?.stop()]);
+    await server.stop();
+  }
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? Number.NaN : (s[Math.floor((s.length - 1) / 2)] as number);
+};
+
+const kinds = ['raw', ...modes];
+const samples: Sample[] = [];
+console.log(`writer modes: ${kinds.join(', ')}; ${rounds} rounds; ${rate}/s offered, N=${N}; windows ${windowMs} ms`);
+for (let round = 1; round <= rounds; round++) {
+  // Rotate the order so no mode always runs first (or right after raw).
+  const order = kinds.map((_, i) => kinds[(i + round - 1) % kinds.length] as string);
+  for (const kind of order) {
+    try {
+      const s = await sample(kind, round);
+      samples.push(s);
+      console.log(
+        `r${round} ${kind.padEnd(9)} load ${s.load.toFixed(2)}: p50 ${s.p50.toFixed(2)} ms, p99 ${s.p99.toFixed(2)} ms, ` +
+          `first p50 ${s.firstP50.toFixed(2)} ms, ${s.achieved.toFixed(0)}/s achieved, CPU ${(s.serverCpu * 100).toFixed(0)} %` +
+          (s.deliveries === null
+            ? ''
+            : `; fan-out N=100 ${s.deliveries.toFixed(0)} deliveries/s (load ${s.fanoutLoad?.toFixed(2)})`),
+      );
+    } catch (error) {
+      console.log(`r${round} ${kind}: FAILED ${String(error).split('\n')[0]}`);
+    }
+  }
+}
+console.log('\nmedians over rounds (ratios: ÷ raw of the same round, then median)');
+for (const kind of kinds) {
+  const mine = samples.filter((s) => s.kind === kind);
+  const ratio = (pick: (s: Sample) => number | null) =>
+    median(
+      mine.flatMap((s) => {
+        const raw = samples.find((r) => r.kind === 'raw' && r.round === s.round);
+        const a = pick(s);
+        const b = raw === undefined ? null : pick(raw);
+        return a === null || b === null || b === 0 ? [] : [a / b];
+      }),
+    );
+  console.log(
+    `${kind.padEnd(9)} p50 ${median(mine.map((s) => s.p50)).toFixed(2)} ms (×${ratio((s) => s.p50).toFixed(2)}), ` +
+      `p99 ${median(mine.map((s) => s.p99)).toFixed(2)} ms (×${ratio((s) => s.p99).toFixed(2)}), ` +
+      `deliveries/s ${median(mine.map((s) => s.deliveries ?? Number.NaN)).toFixed(0)} (×${ratio((s) => s.deliveries).toFixed(2)}), ` +
+      `loads ${mine.map((s) => s.load.toFixed(1)).join('/')}`,
+  );
+}
+process.exit(0);
