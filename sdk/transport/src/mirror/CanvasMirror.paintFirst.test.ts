@@ -99,6 +99,27 @@ describe('CanvasMirror paint first', () => {
     expect(plain.state).toBeNull();
   });
 
+  it('[CONTRACT 4] a resume (CANVAS_READY without snapshot) before the decoding keeps the painted state', () => {
+    // A hidden tab paints no frames, so the decoding can wait while the stream drops and resumes.
+    const gateway = server(4);
+    const { mirror, later, hydrated } = deferred();
+    mirror.apply(ready(gateway), null);
+    const resumed = envelope('CANVAS_READY', {
+      canvas_id: 'c1',
+      canvas_type: 'board',
+      manifest: TEST_MANIFEST,
+      revision: 1,
+      cursor: cursorOf(1),
+      reset: false,
+    }) as unknown as AnyEvent;
+    mirror.apply(resumed, cursorOf(1));
+    expect(mirror.state).toEqual(stateOf(gateway));
+    expect(hydrated).toEqual([]);
+    later[0]!();
+    expect(mirror.state).toBeNull();
+    expect(notes(mirror.doc)).toEqual(notes(gateway));
+  });
+
   it('[CONTRACT 4] reading doc decodes the snapshot at once (synchronously)', () => {
     const gateway = server(5);
     const { mirror, later, hydrated } = deferred();

@@ -74,8 +74,8 @@ export class CanvasMirror {
   #log: Uint8Array[] = [];
   #view: MirrorView = 'none';
   #snapshotApplied = false;
-  /** The first snapshot's update while it is not applied to the document yet (paint first). */
-  #deferred: Uint8Array | null = null;
+  /** The first snapshot's update and JSON state while the update is not applied to the document yet (paint first). */
+  #deferred: { readonly bytes: Uint8Array; readonly state: Readonly<Record<string, JsonValue>> } | null = null;
   #tokens: Record<string, JsonValue> = {};
   #revision: number | null = null;
   #cursor: string | null = null;
@@ -108,13 +108,13 @@ export class CanvasMirror {
    * `update` is not applied to `doc` yet; null before and once it is (`onHydrated`).
    */
   get state(): Readonly<Record<string, JsonValue>> | null {
-    // Deferred only for a snapshot that carries `state`.
-    return this.#deferred ? this.#ready!.snapshot!.state! : null;
+    // Kept with the bytes: a later CANVAS_READY (a resume carries no snapshot) does not change it.
+    return this.#deferred?.state ?? null;
   }
 
   /** Applies a snapshot `update` that waits (paint first) to `doc` now, then `onHydrated`; else nothing. */
   hydrate(): void {
-    const bytes = this.#deferred;
+    const bytes = this.#deferred?.bytes;
     if (!bytes) return;
     this.#deferred = null;
     if (!this.#safeApply(this.#doc, bytes, REMOTE_ORIGIN, SNAPSHOT)) {
@@ -345,7 +345,7 @@ export class CanvasMirror {
       else if (state !== undefined) applyProjection(this.#doc, state, payload.manifest.roots, REMOTE_ORIGIN);
       else if (bytes && this.#options.defer && snapshot.state) {
         // Paint first: `state` is shown until `hydrate` applies `update` (after the next paint, or sooner).
-        this.#deferred = bytes;
+        this.#deferred = { bytes, state: snapshot.state };
         this.#options.defer(() => this.hydrate());
       } else if (bytes && !this.#safeApply(this.#doc, bytes, REMOTE_ORIGIN, SNAPSHOT)) this.#log = [];
       if (bytes && this.#log[0] !== bytes) this.#view = 'none';
