@@ -84,7 +84,7 @@ const INSTALL_HOOKS = `(() => {
   };
 })();`;
 
-async function trace(cdp: CDPSession, run: () => Promise<void>): Promise<TraceEvent[]> {
+export async function trace(cdp: CDPSession, run: () => Promise<void>): Promise<TraceEvent[]> {
   const events: TraceEvent[] = [];
   cdp.on('Tracing.dataCollected', (e) => {
     for (const event of e.value as unknown as TraceEvent[]) events.push(event);
@@ -110,7 +110,7 @@ async function trace(cdp: CDPSession, run: () => Promise<void>): Promise<TraceEv
 }
 
 /** The main thread's tasks inside [from, to] (trace clock, µs) with their largest children, one line each. */
-function taskLines(events: TraceEvent[], from: number, to: number): string[] {
+export function taskLines(events: TraceEvent[], from: number, to: number): string[] {
   const main = events.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
   if (!main) return [];
   const mine = events.filter((e) => e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && e.dur !== undefined);
@@ -242,8 +242,8 @@ const AB_FILES = [
   'sdk/canvases/src/lib/windowRows.ts',
 ];
 
-/** The bench page with AB_FILES as committed (read with `git show`, nothing in the tree changes). */
-async function bundleAtHead(): Promise<string> {
+/** The bench page with `files` (default AB_FILES) as committed (read with `git show`, nothing in the tree changes). */
+export async function bundleAtHead(files: readonly string[] = AB_FILES): Promise<string> {
   const result = await build({
     entryPoints: [path.join(REPO_ROOT, 'bench/src/browser/page/benchPage.tsx')],
     bundle: true,
@@ -260,7 +260,7 @@ async function bundleAtHead(): Promise<string> {
       {
         name: 'at-head',
         setup(b) {
-          const filter = new RegExp(`(${AB_FILES.map((f) => f.replace(/[./]/g, (c) => `\\${c}`)).join('|')})$`);
+          const filter = new RegExp(`(${files.map((f) => f.replace(/[./]/g, (c) => `\\${c}`)).join('|')})$`);
           b.onLoad({ filter }, (args) => {
             const rel = path.relative(REPO_ROOT, args.path);
             const contents = execFileSync('git', ['show', `HEAD:${rel}`], { cwd: REPO_ROOT, encoding: 'utf8' });

@@ -26,7 +26,11 @@ export interface EaselProviderProps {
    * presence); `false` turns presence off; recordings pass `createRecordedPresence(...)`.
    */
   presence?: PresenceSource | false;
-  /** Call `transport.connect()` (and `realtime.connect()`) on mount. Default true. */
+  /**
+   * Call `transport.connect()` (and `realtime.connect()`) on mount. Default true. For the fastest
+   * first paint, call `transport.connect()` yourself before mounting (it is idempotent): the
+   * stream's request is then in flight while React renders, instead of after the first commit.
+   */
   connect?: boolean;
   children?: ReactNode;
 }

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { bytesToBase64 } from '../lib/base64.ts';
 import type { AnyEvent } from '../sse/parseEnvelope.ts';
@@ -229,5 +229,66 @@ describe('CanvasMirror paint first', () => {
     expect(problems2).toHaveLength(1);
     expect(m2.view).toBe('none');
     expect(m2.state).toBeNull();
+  });
+
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('[CONTRACT 4] the base64 update is not even decoded before the deferred call (only checked)', () => {
+    // Node 20 has no Uint8Array.fromBase64: base64ToBytes decodes with atob.
+    const atob = vi.spyOn(globalThis, 'atob');
+    const gateway = server(50);
+    const { mirror, later } = deferred();
+    mirror.apply(ready(gateway), null);
+    expect(mirror.state).toEqual(stateOf(gateway));
+    expect(atob).not.toHaveBeenCalled();
+    later[0]!();
+    expect(atob).toHaveBeenCalledTimes(1);
+    expect(notes(mirror.doc)).toEqual(notes(gateway));
+  });
+
+  it('[CONTRACT 4] the confirmed state read before the decoding holds the snapshot, and patches after it', () => {
+    const gateway = server(3);
+    const { mirror, later, hydrated } = deferred();
+    mirror.apply(ready(gateway), null);
+    expect(mirror.confirmed.getMap('notes').toJSON()).toEqual(notes(gateway));
+    expect(hydrated).toEqual([1]); // building the shadow applied the waiting snapshot first
+    mirror.apply(
+      patch(
+        updateOn(gateway, (d) => d.getMap('notes').set('n9', { text: 'late' })),
+        2,
+      ),
+      cursorOf(2),
+    );
+    later[0]!();
+    expect(hydrated).toEqual([1]);
+    expect(mirror.confirmed.getMap('notes').toJSON()).toEqual(notes(gateway));
+    expect(notes(mirror.doc)).toEqual(notes(gateway));
+  });
+
+  it('[CONTRACT 6] a projection snapshot (lens narrowed) before the decoding never lets the superseded full one in', () => {
+    const gateway = server(3);
+    gateway.getMap('layout').set('secret', 'hidden');
+    const { mirror, later, hydrated } = deferred();
+    mirror.apply(ready(gateway), null);
+    const narrowed = envelope('CANVAS_READY', {
+      canvas_id: 'c1',
+      canvas_type: 'board',
+      manifest: TEST_MANIFEST,
+      revision: 2,
+      cursor: cursorOf(2),
+      reset: true,
+      reason: 'lens_changed',
+      snapshot: { state: { notes: notes(gateway) }, tokens: {} },
+    }) as unknown as AnyEvent;
+    mirror.apply(narrowed, null);
+    for (const run of later) run();
+    expect(hydrated).toEqual([]);
+    expect(mirror.view).toBe('projection');
+    expect(mirror.state).toBeNull();
+    expect(mirror.confirmed.getMap('layout').toJSON()).toEqual({});
+    expect(mirror.doc.getMap('layout').toJSON()).toEqual({});
+    expect(notes(mirror.doc)).toEqual(notes(gateway));
   });
 });

@@ -9,7 +9,7 @@ import type {
 import { decodeCursor } from '@easel/schemas/guards';
 import * as Y from 'yjs';
 import { Listeners } from '../lib/Listeners.ts';
-import { base64ToBytes } from '../lib/base64.ts';
+import { base64ToBytes, isBase64 } from '../lib/base64.ts';
 import { errorMessage } from '../lib/errorMessage.ts';
 import type { TransportLogger } from '../lib/deps.ts';
 import type { AnyEvent, EventOf } from '../sse/parseEnvelope.ts';
@@ -74,8 +74,11 @@ export class CanvasMirror {
   #log: Uint8Array[] = [];
   #view: MirrorView = 'none';
   #snapshotApplied = false;
-  /** The first snapshot's update and JSON state while the update is not applied to the document yet (paint first). */
-  #deferred: { readonly bytes: Uint8Array; readonly state: Readonly<Record<string, JsonValue>> } | null = null;
+  /**
+   * Paint first: the first snapshot's `update` (base64, not decoded yet either) and JSON `state`
+   * while the update is not applied to the document; the bytes join the confirmed log once it is.
+   */
+  #deferred: { readonly update: string; readonly state: Readonly<Record<string, JsonValue>> } | null = null;
   #tokens: Record<string, JsonValue> = {};
   #revision: number | null = null;
   #cursor: string | null = null;
@@ -114,13 +117,13 @@ export class CanvasMirror {
 
   /** Applies a snapshot `update` that waits (paint first) to `doc` now, then `onHydrated`; else nothing. */
   hydrate(): void {
-    const bytes = this.#deferred?.bytes;
-    if (!bytes) return;
+    const deferred = this.#deferred;
+    if (!deferred) return;
     this.#deferred = null;
-    if (!this.#safeApply(this.#doc, bytes, REMOTE_ORIGIN, SNAPSHOT)) {
-      this.#log = [];
-      this.#view = 'none';
-    }
+    const bytes = this.#decode(deferred.update);
+    // Nothing reached the log meanwhile: whatever adds to it hydrates first (reads `doc`, `#materialize`).
+    if (bytes && this.#safeApply(this.#doc, bytes, REMOTE_ORIGIN, SNAPSHOT)) this.#log.unshift(bytes);
+    else this.#view = 'none';
     this.#hydratedListeners.emit();
   }
 
@@ -327,39 +330,46 @@ export class CanvasMirror {
         if (!Object.hasOwn(this.#tokens, id) || this.#tokens[id] !== value) changedTokens.set(id, value);
       }
       this.#tokens = { ...next };
-      let bytes: Uint8Array | null = null;
-      if (snapshot.update !== undefined) {
-        bytes = base64ToBytes(snapshot.update);
-        if (bytes === null) this.#problem('CANVAS_READY snapshot.update is not base64');
-      }
-      this.#confirmed?.destroy();
-      this.#confirmed = null;
-      this.#log = bytes ? [bytes] : [];
-      const state = snapshot.update === undefined ? snapshot.state : undefined;
-      if (state !== undefined) applyProjection(this.#materialize(), state, payload.manifest.roots, REMOTE_ORIGIN);
-      this.#view = bytes ? 'full' : state !== undefined ? 'projection' : 'none';
       const hadSnapshot = this.#snapshotApplied;
       this.#snapshotApplied = true;
-      if (hadSnapshot) this.rebuild(payload.reset ? 'reset' : 'snapshot');
-      // First load: into the initial document, so references taken before stay valid.
-      else if (state !== undefined) applyProjection(this.#doc, state, payload.manifest.roots, REMOTE_ORIGIN);
-      else if (bytes && this.#options.defer && snapshot.state) {
-        // Paint first: `state` is shown until `hydrate` applies `update` (after the next paint, or sooner).
-        this.#deferred = { bytes, state: snapshot.state };
+      // A snapshot still waiting is superseded: never applied (not even into the shadow below).
+      this.#deferred = null;
+      this.#confirmed?.destroy();
+      this.#confirmed = null;
+      this.#log = [];
+      // (Checked now, decoded later: a text that is not base64 is reported on arrival as always.)
+      if (
+        !hadSnapshot &&
+        snapshot.update !== undefined &&
+        snapshot.state &&
+        this.#options.defer &&
+        isBase64(snapshot.update)
+      ) {
+        // Paint first: `state` is shown until `hydrate` decodes and applies `update` (after the
+        // next paint, or sooner); the base64 is not even decoded before the first paint.
+        this.#deferred = { update: snapshot.update, state: snapshot.state };
+        this.#view = 'full';
         this.#options.defer(() => this.hydrate());
-      } else if (bytes && !this.#safeApply(this.#doc, bytes, REMOTE_ORIGIN, SNAPSHOT)) this.#log = [];
-      if (bytes && this.#log[0] !== bytes) this.#view = 'none';
+      } else {
+        const bytes = snapshot.update === undefined ? null : this.#decode(snapshot.update);
+        if (bytes) this.#log = [bytes];
+        const state = snapshot.update === undefined ? snapshot.state : undefined;
+        if (state !== undefined) applyProjection(this.#materialize(), state, payload.manifest.roots, REMOTE_ORIGIN);
+        this.#view = bytes ? 'full' : state !== undefined ? 'projection' : 'none';
+        if (hadSnapshot) this.rebuild(payload.reset ? 'reset' : 'snapshot');
+        // First load: into the initial document, so references taken before stay valid.
+        else if (state !== undefined) applyProjection(this.#doc, state, payload.manifest.roots, REMOTE_ORIGIN);
+        else if (bytes && !this.#safeApply(this.#doc, bytes, REMOTE_ORIGIN, SNAPSHOT)) this.#log = [];
+        if (bytes && this.#log[0] !== bytes) this.#view = 'none';
+      }
     }
     return previousEpoch !== null && nextEpoch !== null && previousEpoch !== nextEpoch;
   }
 
   #applyPatch(payload: StatePatchPayload): void {
     if (payload.update !== undefined) {
-      const bytes = base64ToBytes(payload.update);
-      if (bytes === null) {
-        this.#problem('state_patch update is not base64');
-        return;
-      }
+      const bytes = this.#decode(payload.update, 'state_patch update');
+      if (bytes === null) return;
       if (this.#safeApply(this.#doc, bytes, REMOTE_ORIGIN, 'a state_patch')) this.#toConfirmed(bytes);
       if (this.#view === 'none') this.#view = 'full';
     } else if (payload.state !== undefined) {
@@ -379,11 +389,19 @@ export class CanvasMirror {
   /** The confirmed shadow, built from the logged updates if it is not yet. */
   #materialize(): Y.Doc {
     if (!this.#confirmed) {
+      this.hydrate();
       this.#confirmed = new Y.Doc();
       for (const update of this.#log) this.#safeApply(this.#confirmed, update, REMOTE_ORIGIN, CONFIRMED);
       this.#log = [];
     }
     return this.#confirmed;
+  }
+
+  /** The bytes of base64 `text`; null (reported) when it is not base64. */
+  #decode(text: string, what = 'CANVAS_READY snapshot.update'): Uint8Array | null {
+    const bytes = base64ToBytes(text);
+    if (bytes === null) this.#problem(`${what} is not base64`);
+    return bytes;
   }
 
   #safeApply(doc: Y.Doc, update: Uint8Array, origin: unknown, what: string): boolean {
