@@ -1,53 +1,26 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import pino from 'pino';
 import { ulid } from 'ulid';
+import { InProcessGateway } from '../../test/harness/InProcessGateway.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, TestWorld } from '../../test/harness/api.ts';
+import { api, type TestWorld } from '../../test/harness/api.ts';
 import { SseClient } from '../../test/harness/SseClient.ts';
 import { createVerifier } from '../auth/createVerifier.ts';
 import { mintToken } from '../auth/mintToken.ts';
-import { createGateway, type Gateway, openEmbeddedEngines } from '../compose.ts';
-import { createMetrics } from '../metrics/createMetrics.ts';
 import { expectErrorBody } from '../../test/harness/expectErrorBody.ts';
 
 const SECRET = 'http-test-secret-0123456789abcdef';
 const _ULID_RE = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 
-async function start(dev: boolean, dir: string): Promise<{ gateway: Gateway; url: string }> {
-  const engines = openEmbeddedEngines({ dataDir: dir, durability: 'normal' });
-  if (!engines.ok) throw new Error(engines.message);
-  const gateway = await createGateway({
-    spine: engines.value.spine,
-    bus: engines.value.bus,
-    auth: { secret: SECRET },
-    dev: dev ? { secret: SECRET } : null,
-    logger: pino({ level: 'silent' }),
-    metrics: createMetrics({ processMetrics: false }),
-    closeGraceMs: 200,
-  });
-  const { url } = await gateway.listen(0);
-  return { gateway, url };
-}
-
-let dir: string;
-let gw: Gateway;
+let gw: InProcessGateway;
 let url: string;
 let world: TestWorld;
 let admin: string;
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'easel-http-'));
-  ({ gateway: gw, url } = await start(false, path.join(dir, 'a')));
-  world = new TestWorld(url, 'acme');
-  admin = await mintToken(SECRET, { tenant: 'acme', sub: 'ann', roles: ['admin'] });
+  gw = await InProcessGateway.start({ secret: SECRET, prefix: 'easel-http-' });
+  ({ url, world, admin } = gw);
 });
 
-afterAll(async () => {
-  await gw.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => gw.close());
 
 describe('HTTP adapter', () => {
   it('[CONTRACT 5] POST /v1/commands:batch is routed (the colon is literal) and answers one outcome per command', async () => {
@@ -181,7 +154,7 @@ describe('HTTP adapter', () => {
   });
 
   it('[CONTRACT 2] in dev mode POST /v1/dev/tokens mints a token the gateway accepts', async () => {
-    const dev = await start(true, path.join(dir, 'dev'));
+    const dev = await InProcessGateway.start({ secret: SECRET, prefix: 'easel-http-dev-', dev: true });
     try {
       const res = await api(dev.url, 'POST', '/v1/dev/tokens', {
         body: { sub: 'dana', roles: ['director'], tenant_id: 'demo' },
@@ -196,7 +169,7 @@ describe('HTTP adapter', () => {
       expectErrorBody(bad, 400, 'validation_failed');
       expect(bad.json.error.message).toMatch(/roles/);
     } finally {
-      await dev.gateway.close();
+      await dev.close();
     }
   });
 

@@ -1,45 +1,23 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import pino from 'pino';
+import { InProcessGateway } from '../../test/harness/InProcessGateway.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, TestWorld } from '../../test/harness/api.ts';
+import { api, type TestWorld } from '../../test/harness/api.ts';
 import { SseClient } from '../../test/harness/SseClient.ts';
-import { mintToken } from '../auth/mintToken.ts';
-import { createGateway, type Gateway, openEmbeddedEngines } from '../compose.ts';
-import { createMetrics } from '../metrics/createMetrics.ts';
 import { expectErrorBody } from '../../test/harness/expectErrorBody.ts';
 
 const SECRET = 'listener-test-secret-0123456789abcdef';
 const ULID_RE = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 
-let dir: string;
-let gw: Gateway;
+let gw: InProcessGateway;
 let url: string;
 let world: TestWorld;
 let admin: string;
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'easel-listener-'));
-  const engines = openEmbeddedEngines({ dataDir: dir, durability: 'normal' });
-  if (!engines.ok) throw new Error(engines.message);
-  gw = await createGateway({
-    spine: engines.value.spine,
-    bus: engines.value.bus,
-    auth: { secret: SECRET },
-    logger: pino({ level: 'silent' }),
-    metrics: createMetrics({ processMetrics: false }),
-    closeGraceMs: 200,
-  });
-  ({ url } = await gw.listen(0));
-  world = new TestWorld(url, 'acme');
-  admin = await mintToken(SECRET, { tenant: 'acme', sub: 'ann', roles: ['admin'] });
+  gw = await InProcessGateway.start({ secret: SECRET, prefix: 'easel-listener-' });
+  ({ url, world, admin } = gw);
 });
 
-afterAll(async () => {
-  await gw.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => gw.close());
 
 describe('stream GETs served ahead of Express', () => {
   it('[CONTRACT 4] a trailing slash opens the stream too, with a ULID x-request-id', async () => {

@@ -1,15 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import pino from 'pino';
 import * as Y from 'yjs';
+import { InProcessGateway } from '../../test/harness/InProcessGateway.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, TestWorld } from '../../test/harness/api.ts';
+import { api, type TestWorld } from '../../test/harness/api.ts';
 import { expectErrorBody } from '../../test/harness/expectErrorBody.ts';
 import { SseClient } from '../../test/harness/SseClient.ts';
 import { mintToken } from '../auth/mintToken.ts';
-import { createGateway, type Gateway, openEmbeddedEngines } from '../compose.ts';
-import { createMetrics } from '../metrics/createMetrics.ts';
 
 // `?paint=state` on a canvas stream (WIRE-NOTES, CANVAS_READY): a viewer who reads every root gets
 // the JSON `state` beside `update`; bad values are 400; a restricted viewer's snapshot is unchanged.
@@ -34,8 +29,7 @@ const POLICY = {
   default_role: 'partial',
 };
 
-let dir: string;
-let gw: Gateway;
+let gw: InProcessGateway;
 let url: string;
 let world: TestWorld;
 let admin: string;
@@ -43,20 +37,8 @@ let scope: Record<string, string>;
 const streams: SseClient[] = [];
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'easel-paint-'));
-  const engines = openEmbeddedEngines({ dataDir: dir, durability: 'normal' });
-  if (!engines.ok) throw new Error(engines.message);
-  gw = await createGateway({
-    spine: engines.value.spine,
-    bus: engines.value.bus,
-    auth: { secret: SECRET },
-    logger: pino({ level: 'silent' }),
-    metrics: createMetrics({ processMetrics: false }),
-    closeGraceMs: 200,
-  });
-  ({ url } = await gw.listen(0));
-  world = new TestWorld(url, 'acme');
-  admin = await mintToken(SECRET, { tenant: 'acme', sub: 'ann', roles: ['admin'] });
+  gw = await InProcessGateway.start({ secret: SECRET, prefix: 'easel-paint-' });
+  ({ url, world, admin } = gw);
   scope = await world.newCanvas(admin, PROJECT, 'c1');
   const policy = await api(url, 'PUT', `/v1/projects/${PROJECT}/lens`, { token: admin, body: POLICY });
   expect(policy.status).toBe(200);
@@ -76,7 +58,6 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const s of streams) s.close();
   await gw.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 /** The CANVAS_READY payload of a fresh stream opened with `extra` query parameters. */

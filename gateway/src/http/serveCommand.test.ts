@@ -1,16 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
 import fc from 'fast-check';
-import pino from 'pino';
 import { ulid } from 'ulid';
+import { InProcessGateway } from '../../test/harness/InProcessGateway.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiResponse, api, TestWorld } from '../../test/harness/api.ts';
+import { type ApiResponse, api, type TestWorld } from '../../test/harness/api.ts';
 import { expectErrorBody } from '../../test/harness/expectErrorBody.ts';
-import { mintToken } from '../auth/mintToken.ts';
-import { createGateway, type Gateway, openEmbeddedEngines } from '../compose.ts';
-import { createMetrics } from '../metrics/createMetrics.ts';
 import { parseStrictJson } from './readJsonBody.ts';
 
 const SECRET = 'serve-command-test-secret-0123456789';
@@ -19,34 +13,21 @@ const PLAIN = 'application/json';
 /** A JSON type `serveCommand` leaves to Express (body-parser): the reference behaviour. */
 const EXPRESS = 'application/vnd.easel+json';
 
-let dir: string;
-let gw: Gateway;
+let gw: InProcessGateway;
 let url: string;
 let world: TestWorld;
 let admin: string;
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'easel-serve-command-'));
-  const engines = openEmbeddedEngines({ dataDir: dir, durability: 'normal' });
-  if (!engines.ok) throw new Error(engines.message);
-  gw = await createGateway({
-    spine: engines.value.spine,
-    bus: engines.value.bus,
-    auth: { secret: SECRET },
-    logger: pino({ level: 'silent' }),
-    metrics: createMetrics({ processMetrics: false }),
+  gw = await InProcessGateway.start({
+    secret: SECRET,
+    prefix: 'easel-serve-command-',
     limits: { bodyBytes: 4096, batchBodyBytes: 16_384 },
-    closeGraceMs: 200,
   });
-  ({ url } = await gw.listen(0));
-  world = new TestWorld(url, 'acme');
-  admin = await mintToken(SECRET, { tenant: 'acme', sub: 'ann', roles: ['admin'] });
+  ({ url, world, admin } = gw);
 });
 
-afterAll(async () => {
-  await gw.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => gw.close());
 
 /** What must be equal between the two paths (request ids differ by design). */
 function comparable(res: ApiResponse): unknown {
