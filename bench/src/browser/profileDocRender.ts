@@ -1,19 +1,3 @@
-/**
- * Diagnostic (not part of `pnpm bench`): where the JSON-baseline page of the 10k-block snapshot
- * benchmark spends its time, split into phases. Loads the real bench page (`mode: 'json'`) `runs`
- * times in Chromium with a devtools trace, and hooks (init script, no change to the page) the
- * moment the page script reads its config (≈ script start), `fetch` and `Response.json`.
- *
- * Phases (ms, medians): nav → script start, script start → fetch sent, fetch sent → response
- * headers, body received, JSON.parse (`res.json()` after the body is in), data in hand →
- * interactive, and inside that: scripting (JS on the main thread), style, layout, paint, GC.
- *
- * Run: `pnpm exec tsx bench/src/browser/profileDocRender.ts [runs] [--cpu]`.
- * With `--cpu`, one more load runs under the sampling profiler and prints the top functions of the
- * data-in-hand → interactive window.
- */
-import { docCanvas } from '@easel/canvases';
-import type { StateOp } from '@easel/schemas';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { build } from 'esbuild';
@@ -23,7 +7,7 @@ import { launchChromium } from '../../../e2e/browser/support/launchChromium.ts';
 import { bundlePage } from './bundlePage.ts';
 import type { BenchPageConfig, BenchPageResult } from './page/BenchPageConfig.ts';
 import { summarizeProfile } from './profileSnapshot.ts';
-import { benchContext, registerType, scope, seedCanvas } from './runBrowserBench.ts';
+import { benchContext, scope, seedBigDoc } from './runBrowserBench.ts';
 
 interface TraceEvent {
   name: string;
@@ -289,13 +273,7 @@ async function main(): Promise<void> {
   const browser = await launchChromium();
   try {
     const admin = (await gateway.token('bench-admin', ['admin'])).token;
-    await registerType(gateway, admin, docCanvas.manifest);
-    const ops: StateOp[] = Array.from({ length: blocks }, (_, i) => ({
-      op: 'insert',
-      root: 'blocks',
-      value: { id: `b${i}`, kind: i % 10 === 0 ? 'heading' : 'paragraph', text: `Block ${i}: some text of a block.` },
-    }));
-    await seedCanvas(gateway, admin, 'big-doc', 'doc', ops);
+    await seedBigDoc(gateway, admin, blocks);
     const bundle = await bundlePage();
     // --ab: the same page built with this tree's doc canvas and WindowedList ("new") and with the
     // committed ones ("old", HEAD), loaded alternately in one run.

@@ -1,21 +1,3 @@
-/**
- * Diagnostic (not part of `pnpm bench`): where the Easel page of the 10k-block snapshot benchmark
- * spends its time before the data is in hand (script start → CANVAS_READY applied), split into
- * phases, beside a Node-side read of the same stream (the gateway's share).
- *
- * Gateway (Node fetch of `…/events?paint=state`, no browser): request → headers, → first byte of
- * the CANVAS_READY frame, → its last byte (and the same for the plain JSON `GET /v1/canvases/{id}`).
- *
- * Page (init script hooks, no change to the page): script start → fetch sent → headers → first
- * byte of the body → the chunk that completed CANVAS_READY; time inside `TextDecoder.decode`,
- * inside `JSON.parse` of large texts, and from the end of that parse to data in hand (validation,
- * base64, mirror). With `--cpu`, one more load under the sampling profiler prints the top
- * functions of script start → data in hand.
- *
- * Run: `pnpm exec tsx bench/src/browser/profileEaselReady.ts [runs] [--cpu]`.
- */
-import { docCanvas } from '@easel/canvases';
-import type { StateOp } from '@easel/schemas';
 import os from 'node:os';
 import { DevGateway } from '../../../e2e/browser/support/DevGateway.ts';
 import { launchChromium } from '../../../e2e/browser/support/launchChromium.ts';
@@ -23,7 +5,7 @@ import { bundlePage } from './bundlePage.ts';
 import type { BenchPageConfig, BenchPageResult } from './page/BenchPageConfig.ts';
 import { bundleAtHead, taskLines, trace } from './profileDocRender.ts';
 import { summarizeProfile } from './profileSnapshot.ts';
-import { benchContext, registerType, scope, seedCanvas } from './runBrowserBench.ts';
+import { benchContext, scope, seedBigDoc } from './runBrowserBench.ts';
 
 /** What the init script records (performance.now() values, ms). */
 interface Hooks {
@@ -140,13 +122,7 @@ async function main(): Promise<void> {
   const browser = await launchChromium();
   try {
     const admin = (await gateway.token('bench-admin', ['admin'])).token;
-    await registerType(gateway, admin, docCanvas.manifest);
-    const ops: StateOp[] = Array.from({ length: blocks }, (_, i) => ({
-      op: 'insert',
-      root: 'blocks',
-      value: { id: `b${i}`, kind: i % 10 === 0 ? 'heading' : 'paragraph', text: `Block ${i}: some text of a block.` },
-    }));
-    await seedCanvas(gateway, admin, 'big-doc', 'doc', ops);
+    await seedBigDoc(gateway, admin, blocks);
     const s = scope('big-doc');
     const { canvas_id: _c, ...rest } = s;
     const q = new URLSearchParams(rest as Record<string, string>).toString();

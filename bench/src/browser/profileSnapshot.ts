@@ -1,15 +1,8 @@
-/**
- * Diagnostic (not part of `pnpm bench`): loads the 10k-block doc page once per mode in Chromium
- * under the CDP sampling profiler and prints where the time goes (self and inclusive time by
- * function, unminified bundle). Run: `pnpm exec tsx bench/src/browser/profileSnapshot.ts [blocks]`.
- */
-import { docCanvas } from '@easel/canvases';
-import type { StateOp } from '@easel/schemas';
 import { DevGateway } from '../../../e2e/browser/support/DevGateway.ts';
 import { launchChromium } from '../../../e2e/browser/support/launchChromium.ts';
 import { bundlePage } from './bundlePage.ts';
 import type { BenchPageConfig } from './page/BenchPageConfig.ts';
-import { benchContext, registerType, scope, seedCanvas } from './runBrowserBench.ts';
+import { benchContext, scope, seedBigDoc } from './runBrowserBench.ts';
 
 interface ProfileNode {
   id: number;
@@ -91,13 +84,7 @@ async function main(): Promise<void> {
   const browser = await launchChromium();
   try {
     const admin = (await gateway.token('bench-admin', ['admin'])).token;
-    await registerType(gateway, admin, docCanvas.manifest);
-    const ops: StateOp[] = Array.from({ length: blocks }, (_, i) => ({
-      op: 'insert',
-      root: 'blocks',
-      value: { id: `b${i}`, kind: i % 10 === 0 ? 'heading' : 'paragraph', text: `Block ${i}: some text of a block.` },
-    }));
-    await seedCanvas(gateway, admin, 'big-doc', 'doc', ops);
+    await seedBigDoc(gateway, admin, blocks);
     const bundle = await bundlePage({ minify: false });
     for (const mode of ['easel', 'json'] as const) {
       const config: BenchPageConfig = {

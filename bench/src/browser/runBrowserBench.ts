@@ -54,6 +54,20 @@ export async function seedCanvas(gateway: DevGateway, token: string, canvasId: s
   }
 }
 
+/**
+ * Registers the doc canvas type and seeds canvas `big-doc` with `blocks` blocks (every tenth a
+ * heading): the canvas of "snapshot → interactive".
+ */
+export async function seedBigDoc(gateway: DevGateway, admin: string, blocks: number): Promise<void> {
+  await registerType(gateway, admin, docCanvas.manifest);
+  const ops: StateOp[] = Array.from({ length: blocks }, (_, i) => ({
+    op: 'insert',
+    root: 'blocks',
+    value: { id: `b${i}`, kind: i % 10 === 0 ? 'heading' : 'paragraph', text: `Block ${i}: some text of a block.` },
+  }));
+  await seedCanvas(gateway, admin, 'big-doc', 'doc', ops);
+}
+
 export async function registerType(gateway: DevGateway, token: string, manifest: object & { type: string }) {
   const res = await fetch(`${gateway.url}/v1/projects/${PROJECT}/canvas-types/${manifest.type}`, {
     method: 'PUT',
@@ -189,14 +203,7 @@ export async function runBrowserBench(options: { quick: boolean; log: (m: string
     browser = await launchChromium();
     result.chromium = browser.version();
     const admin = (await gateway.token('bench-admin', ['admin'])).token;
-    await registerType(gateway, admin, docCanvas.manifest);
-
-    const blocks: StateOp[] = Array.from({ length: config.blocks }, (_, i) => ({
-      op: 'insert',
-      root: 'blocks',
-      value: { id: `b${i}`, kind: i % 10 === 0 ? 'heading' : 'paragraph', text: `Block ${i}: some text of a block.` },
-    }));
-    await seedCanvas(gateway, admin, 'big-doc', 'doc', blocks);
+    await seedBigDoc(gateway, admin, config.blocks);
     log(`browser: seeded ${config.blocks} blocks`);
     const bundle = await bundlePage();
     const pageConfig = (mode: BenchPageConfig['mode'], canvasId: string): BenchPageConfig => ({

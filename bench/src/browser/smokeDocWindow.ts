@@ -1,29 +1,15 @@
-/**
- * Diagnostic (not part of `pnpm bench`): the 10k-block doc of the JSON-baseline page in real
- * Chromium, scrolled and typed in: prints which rows are rendered at first, after idle, after a
- * scroll to the middle, and where Tab moves focus from a row's text. Run:
- * `pnpm exec tsx bench/src/browser/smokeDocWindow.ts`.
- */
-import { docCanvas } from '@easel/canvases';
-import type { StateOp } from '@easel/schemas';
 import { DevGateway } from '../../../e2e/browser/support/DevGateway.ts';
 import { launchChromium } from '../../../e2e/browser/support/launchChromium.ts';
 import { bundlePage } from './bundlePage.ts';
 import type { BenchPageConfig } from './page/BenchPageConfig.ts';
-import { benchContext, registerType, scope, seedCanvas } from './runBrowserBench.ts';
+import { benchContext, scope, seedBigDoc } from './runBrowserBench.ts';
 
 const blocks = 10_000;
 const gateway = await DevGateway.start({ startTimeoutMs: 240_000 });
 const browser = await launchChromium();
 try {
   const admin = (await gateway.token('bench-admin', ['admin'])).token;
-  await registerType(gateway, admin, docCanvas.manifest);
-  const ops: StateOp[] = Array.from({ length: blocks }, (_, i) => ({
-    op: 'insert',
-    root: 'blocks',
-    value: { id: `b${i}`, kind: i % 10 === 0 ? 'heading' : 'paragraph', text: `Block ${i}: some text of a block.` },
-  }));
-  await seedCanvas(gateway, admin, 'big-doc', 'doc', ops);
+  await seedBigDoc(gateway, admin, blocks);
   const config: BenchPageConfig = {
     mode: 'json',
     baseUrl: gateway.url,
