@@ -7,6 +7,9 @@
  *   the 100 readers (the `fanout` bench's method at N = 100).
  * Every sample records the 1-minute load average at its start.
  *
+ * A mode is `<writer>` or `<writer>+reswrite` (SSE frames through `res.write` instead of direct
+ * chunk writes: `EASEL_SSE_DIRECT_WRITES=0`, the path before).
+ *
  * `pnpm exec tsx bench/src/latency/writerModes.ts [--rounds 3] [--rate 1400] [--modes worker,pipelined]
  *   [--warmup 1000] [--window 4000] [--no-fanout]`
  */
@@ -56,7 +59,11 @@ async function start(kind: string): Promise<Server> {
       stop: () => server.stop(),
     };
   }
-  const easel = await startEaselTarget({ repoRoot: REPO_ROOT, env: { EASEL_SQLITE_WRITER: kind }, label: kind });
+  // `<writer>` or `<writer>+reswrite` (fan-out through `res.write`, as before direct chunk writes)
+  const [writer, variant] = kind.split('+') as [string, string | undefined];
+  const env: Record<string, string> = { EASEL_SQLITE_WRITER: writer };
+  if (variant === 'reswrite') env.EASEL_SSE_DIRECT_WRITES = '0';
+  const easel = await startEaselTarget({ repoRoot: REPO_ROOT, env, label: kind });
   return { pid: easel.server.pid, reader: easel.reader, writer: easel.writer, stop: easel.stop };
 }
 

@@ -1,3 +1,5 @@
+import { stageTrace } from '../core/fanout/StageTrace.ts';
+
 /** Something with queued text to hand to its socket. */
 export interface Flushable {
   flushScheduled(): void;
@@ -42,6 +44,8 @@ export class FlushScheduler {
     this.scheduled = false;
     const batch = this.dirty;
     this.dirty = [];
+    stageTrace?.flushed(false);
     for (let i = 0; i < batch.length; i++) (batch[i] as Flushable).flushScheduled();
+    stageTrace?.flushed(true);
   };
 }

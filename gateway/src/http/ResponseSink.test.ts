@@ -122,4 +122,40 @@ describe('ResponseSink', () => {
     expect(sink.bufferedBytes()).toBe(0);
     expect(server.listenerCount('drain')).toBeLessThanOrEqual(listenersBefore);
   });
+
+  it('[CONTRACT 4] a flush hands the socket one whole HTTP chunk per subscriber; the stream still parses and ends cleanly', async () => {
+    const h = await harness();
+    cleanup = h.close;
+    const { sink, serverResponse, received } = await h.open();
+    sink.write(': open\n\n');
+    await until(() => received.text === ': open\n\n');
+    const socket = serverResponse.socket as import('node:net').Socket;
+    const writes: Buffer[] = [];
+    const original = socket.write;
+    socket.write = function (this: import('node:net').Socket, ...args: Parameters<typeof original>) {
+      const chunk = args[0];
+      writes.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+      return original.apply(this, args);
+    } as typeof original;
+    const batch = new SharedBatch();
+    const frames = ['id: 1\ndata: {"a":"é"}\n\n', 'id: 2\ndata: {}\n\n'];
+    for (const [i, frame] of frames.entries()) {
+      batch.append(frame, i);
+      sink.writeShared(batch, frame);
+    }
+    sink.flush();
+    const body = Buffer.from(frames.join(''));
+    // one write: "<hex size>\r\n<frames>\r\n" (res.write would make four: size, CRLF, data, CRLF)
+    expect(writes.map((w) => w.toString())).toEqual([`${body.length.toString(16)}\r\n${frames.join('')}\r\n`]);
+    sink.write(': private\n\n');
+    sink.flush();
+    expect(writes).toHaveLength(2);
+    let ended = false;
+    (received.response as http.IncomingMessage).on('end', () => {
+      ended = true;
+    });
+    sink.close('shutdown');
+    await until(() => ended);
+    expect(received.text).toBe(`: open\n\n${frames.join('')}: private\n\n`);
+  });
 });

@@ -1,4 +1,6 @@
 import type { ServerResponse } from 'node:http';
+import { decodeCursor } from '@easel/schemas';
+import { type StageTrace, stageTrace } from '../core/fanout/StageTrace.ts';
 import type { Principal } from '../core/auth/Principal.ts';
 import type { HttpDeps } from './HttpDeps.ts';
 import { sendRawError } from './sendError.ts';
@@ -34,6 +36,7 @@ export async function answerCommand(
       return;
     }
     deps.metrics.command(type, result.value.status);
+    if (stageTrace !== null) traceAnswer(stageTrace, res, body, result.value.cursor);
     sendJson(res, 200, result.value);
     return;
   }
@@ -50,4 +53,16 @@ export async function answerCommand(
     deps.metrics.command(commandType(commands[i]), outcome.status === 'rejected' ? outcome.error.code : outcome.status);
   }
   sendJson(res, 200, result.value);
+}
+
+/** Probe only: ties the request's stamps to its durable seq (and the client's seq, the command id's suffix). */
+function traceAnswer(trace: StageTrace, res: ServerResponse, body: unknown, cursor: string): void {
+  const decoded = decodeCursor(cursor);
+  if (!decoded.ok) return;
+  const seq = decoded.value.seq;
+  const id = String((body as { command_id?: unknown }).command_id ?? '');
+  const clientSeq = Number(id.slice(id.lastIndexOf('-') + 1));
+  trace.request(res, 'resolved');
+  res.once('finish', () => trace.seqs(seq, seq, 'ackFinish'));
+  trace.link(res, seq, clientSeq);
 }

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
+import { stageTrace } from '../core/fanout/StageTrace.ts';
 import { fastUlid as ulid } from '../core/ids/fastUlid.ts';
 import { answerCommand, type CommandRoute } from './answerCommand.ts';
 import { bearerToken } from './authenticate.ts';
@@ -45,6 +46,7 @@ export function serveCommand(req: IncomingMessage, res: ServerResponse, deps: Ht
   const type = headers['content-type'];
   if (type === undefined || !PLAIN_JSON.test(type)) return false;
   if (headers['content-length'] === undefined && headers['transfer-encoding'] === undefined) return false;
+  stageTrace?.request(res, 'recv');
   const requestId = ulid();
   res.setHeader('x-request-id', requestId);
   if (deps.logger.isLevelEnabled('debug')) logOnClose(deps, req, res, requestId);
@@ -65,6 +67,7 @@ async function guarded(
     const token = bearerToken(req.headers.authorization, queryToken);
     if (!token.ok) return sendRawError(res, requestId, 'unauthenticated', token.message);
     const verified = await deps.verifier.verify(token.value);
+    stageTrace?.request(res, 'verified');
     if (!verified.ok) {
       const e = verified.error;
       return sendRawError(res, requestId, e.code, e.message, e.details);
@@ -72,6 +75,7 @@ async function guarded(
     const limit =
       route === 'single' ? (deps.limits?.bodyBytes ?? 1024 * 1024) : (deps.limits?.batchBodyBytes ?? 8 * 1024 * 1024);
     const body = await readJsonBody(req, limit);
+    stageTrace?.request(res, 'body');
     if (!body.ok) return sendBodyFailure(res, requestId, body.failure);
     await answerCommand(deps, res, requestId, route, verified.value, body.value);
   } catch (err) {

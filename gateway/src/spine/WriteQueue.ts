@@ -1,5 +1,6 @@
 import type { AppendResult, EventToAppend, PartitionId, Snapshot, StoredOutcome } from '../core/spine/EventSpine.ts';
 import type { SpineError } from '../core/spine/SpineError.ts';
+import { hrNowMs, type StageTrace, stageTrace } from '../core/fanout/StageTrace.ts';
 
 /** A promise with its settle functions outside (Node 20 lacks `Promise.withResolvers`). */
 export interface Deferred<T> {
@@ -79,6 +80,7 @@ export class WriteQueue {
 
   /** Queues `op`, which writes `rows` rows. */
   push(op: WriteOp, rows: number): void {
+    if (stageTrace !== null && op.op === 'append') traceAppend(stageTrace, op);
     this.ops.push(op);
     this.rows += rows;
     if (this.inFlight !== null) return;
@@ -99,6 +101,7 @@ export class WriteQueue {
     const batch = this.ops;
     this.ops = [];
     this.rows = 0;
+    if (stageTrace !== null) traceBatch(stageTrace, batch);
     const outcome = this.commit(batch);
     if (!(outcome instanceof Promise)) return outcome;
     const settled = outcome.then((error) => {
@@ -145,4 +148,20 @@ export class WriteQueue {
     this.scheduled = false;
     if (!this.closed) this.flushNow();
   };
+}
+
+function traceAppend(trace: StageTrace, op: Extract<WriteOp, { op: 'append' }>): void {
+  const last = op.firstSeq + op.events.length - 1;
+  trace.seqs(op.firstSeq, last, 'queued');
+  op.done.promise.then(
+    () => trace.seqs(op.firstSeq, last, 'durable'),
+    () => {},
+  );
+}
+
+function traceBatch(trace: StageTrace, batch: readonly WriteOp[]): void {
+  const t = hrNowMs();
+  for (const op of batch) {
+    if (op.op === 'append') trace.seqs(op.firstSeq, op.firstSeq + op.events.length - 1, 'commitStart', t);
+  }
 }

@@ -5,6 +5,7 @@ import type { FanoutStream } from './FanoutStream.ts';
 import { envelopeRunId } from './envelopeRunId.ts';
 import { envelopeTimestampMs } from './gatewayEnvelope.ts';
 import { SharedBatch } from './SharedBatch.ts';
+import { stageTrace } from './StageTrace.ts';
 
 /** Turns one event into this view's frame (null = hidden from it). */
 export type FrameFor = (view: LensView, event: BusEvent) => string | null;
@@ -98,6 +99,7 @@ export class PartitionFanout {
 
   /** The bus handler: delivers each event to the streams that want it. */
   onEvents(events: readonly BusEvent[]): void {
+    if (stageTrace !== null) for (const e of events) if (e.seq !== null) stageTrace.fannedOut(e.seq);
     this.delivered = 0;
     try {
       for (let i = 0; i < events.length; i++) this.fanOne(events[i] as BusEvent);

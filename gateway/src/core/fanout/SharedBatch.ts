@@ -13,6 +13,8 @@ export class SharedBatch {
   private encoded: Buffer | null = null;
   private encodedStart = 0;
   private encodedEnd = 0;
+  private framed: Buffer | null = null;
+  private framedOf: Buffer | null = null;
 
   append(frame: string, event: number): void {
     this.text += frame;
@@ -28,4 +30,24 @@ export class SharedBatch {
     }
     return this.encoded;
   }
+
+  /**
+   * {@link bytes} framed as one HTTP/1.1 chunk (`<hex size>\r\n<bytes>\r\n`), for sinks that
+   * write a chunked response's socket directly; kept like {@link bytes}.
+   */
+  chunk(start: number, end: number): Buffer {
+    const data = this.bytes(start, end);
+    if (this.framedOf !== data || this.framed === null) {
+      this.framed = httpChunk(data);
+      this.framedOf = data;
+    }
+    return this.framed;
+  }
+}
+
+const CRLF = Buffer.from('\r\n');
+
+/** `data` framed as one HTTP/1.1 chunk of a `Transfer-Encoding: chunked` body. */
+export function httpChunk(data: Buffer): Buffer {
+  return Buffer.concat([Buffer.from(`${data.length.toString(16)}\r\n`, 'latin1'), data, CRLF]);
 }
