@@ -1,4 +1,4 @@
-import { stageTrace } from '../core/fanout/StageTrace.ts';
+import { stageTrace } from '../trace/StageTrace.ts';
 
 /** Something with queued text to hand to its socket. */
 export interface Flushable {

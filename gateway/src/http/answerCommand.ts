@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { decodeCursor } from '@easel/schemas';
-import { type StageTrace, stageTrace } from '../core/fanout/StageTrace.ts';
+import { type StageTrace, stageTrace } from '../trace/StageTrace.ts';
 import type { Principal } from '../core/auth/Principal.ts';
 import type { HttpDeps } from './HttpDeps.ts';
 import { sendRawError } from './sendError.ts';

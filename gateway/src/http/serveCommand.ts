@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
-import { stageTrace } from '../core/fanout/StageTrace.ts';
+import { stageTrace } from '../trace/StageTrace.ts';
 import { fastUlid as ulid } from '../core/ids/fastUlid.ts';
 import { answerCommand, type CommandRoute } from './answerCommand.ts';
 import { bearerToken } from './authenticate.ts';

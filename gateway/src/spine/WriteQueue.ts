@@ -1,6 +1,6 @@
 import type { AppendResult, EventToAppend, PartitionId, Snapshot, StoredOutcome } from '../core/spine/EventSpine.ts';
 import type { SpineError } from '../core/spine/SpineError.ts';
-import { hrNowMs, type StageTrace, stageTrace } from '../core/fanout/StageTrace.ts';
+import { hrNowMs, type StageTrace, stageTrace } from '../trace/StageTrace.ts';
 
 /** A promise with its settle functions outside (Node 20 lacks `Promise.withResolvers`). */
 export interface Deferred<T> {

@@ -5,7 +5,7 @@ import type { FanoutStream } from './FanoutStream.ts';
 import { envelopeRunId } from './envelopeRunId.ts';
 import { envelopeTimestampMs } from './gatewayEnvelope.ts';
 import { SharedBatch } from './SharedBatch.ts';
-import { stageTrace } from './StageTrace.ts';
+import { stageTrace } from '../../trace/StageTrace.ts';
 
 /** Turns one event into this view's frame (null = hidden from it). */
 export type FrameFor = (view: LensView, event: BusEvent) => string | null;
