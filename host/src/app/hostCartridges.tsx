@@ -8,7 +8,7 @@ import {
 } from '@easel/canvases';
 import { type AnyCanvasCartridge, type CanvasProps, useLens, useRealtime, useTransport } from '@easel/harness';
 import type { SnapshotCreatedPayload } from '@easel/schemas';
-import { SidecarClient } from '@easel/transport';
+import { SidecarClient } from '@easel/transport/sidecars';
 import { type ReactNode, useMemo } from 'react';
 import { useHostSession } from './HostSession.ts';
 

@@ -77,18 +77,21 @@ describe('browser bundle of @easel/transport', () => {
     expect(firstLoad().some((input) => input.endsWith('schemas/src/guards/generated/answers.ts'))).toBe(false);
   });
 
-  it('leaves EaselAgent to its own entry (@easel/transport/agent): the main entry does not carry it', () => {
+  it('leaves EaselAgent and SidecarClient to their own entries (@easel/transport/agent, /sidecars)', () => {
     const all = [...firstLoad(), ...lazy()];
-    expect(
-      all.filter((input) => input.includes('agents/EaselAgent.ts') || input.includes('agents/agentCalls.ts')),
-    ).toEqual([]);
+    const separate = [
+      'agents/EaselAgent.ts',
+      'agents/agentCalls.ts',
+      'sidecars/SidecarClient.ts',
+      'sidecars/sidecarCalls.ts',
+    ];
+    expect(all.filter((input) => separate.some((part) => input.includes(part)))).toEqual([]);
   });
 
-  it('loads the presence provider, sidecars, plugins, jobs and runs code only when used', () => {
+  it('loads the presence provider, plugins, jobs and runs code only when used', () => {
     for (const part of [
       '@hocuspocus/provider',
       'presence/presenceRun.ts',
-      'sidecars/sidecarCalls.ts',
       'plugins/pluginCalls.ts',
       'lib/restCalls.ts',
     ]) {

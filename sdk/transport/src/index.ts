@@ -75,15 +75,6 @@ export {
 } from './presence/Presence.ts';
 export { fetchPresenceTicket, type FetchTicketOptions, type TicketError } from './presence/fetchPresenceTicket.ts';
 export type { WebSocketConstructor } from './presence/loadWebSocket.ts';
-export {
-  SidecarClient,
-  type SidecarClientOptions,
-  type SidecarError,
-  type SidecarErrorCode,
-  type SidecarRef,
-  type UploadSidecarOptions,
-} from './sidecars/SidecarClient.ts';
-export { sha256Hex, sidecarBytes, type SidecarData } from './sidecars/sha256Hex.ts';
 export { ChatClient, TURN_EVENT_TYPES, type ChatClientOptions } from './agents/ChatClient.ts';
 export {
   TURN_STATUSES,
