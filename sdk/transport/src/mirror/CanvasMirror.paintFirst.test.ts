@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { bytesToBase64 } from '../lib/base64.ts';
 import type { AnyEvent } from '../sse/parseEnvelope.ts';
-import { cursorOf, envelope, TEST_MANIFEST } from '../testing/frames.ts';
+import { cursorOf, envelope, TEST_MANIFEST, statePatchEvent, updateOn } from '../testing/frames.ts';
 import { CanvasMirror, type PendingLocalEdits, type RebuildReason } from './CanvasMirror.ts';
 import { REMOTE_ORIGIN } from './origins.ts';
 
@@ -35,14 +35,7 @@ const ready = (doc: Y.Doc, withState = true, cursor = cursorOf(1)) =>
     },
   }) as unknown as AnyEvent;
 
-const patch = (update: Uint8Array, revision: number) =>
-  envelope('state_patch', { roots: ['notes'], revision, update: bytesToBase64(update) }) as unknown as AnyEvent;
-
-function updateOn(doc: Y.Doc, edit: (doc: Y.Doc) => void): Uint8Array {
-  const before = Y.encodeStateVector(doc);
-  doc.transact(() => edit(doc));
-  return Y.encodeStateAsUpdate(doc, before);
-}
+const patch = (update: Uint8Array, revision: number) => statePatchEvent(update, revision) as unknown as AnyEvent;
 
 /** A mirror whose deferred decoding is held in `later` until the test runs it. */
 function deferred() {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { bytesToBase64 } from '../lib/base64.ts';
 import type { AnyEvent } from '../sse/parseEnvelope.ts';
-import { cursorOf, envelope, OTHER_EPOCH, TEST_MANIFEST } from '../testing/frames.ts';
+import { cursorOf, envelope, OTHER_EPOCH, TEST_MANIFEST, statePatchEvent, updateOn } from '../testing/frames.ts';
 import { CanvasMirror, type PendingLocalEdits, type RebuildReason } from './CanvasMirror.ts';
 import { REMOTE_ORIGIN } from './origins.ts';
 
@@ -17,15 +17,7 @@ const ready = (update: Uint8Array | string, cursor = cursorOf(1), reset = false)
     snapshot: { update: typeof update === 'string' ? update : bytesToBase64(update), tokens: {} },
   }) as unknown as AnyEvent;
 
-const patch = (update: Uint8Array, revision: number) =>
-  envelope('state_patch', { roots: ['notes'], revision, update: bytesToBase64(update) }) as unknown as AnyEvent;
-
-/** An update of `server` made by `edit`. */
-function updateOn(server: Y.Doc, edit: (doc: Y.Doc) => void): Uint8Array {
-  const before = Y.encodeStateVector(server);
-  server.transact(() => edit(server));
-  return Y.encodeStateAsUpdate(server, before);
-}
+const patch = (update: Uint8Array, revision: number) => statePatchEvent(update, revision) as unknown as AnyEvent;
 
 /** The pending local edits of one test: queued by hand (LocalEdits does this in the transport). */
 class Pending implements PendingLocalEdits {

@@ -127,6 +127,11 @@ export function statePatch(
   return frame('state_patch', { roots, revision, update: bytesToBase64(update) }, cursor, extras);
 }
 
+/** A `state_patch` envelope (parsed, as the mirror receives it) carrying `update`. */
+export function statePatchEvent(update: Uint8Array, revision: number, roots: string[] = ['notes']) {
+  return envelope('state_patch', { roots, revision, update: bytesToBase64(update) });
+}
+
 /** A Yjs update built on a doc holding `base` (so it is a diff over it). */
 export function updateOn(base: Y.Doc, edit: (doc: Y.Doc) => void): Uint8Array {
   const before = Y.encodeStateVector(base);
