@@ -3,7 +3,8 @@ import * as Y from 'yjs';
 import { bytesToBase64 } from '../lib/base64.ts';
 import type { AnyEvent } from '../sse/parseEnvelope.ts';
 import { cursorOf, envelope, TEST_MANIFEST, statePatchEvent, updateOn } from '../testing/frames.ts';
-import { CanvasMirror, type PendingLocalEdits, type RebuildReason } from './CanvasMirror.ts';
+import { QueuedEdits } from '../testing/QueuedEdits.ts';
+import { CanvasMirror } from './CanvasMirror.ts';
 import { REMOTE_ORIGIN } from './origins.ts';
 
 // Paint first (CANVAS_READY `?paint=state`, WIRE-NOTES): the first snapshot carries `update` and
@@ -152,17 +153,7 @@ describe('CanvasMirror paint first', () => {
   it('[CONTRACT 5] a refused local edit made on the painted canvas still reverts to the snapshot', () => {
     const gateway = server(4);
     const { mirror } = deferred();
-    const pending = new (class implements PendingLocalEdits {
-      queue: Uint8Array[] = [];
-      reasons: RebuildReason[] = [];
-      pending() {
-        return this.queue;
-      }
-      rebuilt(kept: readonly boolean[], reason: RebuildReason) {
-        this.queue = this.queue.filter((_, i) => kept[i]);
-        this.reasons.push(reason);
-      }
-    })();
+    const pending = new QueuedEdits();
     mirror.attachLocal(pending);
     mirror.apply(ready(gateway), null);
     expect(mirror.state).not.toBeNull();

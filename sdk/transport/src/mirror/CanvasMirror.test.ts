@@ -3,7 +3,8 @@ import * as Y from 'yjs';
 import { bytesToBase64 } from '../lib/base64.ts';
 import type { AnyEvent } from '../sse/parseEnvelope.ts';
 import { cursorOf, envelope, OTHER_EPOCH, TEST_MANIFEST, statePatchEvent, updateOn } from '../testing/frames.ts';
-import { CanvasMirror, type PendingLocalEdits, type RebuildReason } from './CanvasMirror.ts';
+import { QueuedEdits } from '../testing/QueuedEdits.ts';
+import { CanvasMirror } from './CanvasMirror.ts';
 import { REMOTE_ORIGIN } from './origins.ts';
 
 const ready = (update: Uint8Array | string, cursor = cursorOf(1), reset = false) =>
@@ -18,19 +19,6 @@ const ready = (update: Uint8Array | string, cursor = cursorOf(1), reset = false)
   }) as unknown as AnyEvent;
 
 const patch = (update: Uint8Array, revision: number) => statePatchEvent(update, revision) as unknown as AnyEvent;
-
-/** The pending local edits of one test: queued by hand (LocalEdits does this in the transport). */
-class Pending implements PendingLocalEdits {
-  queue: Uint8Array[] = [];
-  reasons: RebuildReason[] = [];
-  pending() {
-    return this.queue;
-  }
-  rebuilt(kept: readonly boolean[], reason: RebuildReason) {
-    this.queue = this.queue.filter((_, i) => kept[i]);
-    this.reasons.push(reason);
-  }
-}
 
 const notes = (doc: Y.Doc) => doc.getMap('notes').toJSON();
 
@@ -57,7 +45,7 @@ describe('CanvasMirror', () => {
     const server = new Y.Doc();
     server.getMap('notes').set('a', 1);
     const mirror = new CanvasMirror();
-    const local = new Pending();
+    const local = new QueuedEdits();
     mirror.attachLocal(local);
     mirror.apply(ready(Y.encodeStateAsUpdate(server)), null);
     mirror.apply(
@@ -107,7 +95,7 @@ describe('CanvasMirror', () => {
       const update = updateOn(server, (d) => d.getMap('notes').set(`k${i % 40}`, i));
       mirror.apply(patch(update, i + 2), cursorOf(i + 2));
     }
-    const local = new Pending();
+    const local = new QueuedEdits();
     mirror.attachLocal(local);
     local.queue = [updateOn(mirror.doc, (d) => d.getMap('notes').set('local', 1))];
     mirror.rebuild('refused');
@@ -120,7 +108,7 @@ describe('CanvasMirror', () => {
     const server = new Y.Doc();
     server.getMap('notes').set('a', 1);
     const mirror = new CanvasMirror();
-    const local = new Pending();
+    const local = new QueuedEdits();
     mirror.attachLocal(local);
     mirror.apply(ready(Y.encodeStateAsUpdate(server)), null);
     local.queue = [updateOn(mirror.doc, (d) => d.getMap('layout').set('x', 'mine'))];
