@@ -4,7 +4,7 @@ import Database from 'libsql';
 import { afterEach, describe, expect, it } from 'vitest';
 import { describeSpineContract } from '../core/spine/spineContract.ts';
 import { isSpineError } from '../core/spine/SpineError.ts';
-import { openSqliteSpine } from './SqliteSpine.ts';
+import { openSqliteSpine } from './openSqliteSpine.ts';
 import { makeSqliteHarness, mustOpen, tempSpineFiles } from './sqliteTestHarness.ts';
 
 describeSpineContract('SQLite, durability full', () => makeSqliteHarness({ durability: 'full' }));

@@ -4,7 +4,7 @@
  * synchronous on Linux, so a printed ack happened). Runs until killed, or 20 s at most.
  * Usage: node --import tsx crashWriter.ts <file> <full|normal> [worker|inline|pipelined]
  */
-import { openSqliteSpine, SQLITE_WRITERS, type SqliteWriter } from './SqliteSpine.ts';
+import { openSqliteSpine, SQLITE_WRITERS, type SqliteWriter } from './openSqliteSpine.ts';
 
 const [path, durability, writerArg] = process.argv.slice(2);
 const writer = writerArg as SqliteWriter | undefined;

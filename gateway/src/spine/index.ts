@@ -5,11 +5,10 @@ export {
   type OpenResult,
   openSqliteSpine,
   SQLITE_WRITERS,
-  SqliteSpine,
   type SqliteSpineOptions,
-  type SqliteSpineStats,
   type SqliteWriter,
-} from './SqliteSpine.ts';
+} from './openSqliteSpine.ts';
+export { SqliteSpine, type SqliteSpineStats } from './SqliteSpine.ts';
 /** The PostgreSQL event spine (scale-out): `openPgSpine({ url, schema })`. */
 export {
   openPgSpine,

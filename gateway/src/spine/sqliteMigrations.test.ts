@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import Database from 'libsql';
 import { afterEach, describe, expect, it } from 'vitest';
 import { applyMigrations, newEpoch, SQLITE_MIGRATIONS, type SqliteMigration } from './sqliteMigrations.ts';
-import { openSqliteSpine } from './SqliteSpine.ts';
+import { openSqliteSpine } from './openSqliteSpine.ts';
 import { tempDir } from './sqliteTestHarness.ts';
 
 const addTags: SqliteMigration = {

@@ -1,4 +1,5 @@
 import type Database from 'libsql';
+import { SpineError } from '../core/spine/SpineError.ts';
 
 type Statement = Database.Statement;
 
@@ -100,4 +101,18 @@ export type SpineStatements = ReturnType<typeof prepareSpineStatements>;
 /** The meta key holding a partition's compaction watermark (its floor). */
 export function floorKey(partition: string): string {
   return `floor/${partition}`;
+}
+
+/**
+ * A partition's stored compaction floor, or null when it was never compacted. A stored value that
+ * is not a positive integer throws a `corrupt_row` SpineError.
+ */
+export function storedFloor(sql: SpineStatements, partition: string): number | null {
+  const value = (sql.getMeta.get([floorKey(partition)]) as unknown[] | undefined)?.[0];
+  if (value === undefined) return null;
+  const floor = Number(value);
+  if (!Number.isSafeInteger(floor) || floor < 1) {
+    throw new SpineError('corrupt_row', `corrupt floor of ${partition}: ${JSON.stringify(value)}`, { partition });
+  }
+  return floor;
 }

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'libsql';
 import type { SpineHarness } from '../core/spine/spineContract.ts';
-import { openSqliteSpine, type SqliteSpine, type SqliteSpineOptions } from './SqliteSpine.ts';
+import { openSqliteSpine, type SqliteSpineOptions } from './openSqliteSpine.ts';
+import type { SqliteSpine } from './SqliteSpine.ts';
 
 /** Opens a spine or fails the test with the open error. */
 export function mustOpen(options: SqliteSpineOptions): SqliteSpine {
