@@ -5,7 +5,7 @@ import * as Y from 'yjs';
 import { DEMO_BOARD_MANIFEST } from '../testing/fixtures.ts';
 import { RECORDED_SCOPE, recordedEvent } from '../testing/recordedEvent.ts';
 import { sseFrame } from '../testing/SseHub.ts';
-import { CanvasStateStore } from './CanvasStateStore.ts';
+import { until, watchCanvasState } from './watchCanvasState.ts';
 
 // Paint first (`CanvasTransport` `paintFirst`, gateway `?paint=state`): the store shows the
 // snapshot's JSON before the transport decodes it into its document, then follows the document
@@ -15,11 +15,6 @@ const closers: Array<() => void> = [];
 afterEach(() => {
   for (const close of closers.splice(0)) close();
 });
-
-async function until(done: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 200 && !done(); i++) await new Promise((r) => setTimeout(r, 5));
-  if (!done()) throw new Error(`timed out waiting for ${what}`);
-}
 
 /** A paint-first transport on a stream the test writes; the deferred decoding waits in `held`. */
 function paintFirstTransport() {
@@ -54,21 +49,6 @@ function paintFirstTransport() {
   });
   closers.push(() => transport.close());
   return { transport, write, held, requested };
-}
-
-function watch(transport: CanvasTransport) {
-  const store = new CanvasStateStore(transport);
-  const snapshots: Array<Readonly<Record<string, JsonValue>>> = [];
-  const stop = store.start();
-  const off = store.subscribe(() => {
-    const next = store.getSnapshot();
-    if (snapshots.at(-1) !== next) snapshots.push(next);
-  });
-  closers.push(() => {
-    off();
-    stop();
-  });
-  return { store, snapshots };
 }
 
 function ready(server: Y.Doc, state: Record<string, JsonValue>) {
@@ -110,7 +90,8 @@ const rootsOf = (server: Y.Doc) =>
 describe('CanvasStateStore paint first', () => {
   it('[CONTRACT 4] shows the snapshot JSON before the decoding, then the document with the same root objects', async () => {
     const t = paintFirstTransport();
-    const w = watch(t.transport);
+    const w = watchCanvasState(t.transport);
+    closers.push(w.stop);
     t.transport.connect();
     const server = serverDoc();
     const state = rootsOf(server);
@@ -138,7 +119,8 @@ describe('CanvasStateStore paint first', () => {
 
   it('[CONTRACT 4] a state_patch before the decoding decodes first and shows the patched state', async () => {
     const t = paintFirstTransport();
-    const w = watch(t.transport);
+    const w = watchCanvasState(t.transport);
+    closers.push(w.stop);
     t.transport.connect();
     const server = serverDoc();
     t.write(ready(server, rootsOf(server)));

@@ -1,4 +1,4 @@
-import type { CanvasTypeManifest, JsonValue } from '@easel/schemas';
+import type { CanvasTypeManifest } from '@easel/schemas';
 import { bytesToBase64, CanvasTransport } from '@easel/transport';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -6,36 +6,12 @@ import { createRecordedSession, type RecordedSession } from '../testing/createRe
 import { DEMO_BOARD_MANIFEST } from '../testing/fixtures.ts';
 import { canvasReady, RECORDED_SCOPE, recordedEvent } from '../testing/recordedEvent.ts';
 import { sseFrame } from '../testing/SseHub.ts';
-import { CanvasStateStore } from './CanvasStateStore.ts';
+import { until, watchCanvasState } from './watchCanvasState.ts';
 
 const open: RecordedSession[] = [];
 afterEach(() => {
   for (const session of open.splice(0)) session.close();
 });
-
-/** Waits (bounded) until `done()` holds. */
-async function until(done: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 200 && !done(); i++) await new Promise((r) => setTimeout(r, 5));
-  if (!done()) throw new Error(`timed out waiting for ${what}`);
-}
-
-/** A store over a recorded session, read the way `useSyncExternalStore` reads it: on every notification. */
-function watch(transport: CanvasTransport) {
-  const store = new CanvasStateStore(transport);
-  const snapshots: Array<Readonly<Record<string, JsonValue>>> = [];
-  const stop = store.start();
-  const off = store.subscribe(() => {
-    const next = store.getSnapshot();
-    if (snapshots.at(-1) !== next) snapshots.push(next);
-  });
-  return {
-    snapshots,
-    stop: () => {
-      off();
-      stop();
-    },
-  };
-}
 
 describe('CanvasStateStore', () => {
   it('[CONTRACT 4] the first snapshot is projected once (one state object, not one per notification)', async () => {
@@ -44,7 +20,7 @@ describe('CanvasStateStore', () => {
       canvas: [canvasReady({ manifest: DEMO_BOARD_MANIFEST, state: { notes: { a: { text: 'one' } } } })],
     });
     open.push(session);
-    const w = watch(session.transport);
+    const w = watchCanvasState(session.transport);
     session.transport.connect();
     await until(() => session.transport.revision !== null, 'CANVAS_READY');
     const withNotes = w.snapshots.filter((s) => s.notes !== undefined && Object.keys(s.notes as object).length > 0);
@@ -79,7 +55,7 @@ describe('CanvasStateStore', () => {
         }),
         null,
       );
-    const w = watch(transport);
+    const w = watchCanvasState(transport);
     transport.connect();
     const doc = new Y.Doc();
     doc.getMap('notes').set('a', 1);
