@@ -1,4 +1,6 @@
+import type { AnyCanvasCartridge } from '@easel/harness';
 import type { ActorId } from '../actors/actors.ts';
+import type { HostFetch } from '../bootstrap/HostError.ts';
 import type { Flow } from '../flows/flowSchema.ts';
 import type { HostLocation } from '../location/hostLocation.ts';
 import { FlowView } from './FlowView.tsx';
@@ -15,8 +17,15 @@ export function FlowSessionView(props: {
   location: HostLocation;
   actor: ActorId;
   navigate: (next: Partial<HostLocation>, replace?: boolean) => void;
+  /** Cartridges by canvas type. Default: `hostCartridges`. */
+  cartridges?: Readonly<Record<string, AnyCanvasCartridge>>;
+  /** The session's `fetch` (tests pass an in-memory gateway's); keep it stable, a new one reopens the session. Default: the global `fetch`. */
+  fetch?: HostFetch;
 }) {
-  const { state, retry } = useFlowSession(props.baseUrl, props.flow, props.actor, props.location.user);
+  const { state, retry } = useFlowSession(props.baseUrl, props.flow, props.actor, props.location.user, {
+    canvas: props.location.canvas,
+    ...(props.fetch ? { fetch: props.fetch } : {}),
+  });
   const title = props.flow.title ?? props.flow.name;
   if (state.status === 'ready') {
     return (
@@ -26,6 +35,7 @@ export function FlowSessionView(props: {
         flows={props.flows}
         location={props.location}
         navigate={props.navigate}
+        {...(props.cartridges ? { cartridges: props.cartridges } : {})}
       />
     );
   }

@@ -1,4 +1,5 @@
 import {
+  type AnyCanvasCartridge,
   ChatRail,
   ConsoleTemplate,
   createHarnessApi,
@@ -12,6 +13,7 @@ import { flowCanvasScope } from '../bootstrap/prepareFlow.ts';
 import type { Flow } from '../flows/flowSchema.ts';
 import type { HostLocation } from '../location/hostLocation.ts';
 import type { FlowSession } from '../session/openFlowSession.ts';
+import { agentCanvasId } from '../session/shownCanvasIds.ts';
 import { AgentPrompt } from './AgentPrompt.tsx';
 import { ConnectionToast } from './ConnectionToast.tsx';
 import { HostActions } from './HostActions.tsx';
@@ -30,22 +32,32 @@ export function FlowView(props: {
   flows: readonly Flow[];
   location: HostLocation;
   navigate: (next: Partial<HostLocation>, replace?: boolean) => void;
+  /** Cartridges by canvas type. Default: `hostCartridges`. */
+  cartridges?: Readonly<Record<string, AnyCanvasCartridge>>;
 }) {
-  const { session, location, navigate, baseUrl } = props;
+  const { session, location, navigate, baseUrl, cartridges = hostCartridges } = props;
   const { flow } = session;
   const canvases = useMemo<LensCanvas[]>(
     () =>
       session.canvases.map(({ canvas, transport }) => ({
         canvasId: canvas.canvas_id,
         title: canvas.title,
-        cartridge: hostCartridges[canvas.canvas_type] ?? unknownCartridge(canvas.canvas_type, canvas.title),
+        cartridge: cartridges[canvas.canvas_type] ?? unknownCartridge(canvas.canvas_type, canvas.title),
         transport,
       })),
-    [session],
+    [session, cartridges],
   );
-  const target = canvases.find((c) => c.canvasId === flow.agent?.canvas_id) ?? canvases[0]!;
+  // `useFlowSession` opened this canvas's stream (see `shownCanvasIds`).
+  const agentId = agentCanvasId(flow);
+  const target = canvases.find((c) => c.canvasId === agentId) ?? canvases[0]!;
   const api = useMemo(
-    () => createHarnessApi({ baseUrl, token: session.token, scope: flowCanvasScope(flow, target.canvasId) }),
+    () =>
+      createHarnessApi({
+        baseUrl,
+        token: session.token,
+        scope: flowCanvasScope(flow, target.canvasId),
+        ...(session.fetch ? { fetch: session.fetch } : {}),
+      }),
     [baseUrl, session, flow, target],
   );
   const selectCanvas = useCallback((canvasId: string) => navigate({ canvas: canvasId }, true), [navigate]);

@@ -5,7 +5,7 @@ import type { HostFetch, HostResult } from '../bootstrap/HostError.ts';
 import { flowCanvasScope, HOST_SCOPE, type PreparedFlow, prepareFlow } from '../bootstrap/prepareFlow.ts';
 import type { Flow, FlowCanvas } from '../flows/flowSchema.ts';
 
-/** One canvas of an open flow: its declaration and its own transport (not connected yet). */
+/** One canvas of an open flow: its declaration and its own transport (not connected until {@link FlowSession.connect} or its provider mounts). */
 export interface SessionCanvas {
   readonly canvas: FlowCanvas;
   readonly transport: CanvasTransport;
@@ -23,7 +23,16 @@ export interface FlowSession {
   /** The project's timeline (`/v1/realtime`), not connected yet. */
   readonly realtime: RealtimeClient;
   readonly prepared: PreparedFlow;
-  /** Closes every transport and the realtime client. */
+  /** The `fetch` the session was opened with (its HTTP clients use it too); undefined: the global one. */
+  readonly fetch: HostFetch | undefined;
+  /**
+   * Opens the realtime client and the streams of `canvasIds` (default: every canvas) now, before
+   * React mounts them, so their snapshots are in flight while the page renders (the providers'
+   * own `connect()` on mount is then a no-op). Idempotent; does nothing once closed (a closed
+   * transport would otherwise reconnect).
+   */
+  connect(canvasIds?: readonly string[]): void;
+  /** Closes every transport and the realtime client; later `connect` calls do nothing. */
   close(): void;
 }
 
@@ -48,7 +57,8 @@ export interface OpenFlowSessionOptions {
  * Opens a flow for an actor (dev mode): mints the actor's dev token (the only token the page
  * holds), creates the flow's missing canvases with it when its lens allows (canvas types are
  * registered server side by `easel dev`), and builds one `CanvasTransport` per canvas plus the
- * project's realtime client. Nothing is connected: the `EaselProvider`s connect what they mount.
+ * project's realtime client. Nothing is connected yet: call `connect` (the host does as soon as the
+ * session is open, see `useFlowSession`), else the `EaselProvider`s connect what they mount.
  * Failures are values naming the step.
  */
 export async function openFlowSession(options: OpenFlowSessionOptions): Promise<HostResult<FlowSession>> {
@@ -95,6 +105,15 @@ export async function openFlowSession(options: OpenFlowSessionOptions): Promise<
       canvases,
       realtime,
       prepared: prepared.value,
+      fetch: options.fetch,
+      connect(canvasIds) {
+        if (closed) return;
+        // The canvases first: their snapshots are what the first paint waits for.
+        for (const c of canvases) {
+          if (canvasIds === undefined || canvasIds.includes(c.canvas.canvas_id)) c.transport.connect();
+        }
+        realtime.connect();
+      },
       close() {
         if (closed) return;
         closed = true;

@@ -1,5 +1,5 @@
 import type { CanvasTransport, RealtimeClient } from '@easel/transport';
-import { type ReactNode, useEffect, useState } from 'react';
+import { type ReactNode, useLayoutEffect, useState } from 'react';
 import type { HarnessApi } from '../api/HarnessApi.ts';
 import { harnessApiFromTransport } from '../api/harnessApiFromTransport.ts';
 import { HarnessStores } from '../stores/HarnessStores.ts';
@@ -27,9 +27,17 @@ export interface EaselProviderProps {
    */
   presence?: PresenceSource | false;
   /**
-   * Call `transport.connect()` (and `realtime.connect()`) on mount. Default true. For the fastest
-   * first paint, call `transport.connect()` yourself before mounting (it is idempotent): the
-   * stream's request is then in flight while React renders, instead of after the first commit.
+   * Call `transport.connect()` (and `realtime.connect()`) on mount. Default true. The provider
+   * connects in a layout effect: right after React's first commit, before the browser paints and
+   * before any passive effect of the subtree. For the fastest first paint, also call
+   * `transport.connect()` yourself as soon as you have the transport, before mounting (outside
+   * React: where you create it, e.g. in the code that resolves the session, never during render).
+   * It is idempotent, so the provider's call is then a no-op, and the snapshot request is in
+   * flight while React renders the canvases instead of starting after they did.
+   *
+   * @example
+   * const transport = new CanvasTransport({baseUrl, token, scope}).connect();
+   * root.render(<EaselProvider transport={transport}>…</EaselProvider>);
    */
   connect?: boolean;
   children?: ReactNode;
@@ -63,7 +71,8 @@ export function EaselProvider(props: EaselProviderProps): ReactNode {
     current = build(transport, realtime, api, presence);
     setStores(current);
   }
-  useEffect(() => current.start({ connect }), [current, connect]);
+  // A layout effect: the stream's request starts before the first paint, not after it.
+  useLayoutEffect(() => current.start({ connect }), [current, connect]);
   return <HarnessContext.Provider value={current}>{children}</HarnessContext.Provider>;
 }
 

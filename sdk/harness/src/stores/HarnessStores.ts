@@ -126,7 +126,7 @@ export class HarnessStores {
   ensurePresence(): void {
     this.#presenceWanted = true;
     const source = this.presenceSource;
-    // Child effects run before the provider's: presence then starts with the provider.
+    // A child's effect may run before the provider started (its layout effect): presence then starts with it.
     if (source === null || this.#presenceStarted || this.#starts === 0) return;
     this.#presenceStarted = true;
     const refresh = () => this.presence.set(presenceSnapshot(source, this.presence.value));
