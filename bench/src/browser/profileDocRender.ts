@@ -2,12 +2,12 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { build } from 'esbuild';
 import type { Browser, CDPSession } from 'playwright-core';
-import { DevGateway, REPO_ROOT } from '../../../e2e/browser/support/DevGateway.ts';
-import { launchChromium } from '../../../e2e/browser/support/launchChromium.ts';
+import { type DevGateway, REPO_ROOT } from '../../../e2e/browser/support/DevGateway.ts';
 import { bundlePage } from './bundlePage.ts';
 import type { BenchPageConfig, BenchPageResult } from './page/BenchPageConfig.ts';
 import { summarizeProfile } from './profileSnapshot.ts';
-import { benchContext, scope, seedBigDoc } from './runBrowserBench.ts';
+import { benchContext } from './runBrowserBench.ts';
+import { loadBenchPage, median, withBigDocBench } from './withBigDocBench.ts';
 
 interface TraceEvent {
   name: string;
@@ -180,11 +180,7 @@ async function loadTraced(
   let result: BenchPageResult | null = null;
   let hooks: Hooks = {};
   const events = await trace(cdp, async () => {
-    await page.goto(`${gateway.url}/__bench/index.html`, { waitUntil: 'commit', timeout: 30_000 });
-    await page.waitForFunction(() => (window as unknown as { __benchResult?: unknown }).__benchResult, null, {
-      timeout: 60_000,
-      polling: 100,
-    });
+    await loadBenchPage(page, gateway);
     [result, hooks] = await page.evaluate(() => {
       const w = window as unknown as { __benchResult: BenchPageResult; __probe: Hooks };
       return [w.__benchResult, w.__probe] as const;
@@ -259,21 +255,11 @@ export async function bundleAtHead(files: readonly string[] = AB_FILES): Promise
   return out.text;
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? Number.NaN : (s[(s.length - 1) >> 1]! + s[s.length >> 1]!) / 2;
-};
-
 async function main(): Promise<void> {
   const runs = Number(process.argv[2] ?? 5);
   const cpu = process.argv.includes('--cpu');
   const ab = process.argv.includes('--ab');
-  const blocks = 10_000;
-  const gateway = await DevGateway.start({ startTimeoutMs: 240_000 });
-  const browser = await launchChromium();
-  try {
-    const admin = (await gateway.token('bench-admin', ['admin'])).token;
-    await seedBigDoc(gateway, admin, blocks);
+  await withBigDocBench(async ({ gateway, browser, admin, blocks, scope }) => {
     const bundle = await bundlePage();
     // --ab: the same page built with this tree's doc canvas and WindowedList ("new") and with the
     // committed ones ("old", HEAD), loaded alternately in one run.
@@ -287,7 +273,7 @@ async function main(): Promise<void> {
       mode: 'json',
       baseUrl: gateway.url,
       token: admin,
-      scope: scope('big-doc'),
+      scope,
       expectBlocks: blocks,
     };
     const rows = new Map<string, Record<string, number>[]>(variants.map(([name]) => [name, []]));
@@ -327,11 +313,7 @@ async function main(): Promise<void> {
       let r = null as unknown as BenchPageResult;
       const events = await trace(cdp, async () => {
         await cdp.send('Profiler.start');
-        await page.goto(`${gateway.url}/__bench/index.html`, { waitUntil: 'commit', timeout: 30_000 });
-        await page.waitForFunction(() => (window as unknown as { __benchResult?: unknown }).__benchResult, null, {
-          timeout: 60_000,
-          polling: 100,
-        });
+        await loadBenchPage(page, gateway);
         ({ profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: typeof profile });
         r = await page.evaluate(() => (window as unknown as { __benchResult: BenchPageResult }).__benchResult);
       });
@@ -359,10 +341,7 @@ async function main(): Promise<void> {
       console.log(`\n=== cpu profile after data in hand (unminified): ${JSON.stringify(r)}`);
       console.log(`--- self\n${top(self, 30)}\n--- inclusive\n${top(inclusive, 40)}`);
     }
-  } finally {
-    await browser.close().catch(() => undefined);
-    await gateway.dispose();
-  }
+  });
 }
 
 if (process.argv[1]?.endsWith('profileDocRender.ts')) await main();

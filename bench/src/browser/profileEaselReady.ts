@@ -1,11 +1,10 @@
 import os from 'node:os';
-import { DevGateway } from '../../../e2e/browser/support/DevGateway.ts';
-import { launchChromium } from '../../../e2e/browser/support/launchChromium.ts';
 import { bundlePage } from './bundlePage.ts';
 import type { BenchPageConfig, BenchPageResult } from './page/BenchPageConfig.ts';
 import { bundleAtHead, taskLines, trace } from './profileDocRender.ts';
 import { summarizeProfile } from './profileSnapshot.ts';
-import { benchContext, scope, seedBigDoc } from './runBrowserBench.ts';
+import { benchContext } from './runBrowserBench.ts';
+import { loadBenchPage, median, withBigDocBench } from './withBigDocBench.ts';
 
 /** What the init script records (performance.now() values, ms). */
 interface Hooks {
@@ -67,11 +66,6 @@ const AB_READY_FILES = [
   'bench/src/browser/page/benchPage.tsx',
 ];
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? Number.NaN : (s[(s.length - 1) >> 1]! + s[s.length >> 1]!) / 2;
-};
-
 /** Node-side read of one stream: ms to headers, first byte of the CANVAS_READY frame, its end, and its size. */
 async function gatewayStream(url: string, token: string): Promise<Record<string, number>> {
   const t0 = performance.now();
@@ -117,13 +111,7 @@ async function gatewayJson(url: string, token: string): Promise<Record<string, n
 async function main(): Promise<void> {
   const runs = Number(process.argv[2] ?? 5);
   const cpu = process.argv.includes('--cpu');
-  const blocks = 10_000;
-  const gateway = await DevGateway.start({ startTimeoutMs: 240_000 });
-  const browser = await launchChromium();
-  try {
-    const admin = (await gateway.token('bench-admin', ['admin'])).token;
-    await seedBigDoc(gateway, admin, blocks);
-    const s = scope('big-doc');
+  await withBigDocBench(async ({ gateway, browser, admin, blocks, scope: s }) => {
     const { canvas_id: _c, ...rest } = s;
     const q = new URLSearchParams(rest as Record<string, string>).toString();
     const streamUrl = `${gateway.url}/v1/canvases/big-doc/events?${q}&paint=state`;
@@ -173,11 +161,7 @@ async function main(): Promise<void> {
       const rows = byVariant.get(variant)!;
       const { context, page } = await benchContext(browser, gateway, code, cfg);
       await context.addInitScript({ content: INSTALL_HOOKS });
-      await page.goto(`${gateway.url}/__bench/index.html`, { waitUntil: 'commit', timeout: 30_000 });
-      await page.waitForFunction(() => (window as unknown as { __benchResult?: unknown }).__benchResult, null, {
-        timeout: 60_000,
-        polling: 100,
-      });
+      await loadBenchPage(page, gateway);
       const [r, h] = (await page.evaluate(() => {
         const w = window as unknown as { __benchResult: unknown; __probe: unknown };
         return [w.__benchResult, w.__probe];
@@ -235,11 +219,7 @@ async function main(): Promise<void> {
       let r = null as unknown as BenchPageResult;
       let h = null as unknown as Hooks;
       const events = await trace(cdp, async () => {
-        await page.goto(`${gateway.url}/__bench/index.html`, { waitUntil: 'commit', timeout: 30_000 });
-        await page.waitForFunction(() => (window as unknown as { __benchResult?: unknown }).__benchResult, null, {
-          timeout: 60_000,
-          polling: 100,
-        });
+        await loadBenchPage(page, gateway);
         [r, h] = (await page.evaluate(() => {
           const w = window as unknown as { __benchResult: unknown; __probe: unknown };
           return [w.__benchResult, w.__probe];
@@ -265,11 +245,7 @@ async function main(): Promise<void> {
       await cdp.send('Profiler.enable');
       await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
       await cdp.send('Profiler.start');
-      await page.goto(`${gateway.url}/__bench/index.html`, { waitUntil: 'commit', timeout: 30_000 });
-      await page.waitForFunction(() => (window as unknown as { __benchResult?: unknown }).__benchResult, null, {
-        timeout: 60_000,
-        polling: 100,
-      });
+      await loadBenchPage(page, gateway);
       const { profile } = (await cdp.send('Profiler.stop')) as unknown as {
         profile: Parameters<typeof summarizeProfile>[0] & { startTime: number; endTime: number };
       };
@@ -285,10 +261,7 @@ async function main(): Promise<void> {
       console.log(`\n=== cpu profile whole load (unminified): ${JSON.stringify(r)}`);
       console.log(`--- self\n${top(self, 25)}\n--- inclusive\n${top(inclusive, 35)}`);
     }
-  } finally {
-    await browser.close().catch(() => undefined);
-    await gateway.dispose();
-  }
+  });
 }
 
 if (process.argv[1]?.endsWith('profileEaselReady.ts')) await main();

@@ -1,20 +1,14 @@
-import { DevGateway } from '../../../e2e/browser/support/DevGateway.ts';
-import { launchChromium } from '../../../e2e/browser/support/launchChromium.ts';
 import { bundlePage } from './bundlePage.ts';
 import type { BenchPageConfig } from './page/BenchPageConfig.ts';
-import { benchContext, scope, seedBigDoc } from './runBrowserBench.ts';
+import { benchContext } from './runBrowserBench.ts';
+import { withBigDocBench } from './withBigDocBench.ts';
 
-const blocks = 10_000;
-const gateway = await DevGateway.start({ startTimeoutMs: 240_000 });
-const browser = await launchChromium();
-try {
-  const admin = (await gateway.token('bench-admin', ['admin'])).token;
-  await seedBigDoc(gateway, admin, blocks);
+await withBigDocBench(async ({ gateway, browser, admin, blocks, scope }) => {
   const config: BenchPageConfig = {
     mode: 'json',
     baseUrl: gateway.url,
     token: admin,
-    scope: scope('big-doc'),
+    scope,
     expectBlocks: blocks,
   };
   const { context, page } = await benchContext(browser, gateway, await bundlePage(), config);
@@ -54,7 +48,4 @@ try {
     await page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.tagName),
   );
   await context.close();
-} finally {
-  await browser.close().catch(() => undefined);
-  await gateway.dispose();
-}
+});
