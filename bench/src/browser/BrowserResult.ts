@@ -93,6 +93,12 @@ export interface BrowserResult {
     easelEditable?: Spread | null;
     /** Easel without paint first (`easel-eager`): to interactive (= editable), same run. */
     easelEager?: Spread | null;
+    /**
+     * Data in hand → interactive, per sample (`toInteractiveMs − toDataMs`): the client's own part,
+     * without the request and the transfer. Easel (paint first) and the plain JSON page.
+     */
+    easelFromData?: Spread | null;
+    jsonFromData?: Spread | null;
     /** 1-minute load average over the samples: min and max. */
     load1?: { min: number; max: number } | null;
   };

@@ -46,6 +46,21 @@ export function browserRatios(result: BrowserResult): Ratio[] {
     unit: 'ms',
     note: 'paint first: interactive is painted from the JSON projection; this is when the Yjs snapshot is decoded too',
   });
+  const fromData = result.snapshot.easelFromData ?? null;
+  const jsonFromData = result.snapshot.jsonFromData ?? null;
+  out.push({
+    id: 'browser.snapshot.from-data',
+    label: `${result.config.blocks}-block canvas: snapshot in hand → interactive (Easel, median)`,
+    value: fromData?.median ?? null,
+    pairRange: fromData ? [fromData.min, fromData.max] : null,
+    direction: '<=',
+    target: null,
+    met: null,
+    unit: 'ms',
+    note:
+      'the client part only (no request, no transfer): to interactive − to data in hand, per load' +
+      (jsonFromData ? `; plain JSON page ${jsonFromData.median.toFixed(0)} ms` : ''),
+  });
   const eager = result.snapshot.easelEager ?? null;
   out.push({
     id: 'browser.snapshot.eager',

@@ -38,21 +38,35 @@ export function renderBrowser(result: BrowserResult): string {
   const load = result.snapshot.load1;
   out.push(
     markdownTable(
-      ['', 'to interactive, ms', 'to editable (Y.Doc hydrated), ms', 'to data in hand, ms'],
+      [
+        '',
+        'to interactive, ms',
+        'to editable (Y.Doc hydrated), ms',
+        'to data in hand, ms',
+        'data in hand → interactive, ms',
+      ],
       [
         [
           'Easel (transport + harness)',
           ms(result.snapshot.easel),
           ms(result.snapshot.easelEditable ?? null),
           ms(result.snapshot.easelData),
+          ms(result.snapshot.easelFromData ?? null),
         ],
         [
           'Easel, paint first off (`paintFirst: false`: Yjs decoded before the first paint)',
           ms(result.snapshot.easelEager ?? null),
           '= to interactive',
           '—',
+          '—',
         ],
-        ['plain JSON fetch (baseline)', ms(result.snapshot.json), '— (read-only)', ms(result.snapshot.jsonData)],
+        [
+          'plain JSON fetch (baseline)',
+          ms(result.snapshot.json),
+          '— (read-only)',
+          ms(result.snapshot.jsonData),
+          ms(result.snapshot.jsonFromData ?? null),
+        ],
       ],
     ),
   );

@@ -246,6 +246,8 @@ export async function runBrowserBench(options: { quick: boolean; log: (m: string
     result.snapshot.easelData = of('easel', (s) => s.toDataMs);
     result.snapshot.easelEager = of('easel-eager', (s) => s.toInteractiveMs);
     result.snapshot.jsonData = of('json', (s) => s.toDataMs);
+    result.snapshot.easelFromData = of('easel', (s) => s.toInteractiveMs - s.toDataMs);
+    result.snapshot.jsonFromData = of('json', (s) => s.toInteractiveMs - s.toDataMs);
     result.snapshot.easelEditable = spread(
       result.snapshot.samples.flatMap((s) =>
         s.mode === 'easel' && s.toEditableMs !== undefined ? [s.toEditableMs] : [],
