@@ -106,6 +106,10 @@ export {
   type CanvasReadyPayload,
   type CanvasSnapshot,
 } from './events/payloads/canvasReadyPayloadSchema.ts';
+export {
+  canvasReadyUpdatePayloadSchema,
+  type CanvasReadyUpdatePayload,
+} from './events/payloads/canvasReadyUpdatePayloadSchema.ts';
 export { canvasCreatedPayloadSchema, type CanvasCreatedPayload } from './events/payloads/canvasCreatedPayloadSchema.ts';
 export { tokenPatchPayloadSchema, type TokenPatchPayload } from './events/payloads/tokenPatchPayloadSchema.ts';
 export { statePatchPayloadSchema, type StatePatchPayload } from './events/payloads/statePatchPayloadSchema.ts';

@@ -199,16 +199,27 @@ export class GatewayCore {
     return this.commands.submitBatch(p, body);
   }
 
-  /** `GET /v1/canvases/{id}`: durable materialized state, lens-filtered (defaults included). */
-  async readCanvas(p: Principal, scope: Scope): Promise<Result<CanvasStateWithTitle>> {
+  /**
+   * `GET /v1/canvases/{id}`: durable materialized state, lens-filtered (defaults included).
+   * `sharedState`: for a viewer who reads every root, `state` is the per-revision cached one
+   * (`fullState`: shared, read-only; its JSON text is cached too), as the HTTP route sends it.
+   */
+  async readCanvas(
+    p: Principal,
+    scope: Scope,
+    opts: { sharedState?: boolean } = {},
+  ): Promise<Result<CanvasStateWithTitle>> {
     const view = await this.viewFor(p, scope);
     if (!view.ok) return view;
     return this.withDurableCanvas(scope, (canvas) => {
       const tokens: Record<string, JsonValue> = {};
       for (const [id, value] of Object.entries(canvas.allTokens())) if (view.value.canReadToken(id)) tokens[id] = value;
-      const state: Record<string, JsonValue> = {};
-      for (const root of Object.keys(canvas.manifest.roots)) {
-        if (view.value.canReadRoot(root)) state[root] = canvas.rootJson(root) as JsonValue;
+      const roots = Object.keys(canvas.manifest.roots);
+      let state: Record<string, JsonValue> = {};
+      if (opts.sharedState === true && roots.every((r) => view.value.canReadRoot(r))) {
+        state = fullState(canvas.doc, canvas.manifest.roots);
+      } else {
+        for (const root of roots) if (view.value.canReadRoot(root)) state[root] = canvas.rootJson(root) as JsonValue;
       }
       return {
         canvas_id: canvas.canvasId,

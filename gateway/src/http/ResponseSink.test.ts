@@ -51,6 +51,23 @@ afterEach(async () => {
 });
 
 describe('ResponseSink', () => {
+  it('[CONTRACT 4] writeBytes goes out after the text queued before it and before the text after it', async () => {
+    const h = await harness();
+    cleanup = h.close;
+    const client = await h.open();
+    const big = `{"text":"${'ü'.repeat(40_000)}"}`;
+    const batch = new SharedBatch();
+    batch.append(': shared\n\n', 0);
+    client.sink.writeShared(batch, ': shared\n\n');
+    client.sink.write('event: CANVAS_READY\ndata: ');
+    client.sink.writeBytes(Buffer.from(big));
+    client.sink.write('\n\n');
+    client.sink.writeBytes(Buffer.from('abc'));
+    const expected = `: shared\n\nevent: CANVAS_READY\ndata: ${big}\n\nabc`;
+    await until(() => client.received.text.length >= expected.length);
+    expect(client.received.text).toBe(expected);
+  });
+
   it('[CONTRACT 4] sinks sharing a batch each receive exactly their own frames, in order', async () => {
     const h = await harness();
     cleanup = h.close;

@@ -132,6 +132,30 @@ export class ResponseSink implements StreamSink {
     return this.queued();
   }
 
+  /**
+   * Writes `bytes` (already encoded: a cached CANVAS_READY snapshot) after what is queued: the
+   * queued text goes first, then the bytes as their own chunk, without a copy.
+   */
+  writeBytes(bytes: Uint8Array): boolean {
+    if (this.ended) return false;
+    if (!this.headWritten) {
+      if (this.res.destroyed) return false;
+      this.writeHead();
+    }
+    this.flush();
+    if (this.res.destroyed) return false;
+    const socket = this.directSocket();
+    if (socket !== null) {
+      socket.cork();
+      socket.write(`${bytes.length.toString(16)}\r\n`, 'latin1');
+      socket.write(bytes);
+      socket.write('\r\n', 'latin1');
+      socket.uncork();
+    } else this.res.write(bytes);
+    this.socketBytes = this.res.writableLength;
+    return this.bufferedBytesBound() <= this.highWaterMark || this.bufferedBytes() <= this.highWaterMark;
+  }
+
   /** Shared text becomes this sink's own pending text (something else is written after it). */
   private unshare(): void {
     const shared = this.shared as SharedBatch;

@@ -5,9 +5,11 @@ import { api, type TestWorld } from '../../test/harness/api.ts';
 import { expectErrorBody } from '../../test/harness/expectErrorBody.ts';
 import { SseClient } from '../../test/harness/SseClient.ts';
 import { mintToken } from '../auth/mintToken.ts';
+import { cachedJsonText } from '../core/canvas/fullState.ts';
 
 // `?paint=state` on a canvas stream (WIRE-NOTES, CANVAS_READY): a viewer who reads every root gets
-// the JSON `state` beside `update`; bad values are 400; a restricted viewer's snapshot is unchanged.
+// the JSON `state` in CANVAS_READY and `update` in the CANVAS_READY_UPDATE right after it; bad values
+// are 400; a restricted viewer's snapshot is unchanged (one frame, redacted update, no state).
 
 const SECRET = 'paint-state-test-secret-0123456789abcdef';
 const PROJECT = 'paint';
@@ -60,15 +62,23 @@ afterAll(async () => {
   await gw.close();
 });
 
-/** The CANVAS_READY payload of a fresh stream opened with `extra` query parameters. */
-async function readyPayload(token: string, extra: Record<string, string>) {
+/** The frames of a fresh stream opened with `extra` query parameters, up to the first durable-free lull. */
+async function openFrames(token: string, extra: Record<string, string>) {
   const stream = new SseClient(world.streamUrl(scope, extra), { token });
   streams.push(stream);
   const open = await stream.open();
   expect(open.status).toBe(200);
-  const frame = await stream.waitFor((f) => f.event === 'CANVAS_READY');
+  await stream.waitFor((f) => f.event === 'CANVAS_READY');
+  // Whatever follows CANVAS_READY in the same write (paint first: its update) is here by now.
+  await new Promise((resolve) => setTimeout(resolve, 100));
   stream.close();
-  return frame.json.payload;
+  return stream.frames;
+}
+
+/** The CANVAS_READY payload of a fresh stream opened with `extra` query parameters. */
+async function readyPayload(token: string, extra: Record<string, string>) {
+  const frames = await openFrames(token, extra);
+  return frames.find((f) => f.event === 'CANVAS_READY')!.json.payload;
 }
 
 function decode(update: string, root: string): unknown {
@@ -78,34 +88,76 @@ function decode(update: string, root: string): unknown {
 }
 
 describe('?paint=state on canvas streams', () => {
-  it('[CONTRACT 4] a full viewer gets update and the JSON state of every root (the same as GET /v1/canvases/{id})', async () => {
+  it('[CONTRACT 4] a full viewer gets the JSON state of every root in CANVAS_READY (as GET /v1/canvases/{id}), then its update in CANVAS_READY_UPDATE', async () => {
     const editor = await mintToken(SECRET, { tenant: 'acme', sub: 'eve', roles: ['editor'] });
     const { canvas_id: canvasId, ...rest } = scope;
     const read = await api(url, 'GET', `/v1/canvases/${canvasId}?${new URLSearchParams(rest)}`, { token: editor });
     expect(read.status).toBe(200);
     for (let i = 0; i < 2; i++) {
-      // Twice: the second stream is served from the cached JSON text and must read the same.
-      const payload = await readyPayload(editor, { paint: 'state' });
-      expect(Object.keys(payload.snapshot).sort()).toEqual(['state', 'tokens', 'update']);
+      // Twice: the second stream is served from the cached bytes and must read the same.
+      const frames = await openFrames(editor, { paint: 'state' });
+      expect(frames.map((f) => [f.event, f.id])).toEqual([
+        ['CANVAS_READY', null],
+        ['CANVAS_READY_UPDATE', null],
+      ]);
+      const payload = frames[0]!.json.payload;
+      expect(Object.keys(payload.snapshot).sort()).toEqual(['state', 'tokens', 'update_follows']);
+      expect(payload.snapshot.update_follows).toBe(true);
       expect(payload.snapshot.state).toEqual(read.json.state);
       expect(Object.keys(payload.snapshot.state.notes)).toHaveLength(1200);
       expect(payload.snapshot.state.layout).toEqual({ grid: 8 });
-      expect(decode(payload.snapshot.update, 'notes')).toEqual(payload.snapshot.state.notes);
+      const update = frames[1]!.json.payload;
+      expect(update).toEqual({ canvas_id: canvasId, revision: payload.revision, update: update.update });
+      expect(decode(update.update, 'notes')).toEqual(payload.snapshot.state.notes);
     }
   });
 
-  it('[CONTRACT 4] without ?paint (or with paint=update) the snapshot is update only, as before', async () => {
+  it('[CONTRACT 5] GET /v1/canvases/{id} sends the cached state JSON: the same text as serializing the read afresh', async () => {
+    const editor = await mintToken(SECRET, { tenant: 'acme', sub: 'eve', roles: ['editor'] });
+    const principal = { actorId: 'eve', tenantId: 'acme', kind: 'human' as const, roles: ['editor'] };
+    const { canvas_id: canvasId, ...rest } = scope;
+    for (let i = 0; i < 2; i++) {
+      const res = await fetch(`${url}/v1/canvases/${canvasId}?${new URLSearchParams(rest)}`, {
+        headers: { authorization: `Bearer ${editor}` },
+      });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+      const text = await res.text();
+      expect(Number(res.headers.get('content-length'))).toBe(Buffer.byteLength(text));
+      const fresh = await gw.gateway.core.readCanvas(principal, scope as never);
+      if (!fresh.ok) throw new Error(fresh.error.message);
+      expect(text).toBe(JSON.stringify(fresh.value));
+    }
+    // What the route reads: the revision's one cached state (with its JSON), not a new walk per read.
+    const shared = await gw.gateway.core.readCanvas(principal, scope as never, { sharedState: true });
+    const again = await gw.gateway.core.readCanvas(principal, scope as never, { sharedState: true });
+    if (!shared.ok || !again.ok) throw new Error('read failed');
+    expect(again.value.state).toBe(shared.value.state);
+    expect(cachedJsonText(shared.value.state)).toBe(JSON.stringify(shared.value.state));
+    // A restricted viewer's read is its own (readable roots only), never the shared one.
+    const partial = { actorId: 'pat', tenantId: 'acme', kind: 'human' as const, roles: ['partial'] };
+    const own = await gw.gateway.core.readCanvas(partial, scope as never, { sharedState: true });
+    if (!own.ok) throw new Error(own.error.message);
+    expect(Object.keys(own.value.state)).toEqual(['notes']);
+    expect(cachedJsonText(own.value.state)).toBeUndefined();
+  });
+
+  it('[CONTRACT 4] without ?paint (or with paint=update) the snapshot is update only, in one frame, as before', async () => {
     const editor = await mintToken(SECRET, { tenant: 'acme', sub: 'eve', roles: ['editor'] });
     for (const extra of [{}, { paint: 'update' }] as Array<Record<string, string>>) {
-      const payload = await readyPayload(editor, extra);
-      expect(Object.keys(payload.snapshot).sort()).toEqual(['tokens', 'update']);
+      const frames = await openFrames(editor, extra);
+      expect(frames.map((f) => f.event)).toEqual(['CANVAS_READY']);
+      expect(Object.keys(frames[0]!.json.payload.snapshot).sort()).toEqual(['tokens', 'update']);
     }
   });
 
   it('[CONTRACT 4] a restricted viewer gets the same redacted update with or without ?paint=state', async () => {
     const partial = await mintToken(SECRET, { tenant: 'acme', sub: 'pat', roles: ['partial'] });
     const plain = await readyPayload(partial, {});
-    const painted = await readyPayload(partial, { paint: 'state' });
+    const frames = await openFrames(partial, { paint: 'state' });
+    expect(frames.map((f) => f.event)).toEqual(['CANVAS_READY']); // no CANVAS_READY_UPDATE
+    const painted = frames[0]!.json.payload;
+    expect(Object.keys(painted.snapshot).sort()).toEqual(['tokens', 'update']);
     expect(Object.keys(painted.snapshot).sort()).toEqual(Object.keys(plain.snapshot).sort());
     expect(painted.snapshot.state).toBeUndefined();
     expect(decode(painted.snapshot.update, 'notes')).toEqual(decode(plain.snapshot.update, 'notes'));

@@ -4,6 +4,7 @@ import type { EventType } from './eventTypes.ts';
 import { canvasCommitPayloadSchema } from './payloads/canvasCommitPayloadSchema.ts';
 import { canvasCreatedPayloadSchema } from './payloads/canvasCreatedPayloadSchema.ts';
 import { canvasReadyPayloadSchema } from './payloads/canvasReadyPayloadSchema.ts';
+import { canvasReadyUpdatePayloadSchema } from './payloads/canvasReadyUpdatePayloadSchema.ts';
 import { chatTokenPayloadSchema } from './payloads/chatTokenPayloadSchema.ts';
 import { commitFailedPayloadSchema } from './payloads/commitFailedPayloadSchema.ts';
 import { commitSucceededPayloadSchema } from './payloads/commitSucceededPayloadSchema.ts';
@@ -29,6 +30,7 @@ import { warningPayloadSchema } from './payloads/warningPayloadSchema.ts';
 /** Payload schema of each event type. */
 export const EVENT_PAYLOAD_SCHEMAS = {
   CANVAS_READY: canvasReadyPayloadSchema,
+  CANVAS_READY_UPDATE: canvasReadyUpdatePayloadSchema,
   canvas_created: canvasCreatedPayloadSchema,
   token_patch: tokenPatchPayloadSchema,
   state_patch: statePatchPayloadSchema,
@@ -60,6 +62,7 @@ export type EventPayloads = { [T in EventType]: z.infer<(typeof EVENT_PAYLOAD_SC
 /** Any downstream event: the envelope with its payload typed by `type` (zero-protocol's `down.ts`). */
 export const downstreamEventSchema = z.discriminatedUnion('type', [
   typedEnvelopeSchema('CANVAS_READY', EVENT_PAYLOAD_SCHEMAS.CANVAS_READY),
+  typedEnvelopeSchema('CANVAS_READY_UPDATE', EVENT_PAYLOAD_SCHEMAS.CANVAS_READY_UPDATE),
   typedEnvelopeSchema('canvas_created', EVENT_PAYLOAD_SCHEMAS.canvas_created),
   typedEnvelopeSchema('token_patch', EVENT_PAYLOAD_SCHEMAS.token_patch),
   typedEnvelopeSchema('state_patch', EVENT_PAYLOAD_SCHEMAS.state_patch),

@@ -1,11 +1,12 @@
 /**
  * Downstream event types (contract §4). `durable` events are appended to the spine before any
  * subscriber sees them and carry an SSE `id:` (cursor); the others are best-effort telemetry.
- * `CANVAS_READY` is sent per connection (no `id:`). `run_event` is durable for the kinds in
+ * `CANVAS_READY` (and, paint first, `CANVAS_READY_UPDATE` right after it) is sent per connection (no `id:`). `run_event` is durable for the kinds in
  * `durableKinds` only (see {@link isDurableEvent}).
  */
 export const EVENT_TYPES = {
   CANVAS_READY: { durable: false, group: 'canvas' },
+  CANVAS_READY_UPDATE: { durable: false, group: 'canvas' },
   canvas_created: { durable: true, group: 'canvas' },
   token_patch: { durable: true, group: 'canvas' },
   state_patch: { durable: true, group: 'canvas' },

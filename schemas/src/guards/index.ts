@@ -12,6 +12,7 @@ export {
   canvasCommitPayloadGuard,
   canvasCreatedPayloadGuard,
   canvasReadyPayloadGuard,
+  canvasReadyUpdatePayloadGuard,
   chatTokenPayloadGuard,
   commitFailedPayloadGuard,
   commitSucceededPayloadGuard,

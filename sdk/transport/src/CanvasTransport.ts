@@ -58,10 +58,13 @@ export interface CanvasTransportOptions extends DepsOptions {
   offlineAfter?: number;
   /**
    * Paint first (default: on where `requestAnimationFrame` exists, i.e. browsers; off in Node).
-   * The stream asks for `?paint=state`: the first snapshot then carries the JSON `state` beside the
-   * Yjs `update`, readable at once as `stateJson`; `update` is decoded into `doc` after the next
-   * paint (two animation frames, then a task), or at once when `doc` is read (a local edit reads
-   * it) or a `state_patch` arrives. `onHydrated` tells when `doc` holds it.
+   * The stream asks for `?paint=state`: the first snapshot then carries the JSON `state`, readable
+   * at once as `stateJson`, and the Yjs `update` comes in the frame right after it
+   * (`CANVAS_READY_UPDATE`); `update` is decoded into `doc` after the next paint (two animation
+   * frames, then a task), or at once when `doc` is read (a local edit reads it) or a `state_patch`
+   * arrives. `onHydrated` tells when `doc` holds it. Until that frame arrived `doc` is still empty
+   * (edit after `onHydrated`); a stream that ends between the two frames reconnects without a
+   * cursor, for a fresh snapshot.
    */
   paintFirst?: boolean;
 }

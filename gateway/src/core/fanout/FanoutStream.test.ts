@@ -134,7 +134,7 @@ describe('FanoutStream', () => {
   it('a large CANVAS_READY does not count against the budget until the subscriber drained it', () => {
     const { sink, stream, closed } = setup(100);
     sink.autoFlush = false;
-    stream.writeReady(`${'s'.repeat(500)}\n\n`);
+    stream.writeReady([`${'s'.repeat(500)}\n\n`]);
     expect(closed).toEqual([]);
     stream.state = 'live';
     stream.offerLive(durable(1), 'x\n\n');

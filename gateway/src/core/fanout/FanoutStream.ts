@@ -5,6 +5,7 @@ import type { LensView } from '../lens/LensView.ts';
 import type { PartitionId } from '../spine/EventSpine.ts';
 import type { StreamKind } from './FanoutMetrics.ts';
 import type { SharedBatch } from './SharedBatch.ts';
+import type { FramePart } from './sseFrames.ts';
 import type { StreamSink } from './StreamSink.ts';
 
 /** Internal close reasons (metrics labels only) beside `STREAM_CLOSE_REASONS`. */
@@ -129,12 +130,21 @@ export class FanoutStream {
   }
 
   /**
-   * Writes CANVAS_READY: its size is added to the budget until the subscriber drains under the
-   * budget again, so a large snapshot does not make a fast client look slow.
+   * Writes CANVAS_READY (and, paint first, the CANVAS_READY_UPDATE after it) in pieces: text, and
+   * cached snapshot bytes written as they are where the sink can (`writeBytes`). Its size is added
+   * to the budget until the subscriber drains under the budget again, so a large snapshot does
+   * not make a fast client look slow.
    */
-  writeReady(frame: string): void {
-    this.allowance = Buffer.byteLength(frame);
-    this.sink.write(frame);
+  writeReady(parts: readonly FramePart[]): void {
+    let bytes = 0;
+    for (const part of parts) bytes += typeof part === 'string' ? Buffer.byteLength(part) : part.bytes.length;
+    this.allowance = bytes;
+    const sink = this.sink;
+    for (const part of parts) {
+      if (typeof part === 'string') sink.write(part);
+      else if (sink.writeBytes) sink.writeBytes(part.bytes);
+      else sink.write(part.text);
+    }
     this.checkBudget();
   }
 

@@ -58,7 +58,8 @@ export interface OpenStreamRequest {
   signal?: AbortSignal;
   /**
    * Canvas streams: `?paint=state` — a viewer who reads every root gets the JSON `state` in each
-   * CANVAS_READY snapshot beside `update`, to paint before decoding the Yjs state.
+   * CANVAS_READY snapshot, to paint before decoding the Yjs state, and its `update` in the
+   * CANVAS_READY_UPDATE frame right after it (`canvasReadyFrames`).
    */
   paintState?: boolean;
   /** Run streams (`kind: 'run'`): the run whose events (`scope.run_id`) the stream carries. */

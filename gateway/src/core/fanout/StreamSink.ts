@@ -18,6 +18,11 @@ export interface StreamSink {
    * Same return value as `write`.
    */
   writeShared?(batch: SharedBatch, frame: string): boolean;
+  /**
+   * Queues bytes (UTF-8 text that a cache already encoded: a large CANVAS_READY snapshot) after
+   * everything queued before. Optional: fan-out writes the text instead. Same return value as `write`.
+   */
+  writeBytes?(bytes: Uint8Array): boolean;
   /** Bytes written but not yet handed to the client's socket. */
   bufferedBytes(): number;
   /**

@@ -2,10 +2,10 @@ import { encodeCursor } from '@easel/schemas';
 import { fail, ok, type Result } from '../errors/GatewayError.ts';
 import type { ResumePlan } from './decideResume.ts';
 import { type FanoutStream, STREAM_ERROR, type StreamHost } from './FanoutStream.ts';
-import { encodeWithCachedState } from '../canvas/fullState.ts';
+import { canvasReadyFrames } from './canvasReadyFrames.ts';
 import { envelopeRunId } from './envelopeRunId.ts';
 import { gatewayEnvelopeJson } from './gatewayEnvelope.ts';
-import { encodeEventFrame, jitteredRetryMs, KEEP_ALIVE_FRAME, retryFrame } from './sseFrames.ts';
+import { encodeEventFrame, type FramePart, jitteredRetryMs, KEEP_ALIVE_FRAME, retryFrame } from './sseFrames.ts';
 import type { FanoutCore } from './FanoutCore.ts';
 
 /** How a replay ended: caught up, cut short by a lens change, or the stream closed. */
@@ -56,7 +56,7 @@ export class StreamSync {
    * (null: no replay). Nothing is written when it fails.
    */
   async sendReady(stream: FanoutStream, plan: SyncPlan, first = true): Promise<Result<number | null>> {
-    let frame: string | null = null;
+    let frame: FramePart[] | null = null;
     let replayFrom: number | null = null;
     if (stream.kind === 'canvas') {
       const snapshot = plan.kind !== 'resume';
@@ -73,7 +73,7 @@ export class StreamSync {
         return fail('unavailable', 'the canvas could not be loaded; retry');
       }
       if (!ready.ok) return ready;
-      let payload: object = ready.value.payload;
+      let payload = ready.value.payload;
       if (plan.kind === 'resume') {
         payload = { ...payload, cursor: encodeCursor({ epoch: this.core.spine.epoch, seq: plan.afterSeq }) };
         replayFrom = plan.afterSeq;
@@ -84,11 +84,8 @@ export class StreamSync {
         else stream.lastSeq = ready.value.seq;
       }
       const now = this.o.now();
-      frame = encodeEventFrame(
-        null,
-        'CANVAS_READY',
-        encodeWithCachedState(payload, (p) => gatewayEnvelopeJson('CANVAS_READY', stream.scope, p, now)),
-      );
+      // Paint first (a full viewer's snapshot with `state`): CANVAS_READY, then CANVAS_READY_UPDATE.
+      frame = canvasReadyFrames(payload, (type, p) => gatewayEnvelopeJson(type, stream.scope, p, now));
     } else if (plan.kind === 'resume') {
       replayFrom = plan.afterSeq;
     } else if (stream.freshFrom !== null && plan.kind !== 'lens_changed') {

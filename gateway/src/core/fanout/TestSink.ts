@@ -47,6 +47,14 @@ export class TestSink implements StreamSink {
     return this.pending.length <= (this.options.highWaterMark ?? 16384);
   }
 
+  /** The buffers given to `writeBytes`, in order (the text they decode to joins the received text). */
+  bytesWritten: Uint8Array[] = [];
+
+  writeBytes(bytes: Uint8Array): boolean {
+    this.bytesWritten.push(bytes);
+    return this.write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
+  }
+
   bufferedBytes(): number {
     return Buffer.byteLength(this.pending);
   }

@@ -23,7 +23,13 @@ function buffer(): EventBuffer {
 /** The keep-alive comment written right after the headers and every keep-alive interval. */
 export const KEEP_ALIVE_FRAME = buffer().comment(' ka').dispatch().read();
 
-function hasLineBreak(text: string): boolean {
+/**
+ * A piece of a frame written in pieces (CANVAS_READY, see `canvasReadyFrames`): text, or a large
+ * cached text with its bytes, which a sink that can writes as is (`StreamSink.writeBytes`).
+ */
+export type FramePart = string | { readonly text: string; readonly bytes: Uint8Array };
+
+export function hasLineBreak(text: string): boolean {
   return text.includes('\n') || text.includes('\r');
 }
 

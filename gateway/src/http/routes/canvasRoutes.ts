@@ -1,4 +1,5 @@
 import type { Router } from 'express';
+import { jsonWithCachedState } from '../../core/canvas/fullState.ts';
 import { parseScope } from '../../core/scope/parseScope.ts';
 import { authenticate, principalOf } from '../authenticate.ts';
 import type { HttpDeps } from '../HttpDeps.ts';
@@ -15,9 +16,17 @@ export function canvasRoutes(router: Router, deps: HttpDeps): void {
       canvas: 'required',
     });
     if (!scope.ok) return sendError(res, scope.error);
-    const result = await deps.core.readCanvas(principal, scope.value);
+    const result = await deps.core.readCanvas(principal, scope.value, { sharedState: true });
     if (!result.ok) return sendError(res, result.error);
-    res.status(200).json(result.value);
+    // A full viewer's large state: its cached JSON bytes (the same text as res.json would send).
+    const { head, bytes, tail } = jsonWithCachedState(result.value);
+    if (bytes === null) return void res.status(200).json(result.value);
+    res.status(200);
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    res.setHeader('Content-Length', Buffer.byteLength(head) + bytes.length + Buffer.byteLength(tail));
+    res.write(head);
+    res.write(bytes);
+    res.end(tail);
   });
 
   router.get('/v1/canvases/:canvas_id/revisions', auth, async (req, res) => {

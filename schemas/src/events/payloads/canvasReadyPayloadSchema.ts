@@ -8,11 +8,14 @@ import { slugSchema } from '../../scope/slugSchema.ts';
 /**
  * Canvas snapshot in CANVAS_READY: `update` (full Yjs state, base64) when the viewer may read
  * every root, otherwise `state` (JSON of the readable roots); `tokens` are the readable tokens.
+ * Paint first (`?paint=state`, WIRE-NOTES): `state` (JSON of every root) and `update_follows:
+ * true` instead of `update`, which comes in the connection's next frame (`CANVAS_READY_UPDATE`).
  */
 export const canvasSnapshotSchema = z.looseObject({
   update: base64Schema.optional(),
   state: z.record(z.string(), jsonValueSchema).optional(),
   tokens: z.record(z.string(), jsonValueSchema),
+  update_follows: z.literal(true).optional(),
 });
 
 export type CanvasSnapshot = z.infer<typeof canvasSnapshotSchema>;

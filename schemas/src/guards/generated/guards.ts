@@ -219,11 +219,16 @@ const canvasReadyPayload: Check = /* @__PURE__ */ obj(
           update: /* @__PURE__ */ opt(base64),
           state: /* @__PURE__ */ opt(/* @__PURE__ */ rec(/* @__PURE__ */ str(), jsonValue)),
           tokens: /* @__PURE__ */ rec(/* @__PURE__ */ str(), jsonValue),
+          update_follows: /* @__PURE__ */ opt(/* @__PURE__ */ oneOf(true)),
         },
         2,
       ),
     ),
   },
+  2,
+);
+const canvasReadyUpdatePayload: Check = /* @__PURE__ */ obj(
+  { canvas_id: entityId, revision: /* @__PURE__ */ num(true, 0), update: base64 },
   2,
 );
 const canvasCreatedPayload: Check = /* @__PURE__ */ obj(
@@ -662,6 +667,9 @@ export const actorKindGuard: Guard<z.output<typeof s.actorKindSchema>> = /* @__P
 /** Guard of `canvasReadyPayloadSchema`. */
 export const canvasReadyPayloadGuard: Guard<z.output<typeof s.canvasReadyPayloadSchema>> =
   /* @__PURE__ */ guard(canvasReadyPayload);
+/** Guard of `canvasReadyUpdatePayloadSchema`. */
+export const canvasReadyUpdatePayloadGuard: Guard<z.output<typeof s.canvasReadyUpdatePayloadSchema>> =
+  /* @__PURE__ */ guard(canvasReadyUpdatePayload);
 /** Guard of `canvasCreatedPayloadSchema`. */
 export const canvasCreatedPayloadGuard: Guard<z.output<typeof s.canvasCreatedPayloadSchema>> =
   /* @__PURE__ */ guard(canvasCreatedPayload);
@@ -733,6 +741,7 @@ export const streamClosedPayloadGuard: Guard<z.output<typeof s.streamClosedPaylo
 /** The payload guard of each event type (`EVENT_PAYLOAD_SCHEMAS`). */
 export const EVENT_PAYLOAD_GUARDS: { readonly [T in EventType]: Guard<EventPayloads[T]> } = {
   CANVAS_READY: canvasReadyPayloadGuard,
+  CANVAS_READY_UPDATE: canvasReadyUpdatePayloadGuard,
   canvas_created: canvasCreatedPayloadGuard,
   token_patch: tokenPatchPayloadGuard,
   state_patch: statePatchPayloadGuard,

@@ -275,4 +275,76 @@ describe('CanvasMirror paint first', () => {
     expect(mirror.doc.getMap('layout').toJSON()).toEqual({});
     expect(notes(mirror.doc)).toEqual(notes(gateway));
   });
+
+  describe('update in the next frame (update_follows)', () => {
+    const splitReady = (doc: Y.Doc, revision: number, reset = false) =>
+      envelope('CANVAS_READY', {
+        canvas_id: 'c1',
+        canvas_type: 'board',
+        manifest: TEST_MANIFEST,
+        revision,
+        cursor: cursorOf(revision),
+        reset,
+        snapshot: { state: stateOf(doc), tokens: {}, update_follows: true },
+      }) as unknown as AnyEvent;
+    const readyUpdate = (doc: Y.Doc, revision: number) =>
+      envelope('CANVAS_READY_UPDATE', {
+        canvas_id: 'c1',
+        revision,
+        update: bytesToBase64(Y.encodeStateAsUpdate(doc)),
+      }) as unknown as AnyEvent;
+
+    it('[CONTRACT 4] paints from the first frame, hydrates from the second', () => {
+      const gateway = server(6);
+      const { mirror, later, hydrated } = deferred();
+      const { doc, origins } = watchDoc(mirror);
+      mirror.apply(splitReady(gateway, 1), null);
+      expect(mirror.state).toEqual(stateOf(gateway));
+      expect(mirror.view).toBe('full');
+      expect(later).toEqual([]); // nothing to decode yet
+      mirror.hydrate(); // (as reading doc would) — no update yet: nothing happens
+      expect(hydrated).toEqual([]);
+      expect(origins).toEqual([]);
+      mirror.apply(readyUpdate(gateway, 1), null);
+      expect(later).toHaveLength(1);
+      expect(origins).toEqual([]);
+      later[0]!();
+      expect(hydrated).toEqual([1]);
+      expect(mirror.state).toBeNull();
+      expect(notes(doc)).toEqual(notes(gateway));
+      expect(mirror.doc).toBe(doc);
+    });
+
+    it('[CONTRACT 4] a later snapshot in two frames (a reset) is held until its update, then replaces the document', () => {
+      const gateway = server(3);
+      const { mirror } = deferred();
+      mirror.apply(ready(gateway, false), null); // hydrated at once
+      const first = mirror.doc;
+      const readies: number[] = [];
+      mirror.onReady((p) => readies.push(p.revision));
+      const next = server(8);
+      mirror.apply(splitReady(next, 5, true), null);
+      expect(readies).toEqual([]); // held: the document and revision stay as they were
+      expect(mirror.revision).toBe(1);
+      expect(mirror.doc).toBe(first);
+      expect(mirror.state).toBeNull();
+      mirror.apply(readyUpdate(next, 5), null);
+      expect(readies).toEqual([5]);
+      expect(mirror.revision).toBe(5);
+      expect(mirror.doc).not.toBe(first);
+      expect(notes(mirror.doc)).toEqual(notes(next));
+      expect(mirror.view).toBe('full');
+    });
+
+    it('[CONTRACT 4] a CANVAS_READY_UPDATE of another revision, or without its CANVAS_READY, changes nothing', () => {
+      const gateway = server(2);
+      const { mirror, later } = deferred();
+      mirror.apply(readyUpdate(gateway, 1), null);
+      expect(mirror.view).toBe('none');
+      mirror.apply(splitReady(gateway, 1), null);
+      mirror.apply(readyUpdate(server(4), 2), null);
+      expect(later).toEqual([]);
+      expect(mirror.state).toEqual(stateOf(gateway));
+    });
+  });
 });

@@ -78,7 +78,12 @@ export class CanvasMirror {
    * Paint first: the first snapshot's `update` (base64, not decoded yet either) and JSON `state`
    * while the update is not applied to the document; the bytes join the confirmed log once it is.
    */
-  #deferred: { readonly update: string; readonly state: Readonly<Record<string, JsonValue>> } | null = null;
+  #deferred: { update: string | null; readonly state: Readonly<Record<string, JsonValue>> } | null = null;
+  /**
+   * Paint first, snapshot in two frames (`update_follows`): the revision whose CANVAS_READY_UPDATE
+   * is awaited, and the CANVAS_READY itself when it is held until then (not painted from `state`).
+   */
+  #follows: { readonly revision: number; readonly held: AnyEvent | null } | null = null;
   #tokens: Record<string, JsonValue> = {};
   #revision: number | null = null;
   #cursor: string | null = null;
@@ -115,10 +120,13 @@ export class CanvasMirror {
     return this.#deferred?.state ?? null;
   }
 
-  /** Applies a snapshot `update` that waits (paint first) to `doc` now, then `onHydrated`; else nothing. */
+  /**
+   * Applies a snapshot `update` that waits (paint first) to `doc` now, then `onHydrated`; else
+   * nothing (also while it has not arrived: `update_follows`, then `doc` is still empty).
+   */
   hydrate(): void {
     const deferred = this.#deferred;
-    if (!deferred) return;
+    if (!deferred || deferred.update === null) return;
     this.#deferred = null;
     const bytes = this.#decode(deferred.update);
     // Nothing reached the log meanwhile: whatever adds to it hydrates first (reads `doc`, `#materialize`).
@@ -227,11 +235,38 @@ export class CanvasMirror {
     const changedTokens = new Map<string, JsonValue | undefined>();
     let revision: number | null = null;
     let cursorReset = false;
+    const follows = this.#follows;
+    this.#follows = null;
     switch (event.type) {
       case 'CANVAS_READY': {
         const payload = (event as EventOf<'CANVAS_READY'>).payload;
+        const snapshot = payload.snapshot;
+        if (snapshot?.update_follows) {
+          // Paint from `state` now when nothing was applied before; else apply it whole with its update.
+          const paint = (!this.#snapshotApplied || this.#deferred?.update === null) && this.#options.defer;
+          this.#follows = { revision: payload.revision, held: paint ? null : event };
+          if (!paint) return;
+        }
         cursorReset = this.#applyReady(payload, changedTokens);
         revision = payload.revision;
+        break;
+      }
+      case 'CANVAS_READY_UPDATE': {
+        const payload = (event as EventOf<'CANVAS_READY_UPDATE'>).payload;
+        // (The reader lets it through only right after the CANVAS_READY that announced it.)
+        if (follows?.revision !== payload.revision) break;
+        if (follows.held) {
+          const ready = follows.held as EventOf<'CANVAS_READY'>;
+          const { update_follows: _, ...snapshot } = ready.payload.snapshot!;
+          this.apply(
+            { ...ready, payload: { ...ready.payload, snapshot: { ...snapshot, update: payload.update } } },
+            null,
+          );
+        } else if (this.#deferred?.update === null) {
+          // Decoded (and reported if it does not apply) by `hydrate`, after the next paint or sooner.
+          this.#deferred.update = payload.update;
+          this.#options.defer?.(() => this.hydrate());
+        }
         break;
       }
       case 'token_patch': {
@@ -286,8 +321,9 @@ export class CanvasMirror {
    * integrates (an edit that depends on a rolled-back one is rolled back too).
    */
   rebuild(reason: RebuildReason): void {
-    // The new document is built from the confirmed updates: a snapshot still waiting is among them.
-    this.#deferred = null;
+    // The new document is built from the confirmed updates: a snapshot still waiting is among them
+    // (one whose update has not come yet is applied into the new document when it comes).
+    if (this.#deferred?.update !== null) this.#deferred = null;
     const pending = this.#local?.pending() ?? [];
     let base = this.#confirmed ? [Y.encodeStateAsUpdate(this.#confirmed)] : this.#log;
     const kept = pending.map(() => true);
@@ -338,7 +374,11 @@ export class CanvasMirror {
       this.#confirmed = null;
       this.#log = [];
       // (Checked now, decoded later: a text that is not base64 is reported on arrival as always.)
-      if (
+      if (snapshot.update_follows) {
+        // Paint first, the update in the next frame (`apply` checked that this snapshot may paint).
+        this.#deferred = { update: null, state: snapshot.state ?? {} };
+        this.#view = 'full';
+      } else if (
         !hadSnapshot &&
         snapshot.update !== undefined &&
         snapshot.state &&

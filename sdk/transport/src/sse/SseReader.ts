@@ -18,6 +18,12 @@ export interface ReadyInfo {
   /** The position the stream continues after (null: the log is empty). */
   readonly cursor: string | null;
   readonly reset: boolean;
+  /**
+   * Paint first: the snapshot's `update` comes in the next frame (`event: CANVAS_READY_UPDATE`). Until
+   * it did, the stream must not resume from `cursor`: a stream that ends (or sends anything else)
+   * first reconnects without a cursor, for a fresh snapshot.
+   */
+  readonly follows?: boolean;
 }
 
 /** The gateway announced that it is ending the stream (`stream_closed`), and why. */
@@ -86,6 +92,8 @@ export class SseReader<E> {
   #cursor: string | null;
   #controller: AbortController | null = null;
   #closing: ClosingInfo | null = null;
+  /** A CANVAS_READY announced its snapshot's update (`ReadyInfo.follows`), which has not come yet. */
+  #follows = false;
   #idleTimer: unknown = null;
   #counts = { delivered: 0, duplicates: 0, protocolErrors: 0, opens: 0 };
   readonly #protocolErrors = new Listeners<[ProtocolError]>();
@@ -170,6 +178,11 @@ export class SseReader<E> {
     if (!current()) return;
     if (!token.ok) return fail({ kind: 'network', message: token.message });
 
+    // The last stream ended between a CANVAS_READY and its update: start over from a fresh snapshot.
+    if (this.#follows) {
+      this.#follows = false;
+      this.#cursor = null;
+    }
     const headers: Record<string, string> = {
       accept: 'text/event-stream',
       'cache-control': 'no-cache',
@@ -230,9 +243,18 @@ export class SseReader<E> {
       json = JSON.parse(frame.data);
     } catch {
       this.#report({ reason: 'bad_json', message: 'the frame data is not JSON', frame });
+      if (this.#follows) this.resync();
       return;
     }
     const parsed = this.#options.parse(json, frame);
+    // (`parse` checked that `event:` names the envelope's type.)
+    if (this.#follows !== (parsed.ok && frame.event === 'CANVAS_READY_UPDATE')) {
+      // (An update must come right after its CANVAS_READY: else start over from a fresh snapshot.)
+      this.#report({ reason: 'bad_event', message: 'CANVAS_READY_UPDATE out of place', frame });
+      if (this.#follows) this.resync();
+      return;
+    }
+    this.#follows = false;
     if (!parsed.ok) {
       this.#report({ reason: 'bad_event', message: parsed.message, frame });
       return;
@@ -249,6 +271,7 @@ export class SseReader<E> {
         return;
       }
       this.#cursor = cursor;
+      this.#follows = parsed.ready.follows === true;
       this.#deliver(parsed.event, null);
       return;
     }

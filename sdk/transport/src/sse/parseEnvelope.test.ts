@@ -73,4 +73,19 @@ describe('parseEnvelope', () => {
     const deep = { notes: [{ id: 'a', at: Number.NaN }] };
     expect(parseEnvelope(readyJson({ state: deep, tokens: {} }), { ...frame, data: '' }).ok).toBe(false);
   });
+
+  it('[CONTRACT 4] update in the next frame: a state with update_follows is not walked, and the reader is told the update follows', () => {
+    const { state, reads } = countedState(100);
+    const parsed = parseEnvelope(readyJson({ state, tokens: {}, update_follows: true }), { ...frame, data: '' });
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+    expect(reads.count).toBe(0);
+    expect(parsed.ready).toEqual({ cursor: null, reset: false, follows: true });
+    const plain = parseEnvelope(readyJson({ update: UPDATE, tokens: {} }), { ...frame, data: '' });
+    expect(plain.ok && plain.ready?.follows).toBeFalsy();
+    const update = envelope('CANVAS_READY_UPDATE', { canvas_id: 'c1', revision: 1, update: UPDATE });
+    expect(parseEnvelope(update, { event: 'CANVAS_READY_UPDATE', data: '' }).ok).toBe(true);
+    const bad = envelope('CANVAS_READY_UPDATE', { canvas_id: 'c1', revision: 1, update: 'not base64!' });
+    expect(parseEnvelope(bad, { event: 'CANVAS_READY_UPDATE', data: '' }).ok).toBe(false);
+  });
 });

@@ -56,7 +56,7 @@ export function zodEnvelopeParser(schemas: SchemasModule): (json: unknown, frame
 }
 
 /**
- * With `paintState`, a CANVAS_READY snapshot's `state` beside an `update` (paint first) is checked
+ * With `paintState`, a CANVAS_READY snapshot's `state` beside (or ahead of) its `update` (paint first) is checked
  * to be an object but not walked: it is `JSON.parse` output (JSON by construction), only painted
  * until `update` — validated as always, and the truth — is applied. Walking 10k blocks with the
  * JSON-value guard cost 40–60 ms cold before the first paint.
@@ -75,8 +75,10 @@ function parseFrame(
   }
   if (!Object.hasOwn(parsers.payloads, type)) return { ok: true, event: envelope.data };
   let input = envelope.data.payload;
-  const snap = (input as { snapshot?: { state?: unknown; update?: unknown } }).snapshot;
-  const state = paintState && type === 'CANVAS_READY' && typeof snap?.update === 'string' ? snap.state : undefined;
+  const snap = (input as { snapshot?: { state?: unknown; update?: unknown; update_follows?: unknown } }).snapshot;
+  // (`update` itself is validated below; `update_follows`: it comes in the next frame.)
+  const state =
+    paintState && type === 'CANVAS_READY' && (snap?.update ?? snap?.update_follows) ? snap?.state : undefined;
   const skip = typeof state === 'object' && state !== null && !Array.isArray(state);
   if (skip) input = { ...input, snapshot: { ...snap, state: {} } };
   const payload = parsers.payloads[type as EventType].safeParse(input);
@@ -93,7 +95,11 @@ function parseFrame(
   }
   if (type === 'CANVAS_READY') {
     const ready = payload.data as CanvasReadyPayload;
-    return { ok: true, event, ready: { cursor: ready.cursor, reset: ready.reset } };
+    return {
+      ok: true,
+      event,
+      ready: { cursor: ready.cursor, reset: ready.reset, follows: ready.snapshot?.update_follows },
+    };
   }
   return { ok: true, event };
 }

@@ -138,3 +138,36 @@ export function updateOn(base: Y.Doc, edit: (doc: Y.Doc) => void): Uint8Array {
   base.transact(() => edit(base));
   return Y.encodeStateAsUpdate(base, before);
 }
+
+/**
+ * Paint first in two frames (gateway `?paint=state`, WIRE-NOTES): CANVAS_READY with the JSON
+ * `state` and `update_follows: true`, then the CANVAS_READY_UPDATE carrying `update`.
+ */
+export function splitReadyFrames(options: {
+  update: Uint8Array;
+  state: Record<string, JsonValue>;
+  revision: number;
+  cursor: string | null;
+  reset?: boolean;
+  tokens?: Record<string, JsonValue>;
+}): { ready: string; update: string } {
+  const ready = frame(
+    'CANVAS_READY',
+    {
+      canvas_id: TEST_SCOPE.canvas_id,
+      canvas_type: 'board',
+      manifest: TEST_MANIFEST,
+      revision: options.revision,
+      cursor: options.cursor,
+      reset: options.reset ?? false,
+      snapshot: { state: options.state, tokens: options.tokens ?? {}, update_follows: true },
+    },
+    null,
+  );
+  const update = frame(
+    'CANVAS_READY_UPDATE',
+    { canvas_id: TEST_SCOPE.canvas_id, revision: options.revision, update: bytesToBase64(options.update) },
+    null,
+  );
+  return { ready, update };
+}
