@@ -215,6 +215,19 @@ export class CanvasTransport {
    * The local document. Replaced by a new one on a reset or a refused local edit: see `onDoc`.
    * With paint first, reading it applies a snapshot that waits (see `stateJson`) at once: to
    * render, read `stateJson` first.
+   *
+   * Paint first, snapshot in two frames: between the CANVAS_READY (JSON `state`) and its
+   * CANVAS_READY_UPDATE (the Yjs `update`), `doc` is **empty** while `stateJson` is non-null —
+   * reading `doc` cannot hydrate it yet. Do not edit it then: an edit that looks at the document
+   * (set a key if it is missing, insert after a block) would see nothing and conflict with the
+   * snapshot. Check after reading `doc`: if `stateJson` is still non-null, wait for `onHydrated`
+   * (it fires once `doc` holds the snapshot; a later snapshot applied whole fires `onReady`).
+   *
+   * @example
+   * const edit = (doc: Y.Doc) => doc.getMap('notes').set('title', 'Launch');
+   * const doc = transport.doc;
+   * if (transport.stateJson === null) doc.transact(() => edit(doc));
+   * else { const off = transport.onHydrated(() => { off(); transport.doc.transact(() => edit(transport.doc)); }); }
    */
   get doc(): Y.Doc {
     return this.#mirror.doc;
@@ -228,7 +241,12 @@ export class CanvasTransport {
     return this.#mirror.state;
   }
 
-  /** `doc` holds the snapshot now (`stateJson` turned null). */
+  /**
+   * `doc` holds the snapshot now (`stateJson` turned null): paint first, after the snapshot's
+   * update was applied (after the next paint, or at once when `doc` is read once it arrived). The
+   * time to make edits that were held while `doc` was empty (see `doc`). Not fired when paint first
+   * is off, nor for a later snapshot applied whole (`onReady`/`onDoc` then).
+   */
   onHydrated(listener: () => void): () => void {
     return this.#mirror.onHydrated(listener);
   }

@@ -3,6 +3,7 @@ import type { CommandError, SentCommand } from '@easel/transport';
 import type * as Y from 'yjs';
 import type { HarnessStores } from '../stores/HarnessStores.ts';
 import type { CommandEmitter, EmitResult } from './defineCanvas.ts';
+import { editWhenHydrated } from './editWhenHydrated.ts';
 import { runPluginTool } from './runPluginTool.ts';
 
 /** The transaction origin of edits made through `emit.edit` (a local origin: sent upstream). */
@@ -13,7 +14,9 @@ type Sent = { ok: true; value: SentCommand } | { ok: false; error: CommandError 
 /**
  * The emitter canvases receive: commands on the provider's transport; every refusal is recorded
  * (`useRejectedEdit`, `CanvasProps.rejected`) and an accepted command clears the last one. An
- * outage does not drop a command: the transport holds it while its stream reconnects.
+ * outage does not drop a command: the transport holds it while its stream reconnects. `edit`
+ * waits for the document while paint first shows the snapshot's JSON before its Yjs update arrived
+ * (see `editWhenHydrated`); `dropQueuedEdits(transport, emitter)` drops what it still holds.
  */
 export function createCommandEmitter(stores: HarnessStores): CommandEmitter {
   const { transport } = stores;
@@ -25,7 +28,7 @@ export function createCommandEmitter(stores: HarnessStores): CommandEmitter {
     stores.reject(what, sent.error.code, sent.error.message);
     return { ok: false, code: sent.error.code, message: sent.error.message };
   };
-  return {
+  const emitter: CommandEmitter = {
     async ops(ops: StateOp[], options?: { message?: string }): Promise<EmitResult> {
       const applied = settle('ops', await transport.applyOps(ops));
       if (!applied.ok || options?.message === undefined) return applied;
@@ -38,8 +41,8 @@ export function createCommandEmitter(stores: HarnessStores): CommandEmitter {
       return settle('commit', await transport.commit(message));
     },
     edit(fn: (doc: Y.Doc) => void): void {
-      const doc = transport.doc;
-      doc.transact(() => fn(doc), HARNESS_EDIT_ORIGIN);
+      // Paint first: waits while `doc` is still empty (painted from `stateJson`, update not arrived).
+      editWhenHydrated(transport, emitter, fn, HARNESS_EDIT_ORIGIN);
     },
     async tool(toolId: string, args?: JsonValue): Promise<EmitResult> {
       const tool = transport.manifest?.tools.find((t) => t.id === toolId);
@@ -64,4 +67,5 @@ export function createCommandEmitter(stores: HarnessStores): CommandEmitter {
       return settle('tool', await transport.send(tool.command as CommandType, payload as never));
     },
   };
+  return emitter;
 }

@@ -27,6 +27,10 @@ export interface CommandEmitter {
   /**
    * A local Yjs edit (collaborative text), sent upstream as `state.update`. Applied at once;
    * reverted with a visible reason (`CanvasProps.rejected`) when the gateway refuses it.
+   * Paint first: while the canvas is painted from the snapshot's JSON and its Yjs update has not
+   * arrived yet (the document is still empty), `fn` waits and runs on the loaded document as soon
+   * as it arrives, after any edit made before it (each in its own transaction); edits still waiting
+   * are dropped when the transport closes or the component that made them unmounts.
    */
   edit(fn: (doc: Y.Doc) => void): void;
   /**

@@ -105,7 +105,12 @@ export class CanvasMirror {
     this.#options = options;
   }
 
-  /** The local document (the snapshot is applied first if it waits: see `hydrate`); replaced on reset or refusal (see `onDoc`). */
+  /**
+   * The local document (the snapshot is applied first if it waits: see `hydrate`); replaced on
+   * reset or refusal (see `onDoc`). Paint first with `update_follows`: until the
+   * CANVAS_READY_UPDATE arrived, it is still **empty** while `state` is non-null (reading it cannot
+   * hydrate it yet); edits that depend on its content wait for `onHydrated`.
+   */
   get doc(): Y.Doc {
     this.hydrate();
     return this.#doc;
