@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { CanvasTransport } from './CanvasTransport.ts';
 import type { RejectedEdit } from './local/LocalEdits.ts';
-import { FakeFetch, type FakeRequest } from './testing/FakeFetch.ts';
-import { ManualTimers, seededRandom, settle } from './testing/ManualTimers.ts';
-import { TEST_SCOPE, cursorOf, readyFrame, statePatch, updateOn } from './testing/frames.ts';
+import type { FakeRequest } from './testing/FakeFetch.ts';
+import { settle } from './testing/ManualTimers.ts';
+import { cursorOf, readyFrame, statePatch, updateOn } from './testing/frames.ts';
+import { nextRequest } from './testing/nextRequest.ts';
+import { openStream } from './testing/openStream.ts';
+import { testTransport } from './testing/testTransport.ts';
 
 // `paintFirst` (CanvasTransport option; gateway `?paint=state`, WIRE-NOTES CANVAS_READY): the
 // first snapshot's JSON `state` is readable at once, its `update` is decoded into `doc` later.
@@ -12,29 +14,16 @@ import { TEST_SCOPE, cursorOf, readyFrame, statePatch, updateOn } from './testin
 const json = (doc: Y.Doc) => ({ notes: doc.getMap('notes').toJSON(), layout: doc.getMap('layout').toJSON() });
 
 async function setup(paintFirst: boolean | undefined, withState = true) {
-  const timers = new ManualTimers();
-  const fake = new FakeFetch();
+  const { timers, fake, transport } = testTransport(paintFirst !== undefined ? { paintFirst } : {});
   const server = new Y.Doc();
   server.getMap('notes').set('a', 'one');
   server.getMap('notes').set('b', 'two');
-  const transport = new CanvasTransport({
-    baseUrl: 'http://gw.test',
-    token: 'tok',
-    scope: TEST_SCOPE,
-    fetch: fake.fetch,
-    timers,
-    now: timers.now,
-    random: seededRandom(7),
-    ...(paintFirst !== undefined ? { paintFirst } : {}),
-  });
   const hydrations: number[] = [];
   transport.onHydrated(() => hydrations.push(hydrations.length + 1));
   const firstDoc = transport.doc; // before CANVAS_READY: nothing to decode
   const origins: unknown[] = [];
   firstDoc.on('afterTransaction', (tr: Y.Transaction) => origins.push(tr.origin));
-  transport.connect();
-  const get = await fake.next();
-  const stream = get.respondStream();
+  const { get, stream } = await openStream({ transport, fake });
   stream.push(
     readyFrame({
       cursor: cursorOf(1),
@@ -93,9 +82,7 @@ describe('CanvasTransport paintFirst', () => {
     t.transport.onRejected((r) => rejected.push(r));
     t.transport.doc.getMap('notes').set('a', 'mine');
     expect(t.hydrations).toEqual([1]);
-    let post: FakeRequest | null = null;
-    for (let i = 0; i < 50 && t.fake.untaken === 0; i++) await t.timers.advance(10);
-    post = await t.fake.next();
+    const post = await nextRequest(t.timers, t.fake, { stepMs: 10, steps: 50 });
     expect(JSON.parse(post.body ?? '{}').type).toBe('state.update');
     refuse(post);
     await t.transport.flushLocalEdits();

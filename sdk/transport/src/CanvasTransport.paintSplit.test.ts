@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { CanvasTransport } from './CanvasTransport.ts';
 import type { ProtocolError } from './sse/SseReader.ts';
-import { FakeFetch, type FakeRequest } from './testing/FakeFetch.ts';
-import { ManualTimers, seededRandom, settle } from './testing/ManualTimers.ts';
-import { TEST_SCOPE, cursorOf, splitReadyFrames, statePatch, updateOn } from './testing/frames.ts';
+import { settle } from './testing/ManualTimers.ts';
+import { cursorOf, splitReadyFrames, statePatch, updateOn } from './testing/frames.ts';
+import { nextRequest } from './testing/nextRequest.ts';
+import { openStream } from './testing/openStream.ts';
+import { testTransport } from './testing/testTransport.ts';
 
 // Paint first in two frames (gateway `?paint=state`, WIRE-NOTES): CANVAS_READY carries the JSON
 // `state` and `update_follows: true`; the CANVAS_READY_UPDATE right after it carries `update`.
@@ -19,34 +20,15 @@ function serverDoc(): Y.Doc {
 }
 
 async function setup() {
-  const timers = new ManualTimers();
-  const fake = new FakeFetch();
+  const { timers, fake, transport } = testTransport({ paintFirst: true });
   const server = serverDoc();
-  const transport = new CanvasTransport({
-    baseUrl: 'http://gw.test',
-    token: 'tok',
-    scope: TEST_SCOPE,
-    fetch: fake.fetch,
-    timers,
-    now: timers.now,
-    random: seededRandom(7),
-    paintFirst: true,
-  });
   const hydrations: number[] = [];
   transport.onHydrated(() => hydrations.push(hydrations.length + 1));
   const errors: ProtocolError[] = [];
   transport.onProtocolError((e) => errors.push(e));
   const firstDoc = transport.doc; // before CANVAS_READY: nothing to decode
-  transport.connect();
-  const get = await fake.next();
-  const stream = get.respondStream();
+  const { get, stream } = await openStream({ transport, fake });
   return { timers, fake, server, transport, get, stream, hydrations, errors, firstDoc };
-}
-
-/** Waits (manual time) for the transport's next stream request. */
-async function nextRequest(timers: ManualTimers, fake: FakeFetch): Promise<FakeRequest> {
-  for (let i = 0; i < 100 && fake.untaken === 0; i++) await timers.advance(50);
-  return fake.next();
 }
 
 describe('CanvasTransport paint first, update in the next frame', () => {

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { CanvasTransport } from '../CanvasTransport.ts';
-import { FakeFetch, type FakeRequest } from '../testing/FakeFetch.ts';
-import { ManualTimers, seededRandom, settle } from '../testing/ManualTimers.ts';
+import type { FakeRequest } from '../testing/FakeFetch.ts';
+import { settle } from '../testing/ManualTimers.ts';
 import { TEST_SCOPE, cursorOf, readyFrame } from '../testing/frames.ts';
+import { nextRequest } from '../testing/nextRequest.ts';
+import { openStream } from '../testing/openStream.ts';
+import { testTransport } from '../testing/testTransport.ts';
 import {
   chatToken,
   commitFailed,
@@ -17,21 +19,8 @@ import { forEachValidationMode } from '../testing/validationModes.ts';
 
 /** A transport on a scripted gateway: its canvas stream, and POSTs the test answers. */
 async function setup() {
-  const timers = new ManualTimers();
-  const fake = new FakeFetch();
-  const transport = new CanvasTransport({
-    validate: mode.current,
-    baseUrl: 'http://gw.test',
-    token: 'tok',
-    scope: TEST_SCOPE,
-    fetch: fake.fetch,
-    timers,
-    now: timers.now,
-    random: seededRandom(7),
-  });
-  transport.connect();
-  const get = await fake.next();
-  let stream = get.respondStream();
+  const { timers, fake, transport } = testTransport({ validate: mode.current });
+  let { stream } = await openStream({ transport, fake });
   stream.push(readyFrame({ cursor: cursorOf(1), revision: 1 }));
   await settle();
   const turns: Turn[] = [];
@@ -52,8 +41,7 @@ async function setup() {
     async reconnect(): Promise<FakeRequest> {
       stream.error('socket hang up');
       await settle();
-      for (let i = 0; i < 100 && fake.untaken === 0; i++) await timers.advance(100);
-      const again = await fake.next();
+      const again = await nextRequest(timers, fake, { stepMs: 100 });
       stream = again.respondStream();
       await settle();
       return again;

@@ -1,28 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { CanvasTransport } from '../CanvasTransport.ts';
 import type { ProtocolError } from '../sse/SseReader.ts';
-import { FakeFetch } from '../testing/FakeFetch.ts';
-import { ManualTimers, seededRandom, settle } from '../testing/ManualTimers.ts';
-import { TEST_MANIFEST, TEST_SCOPE, cursorOf, frame, readyFrame, tokenPatch } from '../testing/frames.ts';
+import { seededRandom, settle } from '../testing/ManualTimers.ts';
+import { TEST_MANIFEST, cursorOf, frame, readyFrame, tokenPatch } from '../testing/frames.ts';
+import { openStream } from '../testing/openStream.ts';
+import { testTransport } from '../testing/testTransport.ts';
 import { type ValidationMode, answerParser, describeIssues } from './validation.ts';
 
 async function open(validate: ValidationMode) {
-  const timers = new ManualTimers();
-  const fake = new FakeFetch();
-  const transport = new CanvasTransport({
-    baseUrl: 'http://gw.test',
-    token: 'tok',
-    scope: TEST_SCOPE,
-    fetch: fake.fetch,
-    timers,
-    now: timers.now,
-    random: seededRandom(3),
-    validate,
-  });
+  const { transport, fake } = testTransport({ random: seededRandom(3), validate });
   const problems: ProtocolError[] = [];
   transport.onProtocolError((p) => problems.push(p));
-  transport.connect();
-  const stream = (await fake.next()).respondStream();
+  const { stream } = await openStream({ transport, fake });
   return { transport, stream, problems };
 }
 
