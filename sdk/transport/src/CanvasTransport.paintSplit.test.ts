@@ -31,15 +31,19 @@ async function setup() {
   return { timers, fake, server, transport, get, stream, hydrations, errors, firstDoc };
 }
 
+/** The two paint-first frames of `server`'s snapshot at `revision` (cursor of the same number). */
+const framesOf = (server: Y.Doc, revision: number) =>
+  splitReadyFrames({
+    update: Y.encodeStateAsUpdate(server),
+    state: json(server),
+    revision,
+    cursor: cursorOf(revision),
+  });
+
 describe('CanvasTransport paint first, update in the next frame', () => {
   it('[CONTRACT 4] paints from CANVAS_READY (state) and hydrates doc from CANVAS_READY_UPDATE', async () => {
     const t = await setup();
-    const frames = splitReadyFrames({
-      update: Y.encodeStateAsUpdate(t.server),
-      state: json(t.server),
-      revision: 1,
-      cursor: cursorOf(1),
-    });
+    const frames = framesOf(t.server, 1);
     t.stream.push(frames.ready);
     await settle();
     expect(t.transport.stateJson).toEqual(json(t.server));
@@ -67,14 +71,7 @@ describe('CanvasTransport paint first, update in the next frame', () => {
 
   it('[CONTRACT 4] a stream cut between the two frames reconnects without a cursor and ends hydrated and consistent', async () => {
     const t = await setup();
-    t.stream.push(
-      splitReadyFrames({
-        update: Y.encodeStateAsUpdate(t.server),
-        state: json(t.server),
-        revision: 1,
-        cursor: cursorOf(1),
-      }).ready,
-    );
+    t.stream.push(framesOf(t.server, 1).ready);
     await settle();
     expect(t.transport.stateJson).toEqual(json(t.server));
     t.stream.end(); // before CANVAS_READY_UPDATE
@@ -86,12 +83,7 @@ describe('CanvasTransport paint first, update in the next frame', () => {
     expect(again.headers['last-event-id']).toBeUndefined();
     expect(new URL(again.url).searchParams.get('paint')).toBe('state');
     const stream = again.respondStream();
-    const frames = splitReadyFrames({
-      update: Y.encodeStateAsUpdate(t.server),
-      state: json(t.server),
-      revision: 2,
-      cursor: cursorOf(2),
-    });
+    const frames = framesOf(t.server, 2);
     stream.push(frames.ready);
     await settle();
     expect(t.transport.stateJson).toEqual(json(t.server)); // painted from the fresh snapshot
@@ -112,14 +104,7 @@ describe('CanvasTransport paint first, update in the next frame', () => {
 
   it('[CONTRACT 4] anything but the update after a CANVAS_READY that announced it: reported, and a fresh snapshot is fetched', async () => {
     const t = await setup();
-    t.stream.push(
-      splitReadyFrames({
-        update: Y.encodeStateAsUpdate(t.server),
-        state: json(t.server),
-        revision: 1,
-        cursor: cursorOf(1),
-      }).ready,
-    );
+    t.stream.push(framesOf(t.server, 1).ready);
     const patch = updateOn(t.server, (d) => d.getMap('notes').set('a', 'changed'));
     t.stream.push(statePatch(patch, ['notes'], 2, cursorOf(2)));
     await settle();
@@ -128,12 +113,7 @@ describe('CanvasTransport paint first, update in the next frame', () => {
     const again = await nextRequest(t.timers, t.fake);
     expect(again.headers['last-event-id']).toBeUndefined();
     const stream = again.respondStream();
-    const frames = splitReadyFrames({
-      update: Y.encodeStateAsUpdate(t.server),
-      state: json(t.server),
-      revision: 2,
-      cursor: cursorOf(2),
-    });
+    const frames = framesOf(t.server, 2);
     stream.push(frames.ready + frames.update);
     await settle();
     await t.timers.advance(0);

@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { CanvasReadyPayload, Scope } from '@easel/schemas';
 import { ulid } from 'ulid';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -9,8 +6,7 @@ import { MemoryBus } from '../../bus/MemoryBus.ts';
 import { openSqliteSpine } from '../../spine/index.ts';
 import type { Principal } from '../auth/Principal.ts';
 import { cachedSnapshotBytes } from '../canvas/fullSnapshot.ts';
-import { GatewayCore } from '../GatewayCore.ts';
-import type { EventSpine } from '../spine/EventSpine.ts';
+import { harnessPerTest } from '../testing/coreHarness.ts';
 import { canvasReadyFrames, framePartsText } from './canvasReadyFrames.ts';
 import { encodeEventFrame } from './sseFrames.ts';
 import { StreamHub } from './StreamHub.ts';
@@ -31,24 +27,21 @@ const MANIFEST = {
   tools: [],
 };
 
-let dir: string;
-let spine: EventSpine;
-let core: GatewayCore;
+const h = harnessPerTest((file) => {
+  const opened = openSqliteSpine({ path: file, durability: 'normal' });
+  if (!opened.ok) throw new Error(opened.error.message);
+  return { spine: opened.value, bus: new MemoryBus() };
+});
 let hubs: StreamHub[] = [];
 let scope: Scope;
 
 async function submit(type: string, payload: object): Promise<void> {
-  const res = await core.submit(admin, { command_id: ulid(), type, scope, payload });
+  const res = await h.core.submit(admin, { command_id: ulid(), type, scope, payload });
   if (!res.ok) throw new Error(res.error.message);
 }
 
 beforeEach(async () => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'easel-ready-'));
-  const opened = openSqliteSpine({ path: path.join(dir, 'easel.db'), durability: 'normal' });
-  if (!opened.ok) throw new Error(opened.error.message);
-  spine = opened.value;
-  core = await GatewayCore.open({ spine, bus: new MemoryBus() });
-  const put = await core.putCanvasType(admin, 'proj', 'paintboard', MANIFEST);
+  const put = await h.core.putCanvasType(admin, 'proj', 'paintboard', MANIFEST);
   if (!put.ok) throw new Error(put.error.message);
   scope = { ...base, canvas_id: 'c1' };
   await submit('canvas.create', { canvas_type: 'paintboard' });
@@ -62,16 +55,13 @@ beforeEach(async () => {
   for (let i = 0; i < ops.length; i += 300) await submit('state.ops', { ops: ops.slice(i, i + 300) });
 });
 
-afterEach(async () => {
+afterEach(() => {
   for (const hub of hubs) hub.close();
   hubs = [];
-  await core.close();
-  await spine.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 async function open(paintState: boolean): Promise<TestSink> {
-  const hub = new StreamHub(core, {});
+  const hub = new StreamHub(h.core, {});
   hubs.push(hub);
   const sink = new TestSink();
   const opened = await hub.open({ principal: admin, scope, kind: 'canvas', after: null, sink, paintState });
@@ -123,7 +113,7 @@ describe('canvasReadyFrames', () => {
     expect(second.bytesWritten[1]).toBe(first.bytesWritten[1]);
     expect(plain.bytesWritten).toEqual([first.bytesWritten[1]]);
     // The same payload, spliced from the caches or serialized afresh, gives the same text.
-    const ready = await core.canvasReady(admin, scope, await core.lensView(admin, 'acme/proj'), {
+    const ready = await h.core.canvasReady(admin, scope, await h.core.lensView(admin, 'acme/proj'), {
       snapshot: true,
       reset: false,
       paintState: true,
