@@ -10,7 +10,7 @@
  * A mode is `<writer>` or `<writer>+reswrite` (SSE frames through `res.write` instead of direct
  * chunk writes: `EASEL_SSE_DIRECT_WRITES=0`, the path before).
  *
- * `pnpm exec tsx bench/src/latency/writerModes.ts [--rounds 3] [--rate 1400] [--modes worker,pipelined]
+ * `pnpm exec tsx bench/src/latency/writerModes.ts [--rounds 3] [--rate 1400] [--modes worker,worker-pipelined]
  *   [--warmup 1000] [--window 4000] [--no-fanout]`
  */
 import { loadavg } from 'node:os';
@@ -32,7 +32,7 @@ function option(name: string, fallback: string): string {
 }
 const rounds = Math.min(20, Math.max(1, Number(option('rounds', '3'))));
 const rate = Math.max(10, Number(option('rate', '1400')));
-const modes = option('modes', 'worker,pipelined').split(',').filter(Boolean);
+const modes = option('modes', 'worker,worker-pipelined').split(',').filter(Boolean);
 const warmupMs = Number(option('warmup', '1000'));
 const windowMs = Number(option('window', '4000'));
 const fanout = !process.argv.includes('--no-fanout');
@@ -140,7 +140,7 @@ for (let round = 1; round <= rounds; round++) {
       const s = await sample(kind, round);
       samples.push(s);
       console.log(
-        `r${round} ${kind.padEnd(9)} load ${s.load.toFixed(2)}: p50 ${s.p50.toFixed(2)} ms, p99 ${s.p99.toFixed(2)} ms, ` +
+        `r${round} ${kind.padEnd(16)} load ${s.load.toFixed(2)}: p50 ${s.p50.toFixed(2)} ms, p99 ${s.p99.toFixed(2)} ms, ` +
           `first p50 ${s.firstP50.toFixed(2)} ms, ${s.achieved.toFixed(0)}/s achieved, CPU ${(s.serverCpu * 100).toFixed(0)} %` +
           (s.deliveries === null
             ? ''
@@ -164,7 +164,7 @@ for (const kind of kinds) {
       }),
     );
   console.log(
-    `${kind.padEnd(9)} p50 ${median(mine.map((s) => s.p50)).toFixed(2)} ms (×${ratio((s) => s.p50).toFixed(2)}), ` +
+    `${kind.padEnd(16)} p50 ${median(mine.map((s) => s.p50)).toFixed(2)} ms (×${ratio((s) => s.p50).toFixed(2)}), ` +
       `p99 ${median(mine.map((s) => s.p99)).toFixed(2)} ms (×${ratio((s) => s.p99).toFixed(2)}), ` +
       `deliveries/s ${median(mine.map((s) => s.deliveries ?? Number.NaN)).toFixed(0)} (×${ratio((s) => s.deliveries).toFixed(2)}), ` +
       `loads ${mine.map((s) => s.load.toFixed(1)).join('/')}`,
