@@ -1,4 +1,5 @@
 import type Database from 'libsql';
+import { SpineError } from '../core/spine/SpineError.ts';
 import type { PartitionId, StoredOutcome } from '../core/spine/EventSpine.ts';
 import type { DurableFrontier } from './DurableFrontier.ts';
 import type { SpineStatements } from './sqliteStatements.ts';
@@ -70,4 +71,27 @@ export function acknowledge(counters: WriteCounters, op: WriteOp, result: unknow
   } else {
     (op.done as Deferred<unknown>).resolve(result);
   }
+}
+
+/**
+ * Refuses `ops` after a failed write transaction: nothing of them is stored. Counts the failure,
+ * forgets the seq heads (reloaded from the file, so the next append reuses the lost seqs), drops
+ * the pending command outcomes (`'all'`, when nothing else awaits acknowledgement) or only those
+ * of `ops` (`'ops'`: earlier batches still await their WAL sync), and rejects every op with the
+ * returned `write_failed` error.
+ */
+export function refuseBatch(
+  ctx: CommitContext,
+  ops: readonly WriteOp[],
+  pending: 'all' | 'ops',
+  reason: string,
+  cause?: unknown,
+): SpineError {
+  ctx.counters.failedCommits++;
+  ctx.heads.clear();
+  if (pending === 'all') ctx.pendingCommands.clear();
+  else for (const op of ops) forgetCommand(ctx.pendingCommands, op);
+  const error = new SpineError('write_failed', `the write transaction failed: ${reason}`, {}, cause);
+  for (const op of ops) op.done.reject(error);
+  return error;
 }

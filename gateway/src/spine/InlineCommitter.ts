@@ -1,5 +1,4 @@
-import { SpineError } from '../core/spine/SpineError.ts';
-import { acknowledge, type BatchCommitter, type CommitContext, countCommit } from './BatchCommitter.ts';
+import { acknowledge, type BatchCommitter, type CommitContext, countCommit, refuseBatch } from './BatchCommitter.ts';
 import { writeBatchTransaction } from './writeBatchTransaction.ts';
 import type { CommitOutcome, WriteOp } from './WriteQueue.ts';
 
@@ -16,18 +15,7 @@ export class InlineCommitter implements BatchCommitter {
     const { ctx } = this;
     const written = writeBatchTransaction(ctx, batch);
     if (!written.ok) {
-      ctx.counters.failedCommits++;
-      // Nothing of the batch is stored: forget the seqs it took so the next append reuses them.
-      ctx.heads.clear();
-      ctx.pendingCommands.clear();
-      const error = new SpineError(
-        'write_failed',
-        `the write transaction failed: ${String(written.cause)}`,
-        {},
-        written.cause,
-      );
-      for (const op of batch) op.done.reject(error);
-      return error;
+      return refuseBatch(ctx, batch, 'all', String(written.cause), written.cause);
     }
     countCommit(ctx.counters, batch);
     ctx.pendingCommands.clear();

@@ -1,5 +1,4 @@
-import { SpineError } from '../core/spine/SpineError.ts';
-import { type BatchCommitter, type CommitContext, countCommit, forgetCommand } from './BatchCommitter.ts';
+import { type BatchCommitter, type CommitContext, countCommit, refuseBatch } from './BatchCommitter.ts';
 import type { DurableFrontier } from './DurableFrontier.ts';
 import { writeBatchTransaction } from './writeBatchTransaction.ts';
 import type { CommitOutcome, WriteOp } from './WriteQueue.ts';
@@ -25,19 +24,8 @@ export class PipelinedCommitter implements BatchCommitter {
     if (broken !== null) return broken;
     const written = writeBatchTransaction(ctx, batch);
     if (!written.ok) {
-      ctx.counters.failedCommits++;
-      // Nothing of the batch is stored: forget the seqs it took so the next append reuses them.
-      ctx.heads.clear();
       // Earlier batches are committed (awaiting their sync) and keep their pending commands.
-      for (const op of batch) forgetCommand(ctx.pendingCommands, op);
-      const error = new SpineError(
-        'write_failed',
-        `the write transaction failed: ${String(written.cause)}`,
-        {},
-        written.cause,
-      );
-      for (const op of batch) op.done.reject(error);
-      return error;
+      return refuseBatch(ctx, batch, 'ops', String(written.cause), written.cause);
     }
     countCommit(ctx.counters, batch);
     const synced = frontier.awaitSync(batch, written.results);

@@ -1,5 +1,12 @@
-import { SpineError } from '../core/spine/SpineError.ts';
-import { acknowledge, type BatchCommitter, type CommitContext, countCommit, forgetCommand } from './BatchCommitter.ts';
+import type { SpineError } from '../core/spine/SpineError.ts';
+import {
+  acknowledge,
+  type BatchCommitter,
+  type CommitContext,
+  countCommit,
+  forgetCommand,
+  refuseBatch,
+} from './BatchCommitter.ts';
 import type { WorkerWriter } from './WorkerWriter.ts';
 import type { WriteOp } from './WriteQueue.ts';
 
@@ -26,13 +33,7 @@ export class WorkerCommitter implements BatchCommitter {
     const { ctx } = this;
     const report = await this.writer.commit(batch);
     if (!report.ok) {
-      ctx.counters.failedCommits++;
-      ctx.heads.clear();
-      ctx.pendingCommands.clear();
-      const error = new SpineError('write_failed', `the write transaction failed: ${report.error}`, {});
-      for (const op of batch) op.done.reject(error);
-      for (const op of ctx.takeQueued()) op.done.reject(error);
-      return error;
+      return refuseBatch(ctx, [...batch, ...ctx.takeQueued()], 'all', report.error);
     }
     countCommit(ctx.counters, batch);
     for (let i = 0; i < batch.length; i++) {

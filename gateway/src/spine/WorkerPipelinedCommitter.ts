@@ -1,5 +1,5 @@
-import { SpineError } from '../core/spine/SpineError.ts';
-import { type BatchCommitter, type CommitContext, countCommit, forgetCommand } from './BatchCommitter.ts';
+import type { SpineError } from '../core/spine/SpineError.ts';
+import { type BatchCommitter, type CommitContext, countCommit, refuseBatch } from './BatchCommitter.ts';
 import type { DurableFrontier } from './DurableFrontier.ts';
 import type { WorkerWriter } from './WorkerWriter.ts';
 import type { WriteOp } from './WriteQueue.ts';
@@ -33,15 +33,8 @@ export class WorkerPipelinedCommitter implements BatchCommitter {
     if (broken !== null) return broken;
     const report = await this.writer.commit(batch);
     if (!report.ok) {
-      ctx.counters.failedCommits++;
-      // Reloaded from the file, which holds every committed batch (durable or awaiting its sync).
-      ctx.heads.clear();
-      const error = new SpineError('write_failed', `the write transaction failed: ${report.error}`, {});
-      for (const op of [...batch, ...ctx.takeQueued()]) {
-        forgetCommand(ctx.pendingCommands, op);
-        op.done.reject(error);
-      }
-      return error;
+      // Earlier batches are committed (awaiting their sync) and keep their pending commands.
+      return refuseBatch(ctx, [...batch, ...ctx.takeQueued()], 'ops', report.error);
     }
     countCommit(ctx.counters, batch);
     const results = batch.map((op, i) => (op.op === 'compact' ? (report.results.get(i) ?? 0) : undefined));
