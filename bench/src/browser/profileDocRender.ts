@@ -117,7 +117,7 @@ export function taskLines(events: TraceEvent[], from: number, to: number): strin
 }
 
 /** Sum of the self time of main-thread events by category, inside [from, to] (µs, trace clock). */
-function mainThreadSplit(events: TraceEvent[], from: number, to: number): Record<string, number> {
+export function mainThreadSplit(events: TraceEvent[], from: number, to: number): Record<string, number> {
   const main = events.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
   if (!main) return {};
   const complete = events

@@ -60,9 +60,10 @@ export interface CanvasTransportOptions extends DepsOptions {
    * Paint first (default: on where `requestAnimationFrame` exists, i.e. browsers; off in Node).
    * The stream asks for `?paint=state`: the first snapshot then carries the JSON `state`, readable
    * at once as `stateJson`, and the Yjs `update` comes in the frame right after it
-   * (`CANVAS_READY_UPDATE`); `update` is decoded into `doc` after the next paint (two animation
-   * frames, then a task), or at once when `doc` is read (a local edit reads it) or a `state_patch`
-   * arrives. `onHydrated` tells when `doc` holds it. Until that frame arrived `doc` is still empty
+   * (`CANVAS_READY_UPDATE`). The frames after that CANVAS_READY are kept unparsed until after the
+   * next paint (two animation frames, then a task: parsing the large update must not delay the
+   * paint of `state`); `update` is then decoded into `doc` after one more paint, or at once when
+   * `doc` is read (a local edit reads it) or a `state_patch` arrives. `onHydrated` tells when `doc` holds it. Until that frame arrived `doc` is still empty
    * (edit after `onHydrated`); a stream that ends between the two frames reconnects without a
    * cursor, for a fresh snapshot.
    */
@@ -100,10 +101,11 @@ export class CanvasTransport {
     this.#deps = resolveDeps(options);
     this.#baseUrl = options.baseUrl.replace(/\/+$/, '');
     const paintFirst = options.paintFirst ?? typeof requestAnimationFrame === 'function';
+    const defer = paintFirst ? (run: () => void) => afterPaint(run, this.#deps.timers) : undefined;
     this.#mirror = new CanvasMirror({
       logger: this.#deps.logger,
       onProblem: (message) => this.#protocolErrors.emit({ reason: 'bad_event', message }),
-      defer: paintFirst ? (hydrate) => afterPaint(hydrate, this.#deps.timers) : undefined,
+      defer,
     });
     const canvasPath = `/v1/canvases/${encodeURIComponent(this.scope.canvas_id)}/events?${scopeQuery(this.scope)}${paintFirst ? '&paint=state' : ''}`;
     this.#reader = new SseReader<AnyEvent>({
@@ -114,6 +116,7 @@ export class CanvasTransport {
       ...envelopeParsing(this.#deps.validate),
       onEvent: (event, cursor) => this.#mirror.apply(event, cursor),
       onProtocolError: (error) => this.#protocolErrors.emit(error),
+      defer,
       cursor: options.cursor,
       idleTimeoutMs: options.idleTimeoutMs,
       tiers: options.tiers,
@@ -144,9 +147,9 @@ export class CanvasTransport {
   /** Opens the canvas stream (and reconnects on its own until `close()`). */
   connect(): this {
     // Commands answer soon: have their validators at hand before the first answer comes.
-    if (this.#deps.validate !== 'full') loadAnswerGuards().catch(() => undefined);
     this.#sender.reopen();
     this.#reader.start();
+    if (this.#deps.validate !== 'full') loadAnswerGuards().catch(() => undefined);
     return this;
   }
 

@@ -73,7 +73,7 @@ export class ChatClient {
     if (turnId === undefined) {
       return err({
         code: 'protocol',
-        message: 'the chat.send outcome named no turn_id and no turn_accepted matched it',
+        message: 'chat.send: no turn_id and no matching turn_accepted',
       });
     }
     const entry = this.#entry(turnId);
@@ -108,7 +108,7 @@ export class ChatClient {
     for (const { feed } of this.#turns.values()) {
       feed.ended({
         status: 'failed',
-        error: { code: 'closed', message: 'the transport was closed before the turn ended' },
+        error: { code: 'closed', message: 'transport closed before the turn ended' },
       });
     }
   }

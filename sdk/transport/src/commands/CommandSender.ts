@@ -82,7 +82,7 @@ export class CommandSender {
     if (!outcome.success) {
       return err({
         code: 'protocol',
-        message: `the command outcome is not {status, cursor, revision}: ${describeIssues(outcome.error)}`,
+        message: `bad command outcome: ${describeIssues(outcome.error)}`,
       });
     }
     return ok({ ...outcome.data, commandId });
@@ -111,7 +111,7 @@ export class CommandSender {
     if (!parsed.success || parsed.data.outcomes.length !== commands.length) {
       return err({
         code: 'protocol',
-        message: 'the batch answer is not {outcomes: [...]} with one outcome per command',
+        message: 'the batch answer is not one outcome per command',
       });
     }
     return ok(parsed.data.outcomes.map((o, i) => ({ ...o, commandId: ids[i]! })));

@@ -77,7 +77,7 @@ export class CursorWaiter {
     if (startEpoch !== null && current.value.epoch !== startEpoch) {
       return err({
         code: 'reset',
-        message: `the canvas was reset to another epoch before ${epoch}-${seq} was applied`,
+        message: `canvas reset to another epoch before ${epoch}-${seq}`,
       });
     }
     return null;

@@ -112,7 +112,7 @@ export class LocalEdits implements PendingLocalEdits {
       dropped = [];
       this.#rejected.emit({
         code: 'reset',
-        message: 'the canvas was reset; local edits that no longer apply were rolled back',
+        message: 'canvas reset: edits that no longer apply were rolled back',
         update,
         commandId: null,
         rolledBack: 0,
@@ -183,7 +183,7 @@ export class LocalEdits implements PendingLocalEdits {
       this.#refuse(
         {
           code: 'forbidden',
-          message: 'a viewer of JSON projections (it may not read every root) cannot send Yjs edits; use applyOps',
+          message: 'a JSON-projection viewer cannot send Yjs edits; use applyOps',
         },
         update,
         null,

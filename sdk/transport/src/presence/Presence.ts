@@ -248,7 +248,7 @@ export class Presence {
     if (id === undefined) {
       // A token function is read on join: the state is checked then.
       if (!this.#actorKnown) return ok(undefined);
-      return err({ code: 'invalid_state', message: 'state.actor.id: required (the token is not a JWT naming it)' });
+      return err({ code: 'invalid_state', message: 'state.actor.id: required (no JWT actor)' });
     }
     const candidate = {
       ...draft,

@@ -32,7 +32,5 @@ export async function fetchPresenceTicket(options: FetchTicketOptions): Promise<
     return err({ code: code as TicketError['code'], message, ...(status !== undefined ? { status } : {}) });
   }
   const parsed = (await answerParser(options.deps.validate, 'presenceTicket')).safeParse(got.value);
-  return parsed.success
-    ? ok(parsed.data)
-    : err({ code: 'protocol', message: 'the presence ticket answer has the wrong shape' });
+  return parsed.success ? ok(parsed.data) : err({ code: 'protocol', message: 'bad presence ticket answer' });
 }

@@ -119,7 +119,7 @@ export class Run {
 
   /** Stops reading the stream; `events` ends and `done` resolves with `closed` unless the verdict came. */
   close(): void {
-    this.#finish(err({ code: 'closed', message: 'the run stream was closed before a verdict arrived' }));
+    this.#finish(err({ code: 'closed', message: 'run stream closed before a verdict' }));
   }
 
   #onEvent(event: AnyEvent): void {

@@ -79,6 +79,13 @@ export interface SseReaderOptions<E> {
   readonly offlineAfter?: number;
   /** Awaited before every attempt (e.g. loading the zod schemas that `parse` uses). */
   readonly prepare?: () => Promise<unknown>;
+  /**
+   * Paint first: after a CANVAS_READY whose update follows (`ReadyInfo.follows`), the frames after
+   * it (its CANVAS_READY_UPDATE first) are kept as text, not parsed, until `defer` runs the function
+   * it is handed (e.g. after the next paint): so parsing the large update does not delay the paint
+   * of the state. The stream ending, or a new attempt, handles or drops them first. Order is kept.
+   */
+  readonly defer?: (resume: () => void) => void;
 }
 
 /**
@@ -220,24 +227,40 @@ export class SseReader<E> {
     this.#closing = null;
     this.machine.opened(attempt.id);
     this.#armIdle(controller, attempt.id);
+    // Frames kept until the deferred resume (see `defer`); null: frames are handled as they come.
+    let held: SseFrame[] | null = null;
+    const resume = (frames: SseFrame[] | null) => {
+      if (frames === null || held !== frames) return;
+      held = null;
+      for (const frame of frames) onFrame(frame);
+    };
+    const onFrame = (frame: SseFrame) => {
+      if (!current()) return;
+      if (held) held.push(frame);
+      else if (this.#handleFrame(frame) && this.#options.defer) {
+        const frames: SseFrame[] = [];
+        held = frames;
+        this.#options.defer(() => resume(frames));
+      }
+    };
     try {
       await readEventStream(response.body, {
-        onFrame: (frame) => {
-          if (current()) this.#handleFrame(frame);
-        },
+        onFrame,
         onRetry: (ms) => this.machine.setServerRetry(ms),
         onActivity: () => {
           if (current()) this.#armIdle(controller, attempt.id);
         },
         onParseError: (message) => this.#report({ reason: 'bad_line', message }),
       });
+      resume(held);
       fail(this.#endFailure());
     } catch (error) {
       fail({ kind: 'network', message: errorMessage(error) });
     }
   }
 
-  #handleFrame(frame: SseFrame): void {
+  /** Handles one frame; true when it was a CANVAS_READY whose update follows (`ReadyInfo.follows`). */
+  #handleFrame(frame: SseFrame): boolean | undefined {
     let json: unknown;
     try {
       json = JSON.parse(frame.data);
@@ -273,7 +296,7 @@ export class SseReader<E> {
       this.#cursor = cursor;
       this.#follows = parsed.ready.follows === true;
       this.#deliver(parsed.event, null);
-      return;
+      return this.#follows;
     }
     if (frame.id === undefined || frame.id === '') {
       this.#deliver(parsed.event, null);
@@ -290,7 +313,7 @@ export class SseReader<E> {
         if ((this.#options.epochChange ?? 'resync') === 'resync') {
           this.#report({
             reason: 'epoch_mismatch',
-            message: `event ${frame.id} is from another epoch than ${this.#cursor} and no reset came first; resyncing`,
+            message: `event ${frame.id}: another epoch than ${this.#cursor}, no reset first; resyncing`,
             frame,
           });
           this.resync();
@@ -298,7 +321,7 @@ export class SseReader<E> {
         }
       } else if (last.ok && compareCursors(next.value, last.value) <= 0) {
         this.#counts.duplicates += 1;
-        this.#options.deps.logger.debug?.('skipped a replayed event', { cursor: frame.id, last: this.#cursor });
+        this.#options.deps.logger.debug?.('skipped a replay', { cursor: frame.id, last: this.#cursor });
         return;
       }
     }
@@ -353,7 +376,7 @@ export class SseReader<E> {
       this.#idleTimer = null;
       if (this.#controller !== controller) return;
       this.#abort();
-      this.machine.failed(attemptId, { kind: 'stalled', message: 'no bytes (not even a keep-alive) arrived in time' });
+      this.machine.failed(attemptId, { kind: 'stalled', message: 'no bytes (not even keep-alives) in time' });
     }, this.#options.idleTimeoutMs ?? 45_000);
   }
 
