@@ -60,9 +60,9 @@ export interface CanvasTransportOptions extends DepsOptions {
    * Paint first (default: on where `requestAnimationFrame` exists, i.e. browsers; off in Node).
    * The stream asks for `?paint=state`: the first snapshot then carries the JSON `state`, readable
    * at once as `stateJson`, and the Yjs `update` comes in the frame right after it
-   * (`CANVAS_READY_UPDATE`). The frames after that CANVAS_READY are kept unparsed until after the
-   * next paint (two animation frames, then a task: parsing the large update must not delay the
-   * paint of `state`); `update` is then decoded into `doc` after one more paint, or at once when
+   * (`CANVAS_READY_UPDATE`). The update frame is kept unparsed until after the next paint (two
+   * animation frames, then a task: parsing it must not delay the paint of `state`) or until a later
+   * frame arrives (live events are never held back, e.g. in a hidden tab, which paints nothing); `update` is then decoded into `doc` after one more paint, or at once when
    * `doc` is read (a local edit reads it) or a `state_patch` arrives. `onHydrated` tells when `doc` holds it. Until that frame arrived `doc` is still empty
    * (edit after `onHydrated`); a stream that ends between the two frames reconnects without a
    * cursor, for a fresh snapshot.

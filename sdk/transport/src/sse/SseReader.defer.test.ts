@@ -44,25 +44,42 @@ function setup() {
 }
 
 describe('SseReader defer (paint first)', () => {
-  it('[CONTRACT 4] does not parse the CANVAS_READY_UPDATE (nor what follows) until the deferred resume, then delivers them in order', async () => {
+  it('[CONTRACT 4] does not parse the CANVAS_READY_UPDATE until the deferred resume', async () => {
     const t = setup();
     t.reader.start();
     const stream = (await t.fake.next()).respondStream();
     stream.push(t.frames.ready + t.frames.update);
-    stream.push(tokenPatch('plan.title', 'x', 2, cursorOf(2)));
     await settle();
     expect(t.events).toEqual(['CANVAS_READY']);
     expect(t.parsed()).toBe(1); // only the CANVAS_READY: the update waits unparsed
     expect(t.resumes).toHaveLength(1);
     t.resumes[0]!();
-    expect(t.events).toEqual(['CANVAS_READY', 'CANVAS_READY_UPDATE', 'token_patch']);
-    expect(t.reader.cursor).toBe(cursorOf(2));
+    expect(t.events).toEqual(['CANVAS_READY', 'CANVAS_READY_UPDATE']);
+    expect(t.reader.cursor).toBe(cursorOf(1));
     expect(t.problems).toEqual([]);
     // From here frames are handled as they come; a second resume changes nothing.
     t.resumes[0]!();
-    stream.push(tokenPatch('plan.title', 'y', 3, cursorOf(3)));
+    stream.push(tokenPatch('plan.title', 'y', 2, cursorOf(2)));
     await settle();
-    expect(t.events).toEqual(['CANVAS_READY', 'CANVAS_READY_UPDATE', 'token_patch', 'token_patch']);
+    expect(t.events).toEqual(['CANVAS_READY', 'CANVAS_READY_UPDATE', 'token_patch']);
+    t.reader.close();
+  });
+
+  it('[CONTRACT 4] a live frame after the kept update resumes at once, in order (a hidden tab paints no frame to wait for)', async () => {
+    const t = setup();
+    t.reader.start();
+    const stream = (await t.fake.next()).respondStream();
+    stream.push(t.frames.ready + t.frames.update);
+    await settle();
+    expect(t.events).toEqual(['CANVAS_READY']);
+    stream.push(tokenPatch('plan.title', 'x', 2, cursorOf(2)));
+    await settle();
+    // No resume ran: the second kept frame released both.
+    expect(t.events).toEqual(['CANVAS_READY', 'CANVAS_READY_UPDATE', 'token_patch']);
+    expect(t.reader.cursor).toBe(cursorOf(2));
+    expect(t.problems).toEqual([]);
+    t.resumes[0]!(); // late: nothing left to do
+    expect(t.events).toHaveLength(3);
     t.reader.close();
   });
 

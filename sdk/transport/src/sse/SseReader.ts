@@ -83,7 +83,8 @@ export interface SseReaderOptions<E> {
    * Paint first: after a CANVAS_READY whose update follows (`ReadyInfo.follows`), the frames after
    * it (its CANVAS_READY_UPDATE first) are kept as text, not parsed, until `defer` runs the function
    * it is handed (e.g. after the next paint): so parsing the large update does not delay the paint
-   * of the state. The stream ending, or a new attempt, handles or drops them first. Order is kept.
+   * of the state. A second frame kept, the stream ending, or a new attempt handles (or drops)
+   * them at once. Order is kept.
    */
   readonly defer?: (resume: () => void) => void;
 }
@@ -236,7 +237,9 @@ export class SseReader<E> {
     };
     const onFrame = (frame: SseFrame) => {
       if (!current()) return;
-      if (held) held.push(frame);
+      // Only the update waits for the paint: a later frame (live events) resumes at once, so a
+      // hidden tab (no frames painted) still applies events and answers cursor waits.
+      if (held) held.push(frame) > 1 && resume(held);
       else if (this.#handleFrame(frame) && this.#options.defer) {
         const frames: SseFrame[] = [];
         held = frames;
@@ -265,7 +268,7 @@ export class SseReader<E> {
     try {
       json = JSON.parse(frame.data);
     } catch {
-      this.#report({ reason: 'bad_json', message: 'the frame data is not JSON', frame });
+      this.#report({ reason: 'bad_json', message: 'frame data is not JSON', frame });
       if (this.#follows) this.resync();
       return;
     }

@@ -71,7 +71,7 @@ function parseFrame(
   if (!envelope.success) return { ok: false, message: `envelope ${describeIssues(envelope.error)}` };
   const type = envelope.data.type;
   if (frame.event !== undefined && frame.event !== type) {
-    return { ok: false, message: `event: ${frame.event} but the envelope type is ${type}` };
+    return { ok: false, message: `event: ${frame.event} but envelope type is ${type}` };
   }
   if (!Object.hasOwn(parsers.payloads, type)) return { ok: true, event: envelope.data };
   let input = envelope.data.payload;
