@@ -126,8 +126,15 @@ until ceph --connect-timeout 5 osd new "$U" >/dev/null 2>&1; do
   [ $i -gt 30 ] && { echo "ceph-mon did not answer (log: $D/log/mon.a.log)" >&2; exit 1; }
   sleep 1
 done
-ceph-osd -i 0 --mkfs --osd-uuid "$U" 2>/dev/null
-ceph-osd -i 0 2>/dev/null
+ceph-osd -i 0 --mkfs --osd-uuid "$U" 2>"$D/log/osd-mkfs.err" ||
+  { echo "ceph-osd --mkfs failed: $(tail -3 "$D/log/osd-mkfs.err")" >&2; exit 1; }
+# The first start right after --mkfs sometimes exits 250 (seen on these machines); a retry starts it.
+i=0
+until ceph-osd -i 0 2>"$D/log/osd-start.err"; do
+  i=$((i + 1))
+  [ $i -gt 5 ] && { echo "ceph-osd did not start: $(tail -3 "$D/log/osd-start.err") (log: $D/log/osd.0.log)" >&2; exit 1; }
+  sleep 1
+done
 radosgw -n client.rgw.a
 i=0
 until answers; do
