@@ -2,33 +2,11 @@ import type Database from 'libsql';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SqliteSpine } from './SqliteSpine.ts';
 import { mustOpen, tempSpineFiles } from './sqliteTestHarness.ts';
+import { heldSyncs } from './heldSyncs.ts';
 
 const envelope = (tag: number | string) => JSON.stringify({ v: 1, tag });
 const ev = (tag: number | string) => ({ type: 'x', canvasId: 'c', envelope: envelope(tag) });
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-/** A `beforeWalSync` seam that holds every WAL sync until the test releases it (the sync itself is real). */
-function heldSyncs() {
-  const held: Array<() => void> = [];
-  let started = 0;
-  return {
-    beforeWalSync: () =>
-      new Promise<void>((resolve) => {
-        started++;
-        held.push(resolve);
-      }),
-    /** Syncs started so far (each waits for its release). */
-    get started() {
-      return started;
-    },
-    /** Lets the oldest held sync run; false when none is held. */
-    release(): boolean {
-      const next = held.shift();
-      next?.();
-      return next !== undefined;
-    },
-  };
-}
 
 /** Rows committed to the file (the spine's own connection sees them before they are durable). */
 function committedRows(spine: SqliteSpine): number {

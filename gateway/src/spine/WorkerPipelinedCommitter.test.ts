@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { describeSpineContract } from '../core/spine/spineContract.ts';
 import type { SqliteSpine } from './SqliteSpine.ts';
 import { makeSqliteHarness, mustOpen, tempSpineFiles } from './sqliteTestHarness.ts';
+import { heldSyncs } from './heldSyncs.ts';
 
 describeSpineContract('SQLite, worker-pipelined writer, durability full', () =>
   makeSqliteHarness({ durability: 'full', writer: 'worker-pipelined' }),
@@ -14,27 +15,6 @@ describeSpineContract('SQLite, worker-pipelined writer, durability full, small b
 const envelope = (tag: number | string) => JSON.stringify({ v: 1, tag });
 const ev = (tag: number | string) => ({ type: 'x', canvasId: 'c', envelope: envelope(tag) });
 const pause = () => new Promise<void>((resolve) => setTimeout(resolve, 5));
-
-/** A `beforeWalSync` seam that holds every WAL sync until the test releases it (the sync itself is real). */
-function heldSyncs() {
-  const held: Array<() => void> = [];
-  let started = 0;
-  return {
-    beforeWalSync: () =>
-      new Promise<void>((resolve) => {
-        started++;
-        held.push(resolve);
-      }),
-    get started() {
-      return started;
-    },
-    release(): boolean {
-      const next = held.shift();
-      next?.();
-      return next !== undefined;
-    },
-  };
-}
 
 function db(spine: SqliteSpine): Database.Database {
   return (spine as unknown as { db: Database.Database }).db;
