@@ -1,11 +1,14 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 
 const PAGE_ENTRY = path.join(path.dirname(fileURLToPath(import.meta.url)), 'page/benchPage.tsx');
 
-/** The bench page (real harness + canvases + transport, React in production mode) as one ES module. */
-export async function bundlePage(options: { minify?: boolean } = {}): Promise<string> {
+/**
+ * The bench page (real harness + canvases + transport, React in production mode) as one ES module.
+ * `plugins`: esbuild plugins for A/B builds (e.g. files as committed, a request stubbed out).
+ */
+export async function bundlePage(options: { minify?: boolean; plugins?: Plugin[] } = {}): Promise<string> {
   const result = await build({
     entryPoints: [PAGE_ENTRY],
     bundle: true,
@@ -18,6 +21,7 @@ export async function bundlePage(options: { minify?: boolean } = {}): Promise<st
     external: ['ws'],
     define: { 'process.env.NODE_ENV': '"production"' },
     logLevel: 'silent',
+    ...(options.plugins ? { plugins: options.plugins } : {}),
   });
   const out = result.outputFiles[0];
   if (!out) throw new Error('esbuild produced no bench page');

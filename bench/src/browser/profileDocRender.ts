@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { build } from 'esbuild';
 import type { Browser, CDPSession } from 'playwright-core';
 import { type DevGateway, REPO_ROOT } from '../../../e2e/browser/support/DevGateway.ts';
 import { bundlePage } from './bundlePage.ts';
@@ -224,18 +223,7 @@ const AB_FILES = [
 
 /** The bench page with `files` (default AB_FILES) as committed (read with `git show`, nothing in the tree changes). */
 export async function bundleAtHead(files: readonly string[] = AB_FILES): Promise<string> {
-  const result = await build({
-    entryPoints: [path.join(REPO_ROOT, 'bench/src/browser/page/benchPage.tsx')],
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    jsx: 'automatic',
-    minify: true,
-    write: false,
-    external: ['ws'],
-    define: { 'process.env.NODE_ENV': '"production"' },
-    logLevel: 'silent',
+  return bundlePage({
     plugins: [
       {
         name: 'at-head',
@@ -250,9 +238,6 @@ export async function bundleAtHead(files: readonly string[] = AB_FILES): Promise
       },
     ],
   });
-  const out = result.outputFiles[0];
-  if (!out) throw new Error('esbuild produced no bench page');
-  return out.text;
 }
 
 async function main(): Promise<void> {

@@ -10,9 +10,8 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { build } from 'esbuild';
 import type { Browser } from 'playwright-core';
-import { type DevGateway, REPO_ROOT } from '../../../e2e/browser/support/DevGateway.ts';
+import type { DevGateway } from '../../../e2e/browser/support/DevGateway.ts';
 import { bundlePage } from './bundlePage.ts';
 import type { BenchPageConfig, BenchPageResult } from './page/BenchPageConfig.ts';
 import { bundleAtHead, mainThreadSplit, taskLines, trace } from './profileDocRender.ts';
@@ -174,18 +173,7 @@ function cpuSlices(profile: CpuProfile, from: number, to: number, zero: number):
 
 /** The bench page with the harness's plugin list request stubbed out (never answered). */
 async function bundleWithoutSideRequests(): Promise<string> {
-  const result = await build({
-    entryPoints: [path.join(REPO_ROOT, 'bench/src/browser/page/benchPage.tsx')],
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    jsx: 'automatic',
-    minify: true,
-    write: false,
-    external: ['ws'],
-    define: { 'process.env.NODE_ENV': '"production"' },
-    logLevel: 'silent',
+  return bundlePage({
     plugins: [
       {
         name: 'no-side-requests',
@@ -203,7 +191,6 @@ async function bundleWithoutSideRequests(): Promise<string> {
       },
     ],
   });
-  return result.outputFiles[0]!.text;
 }
 
 /** The files `--ab` takes from HEAD for the "easel-old" page. */
