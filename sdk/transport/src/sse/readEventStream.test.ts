@@ -1,7 +1,9 @@
 import { createParser } from 'eventsource-parser';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { readEventStream, type SseFrame } from './readEventStream.ts';
+
+const originalIndexOf = String.prototype.indexOf;
 
 function bodyOf(chunks: Uint8Array[]): ReadableStream<Uint8Array> {
   return new ReadableStream({
@@ -197,6 +199,33 @@ describe('readEventStream', () => {
       ),
       { numRuns: 300 },
     );
+  });
+
+  it('scans a chunk of many frames once: a line break absent from the chunk is not searched for again per line', async () => {
+    // A 2 MB first read holds the paint-first CANVAS_READY and most of its update; a burst of live
+    // events is hundreds of lines in one chunk. Searching the rest of the chunk for CR on every
+    // line made that quadratic in the chunk (counted here in characters searched, not in time).
+    const frame = `id: abcdefgh-1\nevent: chat_token\ndata: {"payload":"${'z'.repeat(100)}"}\n\n`;
+    const text = frame.repeat(500);
+    let searched = 0;
+    const spy = vi.spyOn(String.prototype, 'indexOf').mockImplementation(function (
+      this: string,
+      search: string,
+      from?: number,
+    ) {
+      const i = originalIndexOf.call(this, search, from);
+      if (this.length === text.length && (search === '\r' || search === '\n'))
+        searched += (i < 0 ? this.length : i) - (from ?? 0);
+      return i;
+    });
+    let count = 0;
+    try {
+      await readEventStream(bodyOf([new TextEncoder().encode(text)]), { onFrame: () => count++ });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(count).toBe(500);
+    expect(searched).toBeLessThanOrEqual(2 * text.length);
   });
 
   it('rejects when the body breaks, after delivering the complete frames', async () => {

@@ -80,13 +80,15 @@ class SseParser {
       this.#afterCr = false;
       if (text.charCodeAt(start) === 10) start++;
     }
+    // The next LF and CR at or after `start`; none: 2^32 - 1 (`>>> 0` of -1), past any index, so
+    // it is not searched for again (a chunk without CR was scanned to its end once per line).
     let lf = -1;
     let cr = -1;
     while (start < text.length) {
-      if (lf < start) lf = text.indexOf('\n', start);
-      if (cr < start) cr = text.indexOf('\r', start);
-      if (lf < 0 && cr < 0) break;
-      const end = lf < 0 ? cr : cr < 0 ? lf : Math.min(lf, cr);
+      if (lf < start) lf = text.indexOf('\n', start) >>> 0;
+      if (cr < start) cr = text.indexOf('\r', start) >>> 0;
+      const end = Math.min(lf, cr);
+      if (end >= text.length) break;
       this.#line(this.#take(text.slice(start, end)));
       start = end + 1;
       if (end === cr) {
