@@ -17,7 +17,7 @@ import { openSseReader, type Reader } from '../client/sseReader.ts';
 import { WriterPool } from '../client/WriterPool.ts';
 import { startEaselTarget } from '../easel/easelTarget.ts';
 import { sleep } from '../lib/sleep.ts';
-import { startServer } from '../servers/ServerProcess.ts';
+import { startTarget } from '../servers/targets.ts';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const N = 100;
@@ -97,18 +97,8 @@ const STAGES: Array<[string, string, string]> = [
 ];
 
 async function startRaw() {
-  const server = await startServer({
-    label: 'raw',
-    cwd: REPO_ROOT,
-    script: 'bench/src/servers/rawSseServer.ts',
-    args: ['--port', '0'],
-  });
-  return {
-    pid: server.pid,
-    reader: { kind: 'sse' as const, url: `${server.baseUrl}/events`, headers: undefined, readyAfter: undefined },
-    writer: { url: `${server.baseUrl}/publish`, body: { kind: 'publish' as const } },
-    stop: () => server.stop(),
-  };
+  const raw = await startTarget('raw', { repoRoot: REPO_ROOT });
+  return { pid: raw.server.pid, reader: raw.reader, writer: raw.writer, stop: raw.stop };
 }
 
 async function round(r: number): Promise<void> {

@@ -21,7 +21,7 @@ import type { ReaderSpec, WriterSpec } from '../client/protocol.ts';
 import { startEaselTarget } from '../easel/easelTarget.ts';
 import { measureWindow } from '../lib/measureWindow.ts';
 import { sleep } from '../lib/sleep.ts';
-import { startServer } from '../servers/ServerProcess.ts';
+import { startTarget } from '../servers/targets.ts';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const N = 100;
@@ -46,18 +46,8 @@ interface Server {
 
 async function start(kind: string): Promise<Server> {
   if (kind === 'raw') {
-    const server = await startServer({
-      label: 'raw',
-      cwd: REPO_ROOT,
-      script: 'bench/src/servers/rawSseServer.ts',
-      args: ['--port', '0'],
-    });
-    return {
-      pid: server.pid,
-      reader: { kind: 'sse', url: `${server.baseUrl}/events` },
-      writer: { url: `${server.baseUrl}/publish`, body: { kind: 'publish' } },
-      stop: () => server.stop(),
-    };
+    const raw = await startTarget('raw', { repoRoot: REPO_ROOT });
+    return { pid: raw.server.pid, reader: raw.reader, writer: raw.writer, stop: raw.stop };
   }
   // `<writer>` or `<writer>+reswrite` (fan-out through `res.write`, as before direct chunk writes)
   const [writer, variant] = kind.split('+') as [string, string | undefined];
