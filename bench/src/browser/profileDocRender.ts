@@ -4,7 +4,7 @@ import type { Browser, CDPSession } from 'playwright-core';
 import { type DevGateway, REPO_ROOT } from '../../../e2e/browser/support/DevGateway.ts';
 import { bundlePage } from './bundlePage.ts';
 import type { BenchPageConfig, BenchPageResult } from './page/BenchPageConfig.ts';
-import { summarizeProfile } from './profileSnapshot.ts';
+import { summarizeProfile, topTimes } from './profileSnapshot.ts';
 import { benchContext } from './runBrowserBench.ts';
 import { loadBenchPage, median, withBigDocBench } from './withBigDocBench.ts';
 
@@ -222,6 +222,20 @@ const AB_FILES = [
 ];
 
 /** The bench page with `files` (default AB_FILES) as committed (read with `git show`, nothing in the tree changes). */
+/**
+ * A bench page context for CPU profiling: the unminified bundle (readable function names), `hooks`
+ * installed before the page's scripts, and a CDP session with the sampling profiler enabled (200 µs).
+ */
+export async function openProfiledPage(browser: Browser, gateway: DevGateway, config: BenchPageConfig, hooks: string) {
+  const unminified = await bundlePage({ minify: false });
+  const { context, page } = await benchContext(browser, gateway, unminified, config);
+  await context.addInitScript({ content: hooks });
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  return { context, page, cdp };
+}
+
 export async function bundleAtHead(files: readonly string[] = AB_FILES): Promise<string> {
   return bundlePage({
     plugins: [
@@ -288,12 +302,7 @@ async function main(): Promise<void> {
     }
 
     if (cpu) {
-      const unminified = await bundlePage({ minify: false });
-      const { context, page } = await benchContext(browser, gateway, unminified, config);
-      await context.addInitScript({ content: INSTALL_HOOKS });
-      const cdp = await context.newCDPSession(page);
-      await cdp.send('Profiler.enable');
-      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+      const { context, page, cdp } = await openProfiledPage(browser, gateway, config, INSTALL_HOOKS);
       let profile = null as unknown as Parameters<typeof summarizeProfile>[0] & { startTime: number };
       let r = null as unknown as BenchPageResult;
       const events = await trace(cdp, async () => {
@@ -317,12 +326,7 @@ async function main(): Promise<void> {
         }
       }
       const { self, inclusive } = summarizeProfile({ ...profile, samples, timeDeltas: [0, ...deltas.slice(1)] });
-      const top = (m: Map<string, number>, n: number) =>
-        [...m.entries()]
-          .sort((a, b) => b[1] - a[1])
-          .slice(0, n)
-          .map(([k, v]) => `${v.toFixed(1).padStart(7)} ms  ${k}`)
-          .join('\n');
+      const top = (m: Map<string, number>, n: number) => topTimes(m, n);
       console.log(`\n=== cpu profile after data in hand (unminified): ${JSON.stringify(r)}`);
       console.log(`--- self\n${top(self, 30)}\n--- inclusive\n${top(inclusive, 40)}`);
     }

@@ -1,8 +1,8 @@
 import os from 'node:os';
 import { bundlePage } from './bundlePage.ts';
 import type { BenchPageConfig, BenchPageResult } from './page/BenchPageConfig.ts';
-import { bundleAtHead, taskLines, trace } from './profileDocRender.ts';
-import { summarizeProfile } from './profileSnapshot.ts';
+import { bundleAtHead, openProfiledPage, taskLines, trace } from './profileDocRender.ts';
+import { summarizeProfile, topTimes } from './profileSnapshot.ts';
 import { benchContext } from './runBrowserBench.ts';
 import { loadBenchPage, median, withBigDocBench } from './withBigDocBench.ts';
 
@@ -238,12 +238,7 @@ async function main(): Promise<void> {
     }
 
     if (cpu) {
-      const unminified = await bundlePage({ minify: false });
-      const { context, page } = await benchContext(browser, gateway, unminified, config);
-      await context.addInitScript({ content: INSTALL_HOOKS });
-      const cdp = await context.newCDPSession(page);
-      await cdp.send('Profiler.enable');
-      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+      const { context, page, cdp } = await openProfiledPage(browser, gateway, config, INSTALL_HOOKS);
       await cdp.send('Profiler.start');
       await loadBenchPage(page, gateway);
       const { profile } = (await cdp.send('Profiler.stop')) as unknown as {
@@ -252,12 +247,7 @@ async function main(): Promise<void> {
       const r = await page.evaluate(() => (window as unknown as { __benchResult: unknown }).__benchResult);
       await context.close();
       const { self, inclusive } = summarizeProfile(profile);
-      const top = (m: Map<string, number>, n: number) =>
-        [...m.entries()]
-          .sort((a, b) => b[1] - a[1])
-          .slice(0, n)
-          .map(([k, v]) => `${v.toFixed(1).padStart(7)} ms  ${k}`)
-          .join('\n');
+      const top = (m: Map<string, number>, n: number) => topTimes(m, n);
       console.log(`\n=== cpu profile whole load (unminified): ${JSON.stringify(r)}`);
       console.log(`--- self\n${top(self, 25)}\n--- inclusive\n${top(inclusive, 35)}`);
     }

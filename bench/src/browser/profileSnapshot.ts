@@ -71,12 +71,14 @@ const WATCH = [
   '#handleFrame',
 ];
 
-const top = (m: Map<string, number>, n: number) =>
+/** The `n` largest entries of `m` (ms by function), one per line, largest first. */
+export const topTimes = (m: Map<string, number>, n: number, digits = 1): string =>
   [...m.entries()]
     .sort((a, b) => b[1] - a[1])
     .slice(0, n)
-    .map(([k, v]) => `${v.toFixed(0).padStart(7)} ms  ${k}`)
+    .map(([k, v]) => `${v.toFixed(digits).padStart(7)} ms  ${k}`)
     .join('\n');
+const top = (m: Map<string, number>, n: number) => topTimes(m, n, 0);
 
 async function main(): Promise<void> {
   const blocks = Number(process.argv[2] ?? 10_000);
