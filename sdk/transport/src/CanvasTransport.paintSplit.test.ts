@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { ProtocolError } from './sse/SseReader.ts';
 import { settle } from './testing/ManualTimers.ts';
-import { cursorOf, splitReadyFrames, statePatch, updateOn } from './testing/frames.ts';
+import { cursorOf, docReadyFrames, statePatch, updateOn } from './testing/frames.ts';
 import { nextRequest } from './testing/nextRequest.ts';
 import { openStream } from './testing/openStream.ts';
 import { testTransport } from './testing/testTransport.ts';
@@ -32,13 +32,7 @@ async function setup() {
 }
 
 /** The two paint-first frames of `server`'s snapshot at `revision` (cursor of the same number). */
-const framesOf = (server: Y.Doc, revision: number) =>
-  splitReadyFrames({
-    update: Y.encodeStateAsUpdate(server),
-    state: json(server),
-    revision,
-    cursor: cursorOf(revision),
-  });
+const framesOf = (server: Y.Doc, revision: number) => docReadyFrames(server, revision, json);
 
 describe('CanvasTransport paint first, update in the next frame', () => {
   it('[CONTRACT 4] paints from CANVAS_READY (state) and hydrates doc from CANVAS_READY_UPDATE', async () => {

@@ -2,7 +2,7 @@ import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
 import type { FakeRequest } from '../../../transport/src/testing/FakeFetch.ts';
 import { settle } from '../../../transport/src/testing/ManualTimers.ts';
-import { cursorOf, readyFrame, splitReadyFrames } from '../../../transport/src/testing/frames.ts';
+import { cursorOf, readyFrame, docReadyFrames } from '../../../transport/src/testing/frames.ts';
 import { nextRequest } from '../../../transport/src/testing/nextRequest.ts';
 import { openStream } from '../../../transport/src/testing/openStream.ts';
 import { testTransport } from '../../../transport/src/testing/testTransport.ts';
@@ -25,13 +25,7 @@ function serverDoc(): Y.Doc {
   return doc;
 }
 
-const framesOf = (server: Y.Doc, revision: number) =>
-  splitReadyFrames({
-    update: Y.encodeStateAsUpdate(server),
-    state: json(server),
-    revision,
-    cursor: cursorOf(revision),
-  });
+const framesOf = (server: Y.Doc, revision: number) => docReadyFrames(server, revision, json);
 
 async function setup(paintFirst = true) {
   const t = testTransport({ paintFirst });

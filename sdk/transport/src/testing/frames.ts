@@ -171,3 +171,17 @@ export function splitReadyFrames(options: {
   );
   return { ready, update };
 }
+
+/** The two paint-first frames of `server`'s snapshot at `revision` (cursor `cursorOf(revision)`); `state` gives its JSON. */
+export function docReadyFrames(
+  server: Y.Doc,
+  revision: number,
+  state: (doc: Y.Doc) => Record<string, JsonValue>,
+): { ready: string; update: string } {
+  return splitReadyFrames({
+    update: Y.encodeStateAsUpdate(server),
+    state: state(server),
+    revision,
+    cursor: cursorOf(revision),
+  });
+}
