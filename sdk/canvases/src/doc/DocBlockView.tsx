@@ -1,5 +1,5 @@
 import type { CommandEmitter } from '@easel/harness';
-import { memo } from 'react';
+import { type FocusEvent, memo, useState } from 'react';
 import { CollaborativeTextArea } from '../lib/CollaborativeTextArea.tsx';
 import { newId } from '../lib/newId.ts';
 import { deleteBlockOps, editBlockText, moveBlockOps, setBlockKindOps, BLOCKS_ROOT } from './docOps.ts';
@@ -36,6 +36,26 @@ function ReadBlock({ block }: { block: DocBlock }) {
 }
 
 /**
+ * Whether a row shows its controls: while the pointer is over its own content or focus is inside
+ * it. Rows mount their kind picker and move/delete buttons only then, so a long doc's first paint
+ * builds one text area per visible row instead of five form controls (keyboard: focus the text,
+ * then Tab reaches the controls; touch: tapping the text focuses it).
+ */
+function useRowActive() {
+  const [hovered, setHovered] = useState(false);
+  const [focused, setFocused] = useState(false);
+  const handlers = {
+    onPointerEnter: () => setHovered(true),
+    onPointerLeave: () => setHovered(false),
+    onFocus: () => setFocused(true),
+    onBlur: (event: FocusEvent<HTMLElement>) => {
+      if (!event.currentTarget.contains(event.relatedTarget as Node | null)) setFocused(false);
+    },
+  };
+  return { active: hovered || focused, handlers };
+}
+
+/**
  * One block (`data-testid="block-<id>"`) and its children. Editable text goes through Y.Text
  * (`emit.edit`); structure (kind, order, deletion) through `state.ops` on the top-level `blocks` array.
  * Memoized: a block object is kept while its `blocks` JSON is unchanged, so a re-render of the list
@@ -52,6 +72,7 @@ export const DocBlockView = memo(function DocBlockView({
   const index = block.path[0]!;
   const label = `${block.kind} block ${index + 1}`;
   const editable = !readOnly && (block.structured || topLevel);
+  const { active, handlers } = useRowActive();
   return (
     <li
       className="easel-doc-block"
@@ -61,7 +82,7 @@ export const DocBlockView = memo(function DocBlockView({
       value={position === undefined ? undefined : position + 1}
     >
       {editable ? (
-        <div className="easel-doc-block-edit">
+        <div className="easel-doc-block-edit" data-active={active || undefined} {...handlers}>
           <CollaborativeTextArea
             data-testid={`block-text-${block.id}`}
             aria-label={`Text of ${label}`}
@@ -85,7 +106,7 @@ export const DocBlockView = memo(function DocBlockView({
               }
             }}
           />
-          {topLevel && block.structured ? (
+          {active && topLevel && block.structured ? (
             <label>
               Kind
               <select
@@ -104,7 +125,7 @@ export const DocBlockView = memo(function DocBlockView({
               </select>
             </label>
           ) : null}
-          {topLevel ? (
+          {active && topLevel ? (
             <span className="easel-doc-block-actions">
               <button
                 type="button"

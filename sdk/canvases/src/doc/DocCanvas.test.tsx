@@ -60,6 +60,8 @@ describe('doc cartridge', () => {
     expect(emitter.callsOf('edit')).toHaveLength(1);
     expect(textarea('block-text-b2').value).toBe('More details');
 
+    // The row's controls mount while it holds focus (keyboard path: text first, then Tab).
+    fireEvent.focus(textarea('block-text-b2'));
     fireEvent.change(screen.getByLabelText('Kind of paragraph block 2'), { target: { value: 'quote' } });
     expect(emitter.allOps().at(-1)).toEqual({ op: 'update', root: 'blocks', index: 1, path: ['kind'], value: 'quote' });
 
@@ -76,9 +78,33 @@ describe('doc cartridge', () => {
     expect(insert).not.toHaveProperty('index');
     expect(await screen.findAllByRole('listitem')).toHaveLength(3);
 
+    // … or while the pointer is over it.
+    fireEvent.pointerEnter(screen.getByTestId('block-b1').firstElementChild!);
     fireEvent.click(screen.getByRole('button', { name: 'Delete heading block 2' }));
     expect(emitter.allOps().at(-1)).toEqual({ op: 'delete', root: 'blocks', index: 1 });
     expect(screen.queryByTestId('block-b1')).toBeNull();
+  });
+
+  it('a row mounts its kind picker and move/delete buttons only while hovered or focused', () => {
+    renderCartridge(docCanvas, { seed });
+    const row = screen.getByTestId('block-b1').firstElementChild!;
+    expect(screen.queryByLabelText('Kind of heading block 1')).toBeNull();
+    expect(screen.queryAllByRole('button', { name: /block \d (up|down)$|^Delete/ })).toHaveLength(0);
+
+    fireEvent.pointerEnter(row);
+    expect(screen.getByLabelText('Kind of heading block 1')).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Delete heading block 1' })).toBeTruthy();
+    expect(screen.queryByLabelText('Kind of paragraph block 2')).toBeNull();
+    fireEvent.pointerLeave(row);
+    expect(screen.queryByLabelText('Kind of heading block 1')).toBeNull();
+
+    // Focus inside keeps them while focus moves between the row's own controls.
+    fireEvent.focus(textarea('block-text-b1'));
+    const kind = screen.getByLabelText('Kind of heading block 1');
+    fireEvent.blur(textarea('block-text-b1'), { relatedTarget: kind });
+    expect(screen.getByLabelText('Kind of heading block 1')).toBe(kind);
+    fireEvent.blur(kind, { relatedTarget: null });
+    expect(screen.queryByLabelText('Kind of heading block 1')).toBeNull();
   });
 
   it('readOnly renders blocks and body as text, without edit affordances', () => {
