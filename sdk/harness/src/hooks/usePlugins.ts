@@ -1,9 +1,9 @@
 import type { PluginHealth, PluginInspector } from '@easel/schemas';
-import { useCallback, useMemo, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useMemo, useSyncExternalStore } from 'react';
 import type { HarnessError } from '../lib/HarnessResult.ts';
 import { useHarness } from '../provider/HarnessContext.ts';
 
-/** `usePlugins()`: every plugin's health (kept live by `plugin_status`), inspector on demand. */
+/** `usePlugins()`: every plugin's health (loaded when the first one mounts, kept live by `plugin_status`), inspector on demand. */
 export interface PluginsView {
   readonly plugins: readonly PluginHealth[];
   readonly loading: boolean;
@@ -15,6 +15,7 @@ export interface PluginsView {
 
 export function usePlugins(): PluginsView {
   const stores = useHarness();
+  useEffect(() => stores.ensurePlugins(), [stores]);
   const state = useSyncExternalStore(stores.plugins.subscribe, stores.plugins.getSnapshot, stores.plugins.getSnapshot);
   const inspect = useCallback(
     async (name: string) => {

@@ -4,6 +4,7 @@ import { cleanup, render, screen, waitFor } from '@testing-library/react';
 import { type ReactNode, StrictMode, useEffect } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { useCanvasMeta } from '../hooks/useCanvasMeta.ts';
+import { usePlugins } from '../hooks/usePlugins.ts';
 import { useTransport } from '../hooks/useTransport.ts';
 import { RecordedGateway } from '../testing/RecordedGateway.ts';
 import { DEMO_BOARD_MANIFEST } from '../testing/fixtures.ts';
@@ -15,6 +16,8 @@ interface Opened {
   readonly gateway: RecordedGateway;
   /** `GET /v1/canvases/:id/events` requests the gateway received, with their abort signals. */
   readonly streams: Array<AbortSignal | null>;
+  /** `GET /v1/plugins` requests the gateway received. */
+  readonly pluginLists: { count: number };
 }
 
 let opened: Opened[] = [];
@@ -34,8 +37,11 @@ function openRecorded(): Opened {
     pace: 'instant',
   });
   const streams: Array<AbortSignal | null> = [];
+  const pluginLists = { count: 0 };
   const fetch: FetchLike = (input, init) => {
-    if (/\/v1\/canvases\/[^/]+\/events/.test(new URL(input).pathname)) streams.push(init?.signal ?? null);
+    const path = new URL(input).pathname;
+    if (/\/v1\/canvases\/[^/]+\/events/.test(path)) streams.push(init?.signal ?? null);
+    if (path === '/v1/plugins') pluginLists.count += 1;
     return gateway.fetch(input, init);
   };
   const transport = new CanvasTransport({
@@ -44,7 +50,7 @@ function openRecorded(): Opened {
     scope: gateway.scope,
     fetch,
   });
-  const o = { transport, gateway, streams };
+  const o = { transport, gateway, streams, pluginLists };
   opened.push(o);
   return o;
 }
@@ -101,5 +107,48 @@ describe('EaselProvider connects on mount', () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(manual.streams).toHaveLength(0);
     expect(seen[0]).not.toBe('connecting');
+  });
+});
+
+/** Shows the plugin list's state. */
+function PluginCount(): ReactNode {
+  const { plugins, loading } = usePlugins();
+  return <p data-testid="plugins">{loading ? 'loading' : String(plugins.length)}</p>;
+}
+
+describe('EaselProvider loads the plugin list on first use', () => {
+  it('[CONTRACT 9] no GET /v1/plugins until a usePlugins consumer mounts; then one, even under StrictMode', async () => {
+    const o = openRecorded();
+    const { rerender } = render(
+      <StrictMode>
+        <EaselProvider transport={o.transport} presence={false}>
+          <StatusAtEffects seen={[]} />
+        </EaselProvider>
+      </StrictMode>,
+    );
+    await waitFor(() => expect(screen.getByTestId('ready').textContent).toBe('true'));
+    expect(o.pluginLists.count).toBe(0);
+
+    rerender(
+      <StrictMode>
+        <EaselProvider transport={o.transport} presence={false}>
+          <StatusAtEffects seen={[]} />
+          <PluginCount />
+        </EaselProvider>
+      </StrictMode>,
+    );
+    await waitFor(() => expect(screen.getByTestId('plugins').textContent).toBe('0'));
+    expect(o.pluginLists.count).toBe(1);
+  });
+
+  it('[CONTRACT 9] a consumer mounted with the provider gets the list at the start', async () => {
+    const o = openRecorded();
+    render(
+      <EaselProvider transport={o.transport} presence={false}>
+        <PluginCount />
+      </EaselProvider>,
+    );
+    await waitFor(() => expect(screen.getByTestId('plugins').textContent).toBe('0'));
+    expect(o.pluginLists.count).toBe(1);
   });
 });

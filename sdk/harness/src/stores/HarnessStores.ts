@@ -84,6 +84,8 @@ export class HarnessStores {
   #sequence = 0;
   #presenceStarted = false;
   #presenceWanted = false;
+  #pluginsWanted = false;
+  #pluginsRequested = false;
   #lensRequest = 0;
   #pluginsRequest = 0;
 
@@ -114,6 +116,7 @@ export class HarnessStores {
       this.#starts -= 1;
       if (this.#starts === 0) {
         for (const stop of this.#stop.splice(0)) stop();
+        this.#pluginsRequested = false;
         if (this.#presenceStarted) {
           this.#presenceStarted = false;
           this.presenceSource?.leave();
@@ -136,6 +139,19 @@ export class HarnessStores {
     void Promise.resolve(source.join(source.local === null ? {} : undefined)).then(refresh, refresh);
     refresh();
     this.#stop.push(offPeers, offStatus);
+  }
+
+  /**
+   * Loads the plugin list once the provider runs (first `usePlugins` subscriber); idempotent. A
+   * page that shows no plugin surface sends no `GET /v1/plugins` at mount, where it would compete
+   * with the canvas stream's first response.
+   */
+  ensurePlugins(): void {
+    this.#pluginsWanted = true;
+    // A child's effect may run before the provider started: the list is then loaded at the start.
+    if (this.#starts === 0 || this.#pluginsRequested) return;
+    this.#pluginsRequested = true;
+    this.reloadPlugins();
   }
 
   /** Reloads the caller's lens (after `lens_changed`, or on demand). */
@@ -215,7 +231,10 @@ export class HarnessStores {
       stops.push(this.realtime.onMessage('*', (message) => this.#onEvent(message, 'realtime')));
     }
     this.reloadLens();
-    this.reloadPlugins();
+    if (this.#pluginsWanted) {
+      this.#pluginsRequested = true;
+      this.reloadPlugins();
+    }
     if (this.#presenceWanted) this.ensurePresence();
     if (connect) {
       t.connect();
