@@ -64,6 +64,29 @@ describe('WindowedList', () => {
     expect(gapHeights(container)).toEqual([(1000 - after) * 40]);
   });
 
+  it('corrects a wrong estimate from one measurement before the first paint (in the same commit)', () => {
+    // happy-dom has no layout: rows report 10 px and the list a 100 px viewport, as a browser would.
+    vi.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockImplementation(function (this: HTMLElement) {
+      return { height: this.dataset.index === undefined ? 0 : 10 } as DOMRect;
+    });
+    vi.spyOn(HTMLElement.prototype, 'clientHeight', 'get').mockImplementation(function (this: HTMLElement) {
+      return this.tagName === 'OL' ? 100 : 0;
+    });
+    try {
+      const { container } = render(
+        <WindowedList count={1000} renderRow={row} estimateRowHeight={40} maxHeight="100px" />,
+      );
+      // render() returns after the commit and its layout effects: 100 / 10 + 1 rows, not 100 / 40 + 1.
+      expect(container.querySelectorAll('[data-index]')).toHaveLength(11);
+      expect(gapHeights(container)).toEqual([(1000 - 11) * 10]);
+      // The observer's first report (same heights) changes nothing.
+      act(() => TestResizeObserver.all[0]!.rowsAre(10));
+      expect(container.querySelectorAll('[data-index]')).toHaveLength(11);
+    } finally {
+      vi.restoreAllMocks();
+    }
+  });
+
   it('a short list renders whole and observes nothing', () => {
     const { container } = render(<WindowedList count={5} renderRow={row} estimateRowHeight={20} />);
     expect(container.querySelectorAll('[data-index]')).toHaveLength(5);

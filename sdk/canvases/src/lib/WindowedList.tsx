@@ -1,4 +1,4 @@
-import { type FocusEvent, type ReactNode, useCallback, useEffect, useRef, useState } from 'react';
+import { type FocusEvent, type ReactNode, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { windowRows } from './windowRows.ts';
 
 /** Props of {@link WindowedList}. */
@@ -29,7 +29,9 @@ export interface WindowedListProps {
  * The row holding focus stays rendered when it scrolls away, so typing in it is never cut off.
  *
  * First render: the viewport height is taken from `maxHeight` when it is in `vh` or `px` (no layout
- * read), rows are `estimateRowHeight` tall, and only the rows in view are rendered; the overscan
+ * read), rows are `estimateRowHeight` tall, and only the rows in view are rendered; before that
+ * commit is painted, one layout read of the rendered rows corrects a wrong estimate (the corrected
+ * window is rendered in the same frame, not in a second one after the paint); the overscan
  * follows once the main thread is idle, so the first paint costs only what is on screen.
  */
 export function WindowedList({
@@ -61,6 +63,23 @@ export function WindowedList({
     if (!windowed || overscanReady) return;
     return whenIdle(() => setOverscanReady(true));
   }, [windowed, overscanReady]);
+
+  // Once, before the first paint of a windowed list: the rendered rows' real height and the
+  // viewport, read in one layout, so a wrong estimate is corrected before anything is shown (rows
+  // are memoized: the corrected render only adds or drops rows) instead of by a second render
+  // right after the first paint.
+  const measuredFirst = useRef(false);
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!windowed || measuredFirst.current || el === null) return;
+    measuredFirst.current = true;
+    const measured = firstMeasure(el);
+    if (measured === null) return;
+    if (measured.viewport > 0) setViewport(measured.viewport);
+    setRowHeight((current) =>
+      Math.abs(measured.rowHeight - current) / current > ROW_HEIGHT_SLACK ? measured.rowHeight : current,
+    );
+  }, [windowed]);
 
   // Measure lazily: a ResizeObserver reports the viewport and the rendered rows' heights after the
   // browser's own layout, so no render forces a synchronous layout (the first window uses
@@ -123,6 +142,22 @@ export function WindowedList({
       )}
     </List>
   );
+}
+
+/** The average height of `list`'s rendered rows and its viewport height (one layout); null without rows. */
+function firstMeasure(list: HTMLElement): { rowHeight: number; viewport: number } | null {
+  let sum = 0;
+  let rows = 0;
+  for (const child of Array.from(list.children)) {
+    if (child instanceof HTMLElement && child.dataset.index !== undefined) {
+      const height = child.getBoundingClientRect().height;
+      if (height > 0) {
+        sum += height;
+        rows++;
+      }
+    }
+  }
+  return rows === 0 ? null : { rowHeight: sum / rows, viewport: list.clientHeight };
 }
 
 /** Longest wait for an idle period before the overscan rows are rendered anyway, ms. */
