@@ -58,7 +58,10 @@ const INSTALL_HOOKS = `(() => {
   };
 })();`;
 
-/** The files of the data path this work changed: `--ab` builds the "old" page from their HEAD versions. */
+/**
+ * The files of the data path this work changed: `--ab` builds the "old" page from their HEAD
+ * versions (`--ab=<file>,<file>` names others, repo-relative).
+ */
 const AB_READY_FILES = [
   'sdk/transport/src/mirror/CanvasMirror.ts',
   'sdk/transport/src/sse/parseEnvelope.ts',
@@ -108,6 +111,12 @@ async function gatewayJson(url: string, token: string): Promise<Record<string, n
   return { headers, lastByte: performance.now() - t0, bytes: body.byteLength };
 }
 
+/** `--ab=<files>` (comma-separated, repo-relative), else {@link AB_READY_FILES}. */
+function abFiles(): readonly string[] {
+  const arg = process.argv.find((a) => a.startsWith('--ab='));
+  return arg === undefined ? AB_READY_FILES : arg.slice('--ab='.length).split(',').filter(Boolean);
+}
+
 async function main(): Promise<void> {
   const runs = Number(process.argv[2] ?? 5);
   const cpu = process.argv.includes('--cpu');
@@ -148,10 +157,12 @@ async function main(): Promise<void> {
     };
     // --ab: this tree's page ("new") interleaved with the page built from the committed (HEAD)
     // versions of AB_READY_FILES ("old") and the JSON baseline, in one run.
-    const variants: [string, string, BenchPageConfig][] = process.argv.includes('--ab')
+    const variants: [string, string, BenchPageConfig][] = process.argv.some(
+      (a) => a === '--ab' || a.startsWith('--ab='),
+    )
       ? [
           ['new', bundle, config],
-          ['old', await bundleAtHead(AB_READY_FILES), config],
+          ['old', await bundleAtHead(abFiles()), config],
           ['json', bundle, { ...config, mode: 'json' }],
         ]
       : [['new', bundle, config]];
