@@ -21,7 +21,7 @@ import { type CanvasDoc, CanvasRebuildError } from './canvas/CanvasDoc.ts';
 import { CanvasRegistry } from './canvas/CanvasRegistry.ts';
 import { fullSnapshot } from './canvas/fullSnapshot.ts';
 import { fullState } from './canvas/fullState.ts';
-import { redactedState } from './canvas/redactUpdate.ts';
+import { rootView } from './canvas/rootView.ts';
 import { CanvasTypeRegistry } from './canvasTypes/CanvasTypeRegistry.ts';
 import { buildEnvelope } from './commands/buildEnvelope.ts';
 import { CommandProcessor } from './commands/CommandProcessor.ts';
@@ -201,8 +201,9 @@ export class GatewayCore {
 
   /**
    * `GET /v1/canvases/{id}`: durable materialized state, lens-filtered (defaults included).
-   * `sharedState`: for a viewer who reads every root, `state` is the per-revision cached one
-   * (`fullState`: shared, read-only; its JSON text is cached too), as the HTTP route sends it.
+   * `sharedState`: `state` is the per-revision cached one of the viewer's readable roots
+   * (`fullState` for its `rootView`: shared by every viewer who reads the same roots, read-only;
+   * its JSON text is cached too), as the HTTP route sends it. The same JSON either way.
    */
   async readCanvas(
     p: Principal,
@@ -214,12 +215,14 @@ export class GatewayCore {
     return this.withDurableCanvas(scope, (canvas) => {
       const tokens: Record<string, JsonValue> = {};
       for (const [id, value] of Object.entries(canvas.allTokens())) if (view.value.canReadToken(id)) tokens[id] = value;
-      const roots = Object.keys(canvas.manifest.roots);
       let state: Record<string, JsonValue> = {};
-      if (opts.sharedState === true && roots.every((r) => view.value.canReadRoot(r))) {
-        state = fullState(canvas.doc, canvas.manifest.roots);
+      if (opts.sharedState === true) {
+        const roots = rootView(canvas.doc, canvas.manifest.roots, (r) => view.value.canReadRoot(r));
+        state = fullState(canvas.doc, canvas.manifest.roots, roots);
       } else {
-        for (const root of roots) if (view.value.canReadRoot(root)) state[root] = canvas.rootJson(root) as JsonValue;
+        for (const root of Object.keys(canvas.manifest.roots)) {
+          if (view.value.canReadRoot(root)) state[root] = canvas.rootJson(root) as JsonValue;
+        }
       }
       return {
         canvas_id: canvas.canvasId,
@@ -317,9 +320,11 @@ export class GatewayCore {
    * seq of the canvas's events the payload includes. The snapshot carries the readable tokens
    * (defaults included) and `update`: the full Yjs state when the viewer reads every root, else
    * the state with unreadable roots' items as GC placeholders (so later redacted state_patch
-   * updates apply to it; see `projectEvent`). With `paintState` (the stream's `?paint=state`), a
-   * viewer who reads every root also gets `state`, the JSON of every root, to paint from before
-   * decoding `update`; a restricted viewer's snapshot is unchanged.
+   * updates apply to it; see `projectEvent`). With `paintState` (the stream's `?paint=state`), the
+   * snapshot also has `state`, the JSON of the roots the viewer reads (every root for a full
+   * viewer), to paint from before decoding `update` (`canvasReadyFrames` sends it in two frames).
+   * Both are built once per revision and set of readable roots (`fullSnapshot`, `fullState`), so
+   * a reconnect storm of viewers with one lens encodes the (redacted) state once.
    */
   async canvasReady(
     p: Principal,
@@ -341,14 +346,11 @@ export class GatewayCore {
       if (opts.snapshot) {
         const tokens: Record<string, JsonValue> = {};
         for (const [id, value] of Object.entries(canvas.allTokens())) if (view.canReadToken(id)) tokens[id] = value;
-        const all = Object.keys(canvas.manifest.roots).every((r) => view.canReadRoot(r));
-        const update = all
-          ? fullSnapshot(canvas.doc)
-          : Buffer.from(redactedState(canvas.doc, (r) => view.canReadRoot(r))).toString('base64');
-        payload.snapshot =
-          all && opts.paintState
-            ? { update, state: fullState(canvas.doc, canvas.manifest.roots), tokens }
-            : { update, tokens };
+        const roots = rootView(canvas.doc, canvas.manifest.roots, (r) => view.canReadRoot(r));
+        const update = fullSnapshot(canvas.doc, roots);
+        payload.snapshot = opts.paintState
+          ? { update, state: fullState(canvas.doc, canvas.manifest.roots, roots), tokens }
+          : { update, tokens };
       }
       return { payload, seq: canvas.lastSeq };
     });

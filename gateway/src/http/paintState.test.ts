@@ -6,30 +6,15 @@ import { expectErrorBody } from '../../test/harness/expectErrorBody.ts';
 import { SseClient } from '../../test/harness/SseClient.ts';
 import { mintToken } from '../auth/mintToken.ts';
 import { cachedJsonText } from '../core/canvas/fullState.ts';
+import { PAINT_POLICY, paintNotesOps } from '../../test/harness/paintFixture.ts';
 
 // `?paint=state` on a canvas stream (WIRE-NOTES, CANVAS_READY): a viewer who reads every root gets
 // the JSON `state` in CANVAS_READY and `update` in the CANVAS_READY_UPDATE right after it; bad values
-// are 400; a restricted viewer's snapshot is unchanged (one frame, redacted update, no state).
+// are 400; a restricted viewer gets the same two frames with the JSON of its readable roots only and
+// its redacted update (gateway/test/paintStateLens.test.ts covers it against a gateway process).
 
 const SECRET = 'paint-state-test-secret-0123456789abcdef';
 const PROJECT = 'paint';
-const POLICY = {
-  roles: {
-    editor: {
-      tokens: { read: ['*'], write: ['*'] },
-      state: { read: ['*'], write: ['*'] },
-      sidecars: { see: true, resolve: true },
-      commands: ['*'],
-    },
-    partial: {
-      tokens: { read: ['*'], write: [] },
-      state: { read: ['notes'], write: [] },
-      sidecars: { see: false, resolve: false },
-      commands: [],
-    },
-  },
-  default_role: 'partial',
-};
 
 let gw: InProcessGateway;
 let url: string;
@@ -42,15 +27,10 @@ beforeAll(async () => {
   gw = await InProcessGateway.start({ secret: SECRET, prefix: 'easel-paint-' });
   ({ url, world, admin } = gw);
   scope = await world.newCanvas(admin, PROJECT, 'c1');
-  const policy = await api(url, 'PUT', `/v1/projects/${PROJECT}/lens`, { token: admin, body: POLICY });
+  const policy = await api(url, 'PUT', `/v1/projects/${PROJECT}/lens`, { token: admin, body: PAINT_POLICY });
   expect(policy.status).toBe(200);
   // Enough blocks that the gateway caches the state's JSON text (≥ 64 KiB), plus a small root.
-  const ops = Array.from({ length: 1200 }, (_, i) => ({
-    op: 'insert',
-    root: 'notes',
-    key: `n${i}`,
-    value: { text: `note ${i} with "quotes", \\ and ünïcode — a line of text`, order: i },
-  }));
+  const ops = paintNotesOps(1200);
   for (let i = 0; i < ops.length; i += 250) {
     await world.commit(admin, 'state.ops', scope, { ops: ops.slice(i, i + 250) });
   }
@@ -134,12 +114,15 @@ describe('?paint=state on canvas streams', () => {
     if (!shared.ok || !again.ok) throw new Error('read failed');
     expect(again.value.state).toBe(shared.value.state);
     expect(cachedJsonText(shared.value.state)).toBe(JSON.stringify(shared.value.state));
-    // A restricted viewer's read is its own (readable roots only), never the shared one.
+    // A restricted viewer's read holds its readable roots only: its view's cached state, never the full one.
     const partial = { actorId: 'pat', tenantId: 'acme', kind: 'human' as const, roles: ['partial'] };
     const own = await gw.gateway.core.readCanvas(partial, scope as never, { sharedState: true });
-    if (!own.ok) throw new Error(own.error.message);
+    const ownAgain = await gw.gateway.core.readCanvas(partial, scope as never, { sharedState: true });
+    if (!own.ok || !ownAgain.ok) throw new Error('restricted read failed');
     expect(Object.keys(own.value.state)).toEqual(['notes']);
-    expect(cachedJsonText(own.value.state)).toBeUndefined();
+    expect(own.value.state).not.toBe(shared.value.state);
+    expect(ownAgain.value.state).toBe(own.value.state);
+    expect(cachedJsonText(own.value.state)).toBe(JSON.stringify(own.value.state));
   });
 
   it('[CONTRACT 4] without ?paint (or with paint=update) the snapshot is update only, in one frame, as before', async () => {
@@ -151,17 +134,22 @@ describe('?paint=state on canvas streams', () => {
     }
   });
 
-  it('[CONTRACT 4] a restricted viewer gets the same redacted update with or without ?paint=state', async () => {
+  it('[CONTRACT 4] a restricted viewer on ?paint=state gets its readable roots first, then the same redacted update as without paint', async () => {
     const partial = await mintToken(SECRET, { tenant: 'acme', sub: 'pat', roles: ['partial'] });
     const plain = await readyPayload(partial, {});
+    expect(Object.keys(plain.snapshot).sort()).toEqual(['tokens', 'update']);
     const frames = await openFrames(partial, { paint: 'state' });
-    expect(frames.map((f) => f.event)).toEqual(['CANVAS_READY']); // no CANVAS_READY_UPDATE
+    expect(frames.map((f) => [f.event, f.id])).toEqual([
+      ['CANVAS_READY', null],
+      ['CANVAS_READY_UPDATE', null],
+    ]);
     const painted = frames[0]!.json.payload;
-    expect(Object.keys(painted.snapshot).sort()).toEqual(['tokens', 'update']);
-    expect(Object.keys(painted.snapshot).sort()).toEqual(Object.keys(plain.snapshot).sort());
-    expect(painted.snapshot.state).toBeUndefined();
-    expect(decode(painted.snapshot.update, 'notes')).toEqual(decode(plain.snapshot.update, 'notes'));
-    expect(decode(painted.snapshot.update, 'layout')).toEqual({});
+    expect(Object.keys(painted.snapshot).sort()).toEqual(['state', 'tokens', 'update_follows']);
+    expect(Object.keys(painted.snapshot.state)).toEqual(['notes']);
+    const update = frames[1]!.json.payload.update;
+    expect(update).toBe(plain.snapshot.update);
+    expect(decode(update, 'notes')).toEqual(painted.snapshot.state.notes);
+    expect(decode(update, 'layout')).toEqual({});
   });
 
   it('[CONTRACT 3] a bad ?paint= value is a 400 validation_failed naming the parameter', async () => {

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { JsonValue, RootKind } from '@easel/schemas';
 import type * as Y from 'yjs';
+import { MAX_VIEWS_PER_DOC, RevisionCache } from './RevisionCache.ts';
+import { ALL_ROOTS, type RootView } from './rootView.ts';
 import { rootJson } from './yRoots.ts';
 
 /** States whose JSON text is at least this long are kept until their document changes. */
@@ -13,34 +15,35 @@ interface Cached {
   bytes: Buffer | null;
 }
 
-const byDoc = new WeakMap<Y.Doc, Cached>();
+const byDoc = new RevisionCache<Cached>(MAX_VIEWS_PER_DOC);
 const byState = new WeakMap<object, Cached>();
 
 /**
- * The JSON of every root of `doc` (CANVAS_READY `snapshot.state` for a viewer who reads every
- * root and asked for `?paint=state`; `GET /v1/canvases/{id}` `state` for such a viewer). Like
- * {@link fullSnapshot}, a large state is built once and reused by every stream and read that
- * comes before the document's next transaction, and its JSON text is kept with it
- * ({@link cachedJsonText}, {@link cachedJsonBytes}), so a frame or answer splices the text (or
- * writes its bytes) instead of serializing the state again. The state is shared: read-only.
+ * The JSON of every root of `doc` that `view` reads (CANVAS_READY `snapshot.state` on a
+ * `?paint=state` stream; `GET /v1/canvases/{id}` `state`), in manifest order: every root for
+ * {@link ALL_ROOTS} (the default). Like `fullSnapshot`, a large state is built once per view and
+ * reused by every stream and read of that view that comes before the document's next
+ * transaction (at most `MAX_VIEWS_PER_DOC` views per document, oldest dropped first), and its
+ * JSON text is kept with it ({@link cachedJsonText}, {@link cachedJsonBytes}), so a frame or
+ * answer splices the text (or writes its bytes) instead of serializing the state again. The
+ * state is shared: read-only.
  */
-export function fullState(doc: Y.Doc, roots: Readonly<Record<string, RootKind>>): Record<string, JsonValue> {
-  const cached = byDoc.get(doc);
+export function fullState(
+  doc: Y.Doc,
+  roots: Readonly<Record<string, RootKind>>,
+  view: RootView = ALL_ROOTS,
+): Record<string, JsonValue> {
+  const cached = byDoc.get(doc, view.key);
   if (cached !== undefined) return cached.state;
   const state: Record<string, JsonValue> = {};
-  for (const [name, kind] of Object.entries(roots)) state[name] = rootJson(doc, name, kind) as JsonValue;
+  for (const [name, kind] of Object.entries(roots)) {
+    if (view.canRead(name)) state[name] = rootJson(doc, name, kind) as JsonValue;
+  }
   const text = JSON.stringify(state);
   if (text.length >= CACHE_MIN_CHARS) {
     const entry: Cached = { state, text, bytes: null };
-    byDoc.set(doc, entry);
+    byDoc.set(doc, view.key, entry);
     byState.set(state, entry);
-    const drop = () => {
-      byDoc.delete(doc);
-      doc.off('afterTransaction', drop);
-      doc.off('destroy', drop);
-    };
-    doc.on('afterTransaction', drop);
-    doc.on('destroy', drop);
   }
   return state;
 }

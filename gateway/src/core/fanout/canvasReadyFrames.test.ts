@@ -60,11 +60,11 @@ afterEach(() => {
   hubs = [];
 });
 
-async function open(paintState: boolean): Promise<TestSink> {
+async function open(paintState: boolean, principal: Principal = admin): Promise<TestSink> {
   const hub = new StreamHub(h.core, {});
   hubs.push(hub);
   const sink = new TestSink();
-  const opened = await hub.open({ principal: admin, scope, kind: 'canvas', after: null, sink, paintState });
+  const opened = await hub.open({ principal, scope, kind: 'canvas', after: null, sink, paintState });
   if (!opened.ok) throw new Error(opened.error.message);
   return sink;
 }
@@ -164,5 +164,93 @@ describe('canvasReadyFrames', () => {
     expect(ready!.json.payload.snapshot.state.layout).toEqual({ grid: 8 });
     expect(update!.json.payload.revision).toBe(ready!.json.payload.revision);
     expect(update!.json.payload.update).not.toBe(oldUpdate);
+  });
+});
+
+describe('canvasReadyFrames for a restricted viewer (lens: some roots unreadable)', () => {
+  const role = (read: string[]) => ({
+    tokens: { read: ['*'], write: [] },
+    state: { read, write: [] },
+    sidecars: { see: false, resolve: false },
+    commands: [],
+  });
+  const POLICY = { roles: { notesOnly: role(['notes']), layoutOnly: role(['layout']) }, default_role: 'notesOnly' };
+  const pat: Principal = { actorId: 'pat', tenantId: 'acme', kind: 'human', roles: ['notesOnly'] };
+  const sam: Principal = { actorId: 'sam', tenantId: 'acme', kind: 'human', roles: ['notesOnly'] };
+  const lou: Principal = { actorId: 'lou', tenantId: 'acme', kind: 'human', roles: ['layoutOnly'] };
+
+  beforeEach(async () => {
+    const put = await h.core.putLensPolicy(admin, 'proj', POLICY);
+    if (!put.ok) throw new Error(put.error.message);
+    await submit('state.ops', { ops: [{ op: 'insert', root: 'layout', key: 'secret', value: 'hidden layout' }] });
+  });
+
+  it('[CONTRACT 4] paint first: CANVAS_READY with the readable roots only, then the redacted update', async () => {
+    const sink = await open(true, pat);
+    const events = sink.events();
+    expect(events.map((e) => [e.event, e.id])).toEqual([
+      ['CANVAS_READY', null],
+      ['CANVAS_READY_UPDATE', null],
+    ]);
+    const [ready, update] = events as [(typeof events)[0], (typeof events)[0]];
+    expect(Object.keys(ready.json.payload.snapshot)).toEqual(['state', 'tokens', 'update_follows']);
+    expect(Object.keys(ready.json.payload.snapshot.state)).toEqual(['notes']);
+    expect(Object.keys(ready.json.payload.snapshot.state.notes)).toHaveLength(900);
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, Buffer.from(update.json.payload.update, 'base64'));
+    expect(doc.getMap('notes').toJSON()).toEqual(ready.json.payload.snapshot.state.notes);
+    expect(doc.getMap('layout').toJSON()).toEqual({});
+    expect(Buffer.from(update.json.payload.update, 'base64').includes('hidden layout')).toBe(false);
+    expect(JSON.stringify(ready.json)).not.toContain('hidden layout');
+  });
+
+  it('[CONTRACT 4] two streams of one view at one revision write the same cached buffers; another view its own', async () => {
+    const first = await open(true, pat);
+    const second = await open(true, sam);
+    const plain = await open(false, pat);
+    const other = await open(true, lou);
+    const full = await open(true);
+    expect(first.bytesWritten).toHaveLength(2);
+    expect(second.bytesWritten[0]).toBe(first.bytesWritten[0]);
+    expect(second.bytesWritten[1]).toBe(first.bytesWritten[1]);
+    // Without paint: the one CANVAS_READY carries that same redacted update's bytes.
+    expect(plain.bytesWritten).toEqual([first.bytesWritten[1]]);
+    expect(plain.bytesWritten[0]).toBe(first.bytesWritten[1]);
+    for (const sink of [other, full]) {
+      expect(sink.bytesWritten.some((b) => first.bytesWritten.includes(b))).toBe(false);
+    }
+    // The restricted frames, spliced from the caches, are the text of a fresh serialization.
+    const view = await h.core.lensView(pat, 'acme/proj');
+    for (const paintState of [true, false]) {
+      const ready = await h.core.canvasReady(pat, scope, view, { snapshot: true, reset: false, paintState });
+      if (!ready.ok) throw new Error(ready.error.message);
+      const payload = ready.value.payload as CanvasReadyPayload;
+      const parts = canvasReadyFrames(payload, envelope);
+      const { update, ...rest } = payload.snapshot!;
+      const fresh = (p: object) => JSON.parse(JSON.stringify(p)) as object;
+      const expected = paintState
+        ? encodeEventFrame(
+            null,
+            'CANVAS_READY',
+            envelope('CANVAS_READY', fresh({ ...payload, snapshot: { ...rest, update_follows: true } })),
+          ) +
+          encodeEventFrame(
+            null,
+            'CANVAS_READY_UPDATE',
+            envelope('CANVAS_READY_UPDATE', fresh({ canvas_id: 'c1', revision: payload.revision, update })),
+          )
+        : encodeEventFrame(null, 'CANVAS_READY', envelope('CANVAS_READY', fresh(payload)));
+      expect(parts.filter((p) => typeof p !== 'string')).toHaveLength(paintState ? 2 : 1);
+      expect(framePartsText(parts)).toBe(expected);
+    }
+  });
+
+  it("[CONTRACT 4] a transaction drops the view's cached bytes: the next restricted stream gets the new revision", async () => {
+    const before = await open(true, pat);
+    await submit('state.ops', { ops: [{ op: 'insert', root: 'notes', key: 'late', value: 'late note' }] });
+    const after = await open(true, pat);
+    expect(after.bytesWritten[0]).not.toBe(before.bytesWritten[0]);
+    expect(after.bytesWritten[1]).not.toBe(before.bytesWritten[1]);
+    expect(after.events()[0]!.json.payload.snapshot.state.notes.late).toBe('late note');
   });
 });

@@ -31,15 +31,17 @@ interface Splice {
 /**
  * The SSE frames of one CANVAS_READY (contract §4; WIRE-NOTES), in pieces: the per-stream JSON
  * (event id, timestamp, scope, cursor) as text, and a large snapshot text that the document's
- * per-revision cache holds (`fullSnapshot`'s base64 `update`, `fullState`'s JSON `state`) as its
- * cached bytes, so every stream that opens at one revision writes the same buffers instead of
- * copying, scanning and converting a 2 MB string each. The bytes are exactly those of
+ * per-revision cache holds (`fullSnapshot`'s base64 `update`, `fullState`'s JSON `state`, per set
+ * of readable roots: a restricted viewer's redacted ones too) as its cached bytes, so every stream
+ * that opens at one revision with one view writes the same buffers instead of copying, scanning
+ * and converting a 2 MB string each. The bytes are exactly those of
  * `encodeEventFrame(null, type, envelope(type, payload))`.
  *
- * Paint first: a snapshot with both `state` and `update` (a viewer who reads every root on a
- * `?paint=state` stream) is sent as two frames, back to back: CANVAS_READY with `state`, `tokens`
- * and `update_follows: true`, then `CANVAS_READY_UPDATE {canvas_id, revision, update}`; neither has
- * an `id:` line. Any other payload is one CANVAS_READY frame, as it always was.
+ * Paint first: a snapshot with both `state` and `update` (any viewer on a `?paint=state` stream;
+ * a restricted viewer's `state` holds only its readable roots, its `update` is redacted) is sent
+ * as two frames, back to back: CANVAS_READY with `state`, `tokens` and `update_follows: true`,
+ * then `CANVAS_READY_UPDATE {canvas_id, revision, update}`; neither has an `id:` line. Any other
+ * payload is one CANVAS_READY frame, as it always was.
  */
 export function canvasReadyFrames(payload: CanvasReadyPayload, envelope: EnvelopeJson): FramePart[] {
   const snapshot = payload.snapshot;
