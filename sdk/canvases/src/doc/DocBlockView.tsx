@@ -1,5 +1,5 @@
 import type { CommandEmitter } from '@easel/harness';
-import { type FocusEvent, memo, useState } from 'react';
+import { type CSSProperties, type FocusEvent, memo, useState } from 'react';
 import { CollaborativeTextArea } from '../lib/CollaborativeTextArea.tsx';
 import { newId } from '../lib/newId.ts';
 import { deleteBlockOps, editBlockText, moveBlockOps, setBlockKindOps, BLOCKS_ROOT } from './docOps.ts';
@@ -34,6 +34,13 @@ function ReadBlock({ block }: { block: DocBlock }) {
       return <p className="easel-doc-paragraph">{block.text}</p>;
   }
 }
+
+/**
+ * The row's controls float over its top-right corner (hosts style their look): they mount on
+ * hover or focus, and showing them must never move the rows below.
+ */
+const EDIT_STYLE: CSSProperties = { position: 'relative' };
+const CONTROLS_STYLE: CSSProperties = { position: 'absolute', top: 0, right: 0, zIndex: 1 };
 
 /**
  * Whether a row shows its controls: while the pointer is over its own content or focus is inside
@@ -82,7 +89,7 @@ export const DocBlockView = memo(function DocBlockView({
       value={position === undefined ? undefined : position + 1}
     >
       {editable ? (
-        <div className="easel-doc-block-edit" data-active={active || undefined} {...handlers}>
+        <div className="easel-doc-block-edit" data-active={active || undefined} style={EDIT_STYLE} {...handlers}>
           <CollaborativeTextArea
             data-testid={`block-text-${block.id}`}
             aria-label={`Text of ${label}`}
@@ -106,47 +113,53 @@ export const DocBlockView = memo(function DocBlockView({
               }
             }}
           />
-          {active && topLevel && block.structured ? (
-            <label>
-              Kind
-              <select
-                aria-label={`Kind of ${label}`}
-                value={block.kind}
-                onChange={(e) => void emit.ops(setBlockKindOps(index, e.target.value))}
-              >
-                {(BLOCK_KINDS as readonly string[]).includes(block.kind) ? null : (
-                  <option value={block.kind}>{block.kind}</option>
-                )}
-                {BLOCK_KINDS.map((k) => (
-                  <option key={k} value={k}>
-                    {k}
-                  </option>
-                ))}
-              </select>
-            </label>
-          ) : null}
           {active && topLevel ? (
-            <span className="easel-doc-block-actions">
-              <button
-                type="button"
-                aria-label={`Move ${label} up`}
-                disabled={index === 0}
-                onClick={() => void emit.ops(moveBlockOps(index, index - 1))}
-              >
-                Up
-              </button>
-              <button
-                type="button"
-                aria-label={`Move ${label} down`}
-                disabled={index >= siblings - 1}
-                onClick={() => void emit.ops(moveBlockOps(index, index + 1))}
-              >
-                Down
-              </button>
-              <button type="button" aria-label={`Delete ${label}`} onClick={() => void emit.ops(deleteBlockOps(index))}>
-                Delete
-              </button>
-            </span>
+            <div className="easel-doc-block-controls" style={CONTROLS_STYLE}>
+              {block.structured ? (
+                <label>
+                  Kind
+                  <select
+                    aria-label={`Kind of ${label}`}
+                    value={block.kind}
+                    onChange={(e) => void emit.ops(setBlockKindOps(index, e.target.value))}
+                  >
+                    {(BLOCK_KINDS as readonly string[]).includes(block.kind) ? null : (
+                      <option value={block.kind}>{block.kind}</option>
+                    )}
+                    {BLOCK_KINDS.map((k) => (
+                      <option key={k} value={k}>
+                        {k}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+              ) : null}
+              <span className="easel-doc-block-actions">
+                <button
+                  type="button"
+                  aria-label={`Move ${label} up`}
+                  disabled={index === 0}
+                  onClick={() => void emit.ops(moveBlockOps(index, index - 1))}
+                >
+                  Up
+                </button>
+                <button
+                  type="button"
+                  aria-label={`Move ${label} down`}
+                  disabled={index >= siblings - 1}
+                  onClick={() => void emit.ops(moveBlockOps(index, index + 1))}
+                >
+                  Down
+                </button>
+                <button
+                  type="button"
+                  aria-label={`Delete ${label}`}
+                  onClick={() => void emit.ops(deleteBlockOps(index))}
+                >
+                  Delete
+                </button>
+              </span>
+            </div>
           ) : null}
         </div>
       ) : (

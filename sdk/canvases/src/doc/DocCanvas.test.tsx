@@ -93,6 +93,10 @@ describe('doc cartridge', () => {
 
     fireEvent.pointerEnter(row);
     expect(screen.getByLabelText('Kind of heading block 1')).toBeTruthy();
+    // They float over the row (out of the flow): showing them moves no row below.
+    const controls = row.querySelector<HTMLElement>('.easel-doc-block-controls')!;
+    expect(controls.style.position).toBe('absolute');
+    expect((row as HTMLElement).style.position).toBe('relative');
     expect(screen.getByRole('button', { name: 'Delete heading block 1' })).toBeTruthy();
     expect(screen.queryByLabelText('Kind of paragraph block 2')).toBeNull();
     fireEvent.pointerLeave(row);
