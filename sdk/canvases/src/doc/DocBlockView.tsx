@@ -36,11 +36,13 @@ function ReadBlock({ block }: { block: DocBlock }) {
 }
 
 /**
- * The row's controls float over its top-right corner (hosts style their look): they mount on
- * hover or focus, and showing them must never move the rows below.
+ * The row's controls float just above its top-right corner (hosts style their look): they mount
+ * on hover or focus, so showing them must never move the rows below, nor cover the text being
+ * edited. The first row's float just below it (above it is the edge of a scrolling list).
  */
 const EDIT_STYLE: CSSProperties = { position: 'relative' };
-const CONTROLS_STYLE: CSSProperties = { position: 'absolute', top: 0, right: 0, zIndex: 1 };
+const CONTROLS_ABOVE: CSSProperties = { position: 'absolute', bottom: '100%', right: 0, zIndex: 1 };
+const CONTROLS_BELOW: CSSProperties = { position: 'absolute', top: '100%', right: 0, zIndex: 1 };
 
 /**
  * Whether a row shows its controls: while the pointer is over its own content or focus is inside
@@ -114,7 +116,7 @@ export const DocBlockView = memo(function DocBlockView({
             }}
           />
           {active && topLevel ? (
-            <div className="easel-doc-block-controls" style={CONTROLS_STYLE}>
+            <div className="easel-doc-block-controls" style={index === 0 ? CONTROLS_BELOW : CONTROLS_ABOVE}>
               {block.structured ? (
                 <label>
                   Kind
