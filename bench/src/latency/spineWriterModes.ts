@@ -17,17 +17,14 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteSpine, SQLITE_WRITERS, type SqliteWriter } from '@easel/gateway/spine';
 import { percentile } from '../lib/stats.ts';
+import { argOption } from '../lib/argOption.ts';
 
-function option(name: string, fallback: string): string {
-  const at = process.argv.indexOf(`--${name}`);
-  return at >= 0 ? (process.argv[at + 1] ?? fallback) : fallback;
-}
-const rounds = Math.min(20, Math.max(1, Number(option('rounds', '3'))));
-const rate = Math.max(10, Number(option('rate', '1400')));
-const workUs = Math.max(0, Number(option('work', '200')));
-const windowMs = Number(option('window', '3000'));
-const warmupMs = Number(option('warmup', '500'));
-const modes = option('modes', 'worker,worker-pipelined,pipelined')
+const rounds = Math.min(20, Math.max(1, Number(argOption('rounds', '3'))));
+const rate = Math.max(10, Number(argOption('rate', '1400')));
+const workUs = Math.max(0, Number(argOption('work', '200')));
+const windowMs = Number(argOption('window', '3000'));
+const warmupMs = Number(argOption('warmup', '500'));
+const modes = argOption('modes', 'worker,worker-pipelined,pipelined')
   .split(',')
   .filter(Boolean)
   .map((m) => {

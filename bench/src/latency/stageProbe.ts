@@ -18,26 +18,23 @@ import { WriterPool } from '../client/WriterPool.ts';
 import { startEaselTarget } from '../easel/easelTarget.ts';
 import { sleep } from '../lib/sleep.ts';
 import { startTarget } from '../servers/targets.ts';
+import { argOption } from '../lib/argOption.ts';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const N = 100;
 
-function option(name: string, fallback: string): string {
-  const at = process.argv.indexOf(`--${name}`);
-  return at >= 0 ? (process.argv[at + 1] ?? fallback) : fallback;
-}
-const rate = Number(option('rate', '700'));
-const windowMs = Number(option('window', '4000'));
-const writerMode = option('writer', 'worker');
-const rounds = Number(option('rounds', '1'));
+const rate = Number(argOption('rate', '700'));
+const windowMs = Number(argOption('window', '4000'));
+const writerMode = argOption('writer', 'worker');
+const rounds = Number(argOption('rounds', '1'));
 const extraEnv = Object.fromEntries(
-  option('env', '')
+  argOption('env', '')
     .split(',')
     .filter(Boolean)
     .map((kv) => kv.split('=') as [string, string]),
 );
 
-const profDir = option('prof', '');
+const profDir = argOption('prof', '');
 
 /** utime + stime of `pid` (all threads), seconds. */
 function procCpuSeconds(pid: number): number {

@@ -17,44 +17,28 @@ import { loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ClientProcess } from '../client/ClientProcess.ts';
-import type { ReaderSpec, WriterSpec } from '../client/protocol.ts';
-import { startEaselTarget } from '../easel/easelTarget.ts';
 import { measureWindow } from '../lib/measureWindow.ts';
 import { sleep } from '../lib/sleep.ts';
-import { startTarget } from '../servers/targets.ts';
+import { argOption } from '../lib/argOption.ts';
+import { type ProbeServer, startProbeServer } from '../lib/startProbeServer.ts';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const N = 100;
 
-function option(name: string, fallback: string): string {
-  const at = process.argv.indexOf(`--${name}`);
-  return at >= 0 ? (process.argv[at + 1] ?? fallback) : fallback;
-}
-const rounds = Math.min(20, Math.max(1, Number(option('rounds', '3'))));
-const rate = Math.max(10, Number(option('rate', '1400')));
-const modes = option('modes', 'worker,worker-pipelined').split(',').filter(Boolean);
-const warmupMs = Number(option('warmup', '1000'));
-const windowMs = Number(option('window', '4000'));
+const rounds = Math.min(20, Math.max(1, Number(argOption('rounds', '3'))));
+const rate = Math.max(10, Number(argOption('rate', '1400')));
+const modes = argOption('modes', 'worker,worker-pipelined').split(',').filter(Boolean);
+const warmupMs = Number(argOption('warmup', '1000'));
+const windowMs = Number(argOption('window', '4000'));
 const fanout = !process.argv.includes('--no-fanout');
 
-interface Server {
-  pid: number;
-  reader: ReaderSpec;
-  writer: WriterSpec;
-  stop(): Promise<void>;
-}
-
-async function start(kind: string): Promise<Server> {
-  if (kind === 'raw') {
-    const raw = await startTarget('raw', { repoRoot: REPO_ROOT });
-    return { pid: raw.server.pid, reader: raw.reader, writer: raw.writer, stop: raw.stop };
-  }
+async function start(kind: string): Promise<ProbeServer> {
+  if (kind === 'raw') return startProbeServer('raw', REPO_ROOT);
   // `<writer>` or `<writer>+reswrite` (fan-out through `res.write`, as before direct chunk writes)
   const [writer, variant] = kind.split('+') as [string, string | undefined];
   const env: Record<string, string> = { EASEL_SQLITE_WRITER: writer };
   if (variant === 'reswrite') env.EASEL_SSE_DIRECT_WRITES = '0';
-  const easel = await startEaselTarget({ repoRoot: REPO_ROOT, env, label: kind });
-  return { pid: easel.server.pid, reader: easel.reader, writer: easel.writer, stop: easel.stop };
+  return startProbeServer(kind, REPO_ROOT, env);
 }
 
 interface Sample {

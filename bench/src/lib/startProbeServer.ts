@@ -1,0 +1,28 @@
+import type { ReaderSpec, WriterSpec } from '../client/protocol.ts';
+import { startEaselTarget } from '../easel/easelTarget.ts';
+import { startTarget } from '../servers/targets.ts';
+
+/** A server a probe script measures: its pid (for CPU), how clients reach it, and its stop. */
+export interface ProbeServer {
+  pid: number;
+  reader: ReaderSpec;
+  writer: WriterSpec;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the raw-SSE baseline (`kind` `'raw'`) or an Easel gateway with extra environment `env`
+ * (labelled `kind` in its logs), as the A/B probe scripts of issue 2 compare them.
+ */
+export async function startProbeServer(
+  kind: string,
+  repoRoot: string,
+  env: Record<string, string> = {},
+): Promise<ProbeServer> {
+  if (kind === 'raw') {
+    const raw = await startTarget('raw', { repoRoot });
+    return { pid: raw.server.pid, reader: raw.reader, writer: raw.writer, stop: raw.stop };
+  }
+  const easel = await startEaselTarget({ repoRoot, env, label: kind });
+  return { pid: easel.server.pid, reader: easel.reader, writer: easel.writer, stop: easel.stop };
+}
