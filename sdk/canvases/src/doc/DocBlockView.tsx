@@ -1,6 +1,6 @@
 import type { CommandEmitter } from '@easel/harness';
 import { type CSSProperties, type FocusEvent, memo, useState } from 'react';
-import { CollaborativeTextArea } from '../lib/CollaborativeTextArea.tsx';
+import { LazyTextArea } from '../lib/LazyTextArea.tsx';
 import { newId } from '../lib/newId.ts';
 import { deleteBlockOps, editBlockText, moveBlockOps, setBlockKindOps, BLOCKS_ROOT } from './docOps.ts';
 import { BLOCK_KINDS, type DocBlock } from './projectDoc.ts';
@@ -92,7 +92,7 @@ export const DocBlockView = memo(function DocBlockView({
     >
       {editable ? (
         <div className="easel-doc-block-edit" data-active={active || undefined} style={EDIT_STYLE} {...handlers}>
-          <CollaborativeTextArea
+          <LazyTextArea
             data-testid={`block-text-${block.id}`}
             aria-label={`Text of ${label}`}
             className={`easel-doc-text-${block.kind}`}

@@ -13,7 +13,11 @@ const seed = [
   { op: 'insert' as const, root: 'text', index: 0, value: 'Hello world' },
 ];
 
+/** The text area of `testId`, opened first if it is still a row's light stand-in (LazyTextArea). */
 function textarea(testId: string) {
+  const el = screen.getByTestId(testId);
+  if (el instanceof HTMLTextAreaElement) return el;
+  fireEvent.focus(el);
   return screen.getByTestId(testId) as HTMLTextAreaElement;
 }
 
@@ -21,6 +25,11 @@ describe('doc cartridge', () => {
   it('renders the block tree and the body text from the projection', () => {
     renderCartridge(docCanvas, { seed, tokens: { 'plan.title': 'Launch notes' } });
     expect(screen.getByRole('heading', { level: 2, name: 'Launch notes' })).toBeTruthy();
+    // A row's text shows as a light text box until it is first focused or pressed.
+    const lazy = screen.getByTestId('block-text-b1');
+    expect(lazy.getAttribute('role')).toBe('textbox');
+    expect(lazy.getAttribute('aria-label')).toBe('Text of heading block 1');
+    expect(lazy.textContent).toBe('Plan');
     expect(textarea('block-text-b1').value).toBe('Plan');
     expect(screen.getByTestId('block-b1').getAttribute('data-kind')).toBe('heading');
     expect(textarea('doc-text').value).toBe('Hello world');

@@ -43,6 +43,7 @@ describe('doc cartridge, long block lists', () => {
     const block = screen.getByTestId('block-b305');
     expect(block.getAttribute('data-index')).toBe('305');
     expect(screen.queryByTestId('block-b100')).toBeNull();
+    fireEvent.focus(screen.getByTestId('block-text-b305'));
     fireEvent.change(screen.getByTestId('block-text-b305'), { target: { value: 'Block 305 edited' } });
     expect(emitter.callsOf('edit')).toHaveLength(1);
     expect((screen.getByTestId('block-text-b305') as HTMLTextAreaElement).value).toBe('Block 305 edited');
@@ -50,8 +51,9 @@ describe('doc cartridge, long block lists', () => {
 
   it('keeps the focused block rendered when it scrolls out of view', () => {
     renderCartridge(docCanvas, { seed });
+    act(() => screen.getByTestId('block-text-b3').focus());
     const input = screen.getByTestId('block-text-b3') as HTMLTextAreaElement;
-    act(() => input.focus());
+    expect(input.tagName).toBe('TEXTAREA');
     scrollTo(40 * 250);
     expect(screen.getByTestId('block-b255')).toBeTruthy();
     expect(screen.getByTestId('block-text-b3')).toBe(input);
