@@ -78,6 +78,27 @@ const decodedNotes = (update: string) => {
 /** A deterministic envelope, so a spliced frame can be compared with a fresh encoding. */
 const envelope = (type: string, payload: object) => JSON.stringify({ v: 1, type, durable: false, payload });
 
+/** A copy with nothing cached (the caches key on the objects and texts they built). */
+const fresh = (p: object) => JSON.parse(JSON.stringify(p)) as object;
+
+/** The text `canvasReadyFrames` must produce for `payload`, serialized afresh: two frames when painting first. */
+function freshFrames(payload: CanvasReadyPayload, paintFirst: boolean): string {
+  if (!paintFirst) return encodeEventFrame(null, 'CANVAS_READY', envelope('CANVAS_READY', fresh(payload)));
+  const { update, ...rest } = payload.snapshot!;
+  return (
+    encodeEventFrame(
+      null,
+      'CANVAS_READY',
+      envelope('CANVAS_READY', fresh({ ...payload, snapshot: { ...rest, update_follows: true } })),
+    ) +
+    encodeEventFrame(
+      null,
+      'CANVAS_READY_UPDATE',
+      envelope('CANVAS_READY_UPDATE', fresh({ canvas_id: payload.canvas_id, revision: payload.revision, update })),
+    )
+  );
+}
+
 describe('canvasReadyFrames', () => {
   it('[CONTRACT 4] paint first: CANVAS_READY (state, update_follows) then CANVAS_READY_UPDATE, back to back, without id', async () => {
     const sink = await open(true);
@@ -122,20 +143,8 @@ describe('canvasReadyFrames', () => {
     const payload = ready.value.payload as CanvasReadyPayload;
     const parts = canvasReadyFrames(payload, envelope);
     expect(parts.filter((p) => typeof p !== 'string')).toHaveLength(2);
-    const { update, ...rest } = payload.snapshot!;
-    const fresh = (p: object) => JSON.parse(JSON.stringify(p)) as object; // a copy: nothing cached
-    expect(framePartsText(parts)).toBe(
-      encodeEventFrame(
-        null,
-        'CANVAS_READY',
-        envelope('CANVAS_READY', fresh({ ...payload, snapshot: { ...rest, update_follows: true } })),
-      ) +
-        encodeEventFrame(
-          null,
-          'CANVAS_READY_UPDATE',
-          envelope('CANVAS_READY_UPDATE', fresh({ canvas_id: 'c1', revision: payload.revision, update })),
-        ),
-    );
+    const { update } = payload.snapshot!;
+    expect(framePartsText(parts)).toBe(freshFrames(payload, true));
     const bytes = Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p.bytes)));
     expect(bytes.equals(Buffer.from(framePartsText(parts)))).toBe(true);
     const single = canvasReadyFrames(
@@ -226,22 +235,8 @@ describe('canvasReadyFrames for a restricted viewer (lens: some roots unreadable
       if (!ready.ok) throw new Error(ready.error.message);
       const payload = ready.value.payload as CanvasReadyPayload;
       const parts = canvasReadyFrames(payload, envelope);
-      const { update, ...rest } = payload.snapshot!;
-      const fresh = (p: object) => JSON.parse(JSON.stringify(p)) as object;
-      const expected = paintState
-        ? encodeEventFrame(
-            null,
-            'CANVAS_READY',
-            envelope('CANVAS_READY', fresh({ ...payload, snapshot: { ...rest, update_follows: true } })),
-          ) +
-          encodeEventFrame(
-            null,
-            'CANVAS_READY_UPDATE',
-            envelope('CANVAS_READY_UPDATE', fresh({ canvas_id: 'c1', revision: payload.revision, update })),
-          )
-        : encodeEventFrame(null, 'CANVAS_READY', envelope('CANVAS_READY', fresh(payload)));
       expect(parts.filter((p) => typeof p !== 'string')).toHaveLength(paintState ? 2 : 1);
-      expect(framePartsText(parts)).toBe(expected);
+      expect(framePartsText(parts)).toBe(freshFrames(payload, paintState));
     }
   });
 
