@@ -17,6 +17,7 @@ import { measureWindow } from '../lib/measureWindow.ts';
 import { sleep } from '../lib/sleep.ts';
 import { argOption } from '../lib/argOption.ts';
 import { type ProbeServer, startProbeServer } from '../lib/startProbeServer.ts';
+import { interleavedRounds } from '../lib/interleavedRounds.ts';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -90,24 +91,15 @@ const median = (xs: number[]) => {
 };
 
 const kinds = [...(withRaw ? ['raw'] : []), ...variants.keys()];
-const samples: Sample[] = [];
 console.log(`fan-out A/B: ${kinds.join(', ')}; ${rounds} rounds; N=${n}; windows ${windowMs} ms`);
-for (let round = 1; round <= rounds; round++) {
-  const order = kinds.map((_, i) => kinds[(i + round - 1) % kinds.length] as string);
-  for (const kind of order) {
-    try {
-      const s = await sample(kind, round);
-      samples.push(s);
-      console.log(
-        `r${round} ${kind.padEnd(12)} load ${s.load.toFixed(2)}: ${s.deliveries.toFixed(0)} deliveries/s, ` +
-          `${s.updates.toFixed(0)} updates/s, CPU ${(s.serverCpu * 100).toFixed(0)} %` +
-          (s.errors > 0 ? `, ${s.errors} errors` : ''),
-      );
-    } catch (error) {
-      console.log(`r${round} ${kind}: FAILED ${String(error).split('\n')[0]}`);
-    }
-  }
-}
+const samples = await interleavedRounds(
+  kinds,
+  rounds,
+  sample,
+  (s) =>
+    `load ${s.load.toFixed(2)}: ${s.deliveries.toFixed(0)} deliveries/s, ${s.updates.toFixed(0)} updates/s, ` +
+    `CPU ${(s.serverCpu * 100).toFixed(0)} %${s.errors > 0 ? `, ${s.errors} errors` : ''}`,
+);
 console.log('\nmedians over rounds; ratio = ÷ the first variant of the same round (then median, min–max)');
 const first = [...variants.keys()][0] as string;
 for (const kind of kinds) {

@@ -21,6 +21,7 @@ import { measureWindow } from '../lib/measureWindow.ts';
 import { sleep } from '../lib/sleep.ts';
 import { argOption } from '../lib/argOption.ts';
 import { type ProbeServer, startProbeServer } from '../lib/startProbeServer.ts';
+import { interleavedRounds } from '../lib/interleavedRounds.ts';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const N = 100;
@@ -104,27 +105,18 @@ const median = (xs: number[]) => {
 };
 
 const kinds = ['raw', ...modes];
-const samples: Sample[] = [];
 console.log(`writer modes: ${kinds.join(', ')}; ${rounds} rounds; ${rate}/s offered, N=${N}; windows ${windowMs} ms`);
-for (let round = 1; round <= rounds; round++) {
-  // Rotate the order so no mode always runs first (or right after raw).
-  const order = kinds.map((_, i) => kinds[(i + round - 1) % kinds.length] as string);
-  for (const kind of order) {
-    try {
-      const s = await sample(kind, round);
-      samples.push(s);
-      console.log(
-        `r${round} ${kind.padEnd(16)} load ${s.load.toFixed(2)}: p50 ${s.p50.toFixed(2)} ms, p99 ${s.p99.toFixed(2)} ms, ` +
-          `first p50 ${s.firstP50.toFixed(2)} ms, ${s.achieved.toFixed(0)}/s achieved, CPU ${(s.serverCpu * 100).toFixed(0)} %` +
-          (s.deliveries === null
-            ? ''
-            : `; fan-out N=100 ${s.deliveries.toFixed(0)} deliveries/s (load ${s.fanoutLoad?.toFixed(2)})`),
-      );
-    } catch (error) {
-      console.log(`r${round} ${kind}: FAILED ${String(error).split('\n')[0]}`);
-    }
-  }
-}
+const samples = await interleavedRounds(
+  kinds,
+  rounds,
+  sample,
+  (s) =>
+    `load ${s.load.toFixed(2)}: p50 ${s.p50.toFixed(2)} ms, p99 ${s.p99.toFixed(2)} ms, ` +
+    `first p50 ${s.firstP50.toFixed(2)} ms, ${s.achieved.toFixed(0)}/s achieved, CPU ${(s.serverCpu * 100).toFixed(0)} %` +
+    (s.deliveries === null
+      ? ''
+      : `; fan-out N=100 ${s.deliveries.toFixed(0)} deliveries/s (load ${s.fanoutLoad?.toFixed(2)})`),
+);
 console.log('\nmedians over rounds (ratios: ÷ raw of the same round, then median)');
 for (const kind of kinds) {
   const mine = samples.filter((s) => s.kind === kind);
