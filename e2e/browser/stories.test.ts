@@ -94,3 +94,63 @@ describe('[ISSUE 7] Storybook: every story renders the real components from its 
     expect(failures).toEqual([]);
   });
 });
+
+describe('[ISSUE 7] doc rows in Chromium: light until used, controls that move nothing', () => {
+  it('a row opens its text area where it is pressed, floats its controls above it, and Tab walks them', async () => {
+    const context = await browser.newContext({ viewport: { width: 1000, height: 700 } });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    try {
+      await page.goto(`${server.url}/iframe.html?id=canvases-doc--brief&viewMode=story&args=pace:instant`, {
+        waitUntil: 'load',
+        timeout: 30_000,
+      });
+      const rows = page.locator('.easel-doc-block .easel-lazy-text');
+      await rows.nth(2).waitFor({ timeout: 10_000 });
+      // Before any use: no row has a <textarea> (only the doc body has one) and no controls.
+      expect(await page.locator('.easel-doc-block textarea').count()).toBe(0);
+      expect(await page.locator('.easel-doc-block-controls').count()).toBe(0);
+
+      // Hover the second row: its controls appear and the row below does not move.
+      const third = page.locator('.easel-doc-block').nth(2);
+      const thirdBefore = (await third.boundingBox())!;
+      const second = rows.nth(1);
+      const box = (await second.boundingBox())!;
+      await page.mouse.move(box.x + 5, box.y + box.height / 2);
+      await page.locator('.easel-doc-block-controls').first().waitFor({ timeout: 5_000 });
+      expect((await third.boundingBox())!.y).toBe(thirdBefore.y);
+
+      // Press after the third character: the text area opens there, focused; typing lands there.
+      const text = (await second.textContent()) ?? '';
+      expect(text.length).toBeGreaterThan(4);
+      const at = await second.evaluate((el) => {
+        const range = document.createRange();
+        range.setStart(el.firstChild!, 3);
+        range.setEnd(el.firstChild!, 4);
+        const r = range.getBoundingClientRect();
+        return { x: r.left + 1, y: r.top + r.height / 2 };
+      });
+      await page.mouse.click(at.x, at.y);
+      const area = page.locator('.easel-doc-block textarea');
+      await area.waitFor({ timeout: 5_000 });
+      expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('TEXTAREA');
+      await page.keyboard.type('X');
+      expect(await area.inputValue()).toBe(`${text.slice(0, 3)}X${text.slice(3)}`);
+
+      // Tab: kind, Up, Down, Delete of this row, then the next row's text, opened and focused.
+      const names: string[] = [];
+      for (let i = 0; i < 5; i++) {
+        await page.keyboard.press('Tab');
+        names.push(await page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? ''));
+      }
+      expect(names.slice(0, 4).map((n) => n.split(' ')[0])).toEqual(['Kind', 'Move', 'Move', 'Delete']);
+      expect(names[4]).toMatch(/^Text of .* block 3$/);
+      expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('TEXTAREA');
+      await saveScreenshot(page, 'doc-rows-open');
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});
