@@ -1,6 +1,7 @@
 import type pino from 'pino';
 import type { EventSpine, PartitionId } from '../spine/EventSpine.ts';
 import { CanvasDoc, CanvasRebuildError, readCanvasCreated } from './CanvasDoc.ts';
+import { LiveCanvases } from './LiveCanvases.ts';
 
 /** Record kind of the canvas directory (`putRecord('canvas', '<partition>/<canvas_id>', json)`). */
 export const CANVAS_RECORD_KIND = 'canvas';
@@ -27,7 +28,7 @@ export interface CanvasRegistryOptions {
  * so after kill -9 between the two the canvas still exists (the events are the truth).
  */
 export class CanvasRegistry {
-  private readonly live = new Map<string, CanvasDoc>();
+  private readonly live = new LiveCanvases<CanvasDoc>();
   private readonly loading = new Map<string, Promise<CanvasDoc | null>>();
   /** Per canvas: the chain of snapshot writes (never two at once, never an older over a newer). */
   private readonly snapshotChains = new Map<string, Promise<void>>();
@@ -121,7 +122,7 @@ export class CanvasRegistry {
     canvas.poisoned = true;
     canvas.disposed = true;
     const key = CanvasRegistry.key(canvas.partition, canvas.canvasId);
-    if (this.live.get(key) === canvas) this.live.delete(key);
+    this.live.deleteIf(key, canvas);
     this.noteDeparture(key, canvas);
   }
 
@@ -172,7 +173,7 @@ export class CanvasRegistry {
   /** Unloads a canvas (snapshot first when it changed since the last one). */
   unload(canvas: CanvasDoc): Promise<void> {
     const key = CanvasRegistry.key(canvas.partition, canvas.canvasId);
-    if (this.live.get(key) === canvas) this.live.delete(key);
+    this.live.deleteIf(key, canvas);
     canvas.disposed = true;
     this.noteDeparture(key, canvas);
     if (canvas.poisoned) return Promise.resolve();
@@ -182,14 +183,14 @@ export class CanvasRegistry {
   /** Unloads canvases idle for longer than `idleMs`. */
   sweep(): void {
     const cutoff = this.now() - this.idleMs;
-    for (const canvas of [...this.live.values()]) if (canvas.lastUsed <= cutoff) void this.unload(canvas);
+    for (const canvas of this.live.all()) if (canvas.lastUsed <= cutoff) void this.unload(canvas);
   }
 
   /** Snapshots every loaded canvas and stops the sweeper. */
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.sweeper);
-    await Promise.all([...this.live.values()].map((c) => this.unload(c)));
+    await Promise.all(this.live.all().map((c) => this.unload(c)));
     await Promise.all([...this.snapshotChains.values()]);
   }
 
@@ -210,7 +211,7 @@ export class CanvasRegistry {
    * Idempotent: an event at or below a canvas's `lastSeq` is skipped.
    */
   async catchUpPartition(partition: PartitionId, head: number): Promise<void> {
-    const loaded = this.loadedIn(partition);
+    const loaded = this.live.inPartition(partition);
     if (loaded.length === 0) return;
     let after = head;
     for (const canvas of loaded) after = Math.min(after, canvas.syncedSeq);
@@ -246,12 +247,6 @@ export class CanvasRegistry {
     }
     canvas.syncedSeq = Math.max(canvas.syncedSeq, head);
     return canvas;
-  }
-
-  private loadedIn(partition: PartitionId): CanvasDoc[] {
-    const out: CanvasDoc[] = [];
-    for (const canvas of this.live.values()) if (canvas.partition === partition) out.push(canvas);
-    return out;
   }
 
   private async load(partition: PartitionId, canvasId: string): Promise<CanvasDoc | null> {
