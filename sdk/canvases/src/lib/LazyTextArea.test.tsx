@@ -31,6 +31,8 @@ describe('LazyTextArea', () => {
     expect(box.className).toBe('easel-lazy-text kind');
     expect(box.textContent).toBe('Hello world');
     expect(document.querySelector('textarea')).toBeNull();
+    // Never zero-height (an empty block must stay pressable).
+    expect(box.style.minHeight).toBe('1.2em');
   });
 
   it('focus (Tab) opens it: a focused <textarea> with the caret at the end; typing is a splice', () => {

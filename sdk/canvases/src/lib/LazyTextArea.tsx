@@ -48,8 +48,11 @@ export function LazyTextArea(props: CollaborativeTextAreaProps) {
   );
 }
 
-/** Keeps line breaks and long words as the text area would show them. */
-const LAZY_STYLE = { whiteSpace: 'pre-wrap', overflowWrap: 'anywhere', cursor: 'text' } as const;
+/**
+ * Keeps line breaks and long words as the text area would show them, and one line of height when
+ * the text is empty (a new block), so there is always something to press.
+ */
+const LAZY_STYLE = { whiteSpace: 'pre-wrap', overflowWrap: 'anywhere', cursor: 'text', minHeight: '1.2em' } as const;
 
 /** The text offset under a point inside `el` (its one text node), or null where the browser cannot say. */
 function offsetAt(el: HTMLElement, x: number, y: number): number | null {
