@@ -3,7 +3,8 @@ import { type CSSProperties, type FocusEvent, memo, useState } from 'react';
 import { LazyTextArea } from '../lib/LazyTextArea.tsx';
 import { newId } from '../lib/newId.ts';
 import { deleteBlockOps, editBlockText, moveBlockOps, setBlockKindOps, BLOCKS_ROOT } from './docOps.ts';
-import { BLOCK_KINDS, type DocBlock } from './projectDoc.ts';
+import { BlockKindOptions } from './BlockKindOptions.tsx';
+import type { DocBlock } from './projectDoc.ts';
 
 export interface DocBlockViewProps {
   block: DocBlock;
@@ -125,14 +126,7 @@ export const DocBlockView = memo(function DocBlockView({
                     value={block.kind}
                     onChange={(e) => void emit.ops(setBlockKindOps(index, e.target.value))}
                   >
-                    {(BLOCK_KINDS as readonly string[]).includes(block.kind) ? null : (
-                      <option value={block.kind}>{block.kind}</option>
-                    )}
-                    {BLOCK_KINDS.map((k) => (
-                      <option key={k} value={k}>
-                        {k}
-                      </option>
-                    ))}
+                    <BlockKindOptions current={block.kind} />
                   </select>
                 </label>
               ) : null}

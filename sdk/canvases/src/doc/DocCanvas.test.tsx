@@ -120,6 +120,25 @@ describe('doc cartridge', () => {
     expect(screen.queryByLabelText('Kind of heading block 1')).toBeNull();
   });
 
+  it('a block of a kind this canvas does not know keeps it selectable; the new-block picker offers the known kinds', () => {
+    renderCartridge(docCanvas, {
+      seed: [{ op: 'insert' as const, root: 'blocks', value: { id: 'c1', kind: 'callout', text: 'Note' } }],
+    });
+    fireEvent.pointerEnter(screen.getByTestId('block-c1').firstElementChild!);
+    const kind = screen.getByLabelText('Kind of callout block 1') as HTMLSelectElement;
+    expect(kind.value).toBe('callout');
+    expect([...kind.options].map((o) => o.value)).toEqual([
+      'callout',
+      'heading',
+      'paragraph',
+      'bullet',
+      'quote',
+      'code',
+    ]);
+    const picker = screen.getByRole('toolbar', { name: 'Block tools' }).querySelector('select')!;
+    expect([...picker.options].map((o) => o.value)).toEqual(['heading', 'paragraph', 'bullet', 'quote', 'code']);
+  });
+
   it('readOnly renders blocks and body as text, without edit affordances', () => {
     const { emitter } = renderCartridge(docCanvas, { seed, readOnly: true });
     expect(screen.getByRole('heading', { level: 3, name: 'Plan' })).toBeTruthy();

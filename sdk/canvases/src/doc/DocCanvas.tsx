@@ -7,7 +7,8 @@ import { RejectedNotice } from '../lib/RejectedNotice.tsx';
 import { WindowedList } from '../lib/WindowedList.tsx';
 import { DocBlockView } from './DocBlockView.tsx';
 import { addBlockOps, editBodyText } from './docOps.ts';
-import { BLOCK_KINDS, type BlockKind, type DocProjection } from './projectDoc.ts';
+import { BlockKindOptions } from './BlockKindOptions.tsx';
+import type { BlockKind, DocProjection } from './projectDoc.ts';
 
 /**
  * The doc: a block tree (structure through `state.ops` on `blocks`) and a body of collaborative text
@@ -57,11 +58,7 @@ export function DocCanvas({ projection, emit, readOnly, rejected }: CanvasProps<
             <label>
               New block
               <select value={kind} onChange={(e) => setKind(e.target.value as BlockKind)}>
-                {BLOCK_KINDS.map((k) => (
-                  <option key={k} value={k}>
-                    {k}
-                  </option>
-                ))}
+                <BlockKindOptions />
               </select>
             </label>
             <button
