@@ -43,13 +43,19 @@ function setup() {
   return { fake, reader, events, problems, resumes, frames, parsed: () => parsed };
 }
 
+/** A started reader whose stream has sent the two snapshot frames (`settled`: and they were read). */
+async function withKeptUpdate(settled = true) {
+  const t = setup();
+  t.reader.start();
+  const stream = (await t.fake.next()).respondStream();
+  stream.push(t.frames.ready + t.frames.update);
+  if (settled) await settle();
+  return { t, stream };
+}
+
 describe('SseReader defer (paint first)', () => {
   it('[CONTRACT 4] does not parse the CANVAS_READY_UPDATE until the deferred resume', async () => {
-    const t = setup();
-    t.reader.start();
-    const stream = (await t.fake.next()).respondStream();
-    stream.push(t.frames.ready + t.frames.update);
-    await settle();
+    const { t, stream } = await withKeptUpdate();
     expect(t.events).toEqual(['CANVAS_READY']);
     expect(t.parsed()).toBe(1); // only the CANVAS_READY: the update waits unparsed
     expect(t.resumes).toHaveLength(1);
@@ -66,11 +72,7 @@ describe('SseReader defer (paint first)', () => {
   });
 
   it('[CONTRACT 4] a live frame after the kept update resumes at once, in order (a hidden tab paints no frame to wait for)', async () => {
-    const t = setup();
-    t.reader.start();
-    const stream = (await t.fake.next()).respondStream();
-    stream.push(t.frames.ready + t.frames.update);
-    await settle();
+    const { t, stream } = await withKeptUpdate();
     expect(t.events).toEqual(['CANVAS_READY']);
     stream.push(tokenPatch('plan.title', 'x', 2, cursorOf(2)));
     await settle();
@@ -84,10 +86,7 @@ describe('SseReader defer (paint first)', () => {
   });
 
   it('[CONTRACT 4] a stream that ends while frames wait handles them first (the update, the close reason)', async () => {
-    const t = setup();
-    t.reader.start();
-    const stream = (await t.fake.next()).respondStream();
-    stream.push(t.frames.ready + t.frames.update);
+    const { t, stream } = await withKeptUpdate(false);
     stream.push(frame('stream_closed', { reason: 'replaced' }, null));
     stream.end();
     await settle();
