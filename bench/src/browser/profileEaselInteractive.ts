@@ -17,6 +17,7 @@ import type { BenchPageConfig, BenchPageResult } from './page/BenchPageConfig.ts
 import { bundleAtHead, mainThreadSplit, taskLines, trace } from './profileDocRender.ts';
 import { benchContext } from './runBrowserBench.ts';
 import { loadBenchPage, median, withBigDocBench } from './withBigDocBench.ts';
+import { RECORD_CHUNKS_AND_BIG_PARSES } from './pageHooks.ts';
 
 interface Hooks {
   configReadAt?: number;
@@ -40,21 +41,7 @@ const INSTALL_HOOKS = `(() => {
     get() { if (hooks.configReadAt === undefined) { hooks.configReadAt = performance.now(); performance.mark('probe:script-start'); } return config; },
     set(v) { config = v; },
   });
-  const read = ReadableStreamDefaultReader.prototype.read;
-  ReadableStreamDefaultReader.prototype.read = async function () {
-    const r = await read.call(this);
-    if (!r.done && r.value && r.value.byteLength !== undefined) hooks.chunks.push({ at: performance.now(), bytes: r.value.byteLength });
-    return r;
-  };
-  const parse = JSON.parse;
-  JSON.parse = function (text, reviver) {
-    if (typeof text !== 'string' || text.length < 100000) return parse(text, reviver);
-    const start = performance.now();
-    const out = parse(text, reviver);
-    hooks.parses.push({ start, end: performance.now(), chars: text.length });
-    return out;
-  };
-  const raf = window.requestAnimationFrame.bind(window);
+${RECORD_CHUNKS_AND_BIG_PARSES}  const raf = window.requestAnimationFrame.bind(window);
   window.requestAnimationFrame = (cb) => raf((t) => { hooks.rafs.push(performance.now()); cb(t); });
   const observer = new MutationObserver(() => {
     if (hooks.firstRowAt === undefined && document.getElementsByClassName('easel-doc-block').length > 0) {

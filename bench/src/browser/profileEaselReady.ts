@@ -5,6 +5,7 @@ import { bundleAtHead, openProfiledPage, taskLines, trace } from './profileDocRe
 import { summarizeProfile, topTimes } from './profileSnapshot.ts';
 import { benchContext } from './runBrowserBench.ts';
 import { loadBenchPage, median, withBigDocBench } from './withBigDocBench.ts';
+import { RECORD_CHUNKS_AND_BIG_PARSES } from './pageHooks.ts';
 
 /** What the init script records (performance.now() values, ms). */
 interface Hooks {
@@ -35,25 +36,11 @@ const INSTALL_HOOKS = `(() => {
     if (events) hooks.responseAt ??= performance.now();
     return res;
   };
-  const read = ReadableStreamDefaultReader.prototype.read;
-  ReadableStreamDefaultReader.prototype.read = async function () {
-    const r = await read.call(this);
-    if (!r.done && r.value && r.value.byteLength !== undefined) hooks.chunks.push({ at: performance.now(), bytes: r.value.byteLength });
-    return r;
-  };
-  const decode = TextDecoder.prototype.decode;
+${RECORD_CHUNKS_AND_BIG_PARSES}  const decode = TextDecoder.prototype.decode;
   TextDecoder.prototype.decode = function (...args) {
     const t = performance.now();
     const out = decode.apply(this, args);
     if (args[1] && args[1].stream) hooks.decodeMs += performance.now() - t;
-    return out;
-  };
-  const parse = JSON.parse;
-  JSON.parse = function (text, reviver) {
-    if (typeof text !== 'string' || text.length < 100000) return parse(text, reviver);
-    const start = performance.now();
-    const out = parse(text, reviver);
-    hooks.parses.push({ start, end: performance.now(), chars: text.length });
     return out;
   };
 })();`;
