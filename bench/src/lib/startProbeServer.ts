@@ -12,7 +12,8 @@ export interface ProbeServer {
 
 /**
  * Starts the raw-SSE baseline (`kind` `'raw'`) or an Easel gateway with extra environment `env`
- * (labelled `kind` in its logs), as the A/B probe scripts of issue 2 compare them.
+ * (labelled `kind` in its logs), as the A/B probe scripts of issue 2 compare them. `env.NODE_ARGS`
+ * (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) goes to node's command line instead.
  */
 export async function startProbeServer(
   kind: string,
@@ -23,6 +24,14 @@ export async function startProbeServer(
     const raw = await startTarget('raw', { repoRoot });
     return { pid: raw.server.pid, reader: raw.reader, writer: raw.writer, stop: raw.stop };
   }
-  const easel = await startEaselTarget({ repoRoot, env, label: kind });
+  // `NODE_ARGS` is not passed on as environment: it holds node's own flags (`--cpu-prof`, which
+  // NODE_OPTIONS refuses), split on spaces.
+  const { NODE_ARGS: nodeArgs, ...rest } = env;
+  const easel = await startEaselTarget({
+    repoRoot,
+    env: rest,
+    label: kind,
+    nodeArgs: nodeArgs ? nodeArgs.split(' ').filter(Boolean) : undefined,
+  });
   return { pid: easel.server.pid, reader: easel.reader, writer: easel.writer, stop: easel.stop };
 }
