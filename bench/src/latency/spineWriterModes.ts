@@ -10,7 +10,7 @@
  * sample's start.
  *
  * `pnpm exec tsx bench/src/latency/spineWriterModes.ts [--rounds 3] [--rate 1400] [--work 200]
- *   [--modes worker,worker-pipelined,pipelined] [--window 3000] [--warmup 500]`
+ *   [--modes worker,pipelined] [--window 3000] [--warmup 500]`
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -24,7 +24,7 @@ const rate = Math.max(10, Number(argOption('rate', '1400')));
 const workUs = Math.max(0, Number(argOption('work', '200')));
 const windowMs = Number(argOption('window', '3000'));
 const warmupMs = Number(argOption('warmup', '500'));
-const modes = argOption('modes', 'worker,worker-pipelined,pipelined')
+const modes = argOption('modes', 'worker,pipelined')
   .split(',')
   .filter(Boolean)
   .map((m) => {

@@ -10,7 +10,7 @@
  * A mode is `<writer>` or `<writer>+reswrite` (SSE frames through `res.write` instead of direct
  * chunk writes: `EASEL_SSE_DIRECT_WRITES=0`, the path before).
  *
- * `pnpm exec tsx bench/src/latency/writerModes.ts [--rounds 3] [--rate 1400] [--modes worker,worker-pipelined]
+ * `pnpm exec tsx bench/src/latency/writerModes.ts [--rounds 3] [--rate 1400] [--modes worker,pipelined]
  *   [--warmup 1000] [--window 4000] [--no-fanout]`
  */
 import { loadavg } from 'node:os';
@@ -28,7 +28,7 @@ const N = 100;
 
 const rounds = Math.min(20, Math.max(1, Number(argOption('rounds', '3'))));
 const rate = Math.max(10, Number(argOption('rate', '1400')));
-const modes = argOption('modes', 'worker,worker-pipelined').split(',').filter(Boolean);
+const modes = argOption('modes', 'worker,pipelined').split(',').filter(Boolean);
 const warmupMs = Number(argOption('warmup', '1000'));
 const windowMs = Number(argOption('window', '4000'));
 const fanout = !process.argv.includes('--no-fanout');

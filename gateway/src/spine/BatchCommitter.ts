@@ -35,7 +35,7 @@ export interface CommitContext {
 
 /**
  * How a batch of queued writes becomes one transaction: one implementation per writer mode
- * (`InlineCommitter`, `WorkerCommitter`, `PipelinedCommitter`, `WorkerPipelinedCommitter`).
+ * (`InlineCommitter`, `WorkerCommitter`, `PipelinedCommitter`).
  * `commit` settles every op of the batch (resolve: acknowledged; reject: nothing of it stored)
  * and returns what `WriteQueue` expects: null or the batch's error, or a promise of it while the
  * next batch must wait.

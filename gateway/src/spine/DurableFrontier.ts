@@ -1,31 +1,15 @@
 import type { PartitionId } from '../core/spine/EventSpine.ts';
 import { SpineError } from '../core/spine/SpineError.ts';
 import { acknowledge, type CommitContext, forgetCommand } from './BatchCommitter.ts';
+import type { WalSync } from './WalSync.ts';
 import { deferred, type WriteOp } from './WriteQueue.ts';
 
 /**
- * What makes committed batches durable: `WalSync` (the event loop starts each `fdatasync`) or
- * `WorkerWalSync` (the writer thread does). A batch registers right after its COMMIT returned and
- * is told durable once a sync that started after that has completed; syncs cover batches in order.
- */
-export interface CommitSync {
-  committed(durable: () => void, failed: (error: Error) => void): void;
-  /** Resolves once every batch registered so far is durable; rejects after a failed sync. */
-  barrier(): Promise<void>;
-  /** The error of a failed sync: from then on nothing can be acknowledged durable. */
-  readonly failed: Error | null;
-  /** Syncs completed so far. */
-  readonly count: number;
-  /** Waits for the registered batches, then releases what the sync holds. */
-  close(): Promise<void>;
-}
-
-/**
- * The durable frontier of the writers whose COMMIT does not fsync (`'pipelined'`,
- * `'worker-pipelined'`): a committed batch is acknowledged once a WAL sync that started after its
- * COMMIT has completed (`WalSync`). Until then its rows are visible to the spine's connection but
- * not durable, so the spine caps reads at the durable seq per partition and waits before reading
- * snapshots, records and floors while such a write is unsynced.
+ * The durable frontier of the writer whose COMMIT does not fsync (`'pipelined'`): a committed
+ * batch is acknowledged once a WAL sync that started after its COMMIT has completed (`WalSync`).
+ * Until then its rows are visible to the spine's connection but not durable, so the spine caps
+ * reads at the durable seq per partition and waits before reading snapshots, records and floors
+ * while such a write is unsynced.
  */
 export class DurableFrontier {
   /**
@@ -37,7 +21,7 @@ export class DurableFrontier {
   private unsyncedOthers = 0;
 
   constructor(
-    private readonly sync: CommitSync,
+    private readonly sync: WalSync,
     private readonly ctx: CommitContext,
   ) {}
 

@@ -68,7 +68,6 @@ describe('SqliteSpine under kill -9', () => {
     ['full', 'worker'],
     ['normal', 'worker'],
     ['full', 'pipelined'],
-    ['full', 'worker-pipelined'],
   ] as const) {
     it(`[CONTRACT 4] every acknowledged append survives kill -9 exactly once, gap-free (${durability}, ${mode} writer)`, async () => {
       const { dir, remove } = tempDir();

@@ -1,6 +1,5 @@
 import { closeSync, fdatasync, fsyncSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { CommitSync } from './DurableFrontier.ts';
 
 /**
  * Runs just before each real `fdatasync` of the WAL and may hold it back (a test seam: a test
@@ -12,20 +11,6 @@ export type BeforeWalSync = () => Promise<void>;
 interface Waiter {
   readonly durable: () => void;
   readonly failed: (error: Error) => void;
-}
-
-/** Fsyncs the directory of `dbPath` once, so the WAL file's own entry is durable too. */
-export function syncDirectoryOf(dbPath: string): void {
-  try {
-    const dir = openSync(dirname(dbPath), 'r');
-    try {
-      fsyncSync(dir);
-    } finally {
-      closeSync(dir);
-    }
-  } catch {
-    // Some filesystems refuse fsync on a directory; SQLite itself does not sync it for a WAL.
-  }
 }
 
 export type WalSyncOpen = { ok: true; value: WalSync } | { ok: false; error: string };
@@ -44,7 +29,7 @@ export type WalSyncOpen = { ok: true; value: WalSync } | { ok: false; error: str
  * database file and synced by that checkpoint (a checkpoint with `synchronous ≥ NORMAL` syncs the
  * WAL before copying and the database file after), so an overwritten frame is already durable.
  */
-export class WalSync implements CommitSync {
+export class WalSync {
   /** Registered since the running sync started: covered by the next one. */
   private waiting: Waiter[] = [];
   /** Covered by the running sync (registered before it started). */
@@ -72,7 +57,16 @@ export class WalSync implements CommitSync {
     } catch (cause) {
       return { ok: false, error: `cannot open the WAL file of ${dbPath}: ${String(cause)}` };
     }
-    syncDirectoryOf(dbPath);
+    try {
+      const dir = openSync(dirname(dbPath), 'r');
+      try {
+        fsyncSync(dir);
+      } finally {
+        closeSync(dir);
+      }
+    } catch {
+      // Some filesystems refuse fsync on a directory; SQLite itself does not sync it for a WAL.
+    }
     return { ok: true, value: new WalSync(fd, beforeSync) };
   }
 

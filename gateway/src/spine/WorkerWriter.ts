@@ -47,35 +47,6 @@ function multiRow(head, columns) {
     }
   };
 }
-// workerData.syncWal: after each COMMIT, fdatasync the WAL on the libuv pool (fs.fdatasync, so
-// this thread keeps committing meanwhile); one sync at a time, each covering the batches committed
-// before it started; posts { durable: n } (the next n committed batches are durable) or
-// { syncFailed }. workerData.holdSyncs: ask the parent before each sync ({ syncReady }, a test seam).
-const fs = require('node:fs');
-let walFd = null;
-if (db && workerData.syncWal) {
-  try { walFd = fs.openSync(workerData.path + '-wal', 'r'); } catch (error) { parentPort.postMessage({ fatal: String(error) }); db = null; }
-}
-let syncing = false, committedSince = 0, covered = 0, syncFailed = null;
-function startSync() {
-  covered = committedSince;
-  committedSince = 0;
-  syncing = true;
-  if (workerData.holdSyncs) parentPort.postMessage({ syncReady: true });
-  else runSync();
-}
-function runSync() {
-  fs.fdatasync(walFd, (error) => {
-    syncing = false;
-    if (error) {
-      syncFailed = 'fdatasync of the WAL failed: ' + String(error);
-      parentPort.postMessage({ syncFailed });
-      return;
-    }
-    parentPort.postMessage({ durable: covered });
-    if (committedSince > 0) startSync();
-  });
-}
 const sql = db && {
   begin: db.prepare('BEGIN IMMEDIATE'),
   commit: db.prepare('COMMIT'),
@@ -142,12 +113,7 @@ function commit(m) {
   return results;
 }
 parentPort.on('message', (m) => {
-  if (m.syncGo === true) {
-    runSync();
-    return;
-  }
   if (m.stop === true) {
-    try { if (walFd !== null) fs.closeSync(walFd); } catch {}
     try { if (db) db.close(); } catch {}
     parentPort.postMessage({ stopped: true });
     parentPort.close();
@@ -157,16 +123,8 @@ parentPort.on('message', (m) => {
     parentPort.postMessage({ id: m.id, error: 'the writer connection did not open' });
     return;
   }
-  if (syncFailed !== null) {
-    parentPort.postMessage({ id: m.id, error: syncFailed });
-    return;
-  }
   try {
     parentPort.postMessage({ id: m.id, results: commit(m) });
-    if (walFd !== null) {
-      committedSince++;
-      if (!syncing) startSync();
-    }
   } catch (error) {
     parentPort.postMessage({ id: m.id, error: String(error) });
   }
@@ -250,37 +208,12 @@ export interface WorkerWriterOptions {
   readonly busyTimeoutMs: number;
   readonly walAutocheckpointPages: number;
   readonly journalSizeLimitBytes: number;
-  /**
-   * The writer thread makes its commits durable itself (`writer: 'worker-pipelined'`): after each
-   * COMMIT it starts an `fdatasync` of the WAL on the libuv pool unless one runs (then the next
-   * starts when it completes) and reports each completed sync here. Absent: COMMIT is the end.
-   */
-  readonly walSync?: WorkerSyncListener;
-}
-
-/** Hears the writer thread's WAL syncs (see `WorkerWriterOptions.walSync`). */
-export interface WorkerSyncListener {
-  /** The `count` oldest committed batches not yet reported are durable. */
-  durable(count: number): void;
-  /** A sync failed: no committed batch not yet reported is durable, and none will be. */
-  syncFailed(error: Error): void;
-  /** Test seam: awaited before each sync starts (the sync then runs for real). */
-  readonly beforeSync?: () => Promise<void>;
 }
 
 /** A committed batch: per op index, the result of the ops that have one (compact's deleted count). */
 export type WorkerCommit = { ok: true; results: Map<number, number> } | { ok: false; error: string };
 
-type Reply = {
-  id?: number;
-  results?: number[];
-  error?: string;
-  fatal?: string;
-  stopped?: boolean;
-  durable?: number;
-  syncFailed?: string;
-  syncReady?: boolean;
-};
+type Reply = { id?: number; results?: number[]; error?: string; fatal?: string; stopped?: boolean };
 
 /**
  * Commits batches in a worker thread with its own connection, one at a time, in order. The
@@ -292,10 +225,6 @@ export class WorkerWriter {
   private nextId = 1;
   private readonly waiting = new Map<number, (result: WorkerCommit) => void>();
   private fatal: string | null = null;
-  /** With `walSync`: batches committed whose sync the thread has not reported (they keep it referenced). */
-  private unsynced = 0;
-  private readonly syncs: boolean;
-  private readonly listener: WorkerSyncListener | undefined;
 
   constructor(options: WorkerWriterOptions) {
     ({ worker: this.worker, exited: this.exited } = startLibsqlWorker(WORKER_SOURCE, {
@@ -304,32 +233,8 @@ export class WorkerWriter {
       busyTimeoutMs: Math.max(0, Math.floor(options.busyTimeoutMs)),
       walAutocheckpointPages: Math.max(0, Math.floor(options.walAutocheckpointPages)),
       journalSizeLimit: Math.floor(options.journalSizeLimitBytes),
-      syncWal: options.walSync !== undefined,
-      holdSyncs: options.walSync?.beforeSync !== undefined,
     }));
-    const listener = options.walSync;
-    this.listener = listener;
-    this.syncs = listener !== undefined;
     this.worker.on('message', (message: Reply) => {
-      if (listener !== undefined) {
-        if (message.durable !== undefined) {
-          this.unsynced = Math.max(0, this.unsynced - message.durable);
-          this.idle();
-          listener.durable(message.durable);
-          return;
-        }
-        if (message.syncFailed !== undefined) {
-          this.unsynced = 0;
-          this.idle();
-          listener.syncFailed(new Error(message.syncFailed));
-          return;
-        }
-        if (message.syncReady === true) {
-          const go = () => this.worker.postMessage({ syncGo: true });
-          (listener.beforeSync?.() ?? Promise.resolve()).then(go, go);
-          return;
-        }
-      }
       if (message.fatal !== undefined) {
         this.fatal = message.fatal;
         return;
@@ -342,7 +247,6 @@ export class WorkerWriter {
         settle({ ok: false, error: message.error });
         return;
       }
-      if (this.syncs) this.unsynced++;
       const results = new Map<number, number>();
       const flat = message.results ?? [];
       for (let i = 0; i + 1 < flat.length; i += 2) results.set(flat[i] as number, flat[i + 1] as number);
@@ -379,18 +283,13 @@ export class WorkerWriter {
     clearTimeout(timeout);
   }
 
-  /** An idle writer does not keep the process alive; one with a batch in flight or awaiting its sync does. */
+  /** An idle writer does not keep the process alive; one with a batch in flight does. */
   private idle(): void {
-    if (this.waiting.size === 0 && this.unsynced === 0) this.worker.unref();
+    if (this.waiting.size === 0) this.worker.unref();
   }
 
   private failAll(error: string): void {
     this.fatal ??= error;
-    // Commits awaiting their sync will never be reported durable.
-    if (this.unsynced > 0) {
-      this.unsynced = 0;
-      this.listener?.syncFailed(new Error(error));
-    }
     for (const settle of this.waiting.values()) settle({ ok: false, error });
     this.waiting.clear();
   }

@@ -2,7 +2,7 @@
  * Child process of `SqliteSpine.crash.test.ts`: appends to two partitions with 32 appenders and
  * prints `ack <partition> <seq> <tag>` for every acknowledged append (stdout to a pipe is
  * synchronous on Linux, so a printed ack happened). Runs until killed, or 20 s at most.
- * Usage: node --import tsx crashWriter.ts <file> <full|normal> [worker|inline|pipelined|worker-pipelined]
+ * Usage: node --import tsx crashWriter.ts <file> <full|normal> [worker|inline|pipelined]
  */
 import { openSqliteSpine, SQLITE_WRITERS, type SqliteWriter } from './openSqliteSpine.ts';
 
@@ -13,7 +13,7 @@ if (
   (durability !== 'full' && durability !== 'normal') ||
   (writer !== undefined && !SQLITE_WRITERS.includes(writer))
 ) {
-  process.stderr.write('usage: crashWriter.ts <file> <full|normal> [worker|inline|pipelined|worker-pipelined]\n');
+  process.stderr.write('usage: crashWriter.ts <file> <full|normal> [worker|inline|pipelined]\n');
   process.exit(2);
 }
 const opened = openSqliteSpine({ path, durability, ...(writer === undefined ? {} : { writer }) });

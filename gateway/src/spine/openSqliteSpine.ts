@@ -7,10 +7,8 @@ import { PipelinedCommitter } from './PipelinedCommitter.ts';
 import { SqliteSpine } from './SqliteSpine.ts';
 import { applyMigrations } from './sqliteMigrations.ts';
 import { WalCheckpointer } from './WalCheckpointer.ts';
-import { type BeforeWalSync, syncDirectoryOf, WalSync } from './WalSync.ts';
-import { WorkerWalSync } from './WorkerWalSync.ts';
+import { type BeforeWalSync, WalSync } from './WalSync.ts';
 import { WorkerCommitter } from './WorkerCommitter.ts';
-import { WorkerPipelinedCommitter } from './WorkerPipelinedCommitter.ts';
 import { WorkerWriter } from './WorkerWriter.ts';
 
 /** How far an acknowledged append survives. */
@@ -23,7 +21,7 @@ export const DURABILITY = {
 export type Durability = keyof typeof DURABILITY;
 
 /** Where write transactions run and how `durability: 'full'` is reached (see README.md). */
-export const SQLITE_WRITERS = ['worker', 'inline', 'pipelined', 'worker-pipelined'] as const;
+export const SQLITE_WRITERS = ['worker', 'inline', 'pipelined'] as const;
 export type SqliteWriter = (typeof SQLITE_WRITERS)[number];
 
 export interface SqliteSpineOptions {
@@ -77,17 +75,12 @@ export interface SqliteSpineOptions {
    * a batch is acknowledged once a sync that started after its COMMIT has completed (the same
    * guarantee as `FULL`), while the next batch is already being written; reads never return rows
    * that are not yet durable. With `durability: 'normal'` there is nothing to sync and it is `'inline'`.
-   * `'worker-pipelined'`: the worker thread runs the inserts and COMMIT with `synchronous = NORMAL`
-   * and then starts an `fdatasync` of the WAL on the libuv threadpool (off both threads); a batch
-   * is acknowledged once a sync that started after its COMMIT has completed, and the next batch
-   * goes to the worker as soon as the previous COMMIT returned (it is inserted while the sync
-   * runs); reads are capped as with `'pipelined'`. With `durability: 'normal'` it is `'worker'`.
    * Default `'worker'` (`'inline'` for `:memory:`, which has no file to share).
    */
   readonly writer?: SqliteWriter;
   /**
-   * Test seam of `writer: 'pipelined'` and `'worker-pipelined'`: awaited before each WAL
-   * `fdatasync` (which then runs for real), so a test can hold a sync back. Not for production use.
+   * Test seam of `writer: 'pipelined'`: awaited before each WAL `fdatasync` (which then runs for
+   * real), so a test can hold a sync back. Not for production use.
    */
   readonly beforeWalSync?: BeforeWalSync;
   /**
@@ -109,8 +102,8 @@ export function openSqliteSpine(options: SqliteSpineOptions): OpenResult {
   const memory = options.path === ':memory:' || options.path === '';
   const full = (options.durability ?? 'full') === 'full';
   const mode: SqliteWriter = memory ? 'inline' : (options.writer ?? 'worker');
-  // Pipelined (either thread): commits do not fsync; the WAL sync after them gives the FULL guarantee.
-  const pipelined = (mode === 'pipelined' || mode === 'worker-pipelined') && full;
+  // Pipelined: commits do not fsync; the WAL sync after them gives the FULL guarantee.
+  const pipelined = mode === 'pipelined' && full;
   const synchronous = full && !pipelined ? 'FULL' : 'NORMAL';
   // Pipelined defaults to inline checkpoints too: a background checkpointer's WAL and database
   // fsyncs every 20 ms slowed the pipeline's own WAL syncs (ack p99 6–31 vs 6–9 ms, spine alone).
@@ -149,7 +142,7 @@ export function openSqliteSpine(options: SqliteSpineOptions): OpenResult {
     return migrated;
   }
   let walSync: WalSync | null = null;
-  if (pipelined && mode === 'pipelined') {
+  if (pipelined) {
     const opened = WalSync.open(options.path, options.beforeWalSync);
     if (!opened.ok) {
       db.close();
@@ -158,22 +151,15 @@ export function openSqliteSpine(options: SqliteSpineOptions): OpenResult {
     walSync = opened.value;
   }
   let makeCommitter: (ctx: CommitContext) => BatchCommitter;
-  if (mode === 'worker' || mode === 'worker-pipelined') {
-    // Worker-pipelined: the writer thread syncs the WAL itself after each COMMIT (on the libuv pool).
-    const workerSync = pipelined ? new WorkerWalSync(options.beforeWalSync) : null;
-    if (workerSync !== null) syncDirectoryOf(options.path);
+  if (mode === 'worker') {
     const writer = new WorkerWriter({
-      ...(workerSync === null ? {} : { walSync: workerSync }),
       path: options.path,
       synchronous,
       busyTimeoutMs: options.busyTimeoutMs ?? 5000,
       walAutocheckpointPages: options.walAutocheckpointPages ?? (background ? 16000 : 1000),
       journalSizeLimitBytes: journalSizeLimit,
     });
-    makeCommitter = (ctx) =>
-      workerSync === null
-        ? new WorkerCommitter(ctx, writer)
-        : new WorkerPipelinedCommitter(ctx, new DurableFrontier(workerSync, ctx), writer);
+    makeCommitter = (ctx) => new WorkerCommitter(ctx, writer);
   } else if (walSync !== null) {
     const sync = walSync;
     const coalesce = (options.pipelineCommits ?? 'coalesced') === 'coalesced';

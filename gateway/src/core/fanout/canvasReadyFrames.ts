@@ -7,22 +7,13 @@ import { encodeEventFrame, type FramePart, hasLineBreak } from './sseFrames.ts';
 /** The envelope JSON of a per-connection event of `type` (`gatewayEnvelopeJson` bound to a stream). */
 export type EnvelopeJson = (type: string, payload: object) => string;
 
-/**
- * `EASEL_PAINT_SPLIT=0` sends a paint-first snapshot in one CANVAS_READY (`update` beside `state`,
- * the shape before CANVAS_READY_UPDATE; clients read both), for comparing both paths in the bench.
- */
-const SPLIT = process.env.EASEL_PAINT_SPLIT !== '0';
-
 /** Stands in for a cached text while the rest of an envelope is serialized (NUL + a per-process nonce). */
-const NONCE = randomBytes(8).toString('hex');
-const STATE_MARKER = `\u0000easel-ready-state-${NONCE}`;
-const UPDATE_MARKER = `\u0000easel-ready-update-${NONCE}`;
-const STATE_MARKER_JSON = JSON.stringify(STATE_MARKER);
-const UPDATE_MARKER_JSON = JSON.stringify(UPDATE_MARKER);
+const MARKER = `\u0000easel-ready-${randomBytes(8).toString('hex')}`;
+const MARKER_JSON = JSON.stringify(MARKER);
 
-/** A cached text spliced in for its marker; `quoted`: a JSON string (base64), its quotes around it. */
-interface Splice {
-  readonly markerJson: string;
+/** A payload with its cached snapshot text replaced by `MARKER`; `quoted`: a JSON string (base64), its quotes around it. */
+interface Marked {
+  readonly marked: object;
   readonly text: string;
   readonly bytes: Uint8Array;
   readonly quoted: boolean;
@@ -45,7 +36,7 @@ interface Splice {
  */
 export function canvasReadyFrames(payload: CanvasReadyPayload, envelope: EnvelopeJson): FramePart[] {
   const snapshot = payload.snapshot;
-  if (!SPLIT || snapshot?.state === undefined || snapshot.update === undefined) {
+  if (snapshot?.state === undefined || snapshot.update === undefined) {
     return frameParts('CANVAS_READY', payload, envelope);
   }
   const { update, ...rest } = snapshot;
@@ -59,53 +50,44 @@ export function canvasReadyFrames(payload: CanvasReadyPayload, envelope: Envelop
   ];
 }
 
-/** One frame: `event: <type>\ndata: <envelope JSON>\n\n`, cached snapshot texts as their bytes. */
-function frameParts(type: string, value: object, envelope: EnvelopeJson): FramePart[] {
+/**
+ * The frame's one cached snapshot text, marked: a paint-first CANVAS_READY's JSON `state`, else a
+ * base64 `update` (the snapshot's without paint, or CANVAS_READY_UPDATE's). Null: none is cached.
+ */
+function markCached(value: object): Marked | null {
   const payload = value as { snapshot?: { state?: unknown; update?: unknown }; update?: unknown };
-  const splices: Splice[] = [];
-  let marked: object = payload;
   const snapshot = payload.snapshot;
   if (snapshot !== undefined) {
-    let replaced: Record<string, unknown> | null = null;
-    const stateBytes = cachedJsonBytes(snapshot.state);
-    if (stateBytes !== undefined) {
-      replaced = { ...snapshot, state: STATE_MARKER };
-      const text = cachedJsonText(snapshot.state) as string;
-      splices.push({ markerJson: STATE_MARKER_JSON, text, bytes: stateBytes, quoted: false });
-    }
-    const update = snapshot.update;
-    const updateBytes = typeof update === 'string' ? cachedSnapshotBytes(update) : undefined;
-    if (updateBytes !== undefined) {
-      replaced = { ...(replaced ?? snapshot), update: UPDATE_MARKER };
-      splices.push({ markerJson: UPDATE_MARKER_JSON, text: update as string, bytes: updateBytes, quoted: true });
-    }
-    if (replaced !== null) marked = { ...payload, snapshot: replaced };
-  } else if (typeof payload.update === 'string') {
-    const bytes = cachedSnapshotBytes(payload.update);
+    const bytes = cachedJsonBytes(snapshot.state);
     if (bytes !== undefined) {
-      marked = { ...payload, update: UPDATE_MARKER };
-      splices.push({ markerJson: UPDATE_MARKER_JSON, text: payload.update, bytes, quoted: true });
+      const text = cachedJsonText(snapshot.state) as string;
+      return { marked: { ...payload, snapshot: { ...snapshot, state: MARKER } }, text, bytes, quoted: false };
     }
   }
+  const update = snapshot === undefined ? payload.update : snapshot.update;
+  const bytes = typeof update === 'string' ? cachedSnapshotBytes(update) : undefined;
+  if (bytes === undefined) return null;
+  const marked =
+    snapshot === undefined ? { ...payload, update: MARKER } : { ...payload, snapshot: { ...snapshot, update: MARKER } };
+  return { marked, text: update as string, bytes, quoted: true };
+}
+
+/** One frame: `event: <type>\ndata: <envelope JSON>\n\n`, its cached snapshot text as its bytes. */
+function frameParts(type: string, payload: object, envelope: EnvelopeJson): FramePart[] {
   const whole = () => [encodeEventFrame(null, type, envelope(type, payload))];
-  if (splices.length === 0) return whole();
-  const json = envelope(type, marked);
+  const cached = markCached(payload);
+  if (cached === null) return whole();
+  const json = envelope(type, cached.marked);
   // JSON.stringify never writes a raw line break; anything else takes the general path.
   if (hasLineBreak(json) || hasLineBreak(type)) return whole();
-  const found = splices.map((s) => ({ s, at: json.indexOf(s.markerJson) })).sort((a, b) => a.at - b.at);
-  if (found.some((f) => f.at < 0)) return whole();
-  const parts: FramePart[] = [];
-  let text = `event: ${type}\ndata: `;
-  let from = 0;
-  for (const { s, at } of found) {
-    text += json.slice(from, at);
-    if (s.quoted) text += '"';
-    parts.push(text, { text: s.text, bytes: s.bytes });
-    text = s.quoted ? '"' : '';
-    from = at + s.markerJson.length;
-  }
-  parts.push(`${text}${json.slice(from)}\n\n`);
-  return parts;
+  const at = json.indexOf(MARKER_JSON);
+  if (at < 0) return whole();
+  const quote = cached.quoted ? '"' : '';
+  return [
+    `event: ${type}\ndata: ${json.slice(0, at)}${quote}`,
+    { text: cached.text, bytes: cached.bytes },
+    `${quote}${json.slice(at + MARKER_JSON.length)}\n\n`,
+  ];
 }
 
 /** The frame as text (what a sink without `writeBytes` writes; tests compare it). */
