@@ -238,6 +238,7 @@ export {
 } from './lens/rolePermissionsSchema.ts';
 export { lensPolicySchema, MAX_LENS_ROLES, type LensPolicy } from './lens/lensPolicySchema.ts';
 export { DEFAULT_LENS_POLICY } from './lens/defaultLensPolicy.ts';
+export { ADMIN_ROLE, effectivePermissions, type EffectivePermissions } from './lens/effectivePermissions.ts';
 export { CONTRACT_EXAMPLE_LENS_POLICY } from './lens/exampleLensPolicy.ts';
 
 // canvas types and state (contract §5)

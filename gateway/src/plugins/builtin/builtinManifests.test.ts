@@ -1,11 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pluginManifestSchema, tokenDefault } from '@easel/schemas';
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_CANVAS_TYPES } from '../../core/canvasTypes/builtinCanvasTypes.ts';
-import { BUILTIN_PLUGIN_NAMES, BUILTIN_PLUGINS_DIR } from './builtinPluginsDir.ts';
+import { builtinPluginFolders } from '../builtinPluginFolders.ts';
+import { BUILTIN_PLUGIN_NAMES, BUILTIN_PLUGINS_DIR, BUILTIN_SHARED_FOLDER } from './builtinPluginsDir.ts';
 import {
   ajv2020,
   ajvDraft7,
@@ -26,8 +27,15 @@ function importedPackages(source: string): string[] {
 }
 
 describe('built-in plugin manifests', () => {
-  it('[CONTRACT 9] every sub-folder of the built-in folder is a listed built-in plugin', () => {
-    expect(folders.sort()).toEqual([...BUILTIN_PLUGIN_NAMES].sort());
+  it('[CONTRACT 9] every sub-folder of the built-in folder but shared/ is a listed built-in plugin', () => {
+    expect(folders.sort()).toEqual([...BUILTIN_PLUGIN_NAMES, BUILTIN_SHARED_FOLDER].sort());
+  });
+
+  it('[CONTRACT 9] builtinPluginFolders() lists exactly the named built-ins, never shared/', () => {
+    expect(builtinPluginFolders()).toEqual(
+      [...BUILTIN_PLUGIN_NAMES].sort().map((name) => ({ dir: join(BUILTIN_PLUGINS_DIR, name), origin: 'builtin' })),
+    );
+    expect(existsSync(join(BUILTIN_PLUGINS_DIR, BUILTIN_SHARED_FOLDER, 'plugin.json'))).toBe(false);
   });
 
   it.each(BUILTIN_PLUGIN_NAMES)('[CONTRACT 9] %s: plugin.json passes pluginManifestSchema', (name) => {
@@ -153,10 +161,17 @@ describe('built-in plugin manifests', () => {
     }
   });
 
-  it('[CONTRACT 9] the two copies of whiteboardShapes.mjs are identical', () => {
-    const a = readFileSync(join(pluginDir('canvas-stats'), 'whiteboardShapes.mjs'), 'utf8');
-    const b = readFileSync(join(pluginDir('whiteboard-thumbnail'), 'whiteboardShapes.mjs'), 'utf8');
-    expect(b).toBe(a);
+  it('[CONTRACT 9] canvas-stats and whiteboard-thumbnail read shapes through the one shared module', () => {
+    for (const name of ['canvas-stats', 'whiteboard-thumbnail']) {
+      expect(existsSync(join(pluginDir(name), 'whiteboardShapes.mjs')), name).toBe(false);
+      const sources = readdirSync(pluginDir(name))
+        .filter((f) => f.endsWith('.mjs'))
+        .map((f) => readFileSync(join(pluginDir(name), f), 'utf8'));
+      expect(
+        sources.some((s) => s.includes("from '../shared/whiteboardShapes.mjs'")),
+        name,
+      ).toBe(true);
+    }
   });
 
   it("[CONTRACT 9] canvas-stats' token defaults equal the built-in canvas types' declarations", async () => {

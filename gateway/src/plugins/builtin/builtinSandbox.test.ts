@@ -21,6 +21,7 @@ describe('built-in plugins in the sandbox', () => {
     expect(listed.map((h) => [h.name, h.state, h.reason])).toEqual(
       BUILTIN_PLUGIN_NAMES.map((name) => [name, 'LOADED', undefined]),
     );
+    expect(host.list().map((h) => h.name)).not.toContain('shared');
   });
 
   it('[CONTRACT 9] canvas snapshots → canvas-stats and whiteboard-thumbnail → frame-analysis, as a job chains them', async () => {

@@ -1,5 +1,5 @@
 // @ts-check
-import { isRecord } from './whiteboardShapes.mjs';
+import { isRecord } from '../shared/whiteboardShapes.mjs';
 
 /** Columns of a board whose `board.columns` token is unset or not a list of strings. */
 export const DEFAULT_BOARD_COLUMNS = Object.freeze(['todo', 'doing', 'done']);

@@ -6,7 +6,7 @@
  */
 import { boardStats, textsOf } from './boardStats.mjs';
 import { tokenStats } from './tokenStats.mjs';
-import { isRecord } from './whiteboardShapes.mjs';
+import { isRecord } from '../shared/whiteboardShapes.mjs';
 import { whiteboardStats } from './whiteboardStats.mjs';
 
 /** Bounds of one call; bigger inputs are refused with an Error that names the limit. */

@@ -1,5 +1,5 @@
 // @ts-check
-import { isRecord } from './whiteboardShapes.mjs';
+import { isRecord } from '../shared/whiteboardShapes.mjs';
 
 /**
  * Token defaults of the built-in canvas types (`gateway/src/core/canvasTypes/builtinCanvasTypes.ts`;

@@ -1,5 +1,5 @@
 // @ts-check
-import { isRecord, readLayers, readShape, shapeKindOf } from './whiteboardShapes.mjs';
+import { isRecord, readLayers, readShape, shapeKindOf } from '../shared/whiteboardShapes.mjs';
 
 /**
  * Whiteboard statistics (see ../README.md, "Whiteboard shapes").

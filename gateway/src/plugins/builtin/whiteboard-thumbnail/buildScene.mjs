@@ -1,9 +1,9 @@
 // @ts-check
 import { parseColor } from './colors.mjs';
-import { isRecord, KNOWN_SHAPE_KINDS, readLayers, readShape } from './whiteboardShapes.mjs';
+import { isRecord, KNOWN_SHAPE_KINDS, readLayers, readShape } from '../shared/whiteboardShapes.mjs';
 
 /** @typedef {import('./colors.mjs').Rgba} Rgba */
-/** @typedef {import('./whiteboardShapes.mjs').Shape} Shape */
+/** @typedef {import('../shared/whiteboardShapes.mjs').Shape} Shape */
 
 /**
  * One shape to draw, colours resolved. `draw` is the kind, or `placeholder` for unknown kinds.

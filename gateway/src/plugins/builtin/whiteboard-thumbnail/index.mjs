@@ -6,7 +6,7 @@
 import { buildScene } from './buildScene.mjs';
 import { pixelWorkOf, renderPng } from './renderPng.mjs';
 import { renderSvg } from './renderSvg.mjs';
-import { isRecord } from './whiteboardShapes.mjs';
+import { isRecord } from '../shared/whiteboardShapes.mjs';
 
 /** Bounds of one call; bigger inputs are refused with an Error that names the limit. */
 export const LIMITS = Object.freeze({

@@ -2,8 +2,10 @@
 /**
  * How a whiteboard's roots read as shapes and layers (see ../README.md, "Whiteboard shapes").
  *
- * This file is the same in `canvas-stats/` and `whiteboard-thumbnail/` (each plugin folder is
- * self-contained); a test keeps the two copies identical.
+ * Shared by `canvas-stats/` and `whiteboard-thumbnail/`, which import it by relative path: the
+ * sandbox runs each entry with plain Node, whose ESM loader reads files outside the plugin folder
+ * (as it resolves `pngjs` from `gateway/node_modules`). `shared/` is not a plugin:
+ * `builtinPluginFolders()` lists only `BUILTIN_PLUGIN_NAMES`.
  */
 
 /** Shape kinds drawn as such; any other kind is counted and drawn as a placeholder box. */
