@@ -1,10 +1,11 @@
-import { type Actor, entityIdSchema, type ExtendedJobResponse, partitionId, type Scope } from '@easel/schemas';
+import { type Actor, type ExtendedJobResponse, partitionId, type Scope } from '@easel/schemas';
 import type pino from 'pino';
 import type { Principal } from '../core/auth/Principal.ts';
 import { fail, ok, type Result } from '../core/errors/GatewayError.ts';
 import { DerivedSourceSet } from '../core/DerivedSources.ts';
 import type { CanvasStateWithTitle } from '../core/GatewayCore.ts';
 import { fastUlid } from '../core/ids/fastUlid.ts';
+import { findRecord, type RecordLookup } from '../core/records/findRecord.ts';
 import type { EventSpine } from '../core/spine/EventSpine.ts';
 import { detectGpu, type GpuProbe, type PluginHost, type PluginStateChange } from '../plugins/index.ts';
 import { announceFinal, type DurableSink } from './announceFinal.ts';
@@ -91,6 +92,16 @@ export class JobService {
   private readonly nodeId: string;
   readonly store: JobStore;
   private readonly orphans: JobOrphans;
+  /** Reads a job: live on this node, else stored (an orphan left queued or running settled). */
+  private readonly lookup: RecordLookup<JobRecord> = {
+    noun: 'job',
+    live: (partition, jobId) => this.jobs.get(jobKey(partition, jobId))?.record,
+    load: (partition, jobId) => this.store.load(partition, jobId),
+    current: async (stored) => {
+      if (!TERMINAL_STATUSES.has(stored.status) && this.orphans.isOrphan(stored)) await this.orphans.settle(stored);
+      return stored;
+    },
+  };
 
   private constructor(private readonly o: JobServiceOptions) {
     this.gpu = o.gpu ?? detectGpu();
@@ -200,35 +211,9 @@ export class JobService {
    * as the caller's lens may see it (outputs only when it reads everything the frames carried).
    */
   async get(principal: Principal, scope: Scope, jobId: string): Promise<Result<ExtendedJobResponse>> {
-    const found = await this.find(principal, scope, jobId);
+    const found = await findRecord(this.lookup, principal, scope, jobId);
     if (!found.ok) return found;
     return projectJobResponse(this.o.core, principal, scope, found.value);
-  }
-
-  private async find(principal: Principal, scope: Scope, jobId: string): Promise<Result<JobRecord>> {
-    if (scope.tenant_id !== principal.tenantId) {
-      return fail('tenant_mismatch', `scope tenant_id '${scope.tenant_id}' is not the token's tenant`);
-    }
-    if (!entityIdSchema.safeParse(jobId).success) {
-      return fail('validation_failed', 'job_id: must be a slug or a ULID', {
-        issues: [{ path: 'job_id', message: 'must be a slug or a ULID' }],
-      });
-    }
-    const partition = partitionId(scope);
-    const live = this.jobs.get(jobKey(partition, jobId));
-    if (live) return ok(live.record);
-    let stored: JobRecord | null | 'corrupt';
-    try {
-      stored = await this.store.load(partition, jobId);
-    } catch {
-      return fail('unavailable', 'the job store is unavailable; retry');
-    }
-    if (stored === 'corrupt') return fail('unavailable', `the stored record of job '${jobId}' cannot be read`);
-    if (stored === null) return fail('not_found', `no job '${jobId}' in project '${scope.project_id}'`);
-    const again = this.jobs.get(jobKey(partition, jobId));
-    if (again) return ok(again.record);
-    if (!TERMINAL_STATUSES.has(stored.status) && this.orphans.isOrphan(stored)) await this.orphans.settle(stored);
-    return ok(stored);
   }
 
   /** Interrupts queued and running jobs (each ends `failed`, kind `interrupted`, durably), then stops. */

@@ -1,9 +1,10 @@
-import { decodeCursor, entityIdSchema, partitionId, type RunCreated, type RunInfo, type Scope } from '@easel/schemas';
+import { decodeCursor, partitionId, type RunCreated, type RunInfo, type Scope } from '@easel/schemas';
 import type pino from 'pino';
 import type { Principal } from '../../core/auth/Principal.ts';
 import { DerivedSourceSet } from '../../core/DerivedSources.ts';
 import { fail, ok, type Result } from '../../core/errors/GatewayError.ts';
 import { fastUlid } from '../../core/ids/fastUlid.ts';
+import { findRecord, type RecordLookup } from '../../core/records/findRecord.ts';
 import type { PluginHost } from '../../plugins/index.ts';
 import type { ModelPool } from '../models/ModelPool.ts';
 import { parseRunRequest } from './parseRunRequest.ts';
@@ -71,6 +72,16 @@ export class RunService {
   private sweeping: Promise<unknown> | null = null;
   readonly store: RunStore;
   private readonly orphans: RunOrphans;
+  /** Reads a run: live on this node (with its usage so far), else stored (an orphan settled). */
+  private readonly lookup: RecordLookup<RunRecord> = {
+    noun: 'run',
+    live: (partition, runId) => {
+      const run = this.live.get(runKey(partition, runId));
+      return run && this.snapshot(run);
+    },
+    load: (partition, runId) => this.store.load(partition, runId),
+    current: async (stored) => (this.orphans.isOrphan(stored) ? await this.orphans.settle(stored) : stored),
+  };
 
   private constructor(private readonly o: RunServiceOptions) {
     this.maxLive = Math.max(1, o.maxLive ?? 16);
@@ -208,7 +219,7 @@ export class RunService {
    * the canvas content the run read; the same rule as the run's events on the streams).
    */
   async get(principal: Principal, scope: Scope, runId: string): Promise<Result<RunInfo>> {
-    const found = await this.find(principal, scope, runId);
+    const found = await findRecord(this.lookup, principal, scope, runId);
     if (!found.ok) return found;
     try {
       return ok(runInfoFor(await this.o.core.lensView(principal, partitionId(scope)), found.value));
@@ -226,7 +237,7 @@ export class RunService {
     scope: Scope,
     runId: string,
   ): Promise<Result<{ scope: Scope; runStartSeq: number }>> {
-    const found = await this.find(principal, scope, runId);
+    const found = await findRecord(this.lookup, principal, scope, runId);
     return found.ok ? ok({ scope: found.value.scope, runStartSeq: found.value.start_seq }) : found;
   }
 
@@ -245,31 +256,6 @@ export class RunService {
     await Promise.all([...this.live.values()].map((run) => run.done));
     await this.sweeping;
     await this.store.drain();
-  }
-
-  private async find(principal: Principal, scope: Scope, runId: string): Promise<Result<RunRecord>> {
-    if (scope.tenant_id !== principal.tenantId) {
-      return fail('tenant_mismatch', `scope tenant_id '${scope.tenant_id}' is not the token's tenant`);
-    }
-    if (!entityIdSchema.safeParse(runId).success) {
-      return fail('validation_failed', 'run_id: must be a slug or a ULID', {
-        issues: [{ path: 'run_id', message: 'must be a slug or a ULID' }],
-      });
-    }
-    const partition = partitionId(scope);
-    const live = this.live.get(runKey(partition, runId));
-    if (live) return ok(this.snapshot(live));
-    let stored: RunRecord | null | 'corrupt';
-    try {
-      stored = await this.store.load(partition, runId);
-    } catch {
-      return fail('unavailable', 'the run store is unavailable; retry');
-    }
-    if (stored === 'corrupt') return fail('unavailable', `the stored record of run '${runId}' cannot be read`);
-    if (stored === null) return fail('not_found', `no run '${runId}' in project '${scope.project_id}'`);
-    const again = this.live.get(runKey(partition, runId));
-    if (again) return ok(this.snapshot(again));
-    return ok(this.orphans.isOrphan(stored) ? await this.orphans.settle(stored) : stored);
   }
 
   /** A live run's record with its usage so far and what it has read. */

@@ -14,22 +14,26 @@ import {
 } from '@easel/schemas';
 import type pino from 'pino';
 import type { Principal } from '../auth/Principal.ts';
-import type { BusEvent, EventBus } from '../bus/EventBus.ts';
-import { CanvasDoc, CanvasRebuildError, commitSnapshotKey } from '../canvas/CanvasDoc.ts';
+import type { EventBus } from '../bus/EventBus.ts';
+import { CanvasDoc, commitSnapshotKey } from '../canvas/CanvasDoc.ts';
 import type { CanvasRegistry } from '../canvas/CanvasRegistry.ts';
 import type { CanvasTypeRegistry } from '../canvasTypes/CanvasTypeRegistry.ts';
 import { fail, type GatewayError, ok, type Result } from '../errors/GatewayError.ts';
 import type { LensView } from '../lens/LensView.ts';
 import type { TokenLens } from '../lens/TokenLens.ts';
 import type { EventSpine, PartitionId } from '../spine/EventSpine.ts';
-import { isSpineError } from '../spine/SpineError.ts';
-import { appendDurableEvents, checkEventSizes } from './appendDurableEvents.ts';
+import { appendDurableEvents } from './appendDurableEvents.ts';
+import { type AppendFailedWording, appendFailedOutcome } from './appendFailedOutcome.ts';
+import { chainAppend } from './chainAppend.ts';
+import { duplicateOutcome } from './duplicateOutcome.ts';
 import { effectsOf } from './effectsOf.ts';
-import { buildEnvelope } from './buildEnvelope.ts';
 import { type Prepared, prepareCommand, RETRY } from './prepareCommand.ts';
 import { PartitionTurns } from './PartitionTurns.ts';
 import { PublishQueue } from './PublishQueue.ts';
+import { sizedEnvelopes } from './sizedEnvelopes.ts';
+import { toBusEvents } from './toBusEvents.ts';
 import { isTurnCommand, type TurnCommands, withTurnId } from './TurnCommands.ts';
+import { unavailable } from './unavailable.ts';
 
 /** What the command path needs. */
 export interface CommandProcessorDeps {
@@ -59,6 +63,12 @@ const HANDLED = new Set([
 const TURN_TYPES = new Set(['chat.send', 'turn.cancel']);
 /** Attempts when the canvas is reloaded or changes under a command's async preparation. */
 const ATTEMPTS = 3;
+/** How a command's 503 says to retry (idempotent by its id). */
+const RETRY_SAME_ID = 'retry with the same command_id';
+const APPEND_FAILED: AppendFailedWording = {
+  log: 'append failed',
+  message: 'storing the command failed, nothing was applied; retry with the same command_id',
+};
 
 type Pending = Promise<Result<CommandOutcome>>;
 
@@ -128,7 +138,7 @@ export class CommandProcessor {
     try {
       view = await this.deps.lens.view(partition, principal.roles);
     } catch (err) {
-      return this.unavailable(err, 'reading the lens policy failed');
+      return unavailable(this.deps.logger, err, 'reading the lens policy failed', RETRY_SAME_ID);
     }
     if (!view.canRunCommand(cmd.type)) {
       return fail('forbidden', `your roles may not run command '${cmd.type}'`, { type: cmd.type });
@@ -170,7 +180,7 @@ export class CommandProcessor {
     try {
       const stored = await this.deps.spine.lookupCommand(partition, cmd.command_id);
       if (stored) {
-        const dup = finish(ok({ status: 'duplicate', cursor: stored.cursor, revision: stored.revision }));
+        const dup = finish(ok(duplicateOutcome(stored)));
         return ok(Promise.resolve(dup));
       }
       const appended = await this.execute(principal, cmd, partition, view);
@@ -180,19 +190,10 @@ export class CommandProcessor {
       }
       return ok(appended.value.then(finish));
     } catch (err) {
-      const failed = this.unavailable(err, 'the command could not be processed');
+      const failed = unavailable(this.deps.logger, err, 'the command could not be processed', RETRY_SAME_ID);
       finish(failed);
       return failed;
     }
-  }
-
-  private unavailable(err: unknown, what: string): { ok: false; error: GatewayError } {
-    if (err instanceof CanvasRebuildError) {
-      this.deps.logger?.error({ err }, 'canvas history unreadable');
-      return fail('unavailable', 'the canvas history could not be read; retry later');
-    }
-    this.deps.logger?.error({ err }, what);
-    return fail('unavailable', `${what}; retry with the same command_id`);
   }
 
   private async execute(
@@ -234,11 +235,7 @@ export class CommandProcessor {
     stored: { cursor: string; revision: number } | null,
     head: number,
   ): Promise<Result<Pending> | typeof RETRY> {
-    if (stored !== null) {
-      return ok(
-        Promise.resolve(ok({ status: 'duplicate' as const, cursor: stored.cursor, revision: stored.revision })),
-      );
-    }
+    if (stored !== null) return ok(Promise.resolve(ok(duplicateOutcome(stored))));
     const canvasId = cmd.scope.canvas_id;
     if (prepared.kind === 'create' && !this.deps.canvases.peek(partition, canvasId)) {
       const { spine } = this.deps;
@@ -309,16 +306,12 @@ export class CommandProcessor {
       now,
       ...envelope,
     };
-    const envelopes = events.map((e) => buildEnvelope(e.type, e.payload, ctx));
-    const sized = checkEventSizes(
-      envelopes,
-      events.map((e) => e.type),
-      this.deps.maxEventBytes,
-    );
+    const sized = sizedEnvelopes(events, ctx, this.deps.maxEventBytes);
     if (!sized.ok) {
       if (docChanged) canvases.discard(canvas);
       return sized;
     }
+    const envelopes = sized.value;
 
     let appended: ReturnType<EventSpine['append']>;
     const epoch = this.deps.spine.epoch;
@@ -332,7 +325,7 @@ export class CommandProcessor {
       });
     } catch (err) {
       if (docChanged) canvases.discard(canvas);
-      return this.unavailable(err, 'appending to the event spine failed');
+      return unavailable(this.deps.logger, err, 'appending to the event spine failed', RETRY_SAME_ID);
     }
     const { seqs, durable } = appended;
     if (seqs.length !== events.length) {
@@ -341,7 +334,7 @@ export class CommandProcessor {
       return ok(
         durable.then(
           () => fail('unavailable', 'the event spine refused the command; retry with the same command_id'),
-          (err: unknown) => this.appendFailed(err, partition, cmd.command_id),
+          (err: unknown) => appendFailedOutcome(this.deps, err, partition, cmd.command_id, APPEND_FAILED),
         ),
       );
     }
@@ -372,18 +365,13 @@ export class CommandProcessor {
       });
     }
     if (COMMAND_TYPES[cmd.type].mutates) canvases.noteMutation(canvas);
-    const chained = Promise.all([canvas.appendChain, durable]).then(() => {});
-    chained.catch(() => {});
-    canvas.appendChain = chained;
+    chainAppend(canvas, durable);
 
-    const busEvents: BusEvent[] = seqs.map((seq, i) => ({
+    const published = this.publisher.publish(
       partition,
-      seq,
-      canvasId,
-      type: events[i]!.type,
-      envelope: envelopes[i]!,
-    }));
-    const published = this.publisher.publish(partition, durable, busEvents);
+      durable,
+      toBusEvents(partition, canvasId, seqs, events, envelopes),
+    );
     const outcome: Pending = published.then(
       (result) => {
         if (prepared.kind === 'create') {
@@ -400,7 +388,7 @@ export class CommandProcessor {
       },
       (err: unknown) => {
         canvases.discard(canvas);
-        return this.appendFailed(err, partition, cmd.command_id);
+        return appendFailedOutcome(this.deps, err, partition, cmd.command_id, APPEND_FAILED);
       },
     );
     return ok(outcome);
@@ -420,16 +408,6 @@ export class CommandProcessor {
     const ctx = { ...this.deps, publisher: this.publisher, turns: this.turns };
     const r = await appendDurableEvents(ctx, scope, actor, events, causationId !== undefined ? { causationId } : {});
     return r.ok ? ok({ cursor: r.value.cursor }) : r;
-  }
-
-  /** Outcome of an append the spine refused: the stored original for a duplicate id, else 503. */
-  private async appendFailed(err: unknown, partition: PartitionId, commandId: string): Promise<Result<CommandOutcome>> {
-    if (isSpineError(err, 'duplicate_command')) {
-      const stored = await this.deps.spine.lookupCommand(partition, commandId).catch(() => null);
-      if (stored) return ok({ status: 'duplicate', cursor: stored.cursor, revision: stored.revision });
-    }
-    this.deps.logger?.error({ err, partition }, 'append failed');
-    return fail('unavailable', 'storing the command failed, nothing was applied; retry with the same command_id');
   }
 }
 

@@ -9,7 +9,6 @@ import {
 import type pino from 'pino';
 import * as Y from 'yjs';
 import { z } from 'zod';
-import type { BusEvent } from '../bus/EventBus.ts';
 import { applyStateOps } from '../canvas/applyStateOps.ts';
 import { CanvasDoc, commitSnapshotKey } from '../canvas/CanvasDoc.ts';
 import type { CanvasRegistry } from '../canvas/CanvasRegistry.ts';
@@ -18,17 +17,20 @@ import { fastUlid as ulid } from '../ids/fastUlid.ts';
 import type { LensView } from '../lens/LensView.ts';
 import type { TokenLens } from '../lens/TokenLens.ts';
 import type { EventSpine, PartitionId, StoredOutcome } from '../spine/EventSpine.ts';
-import { isSpineError } from '../spine/SpineError.ts';
-import { checkEventSizes, unavailable } from './appendDurableEvents.ts';
+import { type AppendFailedWording, appendFailedOutcome } from './appendFailedOutcome.ts';
+import { chainAppend } from './chainAppend.ts';
 import { type PlannedEvent, statePatch } from './commandEffects.ts';
-import { buildEnvelope } from './buildEnvelope.ts';
+import { duplicateOutcome } from './duplicateOutcome.ts';
 import type { PartitionTurns } from './PartitionTurns.ts';
 import type { ProposalCommit } from './ProposalCommit.ts';
 import type { PublishQueue } from './PublishQueue.ts';
 import { RETRY } from './prepareCommand.ts';
+import { sizedEnvelopes } from './sizedEnvelopes.ts';
+import { toBusEvents } from './toBusEvents.ts';
 import type { TurnLedger } from './TurnLedger.ts';
 import type { TurnRecords } from './TurnRecords.ts';
 import { turnCancelledAfter } from './turnCancelledAfter.ts';
+import { unavailable } from './unavailable.ts';
 
 /** What {@link ProposalProcessor} needs (the core's parts; publisher and turns are shared with commands). */
 export interface ProposalProcessorDeps {
@@ -47,6 +49,10 @@ export interface ProposalProcessorDeps {
 const opsSchema = z.array(stateOpSchema).max(500, { error: 'at most 500 ops' });
 const ATTEMPTS = 3;
 const MESSAGE_LIMIT = 500;
+const APPEND_FAILED: AppendFailedWording = {
+  log: 'proposal append failed',
+  message: 'storing the proposal failed, nothing was applied; retry with the same commandId',
+};
 
 type Pending = Promise<Result<CommandOutcome>>;
 
@@ -93,7 +99,7 @@ export class ProposalProcessor {
   private async run(req: ProposalCommit, ops: StateOp[], partition: PartitionId, canvasId: string): Pending {
     try {
       const stored = await this.deps.spine.lookupCommand(partition, req.commandId);
-      if (stored) return ok({ status: 'duplicate', cursor: stored.cursor, revision: stored.revision });
+      if (stored) return ok(duplicateOutcome(stored));
       const view = await this.deps.lens.view(partition, req.principal.roles);
       for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
         const refused = this.turnRefusal(req, partition);
@@ -165,11 +171,7 @@ export class ProposalProcessor {
     stored: StoredOutcome | null,
     head: number,
   ): Promise<Result<Pending> | typeof RETRY> {
-    if (stored !== null) {
-      return ok(
-        Promise.resolve(ok({ status: 'duplicate' as const, cursor: stored.cursor, revision: stored.revision })),
-      );
-    }
+    if (stored !== null) return ok(Promise.resolve(ok(duplicateOutcome(stored))));
     const turn = req.turnId !== undefined ? this.deps.ledger.get(partition, req.turnId) : null;
     if (turn && req.turnId !== undefined) {
       const cancelled = await turnCancelledAfter(this.deps.spine, partition, turn.info, head);
@@ -237,16 +239,12 @@ export class ProposalProcessor {
       ...(req.sessionId !== undefined ? { sessionId: req.sessionId } : {}),
       ...(req.turnId !== undefined ? { turnId: req.turnId } : {}),
     };
-    const envelopes = events.map((e) => buildEnvelope(e.type, e.payload, ctx));
-    const sized = checkEventSizes(
-      envelopes,
-      events.map((e) => e.type),
-      this.deps.maxEventBytes,
-    );
+    const sized = sizedEnvelopes(events, ctx, this.deps.maxEventBytes);
     if (!sized.ok) {
       if (changes) canvases.discard(canvas);
       return sized;
     }
+    const envelopes = sized.value;
     const epoch = spine.epoch;
     const canvasId = canvas.canvasId;
     let appended: ReturnType<EventSpine['append']>;
@@ -267,7 +265,7 @@ export class ProposalProcessor {
       return ok(
         durable.then(
           () => fail('unavailable', 'the event spine refused the proposal; retry'),
-          (err) => this.appendFailed(err, partition, req.commandId),
+          (err: unknown) => appendFailedOutcome(this.deps, err, partition, req.commandId, APPEND_FAILED),
         ),
       );
     }
@@ -292,18 +290,9 @@ export class ProposalProcessor {
       this.deps.ledger.end(partition, req.turnId, endOf(req.outcomeEvents));
       this.deps.records.remove(partition, req.turnId);
     }
-    const chained = Promise.all([canvas.appendChain, durable]).then(() => {});
-    chained.catch(() => {});
-    canvas.appendChain = chained;
-    const busEvents: BusEvent[] = seqs.map((seq, i) => ({
-      partition,
-      seq,
-      canvasId,
-      type: events[i]!.type,
-      envelope: envelopes[i]!,
-    }));
+    chainAppend(canvas, durable);
     return ok(
-      this.deps.publisher.publish(partition, durable, busEvents).then(
+      this.deps.publisher.publish(partition, durable, toBusEvents(partition, canvasId, seqs, events, envelopes)).then(
         (result) =>
           ok({
             status: 'committed' as const,
@@ -312,19 +301,10 @@ export class ProposalProcessor {
           }),
         (err: unknown) => {
           canvases.discard(canvas);
-          return this.appendFailed(err, partition, req.commandId);
+          return appendFailedOutcome(this.deps, err, partition, req.commandId, APPEND_FAILED);
         },
       ),
     );
-  }
-
-  private async appendFailed(err: unknown, partition: PartitionId, commandId: string): Promise<Result<CommandOutcome>> {
-    if (isSpineError(err, 'duplicate_command')) {
-      const stored = await this.deps.spine.lookupCommand(partition, commandId).catch(() => null);
-      if (stored) return ok({ status: 'duplicate', cursor: stored.cursor, revision: stored.revision });
-    }
-    this.deps.logger?.error({ err, partition }, 'proposal append failed');
-    return fail('unavailable', 'storing the proposal failed, nothing was applied; retry with the same commandId');
   }
 }
 

@@ -1,12 +1,12 @@
 import { type Actor, encodeCursor, partitionId, type Scope } from '@easel/schemas';
 import type pino from 'pino';
-import type { BusEvent } from '../bus/EventBus.ts';
-import { CanvasRebuildError } from '../canvas/CanvasDoc.ts';
-import { fail, type GatewayError, ok, type Result } from '../errors/GatewayError.ts';
+import { fail, ok, type Result } from '../errors/GatewayError.ts';
 import type { EventSpine } from '../spine/EventSpine.ts';
-import { buildEnvelope } from './buildEnvelope.ts';
 import type { PartitionTurns } from './PartitionTurns.ts';
 import type { PublishQueue } from './PublishQueue.ts';
+import { sizedEnvelopes } from './sizedEnvelopes.ts';
+import { toBusEvents } from './toBusEvents.ts';
+import { unavailable } from './unavailable.ts';
 
 /** What appending needs: the core's spine, its publish queue and (shared spines) its write turns. */
 export interface AppendContext {
@@ -34,38 +34,6 @@ export interface AppendEventsOptions {
   readonly appended?: (lastSeq: number) => void;
 }
 
-/** Logs an unexpected failure and answers 503 (never throws). */
-export function unavailable(
-  logger: pino.Logger | undefined,
-  err: unknown,
-  what: string,
-): { ok: false; error: GatewayError } {
-  if (err instanceof CanvasRebuildError) {
-    logger?.error({ err }, 'canvas history unreadable');
-    return fail('unavailable', 'the canvas history could not be read; retry later');
-  }
-  logger?.error({ err }, what);
-  return fail('unavailable', `${what}; retry`);
-}
-
-/** The size check of contract §4 over built envelopes. */
-export function checkEventSizes(
-  envelopes: readonly string[],
-  types: readonly string[],
-  limit: number,
-): { ok: true } | { ok: false; error: GatewayError } {
-  for (let i = 0; i < envelopes.length; i++) {
-    const bytes = Buffer.byteLength(envelopes[i]!);
-    if (bytes > limit) {
-      return fail('payload_too_large', `the ${types[i]} event would be ${bytes} bytes; the limit is ${limit}`, {
-        limit,
-        bytes,
-      });
-    }
-  }
-  return { ok: true };
-}
-
 /**
  * Appends durable events that no command caused directly (a job's `job_completed`, a turn's
  * `turn_final` or outcome): one append, in a write turn on shared spines, published in seq order
@@ -91,13 +59,9 @@ export async function appendDurableEvents(
     ...(opts.sessionId !== undefined ? { sessionId: opts.sessionId } : {}),
     ...(opts.turnId !== undefined ? { turnId: opts.turnId } : {}),
   };
-  const envelopes = events.map((e) => buildEnvelope(e.type, e.payload, envCtx));
-  const sized = checkEventSizes(
-    envelopes,
-    events.map((e) => e.type),
-    ctx.maxEventBytes,
-  );
+  const sized = sizedEnvelopes(events, envCtx, ctx.maxEventBytes);
   if (!sized.ok) return sized;
+  const envelopes = sized.value;
   const append = (): Result<Promise<Result<{ cursor: string; seq: number }>>> => {
     const checked = opts.check?.();
     if (checked && !checked.ok) return checked;
@@ -115,15 +79,8 @@ export async function appendDurableEvents(
     }
     const last = seqs[seqs.length - 1]!;
     opts.appended?.(last);
-    const busEvents: BusEvent[] = seqs.map((seq, i) => ({
-      partition,
-      seq,
-      canvasId,
-      type: events[i]!.type,
-      envelope: envelopes[i]!,
-    }));
     return ok(
-      ctx.publisher.publish(partition, durable, busEvents).then(
+      ctx.publisher.publish(partition, durable, toBusEvents(partition, canvasId, seqs, events, envelopes)).then(
         () => ok({ cursor: encodeCursor({ epoch: ctx.spine.epoch, seq: last }), seq: last }),
         (err: unknown) => unavailable(ctx.logger, err, 'appending events failed'),
       ),
