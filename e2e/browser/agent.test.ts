@@ -1,23 +1,12 @@
 import { spawn } from 'node:child_process';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mintDevToken, REPO_ROOT } from './support/DevGateway.ts';
-import { boardNotes, type HostTab, openHost } from './support/hostPage.ts';
-import { launchChromium } from './support/launchChromium.ts';
+import { boardNotes } from './support/hostPage.ts';
+import { useHostBrowser } from './support/hostBrowser.ts';
 import { saveScreenshot } from './support/screenshots.ts';
 
-const baseUrl = inject('easelUrl');
-let browser: Browser;
-const tabs: HostTab[] = [];
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  for (const tab of tabs) await tab.context.close().catch(() => undefined);
-  await browser?.close();
-});
+const host = useHostBrowser();
+const { baseUrl } = host;
 
 /** Runs `sdk/transport/examples/chat-agent.ts` (a real agent process); resolves with its exit code and output. */
 function runExampleAgent(token: string, scope: object, prompt: string): Promise<{ code: number | null; out: string }> {
@@ -44,8 +33,7 @@ function runExampleAgent(token: string, scope: object, prompt: string): Promise<
 
 describe('[CONTRACT 10] the agent acting on shared state, seen live in the browser', () => {
   it('the example agent’s turn and commit appear live in a director’s page', async () => {
-    const dana = await openHost(browser, baseUrl, { actor: 'director', flow: 'demo' });
-    tabs.push(dana);
+    const dana = await host.open({ actor: 'director', flow: 'demo' });
     await dana.page.getByTestId('add-note').waitFor({ timeout: 20_000 });
     const before = await boardNotes(dana.page).count();
 
@@ -79,9 +67,8 @@ describe('[CONTRACT 10] the agent acting on shared state, seen live in the brows
   });
 
   it('chat.send from the page: the streamed turn commits and a collaborator sees the edits', async () => {
-    const pat = await openHost(browser, baseUrl, { actor: 'planner', flow: 'demo' });
-    const dana = await openHost(browser, baseUrl, { actor: 'director', flow: 'demo' });
-    tabs.push(pat, dana);
+    const pat = await host.open({ actor: 'planner', flow: 'demo' });
+    const dana = await host.open({ actor: 'director', flow: 'demo' });
     await pat.page.getByTestId('chat-input').waitFor({ timeout: 20_000 });
     const before = await boardNotes(dana.page).count();
     const turnsBefore = await pat.page.locator('[data-testid^="turn-"]').count();

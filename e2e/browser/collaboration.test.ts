@@ -1,27 +1,14 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { ACTOR_SUBS, addBoardNote, type HostTab, openHost } from './support/hostPage.ts';
-import { launchChromium } from './support/launchChromium.ts';
+import { describe, expect, it } from 'vitest';
+import { ACTOR_SUBS, addBoardNote, type HostTab } from './support/hostPage.ts';
+import { useHostBrowser } from './support/hostBrowser.ts';
 import { saveScreenshot } from './support/screenshots.ts';
 
-const baseUrl = inject('easelUrl');
-let browser: Browser;
-const tabs: HostTab[] = [];
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  for (const tab of tabs) await tab.context.close().catch(() => undefined);
-  await browser?.close();
-});
+const host = useHostBrowser();
 
 describe('[ISSUE 7] two collaborators on one canvas (real easel dev, Chromium)', () => {
   it('each sees the other’s board edits, presence and live cursor', async () => {
-    const dana = await openHost(browser, baseUrl, { actor: 'director', flow: 'demo' });
-    const pat = await openHost(browser, baseUrl, { actor: 'planner', flow: 'demo' });
-    tabs.push(dana, pat);
+    const dana = await host.open({ actor: 'director', flow: 'demo' });
+    const pat = await host.open({ actor: 'planner', flow: 'demo' });
     await dana.page.getByTestId('add-note').waitFor({ timeout: 20_000 });
     await pat.page.getByTestId('add-note').waitFor({ timeout: 20_000 });
 
@@ -58,14 +45,13 @@ describe('[ISSUE 7] two collaborators on one canvas (real easel dev, Chromium)',
   });
 
   it('whiteboard shapes one collaborator adds appear for the other', async () => {
-    const dana = await openHost(browser, baseUrl, { actor: 'director', flow: 'demo', canvas: 'demo-whiteboard' });
-    const pat = await openHost(browser, baseUrl, {
+    const dana = await host.open({ actor: 'director', flow: 'demo', canvas: 'demo-whiteboard' });
+    const pat = await host.open({
       actor: 'director',
       flow: 'demo',
       canvas: 'demo-whiteboard',
       user: 'sam-director',
     });
-    tabs.push(dana, pat);
     const shapes = (tab: HostTab) => tab.page.locator('[data-testid^="shape-"]');
     await dana.page.getByTestId('add-shape').first().waitFor({ timeout: 20_000 });
     const before = await shapes(pat).count();

@@ -1,21 +1,9 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type HostTab, openHost } from './support/hostPage.ts';
-import { launchChromium } from './support/launchChromium.ts';
+import { describe, expect, it } from 'vitest';
+import { useHostBrowser } from './support/hostBrowser.ts';
+import type { HostTab } from './support/hostPage.ts';
 import { saveScreenshot } from './support/screenshots.ts';
 
-const baseUrl = inject('easelUrl');
-let browser: Browser;
-let tab: HostTab | null = null;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await tab?.context.close().catch(() => undefined);
-  await browser?.close();
-});
+const host = useHostBrowser();
 
 /** The `ok` count the inspector shows for a plugin (`<n> ok · <m> failed`). */
 async function okCount(tab: HostTab, plugin: string): Promise<number> {
@@ -26,7 +14,7 @@ async function okCount(tab: HostTab, plugin: string): Promise<number> {
 
 describe('[CONTRACT 9] a job in the browser: #progress-bar moves, #plugin-inspector shows it', () => {
   it('job controls start a real job on the plugin host; progress and the plugin’s timing and counts show', async () => {
-    tab = await openHost(browser, baseUrl, { actor: 'director', flow: 'console', canvas: 'console-whiteboard' });
+    const tab = await host.open({ actor: 'director', flow: 'console', canvas: 'console-whiteboard' });
     const page = tab.page;
     for (const id of [
       '#device-selector',

@@ -1,21 +1,8 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type HostTab, openHost } from './support/hostPage.ts';
-import { launchChromium } from './support/launchChromium.ts';
+import { describe, expect, it } from 'vitest';
+import { useHostBrowser } from './support/hostBrowser.ts';
 import { saveScreenshot } from './support/screenshots.ts';
 
-const baseUrl = inject('easelUrl');
-let browser: Browser;
-const tabs: HostTab[] = [];
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  for (const tab of tabs) await tab.context.close().catch(() => undefined);
-  await browser?.close();
-});
+const host = useHostBrowser();
 
 /** The host's bundled flows and the harness template each one uses (host/flows/*.json). */
 const FLOWS = [
@@ -31,8 +18,7 @@ const FLOWS = [
 describe('[ISSUE 7] harness templates in the host app (screenshots saved by the run)', () => {
   for (const { flow, template, surfaces } of FLOWS) {
     it(`${template} (flow ${flow}) renders its surfaces live, with no page errors`, async () => {
-      const tab = await openHost(browser, baseUrl, { actor: 'director', flow });
-      tabs.push(tab);
+      const tab = await host.open({ actor: 'director', flow });
       await tab.page.locator(`[data-template="${template}"]`).waitFor({ timeout: 20_000 });
       for (const id of surfaces) await tab.page.getByTestId(id).first().waitFor({ timeout: 20_000 });
       expect(await tab.page.getByTestId('connection-status').first().textContent()).toBe('open');

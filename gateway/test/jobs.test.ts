@@ -1,18 +1,8 @@
-import {
-  errorEventPayloadSchema,
-  extendedJobResponseSchema,
-  framePayloadSchema,
-  jobCompletedPayloadSchema,
-  partialResultPayloadSchema,
-  pluginStatusPayloadSchema,
-  progressPayloadSchema,
-  realtimeMessageSchema,
-  warningPayloadSchema,
-} from '@easel/schemas';
+import { extendedJobResponseSchema, realtimeMessageSchema } from '@easel/schemas';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
-import type { z } from 'zod';
 import { detectGpu } from '../src/plugins/index.ts';
+import { JOB_EVENT_PAYLOADS } from '../src/jobs/testing/jobEventPayloads.ts';
 import { type ApiResponse, api, TestWorld } from './harness/api.ts';
 import { expectErrorBody } from './harness/expectErrorBody.ts';
 import { gatewayPerFile } from './harness/gatewayPerFile.ts';
@@ -30,16 +20,6 @@ const env = gatewayPerFile(
   },
   { args: ['--plugins', 'gateway/test/fixtures/plugins'] },
 );
-
-const PAYLOADS: Record<string, z.ZodType> = {
-  progress: progressPayloadSchema,
-  plugin_status: pluginStatusPayloadSchema,
-  frame: framePayloadSchema,
-  partial_result: partialResultPayloadSchema,
-  warning: warningPayloadSchema,
-  error: errorEventPayloadSchema,
-  job_completed: jobCompletedPayloadSchema,
-};
 
 /** A grey PNG (`value` in every channel), base64. */
 function greyPng(value: number, size = 32): string {
@@ -96,7 +76,7 @@ function completedOf(stream: SseClient, jobId: string, timeoutMs = 20_000): Prom
 
 function expectJobEvents(frames: SseFrame[]): void {
   for (const f of frames) {
-    const schema = PAYLOADS[f.event];
+    const schema = JOB_EVENT_PAYLOADS[f.event];
     expect(schema, `unexpected event ${f.event}`).toBeDefined();
     expect(schema!.safeParse(f.json.payload).success, `${f.event} ${f.data.slice(0, 300)}`).toBe(true);
     const durable = f.event === 'job_completed' || f.event === 'error';

@@ -1,16 +1,4 @@
-import {
-  errorEventPayloadSchema,
-  type ExtendedJobResponse,
-  extendedJobResponseSchema,
-  framePayloadSchema,
-  jobCompletedPayloadSchema,
-  partialResultPayloadSchema,
-  pluginStatusPayloadSchema,
-  progressPayloadSchema,
-  type Scope,
-  warningPayloadSchema,
-} from '@easel/schemas';
-import type { z } from 'zod';
+import { type ExtendedJobResponse, extendedJobResponseSchema, type Scope } from '@easel/schemas';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryBus } from '../bus/MemoryBus.ts';
 import type { Principal } from '../core/auth/Principal.ts';
@@ -20,6 +8,7 @@ import { fixtureFolders } from '../plugins/testing/pluginTestKit.ts';
 import { mustOpen } from '../spine/sqliteTestHarness.ts';
 import type { JobRecord } from './JobRecord.ts';
 import { JobService, type JobServiceOptions } from './JobService.ts';
+import { JOB_EVENT_PAYLOADS } from './testing/jobEventPayloads.ts';
 import { JobStore } from './JobStore.ts';
 
 const h = harnessPerTest((path) => ({ spine: mustOpen({ path, durability: 'normal' }), bus: new MemoryBus() }));
@@ -95,19 +84,9 @@ function jobEvents(jobId: string) {
     .filter((e) => e.env.scope?.job_id === jobId);
 }
 
-const PAYLOADS: Record<string, z.ZodType> = {
-  progress: progressPayloadSchema,
-  plugin_status: pluginStatusPayloadSchema,
-  frame: framePayloadSchema,
-  partial_result: partialResultPayloadSchema,
-  warning: warningPayloadSchema,
-  error: errorEventPayloadSchema,
-  job_completed: jobCompletedPayloadSchema,
-};
-
 function expectValidPayloads(events: ReturnType<typeof jobEvents>): void {
   for (const e of events) {
-    const schema = PAYLOADS[e.type];
+    const schema = JOB_EVENT_PAYLOADS[e.type];
     expect(schema, `unexpected event ${e.type}`).toBeDefined();
     expect(schema!.safeParse(e.env.payload).success, `${e.type}: ${JSON.stringify(e.env.payload)}`).toBe(true);
     expect(e.seq === null).toBe(e.type !== 'job_completed' && e.type !== 'error');

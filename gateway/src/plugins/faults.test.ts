@@ -1,6 +1,7 @@
 import { pluginInvokeResultSchema } from '@easel/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPluginHost, type SandboxPluginHost } from './openPluginHost.ts';
+import { RUNTIME_FAULTS } from './testing/runtimeFaults.ts';
 import { fixtureFolders, type ProbeReport, startProbe, waitFor } from './testing/pluginTestKit.ts';
 
 // Every fault fixture, three times in a row, while a probe hammers list/health/inspect every 2 ms
@@ -8,23 +9,6 @@ import { fixtureFolders, type ProbeReport, startProbe, waitFor } from './testing
 // right, and the next good call succeeds. Real child processes, real fixtures.
 
 const REPEAT = 3;
-
-const RUNTIME_FAULTS = [
-  { plugin: 'tool-throws', tool: 'boom', kind: 'threw', message: /TypeError: cannot read the frame/, crashes: false },
-  { plugin: 'infinite-loop', tool: 'spin', kind: 'timeout', message: /did not finish within 300 ms/, crashes: true },
-  { plugin: 'heap-blowup', tool: 'grow', kind: 'oom', message: /V8 heap limit of 48 MiB/, crashes: true },
-  {
-    plugin: 'buffer-blowup',
-    tool: 'grow',
-    kind: 'oom',
-    message: /resident memory, over its 160 MiB limit/,
-    crashes: true,
-  },
-  { plugin: 'exit', tool: 'exit', kind: 'crashed', message: /exited with code 3/, crashes: true },
-  { plugin: 'abort', tool: 'abort', kind: 'crashed', message: /aborted \(SIGABRT\)/, crashes: true },
-  { plugin: 'segfault', tool: 'segv', kind: 'crashed', message: /killed by SIGSEGV/, crashes: true },
-  { plugin: 'kill-parent', tool: 'kill_parent', kind: 'threw', message: /EPERM/, crashes: false },
-] as const;
 
 const FOLDERS = fixtureFolders(
   'echo',

@@ -1,21 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { CONTRACT_EXAMPLE_LENS_POLICY, encodeCursor, type Scope } from '@easel/schemas';
-import { ulid } from 'ulid';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CONTRACT_EXAMPLE_LENS_POLICY, encodeCursor } from '@easel/schemas';
+import { describe, expect, it } from 'vitest';
 import { MemoryBus } from '../../bus/MemoryBus.ts';
 import { createMetrics } from '../../metrics/createMetrics.ts';
-import { openSqliteSpine } from '../../spine/index.ts';
+import { mustOpen } from '../../spine/sqliteTestHarness.ts';
 import type { Principal } from '../auth/Principal.ts';
-import { GatewayCore } from '../GatewayCore.ts';
-import type { EventSpine } from '../spine/EventSpine.ts';
-import { StreamHub, type StreamHubOptions } from './StreamHub.ts';
+import type { GatewayCore } from '../GatewayCore.ts';
+import { harnessPerTest } from '../testing/coreHarness.ts';
+import { HUB_ADMIN as admin, HUB_BASE as base, streamHubsPerTest } from '../testing/streamHubsPerTest.ts';
 import { TestSink } from './TestSink.ts';
 
-const admin: Principal = { actorId: 'ann', tenantId: 'acme', kind: 'human', roles: ['admin'] };
 const planner: Principal = { actorId: 'pat', tenantId: 'acme', kind: 'human', roles: ['planner'] };
-const base = { tenant_id: 'acme', project_id: 'proj', app_id: 'app', surface_id: 'main', mode: 'edit' };
 
 const MANIFEST = {
   type: 'hubboard',
@@ -29,57 +23,8 @@ const MANIFEST = {
   tools: [],
 };
 
-let dir: string;
-let spine: EventSpine;
-let core: GatewayCore;
-let hubs: StreamHub[] = [];
-
-beforeEach(async () => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'easel-hub-'));
-  const opened = openSqliteSpine({ path: path.join(dir, 'easel.db'), durability: 'normal' });
-  if (!opened.ok) throw new Error(opened.error.message);
-  spine = opened.value;
-  core = await GatewayCore.open({ spine, bus: new MemoryBus() });
-  const put = await core.putCanvasType(admin, 'proj', 'hubboard', MANIFEST);
-  if (!put.ok) throw new Error(put.error.message);
-});
-
-afterEach(async () => {
-  for (const hub of hubs) hub.close();
-  hubs = [];
-  await core.close();
-  await spine.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-function hub(options: StreamHubOptions = {}): StreamHub {
-  const h = new StreamHub(core, options);
-  hubs.push(h);
-  return h;
-}
-
-async function createCanvas(canvasId: string): Promise<Scope> {
-  const scope = { ...base, canvas_id: canvasId };
-  const res = await core.submit(admin, {
-    command_id: ulid(),
-    type: 'canvas.create',
-    scope,
-    payload: { canvas_type: 'hubboard' },
-  });
-  if (!res.ok) throw new Error(res.error.message);
-  return scope;
-}
-
-async function setToken(scope: Scope, tokenId: string, value: string, who = admin) {
-  const res = await core.submit(who, {
-    command_id: ulid(),
-    type: 'token.set',
-    scope,
-    payload: { token_id: tokenId, value },
-  });
-  if (!res.ok) throw new Error(res.error.message);
-  return res.value;
-}
+const harness = harnessPerTest((path) => ({ spine: mustOpen({ path, durability: 'normal' }), bus: new MemoryBus() }));
+const { hub, createCanvas, setToken } = streamHubsPerTest(harness, { manifest: MANIFEST });
 
 /** Lets pending promise chains (durable appends, publishes, replays) run. */
 async function settle(rounds = 5): Promise<void> {
@@ -155,7 +100,7 @@ describe('StreamHub over a real core and SQLite spine', () => {
     for (const after of [
       encodeCursor({ epoch: 'zzzzzzzz', seq: 1 }),
       'garbage',
-      encodeCursor({ epoch: spine.epoch, seq: 999 }),
+      encodeCursor({ epoch: harness.spine.epoch, seq: 999 }),
     ]) {
       const sink = new TestSink();
       const opened = await hub().open({ principal: admin, scope, kind: 'canvas', after, sink });
@@ -172,9 +117,8 @@ describe('StreamHub over a real core and SQLite spine', () => {
     const old = await setToken(scope, 'plan.title', 'a');
     await setToken(scope, 'plan.title', 'b');
     await setToken(scope, 'plan.title', 'c');
-    await core.close(); // snapshots the canvas, so compaction keeps what it needs
-    core = await GatewayCore.open({ spine, bus: new MemoryBus() });
-    await spine.compact('acme/proj', 4);
+    await harness.reopen(); // the closing core snapshots the canvas, so compaction keeps what it needs
+    await harness.spine.compact('acme/proj', 4);
     const sink = new TestSink();
     const opened = await hub().open({ principal: admin, scope, kind: 'canvas', after: old.cursor, sink });
     expect(opened.ok).toBe(true);
@@ -227,7 +171,10 @@ describe('StreamHub over a real core and SQLite spine', () => {
     const scope = await createCanvas('c1');
     const sink = new TestSink();
     await hub().open({ principal: admin, scope, kind: 'canvas', sink });
-    core.publishTelemetry(scope, { id: 'job-runner', kind: 'service' }, 'progress', { job_id: 'j1', percent: 40 });
+    harness.core.publishTelemetry(scope, { id: 'job-runner', kind: 'service' }, 'progress', {
+      job_id: 'j1',
+      percent: 40,
+    });
     const progress = sink.events().find((e) => e.event === 'progress');
     expect(progress?.id).toBeNull();
     expect(progress?.json.payload.percent).toBe(40);
@@ -264,7 +211,7 @@ describe('StreamHub over a real core and SQLite spine', () => {
     const h = hub();
     // Without a policy, role planner gets nothing; it opens with a (mostly empty) view.
     await h.open({ principal: planner, scope, kind: 'canvas', sink });
-    const put = await core.putLensPolicy(admin, 'proj', CONTRACT_EXAMPLE_LENS_POLICY);
+    const put = await harness.core.putLensPolicy(admin, 'proj', CONTRACT_EXAMPLE_LENS_POLICY);
     expect(put.ok).toBe(true);
     await settle(10);
     const readies = sink.events().filter((e) => e.event === 'CANVAS_READY');
@@ -281,14 +228,14 @@ describe('StreamHub over a real core and SQLite spine', () => {
 
   it('serializes each event once per lens view key, not once per subscriber', async () => {
     const scope = await createCanvas('c1');
+    const core = harness.core;
     const counted = Object.create(core) as GatewayCore;
     let calls = 0;
     counted.projectEvent = (view, event) => {
       calls += 1;
       return core.projectEvent(view, event);
     };
-    const h = new StreamHub(counted);
-    hubs.push(h);
+    const h = hub({}, counted);
     const sinks = Array.from({ length: 10 }, () => new TestSink());
     for (const sink of sinks) await h.open({ principal: admin, scope, kind: 'canvas', sink });
     const plannerSink = new TestSink();

@@ -1,22 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { CONTRACT_EXAMPLE_LENS_POLICY, decodeCursor, encodeCursor, type Scope } from '@easel/schemas';
-import { ulid } from 'ulid';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryBus } from '../../bus/MemoryBus.ts';
-import { openSqliteSpine } from '../../spine/index.ts';
-import type { Principal } from '../auth/Principal.ts';
-import { GatewayCore } from '../GatewayCore.ts';
-import type { EventSpine } from '../spine/EventSpine.ts';
-import { StreamHub, type StreamHubOptions } from './StreamHub.ts';
+import { mustOpen } from '../../spine/sqliteTestHarness.ts';
+import { harnessPerTest } from '../testing/coreHarness.ts';
+import { HUB_ADMIN as admin, HUB_BASE as base, streamHubsPerTest } from '../testing/streamHubsPerTest.ts';
+import type { StreamHub, StreamHubOptions } from './StreamHub.ts';
 import { TestSink } from './TestSink.ts';
 
 // Replay pacing (StreamSync through StreamHub, over a real core and SQLite spine): a replay is
 // paced by the client's socket, not limited by the live byte budget.
 
-const admin: Principal = { actorId: 'ann', tenantId: 'acme', kind: 'human', roles: ['admin'] };
-const base = { tenant_id: 'acme', project_id: 'proj', app_id: 'app', surface_id: 'main', mode: 'edit' };
 const MANIFEST = {
   type: 'syncboard',
   version: '1.0.0',
@@ -31,62 +24,19 @@ const BUDGET = 4096;
 /** Values of ~1 KB: each frame is over a quarter of the budget. */
 const pad = 'x'.repeat(1000);
 
-let dir: string;
-let spine: EventSpine;
-let core: GatewayCore;
-let bus: MemoryBus;
-let hubs: StreamHub[] = [];
+const harness = harnessPerTest((path) => ({ spine: mustOpen({ path, durability: 'normal' }), bus: new MemoryBus() }));
+const { hub, createCanvas, setToken } = streamHubsPerTest(harness, {
+  manifest: MANIFEST,
+  hubDefaults: { budgetBytes: BUDGET },
+});
+const setTitle = (scope: Scope, value: string) => setToken(scope, 'plan.title', value);
+
 let timers: NodeJS.Timeout[] = [];
 
-beforeEach(async () => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'easel-sync-'));
-  const opened = openSqliteSpine({ path: path.join(dir, 'easel.db'), durability: 'normal' });
-  if (!opened.ok) throw new Error(opened.error.message);
-  spine = opened.value;
-  bus = new MemoryBus();
-  core = await GatewayCore.open({ spine, bus });
-  const put = await core.putCanvasType(admin, 'proj', 'syncboard', MANIFEST);
-  if (!put.ok) throw new Error(put.error.message);
-});
-
-afterEach(async () => {
-  for (const t of timers) clearInterval(t);
+afterEach(() => {
+  for (const timer of timers) clearInterval(timer);
   timers = [];
-  for (const hub of hubs) hub.close();
-  hubs = [];
-  await core.close();
-  await spine.close();
-  rmSync(dir, { recursive: true, force: true });
 });
-
-function hub(options: StreamHubOptions = {}): StreamHub {
-  const h = new StreamHub(core, { budgetBytes: BUDGET, ...options });
-  hubs.push(h);
-  return h;
-}
-
-async function createCanvas(canvasId: string): Promise<Scope> {
-  const scope = { ...base, canvas_id: canvasId };
-  const res = await core.submit(admin, {
-    command_id: ulid(),
-    type: 'canvas.create',
-    scope,
-    payload: { canvas_type: 'syncboard' },
-  });
-  if (!res.ok) throw new Error(res.error.message);
-  return scope;
-}
-
-async function setTitle(scope: Scope, value: string) {
-  const res = await core.submit(admin, {
-    command_id: ulid(),
-    type: 'token.set',
-    scope,
-    payload: { token_id: 'plan.title', value },
-  });
-  if (!res.ok) throw new Error(res.error.message);
-  return res.value;
-}
 
 /** Writes `count` ~1 KB titles `v1…v<count>` (after `from`); returns them in order. */
 async function writeTitles(scope: Scope, count: number, from = 0): Promise<string[]> {
@@ -133,6 +83,47 @@ function expectIdsIncreasing(sink: TestSink): void {
 
 const streamState = (h: StreamHub) => h.describe()[0]?.state;
 
+/** Options of {@link openPaced}. */
+interface PacedOptions {
+  /** `canvas` (default) or `realtime` (give the project's scope, `base`). */
+  kind?: 'canvas' | 'realtime';
+  /** Resume after this cursor (default: the start of the log). */
+  after?: string;
+  /** The client takes what is buffered every this many ms (default: it never reads). */
+  readEveryMs?: number;
+  /** The sink's high-water mark (default: a quarter of the budget). */
+  highWaterMark?: number;
+  hub?: StreamHubOptions;
+}
+
+/** Opens a stream on a new hub into a sink that does not flush by itself (the client reads at its pace). */
+async function openPaced(scope: Scope, options: PacedOptions = {}) {
+  const sink = new TestSink({ autoFlush: false, highWaterMark: options.highWaterMark ?? BUDGET / 4 });
+  if (options.readEveryMs !== undefined) readEvery(sink, options.readEveryMs);
+  const h = hub(options.hub);
+  const opened = await h.open({
+    principal: admin,
+    scope,
+    kind: options.kind ?? 'canvas',
+    after: options.after ?? encodeCursor({ epoch: harness.spine.epoch, seq: 0 }),
+    sink,
+  });
+  if (!opened.ok) throw new Error(opened.error.message);
+  return { sink, h, closed: opened.value.closed };
+}
+
+const replayStarted = (sink: TestSink) => until(() => titles(sink).length >= 5, 'the replay to start');
+
+const replayEnded = (h: StreamHub, sink: TestSink, what = 'the replay to finish') =>
+  until(() => streamState(h) === 'live' || sink.closedWith !== null, what);
+
+/** The stream is still open and got exactly `values`, in order, with increasing ids. */
+function expectExactlyOnce(sink: TestSink, values: string[]): void {
+  expect(sink.closedWith).toBeNull();
+  expect(titles(sink)).toEqual(values);
+  expectIdsIncreasing(sink);
+}
+
 // Each test writes dozens of durable commands one by one: roomy timeouts for a loaded machine.
 describe('replay paced by the client (StreamSync)', { timeout: 30_000 }, () => {
   it.each([
@@ -143,22 +134,11 @@ describe('replay paced by the client (StreamSync)', { timeout: 30_000 }, () => {
     async (_label, highWaterMark) => {
       const scope = await createCanvas('c1');
       const values = await writeTitles(scope, 50); // ~50 KB: 12× the budget, in one replay page
-      const sink = new TestSink({ autoFlush: false, highWaterMark });
-      readEvery(sink, 3);
-      const h = hub({ keepAliveMs: 5 }); // keep-alives meanwhile do not apply the live budget either
-      const opened = await h.open({
-        principal: admin,
-        scope,
-        kind: 'canvas',
-        after: encodeCursor({ epoch: spine.epoch, seq: 0 }),
-        sink,
-      });
-      if (!opened.ok) throw new Error(opened.error.message);
-      await until(() => streamState(h) === 'live' || sink.closedWith !== null, 'the replay to finish');
+      // keep-alives meanwhile do not apply the live budget either
+      const { sink, h } = await openPaced(scope, { highWaterMark, readEveryMs: 3, hub: { keepAliveMs: 5 } });
+      await replayEnded(h, sink);
       sink.flush();
-      expect(sink.closedWith).toBeNull();
-      expect(titles(sink)).toEqual(values);
-      expectIdsIncreasing(sink);
+      expectExactlyOnce(sink, values);
       // live from here on, under the budget again
       sink.autoFlush = true;
       await setTitle(scope, 'live');
@@ -177,43 +157,32 @@ describe('replay paced by the client (StreamSync)', { timeout: 30_000 }, () => {
       const scope = await createCanvas('c1');
       const first = await setTitle(scope, 'v0');
       const values = await writeTitles(scope, 40);
-      const sink = new TestSink({ autoFlush: false, highWaterMark: BUDGET / 4 });
-      readEvery(sink, 5);
-      const h = hub({ backlogLimit, replayPageSize });
-      const opened = await h.open({ principal: admin, scope, kind: 'canvas', after: first.cursor, sink });
-      if (!opened.ok) throw new Error(opened.error.message);
+      const { sink, h } = await openPaced(scope, {
+        after: first.cursor,
+        readEveryMs: 5,
+        hub: { backlogLimit, replayPageSize },
+      });
       // writes while the replay waits on the reader
-      await until(() => titles(sink).length >= 5, 'the replay to start');
+      await replayStarted(sink);
       expect(streamState(h)).toBe('syncing');
       values.push(...(await writeTitles(scope, 15, 40)));
-      await until(() => streamState(h) === 'live' || sink.closedWith !== null, 'the replay to finish');
+      await replayEnded(h, sink);
       expect(sink.closedWith).toBeNull();
       // caught up, the client reads promptly: live writes go on under the budget
       sink.autoFlush = true;
       values.push(...(await writeTitles(scope, 3, 55)));
       await until(() => titles(sink).length >= values.length, 'every title');
       sink.flush();
-      expect(sink.closedWith).toBeNull();
-      expect(titles(sink)).toEqual(values);
-      expectIdsIncreasing(sink);
+      expectExactlyOnce(sink, values);
     },
   );
 
   it('[CONTRACT 4] a subscriber that stops reading during a replay is closed as slow_consumer after the drain timeout; resuming loses nothing', async () => {
     const scope = await createCanvas('c1');
     const values = await writeTitles(scope, 40);
-    const sink = new TestSink({ autoFlush: false, highWaterMark: BUDGET / 4 }); // never reads
-    const h = hub({ drainTimeoutMs: 150 });
-    const opened = await h.open({
-      principal: admin,
-      scope,
-      kind: 'canvas',
-      after: encodeCursor({ epoch: spine.epoch, seq: 0 }),
-      sink,
-    });
-    if (!opened.ok) throw new Error(opened.error.message);
+    const { sink, h, closed } = await openPaced(scope, { hub: { drainTimeoutMs: 150 } }); // never reads
     const openedAt = Date.now();
-    expect(await opened.value.closed).toBe('slow_consumer');
+    expect(await closed).toBe('slow_consumer');
     expect(Date.now() - openedAt).toBeGreaterThanOrEqual(100); // it waited (bounded), not dropped at the budget
     const got = titles(sink);
     expect(got.length).toBeGreaterThan(0);
@@ -235,45 +204,23 @@ describe('replay paced by the client (StreamSync)', { timeout: 30_000 }, () => {
   it('[CONTRACT 6] a lens change during a paced realtime replay re-resolves the view, then the replay goes on without gap or duplicate', async () => {
     const scope = await createCanvas('c1');
     const values = await writeTitles(scope, 50);
-    const sink = new TestSink({ autoFlush: false, highWaterMark: BUDGET / 4 });
-    readEvery(sink, 10);
-    const h = hub();
-    const opened = await h.open({
-      principal: admin,
-      scope: base,
-      kind: 'realtime',
-      after: encodeCursor({ epoch: spine.epoch, seq: 0 }),
-      sink,
-    });
-    if (!opened.ok) throw new Error(opened.error.message);
-    await until(() => titles(sink).length >= 5, 'the replay to start');
+    const { sink, h } = await openPaced(base, { kind: 'realtime', readEveryMs: 10 });
+    await replayStarted(sink);
     expect(streamState(h)).toBe('syncing');
-    expect((await core.putLensPolicy(admin, 'proj', CONTRACT_EXAMPLE_LENS_POLICY)).ok).toBe(true);
+    expect((await harness.core.putLensPolicy(admin, 'proj', CONTRACT_EXAMPLE_LENS_POLICY)).ok).toBe(true);
     expect(titles(sink).length).toBeLessThan(values.length); // the change landed mid-replay
-    await until(() => streamState(h) === 'live' || sink.closedWith !== null, 'the replay to finish');
+    await replayEnded(h, sink);
     sink.flush();
-    expect(sink.closedWith).toBeNull();
-    expect(titles(sink)).toEqual(values);
-    expectIdsIncreasing(sink);
+    expectExactlyOnce(sink, values);
   });
 
   it('[CONTRACT 6] a lens change during a paced canvas replay sends a fresh CANVAS_READY (lens_changed) covering the rest', async () => {
     const scope = await createCanvas('c1');
     const values = await writeTitles(scope, 50);
-    const sink = new TestSink({ autoFlush: false, highWaterMark: BUDGET / 4 });
-    readEvery(sink, 10);
-    const h = hub();
-    const opened = await h.open({
-      principal: admin,
-      scope,
-      kind: 'canvas',
-      after: encodeCursor({ epoch: spine.epoch, seq: 0 }),
-      sink,
-    });
-    if (!opened.ok) throw new Error(opened.error.message);
-    await until(() => titles(sink).length >= 5, 'the replay to start');
-    expect((await core.putLensPolicy(admin, 'proj', CONTRACT_EXAMPLE_LENS_POLICY)).ok).toBe(true);
-    await until(() => streamState(h) === 'live' || sink.closedWith !== null, 'the resync to finish');
+    const { sink, h } = await openPaced(scope, { readEveryMs: 10 });
+    await replayStarted(sink);
+    expect((await harness.core.putLensPolicy(admin, 'proj', CONTRACT_EXAMPLE_LENS_POLICY)).ok).toBe(true);
+    await replayEnded(h, sink, 'the resync to finish');
     await setTitle(scope, 'after');
     sink.flush();
     expect(sink.closedWith).toBeNull();
@@ -302,23 +249,13 @@ describe('replay paced by the client (StreamSync)', { timeout: 30_000 }, () => {
   it('[CONTRACT 4] held events a canvas replay does not read (project-wide ones) are delivered after it, without replaying forever', async () => {
     const scope = await createCanvas('c1');
     const values = await writeTitles(scope, 40);
-    const sink = new TestSink({ autoFlush: false, highWaterMark: BUDGET / 4 });
-    readEvery(sink, 5);
-    const h = hub();
-    const opened = await h.open({
-      principal: admin,
-      scope,
-      kind: 'canvas',
-      after: encodeCursor({ epoch: spine.epoch, seq: 0 }),
-      sink,
-    });
-    if (!opened.ok) throw new Error(opened.error.message);
-    await until(() => titles(sink).length >= 5, 'the replay to start');
+    const { sink, h } = await openPaced(scope, { readEveryMs: 5 });
+    await replayStarted(sink);
     // Durable project-wide events (no canvas) reach canvas streams live, but a canvas read skips
     // them: more than half the budget of them are held while the replay runs.
-    const head = await spine.head('acme/proj');
+    const head = await harness.spine.head('acme/proj');
     const notes = Array.from({ length: 5 }, (_, i) => `note${i}-${pad}`);
-    bus.publish(
+    harness.bus.publish(
       notes.map((text, i) => ({
         partition: 'acme/proj',
         seq: head + 1000 + i,
@@ -329,11 +266,9 @@ describe('replay paced by the client (StreamSync)', { timeout: 30_000 }, () => {
     );
     expect(streamState(h)).toBe('syncing');
     sink.autoFlush = true; // the client now reads promptly: only the replay loop is under test
-    await until(() => streamState(h) === 'live' || sink.closedWith !== null, 'the replay to finish');
-    expect(sink.closedWith).toBeNull();
-    expect(titles(sink)).toEqual(values);
+    await replayEnded(h, sink);
+    expectExactlyOnce(sink, values);
     const tail = sink.events().filter((e) => e.event === 'project_note');
     expect(tail.map((e) => e.json.payload.text)).toEqual(notes);
-    expectIdsIncreasing(sink);
   });
 });

@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { resolveDeps } from '../lib/deps.ts';
-import { FakeFetch } from '../testing/FakeFetch.ts';
-import { ManualTimers, seededRandom } from '../testing/ManualTimers.ts';
 import { TEST_SCOPE } from '../testing/frames.ts';
+import { testApi } from '../testing/testApi.ts';
 import { JobsClient } from './JobsClient.ts';
 import { forEachValidationMode } from '../testing/validationModes.ts';
 
@@ -10,17 +8,8 @@ const QUERY = 'tenant_id=acme&project_id=demo&app_id=studio&surface_id=main&mode
 const JOB = { job_id: 'j1', status: 'queued', device_requested: 'gpu', device_used: null, fallback: false, frames: 0 };
 
 function setup() {
-  const timers = new ManualTimers();
-  const fake = new FakeFetch();
-  const deps = resolveDeps({
-    validate: mode.current,
-    fetch: fake.fetch,
-    timers,
-    now: timers.now,
-    random: seededRandom(5),
-  });
-  const jobs = new JobsClient({ deps, baseUrl: 'http://gw.test', token: 'tok', scope: () => TEST_SCOPE });
-  return { timers, fake, jobs };
+  const { timers, fake, api } = testApi({ validate: mode.current, seed: 5 });
+  return { timers, fake, jobs: new JobsClient(api) };
 }
 
 const mode = forEachValidationMode(() => {

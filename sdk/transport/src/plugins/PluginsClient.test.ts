@@ -1,25 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { resolveDeps } from '../lib/deps.ts';
-import { FakeFetch } from '../testing/FakeFetch.ts';
-import { ManualTimers, seededRandom } from '../testing/ManualTimers.ts';
 import { TEST_SCOPE } from '../testing/frames.ts';
+import { testApi } from '../testing/testApi.ts';
 import { PluginsClient } from './PluginsClient.ts';
 import { forEachValidationMode } from '../testing/validationModes.ts';
 
 const HEALTH = { name: 'canvas-stats', state: 'LOADED', success_count: 2, error_count: 0 };
 
 function setup() {
-  const timers = new ManualTimers();
-  const fake = new FakeFetch();
-  const deps = resolveDeps({
-    validate: mode.current,
-    fetch: fake.fetch,
-    timers,
-    now: timers.now,
-    random: seededRandom(9),
-  });
-  const plugins = new PluginsClient({ deps, baseUrl: 'http://gw.test', token: 'tok', scope: () => TEST_SCOPE });
-  return { timers, fake, plugins };
+  const { timers, fake, api } = testApi({ validate: mode.current, seed: 9 });
+  return { timers, fake, plugins: new PluginsClient(api) };
 }
 
 const mode = forEachValidationMode(() => {

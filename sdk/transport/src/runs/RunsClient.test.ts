@@ -1,10 +1,9 @@
 import type { AnyEvent } from '../sse/parseEnvelope.ts';
 import { describe, expect, it } from 'vitest';
 import { eventFrame } from '../agents/testing/turnFrames.ts';
-import { resolveDeps } from '../lib/deps.ts';
-import { FakeFetch } from '../testing/FakeFetch.ts';
-import { ManualTimers, seededRandom, settle } from '../testing/ManualTimers.ts';
+import { settle } from '../testing/ManualTimers.ts';
 import { TEST_SCOPE, cursorOf } from '../testing/frames.ts';
+import { testApi } from '../testing/testApi.ts';
 import { RunsClient } from './RunsClient.ts';
 import { forEachValidationMode } from '../testing/validationModes.ts';
 
@@ -15,17 +14,8 @@ const TASK = {
 };
 
 function setup() {
-  const timers = new ManualTimers();
-  const fake = new FakeFetch();
-  const deps = resolveDeps({
-    validate: mode.current,
-    fetch: fake.fetch,
-    timers,
-    now: timers.now,
-    random: seededRandom(3),
-  });
-  const runs = new RunsClient({ deps, baseUrl: 'http://gw.test', token: 'tok', scope: () => TEST_SCOPE });
-  return { timers, fake, runs };
+  const { timers, fake, api } = testApi({ validate: mode.current, seed: 3 });
+  return { timers, fake, runs: new RunsClient(api) };
 }
 
 const runEvent = (payload: Record<string, unknown>, cursor: string | null, eventId?: string) =>
