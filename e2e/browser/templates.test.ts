@@ -1,3 +1,4 @@
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { useHostBrowser } from './support/hostBrowser.ts';
 import { saveScreenshot } from './support/screenshots.ts';
@@ -15,6 +16,22 @@ const FLOWS = [
   },
 ] as const;
 
+/**
+ * Panels whose content runs out of their box without scrolling (it would show under the next
+ * panel): a panel squeezed by its column, as the studio's context panel was. Named by title.
+ */
+async function spilledPanels(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>('.ez-panel')]
+      .filter((panel) => {
+        const style = getComputedStyle(panel);
+        const clips = style.overflowY !== 'visible';
+        return !clips && panel.scrollHeight > panel.clientHeight + 1;
+      })
+      .map((panel) => panel.querySelector('.ez-panel__title')?.textContent ?? panel.className),
+  );
+}
+
 describe('[ISSUE 7] harness templates in the host app (screenshots saved by the run)', () => {
   for (const { flow, template, surfaces } of FLOWS) {
     it(`${template} (flow ${flow}) renders its surfaces live, with no page errors`, async () => {
@@ -22,6 +39,7 @@ describe('[ISSUE 7] harness templates in the host app (screenshots saved by the 
       await tab.page.locator(`[data-template="${template}"]`).waitFor({ timeout: 20_000 });
       for (const id of surfaces) await tab.page.getByTestId(id).first().waitFor({ timeout: 20_000 });
       expect(await tab.page.getByTestId('connection-status').first().textContent()).toBe('open');
+      expect(await spilledPanels(tab.page)).toEqual([]);
       const file = await saveScreenshot(tab.page, `template-${template}`);
       expect(file).toMatch(/template-.*\.png$/);
       expect(tab.errors).toEqual([]);

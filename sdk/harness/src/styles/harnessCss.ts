@@ -50,6 +50,8 @@ code { font-family: var(--ez-mono); font-size: .92em; }
   grid-template-rows: auto minmax(0, 1fr); height: 100vh; height: 100dvh; min-height: 0; }
 .ez-studio__left, .ez-studio__right { display: flex; flex-direction: column; gap: var(--ez-space-3); min-height: 0; overflow: auto; }
 .ez-studio__left { overflow: hidden; }
+/* Panels keep their height and the column scrolls: a shrunk panel's content ran under the next one. */
+.ez-studio__right > * { flex-shrink: 0; }
 .ez-studio__left > .ez-chat { flex: 1; min-height: 0; }
 .ez-studio__left .ez-chat__turns { min-height: 0; }
 .ez-studio__left .ez-chat__form { flex-shrink: 0; }
@@ -183,7 +185,7 @@ code { font-family: var(--ez-mono); font-size: .92em; }
 .ez-outcome--failed { color: var(--ez-danger); }
 .ez-outcome--cancelled { color: var(--ez-text-2); }
 .ez-chat__form { display: flex; gap: var(--ez-space-2); align-items: flex-end; }
-.ez-chat__input { resize: vertical; min-height: 44px; }
+.ez-chat__input { resize: vertical; min-height: 4.5em; }
 
 /* tokens and context */
 .ez-tokens__list { list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column; gap: var(--ez-space-3); }
