@@ -57,15 +57,16 @@ export function BoardNoteCard(props: {
           <button
             type="button"
             aria-label={`Edit ${label}`}
+            title="Edit"
             onClick={() => {
               setDraft(note.text);
               setEditing(true);
             }}
           >
-            Edit
+            <span aria-hidden="true">✎</span>
           </button>
           <label>
-            Move to
+            <span className="easel-board-note-move-label">Move to</span>
             <select
               aria-label={`Move ${label} to column`}
               value={props.columns.some((c) => c.id === note.column) ? note.column : ''}
@@ -82,8 +83,13 @@ export function BoardNoteCard(props: {
               ))}
             </select>
           </label>
-          <button type="button" aria-label={`Delete ${label}`} onClick={() => void emit.ops(deleteNoteOps(note.id))}>
-            Delete
+          <button
+            type="button"
+            aria-label={`Delete ${label}`}
+            title="Delete"
+            onClick={() => void emit.ops(deleteNoteOps(note.id))}
+          >
+            <span aria-hidden="true">✕</span>
           </button>
         </div>
       )}
