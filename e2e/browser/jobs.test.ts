@@ -16,6 +16,10 @@ describe('[CONTRACT 9] a job in the browser: #progress-bar moves, #plugin-inspec
   it('job controls start a real job on the plugin host; progress and the plugin’s timing and counts show', async () => {
     const tab = await host.open({ actor: 'director', flow: 'console', canvas: 'console-whiteboard' });
     const page = tab.page;
+    // The canvas the URL names is the one shown (and the one the job reads).
+    const selectedTab = page.locator('.ez-switcher__tab[aria-selected="true"]');
+    await selectedTab.waitFor({ timeout: 20_000 });
+    expect(await selectedTab.textContent()).toBe('Whiteboard');
     for (const id of [
       '#device-selector',
       '#fps-slider',

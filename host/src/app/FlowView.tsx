@@ -104,6 +104,8 @@ export function FlowView(props: {
           ) : (
             <ConsoleTemplate
               canvases={canvases}
+              selectedId={location.canvas}
+              onSelect={selectCanvas}
               title={title}
               actions={
                 <>
