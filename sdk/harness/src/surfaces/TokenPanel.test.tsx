@@ -37,7 +37,35 @@ describe('TokenPanel', () => {
     });
     const accent = (await screen.findByTestId('token-style.accent')) as HTMLInputElement;
     await waitFor(() => expect(accent.disabled).toBe(true));
-    expect(document.body.textContent).toContain('your role (viewer) may not change style.accent');
+    // Every token is read-only: the reason is said once for the panel, and each field points to it.
+    const note = await screen.findByTestId('tokens-readonly');
+    expect(note.textContent).toBe('Read only: your role (viewer) may not change these tokens.');
+    expect(document.querySelectorAll('.ez-token__note')).toHaveLength(1);
+    expect(accent.getAttribute('aria-describedby')).toBe(note.id);
+  });
+
+  it('[CONTRACT 6] a role that may change some tokens gets the reason beside each read-only one', async () => {
+    renderRecorded(<TokenPanel />, {
+      canvas: [canvasReady({ manifest: DEMO_BOARD_MANIFEST })],
+      lens: {
+        roles: {
+          designer: {
+            tokens: { read: ['*'], write: ['style.*'] },
+            state: { read: ['*'], write: [] },
+            sidecars: { see: false, resolve: false },
+            commands: ['token.*'],
+          },
+        },
+        default_role: 'designer',
+      },
+      actor: { id: 'dee', roles: ['designer'] },
+    });
+    const accent = (await screen.findByTestId('token-style.accent')) as HTMLInputElement;
+    const title = (await screen.findByTestId('token-plan.title')) as HTMLInputElement;
+    await waitFor(() => expect(title.disabled).toBe(true));
+    expect(accent.disabled).toBe(false);
+    expect(screen.queryByTestId('tokens-readonly')).toBeNull();
+    expect(document.body.textContent).toContain('your role (designer) may not change plan.title');
   });
 
   it('[CONTRACT 5] a write becomes token.set and the streamed patch updates the field', async () => {

@@ -25,6 +25,10 @@ export function TokenPanel(props: TokenPanelProps): ReactNode {
   const ids = props.prefixes
     ? tokens.readable.filter((id) => props.prefixes!.some((p) => id.startsWith(p)))
     : tokens.readable;
+  // Every token read-only for this role: one note for the panel, not the same sentence per field.
+  const me = lens.status === 'loading' ? null : lens.me;
+  const allReadOnly = me !== null && ids.length > 1 && ids.every((id) => tokens.whyReadOnly(id) !== null);
+  const panelNoteId = `${base}-readonly`;
   return (
     <section className={`ez-panel ez-tokens${props.className ? ` ${props.className}` : ''}`} aria-label="Tokens">
       <header className="ez-panel__header">
@@ -34,6 +38,11 @@ export function TokenPanel(props: TokenPanelProps): ReactNode {
       {tokens.lastError && !ids.includes(tokens.lastError.tokenId) ? (
         <p className="ez-error" role="alert" data-testid="token-error">
           {tokens.lastError.tokenId} was not saved: {tokens.lastError.message} <code>({tokens.lastError.code})</code>
+        </p>
+      ) : null}
+      {allReadOnly && meta.ready ? (
+        <p id={panelNoteId} className="ez-token__note" data-testid="tokens-readonly">
+          Read only: your role ({me.roles.length > 0 ? me.roles.join(', ') : 'no role'}) may not change these tokens.
         </p>
       ) : null}
       {!meta.ready ? (
@@ -47,6 +56,7 @@ export function TokenPanel(props: TokenPanelProps): ReactNode {
           {ids.map((id) => {
             const spec = tokens.specs[id];
             const why = tokens.whyReadOnly(id);
+            const fieldNote = why !== null && !allReadOnly;
             const inputId = `${base}-${id}`;
             const noteId = `${inputId}-note`;
             const error = tokens.lastError?.tokenId === id ? tokens.lastError : null;
@@ -62,10 +72,10 @@ export function TokenPanel(props: TokenPanelProps): ReactNode {
                   spec={spec}
                   value={tokens.values[id] ?? spec?.default}
                   disabled={why !== null}
-                  describedBy={why !== null || error ? noteId : undefined}
+                  describedBy={error || fieldNote ? noteId : allReadOnly ? panelNoteId : undefined}
                   onCommit={(value) => void tokens.set(id, value)}
                 />
-                {why !== null ? (
+                {fieldNote ? (
                   <p id={noteId} className="ez-token__note">
                     Read only: {why}
                   </p>
