@@ -3,15 +3,17 @@ import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { JsonValue } from '@easel/schemas';
 // The channel's codec is not among @easel/gateway's package exports: reached by path (bench may import the gateway).
-import { DEFAULT_MAX_FRAME_BYTES, encodeFrame, FrameDecoder } from '../../../gateway/src/plugins/sandbox/frames.mjs';
+import { DEFAULT_MAX_FRAME_BYTES, encodeWithBody, FrameDecoder } from '../../../gateway/src/plugins/sandbox/frames.mjs';
 
 const SCRIPT = fileURLToPath(new URL('./fixture/raw-frames-echo.mjs', import.meta.url));
 
 /**
  * The plugin host's message channel alone, as a reference under the plugin host: a child process
- * spawned like the host spawns a plugin (an extra stdio pipe carrying length-prefixed JSON frames,
- * `gateway/src/plugins/sandbox/frames.mjs`) that echoes each call message. No schemas, no registry,
- * no timeouts. Calls are answered in order of sending.
+ * spawned like the host spawns a plugin (an extra stdio pipe carrying length-prefixed frames,
+ * `gateway/src/plugins/sandbox/frames.mjs`) that echoes each call's input. Encoded as the host and
+ * the plugin runner encode them: the input and the value as body frames (MessagePack when plain JSON
+ * data, else JSON), the value checked on receipt as the host checks it. No schemas, no registry, no
+ * timeouts. Calls are answered in order of sending.
  */
 export class RawFramesEcho {
   private nextId = 1;
@@ -79,7 +81,11 @@ export class RawFramesEcho {
   /** Sends `input` and resolves with the echoed value, or null when the child is gone. */
   call(input: JsonValue): Promise<JsonValue | null> {
     if (this.channel.destroyed) return Promise.resolve(null);
-    const encoded = encodeFrame({ t: 'call', id: this.nextId, tool: 'echo', input }, DEFAULT_MAX_FRAME_BYTES);
+    const encoded = encodeWithBody(
+      { t: 'call', id: this.nextId, tool: 'echo', $body: 'input' },
+      input,
+      DEFAULT_MAX_FRAME_BYTES,
+    );
     if (!encoded.ok) return Promise.resolve(null);
     const id = this.nextId++;
     return new Promise((resolve) => {

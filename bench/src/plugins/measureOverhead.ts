@@ -14,7 +14,7 @@ export interface EchoReference {
 export interface EchoReferences {
   /** Node's IPC channel alone. */
   rawIpc: EchoReference | null;
-  /** The host's channel (length-prefixed JSON frames over a stdio pipe) alone. */
+  /** The host's channel (length-prefixed frames over a stdio pipe, encoded as the host does) alone. */
   rawFrames: EchoReference | null;
   /** The same plugin host with `ownSession: true` (each plugin process in a session of its own). */
   ownSession: PluginHost | null;

@@ -24,8 +24,9 @@ export function renderPlugins(result: PluginsResult): string {
       `${c.callsPerRound} calls per path and payload. Call time = \`invoke\` issued → answer (input and output ` +
       'schemas, the channel both ways, bookkeeping). Overhead = sandboxed − direct at the same percentile (pooled ' +
       'over rounds; per-round min–max in brackets). References without a target, interleaved with the others: ' +
-      '*raw frames* is the same echo over the channel the host uses, alone (length-prefixed JSON frames over an ' +
-      'extra stdio pipe, `gateway/src/plugins/sandbox/frames.mjs`, no host); *raw IPC* is the same echo over ' +
+      '*raw frames* is the same echo over the channel the host uses, alone (length-prefixed frames over an ' +
+      'extra stdio pipe, JSON heads and MessagePack or JSON bodies encoded as the host does, ' +
+      '`gateway/src/plugins/sandbox/frames.mjs`, no host); *raw IPC* is the same echo over ' +
       "Node's IPC channel (`serialization: 'json'`), which the host used before; *own session* is the same host " +
       'with `ownSession: true` (each plugin process in a session of its own, as before: on a kernel with ' +
       '`sched_autogroup` every call then waits for that session to be scheduled); *host − raw frames* is what the ' +

@@ -13,8 +13,10 @@ afterAll(async () => {
   await host.close();
 });
 
-describe('[CONTRACT 9] the JSON text of a result value, as the plugin process sent it', { timeout: 15_000 }, () => {
-  it('[CONTRACT 9] a successful call keeps the text it parsed its value from; a failed one has none', async () => {
+describe('[CONTRACT 9] the JSON text of a result value, as the plugin process sent it (a JSON body)', {
+  timeout: 15_000,
+}, () => {
+  it('[CONTRACT 9] a small value keeps the text it was parsed from; a large plain one came as MessagePack and has none', async () => {
     const text = 'zwölf Äpfel — 日本語 🎨 "quoted" \\ end';
     const ok = await host.invoke('echo', 'echo', { text });
     expect(ok).toMatchObject({ ok: true, value: { text } });
@@ -24,6 +26,11 @@ describe('[CONTRACT 9] the JSON text of a result value, as the plugin process se
 
     const sum = await host.invoke('echo', 'add', { a: 2, b: 3 });
     expect(resultValueJson(sum)).toBe('{"sum":5}');
+
+    const long = text.repeat(100);
+    const packed = await host.invoke('echo', 'echo', { text: long });
+    expect(packed).toMatchObject({ ok: true, value: { text: long } });
+    expect(resultValueJson(packed)).toBeUndefined();
 
     // The value failed the output schema: no text to pass on.
     const invalid = await host.invoke('echo', 'bad_output', {});

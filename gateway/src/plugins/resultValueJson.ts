@@ -5,8 +5,9 @@ const texts = new WeakMap<PluginInvokeResult, string>();
 /**
  * The JSON text of a successful call's `value` exactly as the plugin process sent it (the host parsed
  * it from this text and validated the parsed value), or undefined when there is none (a failed
- * call, a result that did not come from a plugin process). Lets the HTTP layer answer with the
- * plugin's bytes instead of serializing the value again.
+ * call, a value that came as MessagePack — plain JSON data, see `sandbox/frames.mjs` — or a result
+ * that did not come from a plugin process: serialize `value` then). Lets the HTTP layer answer with
+ * the plugin's bytes instead of serializing the value again.
  */
 export function resultValueJson(result: PluginInvokeResult): string | undefined {
   return texts.get(result);

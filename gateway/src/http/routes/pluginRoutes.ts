@@ -139,7 +139,8 @@ function withInputUnwalked(raw: object): object {
 
 /**
  * 200 with a successful call: the value's JSON as the plugin process sent it when the host kept it
- * (it parsed and validated exactly that text), so a large value is not serialized again.
+ * (a JSON body: it parsed and validated exactly that text), so a large value is not serialized
+ * again; a value that came as MessagePack (plain JSON data, no text) is serialized here.
  */
 function sendValue(res: Response, result: PluginInvokeResult & { ok: true }): void {
   const json = resultValueJson(result);

@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openPluginHost, type SandboxPluginHost } from '../openPluginHost.ts';
 import type { PluginHostLimits } from '../PluginHostLimits.ts';
+import { resultValueJson } from '../resultValueJson.ts';
 import { alive, waitFor } from '../testing/pluginTestKit.ts';
 
 // A plugin that abuses the message channel (fd 3 of its process) the way a buggy or dying one could.
@@ -42,6 +43,25 @@ export const tools = {
     }
   },
   echo: async (input) => input,
+  // A result whose body claims to be MessagePack but is a Date (timestamp extension), or garbage.
+  msgpack_date_body: async () => {
+    const head = Buffer.from(JSON.stringify({ t: 'result', id: 0, ok: true, $body: 'value', $codec: 'msgpack' }));
+    const body = Buffer.from([0xd6, 0xff, 0, 0, 0, 0]);
+    writeSync(CHANNEL_FD, Buffer.concat([header(head.length), head, header(body.length), body]));
+    return new Promise(() => {});
+  },
+  msgpack_garbage_body: async () => {
+    const head = Buffer.from(JSON.stringify({ t: 'result', id: 0, ok: true, $body: 'value', $codec: 'msgpack' }));
+    const body = Buffer.from([0x92, 0xc1]);
+    writeSync(CHANNEL_FD, Buffer.concat([header(head.length), head, header(body.length), body]));
+    return new Promise(() => {});
+  },
+  // Values JSON changes: the plugin sees JSON semantics both ways, whatever the channel's encoding.
+  json_semantics: async (input, ctx) => {
+    ctx.partial({ when: new Date(0), n: NaN });
+    ctx.partial({ plain: [1, 'two', { three: 3 }] });
+    return { when: new Date(0), gone: undefined, list: [undefined, NaN, Infinity], input, inputKinds: Object.keys(input).map((k) => [k, typeof input[k], Object.getPrototypeOf(input[k] ?? {}) === Object.prototype]) };
+  },
 };
 `;
 
@@ -69,6 +89,9 @@ const MANIFEST = {
     big_result: tool(),
     big_partial: tool(),
     echo: tool(),
+    msgpack_date_body: tool(),
+    msgpack_garbage_body: tool(),
+    json_semantics: tool(),
   },
 };
 
@@ -136,6 +159,11 @@ describe('[CONTRACT 9] the message channel to a plugin process', { timeout: 20_0
         /broke the message protocol \(it sent a message of 4294967280 bytes, over the 67108864 byte limit\)/,
       ],
       ['garbage_frame', /broke the message protocol \(it sent a message that is not JSON/],
+      [
+        'msgpack_date_body',
+        /broke the message protocol \(it sent a MessagePack body that is not plain JSON data\); it was killed/,
+      ],
+      ['msgpack_garbage_body', /broke the message protocol \(it sent a body that is not MessagePack/],
     ] as const) {
       const pid = await pidOf(host);
       const started = performance.now();
@@ -154,11 +182,10 @@ describe('[CONTRACT 9] the message channel to a plugin process', { timeout: 20_0
     const pid = await pidOf(host);
     const input = await host.invoke('channel-faults', 'echo', { text: 'x'.repeat(70 * 1024) });
     expect(input).toMatchObject({ ok: false, error: { kind: 'invalid_input' } });
-    if (!input.ok) expect(input.error.message).toMatch(/^input is \d+ bytes of JSON, over the 65536 byte limit$/);
+    if (!input.ok) expect(input.error.message).toMatch(/^input is \d+ bytes, over the 65536 byte limit$/);
     const output = await host.invoke('channel-faults', 'big_result', { bytes: 70 * 1024 });
     expect(output).toMatchObject({ ok: false, error: { kind: 'invalid_output' } });
-    if (!output.ok)
-      expect(output.error.message).toMatch(/^the result is \d+ bytes of JSON, over the 65536 byte limit$/);
+    if (!output.ok) expect(output.error.message).toMatch(/^the result is \d+ bytes, over the 65536 byte limit$/);
     const partial = await host.invoke('channel-faults', 'big_partial', { bytes: 70 * 1024 });
     expect(partial).toMatchObject({ ok: true });
     if (partial.ok) expect(String((partial.value as { threw: unknown }).threw)).toMatch(/over the 65536 byte limit/);
@@ -174,5 +201,41 @@ describe('[CONTRACT 9] the message channel to a plugin process', { timeout: 20_0
     for (const result of results) expect(result).toMatchObject({ ok: true, value: payload });
     const big = await host.invoke('channel-faults', 'big_result', { bytes: 5 * 1024 * 1024 });
     expect(big.ok && (big.value as { text: string }).text.length).toBe(5 * 1024 * 1024);
+  });
+
+  it('[CONTRACT 9] plugins see JSON semantics whatever the encoding: Dates become strings, undefined and NaN null, both ways and in partials', async () => {
+    const host = await open();
+    for (const input of [
+      { nested: { k: [1, { deep: true }] }, text: 'plain' },
+      { nested: { k: [1] }, text: 'a\ud800b' },
+    ]) {
+      const partials: unknown[] = [];
+      const result = await host.invoke('channel-faults', 'json_semantics', input, {
+        onPartial: (payload) => partials.push(payload),
+      });
+      expect(result).toEqual({
+        ok: true,
+        value: {
+          when: '1970-01-01T00:00:00.000Z',
+          list: [null, null, null],
+          input,
+          inputKinds: [
+            ['nested', 'object', true],
+            ['text', 'string', false],
+          ],
+        },
+        ms: expect.any(Number),
+      });
+      expect(partials).toEqual([{ when: '1970-01-01T00:00:00.000Z', n: null }, { plain: [1, 'two', { three: 3 }] }]);
+      // Not plain JSON data: it came as JSON, and the host kept the text for the HTTP answer.
+      expect(resultValueJson(result)).toBe(JSON.stringify(result.ok ? result.value : null));
+    }
+    // Plain data of ≈ 1 KB or more comes as MessagePack: no text; the value is the same. Small stays JSON.
+    const a = Array.from({ length: 100 }, (_, i) => [i, 2.5, `x${i}`, null, { b: i % 2 === 0 }]);
+    const echoed = await host.invoke('channel-faults', 'echo', { a });
+    expect(echoed).toMatchObject({ ok: true, value: { a } });
+    expect(resultValueJson(echoed)).toBeUndefined();
+    const small = await host.invoke('channel-faults', 'echo', { a: [1, 'x'] });
+    expect(resultValueJson(small)).toBe('{"a":[1,"x"]}');
   });
 });

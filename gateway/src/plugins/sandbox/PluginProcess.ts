@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { JsonValue } from '@easel/schemas';
 import type { PluginCallObserver } from '../PluginHost.ts';
 import { classifyExit } from './classifyExit.ts';
-import { encodeFrame, FrameDecoder } from './frames.mjs';
+import { encodeFrame, encodeWithBody, FrameDecoder } from './frames.mjs';
 import { killProcessTree } from './killProcessTree.ts';
 import { sandboxEnv } from './sandboxEnv.ts';
 
@@ -14,7 +14,8 @@ export const RUNNER_PATH = fileURLToPath(new URL('./pluginRunner.mjs', import.me
 
 /**
  * What one call in the child came to (before output validation). `json`: the value's JSON text as
- * the child sent it (a body frame, see `frames.mjs`), already parsed into `value`.
+ * the child sent it (a JSON body frame, see `frames.mjs`), already parsed into `value`; absent when
+ * the value came as MessagePack (plain JSON data: serialize `value` when text is needed).
  */
 export type CallOutcome =
   | { ok: true; value: JsonValue; json?: string | undefined }
@@ -44,7 +45,7 @@ export interface PluginProcessOptions {
   readonly startTimeoutMs: number;
   readonly rssPollMs: number;
   readonly abortGraceMs: number;
-  /** Largest message either way, bytes of UTF-8 JSON (see `frames.mjs`). */
+  /** Largest frame either way, bytes (see `frames.mjs`). */
   readonly maxMessageBytes: number;
   readonly runAs?: { readonly uid: number; readonly gid: number };
   /**
@@ -90,11 +91,13 @@ const CHANNEL_FD = 3;
  * once; nothing it does throws or emits an unhandled 'error'. Messages after the process was
  * killed or ended are ignored, so a dead generation can never touch a newer one.
  *
- * Messages travel as length-prefixed JSON frames (`frames.mjs`) over an extra stdio pipe, not
- * Node's IPC channel: one `JSON.stringify`/`JSON.parse` per message and direction and one write,
- * nothing else per message. A frame over `maxMessageBytes` or one that is not a JSON object is a
- * protocol violation: the process is killed and its calls settle `crashed`. A frame cut short by
- * the child's death is dropped with it (the exit settles the calls, as any crash).
+ * Messages travel as length-prefixed frames (`frames.mjs`) over an extra stdio pipe, not Node's IPC
+ * channel: JSON heads, and a call's `input`, a result's `value` and a partial's `payload` as a body
+ * frame (MessagePack records when it is plain JSON data, else JSON); one encode and one decode per
+ * message and direction and one write, nothing else per message. A frame over `maxMessageBytes`,
+ * one that is not a JSON object, a body that does not decode or a MessagePack body that is not plain
+ * JSON data is a protocol violation: the process is killed and its calls settle `crashed`. A frame
+ * cut short by the child's death is dropped with it (the exit settles the calls, as any crash).
  */
 export class PluginProcess {
   readonly generation: number;
@@ -212,7 +215,7 @@ export class PluginProcess {
         resolve({ ok: false, kind: 'crashed', message: 'the plugin process is not running' });
         return;
       }
-      const encoded = encodeFrame({ t: 'call', id, tool, input }, this.options.maxMessageBytes);
+      const encoded = encodeWithBody({ t: 'call', id, tool, $body: 'input' }, input, this.options.maxMessageBytes);
       if (!encoded.ok) {
         const message =
           encoded.reason === 'too_large' ? `input is ${encoded.message}` : `input is not JSON (${encoded.message})`;
@@ -275,8 +278,8 @@ export class PluginProcess {
   }
 
   /**
-   * Handles one message from the child (`bodyJson`: the JSON text of the field a body frame carried).
-   * Public for tests; ignored once killed or ended.
+   * Handles one message from the child (`bodyJson`: the JSON text of the field a JSON body frame
+   * carried; none for a MessagePack body). Public for tests; ignored once killed or ended.
    */
   handleMessage(raw: unknown, bodyJson?: string): void {
     if (this.finished || this.cause || !raw || typeof raw !== 'object') return;
@@ -381,7 +384,7 @@ export class PluginProcess {
     return true;
   }
 
-  /** The child sent a frame over the limit or one that is not a JSON object: it is killed. */
+  /** The child sent a frame over the limit, one that is not a JSON object or a bad body: it is killed. */
   private onViolation(problem: string): void {
     if (this.finished || this.cause) return;
     const message = `the plugin process broke the message protocol (it sent ${problem}); it was killed`;

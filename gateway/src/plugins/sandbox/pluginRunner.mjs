@@ -8,16 +8,19 @@
  * Usage: `node --max-old-space-size=<mb> pluginRunner.mjs <absolute entry path> <host pid> <max message bytes>
  * own-session|shared-session` (whether the host started it in a session and process group of its own).
  *
- * Messages are length-prefixed JSON frames (`frames.mjs`) over fd 3, a socket pair with the host
- * (no Node IPC channel). Host → child:
- * - `{t: 'call', id, tool, input}` runs `tools[tool](input, ctx)`;
+ * Messages are length-prefixed frames (`frames.mjs`) over fd 3, a socket pair with the host (no Node
+ * IPC channel): JSON, with a call's `input`, a result's `value` and a partial's `payload` as a body
+ * frame of its own (MessagePack when it is plain JSON data, else JSON; either way the plugin sees
+ * JSON semantics). Host → child:
+ * - `{t: 'call', id, tool, $body: 'input'}` and the input runs `tools[tool](input, ctx)`;
  * - `{t: 'abort', id}` aborts that call's `ctx.signal`;
  * - `{t: 'stop'}` exits cleanly.
  * Child → host: `{t: 'ready', tools}` once the entry imported and `init(ctx)` resolved;
  * `{t: 'fatal', phase: 'import' | 'init', message, code?, missing?}` then exit 1;
- * `{t: 'progress' | 'warn' | 'partial', id, …}` while a call runs (`id` null for `init`);
- * `{t: 'result', id, ok: true, $body: 'value'}` followed by the value as a body frame (the host keeps
- * its JSON text), or `{t: 'result', id, ok: false, kind, message}`.
+ * `{t: 'progress' | 'warn', id, …}` and `{t: 'partial', id, $body: 'payload'}` with the payload while
+ * a call runs (`id` null for `init`); `{t: 'result', id, ok: true, $body: 'value'}` followed by the
+ * value (the host keeps its JSON text when it went as JSON), or `{t: 'result', id, ok: false, kind,
+ * message}`.
  * A result over the size limit is answered `invalid_output` (a `partial` over it throws to the
  * plugin); the end of the channel (the host is gone) ends the process.
  */
@@ -72,6 +75,8 @@ const decoder = new FrameDecoder(
   },
   // The host broke the protocol: nothing sensible can follow.
   () => process.exit(1),
+  // The host only sends MessagePack for plain JSON data (and checks what it gets from us).
+  { trusted: true },
 );
 channel.on('data', (/** @type {Buffer} */ chunk) => decoder.push(chunk));
 
@@ -134,14 +139,14 @@ function send(message, written) {
 }
 
 /**
- * Sends a successful result, the value as a body frame (see `encodeWithBody`); false when the channel
- * is gone. Throws like {@link send}.
- * @param {number} id
- * @param {unknown} value
+ * Sends `head` with `body` as a body frame (see `encodeWithBody`); false when the channel is gone.
+ * Throws like {@link send}.
+ * @param {{$body: 'value' | 'payload'} & Record<string, unknown>} head
+ * @param {unknown} body
  */
-function sendValue(id, value) {
+function sendWithBody(head, body) {
   if (!channelOpen) return false;
-  const encoded = encodeWithBody({ t: 'result', id, ok: true, $body: 'value' }, value, maxBytes);
+  const encoded = encodeWithBody(head, body, maxBytes);
   if (!encoded.ok) {
     throw new TypeError(
       encoded.reason === 'too_large' ? encoded.message : `not JSON-serializable (${encoded.message})`,
@@ -214,7 +219,7 @@ function makeCtx(id) {
       if (!running.has(id)) return;
       if (payload === undefined) throw new TypeError('ctx.partial(payload): payload must be a JSON value');
       try {
-        send({ t: 'partial', id, payload });
+        sendWithBody({ t: 'partial', id, $body: 'payload' }, payload);
       } catch (err) {
         throw new TypeError(`ctx.partial(payload): payload is ${err instanceof Error ? err.message : String(err)}`);
       }
@@ -252,7 +257,7 @@ async function runCall(tools, call) {
   running.delete(id);
   try {
     if (failure) send(failure);
-    else sendValue(id, value);
+    else sendWithBody({ t: 'result', id, ok: true, $body: 'value' }, value);
   } catch (err) {
     const message = truncate(`the result is ${err instanceof Error ? err.message : String(err)}`);
     send({ t: 'result', id, ok: false, kind: 'invalid_output', message });
