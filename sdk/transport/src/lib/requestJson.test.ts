@@ -1,21 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { FakeFetch } from '../testing/FakeFetch.ts';
-import { ManualTimers, seededRandom } from '../testing/ManualTimers.ts';
-import { resolveDeps } from './deps.ts';
-import { requestJson } from './requestJson.ts';
+import { testApi } from '../testing/testApi.ts';
 import { forEachValidationMode } from '../testing/validationModes.ts';
+import { requestJson } from './requestJson.ts';
 
 function setup(token: string | (() => string) = 'tok') {
-  const timers = new ManualTimers();
-  const fake = new FakeFetch();
-  const deps = resolveDeps({
-    validate: mode.current,
-    fetch: fake.fetch,
-    timers,
-    now: timers.now,
-    random: seededRandom(1),
-  });
-  return { timers, fake, ctx: { deps, baseUrl: 'http://gw', token } };
+  const { timers, fake, api } = testApi({ validate: mode.current, seed: 1 });
+  return { timers, fake, ctx: { ...api, token } };
 }
 
 const mode = forEachValidationMode(() => {
