@@ -1,6 +1,6 @@
 import type { CanvasTool, JsonValue } from '@easel/schemas';
 import { type ReactNode, useState } from 'react';
-import { canSendCommand } from '../api/effectivePermissions.ts';
+import { canSendCommand, canWriteAnyRoot, type EffectivePermissions } from '../api/effectivePermissions.ts';
 import type { AnyCanvasCartridge, EmitResult } from '../cartridge/defineCanvas.ts';
 import { useCanvasState } from '../hooks/useCanvasState.ts';
 import { useTokens } from '../hooks/useTokens.ts';
@@ -28,6 +28,7 @@ export function ToolPop(props: ToolPopProps): ReactNode {
   const state = useCanvasState();
   const { values } = useTokens();
   const tools = meta.manifest?.tools ?? [];
+  const roots = meta.manifest ? Object.keys(meta.manifest.roots) : [];
   if (!meta.ready || tools.length === 0) return null;
 
   const run = async (tool: CanvasTool) => {
@@ -53,7 +54,8 @@ export function ToolPop(props: ToolPopProps): ReactNode {
     <div className={`ez-toolpop${props.className ? ` ${props.className}` : ''}`}>
       <div className="ez-toolpop__bar" role="toolbar" aria-label={`${meta.manifest?.title ?? 'Canvas'} tools`}>
         {tools.map((tool) => {
-          const allowed = lens.me === null || canSendCommand(lens.me.permissions, tool.command);
+          const why = whyNot(tool, lens.me?.permissions ?? null, roots);
+          const allowed = why === null;
           return (
             <button
               key={tool.id}
@@ -62,7 +64,7 @@ export function ToolPop(props: ToolPopProps): ReactNode {
               data-testid={`tool-${tool.id}`}
               disabled={!allowed || busy !== null}
               aria-busy={busy === tool.id || undefined}
-              title={allowed ? (tool.description ?? tool.label) : `Your role may not send ${tool.command}`}
+              title={why ?? tool.description ?? tool.label}
               onClick={() => void run(tool)}
             >
               {tool.label}
@@ -77,4 +79,21 @@ export function ToolPop(props: ToolPopProps): ReactNode {
       ) : null}
     </div>
   );
+}
+
+/** Commands that change the canvas's state (their tools need a writable root). */
+const STATE_COMMANDS: ReadonlySet<string> = new Set(['state.ops', 'state.update']);
+
+/**
+ * Why `tool` is not offered to an actor with `permissions` (null: not known yet, the gateway
+ * decides), or null when it is: the lens must grant its command, and a tool that changes the
+ * canvas's state (not a plugin tool: that runs a job) needs at least one root the role may write.
+ */
+function whyNot(tool: CanvasTool, permissions: EffectivePermissions | null, roots: readonly string[]): string | null {
+  if (permissions === null) return null;
+  if (!canSendCommand(permissions, tool.command)) return `Your role may not send ${tool.command}`;
+  if (tool.plugin === undefined && STATE_COMMANDS.has(tool.command) && !canWriteAnyRoot(permissions, roots)) {
+    return 'Your role may not change this canvas';
+  }
+  return null;
 }
