@@ -98,6 +98,7 @@ export const DocBlockView = memo(function DocBlockView({
             aria-label={`Text of ${label}`}
             className={`easel-doc-text-${block.kind}`}
             rows={block.kind === 'code' ? 4 : 1}
+            placeholder={`Empty ${block.kind}: type here`}
             value={block.text}
             onSplice={(splice, after) => {
               if (block.structured) emit.edit(editBlockText(block, splice, after));

@@ -21,6 +21,31 @@ function setup(value = 'Hello world') {
 }
 
 describe('LazyTextArea', () => {
+  it('an empty box shows its placeholder (muted, not text), as the text area does once opened', () => {
+    render(
+      <LazyTextArea data-testid="t" aria-label="Text" placeholder="Empty paragraph" value="" onSplice={() => {}} />,
+    );
+    const box = screen.getByTestId('t');
+    expect(box.getAttribute('aria-placeholder')).toBe('Empty paragraph');
+    const shown = box.querySelector('.easel-lazy-placeholder');
+    expect(shown?.textContent).toBe('Empty paragraph');
+    expect(shown?.getAttribute('aria-hidden')).toBe('true');
+    act(() => box.focus());
+    const area = screen.getByTestId('t') as HTMLTextAreaElement;
+    expect(area.tagName).toBe('TEXTAREA');
+    expect(area.value).toBe('');
+    expect(area.placeholder).toBe('Empty paragraph');
+  });
+
+  it('a box with text shows no placeholder', () => {
+    render(
+      <LazyTextArea data-testid="t" aria-label="Text" placeholder="Empty paragraph" value="Hi" onSplice={() => {}} />,
+    );
+    const box = screen.getByTestId('t');
+    expect(box.textContent).toBe('Hi');
+    expect(box.getAttribute('aria-placeholder')).toBeNull();
+  });
+
   it('shows its text as a focusable text box, with no <textarea> until it is opened', () => {
     setup();
     const box = screen.getByTestId('t');

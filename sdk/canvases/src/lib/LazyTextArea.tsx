@@ -25,13 +25,15 @@ export function LazyTextArea(props: CollaborativeTextAreaProps) {
       />
     );
   }
-  const { className, value } = props;
+  const { className, value, placeholder } = props;
+  const empty = value === '' && placeholder !== undefined && placeholder !== '';
   return (
     // biome-ignore lint/a11y/useSemanticElements: a light stand-in for the <textarea> it turns into on focus or press
     <div
       role="textbox"
       aria-multiline="true"
       aria-label={props['aria-label']}
+      aria-placeholder={empty ? placeholder : undefined}
       data-testid={(props as unknown as Record<string, string | undefined>)['data-testid']}
       tabIndex={0}
       className={`easel-lazy-text${className ? ` ${className}` : ''}`}
@@ -43,7 +45,13 @@ export function LazyTextArea(props: CollaborativeTextAreaProps) {
       }}
       onFocus={() => setEditing(true)}
     >
-      {value}
+      {empty ? (
+        <span aria-hidden="true" className="easel-lazy-placeholder" style={PLACEHOLDER_STYLE}>
+          {placeholder}
+        </span>
+      ) : (
+        value
+      )}
     </div>
   );
 }
@@ -53,6 +61,9 @@ export function LazyTextArea(props: CollaborativeTextAreaProps) {
  * the text is empty (a new block), so there is always something to press.
  */
 const LAZY_STYLE = { whiteSpace: 'pre-wrap', overflowWrap: 'anywhere', cursor: 'text', minHeight: '1.2em' } as const;
+
+/** The text area's own placeholder look: muted, never selected with the text. */
+const PLACEHOLDER_STYLE = { opacity: 0.5, userSelect: 'none', pointerEvents: 'none' } as const;
 
 /** The text offset under a point inside `el` (its one text node), or null where the browser cannot say. */
 function offsetAt(el: HTMLElement, x: number, y: number): number | null {
