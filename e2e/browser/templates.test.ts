@@ -40,6 +40,12 @@ describe('[ISSUE 7] harness templates in the host app (screenshots saved by the 
       for (const id of surfaces) await tab.page.getByTestId(id).first().waitFor({ timeout: 20_000 });
       expect(await tab.page.getByTestId('connection-status').first().textContent()).toBe('open');
       expect(await spilledPanels(tab.page)).toEqual([]);
+      // A phone-wide window: one column, nothing wider than the page (no sideways scrolling).
+      await tab.page.setViewportSize({ width: 420, height: 900 });
+      await tab.page.waitForFunction(() => document.documentElement.scrollWidth <= window.innerWidth, null, {
+        timeout: 5_000,
+      });
+      await tab.page.setViewportSize({ width: 1400, height: 900 });
       const file = await saveScreenshot(tab.page, `template-${template}`);
       expect(file).toMatch(/template-.*\.png$/);
       expect(tab.errors).toEqual([]);

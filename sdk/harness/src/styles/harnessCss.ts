@@ -62,7 +62,13 @@ code { font-family: var(--ez-mono); font-size: .92em; }
 .ez-console { grid-template-columns: minmax(0, 1.2fr) minmax(280px, 1fr) minmax(240px, 320px); grid-template-rows: auto 1fr; }
 .ez-console__center, .ez-console__right, .ez-console__main { display: flex; flex-direction: column; gap: var(--ez-space-3); min-width: 0; }
 @media (max-width: 900px) {
-  .ez-studio, .ez-split, .ez-console { grid-template-columns: 1fr; }
+  /* minmax(0, …): a wide child (a board's columns) scrolls inside its pane, not the page sideways. */
+  .ez-studio, .ez-split, .ez-console { grid-template-columns: minmax(0, 1fr); }
+  .ez-template > .ez-toppill { flex-wrap: wrap; border-radius: var(--ez-radius-lg); }
+  /* One column: the canvas first, then the chat, then context and tokens. */
+  .ez-studio__main { order: 1; }
+  .ez-studio__left { order: 2; }
+  .ez-studio__right { order: 3; }
   .ez-studio { height: auto; grid-template-rows: auto; }
   .ez-studio__left { height: min(70vh, 560px); }
   .ez-studio__main { overflow: visible; }
