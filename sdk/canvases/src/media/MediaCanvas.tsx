@@ -50,7 +50,10 @@ export function MediaCanvas(props: MediaCanvasProps) {
         </p>
       ) : null}
       {projection.items.length === 0 ? (
-        <p className="easel-media-empty">No media in this gallery yet.</p>
+        <p className="easel-media-empty">
+          No media in this gallery yet. Images appear here when an agent, a job or an app uploads them as sidecars of
+          this canvas{!readOnly && announced.length > 0 ? ' (new uploads are listed below)' : ''}.
+        </p>
       ) : (
         <ul className="easel-media-gallery" data-testid="media-gallery" aria-label={`${title} gallery`}>
           {projection.items.map((item) => (
