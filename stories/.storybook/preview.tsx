@@ -3,6 +3,15 @@ import type { Preview } from '@storybook/react-vite';
 import '../../host/src/styles/canvases.css';
 
 const preview: Preview = {
+  // The host scopes the canvases' look to its session element: stories get the same wrapper, so a
+  // canvas looks here as it does in the host app.
+  decorators: [
+    (Story) => (
+      <div className="host-session">
+        <Story />
+      </div>
+    ),
+  ],
   parameters: {
     layout: 'fullscreen',
     controls: { expanded: false },

@@ -35,7 +35,7 @@ export function BoardCanvas({ projection, emit, readOnly, rejected }: CanvasProp
     >
       <header className="easel-board-header">
         <h2 id={headingId}>{projection.title === '' ? 'Board' : projection.title}</h2>
-        <span className="easel-board-status">{projection.status}</span>
+        <span className="easel-board-status">{projection.status}</span>{' '}
         <span className="easel-board-count">
           {projection.noteCount} {projection.noteCount === 1 ? 'note' : 'notes'}
         </span>
