@@ -95,6 +95,29 @@ describe('[ISSUE 7] Storybook: every story renders the real components from its 
   });
 });
 
+describe('[ISSUE 7] whiteboard cursors in Chromium', () => {
+  it("a peer's cursor label is drawn at its screen size however small the whiteboard is laid out", async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    try {
+      const page = await context.newPage();
+      // The console template lays the whiteboard out in a narrow pane (well under its 960-unit view).
+      await page.goto(`${server.url}/iframe.html?id=templates-console--settled&viewMode=story&args=pace:instant`, {
+        waitUntil: 'load',
+        timeout: 30_000,
+      });
+      const label = page.locator('[data-testid^="wb-cursor-"] text').first();
+      await label.waitFor({ timeout: 10_000 });
+      const svgWidth = await page.locator('svg.easel-wb-svg').evaluate((el) => el.getBoundingClientRect().width);
+      expect(svgWidth).toBeLessThan(700);
+      // Its 12 px label, laid out: about 12–16 px tall on screen (it was ≈ 5 px, scaled with the SVG).
+      await expect.poll(async () => (await label.boundingBox())?.height ?? 0, { timeout: 5_000 }).toBeGreaterThan(10);
+      expect((await label.boundingBox())!.height).toBeLessThan(20);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
 describe('[ISSUE 7] doc rows in Chromium: light until used, controls that move nothing', () => {
   it('a row opens its text area where it is pressed, floats its controls above it, and Tab walks them', async () => {
     const context = await browser.newContext({ viewport: { width: 1000, height: 700 } });

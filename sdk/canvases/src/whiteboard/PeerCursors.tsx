@@ -3,10 +3,11 @@ import type { PeerState } from '@easel/harness';
 /**
  * Other participants' pointers inside the whiteboard's SVG (world coordinates), each labelled with
  * the peer's name (`data-testid="wb-cursor-<actor id>"`; the harness's own layer uses `cursor-<actor id>`). Own state and
- * peers off the canvas are skipped. Cursors are in world units, so the host should mount the whiteboard
+ * peers off the canvas are skipped; each is drawn at a constant screen size (`pxPerUnit`: screen px per
+ * SVG unit as laid out). Cursors are in world units, so the host should mount the whiteboard
  * without its pixel cursor layer (`CanvasHost cursors={false}`; see `OWN_CURSOR_CANVAS_TYPES`).
  */
-export function PeerCursors({ peers, zoom }: { peers: readonly PeerState[]; zoom: number }) {
+export function PeerCursors({ peers, pxPerUnit }: { peers: readonly PeerState[]; pxPerUnit: number }) {
   const seen = new Set<string>();
   const shown = peers.filter((peer) => {
     if (peer.self || peer.cursor === null || seen.has(peer.actor.id)) return false;
@@ -14,7 +15,8 @@ export function PeerCursors({ peers, zoom }: { peers: readonly PeerState[]; zoom
     seen.add(peer.actor.id);
     return true;
   });
-  const s = 1 / zoom;
+  // Drawn in screen pixels whatever the SVG's scale (the zoom token and its box's width).
+  const s = pxPerUnit > 0 && Number.isFinite(pxPerUnit) ? 1 / pxPerUnit : 1;
   return (
     <g className="easel-wb-cursors" pointerEvents="none">
       {shown.map((peer) => (

@@ -7,6 +7,7 @@ import { PeerCursors } from './PeerCursors.tsx';
 import { SHAPE_KINDS, type ShapeKind, type WhiteboardProjection, type WhiteboardShape } from './projectWhiteboard.ts';
 import { ShapeView } from './ShapeView.tsx';
 import { toWorld, VIEW_HEIGHT, VIEW_WIDTH } from './toWorld.ts';
+import { useRenderedScale } from './useRenderedScale.ts';
 import {
   addShapeOps,
   deleteShapeOps,
@@ -78,6 +79,8 @@ export function WhiteboardCanvas({
   const [settling, setSettling] = useState<Settling | null>(null);
   const [thumbnail, setThumbnail] = useState<ThumbnailState>({ kind: 'idle' });
   const { shapes, zoom } = projection;
+  // Screen px per SVG unit as laid out (the SVG scales to its box): peers' cursors keep their size.
+  const pxPerUnit = useRenderedScale(svgRef, VIEW_WIDTH / zoom) ?? zoom;
   const selected = shapes.find((s) => s.id === selectedId) ?? null;
 
   function world(event: { clientX: number; clientY: number }) {
@@ -243,7 +246,7 @@ export function WhiteboardCanvas({
             onSelect={() => setSelectedId(shape.id)}
           />
         ))}
-        <PeerCursors peers={presence.peers} zoom={zoom} />
+        <PeerCursors peers={presence.peers} pxPerUnit={pxPerUnit} />
       </svg>
       {shapes.length === 0 ? (
         <p className="easel-wb-empty">{readOnly ? 'No shapes yet.' : 'No shapes yet: add one with “Add shape”.'}</p>
