@@ -2,7 +2,7 @@ import type { KeyboardEvent, PointerEvent } from 'react';
 import type { ShapeBox } from './whiteboardOps.ts';
 import type { WhiteboardShape } from './projectWhiteboard.ts';
 
-/** Size of the resize handle, in screen pixels (divided by zoom for world units). */
+/** Size of the resize handle, in screen pixels (divided by `pxPerUnit` for world units). */
 const HANDLE_PX = 10;
 
 export interface ShapeViewProps {
@@ -12,7 +12,8 @@ export interface ShapeViewProps {
   selected: boolean;
   readOnly: boolean;
   defaults: { fill: string; stroke: string };
-  zoom: number;
+  /** Screen pixels per SVG unit as laid out: handles and the selection outline keep their screen size. */
+  pxPerUnit: number;
   onPointerDown?: (event: PointerEvent<SVGElement>, mode: 'move' | 'resize') => void;
   onKeyDown?: (event: KeyboardEvent<SVGGElement>) => void;
   onSelect?: () => void;
@@ -26,7 +27,7 @@ export function describeShape(shape: WhiteboardShape, box: ShapeBox): string {
 
 /** One shape in the whiteboard's SVG (`data-testid="shape-<id>"`), with its resize handle when selected. */
 export function ShapeView(props: ShapeViewProps) {
-  const { shape, box, selected, readOnly, defaults, zoom } = props;
+  const { shape, box, selected, readOnly, defaults, pxPerUnit } = props;
   const fill = shape.fill ?? defaults.fill;
   const stroke = shape.stroke ?? defaults.stroke;
   const strokeWidth = shape.strokeWidth ?? 2;
@@ -34,7 +35,7 @@ export function ShapeView(props: ShapeViewProps) {
   const y0 = Math.min(box.y, box.y + box.h);
   const w = Math.abs(box.w);
   const h = Math.abs(box.h);
-  const handle = HANDLE_PX / zoom;
+  const handle = HANDLE_PX / pxPerUnit;
   const interactive = !readOnly;
   const body = (
     <>
@@ -88,7 +89,7 @@ export function ShapeView(props: ShapeViewProps) {
           fill="none"
           stroke="#2563eb"
           strokeDasharray="4 3"
-          strokeWidth={1 / zoom}
+          strokeWidth={1 / pxPerUnit}
           pointerEvents="none"
         />
       ) : null}

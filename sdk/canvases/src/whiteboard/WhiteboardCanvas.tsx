@@ -231,7 +231,7 @@ export function WhiteboardCanvas({
           if (e.target === e.currentTarget) setSelectedId(null);
         }}
       >
-        {projection.grid ? <Grid width={viewW} height={viewH} zoom={zoom} /> : null}
+        {projection.grid ? <Grid width={viewW} height={viewH} pxPerUnit={pxPerUnit} /> : null}
         {shapes.map((shape) => (
           <ShapeView
             key={shape.id}
@@ -240,7 +240,7 @@ export function WhiteboardCanvas({
             selected={shape.id === selectedId}
             readOnly={readOnly}
             defaults={{ fill: projection.fill, stroke: projection.stroke }}
-            zoom={zoom}
+            pxPerUnit={pxPerUnit}
             onPointerDown={(e, mode) => startDrag(e, shape, mode)}
             onKeyDown={(e) => onShapeKey(e, shape)}
             onSelect={() => setSelectedId(shape.id)}
@@ -271,7 +271,7 @@ function ThumbnailStatus({ state }: { state: ThumbnailState }) {
   );
 }
 
-function Grid({ width, height, zoom }: { width: number; height: number; zoom: number }) {
+function Grid({ width, height, pxPerUnit }: { width: number; height: number; pxPerUnit: number }) {
   const step = 40;
   const lines: { key: string; x1: number; y1: number; x2: number; y2: number }[] = [];
   for (let x = step; x < width && lines.length < 400; x += step)
@@ -279,7 +279,7 @@ function Grid({ width, height, zoom }: { width: number; height: number; zoom: nu
   for (let y = step; y < height && lines.length < 800; y += step)
     lines.push({ key: `y${y}`, x1: 0, y1: y, x2: width, y2: y });
   return (
-    <g className="easel-wb-grid" stroke="#e5e7eb" strokeWidth={1 / zoom} pointerEvents="none">
+    <g className="easel-wb-grid" stroke="#e5e7eb" strokeWidth={1 / pxPerUnit} pointerEvents="none">
       {lines.map(({ key, ...l }) => (
         <line key={key} {...l} />
       ))}
