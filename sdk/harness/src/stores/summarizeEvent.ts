@@ -10,6 +10,8 @@ export function summarizeEvent(type: string, payload: Readonly<Record<string, un
   switch (type) {
     case 'CANVAS_READY':
       return `canvas ready at revision ${p.revision}${p.reset ? ' (reset)' : ''}`;
+    case 'CANVAS_READY_UPDATE':
+      return `document loaded at revision ${p.revision} (editable)`;
     case 'canvas_created':
       return `canvas created (${text(p.canvas_type)})`;
     case 'token_patch':
