@@ -6,6 +6,7 @@ import { useHarness } from '../provider/HarnessContext.ts';
 import type { TokenErrorView } from '../stores/HarnessStores.ts';
 import { useCanvasMeta } from './useCanvasMeta.ts';
 import { useLens } from './useLens.ts';
+import { rolesLabel } from '../api/rolesLabel.ts';
 
 /** Why the last token write was refused. */
 export type TokenError = TokenErrorView;
@@ -51,8 +52,7 @@ export function useTokens(): TokensView {
       // Permissions that cannot be known: let the gateway decide (a refusal shows its reason).
       if (lens.me === null) return null;
       if (!canWriteToken(lens.me.permissions, id)) {
-        const roles = lens.me.roles.length > 0 ? lens.me.roles.join(', ') : 'no role';
-        return `your role (${roles}) may not change ${id}`;
+        return `your role (${rolesLabel(lens.me.roles)}) may not change ${id}`;
       }
       return null;
     },

@@ -1,4 +1,5 @@
 import { type ReactNode, useId } from 'react';
+import { rolesLabel } from '../api/rolesLabel.ts';
 import { useCanvasMeta } from '../hooks/useCanvasMeta.ts';
 import { useLens } from '../hooks/useLens.ts';
 import { useTokens } from '../hooks/useTokens.ts';
@@ -27,7 +28,8 @@ export function TokenPanel(props: TokenPanelProps): ReactNode {
     : tokens.readable;
   // Every token read-only for this role: one note for the panel, not the same sentence per field.
   const me = lens.status === 'loading' ? null : lens.me;
-  const allReadOnly = me !== null && ids.length > 1 && ids.every((id) => tokens.whyReadOnly(id) !== null);
+  const whys = ids.map((id) => tokens.whyReadOnly(id));
+  const allReadOnly = me !== null && ids.length > 1 && whys.every((why) => why !== null);
   const panelNoteId = `${base}-readonly`;
   return (
     <section className={`ez-panel ez-tokens${props.className ? ` ${props.className}` : ''}`} aria-label="Tokens">
@@ -42,7 +44,7 @@ export function TokenPanel(props: TokenPanelProps): ReactNode {
       ) : null}
       {allReadOnly && meta.ready ? (
         <p id={panelNoteId} className="ez-token__note" data-testid="tokens-readonly">
-          Read only: your role ({me.roles.length > 0 ? me.roles.join(', ') : 'no role'}) may not change these tokens.
+          Read only: your role ({rolesLabel(me.roles)}) may not change these tokens.
         </p>
       ) : null}
       {!meta.ready ? (
@@ -53,9 +55,9 @@ export function TokenPanel(props: TokenPanelProps): ReactNode {
         </StatusMessage>
       ) : (
         <ul className="ez-tokens__list">
-          {ids.map((id) => {
+          {ids.map((id, i) => {
             const spec = tokens.specs[id];
-            const why = tokens.whyReadOnly(id);
+            const why = whys[i] ?? null;
             const fieldNote = why !== null && !allReadOnly;
             const inputId = `${base}-${id}`;
             const noteId = `${inputId}-note`;
