@@ -179,6 +179,9 @@ describe('harness against a real gateway', () => {
     await waitFor(() => expect(screen.getByTestId('plugin-timing-canvas-stats').textContent).toMatch(/last job/), {
       timeout: 10_000,
     });
+    // The job's calls are counted: the list is reloaded when the job ends.
+    const counts = () => container.querySelector('[data-plugin="canvas-stats"] .ez-plugin__counts')?.textContent;
+    await waitFor(() => expect(counts()).toMatch(/^[1-9]\d* ok · 0 failed/), { timeout: 10_000 });
   }, 60_000);
 
   it('[CONTRACT 5] ChatRail starts a turn with chat.send and shows it as the stream reports it', async () => {

@@ -86,6 +86,8 @@ export class HarnessStores {
   #presenceWanted = false;
   #pluginsWanted = false;
   #pluginsRequested = false;
+  /** The last job whose end reloaded the plugin list (both streams report it). */
+  #pluginsReloadedFor: unknown = undefined;
   #lensRequest = 0;
   #pluginsRequest = 0;
 
@@ -286,6 +288,17 @@ export class HarnessStores {
       this.jobs.update((jobs) => reduceJobs(jobs, typed));
     }
     if (e.type === 'plugin_status') this.#applyPluginStatus(payload);
+    else if (e.type === 'job_completed') this.#reloadPluginsAfterJob(payload.job_id);
+  }
+
+  /**
+   * A finished job changed its plugins' call counts (`success_count`, `error_count`), which
+   * `plugin_status` does not carry: the shown list is reloaded once per job, when it is shown.
+   */
+  #reloadPluginsAfterJob(jobId: unknown): void {
+    if (!this.#pluginsRequested || (jobId !== undefined && jobId === this.#pluginsReloadedFor)) return;
+    this.#pluginsReloadedFor = jobId;
+    this.reloadPlugins();
   }
 
   #applyPluginStatus(payload: Record<string, unknown>): void {
