@@ -12,7 +12,7 @@ import { SidecarClient } from '@easel/transport/sidecars';
 import { type ReactNode, useMemo } from 'react';
 import { useHostSession } from './HostSession.ts';
 
-/** The media gallery with what the host knows: the lens's sidecar rights and a resolver. */
+/** The media gallery with what the host knows: the lens's sidecar rights, a resolver and uploads. */
 function HostMediaCanvas(props: CanvasProps<MediaProjection>): ReactNode {
   const transport = useTransport();
   const session = useHostSession();
@@ -30,17 +30,25 @@ function HostMediaCanvas(props: CanvasProps<MediaProjection>): ReactNode {
         .filter((p): p is SnapshotCreatedPayload => typeof (p as { artifact_id?: unknown }).artifact_id === 'string'),
     [snapshots],
   );
-  const access: SidecarAccess = {
-    see: rights.see,
-    resolve: rights.resolve,
-    announced,
-    resolveUrl: async (artifactId) => {
-      const resolved = await client.resolveSidecar(artifactId);
-      return resolved.ok
-        ? { ok: true, url: resolved.value.url }
-        : { ok: false, code: resolved.error.code, message: resolved.error.message };
-    },
-  };
+  // Stable across renders: a preview re-resolves its URL whenever `resolveUrl` changes.
+  const calls = useMemo(
+    (): Pick<SidecarAccess, 'resolveUrl' | 'upload'> => ({
+      resolveUrl: async (artifactId) => {
+        const resolved = await client.resolveSidecar(artifactId);
+        return resolved.ok
+          ? { ok: true, url: resolved.value.url }
+          : { ok: false, code: resolved.error.code, message: resolved.error.message };
+      },
+      upload: async (file) => {
+        const uploaded = await client.uploadSidecar(file, { contentType: file.type || 'application/octet-stream' });
+        return uploaded.ok
+          ? { ok: true, ref: uploaded.value }
+          : { ok: false, code: uploaded.error.code, message: uploaded.error.message };
+      },
+    }),
+    [client],
+  );
+  const access: SidecarAccess = { see: rights.see, resolve: rights.resolve, announced, ...calls };
   if (lens.status === 'loading') return <p className="host-muted">Checking your media permissions…</p>;
   return <MediaCanvas {...props} sidecars={access} />;
 }

@@ -2,6 +2,12 @@ import { builtinCanvases, MediaCanvas, type MediaProjection, mediaCanvas, liveRu
 import { type AnyCanvasCartridge, type CanvasProps, useLens } from '@easel/harness';
 import type { ReactNode } from 'react';
 
+/** Stories resolve and upload nothing (no S3 behind them); module-level, so previews resolve once. */
+const STORY_SIDECAR_CALLS = {
+  resolveUrl: async () => ({ ok: false as const, code: 'unavailable', message: 'stories resolve no media' }),
+  upload: async () => ({ ok: false as const, code: 'unavailable', message: 'stories upload no media' }),
+};
+
 /** Media with the lens's sidecar rights (what the host passes); stories resolve nothing. */
 function StoryMediaCanvas(props: CanvasProps<MediaProjection>): ReactNode {
   const lens = useLens();
@@ -13,7 +19,7 @@ function StoryMediaCanvas(props: CanvasProps<MediaProjection>): ReactNode {
         see: rights.see,
         resolve: rights.resolve,
         announced: [],
-        resolveUrl: async () => ({ ok: false, code: 'unavailable', message: 'stories resolve no media' }),
+        ...STORY_SIDECAR_CALLS,
       }}
     />
   );

@@ -117,14 +117,75 @@ describe('media cartridge', () => {
     expect(screen.queryByTestId('media-item-img-1')).toBeNull();
   });
 
+  it('[CONTRACT 8] uploads a picked file through the host and adds it to the gallery, titled with its name', async () => {
+    const picked: File[] = [];
+    const upload = async (file: File) => {
+      picked.push(file);
+      return {
+        ok: true as const,
+        ref: {
+          artifact_id: 'up-1',
+          uri: 's3://b/k',
+          mime: file.type,
+          size: file.size,
+          sha256: 'c'.repeat(64),
+          created_at: '2024-05-04T00:00:00Z',
+        },
+      };
+    };
+    const { emitter } = renderCartridge(mediaCanvas, { seed, extra: { sidecars: access({ upload }) } });
+    const file = new File([new Uint8Array([137, 80, 78, 71])], 'sketch.png', { type: 'image/png' });
+    fireEvent.change(screen.getByTestId('media-upload'), { target: { files: [file] } });
+    expect(await screen.findByText('Added sketch.png to the gallery.')).toBeTruthy();
+    expect(picked.map((f) => f.name)).toEqual(['sketch.png']);
+    expect(emitter.allOps()).toEqual([
+      {
+        op: 'insert',
+        root: 'items',
+        key: 'up-1',
+        value: {
+          artifact_id: 'up-1',
+          mime: 'image/png',
+          size: 4,
+          created_at: '2024-05-04T00:00:00Z',
+          title: 'sketch.png',
+        },
+      },
+    ]);
+    expect(screen.getByTestId('media-item-up-1').textContent).toContain('sketch.png');
+  });
+
+  it('[CONTRACT 8] a refused upload shows its reason and adds nothing', async () => {
+    const upload = async () => ({
+      ok: false as const,
+      code: 'forbidden',
+      message: 'your roles may not upload sidecars',
+    });
+    const { emitter } = renderCartridge(mediaCanvas, { seed, extra: { sidecars: access({ upload }) } });
+    const file = new File(['x'], 'a.png', { type: 'image/png' });
+    fireEvent.change(screen.getByTestId('media-upload'), { target: { files: [file] } });
+    expect(
+      await screen.findByText('Could not upload a.png: your roles may not upload sidecars (forbidden)'),
+    ).toBeTruthy();
+    expect(emitter.allOps()).toEqual([]);
+    expect((screen.getByTestId('media-upload') as HTMLInputElement).disabled).toBe(false);
+  });
+
   it('readOnly shows the gallery without edit affordances; rejected shows its reason', () => {
     renderCartridge(mediaCanvas, {
       seed,
       readOnly: true,
       rejected: { code: 'forbidden', message: "your roles may not write root 'items'" },
-      extra: { sidecars: access({ resolve: false, announced: [] }) },
+      extra: {
+        sidecars: access({
+          resolve: false,
+          announced: [],
+          upload: async () => ({ ok: false, code: 'x', message: 'x' }),
+        }),
+      },
     });
     expect(screen.getByTestId('media-item-vid-1')).toBeTruthy();
+    expect(screen.queryByTestId('media-upload')).toBeNull();
     expect(screen.queryAllByRole('button')).toHaveLength(0);
     expect(screen.getByTestId('canvas-rejected').textContent).toContain("may not write root 'items'");
   });

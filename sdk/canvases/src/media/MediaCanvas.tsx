@@ -4,6 +4,7 @@ import { ReadOnlyBadge } from '../lib/ReadOnlyBadge.tsx';
 import { RejectedNotice } from '../lib/RejectedNotice.tsx';
 import { MediaPreview } from './MediaPreview.tsx';
 import { addMediaOps, removeMediaOps } from './mediaOps.ts';
+import { MediaUpload } from './MediaUpload.tsx';
 import { formatBytes, type MediaItem, type MediaProjection } from './projectMedia.ts';
 import type { SidecarAccess } from './SidecarAccess.ts';
 
@@ -49,10 +50,13 @@ export function MediaCanvas(props: MediaCanvasProps) {
           You may see which media exist, but your role may not open them.
         </p>
       ) : null}
+      {!readOnly && sidecars.upload ? <MediaUpload upload={sidecars.upload} emit={emit} /> : null}
       {projection.items.length === 0 ? (
         <p className="easel-media-empty">
-          No media in this gallery yet. Images appear here when an agent, a job or an app uploads them as sidecars of
-          this canvas{!readOnly && announced.length > 0 ? ' (new uploads are listed below)' : ''}.
+          No media in this gallery yet. Images appear here when{' '}
+          {!readOnly && sidecars.upload ? 'you upload them, or ' : ''}
+          an agent, a job or an app uploads them as sidecars of this canvas
+          {!readOnly && announced.length > 0 ? ' (new uploads are listed below)' : ''}.
         </p>
       ) : (
         <ul className="easel-media-gallery" data-testid="media-gallery" aria-label={`${title} gallery`}>

@@ -1,5 +1,8 @@
 import type { SnapshotCreatedPayload } from '@easel/schemas';
 
+/** A completed upload (the `snapshot_created` payload: refs only), or why not. */
+export type UploadedSidecar = { ok: true; ref: SnapshotCreatedPayload } | { ok: false; code: string; message: string };
+
 /** A presigned GET for a sidecar (contract §8), or why not. */
 export type ResolvedSidecar = { ok: true; url: string } | { ok: false; code: string; message: string };
 
@@ -15,6 +18,11 @@ export interface SidecarAccess {
   resolve: boolean;
   /** `GET /v1/sidecars/{artifact_id}`: a presigned URL. Absent: previews are not offered. */
   resolveUrl?: (artifactId: string) => Promise<ResolvedSidecar>;
+  /**
+   * Uploads a file as a sidecar of this canvas (contract §8: reserve, PUT to S3, complete). Absent:
+   * the gallery offers no upload. The host implements it (a canvas opens no connection).
+   */
+  upload?: (file: File) => Promise<UploadedSidecar>;
   /** Sidecars announced by `snapshot_created` on this canvas (they can be added to the gallery). */
   announced?: readonly SnapshotCreatedPayload[];
 }

@@ -4,9 +4,12 @@ import { mediaRefOf } from './projectMedia.ts';
 /** The `items` root name (map). */
 export const ITEMS_ROOT = 'items';
 
-/** Records an announced sidecar in the gallery (key: its artifact id). */
-export function addMediaOps(payload: SnapshotCreatedPayload): StateOp[] {
-  return [{ op: 'insert', root: ITEMS_ROOT, key: payload.artifact_id, value: mediaRefOf(payload) }];
+/** Records an announced sidecar in the gallery (key: its artifact id), titled `title` when given. */
+export function addMediaOps(payload: SnapshotCreatedPayload, title?: string): StateOp[] {
+  const value = mediaRefOf(payload);
+  const clean = title?.trim().slice(0, 200);
+  if (clean) value.title = clean;
+  return [{ op: 'insert', root: ITEMS_ROOT, key: payload.artifact_id, value }];
 }
 
 /** Removes an entry from the gallery (the sidecar object itself stays). */
