@@ -31,6 +31,26 @@ describe('errors against a gateway process', () => {
     }
   });
 
+  it('[CONTRACT 3] the turn history answers a bad limit 400 and an unknown canvas 404; a good request its shape', async () => {
+    const scope = await env.world.newCanvas(env.tokens.admin, 'turns', 'c1');
+    const { canvas_id, ...rest } = scope;
+    const q = new URLSearchParams(rest).toString();
+    for (const limit of ['0', '51', 'x', '1.5', '-1']) {
+      const bad = await api(env.gateway.url, 'GET', `/v1/canvases/${canvas_id}/turns?${q}&limit=${limit}`, {
+        token: env.tokens.admin,
+      });
+      expectErrorBody(bad, 400, 'validation_failed');
+      expect(bad.json.error.message).toBe('limit: must be an integer from 1 to 50');
+    }
+    const missing = await api(env.gateway.url, 'GET', `/v1/canvases/nope/turns?${q}`, { token: env.tokens.admin });
+    expectErrorBody(missing, 404, 'not_found');
+    const good = await api(env.gateway.url, 'GET', `/v1/canvases/${canvas_id}/turns?${q}&limit=5`, {
+      token: env.tokens.admin,
+    });
+    expect(good.status).toBe(200);
+    expect(good.json).toEqual({ events: [], complete: true });
+  });
+
   it('[CONTRACT 2] another tenant is 403 tenant_mismatch everywhere, and nothing is revealed or applied', async () => {
     const scope = await env.world.newCanvas(env.tokens.admin, 'tenancy', 'c1');
     await env.world.commit(env.tokens.admin, 'token.set', scope, { token_id: 'plan.title', value: 'mine' });
@@ -41,6 +61,7 @@ describe('errors against a gateway process', () => {
       await api(env.gateway.url, 'GET', `/v1/canvases/${canvas_id}?${q}`, { token: env.tokens.intruder }),
       await api(env.gateway.url, 'GET', `/v1/canvases/does-not-exist?${absent}`, { token: env.tokens.intruder }),
       await api(env.gateway.url, 'GET', `/v1/canvases/${canvas_id}/revisions?${q}`, { token: env.tokens.intruder }),
+      await api(env.gateway.url, 'GET', `/v1/canvases/${canvas_id}/turns?${q}`, { token: env.tokens.intruder }),
       await env.world.command(env.tokens.intruder, 'token.set', scope, { token_id: 'plan.title', value: 'theirs' }),
       await env.world.command(
         env.tokens.intruder,

@@ -338,7 +338,7 @@ const pathArb = fc.oneof(
     '/v1/dev/tokens',
   ),
   fc
-    .tuple(slugish, fc.constantFrom('', '/events', '/revisions', '/x'))
+    .tuple(slugish, fc.constantFrom('', '/events', '/revisions', '/turns', '/turns?limit=0', '/turns?limit=x', '/x'))
     .map(([id, suffix]) => `/v1/canvases/${id}${suffix}`),
   fc
     .tuple(slugish, fc.constantFrom('/lens', '/canvas-types', '/canvas-types/board2', '/canvas-types/%ZZ'))

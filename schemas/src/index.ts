@@ -155,6 +155,12 @@ export {
   type DownstreamEventOf,
   type EventPayloads,
 } from './events/downstreamEventSchema.ts';
+export {
+  turnHistoryEntrySchema,
+  turnHistorySchema,
+  type TurnHistory,
+  type TurnHistoryEntry,
+} from './events/turnHistorySchema.ts';
 
 // commands (contract §5)
 export { commandTypeSchema } from './commands/commandTypeSchema.ts';

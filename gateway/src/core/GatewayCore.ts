@@ -13,6 +13,7 @@ import {
   partitionId,
   type Scope,
   slugSchema,
+  type TurnHistory,
 } from '@easel/schemas';
 import type pino from 'pino';
 import type { Principal } from './auth/Principal.ts';
@@ -38,6 +39,7 @@ import type { LensView } from './lens/LensView.ts';
 import { manifestForView } from './lens/manifestForView.ts';
 import { TokenLens } from './lens/TokenLens.ts';
 import { projectEvent } from './projectEvent.ts';
+import { readTurnHistory } from './readTurnHistory.ts';
 import type { EventSpine, PartitionId } from './spine/EventSpine.ts';
 
 /** Dependencies and tunables of the core. */
@@ -84,6 +86,12 @@ const TOPIC = { lens: 'lens', canvasType: 'canvas-type' } as const;
 
 /** Attempts at reading a canvas whose in-flight append fails meanwhile. */
 const READ_ATTEMPTS = 3;
+
+/**
+ * How many of a partition's newest events a turn-history request searches: bounds its work (a
+ * project's log can be long); older turns are not returned (`complete: false`).
+ */
+const TURN_HISTORY_WINDOW = 5000;
 
 /**
  * The Express-free facade the HTTP and SSE adapters call: commands, materialized reads,
@@ -243,6 +251,24 @@ export class GatewayCore {
     return this.withDurableCanvas(scope, (canvas) => ({
       revisions: canvas.history.map(({ snapshot: _key, ...entry }) => ({ ...entry }) as RevisionEntry),
     }));
+  }
+
+  /**
+   * `GET /v1/canvases/{id}/turns`: the durable events of the canvas's newest `turns` agent turns,
+   * as the caller's lens shows them on a stream (`readTurnHistory`); 404 for an unknown canvas.
+   */
+  async listTurns(p: Principal, scope: Scope, turns: number): Promise<Result<TurnHistory>> {
+    const view = await this.viewFor(p, scope);
+    if (!view.ok) return view;
+    const canvasId = scope.canvas_id;
+    if (canvasId === undefined) return fail('validation_failed', 'scope.canvas_id: required');
+    return this.guard(async () => {
+      if (!(await this.canvasExists(scope))) {
+        return fail('not_found', `canvas '${canvasId}' does not exist`, { canvas_id: canvasId });
+      }
+      const window = TURN_HISTORY_WINDOW;
+      return ok(await readTurnHistory(this.spine, partitionId(scope), canvasId, view.value, { turns, window }));
+    });
   }
 
   /** `PUT /v1/projects/{project_id}/canvas-types/{type}` (role admin). */

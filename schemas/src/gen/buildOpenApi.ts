@@ -98,6 +98,22 @@ function paths(): ZodOpenApiPathsObject {
         responses: { ...ok('Commits and reverts, oldest first.', s.revisionListSchema), ...errors(...READ) },
       },
     },
+    '/v1/canvases/{canvas_id}/turns': {
+      get: {
+        summary: "A canvas's recent agent turns (for a page opened after them)",
+        requestParams: {
+          path: canvasPath,
+          query: scopeQuery.extend({ limit: z.coerce.number().int().min(1).max(50).optional() }),
+        },
+        responses: {
+          ...ok(
+            'The durable turn events of the newest turns, in log order, filtered by the lens.',
+            s.turnHistorySchema,
+          ),
+          ...errors(...READ),
+        },
+      },
+    },
     '/v1/realtime': {
       get: stream('The unified timeline of a project (all canvases, runs, jobs)', undefined, s.realtimeMessageSchema),
     },
