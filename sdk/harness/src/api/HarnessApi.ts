@@ -1,4 +1,12 @@
-import type { ExtendedJobResponse, JobRequest, PluginHealth, PluginInspector, RunEvent, Scope } from '@easel/schemas';
+import type {
+  ExtendedJobResponse,
+  JobRequest,
+  PluginHealth,
+  PluginInspector,
+  RunEvent,
+  Scope,
+  TurnHistory,
+} from '@easel/schemas';
 import type { HarnessResult } from '../lib/HarnessResult.ts';
 import type { EffectivePermissions } from './effectivePermissions.ts';
 
@@ -37,6 +45,11 @@ export interface HarnessApi {
   getJob(jobId: string): Promise<HarnessResult<ExtendedJobResponse>>;
   /** The caller's effective permissions in the provider's project. */
   lensMe(): Promise<HarnessResult<LensMe>>;
+  /**
+   * `GET /v1/canvases/{canvas_id}/turns`: the canvas's recent agent turns as their durable events
+   * (for a page opened after them); `unavailable` when this API cannot ask.
+   */
+  listTurns(limit?: number): Promise<HarnessResult<TurnHistory>>;
   /** Follows `/v1/runs/{run_id}/events`; returns the unsubscribe. */
   subscribeRun(runId: string, listener: RunStreamListener): () => void;
 }

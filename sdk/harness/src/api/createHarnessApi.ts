@@ -9,6 +9,8 @@ import {
   type RunEvent,
   runEventSchema,
   type Scope,
+  type TurnHistory,
+  turnHistorySchema,
 } from '@easel/schemas';
 import {
   type CanvasTransport,
@@ -137,7 +139,14 @@ export function createHarnessApi(options: HarnessApiOptions): HarnessApi {
     return okResult({ actorId: claims?.sub ?? null, roles, permissions: effectivePermissions(policy.value, roles) });
   }
 
-  if (options.transport) return harnessApiFromTransport(options.transport, lensMe);
+  async function listTurns(limit = 20): Promise<HarnessResult<TurnHistory>> {
+    const canvasId = options.scope.canvas_id;
+    if (canvasId === undefined) return errResult('validation_failed', 'turn history is per canvas: the scope has none');
+    const query = `${scopeQuery(projectScope)}&limit=${Math.min(50, Math.max(1, Math.floor(limit)))}`;
+    return request('GET', `/v1/canvases/${encodeURIComponent(canvasId)}/turns?${query}`, turnHistorySchema);
+  }
+
+  if (options.transport) return harnessApiFromTransport(options.transport, lensMe, listTurns);
 
   return {
     listPlugins: () => request('GET', '/v1/plugins', listSchema),
@@ -155,6 +164,7 @@ export function createHarnessApi(options: HarnessApiOptions): HarnessApi {
         extendedJobResponseSchema,
       ),
     lensMe,
+    listTurns,
     subscribeRun(runId: string, listener: RunStreamListener): () => void {
       const controller = new AbortController();
       void followRun(runId, listener, controller.signal);

@@ -10,16 +10,18 @@ function result<T>(answer: Answer<T>): HarnessResult<T> {
 }
 
 const NO_LENS = 'your permissions are not known to this view (pass api={createHarnessApi(...)}); the gateway decides';
+const NO_HISTORY = 'earlier turns are not known to this view (pass api={createHarnessApi(...)}); new ones show live';
 
 /**
  * A {@link HarnessApi} over the transport's own clients (`transport.plugins`, `.jobs`, `.runs`),
  * which share its retries, token refresh and stream resume. The transport does not reveal its
- * token, so `lensMe` comes from `lensMe` when given, else answers `unavailable` (panels then let
- * the gateway decide and show its refusals).
+ * token, so `lensMe` and `listTurns` come from the callers given, else answer `unavailable` (panels
+ * then let the gateway decide and show its refusals; the chat shows turns from now on).
  */
 export function harnessApiFromTransport(
   transport: CanvasTransport,
   lensMe?: () => Promise<HarnessResult<LensMe>>,
+  listTurns?: HarnessApi['listTurns'],
 ): HarnessApi {
   return {
     listPlugins: async () => result(await transport.plugins.list()),
@@ -27,6 +29,7 @@ export function harnessApiFromTransport(
     startJob: async (request) => result(await transport.jobs.create(request)),
     getJob: async (jobId) => result(await transport.jobs.get(jobId)),
     lensMe: lensMe ?? (async () => errResult('unavailable', NO_LENS)),
+    listTurns: listTurns ?? (async () => errResult('unavailable', NO_HISTORY)),
     subscribeRun(runId: string, listener: RunStreamListener): () => void {
       const run = transport.runs.open(runId);
       listener.onStatus('connecting');

@@ -1,11 +1,11 @@
 import type { SendPayload } from '@easel/transport';
-import { useCallback, useMemo, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useMemo, useSyncExternalStore } from 'react';
 import { errResult, type HarnessResult, okResult } from '../lib/HarnessResult.ts';
 import { useHarness } from '../provider/HarnessContext.ts';
 import type { HarnessStores } from '../stores/HarnessStores.ts';
 import { isTurnOpen, type TurnView } from '../stores/reduceTurns.ts';
 
-/** `useTurns()`: agent turns on this canvas, newest last. */
+/** `useTurns()`: agent turns on this canvas, newest last (earlier ones loaded once it mounts). */
 export interface TurnsView {
   readonly turns: readonly TurnView[];
   /** The newest turn still running, if any. */
@@ -42,6 +42,7 @@ function awaitAccepted(stores: HarnessStores, commandId: string): Promise<string
 
 export function useTurns(): TurnsView {
   const stores = useHarness();
+  useEffect(() => stores.ensureTurnHistory(), [stores]);
   const turns = useSyncExternalStore(stores.turns.subscribe, stores.turns.getSnapshot, stores.turns.getSnapshot);
   const send = useCallback(
     async (text: string): Promise<HarnessResult<{ turn_id: string }>> => {

@@ -194,4 +194,21 @@ describe('harness against a real gateway', () => {
     expect(turn.textContent).toContain('Add a note saying hello');
     await waitFor(() => expect(within(turn).getByTestId('commit-outcome')).toBeTruthy(), { timeout: 30_000 });
   }, 60_000);
+
+  it('[CONTRACT 5] a ChatRail opened after a conversation shows its earlier turns (GET /turns), then new ones live', async () => {
+    const dee = actor('dee', ['director']);
+    dee.transport.connect();
+    const sent = await dee.transport.chat.send('Add a note saying earlier');
+    expect(sent.ok).toBe(true);
+    if (!sent.ok) return;
+    const outcome = await sent.value.outcome;
+    expect(outcome.status).toBe('committed');
+    dee.transport.close();
+
+    const later = actor('lee', ['director']);
+    render(later.wrap(<ChatRail />));
+    const earlier = await screen.findByText('Add a note saying earlier', {}, { timeout: 20_000 });
+    const turn = earlier.closest('[data-testid^="turn-"]') as HTMLElement;
+    expect(within(turn).getByTestId('commit-outcome').textContent).toMatch(/revision \d+/);
+  }, 60_000);
 });

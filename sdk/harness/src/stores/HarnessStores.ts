@@ -7,7 +7,8 @@ import { CanvasStateStore } from './CanvasStateStore.ts';
 import { ExternalStore } from './ExternalStore.ts';
 import { type PresenceSnapshot, presenceSnapshot } from './presenceSnapshot.ts';
 import { type JobView, reduceJobs, upsertJob } from './reduceJobs.ts';
-import { type TurnView, reduceTurns } from './reduceTurns.ts';
+import { mergeTurnHistory } from './mergeTurnHistory.ts';
+import { type TurnEventLike, type TurnView, reduceTurns } from './reduceTurns.ts';
 import { summarizeEvent } from './summarizeEvent.ts';
 import type { TimelineEntry } from './TimelineEntry.ts';
 
@@ -86,6 +87,8 @@ export class HarnessStores {
   #presenceWanted = false;
   #pluginsWanted = false;
   #pluginsRequested = false;
+  #turnHistoryWanted = false;
+  #turnHistoryRequested = false;
   /** The last job whose end reloaded the plugin list (both streams report it). */
   #pluginsReloadedFor: unknown = undefined;
   #lensRequest = 0;
@@ -119,6 +122,7 @@ export class HarnessStores {
       if (this.#starts === 0) {
         for (const stop of this.#stop.splice(0)) stop();
         this.#pluginsRequested = false;
+        this.#turnHistoryRequested = false;
         if (this.#presenceStarted) {
           this.#presenceStarted = false;
           this.presenceSource?.leave();
@@ -154,6 +158,34 @@ export class HarnessStores {
     if (this.#starts === 0 || this.#pluginsRequested) return;
     this.#pluginsRequested = true;
     this.reloadPlugins();
+  }
+
+  /**
+   * Loads the canvas's recent turns once (first `useTurns` subscriber) and adds those this page
+   * missed before the live ones (`mergeTurnHistory`); idempotent. Asked after the stream's first
+   * answer is in hand, so it never competes with the canvas's first paint. A refusal leaves the
+   * chat as the stream shows it.
+   */
+  ensureTurnHistory(): void {
+    this.#turnHistoryWanted = true;
+    if (this.#starts === 0 || this.#turnHistoryRequested) return;
+    this.#turnHistoryRequested = true;
+    const load = () => {
+      void this.api.listTurns().then((result) => {
+        if (!result.ok) return;
+        const events = result.value.events.map((entry) => entry.event as TurnEventLike);
+        this.turns.update((live) => mergeTurnHistory(live, events));
+      });
+    };
+    if (this.transport.manifest !== null) {
+      load();
+      return;
+    }
+    const off = this.transport.onReady(() => {
+      off();
+      load();
+    });
+    this.#stop.push(off);
   }
 
   /** Reloads the caller's lens (after `lens_changed`, or on demand). */
@@ -238,6 +270,7 @@ export class HarnessStores {
       this.reloadPlugins();
     }
     if (this.#presenceWanted) this.ensurePresence();
+    if (this.#turnHistoryWanted) this.ensureTurnHistory();
     if (connect) {
       t.connect();
       this.realtime?.connect();

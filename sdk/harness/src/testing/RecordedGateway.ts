@@ -130,6 +130,9 @@ export class RecordedGateway {
       return this.#openCanvas(headers.get('last-event-id') ?? url.searchParams.get('after'), init.signal);
     }
     if (method === 'GET' && path === '/v1/realtime') return this.#openRealtime(init.signal);
+    // The recording's turns reach the page through its canvas stream: no earlier history.
+    if (method === 'GET' && /^\/v1\/canvases\/[^/]+\/turns$/.test(path))
+      return json(200, { events: [], complete: true });
     const run = /^\/v1\/runs\/([^/]+)\/events$/.exec(path);
     if (method === 'GET' && run) return this.#openRun(decodeURIComponent(run[1]!), init.signal);
     if (method === 'POST' && path === '/v1/commands') return this.#command(await readBody(init));
