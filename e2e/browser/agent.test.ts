@@ -64,6 +64,14 @@ describe('[CONTRACT 10] the agent acting on shared state, seen live in the brows
     expect(await turn.getByTestId('commit-outcome').textContent()).toMatch(/revision/i);
     await saveScreenshot(dana.page, 'agent-example-commit');
     expect(dana.errors).toEqual([]);
+
+    // A page opened afterwards shows the conversation it missed, with its outcome.
+    const vic = await host.open({ actor: 'viewer', flow: 'demo' });
+    const missed = vic.page.getByTestId(`turn-${summary.turn_id}`);
+    await missed.getByTestId('commit-outcome').waitFor({ timeout: 20_000 });
+    expect(await missed.textContent()).toContain('add three notes about the launch');
+    expect(await missed.getByTestId('commit-outcome').textContent()).toMatch(/revision/i);
+    expect(vic.errors).toEqual([]);
   });
 
   it('chat.send from the page: the streamed turn commits and a collaborator sees the edits', async () => {
