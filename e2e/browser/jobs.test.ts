@@ -67,9 +67,9 @@ describe('[CONTRACT 9] a job in the browser: #progress-bar moves, #plugin-inspec
     expect(seen.some((s) => Number(s.now) > 0)).toBe(true);
     expect(await page.locator('#progress-bar').getAttribute('aria-valuenow')).toBe('100');
 
-    // The inspector: the job's timing for the plugin, and its success count went up (after a refresh).
+    // The inspector: the job's timing for the plugin, and its success count went up (the list is
+    // reloaded when the job ends: no Refresh needed).
     await page.getByTestId('plugin-timing-canvas-stats').waitFor({ timeout: 15_000 });
-    await page.locator('#plugin-inspector').getByRole('button', { name: 'Refresh' }).click();
     await page.waitForFunction(
       (before) => {
         const text = document.querySelector('#plugin-inspector [data-plugin="canvas-stats"] .ez-plugin__counts');
@@ -83,6 +83,31 @@ describe('[CONTRACT 9] a job in the browser: #progress-bar moves, #plugin-inspec
     // The live feed shows the job's events.
     await page.locator('[data-testid="realtime-entry"]', { hasText: /job/i }).first().waitFor({ timeout: 15_000 });
     await saveScreenshot(page, 'jobs-console-after-job');
+    expect(tab.errors).toEqual([]);
+  });
+
+  it("the whiteboard's Thumbnail tool runs the whiteboard-thumbnail plugin as a job and reports success", async () => {
+    const tab = await host.open({ actor: 'director', flow: 'demo', canvas: 'demo-whiteboard' });
+    const page = tab.page;
+    await page.getByTestId('add-shape').click();
+    await page.locator('[data-testid^="shape-"]').first().waitFor({ timeout: 15_000 });
+    const jobAnswers: Array<{ status: number; device: unknown }> = [];
+    page.on('response', async (response) => {
+      const url = new URL(response.url());
+      if (response.request().method() !== 'POST' || url.pathname !== '/v1/jobs') return;
+      const body = (await response.json().catch(() => ({}))) as { device_requested?: unknown };
+      jobAnswers.push({ status: response.status(), device: body.device_requested });
+    });
+    await page.getByTestId('thumbnail').click();
+    const status = page.getByTestId('thumbnail-status');
+    await page.waitForFunction(
+      () => /requested|failed/i.test(document.querySelector('[data-testid="thumbnail-status"]')?.textContent ?? ''),
+      null,
+      { timeout: 30_000 },
+    );
+    expect(await status.textContent()).toBe('Thumbnail requested');
+    expect(jobAnswers).toEqual([{ status: 202, device: 'cpu' }]);
+    expect(await page.getByTestId('rejected-edit').count()).toBe(0);
     expect(tab.errors).toEqual([]);
   });
 });

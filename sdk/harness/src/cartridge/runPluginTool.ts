@@ -10,7 +10,8 @@ const DONE = new Set(['succeeded', 'failed', 'cancelled']);
 /**
  * Runs a canvas tool backed by a plugin (`tool.plugin`): starts a one-stage job on this canvas
  * (pipeline `<name>.<tool>`, input `{canvas_id, params?: {<stage>: args.params}}`, scope the
- * canvas's, so its events stream here) and resolves once the job ends, with its status and result.
+ * canvas's, so its events stream here) on `args.device` (`cpu`, the default, or `gpu`) and resolves
+ * once the job ends, with its status and result.
  */
 export async function runPluginTool(
   stores: HarnessStores,
@@ -22,11 +23,12 @@ export async function runPluginTool(
   const params = args.params;
   const input: Record<string, JsonValue> = { canvas_id: stores.transport.scope.canvas_id };
   if (params !== undefined && params !== null) input.params = { [stage]: params };
-  const device = typeof args.device === 'string' ? args.device : 'auto';
+  // The contract's devices are cpu and gpu (a job asked for gpu falls back to cpu where there is none).
+  const device = args.device === 'gpu' ? 'gpu' : 'cpu';
   const started = await stores.api.startJob({
     scope: stores.transport.scope,
     pipeline: [stage],
-    device_requested: device as never,
+    device_requested: device,
     input,
   });
   if (!started.ok) return { ok: false, code: started.error.code, message: started.error.message };

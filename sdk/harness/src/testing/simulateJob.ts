@@ -1,4 +1,4 @@
-import type { ExtendedJobResponse, PluginHealth } from '@easel/schemas';
+import { describeZodError, type ExtendedJobResponse, jobRequestSchema, type PluginHealth } from '@easel/schemas';
 import { recordedEvent } from './recordedEvent.ts';
 import type { RecordedEnvelope } from './recordedEvent.ts';
 
@@ -12,8 +12,8 @@ export interface JobHost {
 let jobCounter = 0;
 
 /**
- * The recorded gateway's jobs: checks the request like the real one (pipeline of known,
- * available plugins), answers `queued`, then streams `plugin_status`, `progress` per stage,
+ * The recorded gateway's jobs: checks the request like the real one (the contract's job request
+ * shape, a pipeline of known, available plugins), answers `queued`, then streams `plugin_status`, `progress` per stage,
  * a GPU → CPU `warning` when a GPU was asked for, and `job_completed` with per-plugin timings.
  */
 export function simulateJob(
@@ -22,6 +22,8 @@ export function simulateJob(
   plugins: readonly PluginHealth[],
   store: (job: ExtendedJobResponse) => void,
 ): { ok: true; job: ExtendedJobResponse } | { ok: false; code: string; message: string } {
+  const checked = jobRequestSchema.safeParse(body);
+  if (!checked.success) return { ok: false, code: 'validation_failed', message: describeZodError(checked.error) };
   const req = body as { pipeline?: unknown; device_requested?: unknown; fps?: unknown } | null;
   if (!req || !Array.isArray(req.pipeline) || req.pipeline.length === 0) {
     return { ok: false, code: 'validation_failed', message: 'pipeline: must list at least one plugin' };
