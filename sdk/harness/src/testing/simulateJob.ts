@@ -23,7 +23,8 @@ export function simulateJob(
   store: (job: ExtendedJobResponse) => void,
 ): { ok: true; job: ExtendedJobResponse } | { ok: false; code: string; message: string } {
   const checked = jobRequestSchema.safeParse(body);
-  if (!checked.success) return { ok: false, code: 'validation_failed', message: describeZodError(checked.error) };
+  if (!checked.success)
+    return { ok: false, code: 'validation_failed', message: describeZodError(checked.error).message };
   const req = body as { pipeline?: unknown; device_requested?: unknown; fps?: unknown } | null;
   if (!req || !Array.isArray(req.pipeline) || req.pipeline.length === 0) {
     return { ok: false, code: 'validation_failed', message: 'pipeline: must list at least one plugin' };
