@@ -20,6 +20,9 @@ export { addNoteOps, deleteNoteOps, editNoteOps, moveNoteOps, NOTES_ROOT } from 
 
 // whiteboard
 export { whiteboardCanvas } from './whiteboard/whiteboardCanvas.ts';
+export { WhiteboardCanvas, type WhiteboardCanvasProps } from './whiteboard/WhiteboardCanvas.tsx';
+export type { WhiteboardSidecars } from './whiteboard/WhiteboardThumbnail.tsx';
+export { type ThumbnailRef, thumbnailRefOf } from './whiteboard/thumbnailRefOf.ts';
 export { WHITEBOARD_MANIFEST } from '@easel/schemas';
 export { WHITEBOARD_THUMBNAIL_TOOL } from './whiteboard/whiteboardThumbnailTool.ts';
 export {
@@ -64,4 +67,4 @@ export { mediaCanvas } from './media/mediaCanvas.ts';
 export { MEDIA_MANIFEST } from './media/mediaManifest.ts';
 export { projectMedia, type MediaItem, type MediaKind, type MediaProjection } from './media/projectMedia.ts';
 export { MediaCanvas, type MediaCanvasProps } from './media/MediaCanvas.tsx';
-export type { ResolvedSidecar, SidecarAccess } from './media/SidecarAccess.ts';
+export type { ResolvedSidecar, SidecarAccess, UploadedSidecar } from './media/SidecarAccess.ts';

@@ -16,6 +16,8 @@ export interface RecordingEmitterOptions {
   refuse?: { code: string; message: string };
   /** Tool ids the canvas type declares (others answer `not_found`). */
   tools?: readonly string[];
+  /** What a declared tool answers (default `{ok: true, revision}`), e.g. a plugin tool's job and result. */
+  toolResults?: Readonly<Record<string, EmitResult>>;
 }
 
 /**
@@ -107,7 +109,7 @@ export class RecordingEmitter implements CommandEmitter {
       return { ok: false, code: 'not_found', message: `this canvas has no tool "${toolId}"` };
     }
     if (this.options.refuse) return { ok: false, ...this.options.refuse };
-    return { ok: true, revision: this.revision };
+    return this.options.toolResults?.[toolId] ?? { ok: true, revision: this.revision };
   }
 
   private notify(): void {

@@ -117,6 +117,67 @@ describe('whiteboard cartridge', () => {
     expect((await screen.findByText('Thumbnail requested')).getAttribute('data-testid')).toBe('thumbnail-status');
   });
 
+  it('[CONTRACT 8] a thumbnail the job stored as a sidecar is shown, opened through the host resolver', async () => {
+    const asked: string[] = [];
+    const toolResults = {
+      thumbnail: {
+        ok: true as const,
+        revision: 3,
+        job: {
+          job_id: 'j1',
+          status: 'succeeded',
+          result: [
+            {
+              index: 0,
+              width: 320,
+              height: 240,
+              png_sidecar: { artifact_id: 'thumb-1', mime: 'image/png', size: 2048 },
+            },
+          ],
+        },
+      },
+    };
+    const resolveUrl = async (id: string) => {
+      asked.push(id);
+      return { ok: true as const, url: `https://s3.test/b/${id}?sig=1` };
+    };
+    renderCartridge(whiteboardCanvas, {
+      seed,
+      tools: [WHITEBOARD_THUMBNAIL_TOOL.id],
+      toolResults,
+      extra: { sidecars: { resolve: true, resolveUrl } },
+    });
+    fireEvent.click(screen.getByTestId('thumbnail'));
+    expect(await screen.findByText('Thumbnail saved (image/png, 2.0 KB)')).toBeTruthy();
+    const image = await screen.findByRole('img', { name: 'Whiteboard thumbnail' });
+    expect(image.getAttribute('src')).toBe('https://s3.test/b/thumb-1?sig=1');
+    expect(asked).toEqual(['thumb-1']);
+  });
+
+  it('[CONTRACT 6] a stored thumbnail is not opened for a viewer without sidecars.resolve', async () => {
+    const toolResults = {
+      thumbnail: {
+        ok: true as const,
+        revision: 3,
+        job: {
+          job_id: 'j1',
+          status: 'succeeded',
+          result: [{ png_sidecar: { artifact_id: 'thumb-1', mime: 'image/png' } }],
+        },
+      },
+    };
+    const resolveUrl = async () => ({ ok: true as const, url: 'https://s3.test/x' });
+    renderCartridge(whiteboardCanvas, {
+      seed,
+      tools: [WHITEBOARD_THUMBNAIL_TOOL.id],
+      toolResults,
+      extra: { sidecars: { resolve: false, resolveUrl } },
+    });
+    fireEvent.click(screen.getByTestId('thumbnail'));
+    expect(await screen.findByText('Thumbnail saved (image/png)')).toBeTruthy();
+    expect(screen.queryByTestId('thumbnail-preview')).toBeNull();
+  });
+
   it('shows why a thumbnail could not be made', async () => {
     renderCartridge(whiteboardCanvas, { seed });
     fireEvent.click(screen.getByTestId('thumbnail'));

@@ -1,4 +1,4 @@
-import type { CanvasProps, EmitResult } from '@easel/harness';
+import type { CanvasProps } from '@easel/harness';
 import { type KeyboardEvent, type PointerEvent, useId, useRef, useState } from 'react';
 import { newId } from '../lib/newId.ts';
 import { ReadOnlyBadge } from '../lib/ReadOnlyBadge.tsx';
@@ -17,6 +17,7 @@ import {
   type ShapeBox,
 } from './whiteboardOps.ts';
 import { WHITEBOARD_THUMBNAIL_TOOL } from './whiteboardThumbnailTool.ts';
+import { type ThumbnailState, WhiteboardThumbnail, type WhiteboardSidecars } from './WhiteboardThumbnail.tsx';
 
 /** World units an arrow key moves the selected shape (Shift: 1). */
 const KEY_STEP = 10;
@@ -39,8 +40,6 @@ interface Settling {
   box: ShapeBox;
 }
 
-type ThumbnailState = { kind: 'idle' } | { kind: 'busy' } | { kind: 'done'; result: EmitResult };
-
 /** Where the next new shape goes: staggered so new shapes do not cover each other. */
 function placeNew(count: number, kind: ShapeKind): ShapeBox {
   const x = 40 + ((count * 24) % 480);
@@ -59,18 +58,16 @@ function boxOf(shape: WhiteboardShape, drag: Drag | null, settling: Settling | n
   return resizedBox(shape, drag.dx, drag.dy);
 }
 
+/** Props of the whiteboard: the cartridge contract plus, from the host, how to open a stored thumbnail. */
+export type WhiteboardCanvasProps = CanvasProps<WhiteboardProjection> & { sidecars?: WhiteboardSidecars };
+
 /**
  * The whiteboard: shapes as SVG (create, move by drag or arrow keys, resize by the corner handle,
- * delete), peers' live cursors, and a thumbnail from the `whiteboard-thumbnail` plugin. Every change
- * is a `state.ops` command on the `shapes` map.
+ * delete), peers' live cursors, and a thumbnail from the `whiteboard-thumbnail` plugin (shown when
+ * the job stored it as a sidecar and the host passes `sidecars`). Every change is a `state.ops`
+ * command on the `shapes` map.
  */
-export function WhiteboardCanvas({
-  projection,
-  emit,
-  presence,
-  readOnly,
-  rejected,
-}: CanvasProps<WhiteboardProjection>) {
+export function WhiteboardCanvas({ projection, emit, presence, readOnly, rejected, sidecars }: WhiteboardCanvasProps) {
   const headingId = useId();
   const svgRef = useRef<SVGSVGElement | null>(null);
   const [kind, setKind] = useState<ShapeKind>('rect');
@@ -214,7 +211,7 @@ export function WhiteboardCanvas({
           >
             {WHITEBOARD_THUMBNAIL_TOOL.label}
           </button>
-          <ThumbnailStatus state={thumbnail} />
+          <WhiteboardThumbnail state={thumbnail} sidecars={sidecars} />
         </div>
       )}
       <svg
@@ -252,22 +249,6 @@ export function WhiteboardCanvas({
         <p className="easel-wb-empty">{readOnly ? 'No shapes yet.' : 'No shapes yet: add one with “Add shape”.'}</p>
       ) : null}
     </section>
-  );
-}
-
-function ThumbnailStatus({ state }: { state: ThumbnailState }) {
-  const text =
-    state.kind === 'idle'
-      ? ''
-      : state.kind === 'busy'
-        ? 'Requesting thumbnail…'
-        : state.result.ok
-          ? 'Thumbnail requested'
-          : `Thumbnail failed (${state.result.code}): ${state.result.message}`;
-  return (
-    <output className="easel-wb-thumbnail-status" data-testid="thumbnail-status" aria-live="polite">
-      {text}
-    </output>
   );
 }
 
