@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createRecordedSession, type RecordedSession } from '../testing/createRecordedSession.ts';
 import { DEMO_PLUGINS, demoRecording } from '../testing/fixtures.ts';
 import { recordedEvent } from '../testing/recordedEvent.ts';
+import { createHarnessApi } from './createHarnessApi.ts';
 import type { HarnessApi, RunStreamStatus } from './HarnessApi.ts';
 import { harnessApiFromTransport } from './harnessApiFromTransport.ts';
 
@@ -105,5 +106,52 @@ describe('lensMe', () => {
   it('harnessApiFromTransport without a lens source answers unavailable, saying why', async () => {
     const me = await harnessApiFromTransport(session().transport).lensMe();
     expect(!me.ok && me.error.code).toBe('unavailable');
+  });
+});
+
+describe('createHarnessApi.listTurns: what it accepts of GET /v1/canvases/{id}/turns', () => {
+  const turn = 't_abcdefghijklmnopqrstuvwx';
+  const accepted = recordedEvent('turn_accepted', { turn_id: turn, text: 'add a note' }, { turn_id: turn });
+  const answering = (body: unknown, seen: string[] = []) =>
+    createHarnessApi({
+      baseUrl: 'http://gateway.test',
+      token: 'tok',
+      scope: { tenant_id: 'acme', project_id: 'p1', app_id: 'a', surface_id: 's', mode: 'edit', canvas_id: 'c1' },
+      fetch: async (input) => {
+        seen.push(String(input));
+        return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
+      },
+    });
+
+  it('[CONTRACT 4] a history of valid envelopes is the value; the request names the canvas, scope and limit', async () => {
+    const seen: string[] = [];
+    const body = { events: [{ cursor: 'e1-00000000000000000001', event: accepted }], complete: true };
+    const listed = await answering(body, seen).listTurns(5);
+    expect(listed.ok && listed.value).toEqual(body);
+    expect(seen).toHaveLength(1);
+    const url = new URL(seen[0]!);
+    expect(url.pathname).toBe('/v1/canvases/c1/turns');
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      tenant_id: 'acme',
+      project_id: 'p1',
+      app_id: 'a',
+      surface_id: 's',
+      mode: 'edit',
+      limit: '5',
+    });
+  });
+
+  it('[CONTRACT 4] a body that is not the contract’s shape is a protocol error, never a value', async () => {
+    const bad = [
+      { events: [], complete: 'yes' },
+      { events: [{ event: accepted }], complete: true },
+      { events: [{ cursor: 'c', event: { ...accepted, payload: { text: 'no turn id' } } }], complete: true },
+      { events: [{ cursor: 'c', event: { ...accepted, scope: null } }], complete: true },
+      null,
+    ];
+    for (const body of bad) {
+      const listed = await answering(body).listTurns();
+      expect(!listed.ok && listed.error.code, JSON.stringify(body)).toBe('protocol');
+    }
   });
 });
