@@ -4,7 +4,7 @@
  * fresh server, N readers in one client process and 64 closed-loop writers in another: the
  * `fanout` bench's method at one N. Every sample records the 1-minute load average at its start.
  *
- * `pnpm exec tsx bench/src/fanout/abFanout.ts [--rounds 3] [--n 100] [--warmup 1500] [--window 4000]
+ * `pnpm exec tsx bench/src/fanout/abFanout.ts [--rounds 3] [--n 100] [--writers 64] [--warmup 1500] [--window 4000]
  *   [--variants 'base=;direct=EASEL_X=1,EASEL_Y=0'] [--no-raw]`
  *
  * A variant is `<label>=<VAR>=<value>,…` (empty: the defaults); variants are separated by `;`.
@@ -26,6 +26,7 @@ const n = Math.min(2000, Math.max(1, Number(argOption('n', '100'))));
 const warmupMs = Number(argOption('warmup', '1500'));
 const windowMs = Number(argOption('window', '4000'));
 const withRaw = !process.argv.includes('--no-raw');
+const writerCount = Math.min(1024, Math.max(1, Number(argOption('writers', '64'))));
 
 /** Parses `label=VAR=value,VAR=value;label2=…`. */
 function parseVariants(text: string): Map<string, Record<string, string>> {
@@ -55,6 +56,8 @@ interface Sample {
   deliveries: number;
   updates: number;
   serverCpu: number;
+  readerCpu: number;
+  writerCpu: number;
   errors: number;
 }
 
@@ -66,7 +69,7 @@ async function sample(kind: string, round: number): Promise<Sample> {
     const connected = await readers.connect({ reader: server.reader, count: n, track: 'count' });
     if (connected.failed > 0) throw new Error(`${connected.failed}/${n} readers failed: ${connected.firstError}`);
     const load = loadavg()[0] as number;
-    await writers.startLoad({ writer: server.writer, concurrency: 64 });
+    await writers.startLoad({ writer: server.writer, concurrency: writerCount });
     await sleep(warmupMs);
     const w = await measureWindow(readers, writers, server.pid, windowMs);
     await writers.stopLoad();
@@ -77,6 +80,8 @@ async function sample(kind: string, round: number): Promise<Sample> {
       deliveries: w.deliveriesPerSec,
       updates: w.acksPerSec,
       serverCpu: w.serverCpuShare,
+      readerCpu: w.readerCpuShare,
+      writerCpu: w.writerCpuShare,
       errors: w.errors,
     };
   } finally {
@@ -91,14 +96,16 @@ const median = (xs: number[]) => {
 };
 
 const kinds = [...(withRaw ? ['raw'] : []), ...variants.keys()];
-console.log(`fan-out A/B: ${kinds.join(', ')}; ${rounds} rounds; N=${n}; windows ${windowMs} ms`);
+console.log(
+  `fan-out A/B: ${kinds.join(', ')}; ${rounds} rounds; N=${n}; ${writerCount} writers; windows ${windowMs} ms`,
+);
 const samples = await interleavedRounds(
   kinds,
   rounds,
   sample,
   (s) =>
     `load ${s.load.toFixed(2)}: ${s.deliveries.toFixed(0)} deliveries/s, ${s.updates.toFixed(0)} updates/s, ` +
-    `CPU ${(s.serverCpu * 100).toFixed(0)} %${s.errors > 0 ? `, ${s.errors} errors` : ''}`,
+    `CPU server ${(s.serverCpu * 100).toFixed(0)} %, readers ${(s.readerCpu * 100).toFixed(0)} %, writers ${(s.writerCpu * 100).toFixed(0)} %${s.errors > 0 ? `, ${s.errors} errors` : ''}`,
 );
 console.log('\nmedians over rounds; ratio = ÷ the first variant of the same round (then median, min–max)');
 const first = [...variants.keys()][0] as string;
