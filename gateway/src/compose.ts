@@ -148,8 +148,11 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     logger: logger.child({ component: 'plugins' }),
     ...(deps.pluginLimits ? { limits: deps.pluginLimits } : {}),
   });
+  // Before the jobs: a succeeded job's images become sidecars when a store is configured.
+  const sidecars = deps.sidecars ? openSidecars(deps.sidecars, core, logger.child({ component: 'sidecars' })) : null;
   const jobs = await JobService.open({
     ...deps.jobs,
+    ...(sidecars ? { sidecars: sidecars.service } : {}),
     core,
     plugins,
     pluginChanges: (listener) => plugins.subscribe(listener),
@@ -170,7 +173,6 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     { name: 'plugins', ready: () => plugins.ready() },
   ];
   let shuttingDown = false;
-  const sidecars = deps.sidecars ? openSidecars(deps.sidecars, core, logger.child({ component: 'sidecars' })) : null;
   const presence =
     deps.presence === false
       ? null

@@ -29,7 +29,8 @@ function stringList(value: unknown): string[] {
  *   redacted (items of unreadable roots become GC placeholders, so the viewer's Y.Doc keeps
  *   contiguous clocks), `roots` lists only readable roots, and `redacted: true` is set. It is
  *   sent even when nothing in it is readable, for the same reason;
- * - `snapshot_created`: hidden unless `sidecars.see`;
+ * - `snapshot_created`: hidden unless `sidecars.see`; one the gateway computed (a job's image,
+ *   stamped with `derived_from`) also hidden unless the viewer reads every source;
  * - `turn_final`: `proposed_ops` on roots it cannot read are removed (and `redacted: true` set);
  *   when it carries a `derived_from` stamp (the canvas content the turn's model was given) that
  *   the viewer cannot read all of, its `text` becomes {@link HIDDEN_TEXT} (also `redacted: true`).
@@ -53,7 +54,8 @@ export function projectEvent(view: LensView, event: BusEvent): string | null {
       return typeof tokenId === 'string' && view.canReadToken(tokenId) ? event.envelope : null;
     }
     case 'snapshot_created':
-      return view.sidecars.see ? event.envelope : null;
+      if (!view.sidecars.see) return null;
+      return event.envelope.includes(STAMP_KEY) ? projectStampedSidecar(view, event.envelope) : event.envelope;
     case 'state_patch':
       return projectStatePatch(view, event.envelope);
     case 'turn_final':
@@ -80,6 +82,17 @@ function projectDerived(view: LensView, event: BusEvent): string | null {
   if (shown === null) return null;
   if (!stamped && shown.redacted !== true) return event.envelope;
   return JSON.stringify({ ...env, payload: shown });
+}
+
+/** A `snapshot_created` stamped with its sources: hidden unless they are all readable; stamp stripped. */
+function projectStampedSidecar(view: LensView, envelope: string): string | null {
+  const env = parse(envelope);
+  const payload = env?.payload;
+  if (!env || payload === null || typeof payload !== 'object' || Array.isArray(payload)) return null;
+  if (!Object.hasOwn(payload, DERIVED_FROM)) return envelope;
+  const { [DERIVED_FROM]: stamp, ...rest } = payload;
+  if (!mayReadSources(view, parseDerivedSources(stamp))) return null;
+  return JSON.stringify({ ...env, payload: rest });
 }
 
 function projectStatePatch(view: LensView, envelope: string): string | null {

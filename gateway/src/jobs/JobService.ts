@@ -1,4 +1,4 @@
-import { type Actor, type ExtendedJobResponse, partitionId, type Scope } from '@easel/schemas';
+import { type Actor, type ExtendedJobResponse, type JsonValue, partitionId, type Scope } from '@easel/schemas';
 import type pino from 'pino';
 import type { Principal } from '../core/auth/Principal.ts';
 import { fail, ok, type Result } from '../core/errors/GatewayError.ts';
@@ -21,6 +21,7 @@ import { type JobPlan, parseJobRequest } from './parseJobRequest.ts';
 import { resolveDevice } from './resolveDevice.ts';
 import { type PipelineOutcome, runPipeline } from './runPipeline.ts';
 import { jsonBytes, sanitizeForEvent } from './sanitizeForEvent.ts';
+import { type ImageSidecarStore, storeImageOutputs } from './storeImageOutputs.ts';
 
 /** What the job service needs of `GatewayCore` (it satisfies this as is). */
 export interface JobCore extends TelemetrySink, LensSource, DurableSink {
@@ -47,6 +48,13 @@ export interface JobServiceOptions {
   readonly persistEveryMs?: number;
   /** How long a node's claim on a queued or running job lasts without a refresh, ms. Default 30 000. */
   readonly leaseMs?: number;
+  /**
+   * Where a succeeded job's images go (`SidecarService`): each frame output's `png_base64`,
+   * `jpeg_base64` or `webp_base64` becomes a sidecar of the job's scope owned by the job's
+   * principal, and `<format>_sidecar: {artifact_id, mime, size, sha256}` in the result (see
+   * `storeImageOutputs`). Absent: images are omitted from the result, as any `*_base64`.
+   */
+  readonly sidecars?: ImageSidecarStore;
 }
 
 interface LiveJob {
@@ -283,7 +291,25 @@ export class JobService {
       },
       onWarning: (message, plugin) => addWarning(record, `${plugin}: ${message}`),
     });
-    await this.finish(job, outcome);
+    await this.finish(job, outcome.ok ? await this.keepImages(job, outcome.outputs) : outcome);
+  }
+
+  /**
+   * A succeeded job's images become sidecars (`storeImageOutputs`) when a store is configured,
+   * before the result is sanitized; the job still runs meanwhile (its lease is refreshed).
+   */
+  private async keepImages(job: LiveJob, outputs: JsonValue[]): Promise<PipelineOutcome> {
+    const store = this.o.sidecars;
+    if (!store) return { ok: true, outputs };
+    const kept = await storeImageOutputs(outputs, {
+      store,
+      principal: job.principal,
+      scope: job.record.scope,
+      signal: job.controller.signal,
+      derivedFrom: job.sources.current,
+    });
+    for (const warning of kept.warnings) addWarning(job.record, warning);
+    return { ok: true, outputs: kept.outputs };
   }
 
   /** Ends a job: final state in memory, then the record, then the durable events. */

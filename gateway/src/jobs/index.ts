@@ -8,3 +8,11 @@ export { JobTelemetry, type JobTelemetryOptions, type TelemetrySink } from './Jo
 export { mayRunPlugins, PLUGIN_COMMANDS } from './mayRunPlugins.ts';
 export { sanitizeForEvent, type SanitizeLimits } from './sanitizeForEvent.ts';
 export { sourcesOfInput } from './sourcesOfInput.ts';
+export {
+  IMAGE_OUTPUT_KEYS,
+  type ImageOutputKey,
+  type ImageOutputsJob,
+  type ImageSidecarRef,
+  type ImageSidecarStore,
+  storeImageOutputs,
+} from './storeImageOutputs.ts';

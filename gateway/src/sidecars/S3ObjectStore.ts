@@ -4,10 +4,11 @@ import {
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
+  PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { type PresignedPut, type PutBinding, presignPut, SHA256_META } from './presignPut.ts';
+import { hexToBase64, type PresignedPut, type PutBinding, presignPut, SHA256_META } from './presignPut.ts';
 import { createS3Client, type S3Settings } from './S3Settings.ts';
 
 /** What a HEAD tells about a stored object (null fields: the store did not say). */
@@ -89,6 +90,39 @@ export class S3ObjectStore {
     return presignPut(this.settings, binding);
   }
 
+  /**
+   * Stores `bytes` under `key` in one PUT (server-side writes, e.g. a job's image outputs), with
+   * exactly the headers a presigned upload carries: `Content-Type`, `Content-Length`, the
+   * SHA-256 as `x-amz-checksum-sha256` (AWS S3 and RGW versions that know it reject a body that
+   * does not match; s3rver ignores it) and as `x-amz-meta-sha256` (so {@link head} reads the hash
+   * back like for a presigned upload). The SDK signs the payload hash too (RGW checks it).
+   * `sha256` (lower-case hex of `bytes`) saves hashing again when the caller has it. Answers the
+   * hex SHA-256 sent. Rejects with {@link ObjectStoreError}.
+   */
+  async putObject(
+    key: string,
+    bytes: Uint8Array,
+    mime: string,
+    sha256 = sha256Hex(bytes),
+  ): Promise<{ sha256: string }> {
+    try {
+      await this.client.send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: key,
+          Body: bytes,
+          ContentType: mime,
+          ContentLength: bytes.byteLength,
+          ChecksumSHA256: hexToBase64(sha256),
+          Metadata: { [SHA256_META]: sha256 },
+        }),
+      );
+    } catch (err) {
+      throw new ObjectStoreError(`PUT ${key} failed: ${describe(err)}`);
+    }
+    return { sha256 };
+  }
+
   /** A GET URL of `key`, valid `expiresInSeconds`. */
   async presignGet(key: string, expiresInSeconds: number): Promise<string> {
     try {
@@ -152,6 +186,11 @@ export class S3ObjectStore {
   close(): void {
     this.client.destroy();
   }
+}
+
+/** Lower-case hex SHA-256 of `bytes`. */
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }
 
 function base64ToHex(value: string): string | null {

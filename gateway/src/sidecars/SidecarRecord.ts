@@ -6,6 +6,7 @@ import {
   snapshotCreatedPayloadSchema,
 } from '@easel/schemas';
 import { z } from 'zod';
+import { derivedSourcesSchema } from '../core/DerivedSources.ts';
 
 /** Spine record kind of sidecar records (`putRecord('sidecar', '<tenant>/<project>/<artifact_id>', json)`). */
 export const SIDECAR_RECORD_KIND = 'sidecar';
@@ -37,6 +38,12 @@ export const sidecarRecordSchema = z.object({
   /** Once complete: the emitted payload and the event's cursor (a repeated complete answers them again). */
   snapshot: snapshotCreatedPayloadSchema.optional(),
   cursor: z.string().optional(),
+  /**
+   * What a sidecar the gateway computed (a job's image output) was computed from: resolving it,
+   * and seeing its `snapshot_created`, needs a lens that reads all of it (`mayReadSources`).
+   * Absent for uploads.
+   */
+  derived_from: derivedSourcesSchema.optional(),
 });
 
 export type SidecarRecord = z.infer<typeof sidecarRecordSchema>;

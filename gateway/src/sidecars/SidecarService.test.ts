@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MemoryBus } from '../bus/MemoryBus.ts';
 import type { Principal } from '../core/auth/Principal.ts';
@@ -17,6 +18,7 @@ import {
 } from '../core/testing/coreHarness.ts';
 import { mustOpen } from '../spine/sqliteTestHarness.ts';
 import { S3ObjectStore } from './S3ObjectStore.ts';
+import { createS3Client } from './S3Settings.ts';
 import { SIDECAR_RECORD_KIND, sidecarRecordKey } from './SidecarRecord.ts';
 import { SidecarService } from './SidecarService.ts';
 import { type EmbeddedS3, startEmbeddedS3 } from './startEmbeddedS3.ts';
@@ -219,6 +221,159 @@ describe('SidecarService (contract 8, lens of contract 6)', () => {
       store: new S3ObjectStore({ ...s3.settings, endpoint: 'http://127.0.0.1:9' }),
     });
     expect(await down.create(DIRECTOR, request())).toMatchObject({ error: { code: 'unavailable' } });
+    down.close();
+  });
+});
+
+/** Keys of the objects under the project's artifacts prefix (what S3 really holds). */
+async function storedKeys(): Promise<string[]> {
+  const client = createS3Client(s3.settings);
+  try {
+    const out = await client.send(
+      new ListObjectsV2Command({ Bucket: s3.settings.bucket, Prefix: 'tenants/acme/projects/p1/artifacts/' }),
+    );
+    return (out.Contents ?? []).map((o) => o.Key ?? '');
+  } finally {
+    client.destroy();
+  }
+}
+
+describe('SidecarService.storeBytes (server-side create + PUT + complete, contract 8)', () => {
+  const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  const PNG_SHA = createHash('sha256').update(PNG).digest('hex');
+
+  it('[CONTRACT 8] stores the object, writes a complete record and appends exactly one snapshot_created', async () => {
+    const before = await storedKeys();
+    const stored = await service.storeBytes(DIRECTOR, canvas, PNG, 'image/png', { frameRange: { start: 2, end: 3 } });
+    if (!stored.ok) throw new Error(`${stored.error.code}: ${stored.error.message}`);
+    const id = stored.value.artifact_id;
+    const key = `tenants/acme/projects/p1/artifacts/${id}`;
+    expect(stored.value).toMatchObject({
+      uri: `s3://easel/${key}`,
+      mime: 'image/png',
+      size: PNG.length,
+      sha256: PNG_SHA,
+      frame_range: { start: 2, end: 3 },
+    });
+    expect(await storedKeys()).toEqual([...before, key].sort());
+    const store = new S3ObjectStore(s3.settings);
+    expect(await store.head(key)).toMatchObject({ size: PNG.length, mime: 'image/png', declaredSha256: PNG_SHA });
+    store.close();
+    // The bytes come back through the public path: resolve, then GET the presigned URL.
+    const resolved = await service.resolve(DIRECTOR, id, project);
+    if (!resolved.ok) throw new Error(resolved.error.message);
+    expect(new Uint8Array(await (await fetch(resolved.value.url)).arrayBuffer())).toEqual(PNG);
+    const record = JSON.parse((await h.spine.getRecord(SIDECAR_RECORD_KIND, sidecarRecordKey('acme', 'p1', id)))!);
+    expect(record).toMatchObject({
+      state: 'complete',
+      owner: { id: DIRECTOR.actorId, kind: DIRECTOR.kind },
+      scope: canvas,
+      key,
+      size: PNG.length,
+      sha256: PNG_SHA,
+      cursor: stored.value.cursor,
+    });
+    expect(snapshots()).toHaveLength(1);
+    const envelope = JSON.parse(snapshots()[0]!.envelope);
+    expect(envelope).toMatchObject({ durable: true, scope: canvas, actor: { id: DIRECTOR.actorId } });
+    const { cursor: _cursor, ...payload } = stored.value;
+    expect(envelope.payload).toEqual(payload);
+    expect(snapshots()[0]!.envelope).not.toContain(Buffer.from(PNG).toString('base64'));
+    // A repeated complete of the stored artifact answers the same, emitting nothing more.
+    expect(await service.complete(DIRECTOR, id, { scope: canvas })).toEqual(stored);
+    expect(snapshots()).toHaveLength(1);
+  });
+
+  it('[CONTRACT 6] bytes computed from canvas content: only viewers reading all of it see the event or resolve it', async () => {
+    const reviewer: Principal = { actorId: 'rev', tenantId: 'acme', kind: 'human', roles: ['reviewer'] };
+    const policy = await h.core.putLensPolicy(ADMIN, 'p1', {
+      ...SECTION_6_POLICY,
+      roles: {
+        ...SECTION_6_POLICY.roles,
+        reviewer: {
+          tokens: { read: ['*'], write: [] },
+          state: { read: ['notes'], write: [] },
+          sidecars: { see: true, resolve: true },
+          commands: [],
+        },
+      },
+    });
+    if (!policy.ok) throw new Error(policy.error.message);
+    const derivedFrom = { roots: ['shapes'], tokens: [], sidecars: false };
+    const stored = await service.storeBytes(DIRECTOR, canvas, PNG, 'image/png', { derivedFrom });
+    if (!stored.ok) throw new Error(stored.error.message);
+    expect(stored.value).not.toHaveProperty('derived_from');
+    const id = stored.value.artifact_id;
+    const refused = await service.resolve(reviewer, id, project);
+    expect(refused).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(!refused.ok && refused.error.message).toMatch(/computed from canvas content/);
+    expect((await service.resolve(DIRECTOR, id, project)).ok).toBe(true);
+    // The event: hidden from the reviewer, shown without the internal stamp to the director.
+    const event = snapshots().at(-1)!;
+    expect(h.core.projectEvent(await h.core.lensView(reviewer, 'acme/p1'), event)).toBeNull();
+    const shown = h.core.projectEvent(await h.core.lensView(DIRECTOR, 'acme/p1'), event);
+    expect(JSON.parse(shown!).payload).toEqual((({ cursor: _c, ...rest }) => rest)(stored.value));
+    // An upload (no stamp) stays visible to the reviewer, as before.
+    const plain = await service.storeBytes(DIRECTOR, canvas, PNG, 'image/png');
+    if (!plain.ok) throw new Error(plain.error.message);
+    expect(h.core.projectEvent(await h.core.lensView(reviewer, 'acme/p1'), snapshots().at(-1)!)).not.toBeNull();
+    expect((await service.resolve(reviewer, plain.value.artifact_id, project)).ok).toBe(true);
+  });
+
+  it('[CONTRACT 6] a lens without canvas changes is refused: nothing stored, recorded or appended', async () => {
+    const before = await storedKeys();
+    expect(await service.storeBytes(VIEWER, canvas, PNG, 'image/png')).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+    const other: Principal = { ...DIRECTOR, tenantId: 'other' };
+    expect(await service.storeBytes(other, canvas, PNG, 'image/png')).toMatchObject({
+      error: { code: 'tenant_mismatch' },
+    });
+    expect(await service.storeBytes(DIRECTOR, scopeOf('nope'), PNG, 'image/png')).toMatchObject({
+      error: { code: 'not_found' },
+    });
+    expect(await storedKeys()).toEqual(before);
+    expect(await h.spine.listRecords(SIDECAR_RECORD_KIND, 'acme/p1/')).toEqual([]);
+    expect(snapshots()).toHaveLength(0);
+  });
+
+  it('[CONTRACT 8] over the size limit (as create answers), empty or a bad type: 400, nothing stored', async () => {
+    const small = new SidecarService({
+      core: h.core,
+      store: new S3ObjectStore(s3.settings),
+      maxObjectBytes: PNG.length - 1,
+    });
+    const before = await storedKeys();
+    const over = await small.storeBytes(DIRECTOR, canvas, PNG, 'image/png');
+    expect(over).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
+    if (!over.ok) expect(over.error.message).toMatch(/^size: /);
+    expect(await small.create(DIRECTOR, { ...request(), size: PNG.length })).toMatchObject({
+      error: { code: 'validation_failed', message: over.ok ? '' : over.error.message },
+    });
+    expect(await small.storeBytes(DIRECTOR, canvas, PNG.subarray(0, PNG.length - 1), 'image/png')).toMatchObject({
+      ok: true,
+    });
+    expect(await service.storeBytes(DIRECTOR, canvas, new Uint8Array(0), 'image/png')).toMatchObject({
+      error: { code: 'validation_failed' },
+    });
+    expect(await service.storeBytes(DIRECTOR, canvas, PNG, 'not a type')).toMatchObject({
+      error: { code: 'validation_failed' },
+    });
+    small.close();
+    expect(await storedKeys()).toHaveLength(before.length + 1);
+    expect(snapshots()).toHaveLength(1);
+  });
+
+  it('[CONTRACT 3] an unreachable store is 503 unavailable and appends nothing', async () => {
+    const down = new SidecarService({
+      core: h.core,
+      store: new S3ObjectStore({ ...s3.settings, endpoint: 'http://127.0.0.1:9' }),
+    });
+    expect(await down.storeBytes(DIRECTOR, canvas, PNG, 'image/png')).toMatchObject({
+      error: { code: 'unavailable' },
+    });
+    expect(snapshots()).toHaveLength(0);
     down.close();
   });
 });

@@ -1,6 +1,8 @@
 import {
   COMMAND_TYPES,
   describeZodError,
+  type FrameRange,
+  MAX_SIDECAR_BYTES,
   opaqueIdSchema,
   partitionId,
   type Scope,
@@ -14,10 +16,11 @@ import type { Principal } from '../core/auth/Principal.ts';
 import { fail, ok, type Result } from '../core/errors/GatewayError.ts';
 import type { GatewayCore } from '../core/GatewayCore.ts';
 import { fastUlid } from '../core/ids/fastUlid.ts';
+import { DERIVED_FROM, type DerivedSources, mayReadSources } from '../core/DerivedSources.ts';
 import { ADMIN_ROLE } from '../core/lens/effectivePermissions.ts';
 import type { LensView } from '../core/lens/LensView.ts';
 import { parseScope } from '../core/scope/parseScope.ts';
-import type { S3ObjectStore } from './S3ObjectStore.ts';
+import { type S3ObjectStore, sha256Hex } from './S3ObjectStore.ts';
 import { parseSidecarRecord, SIDECAR_RECORD_KIND, type SidecarRecord, sidecarRecordKey } from './SidecarRecord.ts';
 import { sidecarObjectKey, sidecarUri } from './sidecarKey.ts';
 import { verifyObject } from './verifyObject.ts';
@@ -46,6 +49,22 @@ export interface SidecarServiceOptions {
   maxReadBytes?: number;
   /** Clock (ms since epoch). Default `Date.now`. */
   now?: () => number;
+  /**
+   * Largest sidecar `create` and `storeBytes` accept, bytes (400 `validation_failed` above it,
+   * like the request schema). Default and upper bound: `MAX_SIDECAR_BYTES` (5 GiB, one S3 PUT).
+   */
+  maxObjectBytes?: number;
+}
+
+/** Options of {@link SidecarService.storeBytes}. */
+export interface StoreBytesOptions {
+  /** The frames the object covers (carried on the record and the `snapshot_created` event). */
+  readonly frameRange?: FrameRange;
+  /**
+   * What the bytes were computed from (a job's sources): stamped on the record and, internally, on
+   * the `snapshot_created` event, so only viewers that read all of it see the event or resolve it.
+   */
+  readonly derivedFrom?: DerivedSources;
 }
 
 /** Commands that change a canvas: a lens allowing one of them may upload sidecars. */
@@ -67,8 +86,11 @@ export type SidecarCompleteResponse = SnapshotCreatedPayload & { cursor: string 
  *   `conflict` with `details.reason` and emits nothing; a match appends the durable
  *   `snapshot_created` (refs only) and marks the record `complete`. Repeating it answers the
  *   same payload and emits nothing more.
+ * - `storeBytes` (server-side, e.g. a job's image outputs): the checks of `create`, then PUT,
+ *   `snapshot_created` and a `complete` record in one call.
  * - `resolve`: only when the lens allows `sidecars.resolve` (else 403, before revealing whether
- *   the artifact exists); a presigned GET of a completed sidecar.
+ *   the artifact exists), and for a sidecar computed from canvas content (`derived_from`) only
+ *   when it reads all of that content; a presigned GET of a completed sidecar.
  * Expected failures are values; store failures become 503 `unavailable`.
  */
 export class SidecarService {
@@ -80,6 +102,8 @@ export class SidecarService {
   private readonly verify: SidecarVerifyMode;
   private readonly maxReadBytes: number;
   private readonly now: () => number;
+  /** Largest object accepted, bytes. */
+  readonly maxObjectBytes: number;
   /** In-flight completes by record key and actor (a retry joins the running one instead of emitting twice). */
   private readonly completing = new Map<string, Promise<Result<SidecarCompleteResponse>>>();
 
@@ -92,6 +116,10 @@ export class SidecarService {
     this.verify = options.verify ?? 'head';
     this.maxReadBytes = options.maxReadBytes ?? 64 * 1024 * 1024;
     this.now = options.now ?? Date.now;
+    this.maxObjectBytes = Math.max(
+      1,
+      Math.min(MAX_SIDECAR_BYTES, Math.floor(options.maxObjectBytes ?? MAX_SIDECAR_BYTES)),
+    );
   }
 
   /** The bucket sidecars go to. */
@@ -111,6 +139,8 @@ export class SidecarService {
       return fail('validation_failed', described.message, described.details);
     }
     const request = parsed.data;
+    const tooLarge = this.tooLarge(request.size);
+    if (tooLarge) return tooLarge;
     return this.guard(async () => {
       const view = await this.core.lensView(p, partitionId(scope.value));
       const denied = this.writeDenied(view);
@@ -216,6 +246,91 @@ export class SidecarService {
     return ok({ ...snapshot, cursor: appended.value.cursor });
   }
 
+  /**
+   * Stores bytes the gateway itself produced (a job's image output) as a sidecar in one call: the
+   * server-side equivalent of `create` + PUT + `complete`. Same checks as `create` (tenant, a lens
+   * that may change the canvas, the canvas exists when named, mime and size as the request schema
+   * and {@link SidecarServiceOptions.maxObjectBytes} allow); the SHA-256 is computed here; the
+   * object goes under the same key; the record is written `complete` with `p` as owner after one
+   * durable `snapshot_created` (refs only), exactly as `complete` emits it. Refusals are values
+   * (`forbidden`, `tenant_mismatch`, `not_found`, `validation_failed`); a store failure is 503
+   * `unavailable` and emits nothing.
+   */
+  async storeBytes(
+    p: Principal,
+    scope: Scope,
+    bytes: Uint8Array,
+    mime: string,
+    options: StoreBytesOptions = {},
+  ): Promise<Result<SidecarCompleteResponse>> {
+    const parsedScope = parseScope(p, scope, { canvas: 'optional' });
+    if (!parsedScope.ok) return parsedScope;
+    const tooLarge = this.tooLarge(bytes.byteLength);
+    if (tooLarge) return tooLarge;
+    const sha256 = sha256Hex(bytes);
+    const parsed = sidecarCreateRequestSchema.safeParse({
+      scope: parsedScope.value,
+      mime,
+      size: bytes.byteLength,
+      sha256,
+      ...(options.frameRange ? { frame_range: options.frameRange } : {}),
+    });
+    if (!parsed.success) {
+      const described = describeZodError(parsed.error);
+      return fail('validation_failed', described.message, described.details);
+    }
+    const request = parsed.data;
+    const target = parsedScope.value;
+    return this.guard(async () => {
+      const denied = this.writeDenied(await this.core.lensView(p, partitionId(target)));
+      if (denied) return denied;
+      if (target.canvas_id !== undefined && !(await this.core.canvasExists(target)))
+        return fail('not_found', `canvas '${target.canvas_id}' does not exist`, { canvas_id: target.canvas_id });
+      await this.store.ensureBucket();
+      const now = this.now();
+      const artifactId = fastUlid(now);
+      const key = sidecarObjectKey(target.tenant_id, target.project_id, artifactId);
+      await this.store.putObject(key, bytes, request.mime, sha256);
+      const snapshot: SnapshotCreatedPayload = {
+        artifact_id: artifactId,
+        uri: sidecarUri(this.store.bucket, key),
+        mime: request.mime,
+        size: request.size,
+        sha256,
+        ...(request.frame_range ? { frame_range: request.frame_range } : {}),
+        created_at: new Date(this.now()).toISOString(),
+      };
+      // The stamp is internal: `projectEvent` hides the event from viewers that cannot read its
+      // sources and strips the stamp for the others.
+      const payload = options.derivedFrom ? { ...snapshot, [DERIVED_FROM]: options.derivedFrom } : snapshot;
+      const appended = await this.core.appendEvents(target, { id: p.actorId, kind: p.kind }, [
+        { type: 'snapshot_created', payload },
+      ]);
+      if (!appended.ok) return appended;
+      const createdAt = new Date(now).toISOString();
+      await this.putRecord({
+        v: 1,
+        artifact_id: artifactId,
+        scope: target,
+        owner: { id: p.actorId, kind: p.kind },
+        bucket: this.store.bucket,
+        key,
+        mime: request.mime,
+        size: request.size,
+        sha256,
+        ...(request.frame_range ? { frame_range: request.frame_range } : {}),
+        state: 'complete',
+        created_at: createdAt,
+        // Nothing was presigned: the upload window closed when it opened.
+        upload_expires_at: createdAt,
+        snapshot,
+        cursor: appended.value.cursor,
+        ...(options.derivedFrom ? { derived_from: options.derivedFrom } : {}),
+      });
+      return ok({ ...snapshot, cursor: appended.value.cursor });
+    });
+  }
+
   /** `GET /v1/sidecars/{artifact_id}?<scope>`. */
   async resolve(p: Principal, artifactId: string, rawScope: unknown): Promise<Result<SidecarResolveResponse>> {
     const id = this.checkId(artifactId);
@@ -229,6 +344,12 @@ export class SidecarService {
       const recordKey = sidecarRecordKey(scope.value.tenant_id, scope.value.project_id, artifactId);
       const record = await this.findRecord(recordKey, scope.value, artifactId);
       if (!record.ok) return record;
+      const derived = record.value.derived_from;
+      if (derived !== undefined && !mayReadSources(view, derived))
+        return fail(
+          'forbidden',
+          `sidecar ${artifactId} was computed from canvas content your lens does not let you read`,
+        );
       if (record.value.state !== 'complete')
         return fail('conflict', `sidecar ${artifactId} is not complete yet: POST /v1/sidecars/${artifactId}/complete`, {
           artifact_id: artifactId,
@@ -246,6 +367,13 @@ export class SidecarService {
       : fail('validation_failed', 'artifact_id: must be the id POST /v1/sidecars returned', {
           issues: [{ path: 'artifact_id', message: 'malformed' }],
         });
+  }
+
+  /** 400 `validation_failed` on `size` when over {@link maxObjectBytes} (as the schema answers at 5 GiB). */
+  private tooLarge(size: number): Result<never> | null {
+    if (size <= this.maxObjectBytes) return null;
+    const message = `must be at most ${this.maxObjectBytes} bytes (got ${size})`;
+    return fail('validation_failed', `size: ${message}`, { issues: [{ path: 'size', message }] });
   }
 
   private writeDenied(view: LensView): Result<never> | null {

@@ -6,8 +6,9 @@ export {
   type SidecarCompleteResponse,
   type SidecarServiceOptions,
   type SidecarVerifyMode,
+  type StoreBytesOptions,
 } from './SidecarService.ts';
-export { ObjectStoreError, S3ObjectStore, type ObjectHead } from './S3ObjectStore.ts';
+export { ObjectStoreError, S3ObjectStore, sha256Hex, type ObjectHead } from './S3ObjectStore.ts';
 export {
   DEFAULT_S3_BUCKET,
   DEFAULT_S3_REGION,
