@@ -86,7 +86,7 @@ describe('[CONTRACT 9] a job in the browser: #progress-bar moves, #plugin-inspec
     expect(tab.errors).toEqual([]);
   });
 
-  it("the whiteboard's Thumbnail tool runs the whiteboard-thumbnail plugin as a job and reports success", async () => {
+  it("the whiteboard's Thumbnail tool runs the whiteboard-thumbnail plugin as a job and shows the PNG it stored", async () => {
     const tab = await host.open({ actor: 'director', flow: 'demo', canvas: 'demo-whiteboard' });
     const page = tab.page;
     await page.getByTestId('add-shape').click();
@@ -101,12 +101,26 @@ describe('[CONTRACT 9] a job in the browser: #progress-bar moves, #plugin-inspec
     await page.getByTestId('thumbnail').click();
     const status = page.getByTestId('thumbnail-status');
     await page.waitForFunction(
-      () => /requested|failed/i.test(document.querySelector('[data-testid="thumbnail-status"]')?.textContent ?? ''),
+      () =>
+        /requested|saved|failed/i.test(document.querySelector('[data-testid="thumbnail-status"]')?.textContent ?? ''),
       null,
       { timeout: 30_000 },
     );
-    expect(await status.textContent()).toBe('Thumbnail requested');
+    expect(await status.textContent()).toMatch(/^Thumbnail saved \(image\/png, [\d.]+ (B|KB)\)$/);
     expect(jobAnswers).toEqual([{ status: 202, device: 'cpu' }]);
+    // The PNG the plugin rendered, kept as a sidecar and opened from S3 (presigned GET).
+    const image = page.getByTestId('thumbnail-preview').getByRole('img', { name: 'Whiteboard thumbnail' });
+    await image.waitFor({ timeout: 15_000 });
+    await page.waitForFunction(
+      () => {
+        const img = document.querySelector<HTMLImageElement>('[data-testid="thumbnail-preview"] img');
+        return img?.complete === true && img.naturalWidth > 0;
+      },
+      null,
+      { timeout: 15_000 },
+    );
+    expect(await image.evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight])).toEqual([320, 240]);
+    await saveScreenshot(page, 'whiteboard-thumbnail');
     expect(await page.getByTestId('rejected-edit').count()).toBe(0);
     expect(tab.errors).toEqual([]);
   });

@@ -181,38 +181,40 @@ export function WhiteboardCanvas({ projection, emit, presence, readOnly, rejecte
       </header>
       <RejectedNotice rejected={rejected} />
       {readOnly ? null : (
-        <div className="easel-wb-toolbar" role="toolbar" aria-label="Whiteboard tools">
-          <label>
-            Shape
-            <select value={kind} onChange={(e) => setKind(e.target.value as ShapeKind)}>
-              {SHAPE_KINDS.map((k) => (
-                <option key={k} value={k}>
-                  {k}
-                </option>
-              ))}
-            </select>
-          </label>
-          <button type="button" data-testid="add-shape" onClick={addShape}>
-            Add shape
-          </button>
-          <button
-            type="button"
-            data-testid="delete-shape"
-            disabled={selected === null}
-            onClick={() => selected && deleteShape(selected.id)}
-          >
-            Delete shape
-          </button>
-          <button
-            type="button"
-            data-testid="thumbnail"
-            disabled={thumbnail.kind === 'busy'}
-            onClick={() => void requestThumbnail()}
-          >
-            {WHITEBOARD_THUMBNAIL_TOOL.label}
-          </button>
+        <>
+          <div className="easel-wb-toolbar" role="toolbar" aria-label="Whiteboard tools">
+            <label>
+              Shape
+              <select value={kind} onChange={(e) => setKind(e.target.value as ShapeKind)}>
+                {SHAPE_KINDS.map((k) => (
+                  <option key={k} value={k}>
+                    {k}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <button type="button" data-testid="add-shape" onClick={addShape}>
+              Add shape
+            </button>
+            <button
+              type="button"
+              data-testid="delete-shape"
+              disabled={selected === null}
+              onClick={() => selected && deleteShape(selected.id)}
+            >
+              Delete shape
+            </button>
+            <button
+              type="button"
+              data-testid="thumbnail"
+              disabled={thumbnail.kind === 'busy'}
+              onClick={() => void requestThumbnail()}
+            >
+              {WHITEBOARD_THUMBNAIL_TOOL.label}
+            </button>
+          </div>
           <WhiteboardThumbnail state={thumbnail} sidecars={sidecars} />
-        </div>
+        </>
       )}
       <svg
         ref={svgRef}

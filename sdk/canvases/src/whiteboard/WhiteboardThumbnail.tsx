@@ -44,7 +44,7 @@ export function WhiteboardThumbnail({ state, sidecars }: { state: ThumbnailState
           frames: null,
         };
   return (
-    <>
+    <div className="easel-wb-thumbnail-row" data-state={state.kind}>
       <output className="easel-wb-thumbnail-status" data-testid="thumbnail-status" aria-live="polite">
         {text}
       </output>
@@ -53,6 +53,6 @@ export function WhiteboardThumbnail({ state, sidecars }: { state: ThumbnailState
           <MediaPreview item={item} thumb={PREVIEW_EDGE} resolveUrl={sidecars.resolveUrl} />
         </div>
       ) : null}
-    </>
+    </div>
   );
 }
