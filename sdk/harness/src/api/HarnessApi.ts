@@ -46,10 +46,11 @@ export interface HarnessApi {
   /** The caller's effective permissions in the provider's project. */
   lensMe(): Promise<HarnessResult<LensMe>>;
   /**
-   * `GET /v1/canvases/{canvas_id}/turns`: the canvas's recent agent turns as their durable events
-   * (for a page opened after them); `unavailable` when this API cannot ask.
+   * `GET /v1/canvases/{canvas_id}/turns`: a canvas's recent agent turns as their durable events
+   * (for a page opened after them); `canvasId` defaults to the API scope's canvas, `limit` to 20
+   * (1–50). `unavailable` when this API cannot ask.
    */
-  listTurns(limit?: number): Promise<HarnessResult<TurnHistory>>;
+  listTurns(options?: { canvasId?: string; limit?: number }): Promise<HarnessResult<TurnHistory>>;
   /** Follows `/v1/runs/{run_id}/events`; returns the unsubscribe. */
   subscribeRun(runId: string, listener: RunStreamListener): () => void;
 }

@@ -164,10 +164,11 @@ export function createHarnessApi(options: HarnessApiOptions): HarnessApi {
     },
   };
 
-  async function listTurns(limit = 20): Promise<HarnessResult<TurnHistory>> {
-    const canvasId = options.scope.canvas_id;
-    if (canvasId === undefined) return errResult('validation_failed', 'turn history is per canvas: the scope has none');
-    const query = `${scopeQuery(projectScope)}&limit=${Math.min(50, Math.max(1, Math.floor(limit)))}`;
+  async function listTurns(turns: { canvasId?: string; limit?: number } = {}): Promise<HarnessResult<TurnHistory>> {
+    const canvasId = turns.canvasId ?? options.scope.canvas_id;
+    if (canvasId === undefined) return errResult('validation_failed', 'turn history is per canvas: name one');
+    const limit = Math.min(50, Math.max(1, Math.floor(turns.limit ?? 20)));
+    const query = `${scopeQuery(projectScope)}&limit=${limit}`;
     return request('GET', `/v1/canvases/${encodeURIComponent(canvasId)}/turns?${query}`, turnHistoryParse);
   }
 

@@ -126,11 +126,13 @@ describe('createHarnessApi.listTurns: what it accepts of GET /v1/canvases/{id}/t
   it('[CONTRACT 4] a history of valid envelopes is the value; the request names the canvas, scope and limit', async () => {
     const seen: string[] = [];
     const body = { events: [{ cursor: 'e1-00000000000000000001', event: accepted }], complete: true };
-    const listed = await answering(body, seen).listTurns(5);
+    const listed = await answering(body, seen).listTurns({ limit: 5 });
     expect(listed.ok && listed.value).toEqual(body);
     expect(seen).toHaveLength(1);
     const url = new URL(seen[0]!);
     expect(url.pathname).toBe('/v1/canvases/c1/turns');
+    await answering(body, seen).listTurns({ canvasId: 'other canvas' });
+    expect(new URL(seen[1]!).pathname).toBe('/v1/canvases/other%20canvas/turns');
     expect(Object.fromEntries(url.searchParams)).toEqual({
       tenant_id: 'acme',
       project_id: 'p1',

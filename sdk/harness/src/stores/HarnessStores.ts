@@ -171,7 +171,7 @@ export class HarnessStores {
     if (this.#starts === 0 || this.#turnHistoryRequested) return;
     this.#turnHistoryRequested = true;
     const load = () => {
-      void this.api.listTurns().then((result) => {
+      void this.api.listTurns({ canvasId: this.transport.scope.canvas_id }).then((result) => {
         if (!result.ok) return;
         const events = result.value.events.map((entry) => entry.event as TurnEventLike);
         this.turns.update((live) => mergeTurnHistory(live, events));
