@@ -1,10 +1,19 @@
-import { decodeCursor, type LensPolicy, turnHistorySchema } from '@easel/schemas';
+import { decodeCursor, turnHistorySchema } from '@easel/schemas';
 import { describe, expect, it } from 'vitest';
 import { MemoryBus } from '../bus/MemoryBus.ts';
 import { mustOpen } from '../spine/sqliteTestHarness.ts';
 import type { GatewayCore } from './GatewayCore.ts';
 import { readTurnHistory } from './readTurnHistory.ts';
-import { ADMIN, command, EDITOR, harnessPerTest, scopeOf, VIEWER } from './testing/coreHarness.ts';
+import {
+  ADMIN,
+  command,
+  EDITOR,
+  harnessPerTest,
+  PLANNER,
+  SECTION_6_POLICY,
+  scopeOf,
+  VIEWER,
+} from './testing/coreHarness.ts';
 
 const h = harnessPerTest((path) => ({ spine: mustOpen({ path, durability: 'normal' }), bus: new MemoryBus() }));
 
@@ -79,30 +88,23 @@ describe('turn history of a canvas (GET /v1/canvases/{id}/turns)', () => {
     expect(turnIds(wide)).toEqual([old, recent]);
   });
 
-  it('is filtered by the lens like a stream: a role that may not see a turn event gets it left out', async () => {
+  it('is filtered by the lens exactly as a stream: each entry is what projectEvent shows that viewer', async () => {
     await create(h.core, 'c1');
-    await turn(h.core, 'c1', 'hello');
-    const viewer = await h.core.listTurns(VIEWER, scopeOf('c1'), 20);
-    expect(viewer.ok && viewer.value.events.map((e) => e.event.type)).toEqual(['turn_accepted']);
-    // A policy that hides the canvas's state and tokens from viewers still shows the turn's prompt
-    // (turn_accepted carries no canvas content), exactly as the viewer's stream would.
-    const policy: LensPolicy = {
-      roles: {
-        admin: {
-          tokens: { read: ['*'], write: ['*'] },
-          state: { read: ['*'], write: ['*'] },
-          sidecars: { see: true, resolve: true },
-          commands: ['*'],
-        },
-      },
-      default_role: 'viewer',
-    };
-    await h.core.putLensPolicy(ADMIN, 'p1', policy);
-    const view = await h.core.lensView(VIEWER, 'acme/p1');
-    const [stored] = (await h.spine.read('acme/p1', 0, { canvasId: 'c1' })).filter((e) => e.type === 'turn_accepted');
-    const onStream = h.core.projectEvent(view, stored!);
-    const listed = await h.core.listTurns(VIEWER, scopeOf('c1'), 20);
-    expect(listed.ok && listed.value.events.length).toBe(onStream === null ? 0 : 1);
+    await turn(h.core, 'c1', 'hello', true);
+    await turn(h.core, 'c1', 'again');
+    await h.core.putLensPolicy(ADMIN, 'p1', SECTION_6_POLICY);
+    const stored = (await h.spine.read('acme/p1', 0, { canvasId: 'c1' })).filter((e) => e.type.startsWith('turn_'));
+    expect(stored.length).toBe(3);
+    for (const who of [ADMIN, PLANNER, VIEWER]) {
+      const view = await h.core.lensView(who, 'acme/p1');
+      const expected = stored.flatMap((e) => {
+        const json = h.core.projectEvent(view, e);
+        return json === null ? [] : [JSON.parse(json)];
+      });
+      const listed = await h.core.listTurns(who, scopeOf('c1'), 20);
+      if (!listed.ok) throw new Error(listed.error.message);
+      expect(listed.value.events.map((e) => e.event)).toEqual(expected);
+    }
   });
 
   it('answers an unknown canvas 404, another tenant 403, and appends nothing', async () => {

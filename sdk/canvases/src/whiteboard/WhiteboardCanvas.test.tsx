@@ -1,5 +1,6 @@
 // @vitest-environment happy-dom
 import type { PeerState } from '@easel/harness';
+import type { JsonValue } from '@easel/schemas';
 import { cleanup, fireEvent, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { renderCartridge } from '../testing/renderCartridge.tsx';
@@ -117,26 +118,9 @@ describe('whiteboard cartridge', () => {
     expect((await screen.findByText('Thumbnail requested')).getAttribute('data-testid')).toBe('thumbnail-status');
   });
 
-  it('[CONTRACT 8] a thumbnail the job stored as a sidecar is shown, opened through the host resolver', async () => {
-    const asked: string[] = [];
-    const toolResults = {
-      thumbnail: {
-        ok: true as const,
-        revision: 3,
-        job: {
-          job_id: 'j1',
-          status: 'succeeded',
-          result: [
-            {
-              index: 0,
-              width: 320,
-              height: 240,
-              png_sidecar: { artifact_id: 'thumb-1', mime: 'image/png', size: 2048 },
-            },
-          ],
-        },
-      },
-    };
+  /** Renders the whiteboard whose Thumbnail job stored `pngSidecar`, with these sidecar rights; clicks Thumbnail. */
+  function thumbnailStored(pngSidecar: { [key: string]: JsonValue }, resolve: boolean, asked: string[] = []) {
+    const result = [{ index: 0, width: 320, height: 240, png_sidecar: pngSidecar }];
     const resolveUrl = async (id: string) => {
       asked.push(id);
       return { ok: true as const, url: `https://s3.test/b/${id}?sig=1` };
@@ -144,10 +128,15 @@ describe('whiteboard cartridge', () => {
     renderCartridge(whiteboardCanvas, {
       seed,
       tools: [WHITEBOARD_THUMBNAIL_TOOL.id],
-      toolResults,
-      extra: { sidecars: { resolve: true, resolveUrl } },
+      toolResults: { thumbnail: { ok: true, revision: 3, job: { job_id: 'j1', status: 'succeeded', result } } },
+      extra: { sidecars: { resolve, resolveUrl } },
     });
     fireEvent.click(screen.getByTestId('thumbnail'));
+  }
+
+  it('[CONTRACT 8] a thumbnail the job stored as a sidecar is shown, opened through the host resolver', async () => {
+    const asked: string[] = [];
+    thumbnailStored({ artifact_id: 'thumb-1', mime: 'image/png', size: 2048 }, true, asked);
     expect(await screen.findByText('Thumbnail saved (image/png, 2.0 KB)')).toBeTruthy();
     const image = await screen.findByRole('img', { name: 'Whiteboard thumbnail' });
     expect(image.getAttribute('src')).toBe('https://s3.test/b/thumb-1?sig=1');
@@ -155,27 +144,11 @@ describe('whiteboard cartridge', () => {
   });
 
   it('[CONTRACT 6] a stored thumbnail is not opened for a viewer without sidecars.resolve', async () => {
-    const toolResults = {
-      thumbnail: {
-        ok: true as const,
-        revision: 3,
-        job: {
-          job_id: 'j1',
-          status: 'succeeded',
-          result: [{ png_sidecar: { artifact_id: 'thumb-1', mime: 'image/png' } }],
-        },
-      },
-    };
-    const resolveUrl = async () => ({ ok: true as const, url: 'https://s3.test/x' });
-    renderCartridge(whiteboardCanvas, {
-      seed,
-      tools: [WHITEBOARD_THUMBNAIL_TOOL.id],
-      toolResults,
-      extra: { sidecars: { resolve: false, resolveUrl } },
-    });
-    fireEvent.click(screen.getByTestId('thumbnail'));
+    const asked: string[] = [];
+    thumbnailStored({ artifact_id: 'thumb-1', mime: 'image/png' }, false, asked);
     expect(await screen.findByText('Thumbnail saved (image/png)')).toBeTruthy();
     expect(screen.queryByTestId('thumbnail-preview')).toBeNull();
+    expect(asked).toEqual([]);
   });
 
   it('shows why a thumbnail could not be made', async () => {
