@@ -82,3 +82,35 @@ describe('[ISSUE 7] media gallery in the host app (real S3 behind the gateway)',
     expect(viewer.errors).toEqual([]);
   }, 90_000);
 });
+
+describe('[ISSUE 7] a whiteboard thumbnail in the media gallery', () => {
+  it('[CONTRACT 8] the Thumbnail tool’s stored PNG is announced live to a media canvas, added to its gallery and opened', async () => {
+    const gallery = await host.open({ actor: 'director', flow: 'console', canvas: 'console-media' });
+    const board = await host.open({ actor: 'director', flow: 'console', canvas: 'console-whiteboard', user: 'dana-2' });
+    await board.page.getByTestId('add-shape').click();
+    await board.page.locator('[data-testid^="shape-"]').first().waitFor({ timeout: 15_000 });
+    await board.page.getByTestId('thumbnail').click();
+    await board.page.getByText(/^Thumbnail saved/).waitFor({ timeout: 30_000 });
+    // The other page shows the media canvas: the new sidecar arrives on the project's timeline.
+    const page = gallery.page;
+    const announced = page.locator('[data-testid^="media-announced-"]').last();
+    await announced.waitFor({ timeout: 15_000 });
+    const artifactId = (await announced.getAttribute('data-testid'))!.slice('media-announced-'.length);
+    await announced.getByRole('button', { name: 'Add to gallery' }).click();
+    const preview = page.getByTestId(`media-preview-${artifactId}`).locator('img');
+    await preview.waitFor({ timeout: 15_000 });
+    await page.waitForFunction(
+      (id) => {
+        const img = document.querySelector<HTMLImageElement>(`[data-testid="media-preview-${id}"] img`);
+        return img?.complete === true && img.naturalWidth > 0;
+      },
+      artifactId,
+      { timeout: 15_000 },
+    );
+    expect(await preview.evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight])).toEqual([
+      320, 240,
+    ]);
+    expect(gallery.errors).toEqual([]);
+    expect(board.errors).toEqual([]);
+  }, 90_000);
+});
