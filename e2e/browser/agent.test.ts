@@ -97,3 +97,27 @@ describe('[CONTRACT 10] the agent acting on shared state, seen live in the brows
     expect(pat.errors).toEqual([]);
   });
 });
+
+describe('[ISSUE 7] the flow’s suggested prompt (“Try asking …”)', () => {
+  it('a director’s click runs the turn and reports it applied; a viewer’s is off with the reason', async () => {
+    const dana = await host.open({ actor: 'director', flow: 'split' });
+    const ask = dana.page.getByTestId('host-agent-prompt');
+    await ask.waitFor({ timeout: 20_000 });
+    expect(await ask.isEnabled()).toBe(true);
+    await ask.click();
+    await dana.page.getByTestId('host-agent-status').filter({ hasText: 'applied it' }).waitFor({ timeout: 30_000 });
+
+    const vic = await host.open({ actor: 'viewer', flow: 'demo' });
+    const off = vic.page.getByTestId('host-agent-prompt');
+    await off.waitFor({ timeout: 20_000 });
+    await vic.page.waitForFunction(
+      () =>
+        (document.querySelector('[data-testid="host-agent-prompt"]') as HTMLButtonElement | null)?.disabled === true,
+      null,
+      { timeout: 10_000 },
+    );
+    expect(await vic.page.getByTestId('host-agent-refused').textContent()).toBe('Your role may not ask Ada.');
+    expect(dana.errors).toEqual([]);
+    expect(vic.errors).toEqual([]);
+  });
+});

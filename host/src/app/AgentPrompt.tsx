@@ -1,12 +1,15 @@
-import { useTurns } from '@easel/harness';
+import { canSendCommand, useLens, useTurns } from '@easel/harness';
 import { useState } from 'react';
 
 /**
  * The flow's suggested agent prompt as one click: sends `chat.send` on the canvas of the
- * surrounding provider, then follows the turn (its status, or why it was refused).
+ * surrounding provider, then follows the turn (its status, or why it was refused). Off, with
+ * the reason, for a role whose lens may not chat (as the chat rail is).
  */
 export function AgentPrompt(props: { prompt: string; agentName?: string | undefined; compact?: boolean }) {
   const { turns, send } = useTurns();
+  const lens = useLens();
+  const mayChat = lens.me === null || canSendCommand(lens.me.permissions, 'chat.send');
   const [sending, setSending] = useState(false);
   const [turnId, setTurnId] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -27,13 +30,18 @@ export function AgentPrompt(props: { prompt: string; agentName?: string | undefi
         type="button"
         className="host-agent__button"
         data-testid="host-agent-prompt"
-        disabled={sending}
-        title={`Send “${props.prompt}” to ${name}`}
+        disabled={sending || !mayChat}
+        title={mayChat ? `Send “${props.prompt}” to ${name}` : `Your role may not ask ${name}`}
         onClick={() => void ask()}
       >
         <span aria-hidden="true">✦</span>
         <span className="host-agent__text">{props.compact ? `Ask ${name}` : `“${props.prompt}”`}</span>
       </button>
+      {!mayChat && !props.compact ? (
+        <p className="host-agent__status" data-testid="host-agent-refused">
+          Your role may not ask {name}.
+        </p>
+      ) : null}
       {turn ? (
         <p className="host-agent__status" role="status" data-testid="host-agent-status">
           {turn.status === 'committed'
