@@ -9,9 +9,16 @@ const TEMPLATE_LABEL: Record<Flow['template'], string> = {
   console: 'Console',
 };
 
+/** The `?actor=` of the address when it names no actor (a mistyped link), else null. */
+function unknownActor(search: string): string | null {
+  const raw = new URLSearchParams(search).get('actor');
+  return raw !== null && raw !== '' && !(ACTOR_IDS as readonly string[]).includes(raw) ? raw.slice(0, 64) : null;
+}
+
 /**
  * The landing screen: choose a flow and who you are. Every choice is a link (the URL is the
- * state), so "open in a new tab" gives a second collaborator.
+ * state), so "open in a new tab" gives a second collaborator. A link naming an actor that does
+ * not exist lands here with a note saying so.
  */
 export function ActorPicker(props: {
   flows: readonly Flow[];
@@ -21,9 +28,15 @@ export function ActorPicker(props: {
 }) {
   const { flows, location } = props;
   const current = flows.find((f) => f.name === location.flow) ?? flows[0] ?? null;
+  const unknown = unknownActor(window.location.search);
   return (
     <div className="host-picker" data-testid="host-actor-picker">
       <section className="host-picker__intro">
+        {unknown !== null ? (
+          <p className="host-picker__note" role="alert" data-testid="host-unknown-actor">
+            There is no actor “{unknown}” here: pick who you are below ({ACTOR_IDS.join(', ')}).
+          </p>
+        ) : null}
         <h1>Collaborate on a canvas</h1>
         <p>
           Pick a flow and who you are. Open a second tab as someone else to see each other’s edits and cursors, and ask
