@@ -18,6 +18,7 @@ export type { JobView } from './stores/reduceJobs.ts';
 export { useTurns, type TurnsView } from './hooks/useTurns.ts';
 export type { TurnStatus, TurnView } from './stores/reduceTurns.ts';
 export { useRunStream, type RunStreamView } from './hooks/useRunStream.ts';
+export { useStartRun } from './hooks/useStartRun.ts';
 export { usePlugins, type PluginsView } from './hooks/usePlugins.ts';
 export { useCommandEmitter } from './hooks/useCommandEmitter.ts';
 export { useRejectedEdit, type RejectedView } from './hooks/useRejectedEdit.ts';

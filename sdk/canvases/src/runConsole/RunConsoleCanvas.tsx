@@ -4,6 +4,7 @@ import { ReadOnlyBadge } from '../lib/ReadOnlyBadge.tsx';
 import { RejectedNotice } from '../lib/RejectedNotice.tsx';
 import type { RunConsoleProjection } from './projectRunConsole.ts';
 import { RunConsole, type RunConsoleTurn, type RunFeed } from './RunConsole.tsx';
+import { RunStarter, type StartRun } from './RunStarter.tsx';
 
 /**
  * Props of the run-console canvas: the cartridge contract plus, optionally, the live feed of the
@@ -13,6 +14,8 @@ import { RunConsole, type RunConsoleTurn, type RunFeed } from './RunConsole.tsx'
 export type RunConsoleCanvasProps = CanvasProps<RunConsoleProjection> & {
   run?: RunFeed | null;
   turns?: readonly RunConsoleTurn[];
+  /** Starts an agent run (the host's `POST /v1/runs`); absent: the console offers no start. */
+  startRun?: StartRun;
 };
 
 /** The run-console canvas: recorded runs (choose which one the console follows) and the RunConsole. */
@@ -28,8 +31,11 @@ export function RunConsoleCanvas(props: RunConsoleCanvasProps) {
         <ReadOnlyBadge readOnly={readOnly} />
       </header>
       <RejectedNotice rejected={rejected} />
+      {!readOnly && props.startRun ? <RunStarter startRun={props.startRun} emit={emit} /> : null}
       {projection.runs.length === 0 ? (
-        <p className="easel-run-none">No runs recorded on this canvas yet.</p>
+        <p className="easel-run-none">
+          No runs recorded on this canvas yet{!readOnly && props.startRun ? ': start one above.' : '.'}
+        </p>
       ) : (
         <ul className="easel-run-list" aria-label="Runs">
           {projection.runs.map((run) => (

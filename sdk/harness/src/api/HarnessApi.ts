@@ -7,6 +7,7 @@ import type {
   Scope,
   TurnHistory,
 } from '@easel/schemas';
+import type { RunTask } from '@easel/transport';
 import type { HarnessResult } from '../lib/HarnessResult.ts';
 import type { EffectivePermissions } from './effectivePermissions.ts';
 
@@ -51,6 +52,8 @@ export interface HarnessApi {
    * (1–50). `unavailable` when this API cannot ask.
    */
   listTurns(options?: { canvasId?: string; limit?: number }): Promise<HarnessResult<TurnHistory>>;
+  /** `POST /v1/runs` in the API's scope (contract §10): starts an agent run; answers its id. */
+  startRun(task: RunTask): Promise<HarnessResult<{ runId: string }>>;
   /** Follows `/v1/runs/{run_id}/events`; returns the unsubscribe. */
   subscribeRun(runId: string, listener: RunStreamListener): () => void;
 }

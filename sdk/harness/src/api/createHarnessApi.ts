@@ -6,6 +6,7 @@ import {
   type PluginInspector,
   pluginInspectorSchema,
   pluginListSchema,
+  runCreatedSchema,
   type RunEvent,
   runEventSchema,
   type Scope,
@@ -191,6 +192,12 @@ export function createHarnessApi(options: HarnessApiOptions): HarnessApi {
       ),
     lensMe,
     listTurns,
+    startRun: async (task) => {
+      // As the transport's `runs.create`: an absent verify contract is the empty one.
+      const body = { scope: options.scope, task: { ...task, verify: task.verify ?? {} } };
+      const created = await request('POST', '/v1/runs', runCreatedSchema, body);
+      return created.ok ? okResult({ runId: created.value.run_id }) : created;
+    },
     subscribeRun(runId: string, listener: RunStreamListener): () => void {
       const controller = new AbortController();
       void followRun(runId, listener, controller.signal);

@@ -30,6 +30,13 @@ export function harnessApiFromTransport(
     getJob: async (jobId) => result(await transport.jobs.get(jobId)),
     lensMe: lensMe ?? (async () => errResult('unavailable', NO_LENS)),
     listTurns: listTurns ?? (async () => errResult('unavailable', NO_HISTORY)),
+    startRun: async (task) => {
+      const created = await transport.runs.create(task);
+      if (!created.ok) return result(created);
+      // `create` follows the run at once; the harness follows it with `subscribeRun` instead.
+      created.value.close();
+      return okResult({ runId: created.value.id });
+    },
     subscribeRun(runId: string, listener: RunStreamListener): () => void {
       const run = transport.runs.open(runId);
       listener.onStatus('connecting');
