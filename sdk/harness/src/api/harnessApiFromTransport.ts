@@ -31,11 +31,10 @@ export function harnessApiFromTransport(
     lensMe: lensMe ?? (async () => errResult('unavailable', NO_LENS)),
     listTurns: listTurns ?? (async () => errResult('unavailable', NO_HISTORY)),
     startRun: async (task) => {
-      const created = await transport.runs.create(task);
-      if (!created.ok) return result(created);
-      // `create` follows the run at once; the harness follows it with `subscribeRun` instead.
-      created.value.close();
-      return okResult({ runId: created.value.id });
+      // `create` follows the run at once, until its verdict (then its stream closes); it keeps
+      // one event for late readers, as the harness follows the run with `subscribeRun`.
+      const created = await transport.runs.create(task, { maxEvents: 1 });
+      return created.ok ? okResult({ runId: created.value.id }) : result(created);
     },
     subscribeRun(runId: string, listener: RunStreamListener): () => void {
       const run = transport.runs.open(runId);

@@ -211,4 +211,36 @@ describe('harness against a real gateway', () => {
     const turn = earlier.closest('[data-testid^="turn-"]') as HTMLElement;
     expect(within(turn).getByTestId('commit-outcome').textContent).toMatch(/revision \d+/);
   }, 60_000);
+
+  it('[CONTRACT 10] api.startRun starts a run through the transport; its stream reaches the verdict', async () => {
+    const dee = actor('dee', ['director']);
+    const started = await dee.api.startRun({
+      goal: 'count the notes',
+      tools: [{ plugin: 'canvas-stats', tool: 'stats' }],
+      budget: { tokens: 20_000, time_ms: 30_000, width: 2, reflection: 0 },
+    });
+    if (!started.ok) throw new Error(`${started.error.code}: ${started.error.message}`);
+    const statuses: string[] = [];
+    const kinds: string[] = [];
+    await new Promise<void>((resolve) => {
+      const stop = dee.api.subscribeRun(started.value.runId, {
+        onEvent: (event) => kinds.push(event.kind),
+        onStatus: (status) => {
+          statuses.push(status);
+          if (status === 'ended' || status === 'error') {
+            stop();
+            resolve();
+          }
+        },
+      });
+    });
+    expect(statuses.at(-1)).toBe('ended');
+    expect(kinds.at(-1)).toBe('verdict');
+    const viewer = actor('vee', ['viewer']);
+    const refused = await viewer.api.startRun({
+      goal: 'x',
+      budget: { tokens: 10, time_ms: 10, width: 1, reflection: 0 },
+    });
+    expect(!refused.ok && refused.error.code).toBe('forbidden');
+  }, 60_000);
 });
