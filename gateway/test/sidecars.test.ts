@@ -316,4 +316,38 @@ describe('sidecars on real S3 (Ceph RGW)', () => {
       plannerStream.close();
     }
   });
+
+  it('[CONTRACT 8] a job’s PNG output is stored in RGW by the gateway itself (PutObject) and resolves to the same bytes', async () => {
+    const wb = main.world.scope(PROJECT, 'thumbs');
+    await main.world.commit(main.admin, 'canvas.create', wb, { canvas_type: 'whiteboard', title: 'Thumbs' });
+    await main.world.commit(main.admin, 'state.ops', wb, {
+      ops: [{ op: 'insert', root: 'shapes', key: 'r1', value: { kind: 'rect', x: 0, y: 0, w: 40, h: 30 } }],
+    });
+    const posted = await api(main.gateway.url, 'POST', '/v1/jobs', {
+      token: main.director,
+      body: { scope: wb, device_requested: 'cpu', pipeline: ['whiteboard-thumbnail'], input: { canvas_frames: 1 } },
+    });
+    expect(posted.status).toBe(202);
+    let job = posted.json;
+    for (let i = 0; i < 100 && (job.status === 'queued' || job.status === 'running'); i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      job = (
+        await api(main.gateway.url, 'GET', `/v1/jobs/${posted.json.job_id}?${projectQuery(wb)}`, {
+          token: main.director,
+        })
+      ).json;
+    }
+    expect(job.status).toBe('succeeded');
+    expect(job.warnings ?? []).toEqual([]);
+    const ref = job.result[0].png_sidecar as { artifact_id: string; size: number; sha256: string };
+    const resolved = await api(main.gateway.url, 'GET', `/v1/sidecars/${ref.artifact_id}?${projectQuery(wb)}`, {
+      token: main.director,
+    });
+    expect(resolved.status).toBe(200);
+    expect(resolved.json.url.startsWith(rgw.current.endpoint)).toBe(true);
+    const bytes = new Uint8Array(await (await fetch(resolved.json.url)).arrayBuffer());
+    expect([...bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    expect(bytes.length).toBe(ref.size);
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(ref.sha256);
+  });
 });
