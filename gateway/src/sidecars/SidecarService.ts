@@ -6,6 +6,7 @@ import {
   opaqueIdSchema,
   partitionId,
   type Scope,
+  type SidecarCreateRequest,
   type SidecarCreateResponse,
   type SidecarResolveResponse,
   type SnapshotCreatedPayload,
@@ -133,22 +134,14 @@ export class SidecarService {
       return fail('validation_failed', 'the body must be a JSON object {scope, mime, size, sha256, frame_range?}');
     const scope = parseScope(p, (body as { scope?: unknown }).scope, { canvas: 'optional' });
     if (!scope.ok) return scope;
-    const parsed = sidecarCreateRequestSchema.safeParse(body);
-    if (!parsed.success) {
-      const described = describeZodError(parsed.error);
-      return fail('validation_failed', described.message, described.details);
-    }
-    const request = parsed.data;
+    const parsed = parseCreateRequest(body);
+    if (!parsed.ok) return parsed;
+    const request = parsed.value;
     const tooLarge = this.tooLarge(request.size);
     if (tooLarge) return tooLarge;
     return this.guard(async () => {
-      const view = await this.core.lensView(p, partitionId(scope.value));
-      const denied = this.writeDenied(view);
-      if (denied) return denied;
-      if (scope.value.canvas_id !== undefined && !(await this.core.canvasExists(scope.value)))
-        return fail('not_found', `canvas '${scope.value.canvas_id}' does not exist`, {
-          canvas_id: scope.value.canvas_id,
-        });
+      const refused = await this.refusedTarget(p, scope.value);
+      if (refused) return refused;
       await this.store.ensureBucket();
       const now = this.now();
       const artifactId = fastUlid(now);
@@ -268,24 +261,19 @@ export class SidecarService {
     const tooLarge = this.tooLarge(bytes.byteLength);
     if (tooLarge) return tooLarge;
     const sha256 = sha256Hex(bytes);
-    const parsed = sidecarCreateRequestSchema.safeParse({
+    const parsed = parseCreateRequest({
       scope: parsedScope.value,
       mime,
       size: bytes.byteLength,
       sha256,
       ...(options.frameRange ? { frame_range: options.frameRange } : {}),
     });
-    if (!parsed.success) {
-      const described = describeZodError(parsed.error);
-      return fail('validation_failed', described.message, described.details);
-    }
-    const request = parsed.data;
+    if (!parsed.ok) return parsed;
+    const request = parsed.value;
     const target = parsedScope.value;
     return this.guard(async () => {
-      const denied = this.writeDenied(await this.core.lensView(p, partitionId(target)));
-      if (denied) return denied;
-      if (target.canvas_id !== undefined && !(await this.core.canvasExists(target)))
-        return fail('not_found', `canvas '${target.canvas_id}' does not exist`, { canvas_id: target.canvas_id });
+      const refused = await this.refusedTarget(p, target);
+      if (refused) return refused;
       await this.store.ensureBucket();
       const now = this.now();
       const artifactId = fastUlid(now);
@@ -376,6 +364,18 @@ export class SidecarService {
     return fail('validation_failed', `size: ${message}`, { issues: [{ path: 'size', message }] });
   }
 
+  /**
+   * Why `p` may not add a sidecar to `scope` (a lens that allows no canvas change, or a named
+   * canvas that does not exist), or null: the checks `create` and `storeBytes` share.
+   */
+  private async refusedTarget(p: Principal, scope: Scope): Promise<Result<never> | null> {
+    const denied = this.writeDenied(await this.core.lensView(p, partitionId(scope)));
+    if (denied) return denied;
+    if (scope.canvas_id !== undefined && !(await this.core.canvasExists(scope)))
+      return fail('not_found', `canvas '${scope.canvas_id}' does not exist`, { canvas_id: scope.canvas_id });
+    return null;
+  }
+
   private writeDenied(view: LensView): Result<never> | null {
     if (MUTATING_COMMANDS.some((type) => view.canRunCommand(type))) return null;
     return fail(
@@ -416,4 +416,12 @@ export class SidecarService {
 /** SigV4 allows 1 s to 7 days. */
 function clampTtl(seconds: number): number {
   return Math.min(604_800, Math.max(1, Math.floor(seconds)));
+}
+
+/** The sidecar request schema's verdict on `body`, as a coded value (400 naming the path). */
+function parseCreateRequest(body: unknown): Result<SidecarCreateRequest> {
+  const parsed = sidecarCreateRequestSchema.safeParse(body);
+  if (parsed.success) return ok(parsed.data);
+  const described = describeZodError(parsed.error);
+  return fail('validation_failed', described.message, described.details);
 }
