@@ -45,4 +45,21 @@ describe('[ISSUE 7] the host’s landing page: pick a flow and who you are', () 
     expect(await error.textContent()).toContain("no flow named 'nope'");
     await context.close();
   });
+
+  it('a link naming a canvas the flow does not have opens the first one with a note; picking a canvas removes it', async () => {
+    const context = await host.browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${host.baseUrl}/?actor=director&flow=demo&canvas=nope`, { waitUntil: 'domcontentloaded' });
+    const note = page.getByTestId('host-unknown-canvas-note');
+    await note.waitFor({ timeout: 20_000 });
+    expect(await note.getAttribute('role')).toBe('alert');
+    expect(await note.textContent()).toContain('There is no canvas “nope” in this flow');
+    expect(await note.textContent()).toContain('(demo-board)');
+    expect(await page.getByTestId('canvas-tab-demo-board').getAttribute('aria-selected')).toBe('true');
+
+    await page.getByTestId('canvas-tab-demo-whiteboard').click();
+    await note.waitFor({ state: 'detached', timeout: 10_000 });
+    expect(new URL(page.url()).searchParams.get('canvas')).toBe('demo-whiteboard');
+    await context.close();
+  });
 });

@@ -1,8 +1,8 @@
 // @vitest-environment happy-dom
 import { type AnyCanvasCartridge, type CanvasProps, defineCanvas } from '@easel/harness';
 import { canvasReady, DEMO_BOARD_MANIFEST, RecordedGateway, recordedToken } from '@easel/harness/testing';
-import { cleanup, render, screen, waitFor } from '@testing-library/react';
-import { createElement, StrictMode } from 'react';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { createElement, StrictMode, useState } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACTORS } from '../actors/actors.ts';
 import type { HostFetch } from '../bootstrap/HostError.ts';
@@ -152,5 +152,60 @@ describe('a closed session stays closed', () => {
     opened.value.connect();
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(b.log.filter((e) => e.startsWith('stream') || e === 'realtime')).toEqual([]);
+  });
+});
+
+/** The view with the host's navigation as React state (what `useHostLocation` does, without the address bar). */
+function Routed(props: { bench: Bench; canvas: string | null }) {
+  const [location, setLocation] = useState<HostLocation>({
+    actor: 'director',
+    flow: FLOW.name,
+    canvas: props.canvas,
+    user: null,
+  });
+  return createElement(FlowSessionView, {
+    baseUrl: props.bench.gateway.baseUrl,
+    flow: FLOW,
+    flows: [FLOW],
+    location,
+    actor: 'director',
+    navigate: (next: Partial<HostLocation>) => setLocation((current) => ({ ...current, ...next })),
+    cartridges: props.bench.cartridges,
+    fetch: props.bench.fetch,
+  });
+}
+
+describe('a link naming a canvas the flow does not have (issue 7)', () => {
+  it('opens the first canvas with a note naming the unknown canvas and the one opened; picking a canvas removes it', async () => {
+    const b = bench();
+    render(createElement(Routed, { bench: b, canvas: 'nope' }));
+    await waitFor(() => expect(screen.getByTestId('notes').textContent).toBe('0 notes'));
+    const note = screen.getByTestId('host-unknown-canvas-note');
+    expect(note.getAttribute('role')).toBe('alert');
+    expect(note.textContent).toContain('There is no canvas “nope” in this flow');
+    expect(note.textContent).toContain('opened “Shown first” (first-board)');
+    expect(screen.getByTestId('canvas-tab-first-board').getAttribute('aria-selected')).toBe('true');
+
+    fireEvent.click(screen.getByTestId('canvas-tab-second-board'));
+    await waitFor(() =>
+      expect(screen.getByTestId('canvas-tab-second-board').getAttribute('aria-selected')).toBe('true'),
+    );
+    expect(screen.queryByTestId('host-unknown-canvas-note')).toBeNull();
+  });
+
+  it('the note can be dismissed; a known canvas or none shows no note', async () => {
+    const b = bench();
+    render(createElement(Routed, { bench: b, canvas: 'nope' }));
+    await waitFor(() => expect(screen.getByTestId('notes').textContent).toBe('0 notes'));
+    fireEvent.click(screen.getByRole('button', { name: 'Dismiss the note about the unknown canvas' }));
+    expect(screen.queryByTestId('host-unknown-canvas-note')).toBeNull();
+    cleanup();
+
+    for (const canvas of ['second-board', null]) {
+      render(createElement(Routed, { bench: bench(), canvas }));
+      await waitFor(() => expect(screen.getByTestId('notes').textContent).toBe('0 notes'));
+      expect(screen.queryByTestId('host-unknown-canvas-note')).toBeNull();
+      cleanup();
+    }
   });
 });

@@ -19,12 +19,14 @@ import { ConnectionToast } from './ConnectionToast.tsx';
 import { HostActions } from './HostActions.tsx';
 import { HostSessionContext } from './HostSession.ts';
 import { hostCartridges } from './hostCartridges.tsx';
+import { canvasParam, UnknownCanvasNote } from './UnknownCanvasNote.tsx';
 import { unknownCartridge } from './unknownCartridge.tsx';
 
 /**
  * An open flow: one `EaselProvider` around the agent's canvas (the outer one, with the project's
  * realtime client and the HTTP API), and the flow's template mounting every canvas on its own
- * transport. The host's controls sit in the template's top bar.
+ * transport. The host's controls sit in the template's top bar. A link whose `?canvas=` names no
+ * canvas of the flow opens the first one, with a note saying so.
  */
 export function FlowView(props: {
   baseUrl: string;
@@ -116,6 +118,7 @@ export function FlowView(props: {
             />
           )}
         </div>
+        <UnknownCanvasNote flow={flow} requested={location.canvas ?? canvasParam(window.location.search)} />
         <ConnectionToast />
       </EaselProvider>
     </HostSessionContext.Provider>
