@@ -1,13 +1,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ExtendedJobResponse, JsonValue, Scope } from '@easel/schemas';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { type ExtendedJobResponse, type JsonValue, partitionId, type Scope } from '@easel/schemas';
+import pino from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MemoryBus } from '../bus/MemoryBus.ts';
 import type { Principal } from '../core/auth/Principal.ts';
 import { ADMIN, command, DIRECTOR, harnessPerTest, SECTION_6_POLICY, scopeOf } from '../core/testing/coreHarness.ts';
 import { builtinPluginFolders, openPluginHost, type SandboxPluginHost } from '../plugins/index.ts';
 import { S3ObjectStore } from '../sidecars/S3ObjectStore.ts';
+import { createS3Client } from '../sidecars/S3Settings.ts';
 import { SidecarService } from '../sidecars/SidecarService.ts';
 import { type EmbeddedS3, startEmbeddedS3 } from '../sidecars/startEmbeddedS3.ts';
 import { mustOpen } from '../spine/sqliteTestHarness.ts';
@@ -241,5 +244,42 @@ describe('storeImageOutputs', () => {
       'frame 0 png_base64 was not kept as a sidecar: validation_failed: 12 bytes is over the sidecar limit of 11',
     ]);
     expect(snapshotEvents()).toHaveLength(0);
+  });
+
+  it('[CONTRACT 8] when its snapshot_created cannot be appended, the object just stored is deleted and the result keeps no ref', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) });
+    const store = new S3ObjectStore(s3.settings);
+    const logged = new SidecarService({ core: h.core, store, verify: 'read', logger });
+    const client = createS3Client(s3.settings);
+    const prefix = 'tenants/acme/projects/p1/';
+    const keys = async () =>
+      ((await client.send(new ListObjectsV2Command({ Bucket: 'easel', Prefix: prefix }))).Contents ?? [])
+        .map((o) => o.Key)
+        .sort();
+    try {
+      await store.ensureBucket();
+      // What storeBytes checks before the PUT (the lens) is read now; then the spine closes, so
+      // the PUT succeeds and the append of snapshot_created really fails.
+      await h.core.lensView(DIRECTOR, partitionId(PROJECT));
+      const before = await keys();
+      await h.spine.close();
+      const kept = await storeImageOutputs([{ png_base64: png }], { ...job(), store: logged });
+      expect(kept.outputs).toEqual([{ png_base64: png }]);
+      expect(kept.warnings).toHaveLength(1);
+      expect(kept.warnings[0]).toMatch(/^frame 0 png_base64 was not kept as a sidecar: unavailable: /);
+      // No object is left behind in the bucket (ListObjects), and the one stored answers 404 (HEAD).
+      expect(await keys()).toEqual(before);
+      const warning = lines
+        .map((line) => JSON.parse(line) as { level: number; msg: string; key?: string })
+        .find((entry) => entry.msg.includes('deleted the sidecar object'));
+      expect(warning?.level).toBe(40);
+      expect(warning?.key).toMatch(/^tenants\/acme\/projects\/p1\/artifacts\//);
+      expect(await store.head(warning!.key!)).toBeNull();
+      expect(snapshotEvents()).toHaveLength(0);
+    } finally {
+      logged.close();
+      client.destroy();
+    }
   });
 });

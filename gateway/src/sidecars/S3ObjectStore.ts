@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
   CreateBucketCommand,
+  DeleteObjectCommand,
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
@@ -121,6 +122,21 @@ export class S3ObjectStore {
       throw new ObjectStoreError(`PUT ${key} failed: ${describe(err)}`);
     }
     return { sha256 };
+  }
+
+  /**
+   * Deletes `key` (one DeleteObject; S3 answers the same whether or not it existed). For undoing a
+   * server-side {@link putObject} whose durable event could not be appended, so no object is left
+   * that no event or record names. Rejects with {@link ObjectStoreError}.
+   */
+  async deleteObject(key: string): Promise<void> {
+    try {
+      await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+    } catch (err) {
+      const status = statusOf(err);
+      if (status === 404 || errorName(err) === 'NoSuchKey') return;
+      throw new ObjectStoreError(`DELETE ${key} failed: ${describe(err)}`);
+    }
   }
 
   /** A GET URL of `key`, valid `expiresInSeconds`. */

@@ -247,7 +247,8 @@ export class SidecarService {
    * object goes under the same key; the record is written `complete` with `p` as owner after one
    * durable `snapshot_created` (refs only), exactly as `complete` emits it. Refusals are values
    * (`forbidden`, `tenant_mismatch`, `not_found`, `validation_failed`); a store failure is 503
-   * `unavailable` and emits nothing.
+   * `unavailable` and emits nothing. When the event cannot be appended, the object just stored is
+   * deleted again (with a warning) and the append's error is the answer.
    */
   async storeBytes(
     p: Principal,
@@ -291,10 +292,19 @@ export class SidecarService {
       // The stamp is internal: `projectEvent` hides the event from viewers that cannot read its
       // sources and strips the stamp for the others.
       const payload = options.derivedFrom ? { ...snapshot, [DERIVED_FROM]: options.derivedFrom } : snapshot;
-      const appended = await this.core.appendEvents(target, { id: p.actorId, kind: p.kind }, [
-        { type: 'snapshot_created', payload },
-      ]);
-      if (!appended.ok) return appended;
+      let appended: Result<{ cursor: string }>;
+      try {
+        appended = await this.core.appendEvents(target, { id: p.actorId, kind: p.kind }, [
+          { type: 'snapshot_created', payload },
+        ]);
+      } catch (err) {
+        await this.discardObject(key, err instanceof Error ? err.message : String(err));
+        throw err;
+      }
+      if (!appended.ok) {
+        await this.discardObject(key, `${appended.error.code}: ${appended.error.message}`);
+        return appended;
+      }
       const createdAt = new Date(now).toISOString();
       await this.putRecord({
         v: 1,
@@ -317,6 +327,23 @@ export class SidecarService {
       });
       return ok({ ...snapshot, cursor: appended.value.cursor });
     });
+  }
+
+  /**
+   * Deletes an object `storeBytes` put whose `snapshot_created` could not be appended: no event or
+   * record names it, so it would stay in the bucket for good. Logs a warning; a failed delete is
+   * logged too (the object is then orphaned) and never replaces the caller's answer.
+   */
+  private async discardObject(key: string, why: string): Promise<void> {
+    try {
+      await this.store.deleteObject(key);
+      this.logger?.warn({ key, why }, 'snapshot_created was not appended; deleted the sidecar object just stored');
+    } catch (err) {
+      this.logger?.warn(
+        { key, why, err },
+        'snapshot_created was not appended and the sidecar object stored for it could not be deleted',
+      );
+    }
   }
 
   /** `GET /v1/sidecars/{artifact_id}?<scope>`. */
