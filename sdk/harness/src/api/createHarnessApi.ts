@@ -25,6 +25,7 @@ import { effectivePermissions } from './effectivePermissions.ts';
 import { harnessApiFromTransport } from './harnessApiFromTransport.ts';
 import type { HarnessApi, JobStartRequest, LensMe, RunStreamListener } from './HarnessApi.ts';
 import { tokenClaims } from './tokenClaims.ts';
+import { turnHistoryGuard } from './turnHistoryGuard.ts';
 
 export interface HarnessApiOptions {
   /** Gateway origin, e.g. `http://127.0.0.1:8080` (same as the transport's). */
@@ -139,38 +140,12 @@ export function createHarnessApi(options: HarnessApiOptions): HarnessApi {
     return okResult({ actorId: claims?.sub ?? null, roles, permissions: effectivePermissions(policy.value, roles) });
   }
 
-  /**
-   * `turnHistorySchema`, checked with the transport's generated event guards (the zod union of
-   * every event would add ≈ 3.4 KB gzip to an app's first load): each entry a cursor and an event
-   * envelope whose payload its type's guard accepts.
-   */
-  const turnHistoryParse: Parse<TurnHistory> = {
-    safeParse: (value) => {
-      const body = value as { events?: unknown; complete?: unknown } | null;
-      const bad = { success: false as const, error: 'not a turn history' };
-      if (
-        body === null ||
-        typeof body !== 'object' ||
-        !Array.isArray(body.events) ||
-        typeof body.complete !== 'boolean'
-      )
-        return bad;
-      for (const entry of body.events as Array<{ cursor?: unknown; event?: { type?: unknown } } | null>) {
-        if (entry === null || typeof entry !== 'object' || typeof entry.cursor !== 'string') return bad;
-        const type = typeof entry.event?.type === 'string' ? entry.event.type : undefined;
-        const frame = { id: entry.cursor, data: '', ...(type !== undefined ? { event: type } : {}) };
-        if (!parseEnvelope(entry.event, frame).ok) return bad;
-      }
-      return { success: true, data: body as TurnHistory };
-    },
-  };
-
   async function listTurns(turns: { canvasId?: string; limit?: number } = {}): Promise<HarnessResult<TurnHistory>> {
     const canvasId = turns.canvasId ?? options.scope.canvas_id;
     if (canvasId === undefined) return errResult('validation_failed', 'turn history is per canvas: name one');
     const limit = Math.min(50, Math.max(1, Math.floor(turns.limit ?? 20)));
     const query = `${scopeQuery(projectScope)}&limit=${limit}`;
-    return request('GET', `/v1/canvases/${encodeURIComponent(canvasId)}/turns?${query}`, turnHistoryParse);
+    return request('GET', `/v1/canvases/${encodeURIComponent(canvasId)}/turns?${query}`, turnHistoryGuard);
   }
 
   if (options.transport) return harnessApiFromTransport(options.transport, lensMe, listTurns);

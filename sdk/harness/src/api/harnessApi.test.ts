@@ -156,4 +156,24 @@ describe('createHarnessApi.listTurns: what it accepts of GET /v1/canvases/{id}/t
       expect(!listed.ok && listed.error.code, JSON.stringify(body)).toBe('protocol');
     }
   });
+
+  it('[CONTRACT 4] a malformed history is a protocol error value, never a throw: the wrapper and each event as turnHistorySchema says', async () => {
+    const entry = { cursor: 'e1-00000000000000000001', event: accepted };
+    const bad = [
+      { events: { 0: entry }, complete: true },
+      { turns: [entry], complete: true },
+      { events: [entry] },
+      { events: [{ ...entry, cursor: '' }], complete: true },
+      { events: [{ ...entry, cursor: 'c'.repeat(65) }], complete: true },
+      { events: [{ ...entry, event: { ...accepted, type: 42 } }], complete: true },
+      { events: [entry, { cursor: 'e1-00000000000000000002', event: 'turn_final' }], complete: true },
+      [entry],
+      'events',
+    ];
+    for (const body of bad) {
+      const listed = await answering(body).listTurns();
+      expect(listed.ok, JSON.stringify(body)).toBe(false);
+      expect(!listed.ok && listed.error.code, JSON.stringify(body)).toBe('protocol');
+    }
+  });
 });
