@@ -4,6 +4,7 @@
  * fresh server, N readers in one client process and 64 closed-loop writers in another: the
  * `fanout` bench's method at one N. Every sample records the 1-minute load average at its start.
  *
+ * `--n 0` runs no reader: the command path alone.
  * `pnpm exec tsx bench/src/fanout/abFanout.ts [--rounds 3] [--n 100] [--writers 64] [--warmup 1500] [--window 4000]
  *   [--variants 'base=;direct=EASEL_X=1,EASEL_Y=0'] [--no-raw]`
  *
@@ -22,7 +23,7 @@ import { interleavedRounds } from '../lib/interleavedRounds.ts';
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
 const rounds = Math.min(20, Math.max(1, Number(argOption('rounds', '3'))));
-const n = Math.min(2000, Math.max(1, Number(argOption('n', '100'))));
+const n = Math.min(2000, Math.max(0, Number(argOption('n', '100'))));
 const warmupMs = Number(argOption('warmup', '1500'));
 const windowMs = Number(argOption('window', '4000'));
 const withRaw = !process.argv.includes('--no-raw');
@@ -66,7 +67,10 @@ async function sample(kind: string, round: number): Promise<Sample> {
   const readers = ClientProcess.start(REPO_ROOT);
   const writers = ClientProcess.start(REPO_ROOT);
   try {
-    const connected = await readers.connect({ reader: server.reader, count: n, track: 'count' });
+    const connected =
+      n === 0
+        ? { failed: 0, firstError: '' }
+        : await readers.connect({ reader: server.reader, count: n, track: 'count' });
     if (connected.failed > 0) throw new Error(`${connected.failed}/${n} readers failed: ${connected.firstError}`);
     const load = loadavg()[0] as number;
     await writers.startLoad({ writer: server.writer, concurrency: writerCount });
