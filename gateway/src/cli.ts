@@ -28,6 +28,7 @@ import type { PresenceOptions } from './presence/index.ts';
 import { listPluginFolders } from './plugins/index.ts';
 import { openScaleOutEngines } from './scaleOutEngines.ts';
 import { sidecarsForServe } from './sidecars/index.ts';
+import { streamTuning } from './streamTuning.ts';
 
 const DEFAULT_DATA = '.easel/data';
 const DEV_SECRET_FILE = 'dev-secret';
@@ -161,6 +162,11 @@ async function serve(
     console.error(`easel ${opts.dev ? 'dev' : 'serve'}: ${sidecars.message}`);
     process.exit(2);
   }
+  const streams = streamTuning(process.env);
+  if (!streams.ok) {
+    console.error(`easel ${opts.dev ? 'dev' : 'serve'}: ${streams.message}`);
+    process.exit(2);
+  }
   const engines = await openEngines(opts, logger);
   const gateway = await createGateway({
     spine: engines.spine,
@@ -169,7 +175,7 @@ async function serve(
     auth: { secret },
     dev: opts.dev ? { secret } : null,
     logger,
-    streams: streamTuning(),
+    streams: streams.value,
     presence: presenceTuning(opts),
     sidecars: sidecars.value,
     agents: agentsConfigFromEnv(opts.modelUrl),
@@ -188,21 +194,6 @@ async function serve(
   logger.info({ url, ...engines.describe, dev: Boolean(opts.dev) }, 'gateway ready');
   console.log(`listening on ${url}`);
   if (banner) await banner(gateway, url, secret);
-}
-
-/**
- * Fan-out tunables from the environment (see README): keep-alive interval, per-subscriber byte
- * budget, and how long a replay waits for a subscriber to drain.
- */
-function streamTuning(): { keepAliveMs?: number; budgetBytes?: number; drainTimeoutMs?: number } {
-  const out: { keepAliveMs?: number; budgetBytes?: number; drainTimeoutMs?: number } = {};
-  const keepAlive = Number(process.env.EASEL_SSE_KEEPALIVE_MS);
-  if (Number.isInteger(keepAlive) && keepAlive >= 10) out.keepAliveMs = keepAlive;
-  const budget = Number(process.env.EASEL_SSE_BUDGET_BYTES);
-  if (Number.isInteger(budget) && budget >= 1024) out.budgetBytes = budget;
-  const drain = Number(process.env.EASEL_SSE_DRAIN_TIMEOUT_MS);
-  if (Number.isInteger(drain) && drain >= 100) out.drainTimeoutMs = drain;
-  return out;
 }
 
 /**
