@@ -26,6 +26,7 @@ import { renderSvg } from './report/renderSvg.ts';
 import { runPluginsBench } from './plugins/pluginsBench.ts';
 import { runPresenceBench } from './presence/presenceBench.ts';
 import { runScaleoutBench } from './scaleout/scaleoutBench.ts';
+import { runStormBench } from './storm/stormBench.ts';
 import { easelAvailable, type ServerKind, startTarget } from './servers/targets.ts';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -118,7 +119,10 @@ for (const name of args.names) {
   else if (name === 'memory') results.memory = await runMemoryBench(ctx);
   else if (name === 'presence') results.presence = await runPresenceBench(ctx);
   else if (name === 'agents') results.agents = await runAgentsBench(ctx);
-  else if (name === 'plugins') results.plugins = await runPluginsBench({ quick: config.quick, log });
+  else if (name === 'storm') {
+    if (kinds.includes('easel')) results.storm = await runStormBench(ctx);
+    else skipped.push({ bench: 'storm', reason: 'easel is not among the servers measured' });
+  } else if (name === 'plugins') results.plugins = await runPluginsBench({ quick: config.quick, log });
   else if (name === 'browser') results.browser = await runBrowserBench({ quick: config.quick, log });
   else if (name === 'scaleout') {
     // Skipped with a note (never failing the run) when PostgreSQL or Redis is unreachable.

@@ -11,6 +11,7 @@ export const BENCH_NAMES = [
   'presence',
   'plugins',
   'agents',
+  'storm',
   'browser',
 ] as const;
 export type BenchName = (typeof BENCH_NAMES)[number];

@@ -161,6 +161,42 @@ async function prepareCanvas(base: string, admin: string, writer: string) {
   return { canvasType: FALLBACK_TYPE, tokenIds: ['bench.a', 'bench.b', 'bench.c', 'bench.d'], scope: own.scope };
 }
 
+/** What the bench clients need of a gateway: a fresh canvas, reader and writer specs. */
+export interface BenchCanvasSpecs {
+  reader: ReaderSpec & { kind: 'sse' };
+  writer: WriterSpec;
+  canvasType: string;
+  tokenIds: string[];
+}
+
+/**
+ * Mints tokens with `secret` (admin, writer = role editor, reader = role viewer), creates a fresh
+ * canvas on the gateway at `baseUrl` and returns the reader spec (SSE on
+ * `/v1/canvases/{id}/events`) and writer spec (`token.set` commands).
+ */
+export async function benchCanvasSpecs(baseUrl: string, secret: string): Promise<BenchCanvasSpecs> {
+  const admin = signJwt({ sub: 'bench-admin', tenant_id: SCOPE.tenant_id, kind: 'service', roles: ['admin'] }, secret);
+  const writer = signJwt({ sub: 'bench-writer', tenant_id: SCOPE.tenant_id, kind: 'agent', roles: ['editor'] }, secret);
+  const viewer = signJwt({ sub: 'bench-viewer', tenant_id: SCOPE.tenant_id, kind: 'human', roles: ['viewer'] }, secret);
+  const { canvasType, tokenIds, scope } = await prepareCanvas(baseUrl, admin, writer);
+  const query = new URLSearchParams({ ...SCOPE }).toString();
+  return {
+    canvasType,
+    tokenIds,
+    reader: {
+      kind: 'sse',
+      url: `${baseUrl}/v1/canvases/${scope.canvas_id}/events?${query}`,
+      headers: { authorization: `Bearer ${viewer}` },
+      readyAfter: 'event: CANVAS_READY',
+    },
+    writer: {
+      url: `${baseUrl}/v1/commands`,
+      headers: { authorization: `Bearer ${writer}` },
+      body: { kind: 'easel', scope, runId: `w${randomBytes(4).toString('hex')}`, tokenIds },
+    },
+  };
+}
+
 /**
  * Starts `easel serve --port 0 --data <temp dir>` as its own node process (so /proc figures are the
  * gateway's), mints tokens, creates a fresh canvas and returns the reader spec (SSE on
@@ -188,41 +224,8 @@ export async function startEaselTarget(options: EaselTargetOptions): Promise<Eas
     if (dataDir !== null) rmSync(dataDir, { recursive: true, force: true });
   };
   try {
-    const admin = signJwt(
-      { sub: 'bench-admin', tenant_id: SCOPE.tenant_id, kind: 'service', roles: ['admin'] },
-      secret,
-    );
-    const writer = signJwt(
-      { sub: 'bench-writer', tenant_id: SCOPE.tenant_id, kind: 'agent', roles: ['editor'] },
-      secret,
-    );
-    const viewer = signJwt(
-      { sub: 'bench-viewer', tenant_id: SCOPE.tenant_id, kind: 'human', roles: ['viewer'] },
-      secret,
-    );
-
-    const setup = await prepareCanvas(server.baseUrl, admin, writer);
-    const { canvasType, tokenIds, scope } = setup;
-    const canvasId = scope.canvas_id;
-
-    const query = new URLSearchParams({ ...SCOPE }).toString();
-    return {
-      server,
-      canvasType,
-      tokenIds,
-      reader: {
-        kind: 'sse',
-        url: `${server.baseUrl}/v1/canvases/${canvasId}/events?${query}`,
-        headers: { authorization: `Bearer ${viewer}` },
-        readyAfter: 'event: CANVAS_READY',
-      },
-      writer: {
-        url: `${server.baseUrl}/v1/commands`,
-        headers: { authorization: `Bearer ${writer}` },
-        body: { kind: 'easel', scope, runId: `w${randomBytes(4).toString('hex')}`, tokenIds },
-      },
-      stop,
-    };
+    const specs = await benchCanvasSpecs(server.baseUrl, secret);
+    return { server, ...specs, stop };
   } catch (error) {
     const output = server.recentOutput();
     await stop();

@@ -9,6 +9,7 @@ import type { PluginsResult } from '../plugins/PluginsResult.ts';
 import type { PresenceResult } from '../presence/PresenceResult.ts';
 import type { ScaleoutResult } from '../scaleout/ScaleoutResult.ts';
 import type { ServerKind } from '../servers/targets.ts';
+import type { StormResult } from '../storm/StormResult.ts';
 
 /** Everything one `pnpm bench` run wrote to `bench/results/<timestamp>.json`. */
 export interface BenchResults {
@@ -36,6 +37,8 @@ export interface BenchResults {
   browser?: BrowserResult;
   /** chat.send → turn_accepted latency and chat_token fan-out (`src/agents/`). */
   agents?: AgentsResult;
+  /** 1000 subscribers resuming after kill -9 + restart (`src/storm/`). */
+  storm?: StormResult;
   ratios: Ratio[];
 }
 

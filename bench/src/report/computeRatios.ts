@@ -3,6 +3,7 @@ import type { CpuSample } from '../cpu/cpuBench.ts';
 import { spread } from '../lib/stats.ts';
 import { agentsRatios } from '../agents/agentsRatios.ts';
 import { pluginsRatios } from '../plugins/pluginsRatios.ts';
+import { stormRatios } from '../storm/stormRatios.ts';
 import { presenceRatios } from '../presence/presenceRatios.ts';
 import { scaleoutRatios } from '../scaleout/scaleoutRatios.ts';
 import type { ServerKind } from '../servers/targets.ts';
@@ -145,6 +146,7 @@ export function computeRatios(results: BenchResults): Ratio[] {
   if (results.presence) out.push(...presenceRatios(results.presence));
   if (results.plugins) out.push(...pluginsRatios(results.plugins));
   if (results.agents) out.push(...agentsRatios(results.agents));
+  if (results.storm) out.push(...stormRatios(results.storm));
   if (results.browser) out.push(...browserRatios(results.browser));
   if (results.appends) {
     for (const check of results.appends.checks) {

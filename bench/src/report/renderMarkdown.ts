@@ -2,6 +2,7 @@ import { renderBrowser } from '../browser/renderBrowser.ts';
 import { fmt } from '../lib/format.ts';
 import { renderAgents } from '../agents/renderAgents.ts';
 import { renderPlugins } from '../plugins/renderPlugins.ts';
+import { renderStorm } from '../storm/renderStorm.ts';
 import { renderPresence } from '../presence/renderPresence.ts';
 import { renderScaleout } from '../scaleout/renderScaleout.ts';
 import { SERVER_LABELS } from '../servers/targets.ts';
@@ -164,6 +165,7 @@ export function renderMarkdown(results: BenchResults): string {
   if (results.presence) out.push(renderPresence(results.presence));
   if (results.plugins) out.push(renderPlugins(results.plugins));
   if (results.agents) out.push(renderAgents(results.agents));
+  if (results.storm) out.push(renderStorm(results.storm));
   if (results.browser) out.push(renderBrowser(results.browser));
 
   const problems = [
@@ -173,6 +175,7 @@ export function renderMarkdown(results: BenchResults): string {
     ...(results.presence?.failures ?? []),
     ...(results.plugins?.failures ?? []),
     ...(results.agents?.failures ?? []),
+    ...(results.storm?.failures ?? []),
     ...(results.browser?.failures ?? []),
   ];
   if (problems.length > 0) {
