@@ -69,5 +69,29 @@ describe('[ISSUE 7] two collaborators on one canvas (real easel dev, Chromium)',
       { timeout: 15_000 },
     );
     await pat.page.getByTestId('presence-avatar-dana-director').waitFor({ timeout: 20_000 });
+
+    // A text shape's words are Dana's to write (double click, type, Enter); Alt+arrows resize it
+    // from the keyboard. Sam sees both.
+    const words = `Launch ${Date.now().toString(36)}`;
+    await dana.page.locator('.easel-wb-toolbar select').selectOption('text');
+    await dana.page.getByTestId('add-shape').click();
+    const text = dana.page.locator('[data-testid^="shape-"][data-kind="text"]').last();
+    await text.waitFor({ timeout: 15_000 });
+    const textId = (await text.getAttribute('data-testid'))!;
+    await text.dblclick();
+    await dana.page.getByTestId('shape-text').fill(words);
+    await dana.page.keyboard.press('Enter');
+    await pat.page.locator(`[data-testid="${textId}"]`, { hasText: words }).waitFor({ timeout: 15_000 });
+    const width = () => pat.page.locator(`[data-testid="${textId}"] rect`).first().getAttribute('width');
+    expect(await width()).toBe('160');
+    await text.focus();
+    await dana.page.keyboard.press('Alt+ArrowRight');
+    await pat.page.waitForFunction(
+      (sel) => document.querySelector(sel)?.getAttribute('width') === '170',
+      `[data-testid="${textId}"] rect`,
+      { timeout: 15_000 },
+    );
+    expect(dana.errors).toEqual([]);
+    expect(pat.errors).toEqual([]);
   });
 });

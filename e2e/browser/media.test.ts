@@ -64,6 +64,8 @@ describe('[ISSUE 7] media gallery in the host app (real S3 behind the gateway)',
       { timeout: 15_000 },
     );
     expect(await image.evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight])).toEqual([3, 2]);
+    // Shown in the gallery's frame, scaled to fit: a 3×2 image is not a 3-pixel speck beside its caption.
+    expect((await image.boundingBox())!.width).toBeGreaterThanOrEqual(100);
     expect(new URL(await image.getAttribute('src').then(String)).origin).not.toBe(new URL(host.baseUrl).origin);
     // Each preview asked for its URL once: adding the second item did not re-resolve the first.
     await item.page().getByRole('img', { name: second }).waitFor({ timeout: 15_000 });

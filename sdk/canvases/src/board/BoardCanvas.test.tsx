@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { cleanup, fireEvent, screen, within } from '@testing-library/react';
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { renderCartridge } from '../testing/renderCartridge.tsx';
 import { boardCanvas } from './boardCanvas.ts';
@@ -38,6 +38,50 @@ describe('board cartridge', () => {
     const note = await screen.findByTestId(`note-${key}`);
     expect(within(screen.getByTestId('column-doing')).getByTestId(`note-${key}`)).toBe(note);
     expect(emitter.callsOf('commit')).toHaveLength(0);
+  });
+
+  it('a long note shows its first lines until expanded (one 2,000-character note must not fill the column)', () => {
+    const long = `${'word '.repeat(400)}END`;
+    renderCartridge(boardCanvas, {
+      seed: [
+        ...seed,
+        { op: 'insert' as const, root: 'notes', key: 'n3', value: { text: long, column: 'todo', order: 1 } },
+      ],
+    });
+    const text = screen.getByTestId('note-n3').querySelector<HTMLElement>('.easel-board-note-text')!;
+    expect(text.getAttribute('data-folded')).toBe('true');
+    expect(text.style.overflow).toBe('hidden');
+    const toggle = screen.getByTestId('fold-note-n3');
+    expect(toggle.getAttribute('aria-expanded')).toBe('false');
+    expect(toggle.getAttribute('aria-controls')).toBe(text.id);
+    expect(toggle.textContent).toBe(`Show all (${long.length} characters)`);
+    fireEvent.click(toggle);
+    expect(toggle.getAttribute('aria-expanded')).toBe('true');
+    expect(text.getAttribute('data-folded')).toBeNull();
+    expect(text.style.overflow).toBe('');
+    expect(toggle.textContent).toBe('Show less');
+    // Short notes have nothing to fold.
+    expect(screen.queryByTestId('fold-note-n1')).toBeNull();
+    expect(screen.getByTestId('note-n1').querySelector('[data-folded]')).toBeNull();
+  });
+
+  it('deleting a note keeps keyboard focus on the board (next note, else previous, else "New note")', async () => {
+    renderCartridge(boardCanvas, {
+      seed: [
+        ...seed,
+        { op: 'insert' as const, root: 'notes', key: 'n3', value: { text: 'Proofread', column: 'todo', order: 1 } },
+      ],
+    });
+    const del = (name: string) => screen.getByRole('button', { name: `Delete ${name}` });
+    del('Write brief').focus();
+    fireEvent.click(del('Write brief'));
+    await waitFor(() => expect(screen.queryByTestId('note-n1')).toBeNull());
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Edit Proofread' }));
+    // The last note of a column: focus goes to the board's "New note" field.
+    del('Proofread').focus();
+    fireEvent.click(del('Proofread'));
+    await waitFor(() => expect(screen.queryByTestId('note-n3')).toBeNull());
+    expect(document.activeElement).toBe(screen.getByLabelText('New note'));
   });
 
   it('edits, moves and deletes a note through state.ops update/delete', async () => {

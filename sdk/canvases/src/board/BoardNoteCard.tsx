@@ -1,7 +1,26 @@
 import type { CommandEmitter } from '@easel/harness';
-import { type FormEvent, useState } from 'react';
+import { type CSSProperties, type FormEvent, useId, useState } from 'react';
 import { deleteNoteOps, editNoteOps, MAX_NOTE_TEXT, moveNoteOps } from './boardOps.ts';
 import type { BoardNote } from './projectBoard.ts';
+
+/** A note longer than this (characters, or lines) shows its first {@link CLAMP_LINES} lines until expanded. */
+export const LONG_NOTE_CHARS = 280;
+const LONG_NOTE_LINES = 6;
+
+/** Lines a long note shows while folded. */
+export const CLAMP_LINES = 5;
+
+const CLAMPED: CSSProperties = {
+  display: '-webkit-box',
+  WebkitBoxOrient: 'vertical',
+  WebkitLineClamp: CLAMP_LINES,
+  overflow: 'hidden',
+};
+
+/** Whether a note's text is long enough to fold (one long note must not fill the column). */
+export function isLongNote(text: string): boolean {
+  return text.length > LONG_NOTE_CHARS || text.split('\n', LONG_NOTE_LINES + 1).length > LONG_NOTE_LINES;
+}
 
 /** One note: its text, and (unless read-only) edit, move-to-column and delete controls. */
 export function BoardNoteCard(props: {
@@ -17,7 +36,21 @@ export function BoardNoteCard(props: {
   const { note, emit, readOnly } = props;
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState(note.text);
+  const [expanded, setExpanded] = useState(false);
+  const textId = useId();
+  const long = isLongNote(note.text);
   const label = note.text === '' ? `note ${note.id}` : note.text.slice(0, 60);
+
+  /**
+   * Deletes the note; when the press had focus on its Delete button, focus then goes to the next
+   * note (else the previous one, else the board's "New note" field) instead of falling to the page.
+   */
+  async function deleteKeepingFocus(button: HTMLButtonElement) {
+    const next = focusAfterDelete(button);
+    const result = await emit.ops(deleteNoteOps(note.id));
+    const active = button.ownerDocument.activeElement;
+    if (result.ok && (active === button || active === null || active === button.ownerDocument.body)) next?.focus();
+  }
 
   function save(event: FormEvent) {
     event.preventDefault();
@@ -50,7 +83,28 @@ export function BoardNoteCard(props: {
           </button>
         </form>
       ) : (
-        <p className="easel-board-note-text">{note.text === '' ? <em>(empty)</em> : note.text}</p>
+        <>
+          <p
+            id={textId}
+            className="easel-board-note-text"
+            data-folded={long && !expanded ? 'true' : undefined}
+            style={long && !expanded ? CLAMPED : undefined}
+          >
+            {note.text === '' ? <em>(empty)</em> : note.text}
+          </p>
+          {long ? (
+            <button
+              type="button"
+              className="easel-board-note-more"
+              aria-expanded={expanded}
+              aria-controls={textId}
+              data-testid={`fold-note-${note.id}`}
+              onClick={() => setExpanded((v) => !v)}
+            >
+              {expanded ? 'Show less' : `Show all (${note.text.length} characters)`}
+            </button>
+          ) : null}
+        </>
       )}
       {readOnly || editing ? null : (
         <div className="easel-board-note-actions">
@@ -87,12 +141,25 @@ export function BoardNoteCard(props: {
             type="button"
             aria-label={`Delete ${label}`}
             title="Delete"
-            onClick={() => void emit.ops(deleteNoteOps(note.id))}
+            onClick={(event) => void deleteKeepingFocus(event.currentTarget)}
           >
             <span aria-hidden="true">✕</span>
           </button>
         </div>
       )}
     </li>
+  );
+}
+
+/** Where focus goes after the note holding `button` is deleted (see `deleteKeepingFocus`). */
+function focusAfterDelete(button: HTMLElement): HTMLElement | null {
+  const card = button.closest('.easel-board-note');
+  const cards = [...(card?.parentElement?.children ?? [])].filter((el) => el.classList.contains('easel-board-note'));
+  const at = card === null ? -1 : cards.indexOf(card);
+  const neighbour = cards[at + 1] ?? cards[at - 1];
+  return (
+    neighbour?.querySelector<HTMLElement>('button') ??
+    button.closest('.easel-board')?.querySelector<HTMLElement>('.easel-board-add input') ??
+    null
   );
 }

@@ -17,6 +17,10 @@ export interface ShapeViewProps {
   onPointerDown?: (event: PointerEvent<SVGElement>, mode: 'move' | 'resize') => void;
   onKeyDown?: (event: KeyboardEvent<SVGGElement>) => void;
   onSelect?: () => void;
+  /** A double click on the shape (text shapes: edit the text). */
+  onEditText?: () => void;
+  /** The id of the element that says how to use a selected shape (`aria-describedby`). */
+  describedBy?: string;
 }
 
 /** Describes a shape for assistive technology: kind, text and position. */
@@ -130,6 +134,9 @@ export function ShapeView(props: ShapeViewProps) {
       tabIndex={0}
       aria-label={label}
       aria-pressed={selected}
+      aria-describedby={props.describedBy}
+      aria-keyshortcuts="ArrowLeft ArrowRight ArrowUp ArrowDown Alt+ArrowLeft Alt+ArrowRight Alt+ArrowUp Alt+ArrowDown Delete"
+      onDoubleClick={props.onEditText}
       onPointerDown={(e) => props.onPointerDown?.(e, 'move')}
       onKeyDown={props.onKeyDown}
       onFocus={props.onSelect}

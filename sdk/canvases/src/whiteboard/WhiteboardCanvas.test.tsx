@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import type { PeerState } from '@easel/harness';
 import type { JsonValue } from '@easel/schemas';
-import { cleanup, fireEvent, screen } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { renderCartridge } from '../testing/renderCartridge.tsx';
 import { WHITEBOARD_THUMBNAIL_TOOL } from './whiteboardThumbnailTool.ts';
@@ -87,6 +87,87 @@ describe('whiteboard cartridge', () => {
     expect(screen.queryByTestId('shape-r1')).toBeNull();
     fireEvent.keyDown(screen.getByTestId('shape-e1'), { key: 'Delete' });
     expect(emitter.allOps().at(-1)).toEqual({ op: 'delete', root: 'shapes', key: 'e1' });
+  });
+
+  it('deleting a shape with the Delete key keeps focus on the board (next shape, else "Add shape")', async () => {
+    renderCartridge(whiteboardCanvas, { seed });
+    screen.getByTestId('shape-r1').focus();
+    fireEvent.keyDown(screen.getByTestId('shape-r1'), { key: 'Delete' });
+    await waitFor(() => expect(screen.queryByTestId('shape-r1')).toBeNull());
+    expect(document.activeElement).toBe(screen.getByTestId('shape-e1'));
+    fireEvent.keyDown(screen.getByTestId('shape-e1'), { key: 'Backspace' });
+    await waitFor(() => expect(screen.queryByTestId('shape-e1')).toBeNull());
+    expect(document.activeElement).toBe(screen.getByTestId('add-shape'));
+  });
+
+  it('resizes the focused shape with Alt+arrow keys (the keyboard path to the corner handle)', () => {
+    const { emitter } = renderCartridge(whiteboardCanvas, { seed });
+    const shape = screen.getByTestId('shape-r1');
+    expect(shape.getAttribute('aria-keyshortcuts')).toContain('Alt+ArrowRight');
+    expect(document.getElementById(shape.getAttribute('aria-describedby')!)?.textContent).toContain('Alt+arrows');
+    fireEvent.keyDown(shape, { key: 'ArrowRight', altKey: true });
+    expect(emitter.allOps()).toEqual([{ op: 'update', root: 'shapes', key: 'r1', path: ['w'], value: 90 }]);
+    fireEvent.keyDown(shape, { key: 'ArrowUp', altKey: true, shiftKey: true });
+    expect(emitter.allOps().at(-1)).toEqual({ op: 'update', root: 'shapes', key: 'r1', path: ['h'], value: 39 });
+  });
+
+  it("edits a text shape's text: Enter (or a double click) on the shape opens its field; sent once, on Enter or blur", () => {
+    const { emitter } = renderCartridge(whiteboardCanvas, {
+      seed: [
+        ...seed,
+        {
+          op: 'insert' as const,
+          root: 'shapes',
+          key: 't1',
+          value: { kind: 'text', x: 10, y: 10, w: 160, h: 32, text: 'Text' },
+        },
+      ],
+    });
+    expect(screen.queryByTestId('shape-text')).toBeNull();
+    const shape = screen.getByTestId('shape-t1');
+    fireEvent.focus(shape);
+    fireEvent.keyDown(shape, { key: 'Enter' });
+    const field = screen.getByTestId('shape-text') as HTMLInputElement;
+    expect(document.activeElement).toBe(field);
+    expect(field.value).toBe('Text');
+    fireEvent.change(field, { target: { value: 'Launch day' } });
+    fireEvent.submit(field.form!);
+    fireEvent.blur(field);
+    expect(emitter.allOps()).toEqual([
+      { op: 'update', root: 'shapes', key: 't1', path: ['text'], value: 'Launch day' },
+    ]);
+    // Selecting another shape sends what was typed (the field goes away before it would blur).
+    fireEvent.change(field, { target: { value: 'Launch week' } });
+    fireEvent.focus(screen.getByTestId('shape-r1'));
+    expect(screen.queryByTestId('shape-text')).toBeNull();
+    expect(emitter.allOps().at(-1)).toEqual({
+      op: 'update',
+      root: 'shapes',
+      key: 't1',
+      path: ['text'],
+      value: 'Launch week',
+    });
+    // A rect has no text field.
+    fireEvent.doubleClick(screen.getByTestId('shape-r1'));
+    expect(screen.queryByTestId('shape-text')).toBeNull();
+  });
+
+  it('a text field whose shape was deleted (by someone else) closes without sending its text', () => {
+    const text = { kind: 'text', x: 10, y: 10, w: 160, h: 32, text: 'Text' };
+    const view = renderCartridge(whiteboardCanvas, {
+      seed: [{ op: 'insert' as const, root: 'shapes', key: 't1', value: text }],
+    });
+    fireEvent.doubleClick(screen.getByTestId('shape-t1'));
+    fireEvent.focus(screen.getByTestId('shape-t1'));
+    fireEvent.change(screen.getByTestId('shape-text'), { target: { value: 'Half typed' } });
+    act(() => view.emitter.seed([{ op: 'delete', root: 'shapes', key: 't1' }]));
+    expect(screen.queryByTestId('shape-text')).toBeNull();
+    expect(view.emitter.allOps()).toEqual([]);
+  });
+
+  it('dragging selects no text (the drawing surface is not selectable)', () => {
+    renderCartridge(whiteboardCanvas, { seed });
+    expect(svg().style.userSelect).toBe('none');
   });
 
   it("[CONTRACT 7] draws peers' cursors (not its own) and reports its pointer with setCursor", () => {

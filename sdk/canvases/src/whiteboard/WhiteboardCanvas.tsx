@@ -15,11 +15,13 @@ import {
   resizedBox,
   resizeShapeOps,
   type ShapeBox,
+  setShapeTextOps,
 } from './whiteboardOps.ts';
+import { ShapeTextField } from './ShapeTextField.tsx';
 import { WHITEBOARD_THUMBNAIL_TOOL } from './whiteboardThumbnailTool.ts';
 import { type ThumbnailState, WhiteboardThumbnail, type WhiteboardSidecars } from './WhiteboardThumbnail.tsx';
 
-/** World units an arrow key moves the selected shape (Shift: 1). */
+/** World units an arrow key moves (Alt: resizes) the selected shape (Shift: 1). */
 const KEY_STEP = 10;
 
 /** Thumbnail size asked of the plugin. */
@@ -69,6 +71,9 @@ export type WhiteboardCanvasProps = CanvasProps<WhiteboardProjection> & { sideca
  */
 export function WhiteboardCanvas({ projection, emit, presence, readOnly, rejected, sidecars }: WhiteboardCanvasProps) {
   const headingId = useId();
+  const hintId = useId();
+  const textRef = useRef<HTMLInputElement | null>(null);
+  const addShapeRef = useRef<HTMLButtonElement | null>(null);
   const svgRef = useRef<SVGSVGElement | null>(null);
   const [kind, setKind] = useState<ShapeKind>('rect');
   const [selectedId, setSelectedId] = useState<string | null>(null);
@@ -79,6 +84,9 @@ export function WhiteboardCanvas({ projection, emit, presence, readOnly, rejecte
   // Screen px per SVG unit as laid out (the SVG scales to its box): peers' cursors keep their size.
   const pxPerUnit = useRenderedScale(svgRef, VIEW_WIDTH / zoom) ?? zoom;
   const selected = shapes.find((s) => s.id === selectedId) ?? null;
+  // What is on the board now (a text field that closes after its shape was deleted sends nothing).
+  const shapesNow = useRef(shapes);
+  shapesNow.current = shapes;
 
   function world(event: { clientX: number; clientY: number }) {
     const rect = svgRef.current?.getBoundingClientRect() ?? { left: 0, top: 0, width: 0, height: 0 };
@@ -99,6 +107,21 @@ export function WhiteboardCanvas({ projection, emit, presence, readOnly, rejecte
     if (readOnly) return;
     void emit.ops(deleteShapeOps(id));
     setSelectedId(null);
+  }
+
+  /**
+   * Deletes the focused shape from the keyboard; focus then goes to the next shape (else the previous
+   * one, else "Add shape") instead of falling to the page.
+   */
+  async function deleteKeepingFocus(element: SVGGElement, id: string) {
+    if (readOnly) return;
+    const shapesShown = [...(element.parentElement?.querySelectorAll<SVGGElement>('g[role="button"]') ?? [])];
+    const at = shapesShown.indexOf(element);
+    const next = shapesShown[at + 1] ?? shapesShown[at - 1] ?? addShapeRef.current;
+    setSelectedId(null);
+    const result = await emit.ops(deleteShapeOps(id));
+    const active = element.ownerDocument.activeElement;
+    if (result.ok && (active === element || active === null || active === element.ownerDocument.body)) next?.focus();
   }
 
   function startDrag(event: PointerEvent<SVGElement>, shape: WhiteboardShape, mode: Drag['mode']) {
@@ -148,10 +171,15 @@ export function WhiteboardCanvas({ projection, emit, presence, readOnly, rejecte
     const move = Object.hasOwn(moves, event.key) ? moves[event.key] : undefined;
     if (move !== undefined) {
       event.preventDefault();
-      void emit.ops(moveShapeOps(shape, move[0], move[1]));
+      // Alt+arrows resize from the far corner (the keyboard's way to the corner handle).
+      const ops = event.altKey ? resizeShapeOps(shape, move[0], move[1]) : moveShapeOps(shape, move[0], move[1]);
+      if (ops.length > 0) void emit.ops(ops);
+    } else if (event.key === 'Enter' && shape.kind === 'text') {
+      event.preventDefault();
+      textRef.current?.focus();
     } else if (event.key === 'Delete' || event.key === 'Backspace') {
       event.preventDefault();
-      deleteShape(shape.id);
+      void deleteKeepingFocus(event.currentTarget, shape.id);
     } else if (event.key === 'Escape') {
       setSelectedId(null);
     }
@@ -193,7 +221,7 @@ export function WhiteboardCanvas({ projection, emit, presence, readOnly, rejecte
                 ))}
               </select>
             </label>
-            <button type="button" data-testid="add-shape" onClick={addShape}>
+            <button type="button" data-testid="add-shape" ref={addShapeRef} onClick={addShape}>
               Add shape
             </button>
             <button
@@ -222,7 +250,8 @@ export function WhiteboardCanvas({ projection, emit, presence, readOnly, rejecte
         aria-label="Whiteboard shapes"
         viewBox={`0 0 ${viewW} ${viewH}`}
         preserveAspectRatio="xMidYMid meet"
-        style={{ width: '100%', height: 'auto', touchAction: 'none', background: '#fafafa' }}
+        // No text selection while dragging shapes (a drag otherwise highlights text shapes' text).
+        style={{ width: '100%', height: 'auto', touchAction: 'none', userSelect: 'none', background: '#fafafa' }}
         onPointerMove={onPointerMove}
         onPointerUp={endDrag}
         onPointerCancel={() => setDrag(null)}
@@ -243,10 +272,30 @@ export function WhiteboardCanvas({ projection, emit, presence, readOnly, rejecte
             onPointerDown={(e, mode) => startDrag(e, shape, mode)}
             onKeyDown={(e) => onShapeKey(e, shape)}
             onSelect={() => setSelectedId(shape.id)}
+            onEditText={shape.kind === 'text' ? () => textRef.current?.focus() : undefined}
+            describedBy={readOnly ? undefined : hintId}
           />
         ))}
         <PeerCursors peers={presence.peers} pxPerUnit={pxPerUnit} />
       </svg>
+      {readOnly ? null : (
+        <>
+          {selected?.kind === 'text' ? (
+            <ShapeTextField
+              key={selected.id}
+              text={selected.text ?? ''}
+              inputRef={textRef}
+              onCommit={(text) => {
+                if (shapesNow.current.some((s) => s.id === selected.id)) void emit.ops(setShapeTextOps(selected, text));
+              }}
+            />
+          ) : null}
+          <p className="easel-wb-hint" id={hintId}>
+            Select a shape by clicking it or with Tab. Drag it, or use the arrow keys, to move it; drag its corner, or
+            Alt+arrows, to resize it (Shift: by 1); Delete removes it; double-click or Enter edits a text shape.
+          </p>
+        </>
+      )}
       {shapes.length === 0 ? (
         <p className="easel-wb-empty">{readOnly ? 'No shapes yet.' : 'No shapes yet: add one with “Add shape”.'}</p>
       ) : null}

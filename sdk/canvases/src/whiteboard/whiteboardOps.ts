@@ -80,6 +80,14 @@ export function resizedBox(shape: WhiteboardShape, dx: number, dy: number): Shap
   };
 }
 
+/** Longest text a text shape keeps. */
+export const MAX_SHAPE_TEXT = 500;
+
+/** Sets a text shape's text (by path: shapes are stored as objects). */
+export function setShapeTextOps(shape: WhiteboardShape, text: string): StateOp[] {
+  return [{ op: 'update', root: SHAPES_ROOT, key: shape.id, path: ['text'], value: text.slice(0, MAX_SHAPE_TEXT) }];
+}
+
 /** Deletes a shape. */
 export function deleteShapeOps(id: string): StateOp[] {
   return [{ op: 'delete', root: SHAPES_ROOT, key: id }];
