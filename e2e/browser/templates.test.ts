@@ -53,3 +53,56 @@ describe('[ISSUE 7] harness templates in the host app (screenshots saved by the 
     });
   }
 });
+
+describe('[ISSUE 7] the studio toolbar (ToolPop) runs every manifest tool of the canvas', () => {
+  it('Add note adds a note, Add shape a shape, Commit says it went through (state tools were sent as {} and refused)', async () => {
+    const tab = await host.open({ actor: 'director', flow: 'demo', viewport: { width: 1280, height: 800 } });
+    const page = tab.page;
+    const notes = page.locator('[data-testid^="note-"]');
+    await page.getByTestId('add-note').waitFor({ timeout: 20_000 });
+    const before = await notes.count();
+    await page.getByTestId('tool-add-note').click();
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid^="note-"]').length === n + 1, before, {
+      timeout: 15_000,
+    });
+    const outcome = page.getByTestId('tool-outcome');
+    await expect.poll(() => outcome.textContent(), { timeout: 10_000 }).toMatch(/^Add note: done \(revision \d+\)\.$/);
+    await page.getByTestId('tool-commit').click();
+    await expect.poll(() => outcome.textContent(), { timeout: 10_000 }).toMatch(/^Commit: done \(revision \d+\)\.$/);
+    expect(await page.getByTestId('rejected-edit').count()).toBe(0);
+
+    await page.getByTestId('canvas-tab-demo-whiteboard').click();
+    const shapes = page.locator('[data-testid^="shape-"]');
+    await page.getByTestId('tool-add-shape').waitFor({ timeout: 20_000 });
+    const shapesBefore = await shapes.count();
+    await page.getByTestId('tool-add-shape').click();
+    await page.waitForFunction(
+      (n) => document.querySelectorAll('[data-testid^="shape-"]').length === n + 1,
+      shapesBefore,
+      { timeout: 15_000 },
+    );
+    await saveScreenshot(page, 'studio-toolpop');
+    expect(await page.getByTestId('rejected-edit').count()).toBe(0);
+    expect(tab.errors).toEqual([]);
+  });
+});
+
+describe('[ISSUE 7] keyboard: switching canvases keeps the focus where it was', () => {
+  it('Enter on a switcher tab shows that canvas and leaves the focus on the tab (it fell to the page)', async () => {
+    const tab = await host.open({ actor: 'director', flow: 'demo', viewport: { width: 1280, height: 800 } });
+    const page = tab.page;
+    await page.getByTestId('add-note').waitFor({ timeout: 20_000 });
+    const focused = () => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? null);
+    await page.getByTestId('canvas-tab-demo-whiteboard').focus();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('tool-add-shape').waitFor({ timeout: 20_000 });
+    expect(await focused()).toBe('canvas-tab-demo-whiteboard');
+    // Shift+Tab reaches the board's tab; Enter, and the focus stays there too.
+    await page.keyboard.press('Shift+Tab');
+    expect(await focused()).toBe('canvas-tab-demo-board');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('add-note').waitFor({ timeout: 20_000 });
+    expect(await focused()).toBe('canvas-tab-demo-board');
+    expect(tab.errors).toEqual([]);
+  });
+});

@@ -73,7 +73,8 @@ export interface CanvasCartridge<P> {
   /**
    * Optional: the arguments (command payload) of manifest tools run from outside the canvas
    * (ToolPop), by tool id, from the current projection. E.g. `{'add-note': (p) => ({ops: [...]})}`.
-   * A tool without an entry is sent with `{}` (a `canvas.commit` tool: its label as message).
+   * A tool without an entry is sent with `{}` (a `canvas.commit` tool: its label as message); a
+   * `state.ops`/`state.update` tool without one is offered disabled ({} is no edit).
    */
   toolArgs?: Readonly<Record<string, (projection: P, tokens: Record<string, JsonValue>) => JsonValue>>;
 }

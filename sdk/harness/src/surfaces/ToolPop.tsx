@@ -54,7 +54,7 @@ export function ToolPop(props: ToolPopProps): ReactNode {
     <div className={`ez-toolpop${props.className ? ` ${props.className}` : ''}`}>
       <div className="ez-toolpop__bar" role="toolbar" aria-label={`${meta.manifest?.title ?? 'Canvas'} tools`}>
         {tools.map((tool) => {
-          const why = whyNot(tool, lens.me?.permissions ?? null, roots);
+          const why = whyNot(tool, lens.me?.permissions ?? null, roots) ?? needsArgs(tool, props);
           const allowed = why === null;
           return (
             <button
@@ -73,12 +73,33 @@ export function ToolPop(props: ToolPopProps): ReactNode {
         })}
       </div>
       {last && !last.result.ok ? (
-        <p className="ez-error" role="alert">
+        <p className="ez-error" role="alert" data-testid="tool-outcome">
           {last.tool.label} was not applied: {last.result.message} <code>({last.result.code})</code>
+        </p>
+      ) : last?.result.ok ? (
+        <p className="ez-hint" role="status" data-testid="tool-outcome">
+          {doneText(last.tool, last.result)}
         </p>
       ) : null}
     </div>
   );
+}
+
+/** What a person reads after a tool went through (it may change nothing they can see at once). */
+function doneText(tool: CanvasTool, result: Extract<EmitResult, { ok: true }>): string {
+  if (result.job) return `${tool.label}: job ${result.job.status}.`;
+  return `${tool.label}: done (revision ${result.revision}).`;
+}
+
+/**
+ * Why a tool that changes the canvas's state cannot be run from the toolbar: its payload (the ops)
+ * comes from `args` or the cartridge's `toolArgs`; without either it was sent as `{}` and always
+ * refused (`payload.ops: required`).
+ */
+function needsArgs(tool: CanvasTool, props: ToolPopProps): string | null {
+  if (tool.plugin !== undefined || !STATE_COMMANDS.has(tool.command)) return null;
+  if (props.args?.[tool.id] !== undefined || props.cartridge?.toolArgs?.[tool.id] !== undefined) return null;
+  return `Use the canvas's own controls for ${tool.label}`;
 }
 
 /** Commands that change the canvas's state (their tools need a writable root). */
