@@ -37,6 +37,18 @@ describe('[CONTRACT 10] an agent run started from the run console, followed live
       )
       .toMatch(/^(pass|fail|stopped)$/);
     expect(await entry.getByRole('button').getAttribute('aria-pressed')).toBe('true');
+    // The live feed lists the run's events readably: the agent's long actor id ("run:<id>") no
+    // longer squeezes the summary to nothing and runs past the panel.
+    const runRows = page.locator('[data-testid="realtime-entry"][data-type="run_event"]');
+    await runRows.first().waitFor({ timeout: 15_000 });
+    const feed = await page.locator('.ez-feed__list').evaluate((list) => ({
+      overflow: list.scrollWidth - list.clientWidth,
+      summaries: [...list.querySelectorAll<HTMLElement>('[data-type="run_event"] .ez-feed__summary')].map(
+        (s) => s.getBoundingClientRect().width,
+      ),
+    }));
+    expect(feed.overflow).toBeLessThanOrEqual(0);
+    expect(Math.min(...feed.summaries)).toBeGreaterThan(60);
     const runId = (await entry.getAttribute('data-testid'))!.slice('run-'.length);
     // A collaborator's page shows the recorded run with its verdict.
     const pat = await host.open({ actor: 'planner', flow: 'console', canvas: 'console-runs' });

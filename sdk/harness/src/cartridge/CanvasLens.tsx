@@ -1,4 +1,4 @@
-import { type ReactNode, useEffect, useMemo, useState } from 'react';
+import { type ReactNode, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useRealtime } from '../hooks/useRealtime.ts';
 import { CanvasHost } from './CanvasHost.tsx';
 import { CanvasScope } from './CanvasScope.tsx';
@@ -57,6 +57,21 @@ export function CanvasLens(props: CanvasLensProps): ReactNode {
   }, [followedId, onSelect]);
   const activeId = followedId ?? (choice !== null && ids.includes(choice) ? choice : ids[0]);
   const active = canvases.find((c) => c.canvasId === activeId);
+  // A switch remounts everything under the lens (a provider per canvas): the focused control (the
+  // switcher tab just pressed, the chat input) was removed and focus fell to the page. Its
+  // `data-testid` is noted while the old tree is still there, and the same control is focused after.
+  const shownId = useRef(activeId);
+  const focusBack = useRef<string | null>(null);
+  if (shownId.current !== activeId && typeof document !== 'undefined') {
+    focusBack.current = document.activeElement?.getAttribute('data-testid') ?? focusBack.current;
+  }
+  useLayoutEffect(() => {
+    shownId.current = activeId;
+    const testId = focusBack.current;
+    focusBack.current = null;
+    if (testId === null || (document.activeElement !== null && document.activeElement !== document.body)) return;
+    document.querySelector<HTMLElement>(`[data-testid="${CSS.escape(testId)}"]`)?.focus();
+  }, [activeId]);
   if (!active) {
     return (
       <div className="ez-status ez-status--empty" role="status">

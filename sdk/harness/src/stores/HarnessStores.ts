@@ -93,6 +93,8 @@ export class HarnessStores {
   #pluginsReloadedFor: unknown = undefined;
   #lensRequest = 0;
   #pluginsRequest = 0;
+  /** The stream was open once (a later `open` is a reconnect). */
+  #everOpen = false;
 
   constructor(options: {
     transport: CanvasTransport;
@@ -235,8 +237,15 @@ export class HarnessStores {
     const t = this.transport;
     const stops = this.#stop;
     stops.push(this.canvasState.start());
-    stops.push(t.onStatus((status) => this.status.set(status)));
+    stops.push(
+      t.onStatus((status) => {
+        const was = this.status.value;
+        this.status.set(status);
+        if (status === 'open' && was !== 'open') this.#onReopen();
+      }),
+    );
     this.status.set(t.status);
+    if (t.status === 'open') this.#everOpen = true;
     const refreshMeta = () => {
       const next = this.#readMeta();
       const cur = this.meta.value;
@@ -275,6 +284,17 @@ export class HarnessStores {
       t.connect();
       this.realtime?.connect();
     }
+  }
+
+  /**
+   * The stream is open again: what was loaded over HTTP while the gateway was away failed with a
+   * network error that stayed on screen under "Live" ("Plugins could not be listed" until Retry).
+   * Reloads the plugin list (its states and counts also went stale) and a lens that failed.
+   */
+  #onReopen(): void {
+    if (this.#pluginsRequested && (this.plugins.value.error !== null || this.#everOpen)) this.reloadPlugins();
+    if (this.lens.value.status === 'error') this.reloadLens();
+    this.#everOpen = true;
   }
 
   #onEvent(event: AnyEvent | RealtimeEvent, source: TimelineEntry['source']): void {

@@ -210,15 +210,25 @@ code { font-family: var(--ez-mono); font-size: .92em; }
 
 /* feed */
 .ez-feed__list { list-style: none; margin: 0; padding: 0; overflow: auto; max-height: 420px; font-size: var(--ez-text-sm); }
-.ez-feed__entry { display: grid; grid-template-columns: auto auto 1fr auto; gap: var(--ez-space-2); align-items: baseline;
+/* The summary keeps its share: a long actor id (an agent's "run:<id>") squeezed it to nothing and ran past the panel. */
+.ez-feed__entry { display: grid; grid-template-columns: auto auto minmax(0, 1fr) auto; gap: var(--ez-space-2); align-items: baseline;
   padding: var(--ez-space-1) var(--ez-space-2); border-radius: var(--ez-radius); }
 .ez-feed__entry:first-child { animation: ez-flash 1s ease-out; }
 .ez-feed__time { color: var(--ez-text-2); font-family: var(--ez-mono); font-size: var(--ez-text-xs); }
 .ez-feed__type { font-family: var(--ez-mono); font-size: var(--ez-text-xs); background: var(--ez-surface-2); border-radius: 4px; padding: 0 4px; }
 .ez-feed__summary { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
-.ez-feed__actor { color: var(--ez-text-2); font-size: var(--ez-text-xs); }
+.ez-feed__actor { color: var(--ez-text-2); font-size: var(--ez-text-xs); max-width: 16ch; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 .ez-feed__actor--agent { color: var(--ez-agent); }
 .ez-feed__entry--error .ez-feed__type, .ez-feed__entry--commit_failed .ez-feed__type { color: var(--ez-danger); }
+/* A narrow feed (a console column, a phone): what happened gets a line of its own under time, type and actor. */
+.ez-feed__list { container-type: inline-size; }
+@container (max-width: 480px) {
+  .ez-feed__entry { grid-template-columns: auto minmax(0, 1fr) auto; grid-template-areas: "time type actor" "summary summary summary"; row-gap: 0; }
+  .ez-feed__time { grid-area: time; }
+  .ez-feed__type { grid-area: type; justify-self: start; max-width: 100%; overflow: hidden; text-overflow: ellipsis; }
+  .ez-feed__summary { grid-area: summary; }
+  .ez-feed__actor { grid-area: actor; }
+}
 
 /* progress */
 .ez-progress { display: flex; flex-direction: column; gap: var(--ez-space-1); }

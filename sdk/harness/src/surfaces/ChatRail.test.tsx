@@ -58,6 +58,23 @@ describe('ChatRail', () => {
     fireEvent.click(screen.getByTestId('chat-send'));
     expect((await screen.findByRole('alert')).textContent).toContain('too many turns: wait a minute');
     expect((screen.getByTestId('chat-input') as HTMLTextAreaElement).value).toBe('hello');
+    // Edited, the text is no longer what was refused: the reason goes (it stayed under an empty input).
+    fireEvent.change(screen.getByTestId('chat-input'), { target: { value: '' } });
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it('[CONTRACT 5] a turn cancelled with the bare reason "cancelled" does not say it twice', async () => {
+    const by = { actor: agent, turn_id: 'turn-8' };
+    renderRecorded(<ChatRail />, {
+      canvas: [
+        canvasReady({ manifest: DEMO_BOARD_MANIFEST }),
+        { event: recordedEvent('turn_accepted', { turn_id: 'turn-8', text: 'Add five notes' }, by) },
+        { event: recordedEvent('turn_cancelled', { turn_id: 'turn-8', reason: 'cancelled' }, by) },
+      ],
+    });
+    await waitFor(() =>
+      expect(screen.getByTestId('commit-outcome').textContent).toBe('Cancelled. Nothing of this turn was applied.'),
+    );
   });
 
   it('shows the empty state before any turn', async () => {

@@ -41,7 +41,8 @@ function CommitOutcome({ turn }: { turn: TurnView }): ReactNode {
   if (turn.status === 'cancelled') {
     return (
       <p className="ez-outcome ez-outcome--cancelled" data-testid="commit-outcome">
-        Cancelled{turn.cancelReason ? `: ${turn.cancelReason}` : ''}. Nothing of this turn was applied.
+        Cancelled{turn.cancelReason && !/^cancel(l)?ed$/i.test(turn.cancelReason) ? `: ${turn.cancelReason}` : ''}.
+        Nothing of this turn was applied.
       </p>
     );
   }
@@ -140,7 +141,11 @@ export function ChatRail(props: ChatRailProps): ReactNode {
             mayChat ? (props.placeholder ?? 'Ask the agent…  (Enter to send)') : 'Your role may not chat here'
           }
           disabled={!mayChat}
-          onChange={(e) => setText(e.target.value)}
+          onChange={(e) => {
+            setText(e.target.value);
+            // The refusal was about the text as sent: it is stale once the text changes.
+            setError(null);
+          }}
           onKeyDown={onKeyDown}
         />
         <button

@@ -1,6 +1,7 @@
 import type { Device, JsonValue } from '@easel/schemas';
 import { type ReactNode, useEffect, useState } from 'react';
 import { canSendCommand } from '../api/effectivePermissions.ts';
+import { useConnectionStatus } from '../hooks/useConnectionStatus.ts';
 import { useJobs } from '../hooks/useJobs.ts';
 import { useLens } from '../hooks/useLens.ts';
 import { usePlugins } from '../hooks/usePlugins.ts';
@@ -32,7 +33,12 @@ export function JobControls(props: JobControlsProps): ReactNode {
   const [device, setDevice] = useState<Device>('cpu');
   const [fps, setFps] = useState(props.defaultFps ?? 12);
   const [enabled, setEnabled] = useState<readonly string[] | null>(props.defaultEnabled ?? null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<{ text: string; code: string } | null>(null);
+  const status = useConnectionStatus();
+  // "the gateway is unreachable" is stale once the stream is open again.
+  useEffect(() => {
+    if (status === 'open') setError((e) => (e !== null && e.code === 'network' ? null : e));
+  }, [status]);
   const [starting, setStarting] = useState(false);
   useEffect(() => {
     if (enabled === null && offered.length > 0) setEnabled([offered[0]!]);
@@ -52,7 +58,7 @@ export function JobControls(props: JobControlsProps): ReactNode {
     const pipeline = offered.filter((name) => on.includes(name));
     const result = await start({ pipeline, device_requested: device, fps, input });
     setStarting(false);
-    if (!result.ok) setError(`${result.error.message} (${result.error.code})`);
+    if (!result.ok) setError({ text: `${result.error.message} (${result.error.code})`, code: result.error.code });
   };
 
   return (
@@ -129,8 +135,8 @@ export function JobControls(props: JobControlsProps): ReactNode {
         </p>
       ) : null}
       {error ? (
-        <p className="ez-error" role="alert">
-          {error}
+        <p className="ez-error" role="alert" data-testid="job-error">
+          {error.text}
         </p>
       ) : null}
     </section>

@@ -39,4 +39,20 @@ describe('RealtimeOverlay', () => {
     });
     expect((await screen.findByText('Waiting for events…')).textContent).toBeTruthy();
   });
+
+  it('[CONTRACT 10] a run’s streamed tokens do not flood the feed: its other events and the rest stay in view', async () => {
+    const { session } = renderRecorded(<RealtimeOverlay limit={5} />, demoRecording());
+    await waitFor(() => expect(screen.getAllByTestId('realtime-entry').length).toBe(5));
+    const run = { run_id: 'run-1' };
+    session.gateway.push(recordedEvent('run_event', { ...run, kind: 'tool', tool: 'canvas-stats.stats', phase: 'ok' }));
+    for (let i = 0; i < 40; i++)
+      session.gateway.push(recordedEvent('run_event', { ...run, kind: 'token', text: `w${i} ` }));
+    session.gateway.push(recordedEvent('run_event', { ...run, kind: 'verdict', verdict: 'pass' }));
+    await waitFor(() => expect(screen.getAllByTestId('realtime-entry')[0]?.textContent).toContain('run verdict: pass'));
+    const summaries = screen
+      .getAllByTestId('realtime-entry')
+      .map((e) => e.querySelector('.ez-feed__summary')?.textContent);
+    expect(summaries.slice(0, 2)).toEqual(['run verdict: pass', 'tool canvas-stats.stats ok']);
+    expect(summaries.some((s) => s?.startsWith('run token'))).toBe(false);
+  });
 });

@@ -7,7 +7,7 @@ import { StatusMessage } from './StatusMessage.tsx';
 export interface RealtimeOverlayProps {
   /** Most entries shown. Default 50. */
   limit?: number;
-  /** Only these event types. Default: all but `chat_token` and keep-alive noise. */
+  /** Only these event types. Default: all but streamed tokens (`chat_token`, a run's `token` events). */
   types?: readonly string[];
   /** Heading. Default "Live events". */
   title?: string;
@@ -29,6 +29,14 @@ const GROUPS: Record<string, readonly string[] | null> = {
   Jobs: ['progress', 'plugin_status', 'frame', 'partial_result', 'warning', 'error', 'job_completed'],
 };
 
+/**
+ * A streamed piece of text (a chat token, a run's `token` event): a run sent one entry per word,
+ * which pushed every other event out of the feed. The turn's or run's final text is shown instead.
+ */
+function isStreamedToken(e: TimelineEntry): boolean {
+  return e.type === 'chat_token' || (e.type === 'run_event' && e.payload.kind === 'token');
+}
+
 function time(timestamp: string): string {
   const d = new Date(timestamp);
   return Number.isNaN(d.getTime()) ? '' : d.toLocaleTimeString([], { hour12: false });
@@ -44,7 +52,7 @@ export function RealtimeOverlay(props: RealtimeOverlayProps): ReactNode {
   const live = frozen ?? all;
   const entries = useMemo(() => {
     const types = GROUPS[group];
-    const shown = live.filter((e) => e.type !== 'chat_token' && (types === null || types!.includes(e.type)));
+    const shown = live.filter((e) => !isStreamedToken(e) && (types === null || types!.includes(e.type)));
     return shown.slice(-(props.limit ?? 50)).reverse();
   }, [live, group, props.limit]);
   return (
@@ -96,9 +104,14 @@ export function RealtimeOverlay(props: RealtimeOverlayProps): ReactNode {
                 {time(e.timestamp)}
               </time>
               <span className="ez-feed__type">{e.type}</span>
-              <span className="ez-feed__summary">{e.summary}</span>
+              <span className="ez-feed__summary" title={e.summary}>
+                {e.summary}
+              </span>
               {e.actor ? (
-                <span className={`ez-feed__actor${e.actor.kind === 'agent' ? ' ez-feed__actor--agent' : ''}`}>
+                <span
+                  className={`ez-feed__actor${e.actor.kind === 'agent' ? ' ez-feed__actor--agent' : ''}`}
+                  title={e.actor.id}
+                >
                   {e.actor.id}
                 </span>
               ) : null}

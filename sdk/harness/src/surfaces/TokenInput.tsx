@@ -9,6 +9,8 @@ export interface TokenInputProps {
   disabled: boolean;
   describedBy?: string;
   onCommit(value: JsonValue): void;
+  /** A draft that is no value of the token's type (text that is not JSON): nothing is sent. */
+  onInvalid?(message: string): void;
 }
 
 function display(value: JsonValue | undefined): string {
@@ -68,11 +70,15 @@ export function TokenInput(props: TokenInputProps): ReactNode {
       const n = Number(draft);
       props.onCommit(draft.trim() === '' || Number.isNaN(n) ? (draft as JsonValue) : n);
     } else if (type === 'json') {
+      // Text that is not JSON was saved as a string: a list token became "{not json" silently.
+      let parsed: JsonValue;
       try {
-        props.onCommit(JSON.parse(draft) as JsonValue);
-      } catch {
-        props.onCommit(draft);
+        parsed = JSON.parse(draft) as JsonValue;
+      } catch (error) {
+        props.onInvalid?.(`not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+        return;
       }
+      props.onCommit(parsed);
     } else props.onCommit(draft);
   };
   const textProps = {

@@ -105,4 +105,21 @@ describe('TokenPanel', () => {
     expect((await screen.findByTestId('token-error')).textContent).toContain('validation_failed');
     expect(session.gateway.commands).toEqual([]);
   });
+
+  it('[CONTRACT 5] text that is not JSON in a json token is not sent (it was saved as a string), and the reason is shown', async () => {
+    const { session } = renderRecorded(<TokenPanel />, { canvas: [canvasReady({ manifest: DEMO_BOARD_MANIFEST })] });
+    const columns = (await screen.findByTestId('token-board.columns')) as HTMLTextAreaElement;
+    await waitFor(() => expect(columns.disabled).toBe(false));
+    fireEvent.change(columns, { target: { value: '{not json' } });
+    fireEvent.blur(columns);
+    const error = await screen.findByTestId('token-error');
+    expect(error.textContent).toMatch(/^Not saved: not valid JSON \(.+\) \(validation_failed\)$/);
+    expect(error.id).toBe(columns.getAttribute('aria-describedby'));
+    expect(session.gateway.commands).toEqual([]);
+    // Fixed, it is sent and the reason goes away.
+    fireEvent.change(columns, { target: { value: '["now","next"]' } });
+    fireEvent.blur(columns);
+    await waitFor(() => expect(session.transport.tokens['board.columns']).toEqual(['now', 'next']));
+    expect(screen.queryByTestId('token-error')).toBeNull();
+  });
 });

@@ -1,4 +1,4 @@
-import { type ReactNode, useId } from 'react';
+import { type ReactNode, useId, useState } from 'react';
 import { rolesLabel } from '../api/rolesLabel.ts';
 import { useCanvasMeta } from '../hooks/useCanvasMeta.ts';
 import { useLens } from '../hooks/useLens.ts';
@@ -23,6 +23,8 @@ export function TokenPanel(props: TokenPanelProps): ReactNode {
   const meta = useCanvasMeta();
   const lens = useLens();
   const base = useId();
+  // A draft refused before sending (e.g. text that is not JSON): shown like the gateway's refusals.
+  const [invalid, setInvalid] = useState<{ tokenId: string; code: string; message: string } | null>(null);
   const ids = props.prefixes
     ? tokens.readable.filter((id) => props.prefixes!.some((p) => id.startsWith(p)))
     : tokens.readable;
@@ -61,7 +63,8 @@ export function TokenPanel(props: TokenPanelProps): ReactNode {
             const fieldNote = why !== null && !allReadOnly;
             const inputId = `${base}-${id}`;
             const noteId = `${inputId}-note`;
-            const error = tokens.lastError?.tokenId === id ? tokens.lastError : null;
+            const error =
+              invalid?.tokenId === id ? invalid : tokens.lastError?.tokenId === id ? tokens.lastError : null;
             return (
               <li key={id} className="ez-token" data-readonly={why !== null || undefined}>
                 <label htmlFor={inputId} className="ez-token__label">
@@ -75,7 +78,11 @@ export function TokenPanel(props: TokenPanelProps): ReactNode {
                   value={tokens.values[id] ?? spec?.default}
                   disabled={why !== null}
                   describedBy={error || fieldNote ? noteId : allReadOnly ? panelNoteId : undefined}
-                  onCommit={(value) => void tokens.set(id, value)}
+                  onCommit={(value) => {
+                    if (invalid?.tokenId === id) setInvalid(null);
+                    void tokens.set(id, value);
+                  }}
+                  onInvalid={(message) => setInvalid({ tokenId: id, code: 'validation_failed', message })}
                 />
                 {fieldNote ? (
                   <p id={noteId} className="ez-token__note">
