@@ -1,64 +1,24 @@
-import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { ClientReply, ClientRequest, ConnectResult, LatencyStats, Mark } from './protocol.ts';
+import { IpcChild } from '../lib/IpcChild.ts';
+import type { ClientRequest, ConnectResult, LatencyStats, Mark } from './protocol.ts';
 
 const WORKER = fileURLToPath(new URL('./clientWorker.ts', import.meta.url));
 
 /** The parent's handle on a client process (readers + writers), with one method per IPC request. */
 export class ClientProcess {
-  private nextId = 1;
-  private readonly waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-
-  private constructor(private readonly child: ChildProcess) {
-    child.on('message', (reply: ClientReply) => {
-      const waiter = this.waiting.get(reply.id);
-      if (!waiter) return;
-      this.waiting.delete(reply.id);
-      if (reply.ok) waiter.resolve(reply.value);
-      else waiter.reject(new Error(`client: ${reply.error}`));
-    });
-    child.on('exit', (code) => {
-      for (const waiter of this.waiting.values()) waiter.reject(new Error(`client process exited (${code})`));
-      this.waiting.clear();
-    });
-  }
+  private constructor(private readonly child: IpcChild<ClientRequest>) {}
 
   /** Forks the client process (`node --import tsx clientWorker.ts`) in `cwd`. */
   static start(cwd: string): ClientProcess {
-    const child = fork(WORKER, [], {
-      cwd,
-      execArgv: ['--import', 'tsx', '--max-old-space-size=4096'],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      serialization: 'json',
-    });
-    live.add(child);
-    child.on('exit', () => live.delete(child));
-    return new ClientProcess(child);
+    return new ClientProcess(new IpcChild<ClientRequest>(WORKER, cwd, 'client'));
   }
 
   get pid(): number {
-    return this.child.pid!;
+    return this.child.pid;
   }
 
-  private call<T>(request: ClientRequest, timeoutMs = 120_000): Promise<T> {
-    const id = this.nextId++;
-    return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiting.delete(id);
-        reject(new Error(`client: ${request.op} timed out after ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.waiting.set(id, {
-        resolve: (value) => {
-          clearTimeout(timer);
-          resolve(value as T);
-        },
-        reject: (error) => {
-          clearTimeout(timer);
-          reject(error);
-        },
-      });
-      this.child.send({ id, request });
-    });
+  private call<T>(request: ClientRequest): Promise<T> {
+    return this.child.call<T>(request);
   }
 
   connect(request: Omit<Extract<ClientRequest, { op: 'connect' }>, 'op'>): Promise<ConnectResult> {
@@ -81,17 +41,7 @@ export class ClientProcess {
   }
 
   /** Disconnects IPC (the worker exits) and kills it if it is still there after `graceMs`. */
-  async stop(graceMs = 3000): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
-    this.child.disconnect();
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
-    await exited;
-    clearTimeout(timer);
+  stop(graceMs = 3000): Promise<void> {
+    return this.child.stop(graceMs);
   }
 }
-
-const live = new Set<ChildProcess>();
-process.on('exit', () => {
-  for (const child of live) child.kill('SIGKILL');
-});

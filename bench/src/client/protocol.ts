@@ -1,3 +1,5 @@
+import type { IpcReply } from '../lib/IpcChild.ts';
+
 /** IPC between the bench (parent) and its client process (readers and writers in one process). */
 
 /** What the readers connect to. */
@@ -92,4 +94,5 @@ export interface LatencyStats {
   firstP50: number;
 }
 
-export type ClientReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string };
+/** The client process's reply (the bench's IPC reply shape). */
+export type ClientReply = IpcReply;

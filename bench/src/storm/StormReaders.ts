@@ -1,63 +1,33 @@
-import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { StormOpened, StormReply, StormRequest, StormStatus } from './stormProtocol.ts';
+import { IpcChild } from '../lib/IpcChild.ts';
+import type { StormOpened, StormRequest, StormStatus } from './stormProtocol.ts';
 
 const WORKER = fileURLToPath(new URL('./stormWorker.ts', import.meta.url));
 
-/** The parent's handle on the storm bench's reader process. */
+/** The parent's handle on the storm bench's reader process (`stormWorker.ts`). */
 export class StormReaders {
-  private nextId = 1;
-  private readonly waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-
-  private constructor(private readonly child: ChildProcess) {
-    child.on('message', (reply: StormReply) => {
-      const waiter = this.waiting.get(reply.id);
-      if (!waiter) return;
-      this.waiting.delete(reply.id);
-      if (reply.ok) waiter.resolve(reply.value);
-      else waiter.reject(new Error(`storm readers: ${reply.error}`));
-    });
-    child.on('exit', (code) => {
-      for (const waiter of this.waiting.values()) waiter.reject(new Error(`storm reader process exited (${code})`));
-      this.waiting.clear();
-    });
-  }
+  private constructor(private readonly child: IpcChild<StormRequest>) {}
 
   /** Forks `stormWorker.ts` (under tsx) in `cwd`. */
   static start(cwd: string): StormReaders {
-    const child = fork(WORKER, [], {
-      cwd,
-      execArgv: ['--import', 'tsx', '--max-old-space-size=4096'],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      serialization: 'json',
-    });
-    process.on('exit', () => child.kill('SIGKILL'));
-    return new StormReaders(child);
+    return new StormReaders(new IpcChild<StormRequest>(WORKER, cwd, 'storm readers'));
   }
 
   get pid(): number {
-    return this.child.pid!;
+    return this.child.pid;
   }
 
   open(url: string, headers: Record<string, string>, count: number): Promise<StormOpened> {
-    return this.call({ op: 'open', url, headers, count }) as Promise<StormOpened>;
+    return this.child.call({ op: 'open', url, headers, count });
   }
 
   status(target: number): Promise<StormStatus> {
-    return this.call({ op: 'status', target }) as Promise<StormStatus>;
+    return this.child.call({ op: 'status', target });
   }
 
+  /** Closes every reader, then stops the process. */
   async stop(): Promise<void> {
-    if (this.child.exitCode !== null) return;
-    await this.call({ op: 'close' }).catch(() => {});
-    this.child.kill('SIGKILL');
-  }
-
-  private call(request: StormRequest): Promise<unknown> {
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
-      this.child.send({ id, request });
-    });
+    await this.child.call({ op: 'close' }, 10_000).catch(() => {});
+    await this.child.stop();
   }
 }

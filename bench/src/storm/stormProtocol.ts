@@ -25,5 +25,3 @@ export interface StormOpened {
   ms: number;
   firstError?: string;
 }
-
-export type StormReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string };

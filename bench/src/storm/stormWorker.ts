@@ -4,7 +4,8 @@
  */
 import http from 'node:http';
 import { ResumableReader } from './ResumableReader.ts';
-import type { StormReply, StormRequest, StormStatus } from './stormProtocol.ts';
+import type { IpcReply } from '../lib/IpcChild.ts';
+import type { StormRequest, StormStatus } from './stormProtocol.ts';
 
 const agent = new http.Agent({ keepAlive: false, maxSockets: Number.POSITIVE_INFINITY });
 let readers: ResumableReader[] = [];
@@ -61,7 +62,7 @@ function status(target: number): StormStatus {
 
 process.on('message', async (envelope: { id: number; request: StormRequest }) => {
   const { id, request } = envelope;
-  let reply: StormReply;
+  let reply: IpcReply;
   try {
     if (request.op === 'open') reply = { id, ok: true, value: await open(request) };
     else if (request.op === 'status') reply = { id, ok: true, value: status(request.target) };
