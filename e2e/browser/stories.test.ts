@@ -40,6 +40,10 @@ const STORIES: Array<{ id: string; shows: string }> = [
   { id: 'surfaces-chatrail--streamed-turn', shows: '[data-testid="commit-outcome"]' },
   { id: 'surfaces-toppill--with-presence', shows: '[data-testid^="presence-avatar-"]' },
   { id: 'surfaces-toolpop--board-tools', shows: '[data-testid="tool-add-note"]' },
+  {
+    id: 'surfaces-toolpop--planner-commit-off',
+    shows: '[data-testid="tool-commit"]:focus + [data-testid="tool-commit-reason"]',
+  },
   { id: 'surfaces-tokenpanel--director', shows: '[data-testid="token-director.secret"]' },
   { id: 'surfaces-tokenpanel--planner-refused', shows: '[data-testid="token-error"]' },
   { id: 'surfaces-contextpanel--board', shows: '.ez-panel' },

@@ -70,6 +70,7 @@ export { ProgressBar, type ProgressBarProps } from './surfaces/ProgressBar.tsx';
 export { PluginInspector, type PluginInspectorProps } from './surfaces/PluginInspector.tsx';
 export { JobControls, type JobControlsProps } from './surfaces/JobControls.tsx';
 export { PresenceCursors, type PresenceCursorsProps } from './surfaces/PresenceCursors.tsx';
+export { ReasonButton, type ReasonButtonProps } from './surfaces/ReasonButton.tsx';
 
 // templates
 export { StudioTemplate, type StudioTemplateProps } from './templates/StudioTemplate.tsx';

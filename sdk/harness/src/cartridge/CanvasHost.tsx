@@ -45,6 +45,8 @@ export function CanvasHost<P>(props: CanvasHostProps<P>): ReactNode {
   const emit = useCommandEmitter();
   const presence = usePresence();
   const { rejected, dismiss } = useRejectedEdit();
+  // A refusal another surface already shows beside its control (ToolPop's) is not said twice.
+  const banner = rejected !== null && rejected.shownBy === undefined ? rejected : null;
   const box = useRef<HTMLDivElement>(null);
 
   const projection = useMemo(
@@ -124,11 +126,11 @@ export function CanvasHost<P>(props: CanvasHostProps<P>): ReactNode {
           {status === 'offline' ? 'Offline: edits are kept and sent when the gateway is back.' : 'Reconnecting…'}
         </p>
       ) : null}
-      {rejected ? (
+      {banner ? (
         <div className="ez-rejected" role="alert" data-testid="rejected-edit">
           <span>
-            <strong>{rejected.what === 'edit' ? 'Your edit was undone' : 'Not applied'}:</strong> {rejected.message}{' '}
-            <code>({rejected.code})</code>
+            <strong>{banner.what === 'edit' ? 'Your edit was undone' : 'Not applied'}:</strong> {banner.message}{' '}
+            <code>({banner.code})</code>
           </span>
           <button type="button" className="ez-button ez-button--ghost" onClick={dismiss} aria-label="Dismiss">
             ×

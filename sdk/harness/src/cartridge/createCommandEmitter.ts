@@ -9,6 +9,15 @@ import { runPluginTool } from './runPluginTool.ts';
 /** The transaction origin of edits made through `emit.edit` (a local origin: sent upstream). */
 export const HARNESS_EDIT_ORIGIN: unique symbol = Symbol('easel:harness-edit');
 
+/** Options of {@link createCommandEmitter}. */
+export interface CommandEmitterOptions {
+  /**
+   * The surface that shows this emitter's refusals itself (recorded as `RejectedView.shownBy`, so
+   * CanvasHost's banner does not show them a second time). Default: none (the banner shows them).
+   */
+  shownBy?: string;
+}
+
 type Sent = { ok: true; value: SentCommand } | { ok: false; error: CommandError };
 
 /**
@@ -18,14 +27,15 @@ type Sent = { ok: true; value: SentCommand } | { ok: false; error: CommandError 
  * waits for the document while paint first shows the snapshot's JSON before its Yjs update arrived
  * (see `editWhenHydrated`); `dropQueuedEdits(transport, emitter)` drops what it still holds.
  */
-export function createCommandEmitter(stores: HarnessStores): CommandEmitter {
+export function createCommandEmitter(stores: HarnessStores, options: CommandEmitterOptions = {}): CommandEmitter {
   const { transport } = stores;
+  const reject = (what: string, code: string, message: string) => stores.reject(what, code, message, options.shownBy);
   const settle = (what: string, sent: Sent): EmitResult => {
     if (sent.ok) {
       if (stores.rejected.value !== null && stores.rejected.value.what !== 'edit') stores.rejected.set(null);
       return { ok: true, revision: sent.value.revision };
     }
-    stores.reject(what, sent.error.code, sent.error.message);
+    reject(what, sent.error.code, sent.error.message);
     return { ok: false, code: sent.error.code, message: sent.error.message };
   };
   const emitter: CommandEmitter = {
@@ -48,7 +58,7 @@ export function createCommandEmitter(stores: HarnessStores): CommandEmitter {
       const tool = transport.manifest?.tools.find((t) => t.id === toolId);
       if (!tool) {
         const message = `this canvas has no tool "${toolId}"`;
-        stores.reject('tool', 'not_found', message);
+        reject('tool', 'not_found', message);
         return { ok: false, code: 'not_found', message };
       }
       // A commit tool without arguments commits with the tool's label as its message.
@@ -56,12 +66,12 @@ export function createCommandEmitter(stores: HarnessStores): CommandEmitter {
       const payload = args === undefined || args === null ? fallback : args;
       if (typeof payload !== 'object' || Array.isArray(payload)) {
         const message = `tool "${toolId}" takes an object of arguments`;
-        stores.reject('tool', 'validation_failed', message);
+        reject('tool', 'validation_failed', message);
         return { ok: false, code: 'validation_failed', message };
       }
       if (tool.plugin !== undefined) {
         const ran = await runPluginTool(stores, tool.plugin, payload as Record<string, JsonValue>);
-        if (!ran.ok) stores.reject('tool', ran.code, ran.message);
+        if (!ran.ok) reject('tool', ran.code, ran.message);
         return ran;
       }
       return settle('tool', await transport.send(tool.command as CommandType, payload as never));

@@ -36,6 +36,11 @@ export interface RejectedView {
   /** What was refused: `edit` (a local Yjs edit, reverted), `ops`, `token`, `commit`, `tool`. */
   readonly what: string;
   readonly at: number;
+  /**
+   * The surface that already shows this refusal beside the control that caused it (e.g.
+   * `tool-pop`): other surfaces (CanvasHost's banner) do not repeat it. Absent: nobody does yet.
+   */
+  readonly shownBy?: string;
 }
 
 /** The last refused token write. */
@@ -213,8 +218,9 @@ export class HarnessStores {
   }
 
   /** Records a refused write so the canvas and panels can show why. */
-  reject(what: string, code: string, message: string): void {
-    this.rejected.set({ what, code, message, at: Date.now() });
+  reject(what: string, code: string, message: string, shownBy?: string): void {
+    const at = Date.now();
+    this.rejected.set(shownBy === undefined ? { what, code, message, at } : { what, code, message, at, shownBy });
   }
 
   /** Adds a job answer (`POST`/`GET /v1/jobs`) to the job list. */

@@ -6,7 +6,13 @@ describe('summarizeEvent', () => {
     expect(summarizeEvent('CANVAS_READY', { revision: 4 })).toBe('canvas ready at revision 4');
     expect(summarizeEvent('CANVAS_READY', { revision: 4, reset: true })).toBe('canvas ready at revision 4 (reset)');
     expect(summarizeEvent('CANVAS_READY_UPDATE', { canvas_id: 'c', revision: 4, update: 'AAAA' })).toBe(
-      'document loaded at revision 4 (editable)',
+      'collaborative document loaded at revision 4',
+    );
+  });
+
+  it('[CONTRACT 6] does not call the document editable: every role gets the frame, a viewer too', () => {
+    expect(summarizeEvent('CANVAS_READY_UPDATE', { canvas_id: 'c', revision: 0, update: 'AAAA' })).not.toMatch(
+      /editable/,
     );
   });
 

@@ -11,7 +11,8 @@ export function summarizeEvent(type: string, payload: Readonly<Record<string, un
     case 'CANVAS_READY':
       return `canvas ready at revision ${p.revision}${p.reset ? ' (reset)' : ''}`;
     case 'CANVAS_READY_UPDATE':
-      return `document loaded at revision ${p.revision} (editable)`;
+      // Not "(editable)": a viewer's feed said so too. The frame brings the shared (Yjs) document.
+      return `collaborative document loaded at revision ${p.revision}`;
     case 'canvas_created':
       return `canvas created (${text(p.canvas_type)})`;
     case 'token_patch':

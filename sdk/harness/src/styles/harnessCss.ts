@@ -56,21 +56,32 @@ code { font-family: var(--ez-mono); font-size: .92em; }
 .ez-studio__left .ez-chat__turns { min-height: 0; }
 .ez-studio__left .ez-chat__form { flex-shrink: 0; }
 .ez-studio__main { display: flex; flex-direction: column; gap: var(--ez-space-2); min-width: 0; min-height: 0; overflow: auto; }
-.ez-split { grid-template-columns: 1fr 1fr; grid-template-rows: auto 1fr; }
-.ez-split__pane { display: flex; flex-direction: column; gap: var(--ez-space-2); min-width: 0; }
+/* Side by side, the panes share their rows (title, tools, canvas): a canvas without tools (a doc)
+   started higher than its neighbour's, under a toolbar of its own. */
+.ez-split { grid-template-columns: 1fr 1fr; grid-template-rows: auto auto auto 1fr; }
+.ez-split__pane { display: grid; grid-row: 2 / span 3; grid-template-rows: subgrid; row-gap: var(--ez-space-2); min-width: 0; }
+.ez-split__pane > .ez-split__title { grid-row: 1; }
+.ez-split__pane > .ez-toolpop { grid-row: 2; align-self: end; }
+.ez-split__pane > :not(.ez-split__title, .ez-toolpop) { grid-row: 3; }
 .ez-split__title { margin: 0; font-size: var(--ez-text-lg); }
 .ez-console { grid-template-columns: minmax(0, 1.2fr) minmax(280px, 1fr) minmax(240px, 320px); grid-template-rows: auto 1fr; }
 .ez-console__center, .ez-console__right, .ez-console__main { display: flex; flex-direction: column; gap: var(--ez-space-3); min-width: 0; }
 @media (max-width: 900px) {
   /* minmax(0, …): a wide child (a board's columns) scrolls inside its pane, not the page sideways. */
   .ez-studio, .ez-split, .ez-console { grid-template-columns: minmax(0, 1fr); }
+  /* One column: each pane lays out its own rows. */
+  .ez-split { grid-template-rows: auto; }
+  .ez-split__pane { display: flex; flex-direction: column; grid-row: auto; }
+  .ez-split__pane > .ez-toolpop { align-self: auto; }
   .ez-template > .ez-toppill { flex-wrap: wrap; border-radius: var(--ez-radius-lg); }
   /* One column: the canvas first, then the chat, then context and tokens. */
   .ez-studio__main { order: 1; }
   .ez-studio__left { order: 2; }
   .ez-studio__right { order: 3; }
   .ez-studio { height: auto; grid-template-rows: auto; }
-  .ez-studio__left { height: min(70vh, 560px); }
+  /* The chat is as tall as its turns, up to most of the screen (then they scroll): a fixed height
+     left a screenful of empty panel between "No turns yet" and the input. */
+  .ez-studio__left { height: auto; max-height: min(70vh, 560px); }
   .ez-studio__main { overflow: visible; }
 }
 
@@ -87,10 +98,10 @@ code { font-family: var(--ez-mono); font-size: .92em; }
 /* controls */
 .ez-button { font: inherit; font-size: var(--ez-text-sm); border: 1px solid var(--ez-border); background: var(--ez-surface);
   color: var(--ez-text); border-radius: var(--ez-radius); padding: 6px var(--ez-space-3); cursor: pointer; }
-.ez-button:hover:not(:disabled) { background: var(--ez-surface-2); }
-.ez-button:disabled { opacity: .55; cursor: not-allowed; }
+.ez-button:hover:not(:disabled, [aria-disabled="true"]) { background: var(--ez-surface-2); }
+.ez-button:disabled, .ez-button[aria-disabled="true"] { opacity: .55; cursor: not-allowed; }
 .ez-button--primary { background: var(--ez-accent); border-color: var(--ez-accent); color: var(--ez-accent-text); font-weight: 600; }
-.ez-button--primary:hover:not(:disabled) { background: var(--ez-accent); filter: brightness(1.08); }
+.ez-button--primary:hover:not(:disabled, [aria-disabled="true"]) { background: var(--ez-accent); filter: brightness(1.08); }
 .ez-button--ghost { border-color: transparent; background: transparent; }
 .ez-button--small { padding: 2px var(--ez-space-2); font-size: var(--ez-text-xs); }
 .ez-input { font: inherit; font-size: var(--ez-text-sm); color: var(--ez-text); background: var(--ez-surface);
@@ -103,6 +114,15 @@ code { font-family: var(--ez-mono); font-size: .92em; }
 .ez-button:focus-visible, .ez-input:focus-visible, .ez-checkbox:focus-visible, .ez-range:focus-visible, .ez-color:focus-visible,
 .ez-switcher__tab:focus-visible, .ez-plugin__head:focus-visible, .ez-canvas-host__surface:focus-visible {
   outline: 2px solid var(--ez-focus); outline-offset: 2px; }
+/* An off control that says why (ReasonButton): focusable; its reason shows on focus, hover or a tap. */
+.ez-reasoned { position: relative; display: inline-flex; }
+.ez-reasoned > .ez-button { flex: 1 1 auto; }
+.ez-reason { display: none; position: absolute; top: calc(100% + 4px); left: 0; z-index: 30; width: max-content;
+  max-width: min(280px, 80vw); padding: 4px var(--ez-space-2); border-radius: var(--ez-radius); background: var(--ez-text);
+  color: var(--ez-surface); font-size: var(--ez-text-xs); font-weight: 400; line-height: 1.35; white-space: normal; box-shadow: var(--ez-shadow); }
+.ez-reasoned:hover > .ez-reason, .ez-reasoned:focus-within > .ez-reason, .ez-reasoned[data-shown] > .ez-reason { display: block; }
+.ez-input[aria-disabled="true"], .ez-input:read-only:not(select) { background: var(--ez-surface-2); color: var(--ez-text-2); }
+.ez-checkbox[aria-disabled="true"], .ez-color[aria-disabled="true"] { opacity: .55; cursor: not-allowed; }
 .ez-field { display: flex; flex-direction: column; gap: var(--ez-space-1); font-size: var(--ez-text-sm); }
 .ez-field--group { border: 1px solid var(--ez-border); border-radius: var(--ez-radius); padding: var(--ez-space-2) var(--ez-space-3); margin: 0; }
 .ez-toggle { display: flex; gap: var(--ez-space-2); align-items: center; }

@@ -49,6 +49,47 @@ describe('ChatRail', () => {
     expect(screen.queryByTestId('chat-cancel')).toBeNull();
   });
 
+  it('[CONTRACT 5] after Cancel the focus goes to the chat input (the button goes away; focus dropped to the page)', async () => {
+    const by = { actor: agent, turn_id: 'turn-7' };
+    renderRecorded(<ChatRail />, {
+      canvas: [
+        canvasReady({ manifest: DEMO_BOARD_MANIFEST }),
+        { event: recordedEvent('turn_accepted', { turn_id: 'turn-7', text: 'Rewrite everything' }, by) },
+        { event: recordedEvent('chat_token', { turn_id: 'turn-7', index: 0, text: 'Working' }, by) },
+      ],
+    });
+    const cancel = await screen.findByTestId('chat-cancel');
+    cancel.focus();
+    expect(document.activeElement).toBe(cancel);
+    fireEvent.click(cancel);
+    await waitFor(() => expect(screen.getByTestId('commit-outcome').textContent).toContain('Cancelled'));
+    expect(screen.queryByTestId('chat-cancel')).toBeNull();
+    expect(document.activeElement).toBe(screen.getByTestId('chat-input'));
+  });
+
+  it('[CONTRACT 6] a role that may not chat can reach the input and Send, which say why and send nothing', async () => {
+    const { session } = renderRecorded(<ChatRail />, {
+      canvas: [canvasReady({ manifest: DEMO_BOARD_MANIFEST })],
+      actor: { id: 'vic', roles: ['viewer'] },
+    });
+    const reason = await screen.findByTestId('chat-refused');
+    expect(reason.textContent).toBe('Your role (viewer) may not chat with the agent here.');
+    const input = screen.getByTestId('chat-input') as HTMLTextAreaElement;
+    const sendButton = screen.getByTestId('chat-send') as HTMLButtonElement;
+    for (const el of [input, sendButton]) {
+      expect(el.getAttribute('aria-disabled')).toBe('true');
+      expect(el.disabled).toBe(false);
+      expect(el.getAttribute('aria-describedby')).toBe(reason.id);
+      el.focus();
+      expect(document.activeElement).toBe(el);
+    }
+    expect(input.readOnly).toBe(true);
+    fireEvent.keyDown(input, { key: 'Enter' });
+    fireEvent.click(sendButton);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(session.gateway.commands).toEqual([]);
+  });
+
   it('[CONTRACT 3] a refused send shows the gateway reason and keeps the text', async () => {
     renderRecorded(<ChatRail />, {
       canvas: [canvasReady({ manifest: DEMO_BOARD_MANIFEST })],

@@ -1,9 +1,20 @@
-import { type FormEvent, type KeyboardEvent, type ReactNode, useEffect, useId, useRef, useState } from 'react';
+import {
+  type FormEvent,
+  type KeyboardEvent,
+  type ReactNode,
+  useEffect,
+  useId,
+  useLayoutEffect,
+  useRef,
+  useState,
+} from 'react';
 import { canSendCommand } from '../api/effectivePermissions.ts';
+import { rolesLabel } from '../api/rolesLabel.ts';
 import { useConnectionStatus } from '../hooks/useConnectionStatus.ts';
 import { useLens } from '../hooks/useLens.ts';
 import { useTurns } from '../hooks/useTurns.ts';
 import type { TurnView } from '../stores/reduceTurns.ts';
+import { ReasonButton } from './ReasonButton.tsx';
 import { StatusMessage } from './StatusMessage.tsx';
 
 export interface ChatRailProps {
@@ -50,6 +61,34 @@ function CommitOutcome({ turn }: { turn: TurnView }): ReactNode {
 }
 
 /**
+ * Cancel of the running turn. It goes away once the turn ends (cancelled, or answered): if it had
+ * the focus then, `onGone` moves it on (focus would drop to the page otherwise).
+ */
+function CancelButton(props: { onCancel(): void; onGone(): void }): ReactNode {
+  const button = useRef<HTMLButtonElement>(null);
+  const gone = useRef(props.onGone);
+  gone.current = props.onGone;
+  useLayoutEffect(() => {
+    const el = button.current;
+    // Runs before the button leaves the document, while it still holds the focus.
+    return () => {
+      if (el !== null && el.ownerDocument.activeElement === el) gone.current();
+    };
+  }, []);
+  return (
+    <button
+      ref={button}
+      type="button"
+      className="ez-button ez-button--ghost ez-button--small"
+      data-testid="chat-cancel"
+      onClick={props.onCancel}
+    >
+      Cancel
+    </button>
+  );
+}
+
+/**
  * The agent conversation on this canvas: streamed turns, the model's status, cancel while a
  * turn runs, and each turn's commit outcome.
  */
@@ -61,7 +100,11 @@ export function ChatRail(props: ChatRailProps): ReactNode {
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const inputId = useId();
+  const reasonId = `${inputId}-reason`;
+  const input = useRef<HTMLTextAreaElement>(null);
   const mayChat = lens.me === null || canSendCommand(lens.me.permissions, 'chat.send');
+  const why =
+    mayChat || lens.me === null ? null : `Your role (${rolesLabel(lens.me.roles)}) may not chat with the agent here.`;
   const list = useRef<HTMLOListElement>(null);
   const last = turns.at(-1);
   // Keep the newest turn in view while it streams, unless the reader scrolled up.
@@ -72,7 +115,7 @@ export function ChatRail(props: ChatRailProps): ReactNode {
 
   const submit = async (event?: FormEvent) => {
     event?.preventDefault();
-    if (sending || text.trim() === '') return;
+    if (sending || why !== null || text.trim() === '') return;
     setSending(true);
     setError(null);
     const result = await send(text);
@@ -112,14 +155,15 @@ export function ChatRail(props: ChatRailProps): ReactNode {
               <span className={`ez-dot ez-dot--${turn.status}`} aria-hidden="true" />
               <span>{STATUS_LABEL[turn.status]}</span>
               {turn === active ? (
-                <button
-                  type="button"
-                  className="ez-button ez-button--ghost ez-button--small"
-                  data-testid="chat-cancel"
-                  onClick={() => void cancel(turn.turnId)}
-                >
-                  Cancel
-                </button>
+                <CancelButton
+                  onCancel={() => {
+                    setError(null);
+                    void cancel(turn.turnId).then((result) => {
+                      if (!result.ok) setError(`Not cancelled: ${result.error.message} (${result.error.code})`);
+                    });
+                  }}
+                  onGone={() => input.current?.focus()}
+                />
               ) : null}
             </div>
             {turn.output ? <p className="ez-turn__output">{turn.output}</p> : null}
@@ -131,16 +175,18 @@ export function ChatRail(props: ChatRailProps): ReactNode {
         <label htmlFor={inputId} className="ez-visually-hidden">
           Message to the agent
         </label>
+        {/* Off for a role that may not chat: read-only, not disabled, so it can be reached and says why. */}
         <textarea
+          ref={input}
           id={inputId}
           className="ez-input ez-chat__input"
           data-testid="chat-input"
           rows={2}
           value={text}
-          placeholder={
-            mayChat ? (props.placeholder ?? 'Ask the agent…  (Enter to send)') : 'Your role may not chat here'
-          }
-          disabled={!mayChat}
+          placeholder={why === null ? (props.placeholder ?? 'Ask the agent…  (Enter to send)') : undefined}
+          readOnly={why !== null}
+          aria-disabled={why !== null || undefined}
+          aria-describedby={why !== null ? reasonId : undefined}
           onChange={(e) => {
             setText(e.target.value);
             // The refusal was about the text as sent: it is stale once the text changes.
@@ -148,15 +194,22 @@ export function ChatRail(props: ChatRailProps): ReactNode {
           }}
           onKeyDown={onKeyDown}
         />
-        <button
+        <ReasonButton
           type="submit"
           className="ez-button ez-button--primary"
           data-testid="chat-send"
-          disabled={!mayChat || sending || text.trim() === ''}
+          reason={why}
+          reasonShownAt={reasonId}
+          busy={sending || text.trim() === ''}
         >
           {sending ? 'Sending…' : 'Send'}
-        </button>
+        </ReasonButton>
       </form>
+      {why !== null ? (
+        <p id={reasonId} className="ez-hint" data-testid="chat-refused">
+          {why}
+        </p>
+      ) : null}
       {status === 'offline' ? (
         <p className="ez-hint" role="status">
           Offline: messages are sent when the gateway is back.

@@ -70,6 +70,34 @@ describe('JobControls, ProgressBar and PluginInspector', () => {
     expect(inspector.textContent).toContain('timed out after 5000 ms');
   });
 
+  it('[CONTRACT 6] a role that may not run jobs can reach Start, which says why and starts nothing', async () => {
+    const { session } = renderRecorded(<Console />, { ...demoRecording(), actor: { id: 'vic', roles: ['viewer'] } });
+    const why = await screen.findByTestId('job-start-why');
+    expect(why.textContent).toBe('Your role may not run jobs.');
+    const start = screen.getByTestId('job-start') as HTMLButtonElement;
+    expect(start.getAttribute('aria-disabled')).toBe('true');
+    expect(start.disabled).toBe(false);
+    expect(start.getAttribute('aria-describedby')).toBe(why.id);
+    start.focus();
+    expect(document.activeElement).toBe(start);
+    await waitFor(() => expect((screen.getByTestId('toggle-thumbnail') as HTMLInputElement).checked).toBe(true));
+    fireEvent.click(start);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(screen.getByRole('progressbar').getAttribute('aria-valuenow')).toBe('0');
+    expect((await session.api.getJob('job-1')).ok).toBe(false);
+  });
+
+  it('with no plugin turned on, Start says so (it was off without a word)', async () => {
+    renderRecorded(<Console />, demoRecording());
+    const toggle = (await screen.findByTestId('toggle-thumbnail')) as HTMLInputElement;
+    await waitFor(() => expect(toggle.checked).toBe(true));
+    expect(screen.queryByTestId('job-start-why')).toBeNull();
+    fireEvent.click(toggle);
+    const why = await screen.findByTestId('job-start-why');
+    expect(why.textContent).toBe('Turn on at least one plugin to start a job.');
+    expect(screen.getByTestId('job-start').getAttribute('aria-describedby')).toBe(why.id);
+  });
+
   it('shows the empty state when the gateway has no plugins', async () => {
     const { container } = renderRecorded(<Console />, { canvas: [canvasReady({ manifest: DEMO_BOARD_MANIFEST })] });
     const inspector = container.querySelector('#plugin-inspector') as HTMLElement;

@@ -1,11 +1,12 @@
 import type { Device, JsonValue } from '@easel/schemas';
-import { type ReactNode, useEffect, useState } from 'react';
+import { type ReactNode, useEffect, useId, useState } from 'react';
 import { canSendCommand } from '../api/effectivePermissions.ts';
 import { useConnectionStatus } from '../hooks/useConnectionStatus.ts';
 import { useJobs } from '../hooks/useJobs.ts';
 import { useLens } from '../hooks/useLens.ts';
 import { usePlugins } from '../hooks/usePlugins.ts';
 import { useTransport } from '../hooks/useTransport.ts';
+import { ReasonButton } from './ReasonButton.tsx';
 
 export interface JobControlsProps {
   /** The job input. Default `{canvas_id}` of the provider's canvas (its state is the frame). */
@@ -29,6 +30,7 @@ export function JobControls(props: JobControlsProps): ReactNode {
   const transport = useTransport();
   const lens = useLens();
   const ids = { device: 'device-selector', fps: 'fps-slider' };
+  const whyId = `${useId()}-why`;
   const offered = props.plugins ?? listed.map((p) => p.name);
   const [device, setDevice] = useState<Device>('cpu');
   const [fps, setFps] = useState(props.defaultFps ?? 12);
@@ -47,6 +49,12 @@ export function JobControls(props: JobControlsProps): ReactNode {
   const mayRun =
     lens.me === null || lens.me.permissions.commands.length > 0 || canSendCommand(lens.me.permissions, 'job.create');
   const running = current !== null && (current.status === 'queued' || current.status === 'running');
+  // Why Start is off (shown under it, and what it is described by): it stays focusable.
+  const why = !mayRun
+    ? 'Your role may not run jobs.'
+    : offered.length > 0 && on.length === 0
+      ? 'Turn on at least one plugin to start a job.'
+      : null;
 
   const toggle = (name: string, checked: boolean) =>
     setEnabled(checked ? [...on.filter((n) => n !== name), name] : on.filter((n) => n !== name));
@@ -114,16 +122,21 @@ export function JobControls(props: JobControlsProps): ReactNode {
           onChange={(e) => setFps(Number(e.target.value))}
         />
       </div>
-      <button
-        type="button"
+      <ReasonButton
         className="ez-button ez-button--primary"
         data-testid="job-start"
-        disabled={!mayRun || starting || running || on.length === 0}
+        reason={why}
+        reasonShownAt={whyId}
+        busy={starting || running || on.length === 0}
         onClick={() => void run()}
       >
         {running ? 'Job running…' : starting ? 'Starting…' : 'Start job'}
-      </button>
-      {!mayRun ? <p className="ez-hint">Your role may not run jobs.</p> : null}
+      </ReasonButton>
+      {why !== null ? (
+        <p id={whyId} className="ez-hint" data-testid="job-start-why">
+          {why}
+        </p>
+      ) : null}
       {current?.fallback ? (
         <p className="ez-hint" role="status">
           Ran on {current.deviceUsed ?? 'another device'} instead of {current.deviceRequested}.

@@ -6,6 +6,10 @@ export interface TokenInputProps {
   tokenId: string;
   spec: TokenDeclaration | undefined;
   value: JsonValue | undefined;
+  /**
+   * Off (the role may not change it). It stays focusable so its reason (`describedBy`) can be
+   * reached: text fields are `readOnly`, the others `aria-disabled` and ignore changes.
+   */
   disabled: boolean;
   describedBy?: string;
   onCommit(value: JsonValue): void;
@@ -18,7 +22,10 @@ function display(value: JsonValue | undefined): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
-/** One token's editor, by declared type; text-like inputs commit on Enter or blur. */
+/**
+ * One token's editor, by declared type; text-like inputs commit on Enter or blur. An off one is
+ * not `disabled` (that took it out of the tab order, and its reason with it).
+ */
 export function TokenInput(props: TokenInputProps): ReactNode {
   const { spec, value, disabled, tokenId } = props;
   const [draft, setDraft] = useState(() => display(value));
@@ -26,24 +33,43 @@ export function TokenInput(props: TokenInputProps): ReactNode {
   const common = {
     id: props.id,
     'data-testid': `token-${tokenId}`,
-    disabled,
     'aria-describedby': props.describedBy,
+  };
+  // Controls without a read-only state: announced off, and a change is not taken (controlled: it reverts).
+  const off = {
+    ...common,
+    'aria-disabled': disabled || undefined,
+    onClick: (e: { preventDefault(): void }) => {
+      if (disabled) e.preventDefault();
+    },
   };
   const type = spec?.type ?? 'json';
   if (type === 'boolean') {
     return (
       <input
-        {...common}
+        {...off}
         type="checkbox"
         className="ez-checkbox"
         checked={value === true}
-        onChange={(e) => props.onCommit(e.target.checked)}
+        onChange={(e) => {
+          if (!disabled) props.onCommit(e.target.checked);
+        }}
       />
     );
   }
   if (type === 'enum') {
     return (
-      <select {...common} className="ez-input" value={display(value)} onChange={(e) => props.onCommit(e.target.value)}>
+      <select
+        {...off}
+        className="ez-input"
+        value={display(value)}
+        onMouseDown={(e) => {
+          if (disabled) e.preventDefault();
+        }}
+        onChange={(e) => {
+          if (!disabled) props.onCommit(e.target.value);
+        }}
+      >
         {(spec?.values ?? []).map((v) => (
           <option key={v} value={v}>
             {v}
@@ -56,16 +82,18 @@ export function TokenInput(props: TokenInputProps): ReactNode {
     const hex = typeof value === 'string' && /^#[0-9a-fA-F]{6}$/.test(value) ? value : '#000000';
     return (
       <input
-        {...common}
+        {...off}
         type="color"
         className="ez-color"
         value={hex}
-        onChange={(e) => props.onCommit(e.target.value)}
+        onChange={(e) => {
+          if (!disabled) props.onCommit(e.target.value);
+        }}
       />
     );
   }
   const commit = () => {
-    if (draft === display(value)) return;
+    if (disabled || draft === display(value)) return;
     if (type === 'number') {
       const n = Number(draft);
       props.onCommit(draft.trim() === '' || Number.isNaN(n) ? (draft as JsonValue) : n);
@@ -83,6 +111,7 @@ export function TokenInput(props: TokenInputProps): ReactNode {
   };
   const textProps = {
     ...common,
+    readOnly: disabled,
     className: 'ez-input',
     value: draft,
     onChange: (e: { target: { value: string } }) => setDraft(e.target.value),

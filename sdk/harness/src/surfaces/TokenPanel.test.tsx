@@ -9,6 +9,13 @@ import { TokenPanel } from './TokenPanel.tsx';
 
 afterEach(cleanupRecorded);
 
+/** Off for this role: read-only (text) or `aria-disabled` (the rest); never `disabled` (out of the tab order). */
+const locked = (el: HTMLElement) => {
+  if ((el as HTMLInputElement).disabled)
+    throw new Error(`${el.dataset.testid} is disabled: Tab skips it and its reason`);
+  return (el as HTMLInputElement).readOnly === true || el.getAttribute('aria-disabled') === 'true';
+};
+
 /** What the gateway streams to a planner under the §6 policy: only `plan.*` tokens. */
 const plannerView = canvasReady({
   manifest: DEMO_BOARD_MANIFEST,
@@ -24,7 +31,7 @@ describe('TokenPanel', () => {
       actor: { id: 'pat', roles: ['planner'] },
     });
     const title = (await screen.findByTestId('token-plan.title')) as HTMLInputElement;
-    await waitFor(() => expect(title.disabled).toBe(false));
+    await waitFor(() => expect(locked(title)).toBe(false));
     expect(title.value).toBe('Launch');
     expect(screen.queryByTestId('token-style.accent')).toBeNull();
     expect(screen.queryByTestId('token-board.columns')).toBeNull();
@@ -36,12 +43,37 @@ describe('TokenPanel', () => {
       actor: { id: 'vic', roles: ['viewer'] },
     });
     const accent = (await screen.findByTestId('token-style.accent')) as HTMLInputElement;
-    await waitFor(() => expect(accent.disabled).toBe(true));
+    await waitFor(() => expect(locked(accent)).toBe(true));
     // Every token is read-only: the reason is said once for the panel, and each field points to it.
     const note = await screen.findByTestId('tokens-readonly');
     expect(note.textContent).toBe('Read only: your role (viewer) may not change these tokens.');
     expect(document.querySelectorAll('.ez-token__note')).toHaveLength(1);
     expect(accent.getAttribute('aria-describedby')).toBe(note.id);
+  });
+
+  it('[CONTRACT 6] a read-only token can be reached with Tab and is described by its reason; changing it sends nothing', async () => {
+    const { session } = renderRecorded(<TokenPanel />, {
+      canvas: [canvasReady({ manifest: DEMO_BOARD_MANIFEST })],
+      actor: { id: 'vic', roles: ['viewer'] },
+    });
+    const note = await screen.findByTestId('tokens-readonly');
+    const fields = ['plan.title', 'plan.status', 'style.accent', 'style.dense', 'board.columns'].map(
+      (id) => screen.getByTestId(`token-${id}`) as HTMLInputElement,
+    );
+    await waitFor(() => expect(locked(fields[0]!)).toBe(true));
+    for (const field of fields) {
+      expect(locked(field)).toBe(true);
+      field.focus();
+      expect(document.activeElement).toBe(field);
+      expect(document.getElementById(field.getAttribute('aria-describedby') ?? '')?.textContent).toBe(note.textContent);
+    }
+    const [title, status, , dense] = fields;
+    fireEvent.change(status!, { target: { value: 'done' } });
+    fireEvent.click(dense!);
+    fireEvent.change(title!, { target: { value: 'Mine' } });
+    fireEvent.blur(title!);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(session.gateway.commands).toEqual([]);
   });
 
   it('[CONTRACT 6] a role that may change some tokens gets the reason beside each read-only one', async () => {
@@ -62,8 +94,8 @@ describe('TokenPanel', () => {
     });
     const accent = (await screen.findByTestId('token-style.accent')) as HTMLInputElement;
     const title = (await screen.findByTestId('token-plan.title')) as HTMLInputElement;
-    await waitFor(() => expect(title.disabled).toBe(true));
-    expect(accent.disabled).toBe(false);
+    await waitFor(() => expect(locked(title)).toBe(true));
+    expect(locked(accent)).toBe(false);
     expect(screen.queryByTestId('tokens-readonly')).toBeNull();
     expect(document.body.textContent).toContain('your role (designer) may not change plan.title');
   });
@@ -74,7 +106,7 @@ describe('TokenPanel', () => {
       actor: { id: 'ed', roles: ['editor'] },
     });
     const status = (await screen.findByTestId('token-plan.status')) as HTMLSelectElement;
-    await waitFor(() => expect(status.disabled).toBe(false));
+    await waitFor(() => expect(locked(status)).toBe(false));
     fireEvent.change(status, { target: { value: 'done' } });
     await waitFor(() => expect(session.transport.tokens['plan.status']).toBe('done'));
     expect(session.gateway.commands).toEqual([
@@ -109,7 +141,7 @@ describe('TokenPanel', () => {
   it('[CONTRACT 5] text that is not JSON in a json token is not sent (it was saved as a string), and the reason is shown', async () => {
     const { session } = renderRecorded(<TokenPanel />, { canvas: [canvasReady({ manifest: DEMO_BOARD_MANIFEST })] });
     const columns = (await screen.findByTestId('token-board.columns')) as HTMLTextAreaElement;
-    await waitFor(() => expect(columns.disabled).toBe(false));
+    await waitFor(() => expect(locked(columns)).toBe(false));
     fireEvent.change(columns, { target: { value: '{not json' } });
     fireEvent.blur(columns);
     const error = await screen.findByTestId('token-error');

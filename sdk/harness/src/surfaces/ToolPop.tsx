@@ -7,6 +7,7 @@ import { useTokens } from '../hooks/useTokens.ts';
 import { useCanvasMeta } from '../hooks/useCanvasMeta.ts';
 import { useCommandEmitter } from '../hooks/useCommandEmitter.ts';
 import { useLens } from '../hooks/useLens.ts';
+import { ReasonButton } from './ReasonButton.tsx';
 
 export interface ToolPopProps {
   /** The mounted cartridge: its `toolArgs` build each tool's payload from the current projection. */
@@ -18,11 +19,15 @@ export interface ToolPopProps {
   className?: string;
 }
 
+/** ToolPop's emitter options: it shows its refusals itself. */
+const TOOL_POP_EMITTER = { shownBy: 'tool-pop' } as const;
+
 /** The canvas manifest's tools as a toolbar: each sends its command; refusals show why. */
 export function ToolPop(props: ToolPopProps): ReactNode {
   const meta = useCanvasMeta();
   const lens = useLens();
-  const emit = useCommandEmitter();
+  // Its refusals are shown here, beside the tool: CanvasHost's banner does not repeat them.
+  const emit = useCommandEmitter(TOOL_POP_EMITTER);
   const [busy, setBusy] = useState<string | null>(null);
   const [last, setLast] = useState<{ tool: CanvasTool; result: EmitResult } | null>(null);
   const state = useCanvasState();
@@ -57,18 +62,19 @@ export function ToolPop(props: ToolPopProps): ReactNode {
           const why = whyNot(tool, lens.me?.permissions ?? null, roots) ?? needsArgs(tool, props);
           const allowed = why === null;
           return (
-            <button
+            <ReasonButton
               key={tool.id}
-              type="button"
               className="ez-button"
               data-testid={`tool-${tool.id}`}
-              disabled={!allowed || busy !== null}
+              reason={why}
+              reasonTestId={`tool-${tool.id}-reason`}
+              busy={busy !== null}
               aria-busy={busy === tool.id || undefined}
-              title={why ?? tool.description ?? tool.label}
+              title={allowed ? (tool.description ?? undefined) : undefined}
               onClick={() => void run(tool)}
             >
               {tool.label}
-            </button>
+            </ReasonButton>
           );
         })}
       </div>
