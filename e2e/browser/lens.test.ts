@@ -100,3 +100,12 @@ describe('[CONTRACT 6] lens in the browser: a planner never sees a director-only
     expect(await seenOnWire(SECRET_DEFAULT), 'the declared default on the planner’s wire').toBeNull();
   });
 });
+
+describe('[CONTRACT 6] lens in the browser: the board’s Columns editor (token board.columns)', () => {
+  it('the director gets the Columns control; a planner, who may not change board.columns, does not', async () => {
+    await director.page.getByTestId('board-columns-toggle').waitFor({ timeout: 20_000 });
+    // The planner's board is writable (notes), so the control is missing for the token's sake.
+    await planner.page.getByTestId('add-note').waitFor({ timeout: 20_000 });
+    expect(await planner.page.getByTestId('board-columns-toggle').count()).toBe(0);
+  });
+});

@@ -1,4 +1,8 @@
 import {
+  BOARD_COLUMNS_TOKEN,
+  BoardCanvas,
+  type BoardProjection,
+  boardCanvas,
   builtinCanvases,
   MediaCanvas,
   type MediaProjection,
@@ -9,7 +13,7 @@ import {
   type WhiteboardProjection,
   whiteboardCanvas,
 } from '@easel/canvases';
-import { type AnyCanvasCartridge, type CanvasProps, useLens, useRealtime } from '@easel/harness';
+import { type AnyCanvasCartridge, type CanvasProps, useLens, useRealtime, useTokens } from '@easel/harness';
 import type { SnapshotCreatedPayload } from '@easel/schemas';
 import { type ReactNode, useMemo } from 'react';
 import { useSidecarCalls } from './useSidecarCalls.ts';
@@ -40,9 +44,16 @@ function HostWhiteboardCanvas(props: CanvasProps<WhiteboardProjection>): ReactNo
   return <WhiteboardCanvas {...props} sidecars={{ resolve, resolveUrl }} />;
 }
 
-/** Cartridges by canvas type: the built-ins, with media, whiteboard and run-console wired to host data. */
+/** The board, offering its Columns editor only to a viewer the lens lets change `board.columns`. */
+function HostBoardCanvas(props: CanvasProps<BoardProjection>): ReactNode {
+  const reason = useTokens().whyReadOnly(BOARD_COLUMNS_TOKEN);
+  return <BoardCanvas {...props} columnsAccess={{ canWrite: reason === null, reason }} />;
+}
+
+/** Cartridges by canvas type: the built-ins, with board, media, whiteboard and run-console wired to host data. */
 export const hostCartridges: Readonly<Record<string, AnyCanvasCartridge>> = {
   ...builtinCanvases,
+  board: { ...boardCanvas, Component: HostBoardCanvas },
   media: { ...mediaCanvas, Component: HostMediaCanvas },
   whiteboard: { ...whiteboardCanvas, Component: HostWhiteboardCanvas },
   'run-console': liveRunConsoleCanvas,

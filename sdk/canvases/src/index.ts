@@ -8,6 +8,17 @@ export {
 
 // board
 export { boardCanvas } from './board/boardCanvas.ts';
+export { BoardCanvas, type BoardCanvasProps } from './board/BoardCanvas.tsx';
+export { type BoardColumnsAccess, BoardColumnsEditor, type EditableColumn } from './board/BoardColumnsEditor.tsx';
+export {
+  addColumn,
+  BOARD_COLUMNS_TOKEN,
+  type ColumnSpec,
+  type ColumnsChange,
+  columnsTokenValue,
+  removeColumn,
+  renameColumn,
+} from './board/boardColumnsOps.ts';
 export { BOARD_MANIFEST } from '@easel/schemas';
 export {
   DEFAULT_BOARD_COLUMNS,

@@ -5,11 +5,25 @@ import { ReadOnlyBadge } from '../lib/ReadOnlyBadge.tsx';
 import { RejectedNotice } from '../lib/RejectedNotice.tsx';
 import { WindowedList } from '../lib/WindowedList.tsx';
 import { addNoteOps, MAX_NOTE_TEXT, nextOrder } from './boardOps.ts';
+import { type BoardColumnsAccess, BoardColumnsEditor } from './BoardColumnsEditor.tsx';
 import { BoardNoteCard } from './BoardNoteCard.tsx';
 import type { BoardProjection } from './projectBoard.ts';
 
-/** The board: columns of notes; every change is a `state.ops` command on the `notes` map. */
-export function BoardCanvas({ projection, emit, readOnly, rejected }: CanvasProps<BoardProjection>) {
+/** The board's props: CanvasProps and what the host knows of the viewer's token rights. */
+export interface BoardCanvasProps extends CanvasProps<BoardProjection> {
+  /**
+   * Whether the viewer may change `board.columns` (from the lens). Absent: the columns editor shows
+   * whenever the board is writable, and the gateway's refusal, if any, shows in it.
+   */
+  columnsAccess?: BoardColumnsAccess;
+}
+
+/**
+ * The board: columns of notes; every change is a `state.ops` command on the `notes` map. Its
+ * "Columns" editor changes the `board.columns` token (shown only to a viewer who may write it, and
+ * not when the `layout` state lists the columns, which win over the token).
+ */
+export function BoardCanvas({ projection, emit, readOnly, rejected, columnsAccess }: BoardCanvasProps) {
   const headingId = useId();
   const { columns, unsorted } = projection;
   const columnOptions = columns.map((c) => ({ id: c.id, title: c.title }));
@@ -68,6 +82,12 @@ export function BoardCanvas({ projection, emit, readOnly, rejected }: CanvasProp
             Add note
           </button>
         </form>
+      )}
+      {readOnly || projection.columnsSource === 'layout' || columnsAccess?.canWrite === false ? null : (
+        <BoardColumnsEditor
+          columns={columns.map((c) => ({ id: c.id, title: c.title, noteCount: c.notes.length }))}
+          emit={emit}
+        />
       )}
       <div className="easel-board-columns">
         {columns.map((column) => (

@@ -8,7 +8,7 @@ export const DEFAULT_BOARD_COLUMNS: readonly string[] = ['todo', 'doing', 'done'
 export const MAX_BOARD_COLUMNS = 32;
 
 /** Longest column id or title kept. */
-const MAX_COLUMN_LABEL = 200;
+export const MAX_COLUMN_LABEL = 200;
 
 /**
  * One note of the `notes` map. Stored shape (what `state.ops` inserts):
@@ -43,6 +43,11 @@ export interface BoardProjection {
   /** Notes whose column is not in the layout, in id order. */
   unsorted: BoardNote[];
   noteCount: number;
+  /**
+   * Where the columns come from: the `layout.columns` state (which wins), the `board.columns`
+   * token, or {@link DEFAULT_BOARD_COLUMNS}. Only the last two change with `board.columns`.
+   */
+  columnsSource: 'layout' | 'token' | 'default';
 }
 
 /**
@@ -96,10 +101,10 @@ function compareNotes(a: BoardNote, b: BoardNote): number {
  */
 export function projectBoard(state: Record<string, JsonValue>, tokens: Record<string, JsonValue>): BoardProjection {
   const layout = isRecord(state.layout) ? state.layout : {};
-  const columnSpecs =
-    readColumns(layout.columns) ??
-    readColumns(tokens['board.columns']) ??
-    DEFAULT_BOARD_COLUMNS.map((id) => ({ id, title: id }));
+  const fromLayout = readColumns(layout.columns);
+  const fromToken = fromLayout === null ? readColumns(tokens['board.columns']) : null;
+  const columnSpecs = fromLayout ?? fromToken ?? DEFAULT_BOARD_COLUMNS.map((id) => ({ id, title: id }));
+  const columnsSource = fromLayout !== null ? 'layout' : fromToken !== null ? 'token' : 'default';
   const firstColumn = columnSpecs[0]!.id;
   const columns: BoardColumn[] = columnSpecs.map((c) => ({ ...c, notes: [] }));
   const byId = new Map(columns.map((c) => [c.id, c]));
@@ -125,5 +130,6 @@ export function projectBoard(state: Record<string, JsonValue>, tokens: Record<st
     columns,
     unsorted,
     noteCount,
+    columnsSource,
   };
 }

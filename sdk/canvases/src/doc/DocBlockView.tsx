@@ -37,13 +37,26 @@ function ReadBlock({ block }: { block: DocBlock }) {
 }
 
 /**
- * The row's controls float just above its top-right corner (hosts style their look): they mount
- * on hover or focus, so showing them must never move the rows below, nor cover the text being
- * edited. The first row's float just below it (above it is the edge of a scrolling list).
+ * Where a top-level row's controls go: a gutter reserved inside the row's own box whether or not
+ * they show, so mounting them (on hover or focus) moves nothing, and they never cover the row's
+ * text nor any other row (a press meant for the next row lands on it). By default the gutter is a
+ * strip below the text (`--easel-doc-gutter`, the row's padding) and the bar sits at its bottom
+ * right (`--easel-doc-controls-inset`); a host with room moves both to the right of the text (see
+ * the host's `canvases.css`). `--easel-doc-row-min-height` keeps a row as tall as its bar.
  */
-const EDIT_STYLE: CSSProperties = { position: 'relative' };
-const CONTROLS_ABOVE: CSSProperties = { position: 'absolute', bottom: '100%', right: 0, zIndex: 1 };
-const CONTROLS_BELOW: CSSProperties = { position: 'absolute', top: '100%', right: 0, zIndex: 1 };
+const EDIT_STYLE: CSSProperties = {
+  position: 'relative',
+  boxSizing: 'border-box',
+  padding: 'var(--easel-doc-gutter, 0 0 2.25rem 0)',
+  minHeight: 'var(--easel-doc-row-min-height, 0)',
+};
+const CONTROLS_STYLE: CSSProperties = {
+  position: 'absolute',
+  inset: 'var(--easel-doc-controls-inset, auto 0 0 auto)',
+  display: 'flex',
+  flexWrap: 'nowrap',
+  alignItems: 'center',
+};
 
 /**
  * Whether a row shows its controls: while the pointer is over its own content or focus is inside
@@ -92,7 +105,13 @@ export const DocBlockView = memo(function DocBlockView({
       value={position === undefined ? undefined : position + 1}
     >
       {editable ? (
-        <div className="easel-doc-block-edit" data-active={active || undefined} style={EDIT_STYLE} {...handlers}>
+        <div
+          className="easel-doc-block-edit"
+          data-active={active || undefined}
+          data-gutter={topLevel || undefined}
+          style={topLevel ? EDIT_STYLE : undefined}
+          {...handlers}
+        >
           <LazyTextArea
             data-testid={`block-text-${block.id}`}
             aria-label={`Text of ${label}`}
@@ -118,42 +137,44 @@ export const DocBlockView = memo(function DocBlockView({
             }}
           />
           {active && topLevel ? (
-            <div className="easel-doc-block-controls" style={index === 0 ? CONTROLS_BELOW : CONTROLS_ABOVE}>
+            <div className="easel-doc-block-controls" style={CONTROLS_STYLE}>
               {block.structured ? (
-                <label>
-                  Kind
-                  <select
-                    aria-label={`Kind of ${label}`}
-                    value={block.kind}
-                    onChange={(e) => void emit.ops(setBlockKindOps(index, e.target.value))}
-                  >
-                    <BlockKindOptions current={block.kind} />
-                  </select>
-                </label>
+                <select
+                  aria-label={`Kind of ${label}`}
+                  title="Kind"
+                  className="easel-doc-block-kind"
+                  value={block.kind}
+                  onChange={(e) => void emit.ops(setBlockKindOps(index, e.target.value))}
+                >
+                  <BlockKindOptions current={block.kind} />
+                </select>
               ) : null}
               <span className="easel-doc-block-actions">
                 <button
                   type="button"
                   aria-label={`Move ${label} up`}
                   disabled={index === 0}
+                  title="Move up"
                   onClick={() => void emit.ops(moveBlockOps(index, index - 1))}
                 >
-                  Up
+                  ↑
                 </button>
                 <button
                   type="button"
                   aria-label={`Move ${label} down`}
                   disabled={index >= siblings - 1}
+                  title="Move down"
                   onClick={() => void emit.ops(moveBlockOps(index, index + 1))}
                 >
-                  Down
+                  ↓
                 </button>
                 <button
                   type="button"
                   aria-label={`Delete ${label}`}
+                  title="Delete"
                   onClick={() => void emit.ops(deleteBlockOps(index))}
                 >
-                  Delete
+                  ✕
                 </button>
               </span>
             </div>

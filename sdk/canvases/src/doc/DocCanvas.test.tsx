@@ -100,12 +100,16 @@ describe('doc cartridge', () => {
     expect(screen.queryByLabelText('Kind of heading block 1')).toBeNull();
     expect(screen.queryAllByRole('button', { name: /block \d (up|down)$|^Delete/ })).toHaveLength(0);
 
+    // The row reserves its controls' gutter while they are not shown (showing them moves nothing).
+    const reserved = (row as HTMLElement).style.padding;
+    expect(reserved).toContain('--easel-doc-gutter');
     fireEvent.pointerEnter(row);
     expect(screen.getByLabelText('Kind of heading block 1')).toBeTruthy();
-    // They float over the row (out of the flow): showing them moves no row below.
+    // They sit in that gutter, inside the row's own box (out of the flow, over no other row).
     const controls = row.querySelector<HTMLElement>('.easel-doc-block-controls')!;
     expect(controls.style.position).toBe('absolute');
     expect((row as HTMLElement).style.position).toBe('relative');
+    expect((row as HTMLElement).style.padding).toBe(reserved);
     expect(screen.getByRole('button', { name: 'Delete heading block 1' })).toBeTruthy();
     expect(screen.queryByLabelText('Kind of paragraph block 2')).toBeNull();
     fireEvent.pointerLeave(row);
