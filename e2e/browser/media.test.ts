@@ -31,6 +31,8 @@ function redPng(width: number, height: number): Buffer {
 describe('[ISSUE 7] media gallery in the host app (real S3 behind the gateway)', () => {
   it('[CONTRACT 8] a director uploads an image from the page; it opens from S3; a viewer sees it listed but may not open it', async () => {
     const resolves: string[] = [];
+    const puts: string[] = [];
+    const failedPuts: string[] = [];
     const director = await host.open({
       actor: 'director',
       flow: 'console',
@@ -39,6 +41,11 @@ describe('[ISSUE 7] media gallery in the host app (real S3 behind the gateway)',
         page.on('request', (request) => {
           const path = new URL(request.url()).pathname;
           if (request.method() === 'GET' && path.startsWith('/v1/sidecars/')) resolves.push(path.slice(13));
+          if (request.method() === 'PUT') puts.push(path);
+        });
+        // The presigned PUT succeeded but was logged `net::ERR_ABORTED`: its answer's body was cancelled.
+        page.on('requestfailed', (request) => {
+          if (request.method() === 'PUT') failedPuts.push(`${request.url()}: ${request.failure()?.errorText}`);
         });
       },
     });
@@ -73,6 +80,9 @@ describe('[ISSUE 7] media gallery in the host app (real S3 behind the gateway)',
     for (const id of resolves) counts.set(id, (counts.get(id) ?? 0) + 1);
     expect(counts.size).toBeGreaterThanOrEqual(2);
     expect([...counts.values()].every((n) => n === 1)).toBe(true);
+    // Two uploads, two presigned PUTs to S3, none reported failed (aborted) by the browser.
+    expect(puts).toHaveLength(2);
+    expect(failedPuts).toEqual([]);
 
     const viewer = await host.open({ actor: 'viewer', flow: 'console', canvas: 'console-media' });
     const listed = viewer.page.locator('[data-testid^="media-item-"]', { hasText: name });

@@ -151,7 +151,9 @@ export class SidecarCalls {
     if (!response.ok) return response;
     const res = response.value;
     if (res.ok) {
-      await res.body?.cancel().catch(() => undefined);
+      // Read to the end (S3 answers a PUT with an empty or tiny body): cancelling the body instead
+      // made Chromium report the finished upload as failed (`net::ERR_ABORTED`).
+      await res.arrayBuffer().catch(() => undefined);
       return ok(undefined);
     }
     let text = '';
