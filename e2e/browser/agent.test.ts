@@ -99,24 +99,58 @@ describe('[CONTRACT 10] the agent acting on shared state, seen live in the brows
 });
 
 describe('[ISSUE 7] the flow’s suggested prompt (“Try asking …”)', () => {
-  it('a director’s click runs the turn and reports it applied; a viewer’s is off with the reason', async () => {
+  it('a director’s click runs the turn and reports it applied; a viewer’s is off, focusable, with the reason in sight', async () => {
     const dana = await host.open({ actor: 'director', flow: 'split' });
     const ask = dana.page.getByTestId('host-agent-prompt');
     await ask.waitFor({ timeout: 20_000 });
-    expect(await ask.isEnabled()).toBe(true);
+    expect(await ask.getAttribute('aria-disabled')).toBeNull();
     await ask.click();
     await dana.page.getByTestId('host-agent-status').filter({ hasText: 'applied it' }).waitFor({ timeout: 30_000 });
 
+    // Studio (the context column): the reason is written under the button, which points to it.
     const vic = await host.open({ actor: 'viewer', flow: 'demo' });
     const off = vic.page.getByTestId('host-agent-prompt');
     await off.waitFor({ timeout: 20_000 });
     await vic.page.waitForFunction(
-      () =>
-        (document.querySelector('[data-testid="host-agent-prompt"]') as HTMLButtonElement | null)?.disabled === true,
+      () => document.querySelector('[data-testid="host-agent-prompt"]')?.getAttribute('aria-disabled') === 'true',
       null,
       { timeout: 10_000 },
     );
-    expect(await vic.page.getByTestId('host-agent-refused').textContent()).toBe('Your role may not ask Ada.');
+    const refused = vic.page.getByTestId('host-agent-refused');
+    expect(await refused.textContent()).toBe('Your role may not ask Ada.');
+    expect(await off.getAttribute('aria-describedby')).toBe(await refused.getAttribute('id'));
+
+    // Compact (“Ask Ada” in the top bar): not `disabled` (Tab reaches it), no title-only reason;
+    // focus shows the reason it is described by, and a press sends nothing.
+    const vicSplit = await host.open({ actor: 'viewer', flow: 'split' });
+    const sent: string[] = [];
+    vicSplit.page.on('request', (request) => {
+      if (request.method() === 'POST') sent.push(request.url());
+    });
+    const compact = vicSplit.page.getByTestId('host-agent-prompt');
+    await compact.waitFor({ timeout: 20_000 });
+    await vicSplit.page.waitForFunction(
+      () => document.querySelector('[data-testid="host-agent-prompt"]')?.getAttribute('aria-disabled') === 'true',
+      null,
+      { timeout: 10_000 },
+    );
+    expect(await compact.evaluate((el) => (el as HTMLButtonElement).disabled)).toBe(false);
+    expect(await compact.getAttribute('title')).toBeNull();
+    const reason = vicSplit.page.getByTestId('host-agent-reason');
+    expect(await reason.isVisible()).toBe(false);
+    await compact.focus();
+    await reason.waitFor({ state: 'visible', timeout: 5_000 });
+    expect(await reason.textContent()).toBe('Your role may not ask Ada.');
+    expect(await compact.getAttribute('aria-describedby')).toBe(await reason.getAttribute('id'));
+    await compact.press('Enter');
+    // A press with the pointer too (Playwright's click would wait for an aria-disabled button).
+    const at = (await compact.boundingBox())!;
+    await vicSplit.page.mouse.click(at.x + at.width / 2, at.y + at.height / 2);
+    await vicSplit.page.waitForTimeout(500);
+    expect(sent.filter((url) => url.includes('/commands'))).toEqual([]);
+    expect(await vicSplit.page.getByTestId('host-agent-status').count()).toBe(0);
+    expect(await vicSplit.page.getByTestId('host-agent-error').count()).toBe(0);
+    expect(vicSplit.errors).toEqual([]);
     expect(dana.errors).toEqual([]);
     expect(vic.errors).toEqual([]);
   });

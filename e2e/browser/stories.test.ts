@@ -123,7 +123,7 @@ describe('[ISSUE 7] whiteboard cursors in Chromium', () => {
 });
 
 describe('[ISSUE 7] doc rows in Chromium: light until used, controls that move nothing', () => {
-  it('a row opens its text area where it is pressed, floats its controls above it, and Tab walks them', async () => {
+  it('a row opens its text area where it is pressed, shows its controls in its own reserved box (the row below stays put), and Tab walks them', async () => {
     const context = await browser.newContext({ viewport: { width: 1000, height: 700 } });
     const page = await context.newPage();
     const errors: string[] = [];
@@ -165,7 +165,7 @@ describe('[ISSUE 7] doc rows in Chromium: light until used, controls that move n
       await page.keyboard.type('X');
       expect(await area.inputValue()).toBe(`${text.slice(0, 3)}X${text.slice(3)}`);
 
-      // Tab: kind, Up, Down, Delete of this row, then the next row's text, opened and focused.
+      // Tab: kind, ↑ (Move up), ↓ (Move down), ✕ (Delete) of this row, then the next row's text, opened and focused.
       const names: string[] = [];
       for (let i = 0; i < 5; i++) {
         await page.keyboard.press('Tab');

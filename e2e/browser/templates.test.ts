@@ -234,6 +234,66 @@ describe('[ISSUE 7] doc rows: a row’s controls stay in its own box (split flow
   }
 });
 
+describe('[ISSUE 7] doc rows: opening a row’s text moves nothing (split flow)', () => {
+  const CASES = [
+    { kind: 'paragraph', text: 'First line of the paragraph\nand its second line' },
+    { kind: 'code', text: Array.from({ length: 6 }, (_, i) => `const line${i} = ${i};`).join('\n') },
+  ] as const;
+  for (const { kind, text } of CASES) {
+    it(`a ${kind} row: focusing its text leaves the next row where it was, empty and with lines of text`, async () => {
+      const tab = await host.open({ actor: 'director', flow: 'split', viewport: { width: 1280, height: 900 } });
+      const page = tab.page;
+      const rows = page.locator('.easel-doc-blocks > ol > li');
+      await page.getByTestId('add-block').waitFor({ timeout: 20_000 });
+      const picker = page.getByRole('toolbar', { name: 'Block tools' }).locator('select');
+      const at = await rows.count();
+      // A new row of this kind, then a paragraph after it (the row whose top is watched).
+      for (const [i, k] of [kind, 'paragraph'].entries()) {
+        await picker.selectOption(k);
+        await page.getByTestId('add-block').click();
+        await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(at + i + 1);
+      }
+      /** Focuses row `at`'s text with a press and says how far the next row and the text box moved. */
+      const openRow = async (p: Page) => {
+        const row = p.locator('.easel-doc-blocks > ol > li').nth(at);
+        const next = p.locator('.easel-doc-blocks > ol > li').nth(at + 1);
+        const box = row.locator('[data-testid^="block-text-"]').first();
+        await box.scrollIntoViewIfNeeded();
+        expect(await row.getAttribute('data-kind')).toBe(kind);
+        expect(await box.evaluate((el) => el.tagName)).toBe('DIV');
+        await box.hover();
+        await row.locator('.easel-doc-block-controls').waitFor({ timeout: 5_000 });
+        const nextBefore = (await next.boundingBox())!.y;
+        const boxBefore = (await box.boundingBox())!.height;
+        await box.click();
+        await p.waitForFunction(() => document.activeElement?.tagName === 'TEXTAREA', null, { timeout: 5_000 });
+        await p.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+        const area = row.locator('textarea');
+        return {
+          box: (await area.boundingBox())!.height - boxBefore,
+          nextRow: (await next.boundingBox())!.y - nextBefore,
+        };
+      };
+      // Empty (its placeholder shown): the stand-in was 29 px, the text area 32 (code: 4 rows).
+      expect(await openRow(page)).toEqual({ box: 0, nextRow: 0 });
+      await page.keyboard.type(text);
+      // With lines of text, as another person first sees it: the text area grows as the stand-in did.
+      const other = await host.open({ actor: 'director', flow: 'split', viewport: { width: 1280, height: 900 } });
+      await other.page
+        .locator('.easel-doc-blocks > ol > li')
+        .nth(at)
+        .locator('.easel-lazy-text', { hasText: text.split('\n')[1]! })
+        .waitFor({ timeout: 15_000 });
+      expect(await openRow(other.page)).toEqual({ box: 0, nextRow: 0 });
+      await saveScreenshot(other.page, `doc-row-open-${kind}`);
+      expect(tab.errors).toEqual([]);
+      expect(other.errors).toEqual([]);
+      await tab.context.close();
+      await other.context.close();
+    });
+  }
+});
+
 describe('[ISSUE 7] the board header holds a long title (plan.title, up to 200 characters)', () => {
   it('a 200-character title with no spaces wraps inside the header at 1280 and 420 px', async () => {
     const tab = await host.open({ actor: 'director', flow: 'demo', viewport: { width: 1280, height: 800 } });

@@ -1,10 +1,12 @@
-import { canSendCommand, useLens, useTurns } from '@easel/harness';
-import { useState } from 'react';
+import { canSendCommand, ReasonButton, useLens, useTurns } from '@easel/harness';
+import { useId, useState } from 'react';
 
 /**
  * The flow's suggested agent prompt as one click: sends `chat.send` on the canvas of the
  * surrounding provider, then follows the turn (its status, or why it was refused). Off, with
- * the reason, for a role whose lens may not chat (as the chat rail is).
+ * the reason, for a role whose lens may not chat (as the chat rail is): the button stays
+ * focusable (`aria-disabled`) and is described by the reason, which is written under it, or in
+ * compact mode (the top bar) shown beside it on focus, hover or a press.
  */
 export function AgentPrompt(props: { prompt: string; agentName?: string | undefined; compact?: boolean }) {
   const { turns, send } = useTurns();
@@ -15,6 +17,8 @@ export function AgentPrompt(props: { prompt: string; agentName?: string | undefi
   const [error, setError] = useState<string | null>(null);
   const turn = turnId === null ? null : (turns.find((t) => t.turnId === turnId) ?? null);
   const name = props.agentName ?? 'the agent';
+  const reasonId = useId();
+  const why = mayChat ? null : `Your role may not ask ${name}.`;
   const ask = async () => {
     setSending(true);
     setError(null);
@@ -26,20 +30,23 @@ export function AgentPrompt(props: { prompt: string; agentName?: string | undefi
   return (
     <div className={`host-agent${props.compact ? ' host-agent--compact' : ''}`}>
       {props.compact ? null : <p className="host-agent__label">Try asking {name}</p>}
-      <button
-        type="button"
+      <ReasonButton
         className="host-agent__button"
         data-testid="host-agent-prompt"
-        disabled={sending || !mayChat}
-        title={mayChat ? `Send “${props.prompt}” to ${name}` : `Your role may not ask ${name}`}
+        reason={why}
+        busy={sending}
+        reasonTestId="host-agent-reason"
+        reasonShownAt={props.compact ? undefined : reasonId}
+        aria-busy={sending || undefined}
+        title={why === null ? `Send “${props.prompt}” to ${name}` : undefined}
         onClick={() => void ask()}
       >
         <span aria-hidden="true">✦</span>
         <span className="host-agent__text">{props.compact ? `Ask ${name}` : `“${props.prompt}”`}</span>
-      </button>
-      {!mayChat && !props.compact ? (
-        <p className="host-agent__status" data-testid="host-agent-refused">
-          Your role may not ask {name}.
+      </ReasonButton>
+      {why !== null && !props.compact ? (
+        <p id={reasonId} className="host-agent__status" data-testid="host-agent-refused">
+          {why}
         </p>
       ) : null}
       {turn ? (

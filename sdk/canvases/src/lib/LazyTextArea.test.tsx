@@ -56,8 +56,20 @@ describe('LazyTextArea', () => {
     expect(box.className).toBe('easel-lazy-text kind');
     expect(box.textContent).toBe('Hello world');
     expect(document.querySelector('textarea')).toBeNull();
-    // Never zero-height (an empty block must stay pressable).
-    expect(box.style.minHeight).toBe('1.2em');
+    // No size of its own (an inline one outranked the stylesheet that sizes it like the text area).
+    expect(box.style.minHeight).toBe('');
+  });
+
+  it('holds the lines its text area would show: one when empty (still pressable), one after a final line break', () => {
+    const { view } = setup('');
+    const box = screen.getByTestId('t');
+    expect(box.textContent).toBe('');
+    expect(box.querySelectorAll('br')).toHaveLength(1);
+    view.rerender(<LazyTextArea data-testid="t" value={'two\n'} onSplice={() => {}} />);
+    expect(box.textContent).toBe('two\n');
+    expect(box.querySelectorAll('br')).toHaveLength(1);
+    view.rerender(<LazyTextArea data-testid="t" value="two" onSplice={() => {}} />);
+    expect(box.querySelectorAll('br')).toHaveLength(0);
   });
 
   it('focus (Tab) opens it: a focused <textarea> with the caret at the end; typing is a splice', () => {

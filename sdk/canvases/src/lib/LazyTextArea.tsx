@@ -52,15 +52,23 @@ export function LazyTextArea(props: CollaborativeTextAreaProps) {
       ) : (
         value
       )}
+      {
+        // The lines a text area shows that a box's text does not make: its one line when empty,
+        // the last line after a final line break.
+        !empty && (value === '' || value.endsWith('\n')) ? <br /> : null
+      }
     </div>
   );
 }
 
 /**
- * Keeps line breaks and long words as the text area would show them, and one line of height when
- * the text is empty (a new block), so there is always something to press.
+ * Keeps line breaks and long words as the text area would show them. No size of its own: an empty
+ * box still holds one line (its placeholder, or a line break), so there is always something to
+ * press, and the stylesheet sizes it and the text area alike (e.g. the same `min-height` and
+ * `line-height` for `.easel-lazy-text` and `textarea`, and `field-sizing: content` on the text
+ * area so it grows with its text as this box does), so opening it moves nothing.
  */
-const LAZY_STYLE = { whiteSpace: 'pre-wrap', overflowWrap: 'anywhere', cursor: 'text', minHeight: '1.2em' } as const;
+const LAZY_STYLE = { whiteSpace: 'pre-wrap', overflowWrap: 'anywhere', cursor: 'text' } as const;
 
 /** The text area's own placeholder look: muted, never selected with the text. */
 const PLACEHOLDER_STYLE = { opacity: 0.5, userSelect: 'none', pointerEvents: 'none' } as const;

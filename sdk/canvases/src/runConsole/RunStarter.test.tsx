@@ -20,7 +20,6 @@ describe('run console: starting a run', () => {
       return { ok: true, runId: 'run-7' };
     };
     const { emitter } = renderCartridge(runConsoleCanvas, { extra: { startRun } });
-    expect((screen.getByTestId('run-start') as HTMLButtonElement).disabled).toBe(true);
     start('  count the shapes  ');
     await waitFor(() => expect(emitter.callsOf('setToken')).toHaveLength(1));
     expect(goals).toEqual(['count the shapes']);
@@ -34,6 +33,28 @@ describe('run console: starting a run', () => {
     expect(emitter.callsOf('setToken')[0]).toMatchObject({ tokenId: 'console.run_id', value: 'run-7' });
     expect(await screen.findByTestId('run-run-7')).toBeTruthy();
     expect((screen.getByTestId('run-goal') as HTMLInputElement).value).toBe('');
+  });
+
+  it('"Start run" without a goal is off and says why (focusable, described by the reason); a press starts nothing', () => {
+    const goals: string[] = [];
+    const startRun: StartRun = async (goal) => {
+      goals.push(goal);
+      return { ok: true, runId: 'run-1' };
+    };
+    renderCartridge(runConsoleCanvas, { extra: { startRun } });
+    const button = screen.getByRole('button', { name: 'Start run' }) as HTMLButtonElement;
+    expect(button.disabled).toBe(false);
+    expect(button.getAttribute('aria-disabled')).toBe('true');
+    const reason = screen.getByTestId('run-start-reason');
+    expect(reason.textContent).toBe('Write a goal first.');
+    expect(button.getAttribute('aria-describedby')).toBe(reason.id);
+    start('   ');
+    expect(goals).toEqual([]);
+    expect(reason.parentElement?.hasAttribute('data-shown')).toBe(true);
+    fireEvent.change(screen.getByTestId('run-goal'), { target: { value: 'count the shapes' } });
+    expect(button.getAttribute('aria-disabled')).toBeNull();
+    expect(button.hasAttribute('aria-describedby')).toBe(false);
+    expect(screen.queryByTestId('run-start-reason')).toBeNull();
   });
 
   it('[CONTRACT 10] a refused start shows the reason and records nothing', async () => {

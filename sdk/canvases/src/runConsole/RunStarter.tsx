@@ -1,4 +1,4 @@
-import type { CommandEmitter } from '@easel/harness';
+import { type CommandEmitter, ReasonButton } from '@easel/harness';
 import { type FormEvent, useId, useState } from 'react';
 
 /** How the host starts a run for this console (`POST /v1/runs`): its id, or why not. */
@@ -11,7 +11,8 @@ type StarterState = { kind: 'idle' } | { kind: 'starting' } | { kind: 'failed'; 
 /**
  * "Start a run": a goal, sent through the host's `startRun`; the new run is recorded in the
  * console's `runs` root (`{goal, status: 'running', started_at}`) and followed (`console.run_id`),
- * so everyone on the canvas sees it and its live events. A refusal is shown with its reason.
+ * so everyone on the canvas sees it and its live events. A refusal is shown with its reason; so is
+ * why "Start run" is off (no goal yet), on focus, hover or a press.
  */
 export function RunStarter(props: { startRun: StartRun; emit: CommandEmitter }) {
   const { startRun, emit } = props;
@@ -42,6 +43,7 @@ export function RunStarter(props: { startRun: StartRun; emit: CommandEmitter }) 
       <label htmlFor={goalId}>Goal</label>
       <input
         id={goalId}
+        type="text"
         className="easel-run-starter__goal"
         value={goal}
         maxLength={2000}
@@ -49,9 +51,16 @@ export function RunStarter(props: { startRun: StartRun; emit: CommandEmitter }) 
         data-testid="run-goal"
         onChange={(event) => setGoal(event.target.value)}
       />
-      <button type="submit" data-testid="run-start" disabled={goal.trim() === '' || state.kind === 'starting'}>
+      <ReasonButton
+        type="submit"
+        className="easel-run-starter__start"
+        data-testid="run-start"
+        reason={goal.trim() === '' ? 'Write a goal first.' : null}
+        reasonTestId="run-start-reason"
+        busy={state.kind === 'starting'}
+      >
         {state.kind === 'starting' ? 'Starting…' : 'Start run'}
-      </button>
+      </ReasonButton>
       {state.kind === 'failed' ? (
         <p className="easel-run-starter__error" role="alert">
           Could not start the run: {state.message}
