@@ -30,6 +30,10 @@ describe('[CONTRACT 9] a job in the browser: #progress-bar moves, #plugin-inspec
       await page.locator(id).first().waitFor({ timeout: 20_000 });
     }
     await page.locator('#plugin-inspector [data-plugin="canvas-stats"]').waitFor({ timeout: 20_000 });
+    // A role that may run jobs gets settings it can change (a viewer's are read-only).
+    for (const id of ['#device-selector', '#fps-slider', '#toggle-canvas-stats']) {
+      expect(await page.locator(id).getAttribute('aria-disabled')).toBeNull();
+    }
     const okBefore = await okCount(tab, 'canvas-stats');
     expect(await page.locator('#progress-bar').getAttribute('aria-valuenow')).toBe('0');
 

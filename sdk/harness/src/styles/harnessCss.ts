@@ -122,7 +122,7 @@ code { font-family: var(--ez-mono); font-size: .92em; }
   color: var(--ez-surface); font-size: var(--ez-text-xs); font-weight: 400; line-height: 1.35; white-space: normal; box-shadow: var(--ez-shadow); }
 .ez-reasoned:hover > .ez-reason, .ez-reasoned:focus-within > .ez-reason, .ez-reasoned[data-shown] > .ez-reason { display: block; }
 .ez-input[aria-disabled="true"], .ez-input:read-only:not(select) { background: var(--ez-surface-2); color: var(--ez-text-2); }
-.ez-checkbox[aria-disabled="true"], .ez-color[aria-disabled="true"] { opacity: .55; cursor: not-allowed; }
+.ez-checkbox[aria-disabled="true"], .ez-range[aria-disabled="true"], .ez-color[aria-disabled="true"] { opacity: .55; cursor: not-allowed; }
 .ez-field { display: flex; flex-direction: column; gap: var(--ez-space-1); font-size: var(--ez-text-sm); }
 .ez-field--group { border: 1px solid var(--ez-border); border-radius: var(--ez-radius); padding: var(--ez-space-2) var(--ez-space-3); margin: 0; }
 .ez-toggle { display: flex; gap: var(--ez-space-2); align-items: center; }

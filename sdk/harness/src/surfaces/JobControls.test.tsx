@@ -87,6 +87,49 @@ describe('JobControls, ProgressBar and PluginInspector', () => {
     expect((await session.api.getJob('job-1')).ok).toBe(false);
   });
 
+  it('[CONTRACT 6] a role that may not run jobs sees the job settings read-only, described by the reason Start gives', async () => {
+    const { container } = renderRecorded(<Console />, { ...demoRecording(), actor: { id: 'vic', roles: ['viewer'] } });
+    const why = await screen.findByTestId('job-start-why');
+    const toggle = screen.getByTestId('toggle-thumbnail') as HTMLInputElement;
+    await waitFor(() => expect(toggle.checked).toBe(true));
+    const device = container.querySelector('#device-selector') as HTMLSelectElement;
+    const fps = container.querySelector('#fps-slider') as HTMLInputElement;
+    for (const setting of [device, toggle, fps]) {
+      expect(setting.getAttribute('aria-disabled')).toBe('true');
+      expect(setting.getAttribute('aria-describedby')).toBe(why.id);
+      // Still there and reachable: a keyboard user hears why it will not change.
+      expect(setting.disabled).toBe(false);
+      setting.focus();
+      expect(document.activeElement).toBe(setting);
+    }
+    fireEvent.change(device, { target: { value: 'gpu' } });
+    fireEvent.click(toggle);
+    fireEvent.change(fps, { target: { value: '30' } });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(device.value).toBe('cpu');
+    expect(toggle.checked).toBe(true);
+    expect(fps.value).toBe('12');
+    expect(container.querySelector('output')?.textContent).toBe('12 fps');
+  });
+
+  it('a role that may run jobs can change every job setting, which is not described as off', async () => {
+    const { container } = renderRecorded(<Console />, demoRecording());
+    const toggle = (await screen.findByTestId('toggle-thumbnail')) as HTMLInputElement;
+    await waitFor(() => expect(toggle.checked).toBe(true));
+    const device = container.querySelector('#device-selector') as HTMLSelectElement;
+    const fps = container.querySelector('#fps-slider') as HTMLInputElement;
+    for (const setting of [device, toggle, fps]) {
+      expect(setting.hasAttribute('aria-disabled')).toBe(false);
+      expect(setting.hasAttribute('aria-describedby')).toBe(false);
+    }
+    fireEvent.change(device, { target: { value: 'gpu' } });
+    fireEvent.change(fps, { target: { value: '30' } });
+    fireEvent.click(toggle);
+    await waitFor(() => expect(toggle.checked).toBe(false));
+    expect(device.value).toBe('gpu');
+    expect(fps.value).toBe('30');
+  });
+
   it('with no plugin turned on, Start says so (it was off without a word)', async () => {
     renderRecorded(<Console />, demoRecording());
     const toggle = (await screen.findByTestId('toggle-thumbnail')) as HTMLInputElement;

@@ -56,6 +56,10 @@ export function JobControls(props: JobControlsProps): ReactNode {
       ? 'Turn on at least one plugin to start a job.'
       : null;
 
+  // A role that may not run jobs sees the settings but cannot change them: they stay focusable
+  // (`aria-disabled`, not `disabled`) and are described by the same visible reason as Start.
+  const locked = !mayRun;
+  const lockedProps = locked ? { 'aria-disabled': true, 'aria-describedby': whyId } : {};
   const toggle = (name: string, checked: boolean) =>
     setEnabled(checked ? [...on.filter((n) => n !== name), name] : on.filter((n) => n !== name));
   const run = async () => {
@@ -81,7 +85,10 @@ export function JobControls(props: JobControlsProps): ReactNode {
           data-testid="device-selector"
           className="ez-input"
           value={device}
-          onChange={(e) => setDevice(e.target.value as Device)}
+          {...lockedProps}
+          onChange={(e) => {
+            if (!locked) setDevice(e.target.value as Device);
+          }}
         >
           <option value="cpu">CPU</option>
           <option value="gpu">GPU (falls back to CPU when absent)</option>
@@ -100,7 +107,10 @@ export function JobControls(props: JobControlsProps): ReactNode {
               type="checkbox"
               className="ez-checkbox"
               checked={on.includes(name)}
-              onChange={(e) => toggle(name, e.target.checked)}
+              {...lockedProps}
+              onChange={(e) => {
+                if (!locked) toggle(name, e.target.checked);
+              }}
             />
             {name}
           </label>
@@ -119,7 +129,10 @@ export function JobControls(props: JobControlsProps): ReactNode {
           max={60}
           step={1}
           value={fps}
-          onChange={(e) => setFps(Number(e.target.value))}
+          {...lockedProps}
+          onChange={(e) => {
+            if (!locked) setFps(Number(e.target.value));
+          }}
         />
       </div>
       <ReasonButton

@@ -1,12 +1,14 @@
 // @vitest-environment happy-dom
 import { CONTRACT_EXAMPLE_LENS_POLICY } from '@easel/schemas';
 import { fireEvent, screen, waitFor } from '@testing-library/react';
+import type { ReactNode } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CanvasHost } from '../cartridge/CanvasHost.tsx';
 import { defineCanvas } from '../cartridge/defineCanvas.ts';
 import { DEMO_BOARD_MANIFEST, DEMO_WHITEBOARD_MANIFEST } from '../testing/fixtures.ts';
 import { canvasReady } from '../testing/recordedEvent.ts';
 import { cleanupRecorded, renderRecorded } from '../testing/renderRecorded.tsx';
+import type { Recording } from '../testing/Recording.ts';
 import { ToolPop } from './ToolPop.tsx';
 
 afterEach(cleanupRecorded);
@@ -41,13 +43,26 @@ const reasonOf = (el: HTMLElement) =>
     .map((id) => document.getElementById(id)?.textContent ?? `<missing #${id}>`)
     .join(' ');
 
+/**
+ * Renders `ui` over a board (or `manifest`) under the contract's example lens, as `who`
+ * (`pat` the planner or `dana` the director); `extra` adds to or overrides the recording.
+ */
+const renderAs = (
+  who: 'planner' | 'director',
+  ui: ReactNode,
+  manifest = DEMO_BOARD_MANIFEST,
+  extra: Partial<Recording> = {},
+) =>
+  renderRecorded(ui, {
+    canvas: [canvasReady({ manifest })],
+    lens: CONTRACT_EXAMPLE_LENS_POLICY,
+    actor: who === 'planner' ? { id: 'pat', roles: ['planner'] } : { id: 'dana', roles: ['director'] },
+    ...extra,
+  });
+
 describe('ToolPop', () => {
   it('[CONTRACT 6] a planner may use the board tools that write notes, not commit', async () => {
-    renderRecorded(<ToolPop args={{ 'add-note': { ops: [] } }} />, {
-      canvas: [canvasReady({ manifest: DEMO_BOARD_MANIFEST })],
-      lens: CONTRACT_EXAMPLE_LENS_POLICY,
-      actor: { id: 'pat', roles: ['planner'] },
-    });
+    renderAs('planner', <ToolPop args={{ 'add-note': { ops: [] } }} />);
     const commit = await button('commit');
     await waitFor(() => expect(off(commit)).toBe(true));
     expect(reasonOf(commit)).toBe('Your role may not send canvas.commit');
@@ -57,11 +72,7 @@ describe('ToolPop', () => {
   });
 
   it('[CONTRACT 6] a tool the role may not use stays focusable, does nothing when pressed, and is described by its visible reason', async () => {
-    const { session } = renderRecorded(<ToolPop />, {
-      canvas: [canvasReady({ manifest: DEMO_BOARD_MANIFEST })],
-      lens: CONTRACT_EXAMPLE_LENS_POLICY,
-      actor: { id: 'pat', roles: ['planner'] },
-    });
+    const { session } = renderAs('planner', <ToolPop />);
     const commit = await button('commit');
     await waitFor(() => expect(commit.getAttribute('aria-disabled')).toBe('true'));
     // Not `disabled`: a disabled button is skipped by Tab, and its reason (a title) unreachable.
@@ -81,11 +92,7 @@ describe('ToolPop', () => {
   });
 
   it('[CONTRACT 6] on a canvas whose roots the role may not write, its state tools are off with the reason; plugin tools stay', async () => {
-    renderRecorded(<ToolPop />, {
-      canvas: [canvasReady({ manifest: DEMO_WHITEBOARD_MANIFEST })],
-      lens: CONTRACT_EXAMPLE_LENS_POLICY,
-      actor: { id: 'pat', roles: ['planner'] },
-    });
+    renderAs('planner', <ToolPop />, DEMO_WHITEBOARD_MANIFEST);
     const add = await button('add-shape');
     await waitFor(() => expect(off(add)).toBe(true));
     expect(reasonOf(add)).toBe('Your role may not change this canvas');
@@ -93,11 +100,7 @@ describe('ToolPop', () => {
   });
 
   it('[CONTRACT 5] a state tool with no arguments (none given, none from the cartridge) is off with the reason: sent as {} it was always refused', async () => {
-    const { session } = renderRecorded(<ToolPop />, {
-      canvas: [canvasReady({ manifest: DEMO_BOARD_MANIFEST })],
-      lens: CONTRACT_EXAMPLE_LENS_POLICY,
-      actor: { id: 'dana', roles: ['director'] },
-    });
+    const { session } = renderAs('director', <ToolPop />);
     const commit = await button('commit');
     await waitFor(() => expect(off(commit)).toBe(false));
     const add = await button('add-note');
@@ -108,11 +111,7 @@ describe('ToolPop', () => {
   });
 
   it('[CONTRACT 5] a state tool runs with the ops the cartridge builds from the projection', async () => {
-    const { session } = renderRecorded(<ToolPop cartridge={noteAdder} />, {
-      canvas: [canvasReady({ manifest: DEMO_BOARD_MANIFEST })],
-      lens: CONTRACT_EXAMPLE_LENS_POLICY,
-      actor: { id: 'dana', roles: ['director'] },
-    });
+    const { session } = renderAs('director', <ToolPop cartridge={noteAdder} />);
     const add = await button('add-note');
     await waitFor(() => expect(off(add)).toBe(false));
     fireEvent.click(add);
@@ -124,11 +123,7 @@ describe('ToolPop', () => {
   });
 
   it('[CONTRACT 5] a director’s tool sends its command', async () => {
-    const { session } = renderRecorded(<ToolPop />, {
-      canvas: [canvasReady({ manifest: DEMO_BOARD_MANIFEST })],
-      lens: CONTRACT_EXAMPLE_LENS_POLICY,
-      actor: { id: 'dana', roles: ['director'] },
-    });
+    const { session } = renderAs('director', <ToolPop />);
     const commit = await button('commit');
     await waitFor(() => expect(off(commit)).toBe(false));
     fireEvent.click(commit);
@@ -140,17 +135,14 @@ describe('ToolPop', () => {
   });
 
   it('[CONTRACT 3] a refused tool is said once: beside the tool, not again in the canvas host banner', async () => {
-    renderRecorded(
+    renderAs(
+      'director',
       <>
         <ToolPop cartridge={noteAdder} />
         <CanvasHost cartridge={noteAdder} />
       </>,
-      {
-        canvas: [canvasReady({ manifest: DEMO_BOARD_MANIFEST })],
-        lens: CONTRACT_EXAMPLE_LENS_POLICY,
-        actor: { id: 'dana', roles: ['director'] },
-        refuse: { 'canvas.commit': { code: 'conflict', message: 'nothing changed since the last commit' } },
-      },
+      DEMO_BOARD_MANIFEST,
+      { refuse: { 'canvas.commit': { code: 'conflict', message: 'nothing changed since the last commit' } } },
     );
     const commit = await button('commit');
     await waitFor(() => expect(off(commit)).toBe(false));
