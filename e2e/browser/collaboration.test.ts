@@ -94,4 +94,40 @@ describe('[ISSUE 7] two collaborators on one canvas (real easel dev, Chromium)',
     expect(dana.errors).toEqual([]);
     expect(pat.errors).toEqual([]);
   });
+
+  it('[CONTRACT 5] two people typing in the same doc text: each keeps their caret where they were typing', async () => {
+    const dana = await host.open({ actor: 'director', flow: 'split', canvas: 'split-doc' });
+    // The doc is the director's to write (a planner only reads it): a second director, Sam.
+    const pat = await host.open({ actor: 'director', flow: 'split', canvas: 'split-doc', user: 'sam-director' });
+    const stamp = Date.now().toString(36);
+    const danaArea = dana.page.getByTestId('doc-text');
+    const patArea = pat.page.getByTestId('doc-text');
+    await danaArea.waitFor({ timeout: 20_000 });
+    await patArea.waitFor({ timeout: 20_000 });
+    // Dana puts her caret at the very start; Pat types at the end while she waits.
+    await danaArea.click();
+    await dana.page.keyboard.press('Control+Home');
+    await patArea.click();
+    await pat.page.keyboard.press('Control+End');
+    await patArea.pressSequentially(` pat-${stamp}`, { delay: 5 });
+    await dana.page.waitForFunction(
+      (want) =>
+        (document.querySelector('[data-testid="doc-text"]') as HTMLTextAreaElement | null)?.value.includes(want),
+      `pat-${stamp}`,
+      { timeout: 15_000 },
+    );
+    // Her next keys still land at the start, not after Pat's words.
+    await dana.page.keyboard.type(`dana-${stamp} `, { delay: 5 });
+    const want = `dana-${stamp} `;
+    await pat.page.waitForFunction(
+      (w) => (document.querySelector('[data-testid="doc-text"]') as HTMLTextAreaElement | null)?.value.startsWith(w),
+      want,
+      { timeout: 15_000 },
+    );
+    const danaText = await danaArea.inputValue();
+    expect(danaText.startsWith(want)).toBe(true);
+    expect(danaText.endsWith(` pat-${stamp}`)).toBe(true);
+    expect(dana.errors).toEqual([]);
+    expect(pat.errors).toEqual([]);
+  });
 });

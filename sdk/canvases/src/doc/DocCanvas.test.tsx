@@ -63,6 +63,29 @@ describe('doc cartridge', () => {
     expect(remote.getText('text').toString()).toBe('>> Hello world!');
   });
 
+  it('[CONTRACT 5] a collaborator typing in the same text moves the local caret with the text, not to the end', () => {
+    const { emitter } = renderCartridge(docCanvas, { seed });
+    const remote = new Y.Doc();
+    Y.applyUpdate(remote, Y.encodeStateAsUpdate(emitter.doc));
+    const area = textarea('doc-text');
+    area.focus();
+    area.setSelectionRange(5, 5); // "Hello| world"
+    const arrive = () =>
+      act(() => Y.applyUpdate(emitter.doc, Y.encodeStateAsUpdate(remote, Y.encodeStateVector(emitter.doc))));
+    const text = remote.getText('text');
+    // Before the caret: the caret moves right by what was inserted.
+    text.insert(0, '>> ');
+    arrive();
+    expect(area.value).toBe('>> Hello world');
+    expect([area.selectionStart, area.selectionEnd]).toEqual([8, 8]);
+    // After the caret: it stays; a selection keeps its span.
+    area.setSelectionRange(3, 8); // "Hello"
+    text.insert(text.length, '!');
+    arrive();
+    expect(area.value).toBe('>> Hello world!');
+    expect([area.selectionStart, area.selectionEnd]).toEqual([3, 8]);
+  });
+
   it('edits block text through Y.Text and changes structure through state.ops on blocks', async () => {
     const { emitter } = renderCartridge(docCanvas, { seed });
     fireEvent.change(textarea('block-text-b2'), { target: { value: 'More details' } });

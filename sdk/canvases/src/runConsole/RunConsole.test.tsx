@@ -51,6 +51,9 @@ describe('RunConsole', () => {
     const verdict = screen.getByTestId('run-verdict');
     expect(verdict.getAttribute('data-verdict')).toBe('fail');
     expect(verdict.getAttribute('role')).toBe('alert');
+    // The run-state class a stylesheet colours a failed run by (host canvases.css: `-failed`).
+    expect(verdict.classList.contains('easel-run-verdict-failed')).toBe(true);
+    expect(verdict.classList.contains('easel-run-verdict-fail')).toBe(true);
     expect(verdict.textContent).toContain('render failed');
     expect(verdict.textContent).toContain('coverage 0.5');
     expect(screen.getByText('2 tool calls, 1 failed')).toBeTruthy();

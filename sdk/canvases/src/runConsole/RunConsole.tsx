@@ -35,6 +35,13 @@ export interface RunConsoleProps {
   showThoughts?: boolean;
 }
 
+/**
+ * A verdict as the run's state names it (`pass` → `passed`, `fail` → `failed`; RUN_STATUSES): the
+ * verdict line carries both `easel-run-verdict-<verdict>` and `easel-run-verdict-<state>`, the
+ * names a stylesheet colours (the host's `canvases.css` styles `-passed` and `-failed`).
+ */
+const VERDICT_STATE: Record<string, string> = { pass: 'passed', fail: 'failed' };
+
 const STATUS_TEXT: Record<RunFeedStatus, string> = {
   idle: 'No run',
   connecting: 'Connecting…',
@@ -71,7 +78,9 @@ export function RunConsole({ run, turns = [], showThoughts = true }: RunConsoleP
       </header>
       {verdict ? (
         <p
-          className={`easel-run-verdict easel-run-verdict-${verdict.verdict}`}
+          className={`easel-run-verdict easel-run-verdict-${verdict.verdict}${
+            VERDICT_STATE[verdict.verdict] ? ` easel-run-verdict-${VERDICT_STATE[verdict.verdict]}` : ''
+          }`}
           data-testid="run-verdict"
           data-verdict={verdict.verdict}
           role={verdict.verdict === 'pass' ? 'status' : 'alert'}
