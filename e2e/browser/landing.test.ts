@@ -12,6 +12,7 @@ describe('[ISSUE 7] the host’s landing page: pick a flow and who you are', () 
     page.on('pageerror', (error) => errors.push(String(error)));
     await page.goto(`${host.baseUrl}/`, { waitUntil: 'domcontentloaded' });
     await page.getByTestId('host-actor-picker').waitFor({ timeout: 20_000 });
+    expect(await page.title()).toBe('Choose a flow · Easel');
     const flows = await page
       .locator('[data-testid^="host-flow-"]')
       .evaluateAll((els) => els.map((e) => e.dataset.testid));
@@ -25,6 +26,8 @@ describe('[ISSUE 7] the host’s landing page: pick a flow and who you are', () 
     await page.locator('[data-template="split"]').waitFor({ timeout: 20_000 });
     await waitForStatus(page, 'open', 20_000);
     expect(Object.fromEntries(new URL(page.url()).searchParams)).toEqual({ actor: 'planner', flow: 'split' });
+    // The tab names the flow and who you are (two tabs as two actors are told apart).
+    expect(await page.title()).toBe('Plan and write — Pat (planner) · Easel');
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -61,5 +64,19 @@ describe('[ISSUE 7] the host’s landing page: pick a flow and who you are', () 
     await note.waitFor({ state: 'detached', timeout: 10_000 });
     expect(new URL(page.url()).searchParams.get('canvas')).toBe('demo-whiteboard');
     await context.close();
+  });
+
+  it('the actor menu works from the keyboard: Escape from an item closes it and focus goes back to its button', async () => {
+    const { page } = await host.open({ actor: 'director', flow: 'demo' });
+    const active = () => page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.testid ?? null);
+    await page.getByTestId('host-actor').focus();
+    await page.keyboard.press('Enter');
+    expect(await page.getByTestId('host-actor').getAttribute('aria-expanded')).toBe('true');
+    await page.keyboard.press('Tab');
+    expect(await active()).toBe('host-open-planner');
+    await page.keyboard.press('Escape');
+    await page.getByRole('menu').waitFor({ state: 'detached', timeout: 5_000 });
+    expect(await active()).toBe('host-actor');
+    expect(await page.getByTestId('host-actor').getAttribute('aria-expanded')).toBe('false');
   });
 });

@@ -80,6 +80,15 @@ describe('[CONTRACT 8] the gateway killed (SIGKILL) and restarted: the page reco
     );
     const during = await connectionStatus(page).textContent();
     expect(['reconnecting', 'offline', 'connecting']).toContain((during ?? '').trim());
+    // The tab's title says so too (a tab in the background shows it is not live).
+    await page.waitForFunction(
+      () => /^(Offline|Reconnecting) · Plan and write — Dana \(director\) · Easel$/.test(document.title),
+      null,
+      {
+        timeout: 20_000,
+        polling: 100,
+      },
+    );
 
     // During: edits made while the gateway is down.
     await addBoardNote(page, `during ${stamp}`);
@@ -89,6 +98,10 @@ describe('[CONTRACT 8] the gateway killed (SIGKILL) and restarted: the page reco
     // Back on the same port and data dir: the page reconnects by itself.
     await gateway.restart();
     await waitForStatus(page, 'open', 60_000);
+    await page.waitForFunction(() => document.title === 'Plan and write — Dana (director) · Easel', null, {
+      timeout: 10_000,
+      polling: 100,
+    });
     await page
       .getByText(`during ${stamp}`)
       .waitFor({ timeout: 60_000 })

@@ -1,9 +1,10 @@
 import { HarnessStyles } from '@easel/harness';
-import { type ReactNode, useMemo } from 'react';
+import { type ReactNode, useEffect, useMemo } from 'react';
 import { bundledFlows } from '../flows/bundledFlows.ts';
 import { type FlowCatalog, pickFlow } from '../flows/flowCatalog.ts';
 import { FlowSessionView } from './FlowSessionView.tsx';
 import { ActorPicker } from './ActorPicker.tsx';
+import { documentTitle } from './documentTitle.ts';
 import { HostFrame } from './HostFrame.tsx';
 import { SessionError } from './SessionStatus.tsx';
 import { useHostLocation } from './useHostLocation.ts';
@@ -18,6 +19,20 @@ export function App(props: { catalog?: FlowCatalog; baseUrl?: string }) {
   const [location, navigate] = useHostLocation();
   const flows = useMemo(() => [...catalog.flows.values()], [catalog]);
   const picked = pickFlow(catalog, location.flow);
+  const title =
+    location.actor === null || flows.length === 0
+      ? documentTitle({ kind: 'picker' })
+      : picked.ok
+        ? documentTitle({
+            kind: 'flow',
+            flowTitle: picked.value.title ?? picked.value.name,
+            actor: location.actor,
+            user: location.user,
+          })
+        : documentTitle({ kind: 'unknown-flow', flow: location.flow });
+  useEffect(() => {
+    document.title = title;
+  }, [title]);
   let body: ReactNode;
   if (flows.length === 0) {
     body = (

@@ -18,10 +18,17 @@ export function HostActions(props: {
   const profile = ACTORS[actor];
   const [open, setOpen] = useState(false);
   const menu = useRef<HTMLDivElement>(null);
+  const trigger = useRef<HTMLButtonElement>(null);
   useEffect(() => {
     if (!open) return;
     const close = (event: MouseEvent | KeyboardEvent) => {
-      if (event instanceof KeyboardEvent ? event.key === 'Escape' : !menu.current?.contains(event.target as Node)) {
+      if (event instanceof KeyboardEvent) {
+        if (event.key !== 'Escape') return;
+        // Escape from inside the menu: its items go away, so focus goes back to the button
+        // (not to <body>, which would send a keyboard user back to the top of the page).
+        if (menu.current?.contains(document.activeElement)) trigger.current?.focus();
+        setOpen(false);
+      } else if (!menu.current?.contains(event.target as Node)) {
         setOpen(false);
       }
     };
@@ -50,6 +57,7 @@ export function HostActions(props: {
       </label>
       <div className="host-menu" ref={menu}>
         <button
+          ref={trigger}
           type="button"
           className="host-chip host-chip--button"
           aria-haspopup="menu"
