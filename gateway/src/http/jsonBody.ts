@@ -1,4 +1,5 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { jsonShapeProblem } from '../core/json/jsonShapeProblem.ts';
 import { sendErrorCode } from './sendError.ts';
 
 /** Human-readable byte size: 1 MiB, 8 MiB, 512 KiB. */
@@ -11,7 +12,8 @@ export function formatBytes(bytes: number): string {
 /**
  * Requires a JSON body (`Content-Type: application/json` or `+json`) of at most `limitBytes`,
  * parsed strictly (an object or array). Errors are contract §3 bodies via the error handler:
- * 400 `validation_failed` for a wrong content type or malformed JSON, 413 `payload_too_large`.
+ * 400 `validation_failed` for a wrong content type, malformed JSON or a shape no body may have
+ * (`jsonShapeProblem`: nested too deep, a `__proto__` key), 413 `payload_too_large`.
  */
 export function jsonBody(limitBytes: number) {
   const parse = express.json({ limit: limitBytes, strict: true, type: () => true });
@@ -30,5 +32,14 @@ export function jsonBody(limitBytes: number) {
       next();
     },
     parse,
+    (req: Request, res: Response, next: NextFunction): void => {
+      const problem = jsonShapeProblem(req.body);
+      if (problem === null) {
+        next();
+        return;
+      }
+      const { path, message } = problem;
+      sendErrorCode(res, 'validation_failed', `${path}: ${message}`, { issues: [{ path, message }] });
+    },
   ];
 }

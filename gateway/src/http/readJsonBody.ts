@@ -1,11 +1,14 @@
 import type { IncomingMessage } from 'node:http';
 import { formatBytes } from './jsonBody.ts';
+import { jsonShapeProblem } from '../core/json/jsonShapeProblem.ts';
 
 /** Why a body could not be read: answered as the Express error handler answers body-parser's errors. */
 export type BodyFailure =
   | { kind: 'too_large'; message: string }
   | { kind: 'invalid_json'; message: string }
-  | { kind: 'bad_request'; message: string };
+  | { kind: 'bad_request'; message: string }
+  /** Valid JSON of a shape no body may have (see `jsonShapeProblem`). */
+  | { kind: 'invalid_shape'; path: string; message: string };
 
 export type BodyResult = { ok: true; value: unknown } | { ok: false; failure: BodyFailure };
 
@@ -99,7 +102,12 @@ class BodyRead {
     let text = bytes.toString('utf8');
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     const parsed = parseStrictJson(text);
-    this.finish(parsed.ok ? parsed : { ok: false, failure: { kind: 'invalid_json', message: parsed.message } });
+    if (!parsed.ok) {
+      this.finish({ ok: false, failure: { kind: 'invalid_json', message: parsed.message } });
+      return;
+    }
+    const problem = jsonShapeProblem(parsed.value);
+    this.finish(problem === null ? parsed : { ok: false, failure: { kind: 'invalid_shape', ...problem } });
   }
 
   finish(result: BodyResult): void {

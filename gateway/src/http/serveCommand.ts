@@ -89,6 +89,9 @@ async function guarded(
 function sendBodyFailure(res: ServerResponse, requestId: string, failure: BodyFailure): void {
   if (failure.kind === 'too_large') {
     sendRawError(res, requestId, 'payload_too_large', failure.message);
+  } else if (failure.kind === 'invalid_shape') {
+    const { path, message } = failure;
+    sendRawError(res, requestId, 'validation_failed', `${path}: ${message}`, { issues: [{ path, message }] });
   } else if (failure.kind === 'invalid_json') {
     const why = failure.message.slice(0, 200);
     sendRawError(res, requestId, 'validation_failed', `request body is not valid JSON: ${why}`);

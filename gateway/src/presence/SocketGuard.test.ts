@@ -137,6 +137,10 @@ describe('SocketGuard', () => {
       ),
     );
     guard.handle(new Uint8Array([...aware(1, 6, state('vic')), 0]));
+    // Valid for the schema (extra fields pass as they are) and under the size limit, but nested
+    // deep enough to overflow whatever re-serializes it for the other peers.
+    const deep = `${'['.repeat(30_000)}${']'.repeat(30_000)}`;
+    guard.handle(aware(1, 6, `{"actor":{"id":"vic","kind":"human","name":"v","color":"#fff"},"extra":${deep}}`));
     expect(delivered).toHaveLength(0);
     expect(counts.every((c) => c === 'awareness_invalid')).toBe(true);
     guard.handle(aware(1, 7, state('vic', 7)));

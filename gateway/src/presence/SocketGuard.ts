@@ -6,6 +6,7 @@ import {
   readFrameHead,
   writeAwarenessFrame,
 } from './presenceFrames.ts';
+import { jsonShapeProblem } from '../core/json/jsonShapeProblem.ts';
 import { TokenBucket } from './TokenBucket.ts';
 
 /** Who a document of a socket was authenticated as (from its ticket). */
@@ -250,6 +251,9 @@ export class SocketGuard {
     } catch {
       return false;
     }
+    // Nesting within the size limit can still be deep enough to overflow the stack of whatever
+    // re-serializes the state for the other peers (extra fields are passed on as they are).
+    if (jsonShapeProblem(value) !== null) return false;
     const parsed = awarenessStateSchema.safeParse(value);
     return (
       parsed.success && parsed.data.actor.id === doc.identity.actorId && parsed.data.actor.kind === doc.identity.kind

@@ -1,0 +1,64 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { jsonShapeProblem, MAX_JSON_DEPTH } from './jsonShapeProblem.ts';
+
+const nest = (levels: number, leaf: unknown = 'x'): unknown => {
+  let v = leaf;
+  for (let i = 0; i < levels; i++) v = { a: v };
+  return v;
+};
+
+/** The nesting depth of a JSON value (objects and arrays; the value itself is level 1). */
+function depthOf(v: unknown): number {
+  if (v === null || typeof v !== 'object') return 0;
+  const children = Array.isArray(v) ? v : Object.values(v);
+  return 1 + Math.max(0, ...children.map(depthOf));
+}
+
+describe('jsonShapeProblem', () => {
+  it('accepts every JSON value within the depth and without a "__proto__" key', () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 8 }), (value) => {
+        const parsed = JSON.parse(JSON.stringify(value)) as unknown;
+        fc.pre(!JSON.stringify(parsed).includes('"__proto__"'));
+        expect(jsonShapeProblem(parsed, 9)).toBeNull();
+      }),
+    );
+  });
+
+  it('finds nesting one level over the limit, and only then, with the path to the first deep node', () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 6 }), fc.integer({ min: 1, max: 8 }), (value, max) => {
+        const depth = depthOf(value);
+        const problem = jsonShapeProblem(value, max);
+        if (depth <= max) expect(problem).toBeNull();
+        else expect(problem?.message).toBe(`nested deeper than ${max} levels; flatten the value`);
+      }),
+    );
+    expect(jsonShapeProblem(nest(MAX_JSON_DEPTH))).toBeNull();
+    expect(jsonShapeProblem({ list: [1, [2, nest(3)]] }, 4)).toEqual({
+      path: 'list[1][1].a',
+      message: 'nested deeper than 4 levels; flatten the value',
+    });
+  });
+
+  it('does not overflow the stack on any depth, and cuts a long path', () => {
+    const problem = jsonShapeProblem(JSON.parse(`${'['.repeat(200_000)}${']'.repeat(200_000)}`));
+    expect(problem?.path).toBe('[0]'.repeat(MAX_JSON_DEPTH));
+    const long = jsonShapeProblem(JSON.parse(`${'['.repeat(200_000)}${']'.repeat(200_000)}`), 100);
+    expect(long?.path).toMatch(/^(\[0\])+\[0?…$/);
+    expect(long?.path.length).toBe(201);
+  });
+
+  it('finds a "__proto__" key, also one written with an escape, and leaves "constructor" alone', () => {
+    const parsed = JSON.parse('{"ops":[{"value":{"ok":1,"\\u005f_proto__":{"polluted":true}}}]}') as unknown;
+    expect(jsonShapeProblem(parsed)).toEqual({
+      path: 'ops[0].value.__proto__',
+      message: '"__proto__" is not allowed as an object key; rename the field',
+    });
+    expect(jsonShapeProblem(JSON.parse('{"__proto__":1}'))?.path).toBe('__proto__');
+    expect(jsonShapeProblem({ constructor: { prototype: 1 } })).toBeNull();
+    expect(jsonShapeProblem('text')).toBeNull();
+    expect(jsonShapeProblem(null)).toBeNull();
+  });
+});
