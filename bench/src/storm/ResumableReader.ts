@@ -1,5 +1,6 @@
 import http from 'node:http';
 import { backoffDelay } from '@easel/transport';
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { MARKER } from '../lib/payload.ts';
 
 /** What one reader saw of the writer's numbered updates, for the exactly-once check. */
@@ -105,15 +106,11 @@ export class ResumableReader {
         failed(`HTTP ${res.statusCode}`);
         return;
       }
-      res.setEncoding('latin1');
-      let carry = '';
-      let id: string | null = null;
-      let event = '';
-      let data = '';
-      const dispatch = (): void => {
-        if (id !== null) this.lastId = id;
-        if (event === 'CANVAS_READY') {
-          if (this.everLive && data.includes('"reset":true')) this.tally.resets += 1;
+      res.setEncoding('utf8');
+      const onEvent = (message: EventSourceMessage): void => {
+        if (message.id !== undefined) this.lastId = message.id;
+        if (message.event === 'CANVAS_READY') {
+          if (this.everLive && message.data.includes('"reset":true')) this.tally.resets += 1;
           if (!live) {
             live = true;
             clearTimeout(deadline);
@@ -126,31 +123,19 @@ export class ResumableReader {
               this.onFirstLive = null;
             }
           }
-        } else if (event === 'token_patch') {
-          const at = data.indexOf(MARKER_TEXT);
-          if (at !== -1) this.count(Number.parseInt(data.slice(at + MARKER_TEXT.length), 10));
+        } else if (message.event === 'token_patch') {
+          const at = message.data.indexOf(MARKER_TEXT);
+          if (at !== -1) this.count(Number.parseInt(message.data.slice(at + MARKER_TEXT.length), 10));
         }
-        id = null;
-        event = '';
-        data = '';
       };
+      const parser = createParser({
+        onEvent,
+        onRetry: (ms) => {
+          if (Number.isFinite(ms) && ms >= 0) this.retryMs = ms;
+        },
+      });
       res.on('data', (chunk: string) => {
-        if (attempt !== this.attempt) return;
-        const text = carry + chunk;
-        let start = 0;
-        for (let nl = text.indexOf('\n', start); nl !== -1; nl = text.indexOf('\n', start)) {
-          const line = text.charCodeAt(nl - 1) === 13 ? text.slice(start, nl - 1) : text.slice(start, nl);
-          start = nl + 1;
-          if (line === '') dispatch();
-          else if (line.startsWith('data:')) data += line.charCodeAt(5) === 32 ? line.slice(6) : line.slice(5);
-          else if (line.startsWith('id:')) id = line.slice(line.charCodeAt(3) === 32 ? 4 : 3);
-          else if (line.startsWith('event:')) event = line.slice(line.charCodeAt(6) === 32 ? 7 : 6);
-          else if (line.startsWith('retry:')) {
-            const ms = Number(line.slice(6).trim());
-            if (Number.isFinite(ms) && ms >= 0) this.retryMs = ms;
-          }
-        }
-        carry = text.slice(start);
+        if (attempt === this.attempt) parser.feed(chunk);
       });
       res.on('end', () => failed('stream ended'));
       res.on('close', () => failed('stream closed'));
