@@ -66,17 +66,29 @@ describe('[ISSUE 7] the host’s landing page: pick a flow and who you are', () 
     await context.close();
   });
 
-  it('the actor menu works from the keyboard: Escape from an item closes it and focus goes back to its button', async () => {
+  it('the actor menu works from the keyboard: arrows move between items, Escape returns focus to its button, and so does “Become …”', async () => {
     const { page } = await host.open({ actor: 'director', flow: 'demo' });
     const active = () => page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.testid ?? null);
     await page.getByTestId('host-actor').focus();
     await page.keyboard.press('Enter');
     expect(await page.getByTestId('host-actor').getAttribute('aria-expanded')).toBe('true');
-    await page.keyboard.press('Tab');
     expect(await active()).toBe('host-open-planner');
+    await page.keyboard.press('ArrowDown');
+    expect(await active()).toBe('host-open-viewer');
+    await page.keyboard.press('End');
+    expect(await active()).toBe('host-switch-agent');
     await page.keyboard.press('Escape');
     await page.getByRole('menu').waitFor({ state: 'detached', timeout: 5_000 });
     expect(await active()).toBe('host-actor');
     expect(await page.getByTestId('host-actor').getAttribute('aria-expanded')).toBe('false');
+
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('ArrowUp');
+    expect(await active()).toBe('host-switch-viewer');
+    await page.keyboard.press('Enter');
+    await page.locator('[data-testid="host-session"][data-actor="viewer"]').waitFor({ timeout: 20_000 });
+    await waitForStatus(page, 'open', 20_000);
+    expect(await active()).toBe('host-actor');
+    expect(await page.getByTestId('host-actor').getAttribute('data-actor')).toBe('viewer');
   });
 });

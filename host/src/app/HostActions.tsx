@@ -1,12 +1,14 @@
-import { useEffect, useRef, useState } from 'react';
 import { ACTOR_IDS, ACTORS, type ActorId } from '../actors/actors.ts';
 import type { Flow } from '../flows/flowSchema.ts';
 import type { HostLocation } from '../location/hostLocation.ts';
 import { hostHref } from './useHostLocation.ts';
+import { useMenuButton } from './useMenuButton.ts';
 
 /**
  * The host's controls in the template's top bar: the flow switcher and the actor menu (switch in
- * this tab, or open another actor in a new tab to collaborate).
+ * this tab, or open another actor in a new tab to collaborate). The actor menu follows the
+ * WAI-ARIA menu button pattern ({@link useMenuButton}): arrow keys, Home and End move between
+ * items, Escape closes it, and after "Become …" focus lands on the new session's actor button.
  */
 export function HostActions(props: {
   flows: readonly Flow[];
@@ -16,29 +18,7 @@ export function HostActions(props: {
 }) {
   const { flows, location, actor } = props;
   const profile = ACTORS[actor];
-  const [open, setOpen] = useState(false);
-  const menu = useRef<HTMLDivElement>(null);
-  const trigger = useRef<HTMLButtonElement>(null);
-  useEffect(() => {
-    if (!open) return;
-    const close = (event: MouseEvent | KeyboardEvent) => {
-      if (event instanceof KeyboardEvent) {
-        if (event.key !== 'Escape') return;
-        // Escape from inside the menu: its items go away, so focus goes back to the button
-        // (not to <body>, which would send a keyboard user back to the top of the page).
-        if (menu.current?.contains(document.activeElement)) trigger.current?.focus();
-        setOpen(false);
-      } else if (!menu.current?.contains(event.target as Node)) {
-        setOpen(false);
-      }
-    };
-    document.addEventListener('mousedown', close);
-    document.addEventListener('keydown', close);
-    return () => {
-      document.removeEventListener('mousedown', close);
-      document.removeEventListener('keydown', close);
-    };
-  }, [open]);
+  const menu = useMenuButton('host-actor');
   return (
     <div className="host-actions">
       <label className="host-select">
@@ -55,29 +35,37 @@ export function HostActions(props: {
           ))}
         </select>
       </label>
-      <div className="host-menu" ref={menu}>
+      <div className="host-menu" ref={menu.root}>
         <button
-          ref={trigger}
+          ref={menu.trigger}
           type="button"
           className="host-chip host-chip--button"
           aria-haspopup="menu"
-          aria-expanded={open}
+          aria-expanded={menu.open}
           data-testid="host-actor"
           data-actor={actor}
-          onClick={() => setOpen((v) => !v)}
+          onClick={menu.onTriggerClick}
+          onKeyDown={menu.onTriggerKeyDown}
         >
           <span className="host-chip__dot" style={{ background: profile.color }} aria-hidden="true" />
           {location.user ?? profile.name}
           <span className="host-chip__role">{actor}</span>
         </button>
-        {open ? (
-          <div className="host-menu__panel" role="menu">
+        {menu.open ? (
+          <div
+            className="host-menu__panel"
+            role="menu"
+            aria-label="Actor"
+            ref={menu.panel}
+            onKeyDown={menu.onPanelKeyDown}
+          >
             <p className="host-menu__hint">{profile.summary}</p>
             <p className="host-menu__label">Collaborate: open another actor in a new tab</p>
             {ACTOR_IDS.filter((id) => id !== actor).map((id) => (
               <a
                 key={id}
                 role="menuitem"
+                tabIndex={-1}
                 className="host-menu__item"
                 href={hostHref({ ...location, actor: id, user: null })}
                 target="_blank"
@@ -97,10 +85,12 @@ export function HostActions(props: {
                 key={id}
                 type="button"
                 role="menuitem"
+                tabIndex={-1}
                 className="host-menu__item"
                 data-testid={`host-switch-${id}`}
                 onClick={() => {
-                  setOpen(false);
+                  // The session remounts for the new actor: its actor button takes focus.
+                  menu.handOff();
                   props.navigate({ actor: id, user: null });
                 }}
               >
