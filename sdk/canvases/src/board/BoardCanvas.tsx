@@ -1,5 +1,5 @@
 import type { CanvasProps } from '@easel/harness';
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { newId } from '../lib/newId.ts';
 import { ReadOnlyBadge } from '../lib/ReadOnlyBadge.tsx';
 import { RejectedNotice } from '../lib/RejectedNotice.tsx';
@@ -8,6 +8,7 @@ import { addNoteOps, MAX_NOTE_TEXT, nextOrder } from './boardOps.ts';
 import { type BoardColumnsAccess, BoardColumnsEditor } from './BoardColumnsEditor.tsx';
 import { BoardNoteCard } from './BoardNoteCard.tsx';
 import type { BoardProjection } from './projectBoard.ts';
+import { type BoardFocus, useBoardFocus } from './useBoardFocus.ts';
 
 /** The board's props: CanvasProps and what the host knows of the viewer's token rights. */
 export interface BoardCanvasProps extends CanvasProps<BoardProjection> {
@@ -22,6 +23,11 @@ export interface BoardCanvasProps extends CanvasProps<BoardProjection> {
  * The board: columns of notes; every change is a `state.ops` command on the `notes` map. Its
  * "Columns" editor changes the `board.columns` token (shown only to a viewer who may write it, and
  * not when the `layout` state lists the columns, which win over the token).
+ *
+ * Keyboard: each column is one Tab stop (roving tabindex over its note cards, `useBoardFocus`);
+ * on a focused card Up/Down/Home/End move within the column, Left/Right to the next non-empty
+ * column at about the same index, Enter or F2 edits it, and Tab reaches the card's own controls
+ * (see `BoardNoteCard`).
  */
 export function BoardCanvas({ projection, emit, readOnly, rejected, columnsAccess }: BoardCanvasProps) {
   const headingId = useId();
@@ -31,6 +37,14 @@ export function BoardCanvas({ projection, emit, readOnly, rejected, columnsAcces
   const [target, setTarget] = useState('');
   const targetColumn = columns.find((c) => c.id === target) ?? columns[0];
   const endOrder = (columnId: string) => nextOrder(columns.find((c) => c.id === columnId));
+  const shown = useMemo(
+    () => [
+      ...columns.map((c) => ({ id: c.id, count: c.notes.length })),
+      ...(unsorted.length > 0 ? [{ id: '', count: unsorted.length }] : []),
+    ],
+    [columns, unsorted],
+  );
+  const focus = useBoardFocus(shown);
 
   function addNote(event: FormEvent) {
     event.preventDefault();
@@ -100,6 +114,7 @@ export function BoardCanvas({ projection, emit, readOnly, rejected, columnsAcces
             endOrder={endOrder}
             emit={emit}
             readOnly={readOnly}
+            focus={focus}
           />
         ))}
         {unsorted.length > 0 ? (
@@ -111,12 +126,16 @@ export function BoardCanvas({ projection, emit, readOnly, rejected, columnsAcces
             endOrder={endOrder}
             emit={emit}
             readOnly={readOnly}
+            focus={focus}
           />
         ) : null}
       </div>
     </section>
   );
 }
+
+/** First guess of a note card's height, px (the windowed list measures the real one). */
+const NOTE_ROW_ESTIMATE = 48;
 
 function BoardColumnView(props: {
   id: string;
@@ -126,10 +145,25 @@ function BoardColumnView(props: {
   endOrder: (columnId: string) => number;
   emit: CanvasProps<BoardProjection>['emit'];
   readOnly: boolean;
+  focus: BoardFocus;
 }) {
+  const { id, focus } = props;
   const headingId = useId();
+  const section = useRef<HTMLElement>(null);
+  const stop = focus.stop(id);
+  const requested = focus.request?.column === id ? focus.request.index : -1;
+  // A windowed column may not have rendered the requested note: scroll to about where it is, and
+  // the card focuses itself when it renders.
+  useEffect(() => {
+    const list = section.current?.querySelector<HTMLElement>('[data-windowed]');
+    if (requested < 0 || !list || list.querySelector(`:scope > [data-index="${requested}"]`)) return;
+    const rowHeight = list.scrollHeight > 0 ? list.scrollHeight / Math.max(1, props.notes.length) : NOTE_ROW_ESTIMATE;
+    list.scrollTop = requested * rowHeight;
+    list.dispatchEvent(new Event('scroll'));
+  }, [requested, props.notes.length]);
   return (
     <section
+      ref={section}
       className="easel-board-column"
       aria-labelledby={headingId}
       data-testid={props.id === '' ? 'board-unsorted' : `column-${props.id}`}
@@ -143,7 +177,7 @@ function BoardColumnView(props: {
         <WindowedList
           as="ul"
           count={props.notes.length}
-          estimateRowHeight={48}
+          estimateRowHeight={NOTE_ROW_ESTIMATE}
           maxHeight="80vh"
           renderRow={(index) => (
             <BoardNoteCard
@@ -154,6 +188,10 @@ function BoardColumnView(props: {
               emit={props.emit}
               readOnly={props.readOnly}
               position={index}
+              tabStop={index === stop}
+              focusRequested={index === requested}
+              onFocusCard={() => focus.focused({ column: id, index })}
+              onMoveFocus={(key) => focus.move({ column: id, index }, key)}
             />
           )}
         />

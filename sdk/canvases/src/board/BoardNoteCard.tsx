@@ -1,7 +1,8 @@
 import type { CommandEmitter } from '@easel/harness';
-import { type CSSProperties, type FormEvent, useId, useState } from 'react';
+import { type CSSProperties, type FormEvent, type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
 import { deleteNoteOps, editNoteOps, MAX_NOTE_TEXT, moveNoteOps } from './boardOps.ts';
 import type { BoardNote } from './projectBoard.ts';
+import { type BoardFocusKey, isBoardFocusKey } from './useBoardFocus.ts';
 
 /** A note longer than this (characters, or lines) shows its first {@link CLAMP_LINES} lines until expanded. */
 export const LONG_NOTE_CHARS = 280;
@@ -22,7 +23,16 @@ export function isLongNote(text: string): boolean {
   return text.length > LONG_NOTE_CHARS || text.split('\n', LONG_NOTE_LINES + 1).length > LONG_NOTE_LINES;
 }
 
-/** One note: its text, and (unless read-only) edit, move-to-column and delete controls. */
+/**
+ * One note: its text, and (unless read-only) edit, move-to-column and delete controls.
+ *
+ * Keyboard: the card itself (the `<li>`) is focusable and takes part in the board's roving tabindex
+ * (`useBoardFocus`): only its column's current note is a Tab stop, arrow keys, Home and End (pressed
+ * on the card) move focus to other cards, Enter or F2 opens the editor (Escape in it cancels, and
+ * saving or cancelling puts focus back on the card). The card's own buttons and select are reached
+ * with Tab from the focused card; in the other cards they are out of the Tab order
+ * (`tabIndex={-1}`), so a column of 100 notes costs one Tab stop plus the controls of one note.
+ */
 export function BoardNoteCard(props: {
   note: BoardNote;
   columns: { id: string; title: string }[];
@@ -32,9 +42,48 @@ export function BoardNoteCard(props: {
   readOnly: boolean;
   /** Index in a windowed column (`data-index`). */
   position?: number;
+  /** Whether the card is its column's Tab stop (its controls are Tab stops only then). Default true. */
+  tabStop?: boolean;
+  /** Focus the card once rendered (the board moved focus to it with a key). */
+  focusRequested?: boolean;
+  /** The card or one of its controls took focus. */
+  onFocusCard?: () => void;
+  /** A focus-moving key was pressed on the card itself. */
+  onMoveFocus?: (key: BoardFocusKey) => void;
 }) {
-  const { note, emit, readOnly } = props;
+  const { note, emit, readOnly, tabStop = true, focusRequested = false } = props;
+  const card = useRef<HTMLLIElement>(null);
   const [editing, setEditing] = useState(false);
+  // After the editor closes, focus goes back to the card (the editor's controls are gone).
+  const refocus = useRef(false);
+  const inner = tabStop ? undefined : -1;
+  useEffect(() => {
+    if (focusRequested && card.current !== null && card.current.ownerDocument.activeElement !== card.current) {
+      card.current.focus();
+    }
+  }, [focusRequested]);
+  useEffect(() => {
+    if (editing || !refocus.current) return;
+    refocus.current = false;
+    card.current?.focus();
+  }, [editing]);
+
+  function closeEditor() {
+    refocus.current = true;
+    setEditing(false);
+  }
+
+  function onKeyDown(event: KeyboardEvent<HTMLLIElement>) {
+    if (event.target !== event.currentTarget || event.altKey || event.ctrlKey || event.metaKey) return;
+    if (isBoardFocusKey(event.key)) {
+      event.preventDefault();
+      props.onMoveFocus?.(event.key);
+    } else if ((event.key === 'Enter' || event.key === 'F2') && !readOnly && !editing) {
+      event.preventDefault();
+      setDraft(note.text);
+      setEditing(true);
+    }
+  }
   const [draft, setDraft] = useState(note.text);
   const [expanded, setExpanded] = useState(false);
   const textId = useId();
@@ -54,13 +103,17 @@ export function BoardNoteCard(props: {
 
   function save(event: FormEvent) {
     event.preventDefault();
-    setEditing(false);
+    closeEditor();
     if (draft !== note.text) void emit.ops(editNoteOps(note, draft));
   }
 
   return (
     <li
+      ref={card}
       className="easel-board-note"
+      tabIndex={tabStop ? 0 : -1}
+      onFocus={props.onFocusCard}
+      onKeyDown={onKeyDown}
       data-testid={`note-${note.id}`}
       data-index={props.position}
       style={note.color === null ? undefined : { borderLeft: `4px solid ${note.color}` }}
@@ -73,12 +126,18 @@ export function BoardNoteCard(props: {
               value={draft}
               maxLength={MAX_NOTE_TEXT}
               onChange={(e) => setDraft(e.target.value)}
+              onKeyDown={(e) => {
+                if (e.key !== 'Escape') return;
+                e.preventDefault();
+                e.stopPropagation();
+                closeEditor();
+              }}
               // biome-ignore lint/a11y/noAutofocus: focus moves to the editor the user just opened
               autoFocus
             />
           </label>
           <button type="submit">Save</button>
-          <button type="button" onClick={() => setEditing(false)}>
+          <button type="button" onClick={closeEditor}>
             Cancel
           </button>
         </form>
@@ -95,6 +154,7 @@ export function BoardNoteCard(props: {
           {long ? (
             <button
               type="button"
+              tabIndex={inner}
               className="easel-board-note-more"
               aria-expanded={expanded}
               aria-controls={textId}
@@ -110,6 +170,7 @@ export function BoardNoteCard(props: {
         <div className="easel-board-note-actions">
           <button
             type="button"
+            tabIndex={inner}
             aria-label={`Edit ${label}`}
             title="Edit"
             onClick={() => {
@@ -122,6 +183,7 @@ export function BoardNoteCard(props: {
           <label>
             <span className="easel-board-note-move-label">Move to</span>
             <select
+              tabIndex={inner}
               aria-label={`Move ${label} to column`}
               value={props.columns.some((c) => c.id === note.column) ? note.column : ''}
               onChange={(e) => {
@@ -139,6 +201,7 @@ export function BoardNoteCard(props: {
           </label>
           <button
             type="button"
+            tabIndex={inner}
             aria-label={`Delete ${label}`}
             title="Delete"
             onClick={(event) => void deleteKeepingFocus(event.currentTarget)}
