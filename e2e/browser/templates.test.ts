@@ -169,6 +169,27 @@ describe('[ISSUE 7] split: the two panes line up', () => {
   });
 });
 
+describe('split: a view-only note above one pane moves neither canvas', () => {
+  it('a planner (may write the board, not the doc): both canvases start at the same y, the note shown above the doc', async () => {
+    const tab = await host.open({ actor: 'planner', flow: 'split', viewport: { width: 1280, height: 800 } });
+    const page = tab.page;
+    await page.getByTestId('tool-add-note').waitFor({ timeout: 20_000 });
+    const note = page.locator('.ez-split__pane[aria-label="Brief"] .ez-canvas-host__note[role="note"]');
+    await note.waitFor({ timeout: 20_000 });
+    expect(await note.textContent()).toBe('View only: your role may not change this canvas.');
+    expect(await page.locator('.ez-split__pane[aria-label="Outline"] .ez-canvas-host__note').count()).toBe(0);
+    const tops = await page.evaluate(() =>
+      [...document.querySelectorAll('.ez-split__pane')].map(
+        (pane) => pane.querySelector('.ez-canvas-host__surface')!.getBoundingClientRect().top,
+      ),
+    );
+    expect(tops).toHaveLength(2);
+    expect(tops[1]).toBeCloseTo(tops[0]!, 0);
+    await saveScreenshot(page, 'split-planner-view-only-1280');
+    expect(tab.errors).toEqual([]);
+  });
+});
+
 describe('[ISSUE 7] keyboard: switching canvases keeps the focus where it was', () => {
   it('Enter on a switcher tab shows that canvas and leaves the focus on the tab (it fell to the page)', async () => {
     const tab = await host.open({ actor: 'director', flow: 'demo', viewport: { width: 1280, height: 800 } });

@@ -64,6 +64,15 @@ code { font-family: var(--ez-mono); font-size: .92em; }
 .ez-split__pane > .ez-toolpop { grid-row: 2; align-self: end; }
 .ez-split__pane > :not(.ez-split__title, .ez-toolpop) { grid-row: 3; }
 .ez-split__title { margin: 0; font-size: var(--ez-text-lg); }
+/* A view-only note above one canvas (a planner may write the board, not the doc) pushed that
+   canvas a line below its neighbour: the other pane keeps the note's line empty. One line: side by
+   side, a pane is wide enough for the note on one line. */
+@media (min-width: 901px) {
+  .ez-split:has(.ez-canvas-host > .ez-canvas-host__note[role="note"])
+    .ez-split__pane > .ez-canvas-host:not(:has(> .ez-canvas-host__note[role="note"]))::before {
+    content: "\\00a0" / ""; font-size: var(--ez-text-sm);
+  }
+}
 .ez-console { grid-template-columns: minmax(0, 1.2fr) minmax(280px, 1fr) minmax(240px, 320px); grid-template-rows: auto 1fr; }
 .ez-console__center, .ez-console__right, .ez-console__main { display: flex; flex-direction: column; gap: var(--ez-space-3); min-width: 0; }
 @media (max-width: 900px) {
