@@ -8,16 +8,16 @@ import { SHAPE_KINDS, type ShapeKind, type WhiteboardProjection, type Whiteboard
 import { ShapeView } from './ShapeView.tsx';
 import { toWorld, VIEW_HEIGHT, VIEW_WIDTH } from './toWorld.ts';
 import { useRenderedScale } from './useRenderedScale.ts';
+import { ShapeTextField } from './ShapeTextField.tsx';
+import { useShapeDrag } from './useShapeDrag.ts';
 import {
   addShapeOps,
   deleteShapeOps,
   moveShapeOps,
-  resizedBox,
   resizeShapeOps,
   type ShapeBox,
   setShapeTextOps,
 } from './whiteboardOps.ts';
-import { ShapeTextField } from './ShapeTextField.tsx';
 import { WHITEBOARD_THUMBNAIL_TOOL } from './whiteboardThumbnailTool.ts';
 import { type ThumbnailState, WhiteboardThumbnail, type WhiteboardSidecars } from './WhiteboardThumbnail.tsx';
 
@@ -26,21 +26,6 @@ const KEY_STEP = 10;
 
 /** Thumbnail size asked of the plugin. */
 const THUMBNAIL_PARAMS = { width: 320, height: 240 } as const;
-
-interface Drag {
-  id: string;
-  mode: 'move' | 'resize';
-  startX: number;
-  startY: number;
-  dx: number;
-  dy: number;
-}
-
-/** A dropped shape's geometry, drawn until its command is answered (state.ops is not optimistic). */
-interface Settling {
-  id: string;
-  box: ShapeBox;
-}
 
 /** Where the next new shape goes: staggered so new shapes do not cover each other. */
 function placeNew(count: number, kind: ShapeKind): ShapeBox {
@@ -51,13 +36,6 @@ function placeNew(count: number, kind: ShapeKind): ShapeBox {
     : kind === 'text'
       ? { x, y, w: 160, h: 32 }
       : { x, y, w: 160, h: 100 };
-}
-
-function boxOf(shape: WhiteboardShape, drag: Drag | null, settling: Settling | null): ShapeBox {
-  if (settling !== null && settling.id === shape.id && (drag === null || drag.id !== shape.id)) return settling.box;
-  if (drag === null || drag.id !== shape.id) return { x: shape.x, y: shape.y, w: shape.w, h: shape.h };
-  if (drag.mode === 'move') return { x: shape.x + drag.dx, y: shape.y + drag.dy, w: shape.w, h: shape.h };
-  return resizedBox(shape, drag.dx, drag.dy);
 }
 
 /** Props of the whiteboard: the cartridge contract plus, from the host, how to open a stored thumbnail. */
@@ -77,8 +55,6 @@ export function WhiteboardCanvas({ projection, emit, presence, readOnly, rejecte
   const svgRef = useRef<SVGSVGElement | null>(null);
   const [kind, setKind] = useState<ShapeKind>('rect');
   const [selectedId, setSelectedId] = useState<string | null>(null);
-  const [drag, setDrag] = useState<Drag | null>(null);
-  const [settling, setSettling] = useState<Settling | null>(null);
   const [thumbnail, setThumbnail] = useState<ThumbnailState>({ kind: 'idle' });
   const { shapes, zoom } = projection;
   // Screen px per SVG unit as laid out (the SVG scales to its box): peers' cursors keep their size.
@@ -92,6 +68,7 @@ export function WhiteboardCanvas({ projection, emit, presence, readOnly, rejecte
     const rect = svgRef.current?.getBoundingClientRect() ?? { left: 0, top: 0, width: 0, height: 0 };
     return toWorld(rect, event.clientX, event.clientY, zoom);
   }
+  const drag = useShapeDrag({ shapes, emit, readOnly, svgRef, world, onGrab: setSelectedId });
 
   function addShape() {
     if (readOnly) return;
@@ -124,40 +101,12 @@ export function WhiteboardCanvas({ projection, emit, presence, readOnly, rejecte
     if (result.ok && (active === element || active === null || active === element.ownerDocument.body)) next?.focus();
   }
 
-  function startDrag(event: PointerEvent<SVGElement>, shape: WhiteboardShape, mode: Drag['mode']) {
-    if (readOnly || event.button > 0) return;
-    event.preventDefault();
-    const at = world(event);
-    setSelectedId(shape.id);
-    setDrag({ id: shape.id, mode, startX: at.x, startY: at.y, dx: 0, dy: 0 });
-    try {
-      svgRef.current?.setPointerCapture?.(event.pointerId);
-    } catch {
-      // capture is a nicety (the pointer may already be gone)
-    }
-  }
-
   function onPointerMove(event: PointerEvent<SVGSVGElement>) {
     // The cursor is in world units: a host layer must not overwrite it with its own pixels.
     event.stopPropagation();
     const at = world(event);
     presence.setCursor(at.x, at.y);
-    if (drag !== null) setDrag({ ...drag, dx: at.x - drag.startX, dy: at.y - drag.startY });
-  }
-
-  function endDrag(event: PointerEvent<SVGSVGElement>) {
-    if (drag === null) return;
-    const at = world(event);
-    const dx = at.x - drag.startX;
-    const dy = at.y - drag.startY;
-    setDrag(null);
-    const shape = shapes.find((s) => s.id === drag.id);
-    if (shape === undefined || (dx === 0 && dy === 0)) return;
-    const ops = drag.mode === 'move' ? moveShapeOps(shape, dx, dy) : resizeShapeOps(shape, dx, dy);
-    if (ops.length === 0) return;
-    const pending = { id: shape.id, box: boxOf(shape, { ...drag, dx, dy }, null) };
-    setSettling(pending);
-    void emit.ops(ops).finally(() => setSettling((current) => (current === pending ? null : current)));
+    drag.move(at);
   }
 
   function onShapeKey(event: KeyboardEvent<SVGGElement>, shape: WhiteboardShape) {
@@ -253,8 +202,8 @@ export function WhiteboardCanvas({ projection, emit, presence, readOnly, rejecte
         // No text selection while dragging shapes (a drag otherwise highlights text shapes' text).
         style={{ width: '100%', height: 'auto', touchAction: 'none', userSelect: 'none', background: '#fafafa' }}
         onPointerMove={onPointerMove}
-        onPointerUp={endDrag}
-        onPointerCancel={() => setDrag(null)}
+        onPointerUp={drag.end}
+        onPointerCancel={drag.cancel}
         onPointerDown={(e) => {
           if (e.target === e.currentTarget) setSelectedId(null);
         }}
@@ -264,12 +213,12 @@ export function WhiteboardCanvas({ projection, emit, presence, readOnly, rejecte
           <ShapeView
             key={shape.id}
             shape={shape}
-            box={boxOf(shape, drag, settling)}
+            box={drag.boxOf(shape)}
             selected={shape.id === selectedId}
             readOnly={readOnly}
             defaults={{ fill: projection.fill, stroke: projection.stroke }}
             pxPerUnit={pxPerUnit}
-            onPointerDown={(e, mode) => startDrag(e, shape, mode)}
+            onPointerDown={(e, mode) => drag.start(e, shape, mode)}
             onKeyDown={(e) => onShapeKey(e, shape)}
             onSelect={() => setSelectedId(shape.id)}
             onEditText={shape.kind === 'text' ? () => textRef.current?.focus() : undefined}
