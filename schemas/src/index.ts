@@ -267,6 +267,7 @@ export {
   type CanvasTypeManifest,
 } from './canvas/canvasTypeManifestSchema.ts';
 export { canvasStateSchema, type CanvasState } from './canvas/canvasStateSchema.ts';
+export { MAX_TEXT_FIELDS, textFieldsSchema, type TextFields } from './canvas/textFieldsSchema.ts';
 
 // later issues (contract §§7–10)
 export { PLUGIN_STATES, pluginStateSchema, type PluginState } from './later/pluginStates.ts';

@@ -55,4 +55,28 @@ describe('easel dev sets up the host build’s types and canvases server side', 
     expect(report.registered).toEqual([]);
     expect(report.problems).toHaveLength(1);
   });
+
+  it('[CONTRACT 5] a newer bundled version of a type re-registers it (doc 1.1.0 text_fields); same or older does not', async () => {
+    const first = await installDevBootstrap(
+      h.core,
+      ADMIN,
+      distWith({ version: 1, projects: [{ project_id: 'p1', canvas_types: [NOTEBOOK], canvases: [] }] }),
+    );
+    expect(first.registered).toEqual(['p1/notebook']);
+    const v11 = { ...NOTEBOOK, version: '1.1.0', text_fields: { blocks: ['text'] } };
+    const dist11 = distWith({ version: 1, projects: [{ project_id: 'p1', canvas_types: [v11], canvases: [] }] });
+    const upgraded = await installDevBootstrap(h.core, ADMIN, dist11);
+    expect(upgraded).toEqual({ registered: ['p1/notebook 1.0.0 -> 1.1.0'], created: [], problems: [] });
+    const stored = await h.core.getCanvasType(ADMIN, 'p1', 'notebook');
+    expect(stored.ok && stored.value).toMatchObject({ version: '1.1.0', text_fields: { blocks: ['text'] } });
+    // Again, or an older bundle: nothing changes.
+    expect((await installDevBootstrap(h.core, ADMIN, dist11)).registered).toEqual([]);
+    const older = distWith({ version: 1, projects: [{ project_id: 'p1', canvas_types: [NOTEBOOK], canvases: [] }] });
+    expect((await installDevBootstrap(h.core, ADMIN, older)).registered).toEqual([]);
+    // A project's own newer registration wins.
+    expect((await h.core.putCanvasType(ADMIN, 'p1', 'notebook', { ...NOTEBOOK, version: '2.0.0' })).ok).toBe(true);
+    expect((await installDevBootstrap(h.core, ADMIN, dist11)).registered).toEqual([]);
+    const kept = await h.core.getCanvasType(ADMIN, 'p1', 'notebook');
+    expect(kept.ok && kept.value.version).toBe('2.0.0');
+  });
 });

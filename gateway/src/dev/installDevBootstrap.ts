@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Principal } from '../core/auth/Principal.ts';
 import type { GatewayCore } from '../core/GatewayCore.ts';
 import { DEV_BOOTSTRAP_FILE } from './ensureHostBuilt.ts';
+import { isNewerVersion } from './isNewerVersion.ts';
 
 /** The scope the host app's canvases live in (its `HOST_SCOPE`, minus the project). */
 const HOST_SURFACE = { app_id: 'host', surface_id: 'main', mode: 'edit' } as const;
@@ -20,8 +21,11 @@ export interface DevBootstrapReport {
 /**
  * `easel dev` only: sets up what the host build listed in `<distDir>/easel-dev.json` (written by the
  * host's `buildHost`), server side with the dev admin principal, so a page never needs a token
- * with more rights than its actor: registers each host-registered canvas type a project lacks
- * (a project's own registration wins) and creates each bundled flow canvas that does not exist.
+ * with more rights than its actor: registers each host-registered canvas type a project lacks, or
+ * holds at an older `version` than the host's (so a project picks up a cartridge's new manifest,
+ * e.g. doc 1.1.0's `text_fields`; `registered` then reads `<project>/<type> <old> -> <new>`); a
+ * project's own registration at the same or a newer version wins. Canvases created before keep
+ * the manifest they were created with. Creates each bundled flow canvas that does not exist.
  * Problems are reported, never thrown.
  */
 export async function installDevBootstrap(
@@ -54,9 +58,12 @@ export async function installDevBootstrap(
     for (const manifest of types as Array<{ type?: unknown }>) {
       if (typeof manifest?.type !== 'string') continue;
       const known = await core.getCanvasType(admin, projectId, manifest.type);
-      if (known.ok) continue;
+      const bundled = (manifest as { version?: unknown }).version;
+      const upgrade = known.ok && typeof bundled === 'string' && isNewerVersion(bundled, known.value.version);
+      if (known.ok && !upgrade) continue;
       const put = await core.putCanvasType(admin, projectId, manifest.type, manifest);
-      if (put.ok) report.registered.push(`${projectId}/${manifest.type}`);
+      const change = known.ok ? ` ${known.value.version} -> ${String(bundled)}` : '';
+      if (put.ok) report.registered.push(`${projectId}/${manifest.type}${change}`);
       else report.problems.push(`registering ${projectId}/${manifest.type}: ${put.error.message}`);
     }
     const canvases = Array.isArray(entry.canvases) ? entry.canvases.slice(0, MAX_ITEMS) : [];

@@ -76,4 +76,34 @@ describe('[CONTRACT 5] canvas type manifest', () => {
       /^tokens\["plan\.title"\]\.type: must be one of/,
     );
   });
+
+  it('text_fields (extension): keys of map or array roots; a bad declaration says what to fix', () => {
+    const ok = {
+      ...kit,
+      roots: { ...kit.roots, items: 'array' },
+      text_fields: { notes: ['text'], items: ['text', 'title'] },
+    };
+    expect(canvasTypeManifestSchema.parse(ok)).toEqual(ok);
+    expect(canvasTypeManifestSchema.parse(kit)).not.toHaveProperty('text_fields');
+    expect(messageOf({ ...kit, text_fields: { blocks: ['text'] } })).toBe(
+      'text_fields.blocks: root "blocks" is not declared in roots; declare it (map or array) or remove it here',
+    );
+    expect(messageOf({ ...kit, roots: { ...kit.roots, body: 'text' }, text_fields: { body: ['text'] } })).toBe(
+      'text_fields.body: root "body" is a text root; text fields are keys of objects inside a map or array root',
+    );
+    expect(messageOf({ ...kit, roots: { ...kit.roots, tree: 'xml' }, text_fields: { tree: ['text'] } })).toMatch(
+      /^text_fields\.tree: root "tree" is a xml root/,
+    );
+    expect(messageOf({ ...kit, text_fields: { notes: [''] } })).toBe(
+      'text_fields.notes[0]: must be a non-empty object key',
+    );
+    expect(messageOf({ ...kit, text_fields: { notes: [] } })).toBe(
+      'text_fields.notes: must list at least one key (or leave the root out)',
+    );
+    expect(messageOf({ ...kit, text_fields: { notes: [3] } })).toMatch(/^text_fields\.notes\[0\]: /);
+    expect(messageOf({ ...kit, text_fields: { notes: 'text' } })).toMatch(/^text_fields\.notes: /);
+    expect(messageOf({ ...kit, text_fields: { notes: ['text', 'text'] } })).toBe(
+      'text_fields.notes[1]: duplicate key "text"',
+    );
+  });
 });

@@ -4,6 +4,7 @@ import { slugSchema } from '../scope/slugSchema.ts';
 import { canvasToolSchema } from './canvasToolSchema.ts';
 import { rootKindSchema } from './rootKindSchema.ts';
 import { rootNameSchema } from './rootNameSchema.ts';
+import { textFieldsSchema } from './textFieldsSchema.ts';
 import { tokenDeclarationSchema } from './tokenDeclarationSchema.ts';
 import { tokenIdSchema } from './tokenIdSchema.ts';
 
@@ -13,7 +14,9 @@ export const MAX_TOOLS = 64;
 
 /**
  * A canvas type (cartridge) manifest (contract §5):
- * `{type, version, title, roots: {<name>: kind}, tokens: {<id>: declaration}, tools: [{id, label, command}]}`.
+ * `{type, version, title, roots: {<name>: kind}, tokens: {<id>: declaration}, tools: [{id, label, command}]}`,
+ * plus the optional extension `text_fields: {<root>: [key, ...]}` (WIRE-NOTES "state.ops"): object keys
+ * inside a map or array root whose strings `state.ops` stores as Y.Text.
  */
 export const canvasTypeManifestSchema = z
   .strictObject({
@@ -24,6 +27,7 @@ export const canvasTypeManifestSchema = z
     roots: z.record(rootNameSchema, rootKindSchema),
     tokens: z.record(tokenIdSchema, tokenDeclarationSchema).default({}),
     tools: z.array(canvasToolSchema).max(MAX_TOOLS).default([]),
+    text_fields: textFieldsSchema.optional(),
   })
   .superRefine((m, ctx) => {
     const roots = Object.keys(m.roots).length;
@@ -44,6 +48,28 @@ export const canvasTypeManifestSchema = z
         ctx.addIssue({ code: 'custom', path: ['tools', i, 'id'], message: `duplicate tool id "${tool.id}"` });
       seen.add(tool.id);
     });
+    for (const [root, keys] of Object.entries(m.text_fields ?? {})) {
+      const kind = m.roots[root];
+      if (kind === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['text_fields', root],
+          message: `root "${root}" is not declared in roots; declare it (map or array) or remove it here`,
+        });
+      } else if (kind !== 'map' && kind !== 'array') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['text_fields', root],
+          message: `root "${root}" is a ${kind} root; text fields are keys of objects inside a map or array root`,
+        });
+      }
+      const keySeen = new Set<string>();
+      keys.forEach((key, i) => {
+        if (keySeen.has(key))
+          ctx.addIssue({ code: 'custom', path: ['text_fields', root, i], message: `duplicate key "${key}"` });
+        keySeen.add(key);
+      });
+    }
   });
 
 export type CanvasTypeManifest = z.infer<typeof canvasTypeManifestSchema>;

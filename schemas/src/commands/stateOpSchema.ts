@@ -2,7 +2,16 @@ import { z } from 'zod';
 import { rootNameSchema } from '../canvas/rootNameSchema.ts';
 import { jsonValueSchema } from '../lib/jsonValueSchema.ts';
 
-const keySchema = z.string().min(1).max(256);
+/**
+ * A map key or path segment. Not `__proto__`: a plain-object copy of the state (Yjs `toJSON`, the
+ * materialized state, a client's merge) turns that key into the object's prototype, so the entry
+ * would vanish from every read.
+ */
+const keySchema = z
+  .string()
+  .min(1)
+  .max(256)
+  .regex(/^(?!__proto__$)/, { error: '"__proto__" is not allowed as a key; rename it' });
 const indexSchema = z.int().min(0).max(1_000_000);
 
 function oneAddress(

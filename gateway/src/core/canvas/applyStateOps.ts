@@ -1,16 +1,19 @@
 import type { JsonValue, StateOp } from '@easel/schemas';
 import { fail, type GatewayError, type Result } from '../errors/GatewayError.ts';
 import type { CanvasDoc } from './CanvasDoc.ts';
+import { checkTextFields, textFieldRefusal } from './checkTextFields.ts';
 import {
   type ListNode,
   liveList,
   liveMap,
   liveText,
   type MapNode,
+  NO_TEXT_KEYS,
   overlayListOf,
   overlayMap,
   overlayNode,
   overlayText,
+  type TextKeys,
   type TextNode,
   type Val,
 } from './stateNodes.ts';
@@ -35,6 +38,11 @@ export type OpsResult = { ok: true; value: AppliedOps } | { ok: false; error: Ga
  *   text: index + string; xml: none), index out of range, path through a non-map;
  * - 403: a root the view may not write;
  * - 404: update/delete of a missing map key or path segment; 409: insert of an existing key.
+ *
+ * Text fields (manifest `text_fields`, WIRE-NOTES): in a root that declares keys, a string written
+ * under such a key of an object inside the root (at any depth) is stored as a Y.Text; an `update`
+ * whose path ends at such a key rewrites the Y.Text already there in place (same object, so
+ * concurrent Yjs edits of it merge); any non-string value there is a 400 naming the op and key.
  */
 export function applyStateOps(
   canvas: CanvasDoc,
@@ -56,29 +64,48 @@ export function applyStateOps(
   for (const root of roots)
     if (!canWriteRoot(root)) return fail('forbidden', `your roles may not write root '${root}'`, { root });
 
+  const textKeysByRoot = new Map<string, TextKeys>();
+  for (const root of roots) {
+    const keys = canvas.manifest.text_fields?.[root];
+    textKeysByRoot.set(root, keys === undefined ? NO_TEXT_KEYS : new Set(keys));
+  }
+  const textKeysOf = (root: string): TextKeys => textKeysByRoot.get(root) ?? NO_TEXT_KEYS;
+
   const overlays = new Map<string, RootNode>();
   const overlayRoot = (name: string): RootNode => {
     let node = overlays.get(name);
     if (!node) {
       const kind = canvas.manifest.roots[name];
-      if (kind === 'map') node = overlayMap(canvas.doc.getMap(name), new Map());
-      else if (kind === 'array') node = overlayListOf(canvas.doc.getArray(name).toArray().map(overlayNode));
+      const keys = textKeysOf(name);
+      if (kind === 'map') node = overlayMap(canvas.doc.getMap(name), new Map(), keys);
+      else if (kind === 'array')
+        node = overlayListOf(
+          canvas.doc
+            .getArray(name)
+            .toArray()
+            .map((v) => overlayNode(v, keys)),
+          keys,
+        );
       else node = overlayText(canvas.doc.getText(name).length);
       overlays.set(name, node);
     }
     return node;
   };
-  const checked = runOps(ops, overlayRoot);
+  const checked = runOps(ops, overlayRoot, textKeysOf);
   if (!checked.ok) return checked;
 
   const outcome: { failure: GatewayError | null } = { failure: null };
   const update = canvas.transactCapturing(() => {
-    const live = runOps(ops, (name) => {
-      const kind = canvas.manifest.roots[name];
-      if (kind === 'map') return liveMap(canvas.doc.getMap(name));
-      if (kind === 'array') return liveList(canvas.doc.getArray(name));
-      return liveText(canvas.doc.getText(name));
-    });
+    const live = runOps(
+      ops,
+      (name) => {
+        const kind = canvas.manifest.roots[name];
+        if (kind === 'map') return liveMap(canvas.doc.getMap(name), textKeysOf(name));
+        if (kind === 'array') return liveList(canvas.doc.getArray(name), textKeysOf(name));
+        return liveText(canvas.doc.getText(name));
+      },
+      textKeysOf,
+    );
     if (!live.ok) outcome.failure = live.error;
   });
   if (update === null || outcome.failure !== null) {
@@ -91,12 +118,34 @@ export function applyStateOps(
   return { ok: true, value: { update, roots } };
 }
 
-function runOps(ops: readonly StateOp[], rootOf: (name: string) => RootNode): Result<void> {
+function runOps(
+  ops: readonly StateOp[],
+  rootOf: (name: string) => RootNode,
+  textKeysOf: (name: string) => TextKeys,
+): Result<void> {
   for (let i = 0; i < ops.length; i++) {
-    const r = runOp(ops[i]!, `ops[${i}]`, rootOf(ops[i]!.root));
+    const op = ops[i]!;
+    const at = `ops[${i}]`;
+    const checked = checkOpTextFields(op, at, textKeysOf(op.root));
+    if (!checked.ok) return checked;
+    const r = runOp(op, at, rootOf(op.root));
     if (!r.ok) return r;
   }
   return { ok: true, value: undefined };
+}
+
+/**
+ * The text-field rule for one op (pure, so the overlay pass and the live pass agree): a value set
+ * by a path ending at a text key must be a string; any other value written must hold strings at
+ * every text key inside it.
+ */
+function checkOpTextFields(op: StateOp, at: string, textKeys: TextKeys): Result<void> {
+  if (textKeys.size === 0 || (op.op !== 'insert' && op.op !== 'update')) return { ok: true, value: undefined };
+  const last = op.op === 'update' && op.path !== undefined ? op.path[op.path.length - 1] : undefined;
+  if (last !== undefined && textKeys.has(last)) {
+    return typeof op.value === 'string' ? { ok: true, value: undefined } : textFieldRefusal(op.root, last, at, 'value');
+  }
+  return checkTextFields(op.value, textKeys, op.root, at);
 }
 
 function describe(root: string, key: string | number): string {

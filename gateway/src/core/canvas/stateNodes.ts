@@ -1,5 +1,6 @@
 import type { JsonValue } from '@easel/schemas';
 import * as Y from 'yjs';
+import { replaceYText } from './replaceYText.ts';
 
 /**
  * A small document model that `state.ops` runs against twice: first over an overlay that
@@ -39,16 +40,34 @@ export interface Opaque {
 
 const OPAQUE: Opaque = { kind: 'opaque' };
 
-/** JSON → Yjs value: objects become Y.Map, arrays Y.Array, recursively. */
-export function toY(value: JsonValue): unknown {
+/**
+ * Object keys inside one root whose string values are collaborative text (the manifest's
+ * `text_fields` of that root); empty for roots that declare none.
+ */
+export type TextKeys = ReadonlySet<string>;
+
+/** No text fields (a root without a `text_fields` declaration). */
+export const NO_TEXT_KEYS: TextKeys = new Set();
+
+/**
+ * JSON → Yjs value: objects become Y.Map, arrays Y.Array, recursively; a string under a key in
+ * `textKeys` (of any object at any depth) becomes a Y.Text holding it.
+ */
+export function toY(value: JsonValue, textKeys: TextKeys = NO_TEXT_KEYS): unknown {
   if (Array.isArray(value)) {
     const arr = new Y.Array<unknown>();
-    arr.insert(0, value.map(toY));
+    arr.insert(
+      0,
+      value.map((v) => toY(v, textKeys)),
+    );
     return arr;
   }
   if (value !== null && typeof value === 'object') {
     const map = new Y.Map<unknown>();
-    for (const [k, v] of Object.entries(value)) if (v !== undefined) map.set(k, toY(v as JsonValue));
+    for (const [k, v] of Object.entries(value)) {
+      if (v === undefined) continue;
+      map.set(k, textKeys.has(k) && typeof v === 'string' ? new Y.Text(v) : toY(v as JsonValue, textKeys));
+    }
     return map;
   }
   return value;
@@ -61,29 +80,47 @@ function primitive(v: unknown): Val {
 
 // ---- live nodes (mutate the Y.Doc) ----
 
-export function liveNode(v: unknown): Val {
-  if (v instanceof Y.Map) return liveMap(v as Y.Map<unknown>);
-  if (v instanceof Y.Array) return liveList(v as Y.Array<unknown>);
+/** A live node over a value inside a root (its maps' keys in `textKeys` hold text). */
+export function liveNode(v: unknown, textKeys: TextKeys = NO_TEXT_KEYS): Val {
+  if (v instanceof Y.Map) return liveMap(v as Y.Map<unknown>, textKeys, true);
+  if (v instanceof Y.Array) return liveList(v as Y.Array<unknown>, textKeys);
   if (v instanceof Y.Text) return liveText(v);
   return primitive(v);
 }
 
-export function liveMap(map: Y.Map<unknown>): MapNode {
+/**
+ * A live map. `nested`: it sits inside a root (not the root itself), so setting one of `textKeys`
+ * to a string writes text: into the Y.Text already there (same object, content replaced), else
+ * into a new Y.Text.
+ */
+export function liveMap(map: Y.Map<unknown>, textKeys: TextKeys = NO_TEXT_KEYS, nested = false): MapNode {
   return {
     kind: 'map',
     has: (k) => map.has(k),
-    get: (k) => (map.has(k) ? liveNode(map.get(k)) : undefined),
-    set: (k, v) => map.set(k, toY(v)),
+    get: (k) => (map.has(k) ? liveNode(map.get(k), textKeys) : undefined),
+    set: (k, v) => {
+      if (nested && textKeys.has(k) && typeof v === 'string') {
+        const current = map.get(k);
+        if (current instanceof Y.Text) replaceYText(current, v);
+        else map.set(k, new Y.Text(v));
+        return;
+      }
+      map.set(k, toY(v, textKeys));
+    },
     delete: (k) => map.delete(k),
   };
 }
 
-export function liveList(arr: Y.Array<unknown>): ListNode {
+export function liveList(arr: Y.Array<unknown>, textKeys: TextKeys = NO_TEXT_KEYS): ListNode {
   return {
     kind: 'list',
     length: () => arr.length,
-    get: (i) => liveNode(arr.get(i)),
-    insert: (i, vs) => arr.insert(i, vs.map(toY)),
+    get: (i) => liveNode(arr.get(i), textKeys),
+    insert: (i, vs) =>
+      arr.insert(
+        i,
+        vs.map((v) => toY(v, textKeys)),
+      ),
     delete: (i, n) => arr.delete(i, n),
     move: (from, to) => {
       const v = arr.get(from);
@@ -107,25 +144,48 @@ export function liveText(text: Y.Text): TextNode {
 
 const DELETED = Symbol('deleted');
 
-function fromJson(v: JsonValue): Val {
-  if (Array.isArray(v)) return overlayListOf(v.map(fromJson));
+function fromJson(v: JsonValue, textKeys: TextKeys): Val {
+  if (Array.isArray(v))
+    return overlayListOf(
+      v.map((x) => fromJson(x, textKeys)),
+      textKeys,
+    );
   if (v !== null && typeof v === 'object') {
     const entries = new Map<string, Val>();
-    for (const [k, x] of Object.entries(v)) if (x !== undefined) entries.set(k, fromJson(x as JsonValue));
-    return overlayMap(null, entries);
+    for (const [k, x] of Object.entries(v)) {
+      if (x === undefined) continue;
+      entries.set(
+        k,
+        textKeys.has(k) && typeof x === 'string' ? overlayText(x.length) : fromJson(x as JsonValue, textKeys),
+      );
+    }
+    return overlayMap(null, entries, textKeys, true);
   }
   return v;
 }
 
-export function overlayNode(v: unknown): Val {
-  if (v instanceof Y.Map) return overlayMap(v as Y.Map<unknown>, new Map());
-  if (v instanceof Y.Array) return overlayListOf((v as Y.Array<unknown>).toArray().map(overlayNode));
+/** An overlay node over a value inside a root (see {@link liveNode}). */
+export function overlayNode(v: unknown, textKeys: TextKeys = NO_TEXT_KEYS): Val {
+  if (v instanceof Y.Map) return overlayMap(v as Y.Map<unknown>, new Map(), textKeys, true);
+  if (v instanceof Y.Array)
+    return overlayListOf(
+      (v as Y.Array<unknown>).toArray().map((x) => overlayNode(x, textKeys)),
+      textKeys,
+    );
   if (v instanceof Y.Text) return overlayText(v.length);
   return primitive(v);
 }
 
-/** An overlay over a Y.Map (or a new map when `base` is null). */
-export function overlayMap(base: Y.Map<unknown> | null, initial: Map<string, Val>): MapNode {
+/**
+ * An overlay over a Y.Map (or a new map when `base` is null); `textKeys` and `nested` as in
+ * {@link liveMap}, so the overlay holds text nodes where the live doc will hold Y.Text.
+ */
+export function overlayMap(
+  base: Y.Map<unknown> | null,
+  initial: Map<string, Val>,
+  textKeys: TextKeys = NO_TEXT_KEYS,
+  nested = false,
+): MapNode {
   const overrides = new Map<string, Val | typeof DELETED>(initial);
   return {
     kind: 'map',
@@ -138,12 +198,15 @@ export function overlayMap(base: Y.Map<unknown> | null, initial: Map<string, Val
       const o = overrides.get(k);
       if (o !== undefined) return o === DELETED ? undefined : o;
       if (base === null || !base.has(k)) return undefined;
-      const node = overlayNode(base.get(k));
+      const node = overlayNode(base.get(k), textKeys);
       overrides.set(k, node); // later ops see changes made inside it
       return node;
     },
     set: (k, v) => {
-      overrides.set(k, fromJson(v));
+      overrides.set(
+        k,
+        nested && textKeys.has(k) && typeof v === 'string' ? overlayText(v.length) : fromJson(v, textKeys),
+      );
     },
     delete: (k) => {
       overrides.set(k, DELETED);
@@ -151,13 +214,13 @@ export function overlayMap(base: Y.Map<unknown> | null, initial: Map<string, Val
   };
 }
 
-export function overlayListOf(items: Val[]): ListNode {
+export function overlayListOf(items: Val[], textKeys: TextKeys = NO_TEXT_KEYS): ListNode {
   return {
     kind: 'list',
     length: () => items.length,
     get: (i) => items[i] as Val,
     insert: (i, vs) => {
-      items.splice(i, 0, ...vs.map(fromJson));
+      items.splice(i, 0, ...vs.map((v) => fromJson(v, textKeys)));
     },
     delete: (i, n) => {
       items.splice(i, n);

@@ -44,9 +44,10 @@ const re11 = /^[A-Za-z0-9_-]{1,64}$/;
 const re12 = /^s3:\/\/[^/\s]+\/\S+$/;
 const re13 = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,63}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,127}$/;
 const re14 = /^[0-9a-f]{64}$/;
-const re15 = /^(?![dD][aA][tT][aA]:)\S+$/;
-const re16 = /^(?:\/[^/]*)*$/;
-const re17 = /^[a-z0-9][a-z0-9_-]{0,63}\.[a-z0-9][a-z0-9_-]{0,63}$/;
+const re15 = /^(?!__proto__$)/;
+const re16 = /^(?![dD][aA][tT][aA]:)\S+$/;
+const re17 = /^(?:\/[^/]*)*$/;
+const re18 = /^[a-z0-9][a-z0-9_-]{0,63}\.[a-z0-9][a-z0-9_-]{0,63}$/;
 
 const isoTimestamp: Check = /* @__PURE__ */ str(0, Infinity, re2);
 const slug: Check = /* @__PURE__ */ str(0, Infinity, re3);
@@ -206,6 +207,9 @@ const canvasReadyPayload: Check = /* @__PURE__ */ obj(
           ),
           () => [],
         ),
+        text_fields: /* @__PURE__ */ opt(
+          /* @__PURE__ */ rec(rootName, /* @__PURE__ */ arr(/* @__PURE__ */ str(1, 128), 1, 32)),
+        ),
       },
       1,
     ),
@@ -316,7 +320,7 @@ const chatTokenPayload: Check = /* @__PURE__ */ obj(
   { turn_id: commandId, index: /* @__PURE__ */ num(true, 0), text: /* @__PURE__ */ str(0, 4000) },
   2,
 );
-const node5: Check = /* @__PURE__ */ str(1, 256);
+const node5: Check = /* @__PURE__ */ str(1, 256, re15);
 const node6: Check = /* @__PURE__ */ num(true, 0, 1000000);
 const turnFinalPayload: Check = /* @__PURE__ */ obj(
   {
@@ -437,7 +441,7 @@ const framePayload: Check = /* @__PURE__ */ obj(
     job_id: entityId,
     index: /* @__PURE__ */ num(true, 0),
     artifact_id: /* @__PURE__ */ opt(commandId),
-    uri: /* @__PURE__ */ opt(/* @__PURE__ */ str(0, 2048, re15)),
+    uri: /* @__PURE__ */ opt(/* @__PURE__ */ str(0, 2048, re16)),
     width: /* @__PURE__ */ opt(/* @__PURE__ */ num(true, 1)),
     height: /* @__PURE__ */ opt(/* @__PURE__ */ num(true, 1)),
   },
@@ -527,7 +531,7 @@ const runStartedPayload: Check = /* @__PURE__ */ obj(
                 /* @__PURE__ */ obj(
                   {
                     id: /* @__PURE__ */ str(1, 64),
-                    path: /* @__PURE__ */ str(0, 512, re16),
+                    path: /* @__PURE__ */ str(0, 512, re17),
                     op: /* @__PURE__ */ oneOf('exists', 'equals', 'matches', 'lte', 'gte', 'contains'),
                     value: /* @__PURE__ */ opt(jsonValue),
                   },
@@ -543,7 +547,7 @@ const runStartedPayload: Check = /* @__PURE__ */ obj(
                 /* @__PURE__ */ obj(
                   {
                     id: /* @__PURE__ */ str(1, 64),
-                    tool: /* @__PURE__ */ str(0, Infinity, re17),
+                    tool: /* @__PURE__ */ str(0, Infinity, re18),
                     threshold: /* @__PURE__ */ num(false, 0, 1),
                     weight: /* @__PURE__ */ opt(/* @__PURE__ */ num(false, 0, 100, 1)),
                   },

@@ -80,9 +80,14 @@ function findById(list: Y.Array<unknown>, id: string, depth: number): Y.Map<unkn
 }
 
 /**
- * A block's text edit, for `emit.edit`: a splice on its Y.Text; a block whose text is still a plain
- * string (as `state.ops` stores it) gets a Y.Text holding the new text, collaborative from then on.
- * Does nothing when the block is gone.
+ * A block's text edit, for `emit.edit`: a splice on its Y.Text. Does nothing when the block is gone.
+ *
+ * New blocks hold a Y.Text from their creation: `DOC_MANIFEST` declares `text` a text field of
+ * `blocks` (`text_fields`, 1.1.0), so the gateway's `state.ops` (`addBlockOps`, an agent's ops)
+ * stores it as one, and concurrent first edits merge. Fallback for old data only (blocks created
+ * before 1.1.0, or in a canvas created with the 1.0.0 manifest): a block whose text is still a
+ * plain string gets a new Y.Text holding the new text, collaborative from then on; two such
+ * first edits at the same moment still keep only one of them (Yjs keeps one value of the key).
  */
 export function editBlockText(
   block: Pick<DocBlock, 'id' | 'hasId' | 'path'>,
