@@ -75,6 +75,17 @@ describe('errors against a gateway process', () => {
       ops: [{ op: 'insert', root: 'notes', key: 'deeper', value: JSON.parse(nest(64)) }],
     });
     expectErrorBody(over, 400, 'validation_failed');
+    const protoKey = await api(env.gateway.url, 'POST', '/v1/commands', {
+      token: env.tokens.admin,
+      rawBody: JSON.stringify({
+        command_id: ulid(),
+        type: 'state.ops',
+        scope,
+        payload: { ops: [{ op: 'insert', root: 'notes', key: '@@', value: 1 }] },
+      }).replace('"@@"', '"__proto__"'),
+      headers,
+    });
+    expectErrorBody(protoKey, 400, 'validation_failed');
     const read = await api(env.gateway.url, 'GET', env.world.canvasPath(scope), { token: env.tokens.admin });
     expect(read.json.revision).toBe(ok.revision);
     expect(read.json.state.notes).toEqual({ deep: within });
