@@ -252,15 +252,21 @@ export { ROOT_KINDS, rootKindSchema, type RootKind } from './canvas/rootKindSche
 export { rootNameSchema } from './canvas/rootNameSchema.ts';
 export { tokenIdSchema } from './canvas/tokenIdSchema.ts';
 export { TOKEN_TYPES, tokenTypeSchema, type TokenType } from './canvas/tokenTypeSchema.ts';
-export { tokenDeclarationSchema, type TokenDeclaration } from './canvas/tokenDeclarationSchema.ts';
+export {
+  tokenDeclarationSchema,
+  tokenDeclarationViewSchema,
+  type TokenDeclaration,
+} from './canvas/tokenDeclarationSchema.ts';
 export {
   canvasToolPluginSchema,
   canvasToolSchema,
+  canvasToolViewSchema,
   type CanvasTool,
   type CanvasToolPlugin,
 } from './canvas/canvasToolSchema.ts';
 export {
   canvasTypeManifestSchema,
+  canvasTypeManifestViewSchema,
   MAX_ROOTS,
   MAX_TOKENS,
   MAX_TOOLS,

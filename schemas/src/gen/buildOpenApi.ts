@@ -158,13 +158,13 @@ function paths(): ZodOpenApiPathsObject {
       get: {
         summary: 'One canvas type manifest',
         requestParams: { path: projectPath.extend({ type: s.slugSchema }) },
-        responses: { ...ok('The manifest.', s.canvasTypeManifestSchema), ...errors(...READ) },
+        responses: { ...ok('The manifest.', s.canvasTypeManifestViewSchema), ...errors(...READ) },
       },
       put: {
         summary: 'Register or replace a canvas type (role admin)',
         requestParams: { path: projectPath.extend({ type: s.slugSchema }) },
         requestBody: { required: true, content: json(s.canvasTypeManifestSchema) },
-        responses: { ...ok('The stored manifest.', s.canvasTypeManifestSchema), ...errors(...WRITE) },
+        responses: { ...ok('The stored manifest.', s.canvasTypeManifestViewSchema), ...errors(...WRITE) },
       },
     },
     '/v1/dev/tokens': {

@@ -111,13 +111,12 @@ export function url(): Check {
   return (v, ctx) => {
     if (typeof v !== 'string') return fail(ctx, 'expected a string');
     const trimmed = v.trim();
-    let ok: boolean;
     try {
-      ok = typeof URL.canParse === 'function' ? URL.canParse(trimmed) : Boolean(new URL(trimmed));
+      new URL(trimmed);
     } catch {
-      ok = false;
+      return fail(ctx, 'must be a URL');
     }
-    return ok ? trimmed.replace(/[\t\n\r]/g, '') : fail(ctx, 'must be a URL');
+    return trimmed.replace(/[\t\n\r]/g, '');
   };
 }
 

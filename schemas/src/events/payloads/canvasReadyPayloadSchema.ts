@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { canvasTypeManifestSchema } from '../../canvas/canvasTypeManifestSchema.ts';
+import { canvasTypeManifestViewSchema } from '../../canvas/canvasTypeManifestSchema.ts';
 import { base64Schema } from '../../lib/base64Schema.ts';
 import { jsonValueSchema } from '../../lib/jsonValueSchema.ts';
 import { entityIdSchema } from '../../scope/entityIdSchema.ts';
@@ -29,7 +29,7 @@ export type CanvasSnapshot = z.infer<typeof canvasSnapshotSchema>;
 export const canvasReadyPayloadSchema = z.looseObject({
   canvas_id: entityIdSchema,
   canvas_type: slugSchema,
-  manifest: canvasTypeManifestSchema,
+  manifest: canvasTypeManifestViewSchema,
   revision: z.int().min(0),
   cursor: z.string().min(1).max(64).nullable(),
   reset: z.boolean(),

@@ -88,4 +88,21 @@ describe('parseEnvelope', () => {
     const bad = envelope('CANVAS_READY_UPDATE', { canvas_id: 'c1', revision: 1, update: 'not base64!' });
     expect(parseEnvelope(bad, { event: 'CANVAS_READY_UPDATE', data: '' }).ok).toBe(false);
   });
+
+  it('[CONTRACT 5] a manifest from a newer gateway (fields this client does not know, at any level) is read; the unknown fields are dropped', () => {
+    const manifest = structuredClone(TEST_MANIFEST) as unknown as Record<string, unknown>;
+    manifest.future_field = { x: 1 };
+    const tokens = manifest.tokens as Record<string, Record<string, unknown>>;
+    for (const decl of Object.values(tokens)) decl.future_hint = 'px';
+    manifest.tools = [{ id: 'later', label: 'Later', command: 'state.ops', future_icon: 'star' }];
+    const withNew = readyJson({ update: UPDATE, tokens: {} });
+    (withNew.payload as Record<string, unknown>).manifest = manifest;
+    const read = parseEnvelope(withNew, { ...frame, data: '' });
+    if (!read.ok) throw new Error(read.message);
+    const got = (read.event.payload as { manifest: Record<string, unknown> }).manifest;
+    expect(got).not.toHaveProperty('future_field');
+    expect(got.tools).toEqual([{ id: 'later', label: 'Later', command: 'state.ops' }]);
+    for (const decl of Object.values(got.tokens as Record<string, object>))
+      expect(decl).not.toHaveProperty('future_hint');
+  });
 });
