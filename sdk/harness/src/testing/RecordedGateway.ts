@@ -256,7 +256,12 @@ export class RecordedGateway {
       }
       case 'state.ops': {
         const before = Y.encodeStateVector(this.#doc);
-        const applied = applyStateOps(this.#doc, this.manifest?.roots ?? {}, payload.ops as StateOp[]);
+        const applied = applyStateOps(
+          this.#doc,
+          this.manifest?.roots ?? {},
+          payload.ops as StateOp[],
+          this.manifest?.text_fields,
+        );
         if (!applied.ok) {
           this.commands.pop();
           return fail('validation_failed', applied.message);
