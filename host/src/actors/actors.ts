@@ -12,6 +12,7 @@ export interface ActorProfile {
   kind: 'human' | 'agent';
   /** One line on what the lens lets this actor do. */
   summary: string;
+  /** Drawn behind the actor's white initial on the landing page: at least 4.5:1 against white (WCAG 1.4.3). */
   color: string;
 }
 
@@ -23,7 +24,7 @@ export const ACTORS: Readonly<Record<ActorId, ActorProfile>> = {
     roles: ['director'],
     kind: 'human',
     summary: 'Reads and writes everything, including director-only tokens.',
-    color: '#6366f1',
+    color: '#4f46e5',
   },
   planner: {
     id: 'planner',
@@ -32,7 +33,7 @@ export const ACTORS: Readonly<Record<ActorId, ActorProfile>> = {
     roles: ['planner'],
     kind: 'human',
     summary: 'Sees plan.* tokens, edits notes, asks the agent.',
-    color: '#0ea5e9',
+    color: '#0369a1',
   },
   viewer: {
     id: 'viewer',
@@ -50,7 +51,7 @@ export const ACTORS: Readonly<Record<ActorId, ActorProfile>> = {
     roles: ['agent'],
     kind: 'agent',
     summary: 'An agent actor: writes state and tokens through commands.',
-    color: '#10b981',
+    color: '#047857',
   },
 };
 

@@ -43,6 +43,7 @@ export {
   type EffectivePermissions,
 } from './api/effectivePermissions.ts';
 export type { HarnessError, HarnessResult } from './lib/HarnessResult.ts';
+export { contrastRatio, readableTextColor, relativeLuminance } from './lib/readableTextColor.ts';
 
 // cartridge contract
 export {

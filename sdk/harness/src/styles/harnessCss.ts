@@ -134,7 +134,8 @@ code { font-family: var(--ez-mono); font-size: .92em; }
 .ez-checkbox[aria-disabled="true"], .ez-range[aria-disabled="true"], .ez-color[aria-disabled="true"] { opacity: .55; cursor: not-allowed; }
 .ez-field { display: flex; flex-direction: column; gap: var(--ez-space-1); font-size: var(--ez-text-sm); }
 .ez-field--group { border: 1px solid var(--ez-border); border-radius: var(--ez-radius); padding: var(--ez-space-2) var(--ez-space-3); margin: 0; }
-.ez-toggle { display: flex; gap: var(--ez-space-2); align-items: center; }
+/* A row per toggle at least 24px tall: its checkbox keeps a 24px target spacing from the next (WCAG 2.5.8). */
+.ez-toggle { display: flex; gap: var(--ez-space-2); align-items: center; min-height: 24px; }
 .ez-token .ez-checkbox, .ez-token .ez-color { align-self: flex-start; }
 
 /* status messages */
@@ -152,7 +153,7 @@ code { font-family: var(--ez-mono); font-size: .92em; }
 /* top bar */
 .ez-toppill { display: flex; align-items: center; gap: var(--ez-space-3); background: var(--ez-surface);
   border: 1px solid var(--ez-border); border-radius: var(--ez-radius-pill); padding: var(--ez-space-2) var(--ez-space-4); box-shadow: var(--ez-shadow); }
-.ez-toppill__title { font-weight: 700; }
+.ez-toppill__title { font-weight: 700; font-size: inherit; line-height: inherit; margin: 0; }
 .ez-toppill__spacer { flex: 1; }
 .ez-switcher { display: flex; gap: var(--ez-space-1); background: var(--ez-surface-2); border-radius: var(--ez-radius-pill); padding: 2px; }
 .ez-switcher__tab { font: inherit; font-size: var(--ez-text-sm); border: 0; background: transparent; color: var(--ez-text-2);

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { usePresence } from '../hooks/usePresence.ts';
+import { readableTextColor } from '../lib/readableTextColor.ts';
 
 export interface PresenceCursorsProps {
   /** Maps canvas coordinates to the layer's pixels (default: identity). */
@@ -13,6 +14,9 @@ export interface PresenceCursorsProps {
 export function PresenceCursors(props: PresenceCursorsProps): ReactNode {
   const { peers } = usePresence();
   const shown = peers.filter((p) => p.cursor !== null);
+  // No layer over the canvas while there is no cursor to show: an empty overlay hid the whole
+  // canvas from checks that look at what is drawn over text (axe-core's colour contrast).
+  if (shown.length === 0) return null;
   return (
     <div className="ez-cursors" aria-hidden="true">
       {shown.map((peer) => {
@@ -32,7 +36,10 @@ export function PresenceCursors(props: PresenceCursorsProps): ReactNode {
                 strokeWidth="1.2"
               />
             </svg>
-            <span className="ez-cursor__label" style={{ background: peer.actor.color }}>
+            <span
+              className="ez-cursor__label"
+              style={{ background: peer.actor.color, color: readableTextColor(peer.actor.color) }}
+            >
               {peer.actor.kind === 'agent' ? '◆ ' : ''}
               {peer.actor.name}
             </span>

@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { useConnectionStatus } from '../hooks/useConnectionStatus.ts';
 import type { PeerState } from '../hooks/PeerState.ts';
 import { usePresence } from '../hooks/usePresence.ts';
+import { readableTextColor } from '../lib/readableTextColor.ts';
 
 export interface TopPillProps {
   /** Product or flow name shown at the start. */
@@ -56,7 +57,8 @@ export function TopPill(props: TopPillProps): ReactNode {
   const canvases = props.canvases ?? [];
   return (
     <header className="ez-toppill">
-      {props.title ? <span className="ez-toppill__title">{props.title}</span> : null}
+      {/* The page's one top-level heading (the flow or product name). */}
+      {props.title ? <h1 className="ez-toppill__title">{props.title}</h1> : null}
       {canvases.length > 1 ? (
         <div className="ez-switcher" role="tablist" aria-label="Canvases">
           {canvases.map((c) => (
@@ -82,7 +84,7 @@ export function TopPill(props: TopPillProps): ReactNode {
           <li
             key={peer.actor.id}
             className={`ez-avatar${peer.actor.kind === 'agent' ? ' ez-avatar--agent' : ''}${peer.self ? ' ez-avatar--self' : ''}`}
-            style={{ background: peer.actor.color }}
+            style={{ background: peer.actor.color, color: readableTextColor(peer.actor.color) }}
             title={`${peer.actor.name}${peer.self ? ' (you)' : ''}${peer.actor.kind === 'agent' ? ' · agent' : ''}`}
             data-testid={`presence-avatar-${peer.actor.id}`}
           >

@@ -50,7 +50,9 @@ export function StudioTemplate(props: StudioTemplateProps): ReactNode {
             onSelectCanvas={scope.select}
             actions={props.actions}
           />
-          <aside className="ez-studio__left">{props.chat !== undefined ? props.chat : <ChatRail />}</aside>
+          <aside className="ez-studio__left" aria-label="Agent chat">
+            {props.chat !== undefined ? props.chat : <ChatRail />}
+          </aside>
           <main className="ez-studio__main">
             {scope.following ? (
               <p className="ez-follow" role="status">
@@ -60,7 +62,7 @@ export function StudioTemplate(props: StudioTemplateProps): ReactNode {
             <ToolPop cartridge={scope.active.cartridge} />
             {scope.host}
           </main>
-          <aside className="ez-studio__right">
+          <aside className="ez-studio__right" aria-label="Context and tokens">
             <ContextPanel>{props.context}</ContextPanel>
             <TokenPanel />
           </aside>
