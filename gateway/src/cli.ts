@@ -19,15 +19,12 @@ import { agentsConfigFromEnv } from './agents/models/createModelPool.ts';
 import { mintToken } from './auth/mintToken.ts';
 import { createGateway, defaultLogger, type Gateway, openEmbeddedEngines } from './compose.ts';
 import { BOARD_CANVAS_TYPE } from './core/canvasTypes/builtinCanvasTypes.ts';
-import { devHostDir } from './dev/ensureHostBuilt.ts';
-import { installDevBootstrap } from './dev/installDevBootstrap.ts';
 import type { EventBus } from './core/bus/EventBus.ts';
 import type { EventSpine } from './core/spine/EventSpine.ts';
 import type { EngineCheck } from './http/HttpDeps.ts';
 import type { PresenceOptions } from './presence/index.ts';
 import { listPluginFolders } from './plugins/index.ts';
-import { openScaleOutEngines } from './scaleOutEngines.ts';
-import { sidecarsForServe } from './sidecars/index.ts';
+import { sidecarsForServe } from './sidecars/sidecarsForServe.ts';
 import { streamTuning } from './streamTuning.ts';
 
 const DEFAULT_DATA = '.easel/data';
@@ -98,6 +95,8 @@ async function openEngines(
       console.error('easel serve: the scale-out mode needs both --postgres <url> and --redis <url>');
       process.exit(2);
     }
+    // Loaded only here: the embedded gateway never loads the PostgreSQL and Redis clients.
+    const { openScaleOutEngines } = await import('./scaleOutEngines.ts');
     const opened = await openScaleOutEngines({
       postgres: opts.postgres,
       redis: opts.redis,
@@ -157,6 +156,8 @@ async function serve(
     logger,
     scaleOut: opts.postgres !== undefined,
     announce: Boolean(opts.dev),
+    // `easel dev` announces the endpoint; `easel serve` starts the embedded store when a sidecar is asked for.
+    embeddedStart: opts.dev ? 'now' : 'on-first-use',
   });
   if (!sidecars.ok) {
     console.error(`easel ${opts.dev ? 'dev' : 'serve'}: ${sidecars.message}`);
@@ -331,6 +332,7 @@ async function installDemoBoard(gateway: Gateway): Promise<void> {
  * (from `host/dist/easel-dev.json`), so a page never holds a token with more rights than its actor.
  */
 async function installHostBootstrap(gateway: Gateway, hostDir: string): Promise<void> {
+  const { installDevBootstrap } = await import('./dev/installDevBootstrap.ts');
   const report = await installDevBootstrap(gateway.core, DEMO_ADMIN, hostDir);
   for (const problem of report.problems) console.log(`host: ${problem}`);
   if (report.registered.length > 0) console.log(`host: registered canvas types ${report.registered.join(', ')}`);
@@ -419,6 +421,8 @@ export function buildProgram(): Command {
     .option('--model-url <url>', 'OpenAI-compatible endpoint for agent turns (EASEL_MODEL_NAME, EASEL_MODEL_KEY)')
     .option('--no-app', 'the gateway alone: do not build or serve the host app')
     .action(async (opts: ServeOptions) => {
+      // `easel dev` only: `serve` never loads the host build helpers.
+      const { devHostDir } = await import('./dev/ensureHostBuilt.ts');
       const hostDir = opts.app === false ? null : await devHostDir((line) => console.log(line));
       return serve({ ...opts, dev: true, ...(hostDir ? { hostDir } : {}) }, (gateway, url, secret) =>
         devBanner(gateway, url, secret, hostDir),

@@ -30,8 +30,8 @@ import {
   type SandboxPluginHost,
 } from './plugins/index.ts';
 import { createPresence, type Presence, type PresenceOptions } from './presence/index.ts';
-import { openSidecars, type SidecarsConfig } from './sidecars/index.ts';
-import { type Durability, openSqliteSpine, SQLITE_WRITERS, type SqliteWriter } from './spine/index.ts';
+import { openSidecars, type SidecarsConfig } from './sidecars/openSidecars.ts';
+import { type Durability, openSqliteSpine, SQLITE_WRITERS, type SqliteWriter } from './spine/openSqliteSpine.ts';
 
 /** What {@link createGateway} wires together. Engines are chosen by the caller (`cli.ts`). */
 export interface GatewayDeps {
@@ -176,7 +176,7 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
   const presence =
     deps.presence === false
       ? null
-      : createPresence({
+      : await createPresence({
           core,
           logger: logger.child({ component: 'presence' }),
           registry: metrics.registry,

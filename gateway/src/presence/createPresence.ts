@@ -6,8 +6,6 @@ import { MemoryTicketStore } from './MemoryTicketStore.ts';
 import { presenceMetrics } from './presenceMetrics.ts';
 import { PresenceServer } from './PresenceServer.ts';
 import { PresenceTickets } from './PresenceTickets.ts';
-import { RedisTicketStore } from './RedisTicketStore.ts';
-import { redisPresenceExtension } from './redisPresenceExtension.ts';
 import type { GuardLimits } from './SocketGuard.ts';
 import type { TicketStore } from './TicketStore.ts';
 
@@ -40,29 +38,27 @@ export interface Presence {
   close(): Promise<void>;
 }
 
-/** Builds presence on a core: in process, or across nodes through Redis when `redisUrl` is given. */
-export function createPresence(deps: {
+/**
+ * Builds presence on a core: in process, or across nodes through Redis when `redisUrl` is given
+ * (the Redis parts, `redisPresence.ts`, are loaded only then).
+ */
+export async function createPresence(deps: {
   core: GatewayCore;
   logger?: pino.Logger;
   registry?: Registry;
   options?: PresenceOptions;
-}): Presence {
+}): Promise<Presence> {
   const options = deps.options ?? {};
   const logger = deps.logger;
   const prefix = options.redisPrefix ?? 'easel';
-  let store: TicketStore;
-  if (options.redisUrl) {
-    let lastWarn = 0;
-    store = new RedisTicketStore({
-      url: options.redisUrl,
-      prefix,
-      onError: (err) => {
-        if (Date.now() - lastWarn < 10_000) return;
-        lastWarn = Date.now();
-        logger?.warn({ err: err.message }, 'presence: ticket store Redis error');
-      },
-    });
-  } else store = new MemoryTicketStore();
+  const redis = options.redisUrl
+    ? (await import('./redisPresence.ts')).redisPresence({
+        url: options.redisUrl,
+        prefix,
+        ...(logger ? { logger } : {}),
+      })
+    : null;
+  const store: TicketStore = redis?.store ?? new MemoryTicketStore();
   const tickets = new PresenceTickets({
     core: deps.core,
     store,
@@ -73,9 +69,7 @@ export function createPresence(deps: {
     onLensChanged: (listener) => deps.core.onLensChanged(listener),
     ...(logger ? { logger } : {}),
     ...(deps.registry ? { metrics: presenceMetrics(deps.registry) } : {}),
-    extensions: options.redisUrl
-      ? [redisPresenceExtension({ url: options.redisUrl, prefix, ...(logger ? { logger } : {}) })]
-      : [],
+    extensions: redis?.extensions ?? [],
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.authTimeoutMs !== undefined ? { authTimeoutMs: options.authTimeoutMs } : {}),
     ...(options.maxSockets !== undefined ? { maxSockets: options.maxSockets } : {}),

@@ -11,6 +11,7 @@ import {
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { hexToBase64, type PresignedPut, type PutBinding, presignPut, SHA256_META } from './presignPut.ts';
 import { createS3Client, type S3Settings } from './S3Settings.ts';
+import { sha256Hex } from './sha256Hex.ts';
 
 /** What a HEAD tells about a stored object (null fields: the store did not say). */
 export interface ObjectHead {
@@ -202,11 +203,6 @@ export class S3ObjectStore {
   close(): void {
     this.client.destroy();
   }
-}
-
-/** Lower-case hex SHA-256 of `bytes`. */
-export function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }
 
 function base64ToHex(value: string): string | null {

@@ -21,7 +21,8 @@ import { DERIVED_FROM, type DerivedSources, mayReadSources } from '../core/Deriv
 import { ADMIN_ROLE } from '../core/lens/effectivePermissions.ts';
 import type { LensView } from '../core/lens/LensView.ts';
 import { parseScope } from '../core/scope/parseScope.ts';
-import { type S3ObjectStore, sha256Hex } from './S3ObjectStore.ts';
+import type { ObjectStore } from './ObjectStore.ts';
+import { sha256Hex } from './sha256Hex.ts';
 import { parseSidecarRecord, SIDECAR_RECORD_KIND, type SidecarRecord, sidecarRecordKey } from './SidecarRecord.ts';
 import { sidecarObjectKey, sidecarUri } from './sidecarKey.ts';
 import { verifyObject } from './verifyObject.ts';
@@ -38,7 +39,7 @@ export type SidecarVerifyMode = keyof typeof SIDECAR_VERIFY_MODES;
 /** Options of {@link SidecarService}. */
 export interface SidecarServiceOptions {
   core: GatewayCore;
-  store: S3ObjectStore;
+  store: ObjectStore;
   logger?: pino.Logger;
   /** Lifetime of presigned PUT URLs, seconds. Default 300. */
   putTtlSeconds?: number;
@@ -96,7 +97,7 @@ export type SidecarCompleteResponse = SnapshotCreatedPayload & { cursor: string 
  */
 export class SidecarService {
   private readonly core: GatewayCore;
-  private readonly store: S3ObjectStore;
+  private readonly store: ObjectStore;
   private readonly logger: pino.Logger | undefined;
   private readonly putTtl: number;
   private readonly getTtl: number;

@@ -1,5 +1,7 @@
 // Sidecars on S3 (contract §8). Named exports only.
-export { openSidecars, type OpenedSidecars, type SidecarsConfig } from './openSidecars.ts';
+export { openSidecars, type OpenedSidecars, type S3OnDemand, type SidecarsConfig } from './openSidecars.ts';
+export { LazyObjectStore, type OpenedObjectStore } from './LazyObjectStore.ts';
+export type { ObjectStore } from './ObjectStore.ts';
 export {
   SIDECAR_VERIFY_MODES,
   SidecarService,
@@ -8,7 +10,8 @@ export {
   type SidecarVerifyMode,
   type StoreBytesOptions,
 } from './SidecarService.ts';
-export { ObjectStoreError, S3ObjectStore, sha256Hex, type ObjectHead } from './S3ObjectStore.ts';
+export { ObjectStoreError, S3ObjectStore, type ObjectHead } from './S3ObjectStore.ts';
+export { sha256Hex } from './sha256Hex.ts';
 export {
   DEFAULT_S3_BUCKET,
   DEFAULT_S3_REGION,
@@ -20,7 +23,12 @@ export {
 export { hexToBase64, presignPut, SHA256_META, type PresignedPut, type PutBinding } from './presignPut.ts';
 export { startEmbeddedS3, type EmbeddedS3, type EmbeddedS3Options } from './startEmbeddedS3.ts';
 export { sidecarsFromEnv, type SidecarEnv } from './sidecarsFromEnv.ts';
-export { sidecarsForServe, type SidecarsForServeOptions } from './sidecarsForServe.ts';
+export {
+  EMBEDDED_S3_STARTS,
+  type EmbeddedS3Start,
+  sidecarsForServe,
+  type SidecarsForServeOptions,
+} from './sidecarsForServe.ts';
 export { sidecarObjectKey, sidecarUri } from './sidecarKey.ts';
 export {
   parseSidecarRecord,

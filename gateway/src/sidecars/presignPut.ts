@@ -1,6 +1,6 @@
 import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
-import type { S3Settings } from './S3Settings.ts';
+import type { S3Settings } from './parseS3Settings.ts';
 
 /** What a presigned PUT binds (contract §8). */
 export interface PutBinding {

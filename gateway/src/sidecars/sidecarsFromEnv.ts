@@ -4,7 +4,7 @@ import {
   parseBucketName,
   parseS3Endpoint,
   type S3Settings,
-} from './S3Settings.ts';
+} from './parseS3Settings.ts';
 
 /** What the environment says about sidecars (read by `easel serve` / `easel dev`). */
 export interface SidecarEnv {

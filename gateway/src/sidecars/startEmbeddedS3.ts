@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import S3rver from 's3rver';
-import type { S3Settings } from './S3Settings.ts';
+import type { S3Settings } from './parseS3Settings.ts';
 
 /** Options of {@link startEmbeddedS3}. */
 export interface EmbeddedS3Options {
