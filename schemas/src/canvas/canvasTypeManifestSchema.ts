@@ -12,12 +12,7 @@ export const MAX_ROOTS = 32;
 export const MAX_TOKENS = 256;
 export const MAX_TOOLS = 64;
 
-/**
- * A canvas type (cartridge) manifest (contract §5):
- * `{type, version, title, roots: {<name>: kind}, tokens: {<id>: declaration}, tools: [{id, label, command}]}`,
- * plus the optional extension `text_fields: {<root>: [key, ...]}` (WIRE-NOTES "state.ops"): object keys
- * inside a map or array root whose strings `state.ops` stores as Y.Text.
- */
+/** The fields of a manifest (shared by the strict and the view schema). */
 const manifestFields = {
   type: slugSchema,
   version: z.string().regex(SEMVER_RE, { error: `must be a version like 1.0.0 (${SEMVER_PATTERN})` }),
@@ -29,7 +24,8 @@ const manifestFields = {
   text_fields: textFieldsSchema.optional(),
 };
 
-export const canvasTypeManifestSchema = z.strictObject(manifestFields).superRefine((m, ctx) => {
+/** The cross-field rules of a manifest (root and token counts, unique tool ids, text fields of declared roots). */
+function checkManifestRules(m: z.output<z.ZodObject<typeof manifestFields>>, ctx: z.RefinementCtx): void {
   const roots = Object.keys(m.roots).length;
   if (roots < 1 || roots > MAX_ROOTS) {
     ctx.addIssue({ code: 'custom', path: ['roots'], message: `must declare 1 to ${MAX_ROOTS} roots (got ${roots})` });
@@ -70,7 +66,15 @@ export const canvasTypeManifestSchema = z.strictObject(manifestFields).superRefi
       keySeen.add(key);
     });
   }
-});
+}
+
+/**
+ * A canvas type (cartridge) manifest (contract §5):
+ * `{type, version, title, roots: {<name>: kind}, tokens: {<id>: declaration}, tools: [{id, label, command}]}`,
+ * plus the optional extension `text_fields: {<root>: [key, ...]}` (WIRE-NOTES "state.ops"): object keys
+ * inside a map or array root whose strings `state.ops` stores as Y.Text.
+ */
+export const canvasTypeManifestSchema = z.strictObject(manifestFields).superRefine(checkManifestRules);
 
 export type CanvasTypeManifest = z.infer<typeof canvasTypeManifestSchema>;
 
@@ -79,10 +83,12 @@ export type CanvasTypeManifest = z.infer<typeof canvasTypeManifestSchema>;
  * the same fields, but at every level a field this client does not know is dropped, not refused,
  * so a newer gateway can extend manifests (as `text_fields` did) without breaking older clients.
  * Registration (`PUT`) keeps {@link canvasTypeManifestSchema}, which refuses unknown fields (a typo
- * must not be dropped silently) and checks the cross-field rules.
+ * must not be dropped silently). Both check the cross-field rules (zod only: `validate: 'full'`).
  */
-export const canvasTypeManifestViewSchema = z.object({
-  ...manifestFields,
-  tokens: z.record(tokenIdSchema, tokenDeclarationViewSchema).default({}),
-  tools: z.array(canvasToolViewSchema).max(MAX_TOOLS).default([]),
-});
+export const canvasTypeManifestViewSchema = z
+  .object({
+    ...manifestFields,
+    tokens: z.record(tokenIdSchema, tokenDeclarationViewSchema).default({}),
+    tools: z.array(canvasToolViewSchema).max(MAX_TOOLS).default([]),
+  })
+  .superRefine(checkManifestRules);

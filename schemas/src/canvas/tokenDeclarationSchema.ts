@@ -23,7 +23,10 @@ const tokenDeclarationFields = {
  * `{type, values?, min?, max?, max_length?, default?, description?}`.
  * `enum` needs non-empty `values`; `default` must satisfy the declaration itself.
  */
-export const tokenDeclarationSchema = z.strictObject(tokenDeclarationFields).superRefine((decl, ctx) => {
+export const tokenDeclarationSchema = z.strictObject(tokenDeclarationFields).superRefine(checkDeclarationRules);
+
+/** A declaration's cross-field rules: enum values, bounds, a default that satisfies the declaration. */
+function checkDeclarationRules(decl: z.output<z.ZodObject<typeof tokenDeclarationFields>>, ctx: z.RefinementCtx): void {
   if (decl.type === 'enum' && (decl.values === undefined || decl.values.length === 0)) {
     ctx.addIssue({ code: 'custom', path: ['values'], message: 'an enum token needs a non-empty values list' });
   }
@@ -43,13 +46,13 @@ export const tokenDeclarationSchema = z.strictObject(tokenDeclarationFields).sup
       });
     }
   }
-});
+}
 
 export type TokenDeclaration = z.infer<typeof tokenDeclarationSchema>;
 
 /**
  * A declaration as the gateway sends it (in a manifest of `CANVAS_READY` or `GET …/canvas-types`):
  * the same fields, but a field this client does not know is dropped, not refused, so a newer
- * gateway can add one without breaking older clients. The gateway checked the rules on registration.
+ * gateway can add one without breaking older clients. The cross-field rules are checked too.
  */
-export const tokenDeclarationViewSchema = z.object(tokenDeclarationFields);
+export const tokenDeclarationViewSchema = z.object(tokenDeclarationFields).superRefine(checkDeclarationRules);

@@ -26,7 +26,8 @@ const tokenId = slug;
 const role = word(LOWER + UPPER + DIGITS, `${LOWER + DIGITS}_.:-`, 12);
 const glob = word(`${LOWER}*`, `${LOWER + DIGITS}_.*-`, 12);
 const base64 = fc.uint8Array({ maxLength: 48 }).map((bytes) => Buffer.from(bytes).toString('base64'));
-const key = fc.string({ minLength: 1, maxLength: 10 });
+// Not `__proto__` (fast-check tries it on purpose): state keys refuse it.
+const key = fc.string({ minLength: 1, maxLength: 10 }).filter((k) => k !== '__proto__');
 const index = fc.nat({ max: 1000 });
 const opt = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
 
@@ -138,6 +139,8 @@ export function schemaOverrides(): Map<unknown, fc.Arbitrary<unknown>> {
   o.set(s.frameRangeSchema, frameRangeArb);
   o.set(s.tokenDeclarationSchema, tokenDeclarationArb);
   o.set(s.canvasTypeManifestSchema, canvasTypeManifestArb);
+  o.set(s.tokenDeclarationViewSchema, tokenDeclarationArb);
+  o.set(s.canvasTypeManifestViewSchema, canvasTypeManifestArb);
   o.set(s.stateInsertOpSchema, stateInsertOpArb);
   o.set(s.stateUpdateOpSchema, stateUpdateOpArb);
   o.set(s.stateDeleteOpSchema, stateDeleteOpArb);
