@@ -1,3 +1,4 @@
+import { useId } from 'react';
 import { ACTOR_IDS, ACTORS, type ActorId } from '../actors/actors.ts';
 import type { Flow } from '../flows/flowSchema.ts';
 import type { HostLocation } from '../location/hostLocation.ts';
@@ -9,6 +10,8 @@ import { useMenuButton } from './useMenuButton.ts';
  * this tab, or open another actor in a new tab to collaborate). The actor menu follows the
  * WAI-ARIA menu button pattern ({@link useMenuButton}): arrow keys, Home and End move between
  * items, Escape closes it, and after "Become …" focus lands on the new session's actor button.
+ * The menu holds only its items, in two labelled groups (`role="group"`, `aria-labelledby`); the
+ * actor's summary above them describes the menu (`aria-describedby`).
  */
 export function HostActions(props: {
   flows: readonly Flow[];
@@ -19,6 +22,7 @@ export function HostActions(props: {
   const { flows, location, actor } = props;
   const profile = ACTORS[actor];
   const menu = useMenuButton('host-actor');
+  const ids = { hint: useId(), open: useId(), switch: useId() };
   return (
     <div className="host-actions">
       <label className="host-select">
@@ -56,51 +60,67 @@ export function HostActions(props: {
             className="host-menu__panel"
             role="menu"
             aria-label="Actor"
+            aria-describedby={ids.hint}
             ref={menu.panel}
             onKeyDown={menu.onPanelKeyDown}
           >
-            <p className="host-menu__hint">{profile.summary}</p>
-            <p className="host-menu__label">Collaborate: open another actor in a new tab</p>
-            {ACTOR_IDS.filter((id) => id !== actor).map((id) => (
-              <a
-                key={id}
-                role="menuitem"
-                tabIndex={-1}
-                className="host-menu__item"
-                href={hostHref({ ...location, actor: id, user: null })}
-                target="_blank"
-                rel="noopener"
-                data-testid={`host-open-${id}`}
-              >
-                <span className="host-chip__dot" style={{ background: ACTORS[id].color }} aria-hidden="true" />
-                {ACTORS[id].name} <span className="host-chip__role">{id}</span>
-                <span className="host-menu__kbd" aria-hidden="true">
-                  ↗
-                </span>
-              </a>
-            ))}
-            <p className="host-menu__label">Switch this tab</p>
-            {ACTOR_IDS.filter((id) => id !== actor).map((id) => (
-              <button
-                key={id}
-                type="button"
-                role="menuitem"
-                tabIndex={-1}
-                className="host-menu__item"
-                data-testid={`host-switch-${id}`}
-                onClick={() => {
-                  // The session remounts for the new actor: its actor button takes focus.
-                  menu.handOff();
-                  props.navigate({ actor: id, user: null });
-                }}
-              >
-                <span className="host-chip__dot" style={{ background: ACTORS[id].color }} aria-hidden="true" />
-                Become {ACTORS[id].name} <span className="host-chip__role">{id}</span>
-              </button>
-            ))}
+            <div id={ids.hint} className="host-menu__hint">
+              {profile.summary}
+            </div>
+            {/* biome-ignore lint/a11y/useSemanticElements: a menu's group (WAI-ARIA menu pattern), not a form's fieldset */}
+            <div role="group" aria-labelledby={ids.open} style={GROUP_STYLE}>
+              <div id={ids.open} className="host-menu__label">
+                Collaborate: open another actor in a new tab
+              </div>
+              {ACTOR_IDS.filter((id) => id !== actor).map((id) => (
+                <a
+                  key={id}
+                  role="menuitem"
+                  tabIndex={-1}
+                  className="host-menu__item"
+                  href={hostHref({ ...location, actor: id, user: null })}
+                  target="_blank"
+                  rel="noopener"
+                  data-testid={`host-open-${id}`}
+                >
+                  <span className="host-chip__dot" style={{ background: ACTORS[id].color }} aria-hidden="true" />
+                  {ACTORS[id].name} <span className="host-chip__role">{id}</span>
+                  <span className="host-menu__kbd" aria-hidden="true">
+                    ↗
+                  </span>
+                </a>
+              ))}
+            </div>
+            {/* biome-ignore lint/a11y/useSemanticElements: a menu's group (WAI-ARIA menu pattern), not a form's fieldset */}
+            <div role="group" aria-labelledby={ids.switch} style={GROUP_STYLE}>
+              <div id={ids.switch} className="host-menu__label">
+                Switch this tab
+              </div>
+              {ACTOR_IDS.filter((id) => id !== actor).map((id) => (
+                <button
+                  key={id}
+                  type="button"
+                  role="menuitem"
+                  tabIndex={-1}
+                  className="host-menu__item"
+                  data-testid={`host-switch-${id}`}
+                  onClick={() => {
+                    // The session remounts for the new actor: its actor button takes focus.
+                    menu.handOff();
+                    props.navigate({ actor: id, user: null });
+                  }}
+                >
+                  <span className="host-chip__dot" style={{ background: ACTORS[id].color }} aria-hidden="true" />
+                  Become {ACTORS[id].name} <span className="host-chip__role">{id}</span>
+                </button>
+              ))}
+            </div>
           </div>
         ) : null}
       </div>
     </div>
   );
 }
+
+/** A group lays its label and items out as the panel does (a column, 2 px apart), so grouping moves nothing. */
+const GROUP_STYLE = { display: 'flex', flexDirection: 'column', gap: 2 } as const;

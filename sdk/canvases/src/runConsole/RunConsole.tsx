@@ -1,5 +1,5 @@
 import type { RunEvent } from '@easel/schemas';
-import { useMemo } from 'react';
+import { useId, useMemo } from 'react';
 import { previewJson, type RunEntry, summarizeRun } from './summarizeRun.ts';
 
 /** Where the run's stream is (the harness's `RunStreamStatus`). */
@@ -59,10 +59,13 @@ export function RunConsole({ run, turns = [], showThoughts = true }: RunConsoleP
   const summary = useMemo(() => summarizeRun(run?.events ?? []), [run?.events]);
   const entries = showThoughts ? summary.entries : summary.entries.filter((e) => e.kind !== 'thought');
   const verdict = summary.verdict;
+  // Named by its own heading (the run it shows), not "Run console": the canvas around it has that
+  // name, and two regions of one name are one too many (axe landmark-unique).
+  const headingId = useId();
   return (
-    <section className="easel-run-console" data-testid="run-console" aria-label="Run console">
+    <section className="easel-run-console" data-testid="run-console" aria-labelledby={headingId}>
       <header className="easel-run-header">
-        <h3>{run?.runId ? `Run ${run.runId}` : 'No run selected'}</h3>
+        <h3 id={headingId}>{run?.runId ? `Run ${run.runId}` : 'No run selected'}</h3>
         {run ? (
           <span className="easel-run-status" data-testid="run-status" data-status={run.status} role="status">
             {STATUS_TEXT[run.status]}

@@ -1,4 +1,5 @@
-import type { PeerState } from '@easel/harness';
+import { type PeerState, readableTextColor } from '@easel/harness';
+import { useLayoutEffect, useRef, useState } from 'react';
 
 /**
  * Other participants' pointers inside the whiteboard's SVG (world coordinates), each labelled with
@@ -28,12 +29,51 @@ export function PeerCursors({ peers, pxPerUnit }: { peers: readonly PeerState[];
         >
           <title>{`${peer.actor.name || peer.actor.id}'s cursor`}</title>
           <path d="M0 0 L0 16 L4.5 12 L8 19 L10.5 18 L7 11 L13 11 Z" fill={peer.actor.color} stroke="#ffffff" />
-          <text x={14} y={24} fontSize={12} fill={peer.actor.color}>
-            {peer.actor.name || peer.actor.id}
-            {peer.actor.kind === 'agent' ? ' (agent)' : ''}
-          </text>
+          <CursorLabel
+            color={peer.actor.color}
+            text={`${peer.actor.name || peer.actor.id}${peer.actor.kind === 'agent' ? ' (agent)' : ''}`}
+          />
         </g>
       ))}
     </g>
+  );
+}
+
+/** The label's font size and padding, in the cursor's (screen-sized) units. */
+const FONT_SIZE = 12;
+const PAD_X = 4;
+const LABEL_X = 12;
+const LABEL_Y = 13;
+const LABEL_HEIGHT = 16;
+
+/**
+ * A peer's name on a label filled with its colour, in black or white, whichever reads on it
+ * (WCAG 1.4.3: a name drawn in a light hue on the white canvas was as low as 2.45:1). The label is
+ * as wide as the text as laid out (an estimate until measured, e.g. where there is no layout).
+ */
+function CursorLabel({ color, text }: { color: string; text: string }) {
+  const ref = useRef<SVGTextElement>(null);
+  const [width, setWidth] = useState(() => text.length * FONT_SIZE * 0.6);
+  useLayoutEffect(() => {
+    const el = ref.current;
+    const measured = el && typeof el.getComputedTextLength === 'function' ? el.getComputedTextLength() : 0;
+    if (Number.isFinite(measured) && measured > 0) setWidth(measured);
+    else setWidth(text.length * FONT_SIZE * 0.6);
+  }, [text]);
+  return (
+    <>
+      <rect
+        className="easel-wb-cursor-label"
+        x={LABEL_X}
+        y={LABEL_Y}
+        width={width + 2 * PAD_X}
+        height={LABEL_HEIGHT}
+        rx={3}
+        fill={color}
+      />
+      <text ref={ref} x={LABEL_X + PAD_X} y={LABEL_Y + 12} fontSize={FONT_SIZE} fill={readableTextColor(color)}>
+        {text}
+      </text>
+    </>
   );
 }

@@ -59,7 +59,10 @@ code { font-family: var(--ez-mono); font-size: .92em; }
 /* Side by side, the panes share their rows (title, tools, canvas): a canvas without tools (a doc)
    started higher than its neighbour's, under a toolbar of its own. */
 .ez-split { grid-template-columns: 1fr 1fr; grid-template-rows: auto auto auto 1fr; }
-.ez-split__pane { display: grid; grid-row: 2 / span 3; grid-template-rows: subgrid; row-gap: var(--ez-space-2); min-width: 0; }
+/* The main landmark holds the panes on the template's grid (rows 2 to 4, both columns, its gaps). */
+.ez-split__main { display: grid; grid-column: 1 / -1; grid-row: 2 / span 3; grid-template-columns: subgrid;
+  grid-template-rows: subgrid; min-width: 0; }
+.ez-split__pane { display: grid; grid-row: 1 / span 3; grid-template-rows: subgrid; row-gap: var(--ez-space-2); min-width: 0; }
 .ez-split__pane > .ez-split__title { grid-row: 1; }
 .ez-split__pane > .ez-toolpop { grid-row: 2; align-self: end; }
 .ez-split__pane > :not(.ez-split__title, .ez-toolpop) { grid-row: 3; }
@@ -80,6 +83,7 @@ code { font-family: var(--ez-mono); font-size: .92em; }
   .ez-studio, .ez-split, .ez-console { grid-template-columns: minmax(0, 1fr); }
   /* One column: each pane lays out its own rows. */
   .ez-split { grid-template-rows: auto; }
+  .ez-split__main { display: flex; flex-direction: column; gap: var(--ez-space-3); grid-row: auto; }
   .ez-split__pane { display: flex; flex-direction: column; grid-row: auto; }
   .ez-split__pane > .ez-toolpop { align-self: auto; }
   .ez-template > .ez-toppill { flex-wrap: wrap; border-radius: var(--ez-radius-lg); }

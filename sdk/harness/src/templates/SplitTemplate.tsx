@@ -23,20 +23,24 @@ export function SplitTemplate(props: SplitTemplateProps): ReactNode {
         canvases={panes.map((c) => ({ canvasId: c.canvasId, title: c.title ?? c.cartridge.manifest.title }))}
         actions={props.actions}
       />
-      {panes.length < 2 ? (
-        <StatusMessage kind="empty" title="Split needs two canvases">
-          Add a second canvas to this flow to see them side by side.
-        </StatusMessage>
-      ) : null}
-      {panes.map((canvas) => (
-        <CanvasScope key={canvas.canvasId} canvas={canvas}>
-          <section className="ez-split__pane" aria-label={canvas.title ?? canvas.cartridge.manifest.title}>
-            <h2 className="ez-split__title">{canvas.title ?? canvas.cartridge.manifest.title}</h2>
-            <ToolPop cartridge={canvas.cartridge} />
-            <CanvasHost cartridge={canvas.cartridge} />
-          </section>
-        </CanvasScope>
-      ))}
+      {/* The page's main landmark (as the other templates have one): the panes, laid out on the
+          template's own rows and columns (a subgrid), so it changes nothing on screen. */}
+      <main className="ez-split__main">
+        {panes.length < 2 ? (
+          <StatusMessage kind="empty" title="Split needs two canvases">
+            Add a second canvas to this flow to see them side by side.
+          </StatusMessage>
+        ) : null}
+        {panes.map((canvas) => (
+          <CanvasScope key={canvas.canvasId} canvas={canvas}>
+            <section className="ez-split__pane" aria-label={canvas.title ?? canvas.cartridge.manifest.title}>
+              <h2 className="ez-split__title">{canvas.title ?? canvas.cartridge.manifest.title}</h2>
+              <ToolPop cartridge={canvas.cartridge} />
+              <CanvasHost cartridge={canvas.cartridge} />
+            </section>
+          </CanvasScope>
+        ))}
+      </main>
     </div>
   );
 }
