@@ -7,16 +7,18 @@ import { expectErrorBody } from './harness/expectErrorBody.ts';
 
 const env = gatewayPerFile({ admin: { tenant: 'acme' }, intruder: { tenant: 'evil', sub: 'mallory' } });
 
+/** Every endpoint that takes a JSON body (method, path). */
+const JSON_ENDPOINTS: ReadonlyArray<readonly [string, string]> = [
+  ['POST', '/v1/commands'],
+  ['POST', '/v1/commands:batch'],
+  ['PUT', '/v1/projects/p1/lens'],
+  ['PUT', '/v1/projects/p1/canvas-types/kind'],
+];
+
 describe('errors against a gateway process', () => {
   it('[CONTRACT 3] malformed JSON is 400 and an oversized body 413, on every JSON endpoint', async () => {
     const headers = { 'content-type': 'application/json' };
-    const targets: Array<[string, string]> = [
-      ['POST', '/v1/commands'],
-      ['POST', '/v1/commands:batch'],
-      ['PUT', '/v1/projects/p1/lens'],
-      ['PUT', '/v1/projects/p1/canvas-types/kind'],
-    ];
-    for (const [method, path] of targets) {
+    for (const [method, path] of JSON_ENDPOINTS) {
       const bad = await api(env.gateway.url, method, path, {
         token: env.tokens.admin,
         rawBody: '{"a": [1, 2',
@@ -34,13 +36,7 @@ describe('errors against a gateway process', () => {
   it('[CONTRACT 3] a body nested too deep or with a "__proto__" key is 400 naming the path, on every JSON endpoint; nothing is applied', async () => {
     const headers = { 'content-type': 'application/json' };
     const nest = (levels: number, leaf = '"x"'): string => '{"a":'.repeat(levels) + leaf + '}'.repeat(levels);
-    const targets: Array<[string, string]> = [
-      ['POST', '/v1/commands'],
-      ['POST', '/v1/commands:batch'],
-      ['PUT', '/v1/projects/p1/lens'],
-      ['PUT', '/v1/projects/p1/canvas-types/kind'],
-    ];
-    for (const [method, path] of targets) {
+    for (const [method, path] of JSON_ENDPOINTS) {
       // 100 000 levels once overflowed the stack of the validation after the parse: a 503 "retry".
       for (const levels of [70, 100_000]) {
         const deep = await api(env.gateway.url, method, path, {

@@ -10,7 +10,8 @@ import {
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { hexToBase64, type PresignedPut, type PutBinding, presignPut, SHA256_META } from './presignPut.ts';
-import { createS3Client, type S3Settings } from './S3Settings.ts';
+import type { S3Settings } from './parseS3Settings.ts';
+import { createS3Client } from './S3Settings.ts';
 import { sha256Hex } from './sha256Hex.ts';
 
 /** What a HEAD tells about a stored object (null fields: the store did not say). */

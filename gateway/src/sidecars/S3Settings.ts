@@ -2,14 +2,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import type { S3Settings } from './parseS3Settings.ts';
 
 // The settings' shape, defaults and parsers live in `parseS3Settings.ts` (no SDK: the command
-// line checks them before anything loads the S3 client); re-exported here for existing imports.
-export {
-  DEFAULT_S3_BUCKET,
-  DEFAULT_S3_REGION,
-  parseBucketName,
-  parseS3Endpoint,
-  type S3Settings,
-} from './parseS3Settings.ts';
+// line checks them before anything loads the S3 client).
 
 /**
  * The S3 client settings that work with both s3rver (dev) and real S3 (RGW, AWS), see README:

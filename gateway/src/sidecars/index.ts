@@ -12,14 +12,14 @@ export {
 } from './SidecarService.ts';
 export { ObjectStoreError, S3ObjectStore, type ObjectHead } from './S3ObjectStore.ts';
 export { sha256Hex } from './sha256Hex.ts';
+export { createS3Client } from './S3Settings.ts';
 export {
   DEFAULT_S3_BUCKET,
   DEFAULT_S3_REGION,
-  createS3Client,
   parseBucketName,
   parseS3Endpoint,
   type S3Settings,
-} from './S3Settings.ts';
+} from './parseS3Settings.ts';
 export { hexToBase64, presignPut, SHA256_META, type PresignedPut, type PutBinding } from './presignPut.ts';
 export { startEmbeddedS3, type EmbeddedS3, type EmbeddedS3Options } from './startEmbeddedS3.ts';
 export { sidecarsFromEnv, type SidecarEnv } from './sidecarsFromEnv.ts';

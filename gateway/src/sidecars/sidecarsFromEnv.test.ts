@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseBucketName, parseS3Endpoint } from './S3Settings.ts';
+import { parseBucketName, parseS3Endpoint } from './parseS3Settings.ts';
 import { sidecarsFromEnv } from './sidecarsFromEnv.ts';
 
 const KEYS = { EASEL_S3_ACCESS_KEY: 'ak', EASEL_S3_SECRET_KEY: 'sk' };

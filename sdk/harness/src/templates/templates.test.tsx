@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import type { JsonValue } from '@easel/schemas';
-import { fireEvent, screen, waitFor } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LensCanvas } from '../cartridge/CanvasLens.tsx';
 import { type CanvasProps, defineCanvas } from '../cartridge/defineCanvas.ts';
@@ -144,5 +144,23 @@ describe('templates', () => {
     expect(container.querySelector('#plugin-inspector')).toBeTruthy();
     expect(await screen.findByTestId('toggle-thumbnail')).toBeTruthy();
     await waitFor(() => expect(screen.getAllByTestId('realtime-entry').length).toBeGreaterThan(0));
+  });
+});
+
+describe('SplitTemplate landmarks (WCAG 1.3.1, axe landmark-one-main)', () => {
+  it('both panes (and the note when there is one canvas) are inside the one <main>', async () => {
+    const primary = createRecordedSession({
+      canvas: [canvasReady({ manifest: DEMO_BOARD_MANIFEST, state: { notes: { a: {} } } })],
+      pace: 'instant',
+    });
+    const canvases = twoCanvases(primary);
+    const { container, rerender } = renderRecorded(<SplitTemplate canvases={canvases} />, primary);
+    await waitFor(() => expect(screen.getAllByTestId('names').map((n) => n.textContent)).toEqual(['a', 's1']));
+    const main = screen.getByRole('main');
+    expect(container.querySelectorAll('main')).toHaveLength(1);
+    expect(within(main).getByRole('region', { name: 'Plan' })).toBeTruthy();
+    expect(within(main).getByRole('region', { name: 'Sketch' })).toBeTruthy();
+    rerender(<SplitTemplate canvases={canvases.slice(0, 1)} />);
+    expect(within(screen.getByRole('main')).getByText('Split needs two canvases')).toBeTruthy();
   });
 });
