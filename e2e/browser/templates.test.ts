@@ -190,6 +190,50 @@ describe('split: a view-only note above one pane moves neither canvas', () => {
   });
 });
 
+describe('split: a view-only note that wraps to two lines moves neither canvas', () => {
+  // The template in a narrower column of a host page (600 px: side by side, each pane ≈ 280 px), so
+  // the note takes two lines. A planner sees it above the doc only; a viewer above both canvases.
+  for (const actor of ['planner', 'viewer'] as const) {
+    it(`${actor}: the note takes two lines and both canvases still start at the same y, below it`, async () => {
+      const tab = await host.open({ actor, flow: 'split', viewport: { width: 1280, height: 800 } });
+      const page = tab.page;
+      await page.locator('.ez-split__pane[aria-label="Brief"] .ez-canvas-host__note[role="note"]').waitFor({
+        timeout: 20_000,
+      });
+      await page.waitForFunction(() => document.querySelectorAll('.ez-canvas-host__surface').length === 2, null, {
+        timeout: 20_000,
+      });
+      await page.addStyleTag({ content: '.ez-split { width: 600px; }' });
+      const boxes = await page.evaluate(() =>
+        [...document.querySelectorAll('.ez-split__pane')].map((pane) => {
+          const note = pane.querySelector<HTMLElement>('.ez-canvas-host__note[role="note"]');
+          const surface = pane.querySelector('.ez-canvas-host__surface')!.getBoundingClientRect();
+          // Lines of the note's text: its line boxes (one client rect per line).
+          const range = document.createRange();
+          if (note) range.selectNodeContents(note);
+          const lines = note ? new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size : 0;
+          return {
+            pane: pane.getAttribute('aria-label'),
+            lines,
+            noteBottom: note?.getBoundingClientRect().bottom ?? null,
+            surfaceTop: surface.top,
+          };
+        }),
+      );
+      expect(boxes.map((b) => b.pane)).toEqual(['Outline', 'Brief']);
+      const [outline, brief] = boxes as [(typeof boxes)[number], (typeof boxes)[number]];
+      expect(brief.lines, JSON.stringify(boxes)).toBe(2);
+      if (actor === 'viewer') expect(outline.lines).toBe(2);
+      else expect(outline.noteBottom).toBeNull();
+      expect(Math.abs(brief.surfaceTop - outline.surfaceTop), JSON.stringify(boxes)).toBeLessThan(1);
+      expect(brief.surfaceTop).toBeGreaterThan(brief.noteBottom!);
+      await saveScreenshot(page, `split-${actor}-two-line-note`);
+      expect(tab.errors).toEqual([]);
+      await tab.context.close();
+    });
+  }
+});
+
 describe('[ISSUE 7] keyboard: switching canvases keeps the focus where it was', () => {
   it('Enter on a switcher tab shows that canvas and leaves the focus on the tab (it fell to the page)', async () => {
     const tab = await host.open({ actor: 'director', flow: 'demo', viewport: { width: 1280, height: 800 } });

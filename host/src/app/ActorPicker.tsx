@@ -1,3 +1,4 @@
+import { Icon } from '@easel/harness';
 import { ACTOR_IDS, ACTORS, type ActorId } from '../actors/actors.ts';
 import type { Flow } from '../flows/flowSchema.ts';
 import type { HostLocation } from '../location/hostLocation.ts';
@@ -88,7 +89,7 @@ export function ActorPicker(props: {
                 }}
               >
                 <span className="host-avatar" style={{ background: actor.color }} aria-hidden="true">
-                  {actor.kind === 'agent' ? '◆' : actor.name[0]}
+                  {actor.kind === 'agent' ? <Icon name="agent" /> : actor.name[0]}
                 </span>
                 <span className="host-card__title">
                   {actor.name} <span className="host-card__role">{id}</span>

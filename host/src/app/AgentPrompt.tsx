@@ -1,4 +1,4 @@
-import { canSendCommand, ReasonButton, useLens, useTurns } from '@easel/harness';
+import { canSendCommand, Icon, ReasonButton, useLens, useTurns } from '@easel/harness';
 import { useId, useState } from 'react';
 
 /**
@@ -41,7 +41,7 @@ export function AgentPrompt(props: { prompt: string; agentName?: string | undefi
         title={why === null ? `Send “${props.prompt}” to ${name}` : undefined}
         onClick={() => void ask()}
       >
-        <span aria-hidden="true">✦</span>
+        <Icon name="sparkle" className="host-agent__icon" />
         <span className="host-agent__text">{props.compact ? `Ask ${name}` : `“${props.prompt}”`}</span>
       </ReasonButton>
       {why !== null && !props.compact ? (

@@ -1,3 +1,4 @@
+import { Icon } from '@easel/harness';
 import { useId } from 'react';
 import { ACTOR_IDS, ACTORS, type ActorId } from '../actors/actors.ts';
 import type { Flow } from '../flows/flowSchema.ts';
@@ -85,9 +86,7 @@ export function HostActions(props: {
                 >
                   <span className="host-chip__dot" style={{ background: ACTORS[id].color }} aria-hidden="true" />
                   {ACTORS[id].name} <span className="host-chip__role">{id}</span>
-                  <span className="host-menu__kbd" aria-hidden="true">
-                    ↗
-                  </span>
+                  <Icon name="external" className="host-menu__kbd" />
                 </a>
               ))}
             </div>

@@ -1,10 +1,10 @@
-import { type AnyCanvasCartridge, type CanvasProps, defineCanvas } from '@easel/harness';
+import { type AnyCanvasCartridge, type CanvasProps, defineCanvas, Icon } from '@easel/harness';
 
 function UnknownCanvas(props: CanvasProps<{ type: string }>) {
   return (
     <div className="ez-status ez-status--empty" role="status" data-testid="host-unknown-canvas">
       <span className="ez-status__icon" aria-hidden="true">
-        ○
+        <Icon name="empty" size="16px" />
       </span>
       <div className="ez-status__body">
         <p className="ez-status__title">No view for “{props.projection.type}” canvases</p>

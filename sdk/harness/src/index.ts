@@ -72,6 +72,7 @@ export { PluginInspector, type PluginInspectorProps } from './surfaces/PluginIns
 export { JobControls, type JobControlsProps } from './surfaces/JobControls.tsx';
 export { PresenceCursors, type PresenceCursorsProps } from './surfaces/PresenceCursors.tsx';
 export { ReasonButton, type ReasonButtonProps } from './surfaces/ReasonButton.tsx';
+export { ICON_NAMES, Icon, type IconName, type IconProps } from './surfaces/Icon.tsx';
 
 // templates
 export { StudioTemplate, type StudioTemplateProps } from './templates/StudioTemplate.tsx';

@@ -179,6 +179,8 @@ function BoardColumnView(props: {
           count={props.notes.length}
           estimateRowHeight={NOTE_ROW_ESTIMATE}
           maxHeight="80vh"
+          // The column's Tab stop stays rendered when scrolled away (or Tab would skip the column).
+          keep={stop}
           renderRow={(index) => (
             <BoardNoteCard
               key={props.notes[index]!.id}

@@ -1,4 +1,4 @@
-import type { CommandEmitter } from '@easel/harness';
+import { type CommandEmitter, Icon } from '@easel/harness';
 import { type CSSProperties, type FormEvent, type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
 import { deleteNoteOps, editNoteOps, MAX_NOTE_TEXT, moveNoteOps } from './boardOps.ts';
 import type { BoardNote } from './projectBoard.ts';
@@ -178,7 +178,7 @@ export function BoardNoteCard(props: {
               setEditing(true);
             }}
           >
-            <span aria-hidden="true">✎</span>
+            <Icon name="edit" />
           </button>
           <label>
             <span className="easel-board-note-move-label">Move to</span>
@@ -206,7 +206,7 @@ export function BoardNoteCard(props: {
             title="Delete"
             onClick={(event) => void deleteKeepingFocus(event.currentTarget)}
           >
-            <span aria-hidden="true">✕</span>
+            <Icon name="close" />
           </button>
         </div>
       )}

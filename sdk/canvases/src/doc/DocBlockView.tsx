@@ -1,4 +1,4 @@
-import type { CommandEmitter } from '@easel/harness';
+import { type CommandEmitter, Icon } from '@easel/harness';
 import { type CSSProperties, type FocusEvent, memo, useState } from 'react';
 import { LazyTextArea } from '../lib/LazyTextArea.tsx';
 import { newId } from '../lib/newId.ts';
@@ -157,7 +157,7 @@ export const DocBlockView = memo(function DocBlockView({
                   title="Move up"
                   onClick={() => void emit.ops(moveBlockOps(index, index - 1))}
                 >
-                  ↑
+                  <Icon name="arrow-up" />
                 </button>
                 <button
                   type="button"
@@ -166,7 +166,7 @@ export const DocBlockView = memo(function DocBlockView({
                   title="Move down"
                   onClick={() => void emit.ops(moveBlockOps(index, index + 1))}
                 >
-                  ↓
+                  <Icon name="arrow-down" />
                 </button>
                 <button
                   type="button"
@@ -174,7 +174,7 @@ export const DocBlockView = memo(function DocBlockView({
                   title="Delete"
                   onClick={() => void emit.ops(deleteBlockOps(index))}
                 >
-                  ✕
+                  <Icon name="close" />
                 </button>
               </span>
             </div>

@@ -47,6 +47,29 @@ const gapHeights = (container: HTMLElement) =>
   Array.from(container.querySelectorAll<HTMLElement>('.easel-window-gap'), (g) => Number.parseFloat(g.style.height));
 
 describe('WindowedList', () => {
+  it('keeps the row named by `keep` rendered in its place, however far the list scrolls from it', () => {
+    const { container } = render(
+      <WindowedList count={1000} renderRow={row} estimateRowHeight={20} maxHeight="100px" keep={3} />,
+    );
+    const list = container.querySelector<HTMLElement>('[data-windowed]')!;
+    act(() => {
+      list.scrollTop = 20 * 600;
+      fireEvent.scroll(list);
+    });
+    const indices = Array.from(container.querySelectorAll<HTMLElement>('[data-index]'), (r) => Number(r.dataset.index));
+    expect(indices[0]).toBe(3);
+    expect(indices[1]).toBeGreaterThan(500);
+    // Gaps before and after row 3, then the window: every row is still accounted for.
+    expect(gapHeights(container).reduce((a, b) => a + b, 0)).toBe((1000 - indices.length) * 20);
+  });
+
+  it('spacers never shrink (a flex column list style squeezed them, and the list stopped scrolling)', () => {
+    const { container } = render(<WindowedList count={1000} renderRow={row} estimateRowHeight={20} />);
+    const gaps = Array.from(container.querySelectorAll<HTMLElement>('.easel-window-gap'));
+    expect(gaps.length).toBeGreaterThan(0);
+    for (const gap of gaps) expect(gap.style.flexShrink).toBe('0');
+  });
+
   it('sizes the first window with the estimate, then with the row heights the observer reports', () => {
     const { container } = render(<WindowedList count={1000} renderRow={row} estimateRowHeight={20} />);
     const rendered = container.querySelectorAll('[data-index]').length;

@@ -18,6 +18,12 @@ export interface WindowedListProps {
   overscan?: number;
   /** Height of the scrolling viewport when windowed (CSS). Default `70vh`. */
   maxHeight?: string;
+  /**
+   * A row kept rendered however far the list is scrolled from it (in its place, between the
+   * spacers): e.g. the list's one Tab stop under a roving tabindex, which must stay in the document
+   * for Tab to reach the list. Default none (-1).
+   */
+  keep?: number;
   /** The list element. Default `ol`. */
   as?: 'ol' | 'ul';
   className?: string;
@@ -26,7 +32,8 @@ export interface WindowedListProps {
 /**
  * A list that renders only the visible rows (plus overscan) once it is long; gaps are `aria-hidden`
  * spacer `<li>`s sized with the measured average row height, so the scroll height stays right.
- * The row holding focus stays rendered when it scrolls away, so typing in it is never cut off.
+ * The row holding focus stays rendered when it scrolls away, so typing in it is never cut off, and so
+ * does the row named by `keep`.
  *
  * First render: the viewport height is taken from `maxHeight` when it is in `vh` or `px` (no layout
  * read), rows are `estimateRowHeight` tall, and only the rows in view are rendered; before that
@@ -41,6 +48,7 @@ export function WindowedList({
   threshold = 100,
   overscan = 10,
   maxHeight = '70vh',
+  keep = -1,
   as: List = 'ol',
   className,
 }: WindowedListProps) {
@@ -117,7 +125,14 @@ export function WindowedList({
       </List>
     );
   }
-  const items = windowRows({ count, scrollTop, viewport, rowHeight, overscan: overscanReady ? overscan : 0, pinned });
+  const items = windowRows({
+    count,
+    scrollTop,
+    viewport,
+    rowHeight,
+    overscan: overscanReady ? overscan : 0,
+    pinned: [pinned, keep],
+  });
   return (
     <List
       className={className}
@@ -136,7 +151,9 @@ export function WindowedList({
             key={`gap-${item.from}`}
             aria-hidden="true"
             className="easel-window-gap"
-            style={{ height: item.rows * rowHeight, listStyle: 'none', margin: 0, padding: 0 }}
+            // flexShrink 0: in a flex column (a host's list style) a spacer shrank to nothing, the list
+            // could not scroll past its first window and no later row was ever rendered.
+            style={{ height: item.rows * rowHeight, flexShrink: 0, listStyle: 'none', margin: 0, padding: 0 }}
           />
         ),
       )}

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_WINDOW_ROWS, windowRows } from './windowRows.ts';
+import { MAX_PINNED, MAX_WINDOW_ROWS, windowRows } from './windowRows.ts';
 
 const rowsOf = (items: ReturnType<typeof windowRows>) =>
   items.flatMap((item) => (item.kind === 'row' ? [item.index] : []));
@@ -21,6 +21,35 @@ describe('windowRows', () => {
     );
     expect(rows).toContain(400);
     expect(rows).toContain(0);
+  });
+
+  it('keeps several pinned rows (the focused one and a list’s Tab stop) on either side of the window', () => {
+    const rows = rowsOf(
+      windowRows({ count: 500, scrollTop: 4000, viewport: 200, rowHeight: 20, overscan: 2, pinned: [450, -1, 3, 450] }),
+    );
+    expect(rows[0]).toBe(3);
+    expect(rows.at(-1)).toBe(450);
+    expect(rows.filter((r) => r === 450)).toHaveLength(1);
+  });
+
+  it('rows and gaps tile the list in order with a list of pins, whatever the inputs', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 5_000 }),
+        fc.double({ min: 0, max: 1e6 }),
+        fc.array(fc.integer({ min: -5, max: 5_005 }), { maxLength: 12 }),
+        (count, scrollTop, pinned) => {
+          const items = windowRows({ count, scrollTop, viewport: 400, rowHeight: 20, overscan: 3, pinned });
+          const rows = rowsOf(items);
+          expect(rows).toEqual([...rows].sort((a, b) => a - b));
+          expect(new Set(rows).size).toBe(rows.length);
+          const covered = items.reduce((n, item) => n + (item.kind === 'row' ? 1 : item.rows), 0);
+          expect(covered).toBe(count);
+          for (const pin of pinned.slice(0, MAX_PINNED)) if (pin >= 0 && pin < count) expect(rows).toContain(pin);
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 
   it('rows and gaps tile the list in order, whatever the inputs', () => {

@@ -13,12 +13,18 @@ export interface WindowInput {
   rowHeight: number;
   /** Rows rendered beyond each edge of the viewport. */
   overscan: number;
-  /** A row kept rendered wherever it is (the one holding focus), or -1. */
-  pinned: number;
+  /**
+   * Rows kept rendered wherever they are (the one holding focus, a list's one Tab stop): an index,
+   * or a list of them; -1 (or any index out of range) pins nothing.
+   */
+  pinned: number | readonly number[];
 }
 
 /** Most rows ever rendered at once (bounds the work for absurd viewports). */
 export const MAX_WINDOW_ROWS = 500;
+
+/** Most pinned rows honoured (the rest are ignored). */
+export const MAX_PINNED = 8;
 
 /**
  * The visible window of a list plus overscan, as rows and gaps in order. Gaps cover every row not
@@ -35,11 +41,14 @@ export function windowRows(input: WindowInput): WindowItem[] {
   const visible = Math.ceil(viewport / rowHeight) + 1;
   const start = Math.max(0, first - overscan);
   const end = Math.min(count, start + Math.min(MAX_WINDOW_ROWS, visible + 2 * overscan));
-  const indices: number[] = [];
-  const pinned = Number.isInteger(input.pinned) && input.pinned >= 0 && input.pinned < count ? input.pinned : -1;
-  if (pinned >= 0 && pinned < start) indices.push(pinned);
+  const pins = new Set<number>();
+  for (const pin of typeof input.pinned === 'number' ? [input.pinned] : input.pinned.slice(0, MAX_PINNED)) {
+    if (Number.isInteger(pin) && pin >= 0 && pin < count && (pin < start || pin >= end)) pins.add(pin);
+  }
+  const sorted = [...pins].sort((a, b) => a - b);
+  const indices: number[] = sorted.filter((pin) => pin < start);
   for (let i = start; i < end; i++) indices.push(i);
-  if (pinned >= end) indices.push(pinned);
+  for (const pin of sorted) if (pin >= end) indices.push(pin);
   const out: WindowItem[] = [];
   let next = 0;
   for (const index of indices) {

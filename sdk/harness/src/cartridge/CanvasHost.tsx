@@ -10,6 +10,7 @@ import { usePresence } from '../hooks/usePresence.ts';
 import { useRejectedEdit } from '../hooks/useRejectedEdit.ts';
 import { useTokens } from '../hooks/useTokens.ts';
 import { PresenceCursors } from '../surfaces/PresenceCursors.tsx';
+import { Icon } from '../surfaces/Icon.tsx';
 import { StatusMessage } from '../surfaces/StatusMessage.tsx';
 import type { CanvasCartridge } from './defineCanvas.ts';
 import { HostNoticesContext } from './HostNotices.ts';
@@ -109,6 +110,8 @@ export function CanvasHost<P>(props: CanvasHostProps<P>): ReactNode {
     );
   }
   const { Component } = cartridge;
+  const offlineNote = status === 'offline' || status === 'reconnecting';
+  const notices = readOnly || offlineNote || banner !== null;
   return (
     <section
       className={`ez-canvas-host${props.className ? ` ${props.className}` : ''}`}
@@ -116,25 +119,31 @@ export function CanvasHost<P>(props: CanvasHostProps<P>): ReactNode {
       data-canvas-type={cartridge.manifest.type}
       data-readonly={readOnly || undefined}
     >
-      {readOnly ? (
-        <p className="ez-canvas-host__note" role="note">
-          View only: your role may not change this canvas.
-        </p>
-      ) : null}
-      {status === 'offline' || status === 'reconnecting' ? (
-        <p className="ez-canvas-host__note ez-canvas-host__note--offline" role="status">
-          {status === 'offline' ? 'Offline: edits are kept and sent when the gateway is back.' : 'Reconnecting…'}
-        </p>
-      ) : null}
-      {banner ? (
-        <div className="ez-rejected" role="alert" data-testid="rejected-edit">
-          <span>
-            <strong>{banner.what === 'edit' ? 'Your edit was undone' : 'Not applied'}:</strong> {banner.message}{' '}
-            <code>({banner.code})</code>
-          </span>
-          <button type="button" className="ez-button ez-button--ghost" onClick={dismiss} aria-label="Dismiss">
-            ×
-          </button>
+      {/* The notices sit in one box above the surface: side by side (the Split template), that box
+          is a row the panes share, so a note of two lines in one pane moves both canvases alike. */}
+      {notices ? (
+        <div className="ez-canvas-host__notices">
+          {readOnly ? (
+            <p className="ez-canvas-host__note" role="note">
+              View only: your role may not change this canvas.
+            </p>
+          ) : null}
+          {offlineNote ? (
+            <p className="ez-canvas-host__note ez-canvas-host__note--offline" role="status">
+              {status === 'offline' ? 'Offline: edits are kept and sent when the gateway is back.' : 'Reconnecting…'}
+            </p>
+          ) : null}
+          {banner ? (
+            <div className="ez-rejected" role="alert" data-testid="rejected-edit">
+              <span>
+                <strong>{banner.what === 'edit' ? 'Your edit was undone' : 'Not applied'}:</strong> {banner.message}{' '}
+                <code>({banner.code})</code>
+              </span>
+              <button type="button" className="ez-button ez-button--ghost" onClick={dismiss} aria-label="Dismiss">
+                <Icon name="close" />
+              </button>
+            </div>
+          ) : null}
         </div>
       ) : null}
       <div

@@ -41,6 +41,8 @@ export const HARNESS_CSS = `
   clip: rect(0 0 0 0); white-space: nowrap; border: 0;
 }
 code { font-family: var(--ez-mono); font-size: .92em; }
+/* Icon (an inline SVG in currentColor; the control around it has the name). */
+.ez-icon { display: inline-block; flex: none; vertical-align: -0.125em; overflow: visible; }
 
 /* templates */
 .ez-template { display: grid; gap: var(--ez-space-3); padding: var(--ez-space-3); min-height: 100vh; background: var(--ez-bg); }
@@ -56,26 +58,25 @@ code { font-family: var(--ez-mono); font-size: .92em; }
 .ez-studio__left .ez-chat__turns { min-height: 0; }
 .ez-studio__left .ez-chat__form { flex-shrink: 0; }
 .ez-studio__main { display: flex; flex-direction: column; gap: var(--ez-space-2); min-width: 0; min-height: 0; overflow: auto; }
-/* Side by side, the panes share their rows (title, tools, canvas): a canvas without tools (a doc)
-   started higher than its neighbour's, under a toolbar of its own. */
-.ez-split { grid-template-columns: 1fr 1fr; grid-template-rows: auto auto auto 1fr; }
-/* The main landmark holds the panes on the template's grid (rows 2 to 4, both columns, its gaps). */
-.ez-split__main { display: grid; grid-column: 1 / -1; grid-row: 2 / span 3; grid-template-columns: subgrid;
+/* Side by side, the panes share their rows (title, tools, notices, canvas): a canvas without tools
+   (a doc) started higher than its neighbour's, under a toolbar of its own; and a view-only note
+   above one canvas (a planner may write the board, not the doc), or one that wraps to two lines in
+   a narrower pane, pushed that canvas below its neighbour. */
+.ez-split { grid-template-columns: 1fr 1fr; grid-template-rows: auto auto auto auto 1fr; }
+/* The main landmark holds the panes on the template's grid (rows 2 to 5, both columns, its gaps). */
+.ez-split__main { display: grid; grid-column: 1 / -1; grid-row: 2 / span 4; grid-template-columns: subgrid;
   grid-template-rows: subgrid; min-width: 0; }
-.ez-split__pane { display: grid; grid-row: 1 / span 3; grid-template-rows: subgrid; row-gap: var(--ez-space-2); min-width: 0; }
+.ez-split__pane { display: grid; grid-row: 1 / span 4; grid-template-rows: subgrid; row-gap: var(--ez-space-2); min-width: 0; }
 .ez-split__pane > .ez-split__title { grid-row: 1; }
 .ez-split__pane > .ez-toolpop { grid-row: 2; align-self: end; }
-.ez-split__pane > :not(.ez-split__title, .ez-toolpop) { grid-row: 3; }
+.ez-split__pane > :not(.ez-split__title, .ez-toolpop) { grid-row: 3 / span 2; }
+/* The canvas host spans the notices row and the canvas row (a subgrid: the tallest notices of the
+   two panes set the row). No gap inside: a pane without notices has its canvas right under the
+   tools; the notices keep their own space below them. */
+.ez-split__pane > .ez-canvas-host { display: grid; grid-template-rows: subgrid; row-gap: 0; }
+.ez-split__pane > .ez-canvas-host > .ez-canvas-host__notices { grid-row: 1; margin-bottom: var(--ez-space-2); }
+.ez-split__pane > .ez-canvas-host > .ez-canvas-host__surface { grid-row: 2; }
 .ez-split__title { margin: 0; font-size: var(--ez-text-lg); }
-/* A view-only note above one canvas (a planner may write the board, not the doc) pushed that
-   canvas a line below its neighbour: the other pane keeps the note's line empty. One line: side by
-   side, a pane is wide enough for the note on one line. */
-@media (min-width: 901px) {
-  .ez-split:has(.ez-canvas-host > .ez-canvas-host__note[role="note"])
-    .ez-split__pane > .ez-canvas-host:not(:has(> .ez-canvas-host__note[role="note"]))::before {
-    content: "\\00a0" / ""; font-size: var(--ez-text-sm);
-  }
-}
 .ez-console { grid-template-columns: minmax(0, 1.2fr) minmax(280px, 1fr) minmax(240px, 320px); grid-template-rows: auto 1fr; }
 .ez-console__center, .ez-console__right, .ez-console__main { display: flex; flex-direction: column; gap: var(--ez-space-3); min-width: 0; }
 @media (max-width: 900px) {
@@ -86,6 +87,8 @@ code { font-family: var(--ez-mono); font-size: .92em; }
   .ez-split__main { display: flex; flex-direction: column; gap: var(--ez-space-3); grid-row: auto; }
   .ez-split__pane { display: flex; flex-direction: column; grid-row: auto; }
   .ez-split__pane > .ez-toolpop { align-self: auto; }
+  .ez-split__pane > .ez-canvas-host { display: flex; row-gap: var(--ez-space-2); }
+  .ez-split__pane > .ez-canvas-host > .ez-canvas-host__notices { margin-bottom: 0; }
   .ez-template > .ez-toppill { flex-wrap: wrap; border-radius: var(--ez-radius-lg); }
   /* One column: the canvas first, then the chat, then context and tokens. */
   .ez-studio__main { order: 1; }
@@ -191,6 +194,7 @@ code { font-family: var(--ez-mono); font-size: .92em; }
 :where(.ez-canvas-host__surface) :where(button, input, select, textarea, [tabindex]):focus-visible { outline: 2px solid var(--ez-focus); outline-offset: 1px; }
 :where(.ez-canvas-host__surface) :where(ul, ol) { padding-left: var(--ez-space-5); }
 :where(.ez-canvas-host__surface) :where(li) { margin-bottom: var(--ez-space-2); }
+.ez-canvas-host__notices { display: flex; flex-direction: column; gap: var(--ez-space-2); min-width: 0; }
 .ez-canvas-host__note { margin: 0; font-size: var(--ez-text-sm); color: var(--ez-text-2); }
 .ez-canvas-host__note--offline { color: var(--ez-warn); }
 .ez-rejected { display: flex; align-items: center; gap: var(--ez-space-2); padding: var(--ez-space-2) var(--ez-space-3);

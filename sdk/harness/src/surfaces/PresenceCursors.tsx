@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { usePresence } from '../hooks/usePresence.ts';
 import { readableTextColor } from '../lib/readableTextColor.ts';
+import { Icon } from './Icon.tsx';
 
 export interface PresenceCursorsProps {
   /** Maps canvas coordinates to the layer's pixels (default: identity). */
@@ -40,7 +41,11 @@ export function PresenceCursors(props: PresenceCursorsProps): ReactNode {
               className="ez-cursor__label"
               style={{ background: peer.actor.color, color: readableTextColor(peer.actor.color) }}
             >
-              {peer.actor.kind === 'agent' ? '◆ ' : ''}
+              {peer.actor.kind === 'agent' ? (
+                <>
+                  <Icon name="agent" />{' '}
+                </>
+              ) : null}
               {peer.actor.name}
             </span>
           </div>

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { Icon, type IconName } from './Icon.tsx';
 
 export interface StatusMessageProps {
   /** `empty`, `loading`, `offline`, `error` or `refused`: sets the icon, colour and ARIA role. */
@@ -10,12 +11,12 @@ export interface StatusMessageProps {
   action?: ReactNode;
 }
 
-const ICON: Record<StatusMessageProps['kind'], string> = {
-  empty: '○',
-  loading: '◌',
-  offline: '⚡',
-  error: '!',
-  refused: '⊘',
+const ICON: Record<StatusMessageProps['kind'], IconName> = {
+  empty: 'empty',
+  loading: 'loading',
+  offline: 'offline',
+  error: 'error',
+  refused: 'refused',
 };
 
 /** The one way surfaces show empty, loading, offline, refused and error states. */
@@ -28,7 +29,7 @@ export function StatusMessage(props: StatusMessageProps): ReactNode {
       aria-busy={props.kind === 'loading' || undefined}
     >
       <span className="ez-status__icon" aria-hidden="true">
-        {ICON[props.kind]}
+        <Icon name={ICON[props.kind]} size="16px" />
       </span>
       <div className="ez-status__body">
         <p className="ez-status__title">{props.title}</p>

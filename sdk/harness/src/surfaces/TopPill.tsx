@@ -3,6 +3,7 @@ import { useConnectionStatus } from '../hooks/useConnectionStatus.ts';
 import type { PeerState } from '../hooks/PeerState.ts';
 import { usePresence } from '../hooks/usePresence.ts';
 import { readableTextColor } from '../lib/readableTextColor.ts';
+import { Icon } from './Icon.tsx';
 
 export interface TopPillProps {
   /** Product or flow name shown at the start. */
@@ -88,7 +89,9 @@ export function TopPill(props: TopPillProps): ReactNode {
             title={`${peer.actor.name}${peer.self ? ' (you)' : ''}${peer.actor.kind === 'agent' ? ' · agent' : ''}`}
             data-testid={`presence-avatar-${peer.actor.id}`}
           >
-            <span aria-hidden="true">{peer.actor.kind === 'agent' ? '◆' : initials(peer.actor.name)}</span>
+            <span aria-hidden="true">
+              {peer.actor.kind === 'agent' ? <Icon name="agent" /> : initials(peer.actor.name)}
+            </span>
             <span className="ez-visually-hidden">
               {peer.actor.name}
               {peer.self ? ' (you)' : ''}
