@@ -23,6 +23,8 @@ import { CanvasRegistry } from './canvas/CanvasRegistry.ts';
 import { fullSnapshot } from './canvas/fullSnapshot.ts';
 import { fullState } from './canvas/fullState.ts';
 import { rootView } from './canvas/rootView.ts';
+import { TextFieldUpgrades } from './canvas/TextFieldUpgrades.ts';
+import { canvasOnSpine } from './canvasOnSpine.ts';
 import { CanvasTypeRegistry } from './canvasTypes/CanvasTypeRegistry.ts';
 import { buildEnvelope } from './commands/buildEnvelope.ts';
 import { CommandProcessor } from './commands/CommandProcessor.ts';
@@ -108,6 +110,8 @@ export class GatewayCore {
   private readonly commands: CommandProcessor;
   private readonly proposals: ProposalProcessor;
   private readonly turnEvents: TurnEvents;
+  /** Converts plain strings at text fields of canvases created before their type declared them. */
+  private readonly textFieldUpgrades: TextFieldUpgrades;
   /** The turns this node opened (`chat.send`) and their state; the InteractionManager listens. */
   readonly turnLedger = new TurnLedger();
   /** The durable list of turns this node may have open (recovery after a crash). */
@@ -150,6 +154,16 @@ export class GatewayCore {
       }),
     });
     const shared = { publisher: this.commands.publisher, turns: this.commands.turns };
+    this.textFieldUpgrades = new TextFieldUpgrades({
+      spine: deps.spine,
+      canvases: this.canvases,
+      manifestOf: (partition, type) => this.types.get(partition, type),
+      ...shared,
+      now: this.now,
+      maxEventBytes,
+      ...logger,
+    });
+    this.canvases.setLoadHook(this.textFieldUpgrades.onLoad);
     this.proposals = new ProposalProcessor({
       spine: deps.spine,
       lens: this.lens,
@@ -180,8 +194,10 @@ export class GatewayCore {
     }
     if (message.node === this.nodeId || typeof message.partition !== 'string') return;
     if (topic === TOPIC.lens) this.lens.invalidate(message.partition);
-    else if (topic === TOPIC.canvasType && typeof message.type === 'string')
+    else if (topic === TOPIC.canvasType && typeof message.type === 'string') {
       this.types.invalidate(message.partition, message.type);
+      void this.textFieldUpgrades.typeRegistered(message.partition, message.type);
+    }
   }
 
   private tell(topic: string, fields: Record<string, string>): void {
@@ -263,7 +279,7 @@ export class GatewayCore {
     const canvasId = scope.canvas_id;
     if (canvasId === undefined) return fail('validation_failed', 'scope.canvas_id: required');
     return this.guard(async () => {
-      if (!(await this.canvasExists(scope))) {
+      if (!(await this.canvasExistsWithoutLoading(scope))) {
         return fail('not_found', `canvas '${canvasId}' does not exist`, { canvas_id: canvasId });
       }
       const window = TURN_HISTORY_WINDOW;
@@ -282,7 +298,11 @@ export class GatewayCore {
     if (!partition.ok) return partition;
     if (!p.roles.includes(ADMIN_ROLE)) return fail('forbidden', 'only role admin may register canvas types');
     const stored = await this.guard(() => this.types.put(partition.value, type, body));
-    if (stored.ok) this.tell(TOPIC.canvasType, { partition: partition.value, type });
+    if (stored.ok) {
+      this.tell(TOPIC.canvasType, { partition: partition.value, type });
+      // Loaded canvases of the type adopt its text_fields (and convert) before the answer.
+      await this.textFieldUpgrades.typeRegistered(partition.value, type);
+    }
     return stored;
   }
 
@@ -382,13 +402,32 @@ export class GatewayCore {
     });
   }
 
-  /** Does the canvas exist (streams answer 404 otherwise). */
+  /**
+   * Does the canvas exist (streams answer 404 otherwise). Loads it (a stream reads it next); where
+   * the canvas itself is not needed, {@link canvasExistsWithoutLoading} gives the same answer.
+   */
   async canvasExists(scope: Scope): Promise<boolean> {
     if (scope.canvas_id === undefined) return false;
     try {
       return (await this.canvases.getCurrent(partitionId(scope), scope.canvas_id)) !== null;
     } catch (err) {
       return err instanceof CanvasRebuildError;
+    }
+  }
+
+  /**
+   * {@link canvasExists} without loading the canvas (turn history, sidecars, the dev bootstrap):
+   * the loaded canvas, else what the spine holds of it (`canvasOnSpine`). A canvas whose rebuild
+   * would fail exists here too; a spine error answers false, as there.
+   */
+  async canvasExistsWithoutLoading(scope: Scope): Promise<boolean> {
+    if (scope.canvas_id === undefined) return false;
+    const partition = partitionId(scope);
+    if (this.canvases.peek(partition, scope.canvas_id) !== undefined) return true;
+    try {
+      return await canvasOnSpine(this.spine, partition, scope.canvas_id);
+    } catch {
+      return false;
     }
   }
 

@@ -29,7 +29,7 @@ export interface DevBootstrapReport {
  * Problems are reported, never thrown.
  */
 export async function installDevBootstrap(
-  core: Pick<GatewayCore, 'getCanvasType' | 'putCanvasType' | 'submit' | 'canvasExists'>,
+  core: Pick<GatewayCore, 'getCanvasType' | 'putCanvasType' | 'submit' | 'canvasExistsWithoutLoading'>,
   admin: Principal,
   distDir: string,
 ): Promise<DevBootstrapReport> {
@@ -70,7 +70,7 @@ export async function installDevBootstrap(
     for (const canvas of canvases as Array<{ canvas_id?: unknown; canvas_type?: unknown; title?: unknown }>) {
       if (typeof canvas?.canvas_id !== 'string' || typeof canvas.canvas_type !== 'string') continue;
       const scope = { tenant_id: admin.tenantId, project_id: projectId, ...HOST_SURFACE, canvas_id: canvas.canvas_id };
-      if (await core.canvasExists(scope)) continue;
+      if (await core.canvasExistsWithoutLoading(scope)) continue;
       const sent = await core.submit(admin, {
         // The id the host uses too, so a page racing this reads `duplicate`, not a conflict.
         command_id: `create.${canvas.canvas_id.toLowerCase()}`.slice(0, 64),

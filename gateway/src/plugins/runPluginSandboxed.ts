@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { JsonValue, PluginInvokeResult } from '@easel/schemas';
-import { describeSchemaErrors } from './loading/compileToolValidators.ts';
+import { describeSchemaErrors } from './loading/toolValidators.ts';
 import type { PluginCallObserver, PluginCallOptions } from './PluginHost.ts';
 import type { Lease, PluginSlot } from './registry/PluginSlot.ts';
 import { withValueJson } from './resultValueJson.ts';

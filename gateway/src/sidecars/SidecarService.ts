@@ -399,7 +399,7 @@ export class SidecarService {
   private async refusedTarget(p: Principal, scope: Scope): Promise<Result<never> | null> {
     const denied = this.writeDenied(await this.core.lensView(p, partitionId(scope)));
     if (denied) return denied;
-    if (scope.canvas_id !== undefined && !(await this.core.canvasExists(scope)))
+    if (scope.canvas_id !== undefined && !(await this.core.canvasExistsWithoutLoading(scope)))
       return fail('not_found', `canvas '${scope.canvas_id}' does not exist`, { canvas_id: scope.canvas_id });
     return null;
   }

@@ -9,6 +9,7 @@ import {
 import * as Y from 'yjs';
 import { z } from 'zod';
 import type { PartitionId, Snapshot, StoredEvent } from '../spine/EventSpine.ts';
+import { mergeTextFields, NO_TEXT_FIELDS, type TextFieldMap } from './mergeTextFields.ts';
 import { ensureRoots, rootJson } from './yRoots.ts';
 
 /** One entry of a canvas's commit history. */
@@ -98,6 +99,12 @@ export class CanvasDoc {
   lastUsed = 0;
   /** Settles when every append issued for this canvas so far is durable; rejects if one failed. */
   appendChain: Promise<void> = Promise.resolve();
+  /**
+   * Text fields in force (`{<root>: [key, ...]}`): the manifest's `text_fields`, extended by those
+   * of a newer registration of its type ({@link adoptTextFields}). `state.ops` writes Y.Text there
+   * and `state.update` may not set plain strings there.
+   */
+  textFields: TextFieldMap = NO_TEXT_FIELDS;
 
   private constructor(
     readonly partition: PartitionId,
@@ -107,6 +114,18 @@ export class CanvasDoc {
     readonly epoch: string,
   ) {
     ensureRoots(this.doc, manifest.roots);
+    this.textFields = mergeTextFields(manifest.roots, NO_TEXT_FIELDS, manifest.text_fields);
+  }
+
+  /**
+   * Extends {@link textFields} with the `text_fields` of the currently registered manifest of its
+   * type (roots this canvas declares as map or array only); never removes one. True when it grew.
+   */
+  adoptTextFields(declared: TextFieldMap | undefined): boolean {
+    const next = mergeTextFields(this.manifest.roots, this.textFields, declared);
+    if (next === this.textFields) return false;
+    this.textFields = next;
+    return true;
   }
 
   /** A new, empty canvas (revision 0). */

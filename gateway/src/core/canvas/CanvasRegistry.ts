@@ -6,6 +6,13 @@ import { LiveCanvases } from './LiveCanvases.ts';
 /** Record kind of the canvas directory (`putRecord('canvas', '<partition>/<canvas_id>', json)`). */
 export const CANVAS_RECORD_KIND = 'canvas';
 
+/**
+ * Runs on every canvas this registry loads, before anyone else sees it (never throws). `convert`:
+ * false when an earlier run on this load failed and the canvas was rebuilt (adopt settings only).
+ * A run that leaves the canvas poisoned makes the load rebuild it once more from the spine.
+ */
+export type CanvasLoadHook = (canvas: CanvasDoc, convert: boolean) => Promise<void>;
+
 /** Options of {@link CanvasRegistry}. */
 export interface CanvasRegistryOptions {
   /** Unload a canvas after this long without use. Default 300 000 ms (5 min). */
@@ -44,6 +51,7 @@ export class CanvasRegistry {
   private readonly now: () => number;
   private readonly sweeper: NodeJS.Timeout;
   private closed = false;
+  private loadHook: CanvasLoadHook | null = null;
 
   constructor(
     private readonly spine: EventSpine,
@@ -59,6 +67,16 @@ export class CanvasRegistry {
 
   private static key(partition: PartitionId, canvasId: string): string {
     return `${partition}/${canvasId}`;
+  }
+
+  /** Sets the hook run on each loaded canvas (see {@link CanvasLoadHook}); null removes it. */
+  setLoadHook(hook: CanvasLoadHook | null): void {
+    this.loadHook = hook;
+  }
+
+  /** The loaded canvases of a partition (a copy; no load). */
+  loadedIn(partition: PartitionId): CanvasDoc[] {
+    return this.live.inPartition(partition);
   }
 
   /** Number of loaded canvases. */
@@ -237,19 +255,39 @@ export class CanvasRegistry {
   async getCurrent(partition: PartitionId, canvasId: string): Promise<CanvasDoc | null> {
     const canvas = await this.get(partition, canvasId);
     if (canvas === null || this.spine.writers === 'single') return canvas;
-    const head = await this.spine.head(partition);
+    await this.catchUp(canvas, await this.spine.head(partition));
+    return canvas;
+  }
+
+  /**
+   * Shared spines: replays the canvas's events after its `syncedSeq` up to `head` (events of
+   * other nodes), loaded or not. Idempotent.
+   */
+  async catchUp(canvas: CanvasDoc, head: number): Promise<void> {
     let after = canvas.syncedSeq;
+    // Bounded: each page advances `after` towards `head`.
     while (after < head) {
-      const page = await this.spine.read(partition, after, { canvasId, limit: this.pageSize });
+      const page = await this.spine.read(canvas.partition, after, { canvasId: canvas.canvasId, limit: this.pageSize });
       for (const event of page) if (event.seq <= head && event.seq > canvas.lastSeq) canvas.replay(event);
       if (page.length < this.pageSize) break;
       after = page[page.length - 1]!.seq;
     }
     canvas.syncedSeq = Math.max(canvas.syncedSeq, head);
-    return canvas;
   }
 
+  /** Rebuilds the canvas, then runs the load hook (rebuilding once more if it poisoned it). */
   private async load(partition: PartitionId, canvasId: string): Promise<CanvasDoc | null> {
+    const canvas = await this.rebuild(partition, canvasId);
+    const hook = this.loadHook;
+    if (canvas === null || hook === null) return canvas;
+    await hook(canvas, true);
+    if (!canvas.poisoned) return canvas;
+    const again = await this.rebuild(partition, canvasId);
+    if (again !== null) await hook(again, false);
+    return again;
+  }
+
+  private async rebuild(partition: PartitionId, canvasId: string): Promise<CanvasDoc | null> {
     // Single writer: everything appended so far (e.g. by a discarded instance) must be readable
     // first. Shared: what is durable is readable; the head read first bounds what we will see.
     const shared = this.spine.writers === 'shared';

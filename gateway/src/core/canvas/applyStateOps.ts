@@ -66,7 +66,7 @@ export function applyStateOps(
 
   const textKeysByRoot = new Map<string, TextKeys>();
   for (const root of roots) {
-    const keys = canvas.manifest.text_fields?.[root];
+    const keys = Object.hasOwn(canvas.textFields, root) ? canvas.textFields[root] : undefined;
     textKeysByRoot.set(root, keys === undefined ? NO_TEXT_KEYS : new Set(keys));
   }
   const textKeysOf = (root: string): TextKeys => textKeysByRoot.get(root) ?? NO_TEXT_KEYS;

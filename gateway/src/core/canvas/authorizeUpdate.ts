@@ -11,6 +11,12 @@ export interface UpdateTarget {
   readonly roots: Readonly<Record<string, RootKind>>;
   /** Canvas type name, for messages. */
   readonly canvasType: string;
+  /**
+   * The canvas's text fields (`{<root>: [key, ...]}`, manifest `text_fields`): a plain string
+   * set under one of these keys of a Y.Map nested in the root is refused. Absent or empty: no
+   * text-field check (no extra work).
+   */
+  readonly textFields?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** What an authorized update touches. */
@@ -73,6 +79,9 @@ class UpdateIndex {
  *   directly under a `map` root without a key, or under an `array`/`xml` root with one;
  *   subdocuments.
  * - 403 `forbidden`: a touched root the writer may not write (the first such root is named).
+ * - 400 `validation_failed` (after those): a plain string set under a key of `target.textFields`
+ *   in a Y.Map nested in the root (WIRE-NOTES "Text fields"; a Y.Text is expected there). Found
+ *   through the same placements, so types without text fields pay nothing.
  *
  * Text roots accept keyed items (Y.Text attributes).
  */
@@ -113,6 +122,9 @@ export function authorizeUpdate(
 
   const memo = new Map<Y.Item, Resolution>();
   const resolveItem = (start: Y.Item): Resolution => resolveIterative(start, memo, index, serverStruct, resolver);
+  const textFields = hasTextFields(target.textFields) ? target.textFields : null;
+  let textFieldHit: Placement | null = null;
+  let deletedHere: DeletedBy | null = null;
 
   for (const s of decoded.structs) {
     if (s instanceof Y.Skip) return fail('validation_failed', `${RESYNC} (the update has gaps)`);
@@ -123,6 +135,14 @@ export function authorizeUpdate(
     const r = resolveItem(s);
     if (!r.ok) return fail('validation_failed', r.message);
     for (const p of r.placements) add(p);
+    if (textFields !== null && textFieldHit === null && holdsString(s.content)) {
+      const hit = r.placements.find((p) => isTextField(textFields, p));
+      if (hit !== undefined) {
+        // An item this update deletes again never shows (e.g. a merged update that replaced it).
+        deletedHere ??= new DeletedBy(decoded.ds);
+        if (!deletedHere.has(s.id.client, s.id.clock, s.length)) textFieldHit = hit;
+      }
+    }
   }
 
   // Deletes: every id must exist (server doc or this update); live server items count as touched.
@@ -185,7 +205,66 @@ export function authorizeUpdate(
   for (const root of roots) {
     if (!canWriteRoot(root)) return fail('forbidden', `your roles may not write root '${root}'`, { root });
   }
+  if (textFieldHit !== null) return textFieldStringRefusal(target.canvasType, textFieldHit.root, textFieldHit.sub!);
   return { ok: true, value: { roots } };
+}
+
+function hasTextFields(
+  fields: Readonly<Record<string, readonly string[]>> | undefined,
+): fields is Readonly<Record<string, readonly string[]>> {
+  if (fields === undefined) return false;
+  for (const root in fields) if (Object.hasOwn(fields, root)) return true;
+  return false;
+}
+
+/** True when the item's content is (or holds) a plain string value. */
+function holdsString(content: Y.Item['content']): boolean {
+  if (content instanceof Y.ContentString) return true;
+  if (content instanceof Y.ContentAny || content instanceof Y.ContentJSON) {
+    return content.arr.some((v: unknown) => typeof v === 'string');
+  }
+  return false;
+}
+
+/** The placement is a declared text-field key of a Y.Map nested inside its root. */
+function isTextField(fields: Readonly<Record<string, readonly string[]>>, p: Placement): boolean {
+  if (p.direct || !p.inMap || p.sub === null || !Object.hasOwn(fields, p.root)) return false;
+  return fields[p.root]!.includes(p.sub);
+}
+
+/** 400: a plain string set at a text field by a raw update (WIRE-NOTES "Text fields"). */
+export function textFieldStringRefusal(canvasType: string, root: string, key: string): Result<never> {
+  return fail(
+    'validation_failed',
+    `state.update: ${root}[…].${key} is a text field of canvas type '${canvasType}'; set a Y.Text, not a string`,
+    { root, key },
+  );
+}
+
+/** Lookup of ids in an update's own delete set (whole struct ranges). */
+class DeletedBy {
+  private readonly ranges = new Map<number, Array<[number, number]>>();
+
+  constructor(ds: DeleteSet) {
+    for (const [client, items] of ds.clients) this.ranges.set(client, mergeRanges(items));
+  }
+
+  /** Whether [clock, clock + length) of `client` is deleted entirely. */
+  has(client: number, clock: number, length: number): boolean {
+    const ranges = this.ranges.get(client);
+    if (ranges === undefined) return false;
+    // Merged ranges are disjoint and sorted: one range must cover the whole struct.
+    let lo = 0;
+    let hi = ranges.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const [start, end] = ranges[mid]!;
+      if (clock < start) hi = mid - 1;
+      else if (clock >= end) lo = mid + 1;
+      else return clock + length <= end;
+    }
+    return false;
+  }
 }
 
 /** Sorted, merged [start, end) ranges of a delete set's items for one client. */
@@ -215,7 +294,10 @@ function refsOf(
   const parent = item.parent as unknown;
   if (typeof parent === 'string') {
     return [
-      { kind: 'done', resolution: { ok: true, placements: [{ root: parent, direct: true, sub: item.parentSub }] } },
+      {
+        kind: 'done',
+        resolution: { ok: true, placements: [{ root: parent, direct: true, sub: item.parentSub, inMap: false }] },
+      },
     ];
   }
   const lookup = (id: Y.ID, asParent: boolean): Ref => {
@@ -226,7 +308,11 @@ function refsOf(
         if (!(server.content instanceof Y.ContentType)) return { kind: 'done', resolution: GARBAGE };
         const root = resolver.rootOfType(server.content.type as Y.AbstractType<unknown>);
         if (root === null) return { kind: 'done', resolution: { ok: false, message: RESYNC } };
-        return { kind: 'done', resolution: { ok: true, placements: [{ root, direct: false, sub: item.parentSub }] } };
+        const inMap = server.content.type instanceof Y.Map;
+        return {
+          kind: 'done',
+          resolution: { ok: true, placements: [{ root, direct: false, sub: item.parentSub, inMap }] },
+        };
       }
       const p = resolver.placementOf(server);
       return { kind: 'done', resolution: p ? { ok: true, placements: [p] } : { ok: false, message: RESYNC } };
@@ -249,13 +335,17 @@ function refsOf(
   return refs;
 }
 
-/** Combines the resolutions of an item's refs into its own. */
-function combine(item: Y.Item, parts: Array<{ resolution: Resolution; asParent: boolean }>): Resolution {
+/**
+ * Combines the resolutions of an item's refs into its own. `parent`: the ref is the item's parent
+ * type item (from the update); the item then sits inside that type, not beside it.
+ */
+function combine(item: Y.Item, parts: Array<{ resolution: Resolution; parent: Y.Item | null }>): Resolution {
   const placements: Placement[] = [];
-  for (const { resolution, asParent } of parts) {
+  for (const { resolution, parent } of parts) {
     if (!resolution.ok) return resolution;
+    const inMap = parent !== null && parent.content instanceof Y.ContentType && parent.content.type instanceof Y.Map;
     for (const p of resolution.placements) {
-      placements.push(asParent ? { root: p.root, direct: false, sub: item.parentSub } : p);
+      placements.push(parent !== null ? { root: p.root, direct: false, sub: item.parentSub, inMap } : p);
     }
   }
   return { ok: true, placements };
@@ -299,8 +389,8 @@ function resolveIterative(
           top,
           refs.map((ref) =>
             ref.kind === 'done'
-              ? { resolution: ref.resolution, asParent: false }
-              : { resolution: memo.get(ref.item)!, asParent: ref.asParent },
+              ? { resolution: ref.resolution, parent: null }
+              : { resolution: memo.get(ref.item)!, parent: ref.asParent ? ref.item : null },
           ),
         ),
       );

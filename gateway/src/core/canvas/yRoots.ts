@@ -52,6 +52,8 @@ export interface Placement {
   readonly root: string;
   readonly direct: boolean;
   readonly sub: string | null;
+  /** Its parent type is a Y.Map nested inside the root (`sub` is then a key of that map). */
+  readonly inMap: boolean;
 }
 
 /** Resolves root names of integrated types, memoized per type (roots never change for a type). */
@@ -77,6 +79,7 @@ export class RootResolver {
     if (!(parent instanceof Y.AbstractType)) return null;
     const root = this.rootOfType(parent as Y.AbstractType<unknown>);
     if (root === null) return null;
-    return { root, direct: parent._item === null, sub: item.parentSub };
+    const direct = parent._item === null;
+    return { root, direct, sub: item.parentSub, inMap: !direct && parent instanceof Y.Map };
   }
 }

@@ -111,7 +111,7 @@ export function tokenDeleteEffects(canvas: CanvasDoc, cmd: CommandOf<'token.dele
 export function stateUpdateEffects(canvas: CanvasDoc, cmd: CommandOf<'state.update'>, view: LensView): EffectsResult {
   const bytes = new Uint8Array(Buffer.from(cmd.payload.update, 'base64'));
   const authorized = authorizeUpdate(
-    { doc: canvas.doc, roots: canvas.manifest.roots, canvasType: canvas.canvasType },
+    { doc: canvas.doc, roots: canvas.manifest.roots, canvasType: canvas.canvasType, textFields: canvas.textFields },
     (root) => view.canWriteRoot(root),
     bytes,
   );

@@ -6,10 +6,10 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { builtinPluginFolders } from '../builtinPluginFolders.ts';
 import { FIXTURES_DIR } from '../testing/pluginTestKit.ts';
-import { compileToolValidators, describeSchemaErrors } from './compileToolValidators.ts';
 import { detectGpu } from './detectGpu.ts';
 import { listPluginFolders } from './listPluginFolders.ts';
 import { loadPluginFolder } from './loadPluginFolder.ts';
+import { describeSchemaErrors, toolValidators } from './toolValidators.ts';
 
 const NO_GPU = { gpu: { present: false, detail: 'no GPU in this test' } };
 const temp = mkdtempSync(join(tmpdir(), 'easel-plugins-'));
@@ -124,7 +124,7 @@ describe('[CONTRACT 9] loading plugin folders', () => {
         },
       },
     } as const;
-    const compiled = compileToolValidators(manifest as never);
+    const compiled = toolValidators(manifest as never);
     if (!compiled.ok) throw new Error(compiled.error);
     const validate = compiled.value.get('run')?.input;
     if (!validate) throw new Error('no validator');

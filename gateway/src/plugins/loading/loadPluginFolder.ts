@@ -3,10 +3,10 @@ import { isBuiltin } from 'node:module';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { type PluginManifest, pluginManifestSchema, pluginNameSchema } from '@easel/schemas';
 import type { PluginOrigin } from '../PluginHost.ts';
-import { compileToolValidators, type ToolValidators } from './compileToolValidators.ts';
+import { type ToolValidators, toolValidators } from './toolValidators.ts';
 import type { PluginFolder } from './listPluginFolders.ts';
 
-/** A folder that can run: its manifest, compiled validators and absolute entry path. */
+/** A folder that can run: its manifest, its tools' schema checks and absolute entry path. */
 export interface LoadablePlugin {
   readonly ok: true;
   readonly name: string;
@@ -39,8 +39,9 @@ export interface LoadEnvironment {
 
 /**
  * Reads and checks one plugin folder (contract §9): `plugin.json` against the manifest schema,
- * the entry file, the tools' JSON Schemas, `requires` packages resolved from the folder, and
- * `device: 'gpu'` against the machine. Never throws.
+ * the entry file, the tools' JSON Schemas (against their meta-schema; each is compiled on its first
+ * use, see `toolValidators`), `requires` packages resolved from the folder, and `device: 'gpu'`
+ * against the machine. Never throws.
  */
 export function loadPluginFolder(folder: PluginFolder, env: LoadEnvironment): LoadedFolder {
   const dir = resolve(folder.dir);
@@ -77,7 +78,7 @@ export function loadPluginFolder(folder: PluginFolder, env: LoadEnvironment): Lo
   if (!entryPath.startsWith(dir + sep) || !existsSync(entryPath)) {
     return fail(manifest.name, `plugin.json: entry: ${manifest.entry} not found in ${dir}`, manifest);
   }
-  const validators = compileToolValidators(manifest);
+  const validators = toolValidators(manifest);
   if (!validators.ok) return fail(manifest.name, validators.error, manifest);
   const missing = missingPackages(dir, manifest.requires ?? []);
   if (missing.length > 0) return fail(manifest.name, missingPackagesReason(dir, missing), manifest);

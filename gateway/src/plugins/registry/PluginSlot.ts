@@ -1,6 +1,6 @@
 import type { PluginHealth, PluginInspector, PluginManifest } from '@easel/schemas';
 import { InspectorService } from '../inspector/inspector_service.ts';
-import type { ToolValidators } from '../loading/compileToolValidators.ts';
+import type { ToolValidators } from '../loading/toolValidators.ts';
 import type { LoadedFolder } from '../loading/loadPluginFolder.ts';
 import type { PluginOrigin } from '../PluginHost.ts';
 import type { PluginProcess, StartOutcome } from '../sandbox/PluginProcess.ts';
