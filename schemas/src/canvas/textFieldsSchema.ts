@@ -16,6 +16,9 @@ export const TEXT_FIELDS_DESCRIPTION =
   'In `state.ops`, a string written under such a key of an object inside that root (at any depth, ' +
   "e.g. a block's `children`) is stored as a Y.Text holding the string instead of a plain string, so " +
   'concurrent first edits merge; any other value there is refused (400 validation_failed). ' +
+  'A raw `state.update` may not set a plain string there either (400 validation_failed). Canvases ' +
+  'created before their type declared a text field are converted by the gateway (one durable ' +
+  '`state_patch`) when loaded or when the type is registered again. ' +
   'The JSON of the state is unchanged (a Y.Text reads as its string). Optional; extension of contract §5.';
 
 /**

@@ -13,7 +13,9 @@ const MAX_CACHED = 10_000;
  * Canvas types per project (contract §5): the built-ins plus those registered with
  * `PUT /v1/projects/{project_id}/canvas-types/{type}` (a registration may shadow a built-in).
  * Re-registering a type replaces it for canvases created afterwards; existing canvases keep
- * the manifest they were created with (stored on the canvas). Authorization is the caller's.
+ * the manifest they were created with (stored on the canvas), except that they adopt the new
+ * registration's `text_fields` (and their plain strings there are converted: `TextFieldUpgrades`).
+ * Authorization is the caller's.
  */
 export class CanvasTypeRegistry {
   private readonly builtins = new Map(BUILTIN_CANVAS_TYPES.map((m) => [m.type, m]));
