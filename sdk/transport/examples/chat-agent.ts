@@ -1,4 +1,4 @@
-// node --import tsx sdk/transport/examples/chat-agent.ts <baseUrl> <agent token> '<scope JSON>' ['<prompt>']
+// node --import tsx sdk/transport/examples/chat-agent.ts <baseUrl> <token minted with --kind agent> '<scope JSON>' ['<prompt>']
 // (or env EASEL_URL, EASEL_TOKEN, EASEL_SCOPE). Joins a canvas, appears in presence as an agent,
 // streams one turn to stdout, prints its commit outcome as the last line, and leaves.
 import { EaselAgent } from '@easel/transport/agent';

@@ -1,4 +1,4 @@
-// node --import tsx examples/node-agent.ts <baseUrl> <token> '<scope JSON>' (or env EASEL_URL, EASEL_TOKEN, EASEL_SCOPE)
+// node --import tsx sdk/transport/examples/node-agent.ts <baseUrl> <token> '<scope JSON of a board canvas>' (or env EASEL_URL, EASEL_TOKEN, EASEL_SCOPE)
 import { CanvasTransport, type CommandError, type Result } from '@easel/transport';
 
 const { EASEL_URL = '', EASEL_TOKEN = '', EASEL_SCOPE = '{}' } = process.env;
