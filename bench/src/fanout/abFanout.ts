@@ -99,6 +99,9 @@ const median = (xs: number[]) => {
   return s.length === 0 ? Number.NaN : (s[Math.floor((s.length - 1) / 2)] as number);
 };
 
+/** The server's CPU time per acknowledged update (its fan-out included), in µs. */
+const cpuPerUpdate = (s: Sample) => (s.updates > 0 ? (s.serverCpu * 1e6) / s.updates : Number.NaN);
+
 const kinds = [...(withRaw ? ['raw'] : []), ...variants.keys()];
 console.log(
   `fan-out A/B: ${kinds.join(', ')}; ${rounds} rounds; N=${n}; ${writerCount} writers; windows ${windowMs} ms`,
@@ -109,7 +112,7 @@ const samples = await interleavedRounds(
   sample,
   (s) =>
     `load ${s.load.toFixed(2)}: ${s.deliveries.toFixed(0)} deliveries/s, ${s.updates.toFixed(0)} updates/s, ` +
-    `CPU server ${(s.serverCpu * 100).toFixed(0)} %, readers ${(s.readerCpu * 100).toFixed(0)} %, writers ${(s.writerCpu * 100).toFixed(0)} %${s.errors > 0 ? `, ${s.errors} errors` : ''}`,
+    `CPU server ${(s.serverCpu * 100).toFixed(0)} % (${cpuPerUpdate(s).toFixed(0)} µs per update), readers ${(s.readerCpu * 100).toFixed(0)} %, writers ${(s.writerCpu * 100).toFixed(0)} %${s.errors > 0 ? `, ${s.errors} errors` : ''}`,
 );
 console.log('\nmedians over rounds; ratio = ÷ the first variant of the same round (then median, min–max)');
 const first = [...variants.keys()][0] as string;
@@ -123,11 +126,18 @@ for (const kind of kinds) {
     const raw = samples.find((r) => r.kind === 'raw' && r.round === s.round);
     return raw === undefined || raw.deliveries === 0 ? [] : [s.deliveries / raw.deliveries];
   });
+  const perUpdate = mine.map(cpuPerUpdate);
+  const cpuRatios = mine.flatMap((s) => {
+    const base = samples.find((r) => r.kind === first && r.round === s.round);
+    return base === undefined ? [] : [cpuPerUpdate(s) / cpuPerUpdate(base)];
+  });
   console.log(
     `${kind.padEnd(12)} deliveries/s ${median(mine.map((s) => s.deliveries)).toFixed(0)} ` +
       `(${Math.min(...mine.map((s) => s.deliveries)).toFixed(0)}–${Math.max(...mine.map((s) => s.deliveries)).toFixed(0)}), ` +
       `÷ ${first} ×${median(ratios).toFixed(3)} (${Math.min(...ratios).toFixed(3)}–${Math.max(...ratios).toFixed(3)}), ` +
       `÷ raw ×${median(rawRatios).toFixed(2)}, CPU ${median(mine.map((s) => s.serverCpu * 100)).toFixed(0)} %, ` +
+      `server CPU per update ${median(perUpdate).toFixed(0)} µs (${Math.min(...perUpdate).toFixed(0)}–${Math.max(...perUpdate).toFixed(0)}), ` +
+      `÷ ${first} ×${median(cpuRatios).toFixed(3)} (${Math.min(...cpuRatios).toFixed(3)}–${Math.max(...cpuRatios).toFixed(3)}), ` +
       `loads ${mine.map((s) => s.load.toFixed(1)).join('/')}`,
   );
 }

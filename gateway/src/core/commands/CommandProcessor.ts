@@ -172,28 +172,35 @@ export class CommandProcessor {
       settle = resolve;
     });
     this.inflight.set(key, final);
-    const finish = (r: Result<CommandOutcome>) => {
-      settle(r);
-      if (this.inflight.get(key) === final) this.inflight.delete(key);
-      return r;
-    };
     try {
       const stored = await this.deps.spine.lookupCommand(partition, cmd.command_id);
       if (stored) {
-        const dup = finish(ok(duplicateOutcome(stored)));
+        const dup = this.settleInflight(key, final, settle, ok(duplicateOutcome(stored)));
         return ok(Promise.resolve(dup));
       }
       const appended = await this.execute(principal, cmd, partition, view);
       if (!appended.ok) {
-        finish(appended);
+        this.settleInflight(key, final, settle, appended);
         return appended;
       }
-      return ok(appended.value.then(finish));
+      return ok(appended.value.then((r) => this.settleInflight(key, final, settle, r)));
     } catch (err) {
       const failed = unavailable(this.deps.logger, err, 'the command could not be processed', RETRY_SAME_ID);
-      finish(failed);
+      this.settleInflight(key, final, settle, failed);
       return failed;
     }
+  }
+
+  /** Settles a tracked command's final outcome and forgets it (a method, not a closure per command). */
+  private settleInflight(
+    key: string,
+    final: Pending,
+    settle: (r: Result<CommandOutcome>) => void,
+    r: Result<CommandOutcome>,
+  ): Result<CommandOutcome> {
+    settle(r);
+    if (this.inflight.get(key) === final) this.inflight.delete(key);
+    return r;
   }
 
   private async execute(
@@ -304,7 +311,8 @@ export class CommandProcessor {
       durable: true,
       causationId: cmd.command_id,
       now,
-      ...envelope,
+      sessionId: envelope?.sessionId,
+      turnId: envelope?.turnId,
     };
     const sized = sizedEnvelopes(events, ctx, this.deps.maxEventBytes);
     if (!sized.ok) {
@@ -321,7 +329,7 @@ export class CommandProcessor {
         partition,
         events: events.map((e, i) => ({ type: e.type, canvasId, envelope: envelopes[i]! })),
         commandId: cmd.command_id,
-        outcome: (lastSeq) => ({ cursor: encodeCursor({ epoch, seq: lastSeq }), revision }),
+        outcome: storedOutcome(epoch, revision),
       });
     } catch (err) {
       if (docChanged) canvases.discard(canvas);
@@ -409,6 +417,15 @@ export class CommandProcessor {
     const r = await appendDurableEvents(ctx, scope, actor, events, causationId !== undefined ? { causationId } : {});
     return r.ok ? ok({ cursor: r.value.cursor }) : r;
   }
+}
+
+/**
+ * The outcome the spine stores with an append (for duplicates), from its last seq. A factory, not
+ * an arrow in the object literal: under tsx (esbuild `keepNames`) every closure created under a
+ * property name costs an `Object.defineProperty` call, here once per command.
+ */
+function storedOutcome(epoch: string, revision: number) {
+  return (lastSeq: number) => ({ cursor: encodeCursor({ epoch, seq: lastSeq }), revision });
 }
 
 function errorInfo(error: GatewayError): {
