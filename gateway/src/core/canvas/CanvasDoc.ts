@@ -9,6 +9,7 @@ import {
 import * as Y from 'yjs';
 import { z } from 'zod';
 import type { PartitionId, Snapshot, StoredEvent } from '../spine/EventSpine.ts';
+import { deepSafeGcFilter } from './deepContent.ts';
 import { mergeTextFields, NO_TEXT_FIELDS, type TextFieldMap } from './mergeTextFields.ts';
 import { ensureRoots, rootJson } from './yRoots.ts';
 
@@ -78,7 +79,8 @@ export class CanvasRebuildError extends Error {}
  * from its snapshot and tail equals the live one.
  */
 export class CanvasDoc {
-  readonly doc = new Y.Doc();
+  /** Its garbage collection copes with content nested deeper than Yjs's recursion can (see `deepSafeGcFilter`). */
+  readonly doc = new Y.Doc({ gcFilter: deepSafeGcFilter });
   /** Explicitly set token values (unset tokens read as their declared default). */
   readonly tokens = new Map<string, JsonValue>();
   readonly history: CommitEntry[] = [];
@@ -191,7 +193,7 @@ export class CanvasDoc {
 
   /** A token's value: set, else declared default; undefined when the token is not declared. */
   tokenValue(tokenId: string): JsonValue | undefined {
-    const decl = this.manifest.tokens[tokenId];
+    const decl = Object.hasOwn(this.manifest.tokens, tokenId) ? this.manifest.tokens[tokenId] : undefined;
     if (!decl) return undefined;
     return this.tokens.has(tokenId) ? this.tokens.get(tokenId) : tokenDefault(decl);
   }
@@ -204,7 +206,7 @@ export class CanvasDoc {
   }
 
   rootJson(root: string): unknown {
-    const kind = this.manifest.roots[root];
+    const kind = Object.hasOwn(this.manifest.roots, root) ? this.manifest.roots[root] : undefined;
     return kind === undefined ? undefined : rootJson(this.doc, root, kind);
   }
 

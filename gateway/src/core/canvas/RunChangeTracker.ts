@@ -112,7 +112,8 @@ export class RunChangeTracker {
 
   /** Records the differences of one root across one patch. */
   private compare(root: string, from: JsonValue | undefined, to: JsonValue, isRun: boolean): void {
-    const kind = this.scratch?.manifest.roots[root];
+    const roots = this.scratch?.manifest.roots;
+    const kind = roots !== undefined && Object.hasOwn(roots, root) ? roots[root] : undefined;
     if (kind === 'map' && isPlainObject(from) && isPlainObject(to)) {
       const keys = new Set([...Object.keys(from), ...Object.keys(to)]);
       for (const key of keys) {

@@ -2,7 +2,10 @@ import type { JsonValue, StateOp } from '@easel/schemas';
 import { fail, type GatewayError, type Result } from '../errors/GatewayError.ts';
 import type { CanvasDoc } from './CanvasDoc.ts';
 import { checkTextFields, textFieldRefusal } from './checkTextFields.ts';
+import { illFormedStringPath, isWellFormed } from './illFormedStringPath.ts';
+import { deletesInOrder } from './deepContent.ts';
 import {
+  type DeepDeleteSink,
   type ListNode,
   liveList,
   liveMap,
@@ -49,9 +52,12 @@ export function applyStateOps(
   canWriteRoot: (root: string) => boolean,
   ops: readonly StateOp[],
 ): OpsResult {
+  const declared = canvas.manifest.roots;
+  // Own properties only: a root named `constructor` or `toString` is not declared by `{}`.
+  const kindOf = (root: string) => (Object.hasOwn(declared, root) ? declared[root] : undefined);
   const roots = [...new Set(ops.map((op) => op.root))].sort();
   for (const root of roots) {
-    const kind = canvas.manifest.roots[root];
+    const kind = kindOf(root);
     if (kind === undefined) {
       return fail('validation_failed', `root '${root}' is not declared by canvas type '${canvas.canvasType}'`, {
         root,
@@ -63,6 +69,10 @@ export function applyStateOps(
   }
   for (const root of roots)
     if (!canWriteRoot(root)) return fail('forbidden', `your roles may not write root '${root}'`, { root });
+  for (let i = 0; i < ops.length; i++) {
+    const formed = checkWellFormed(ops[i]!, `ops[${i}]`);
+    if (!formed.ok) return formed;
+  }
 
   const textKeysByRoot = new Map<string, TextKeys>();
   for (const root of roots) {
@@ -75,7 +85,7 @@ export function applyStateOps(
   const overlayRoot = (name: string): RootNode => {
     let node = overlays.get(name);
     if (!node) {
-      const kind = canvas.manifest.roots[name];
+      const kind = kindOf(name);
       const keys = textKeysOf(name);
       if (kind === 'map') node = overlayMap(canvas.doc.getMap(name), new Map(), keys);
       else if (kind === 'array')
@@ -95,19 +105,23 @@ export function applyStateOps(
   if (!checked.ok) return checked;
 
   const outcome: { failure: GatewayError | null } = { failure: null };
-  const update = canvas.transactCapturing(() => {
+  // Items of deep values (written before raw updates were capped) emptied bottom up: the update
+  // lists their deletes first, children first, so replaying it does not overflow Yjs's stack.
+  const deep: DeepDeleteSink = [];
+  const captured = canvas.transactCapturing(() => {
     const live = runOps(
       ops,
       (name) => {
-        const kind = canvas.manifest.roots[name];
-        if (kind === 'map') return liveMap(canvas.doc.getMap(name), textKeysOf(name));
-        if (kind === 'array') return liveList(canvas.doc.getArray(name), textKeysOf(name));
+        const kind = kindOf(name);
+        if (kind === 'map') return liveMap(canvas.doc.getMap(name), textKeysOf(name), false, deep);
+        if (kind === 'array') return liveList(canvas.doc.getArray(name), textKeysOf(name), deep);
         return liveText(canvas.doc.getText(name));
       },
       textKeysOf,
     );
     if (!live.ok) outcome.failure = live.error;
   });
+  const update = captured !== null && deep.length > 0 ? deletesInOrder(captured, deep) : captured;
   if (update === null || outcome.failure !== null) {
     return {
       ok: false,
@@ -146,6 +160,23 @@ function checkOpTextFields(op: StateOp, at: string, textKeys: TextKeys): Result<
     return typeof op.value === 'string' ? { ok: true, value: undefined } : textFieldRefusal(op.root, last, at, 'value');
   }
   return checkTextFields(op.value, textKeys, op.root, at);
+}
+
+/**
+ * Strings an op writes into Yjs (its value, and a map key or path it sets) must be well-formed
+ * UTF-16: Yjs stores UTF-8, so a lone surrogate would read back as U+FFFD after a restart and on
+ * every other client, not as what was acknowledged.
+ */
+function checkWellFormed(op: StateOp, at: string): Result<void> {
+  if (op.op !== 'insert' && op.op !== 'update') return { ok: true, value: undefined };
+  let path: string | null = null;
+  if (op.key !== undefined && !isWellFormed(op.key)) path = `${at}.key`;
+  const segments = op.op === 'update' ? (op.path ?? []) : [];
+  for (let j = 0; path === null && j < segments.length; j++) if (!isWellFormed(segments[j]!)) path = `${at}.path[${j}]`;
+  path ??= illFormedStringPath(op.value, `${at}.value`);
+  if (path === null) return { ok: true, value: undefined };
+  const message = 'not well-formed UTF-16 (a lone surrogate); send valid Unicode text';
+  return fail('validation_failed', `${path}: ${message}`, { issues: [{ path, message }] });
 }
 
 function describe(root: string, key: string | number): string {

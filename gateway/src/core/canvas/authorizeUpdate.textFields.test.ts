@@ -4,6 +4,12 @@ import * as Y from 'yjs';
 import { authorizeUpdate, type UpdateTarget } from './authorizeUpdate.ts';
 import { ensureRoots } from './yRoots.ts';
 
+/** An update with no structs and no deletes (what a transaction that changed nothing encodes). */
+function isEmptyUpdate(update: Uint8Array): boolean {
+  const { structs, ds } = Y.decodeUpdate(update);
+  return structs.length === 0 && [...ds.clients.values()].every((items) => items.every((d) => d.len === 0));
+}
+
 const ROOTS = { blocks: 'array', notes: 'map', layout: 'map', body: 'text' } as const;
 const TEXT_FIELDS = { blocks: ['text'], notes: ['text'], layout: ['text'] } as const;
 const canWrite = (root: string) => root !== 'layout';
@@ -308,7 +314,8 @@ describe('authorizeUpdate: manifest text_fields (WIRE-NOTES "Text fields")', () 
               for (const e of edits) runEdit(client, e);
             });
             const update = Y.encodeStateAsUpdate(client, sv);
-            expect(check(t, update)).toMatchObject({ ok: true });
+            // Edits that changed nothing encode an empty update, which is refused.
+            expect(check(t, update)).toMatchObject(isEmptyUpdate(update) ? { ok: false } : { ok: true });
             // The same edits plus one plain string at a text field (a fresh client, same state).
             const other = clientOf(t);
             const bad = diff(t, other, (d) => {

@@ -1,7 +1,17 @@
 import type { RootKind } from '@easel/schemas';
 import * as Y from 'yjs';
 import { fail, type Result } from '../errors/GatewayError.ts';
+import { MAX_JSON_DEPTH } from '../json/jsonShapeProblem.ts';
+import { inspectPlainValues, type PlainValueProblem } from './inspectPlainValues.ts';
 import { type Placement, RootResolver } from './yRoots.ts';
+
+/**
+ * How many levels below its root content of a raw update may sit: a nested type counts one level,
+ * and so does each array or object of a plain value (as `state.ops` values, whose bodies are
+ * capped at {@link MAX_JSON_DEPTH} levels). Deeper content would overflow the stack of Yjs's
+ * recursive `toJSON`, delete and garbage collection, and bricks the canvas.
+ */
+export const MAX_STATE_DEPTH = MAX_JSON_DEPTH;
 
 /** The canvas an update is checked against. */
 export interface UpdateTarget {
@@ -33,6 +43,35 @@ type DeleteSet = ReturnType<typeof Y.createDeleteSet>;
 type Resolution = { ok: true; placements: readonly Placement[] } | { ok: false; message: string };
 
 const GARBAGE: Resolution = { ok: true, placements: [] };
+
+/** The lib0 decoder of the last update {@link decodeV1} read (synchronous use only). */
+let lastDecoder: { pos: number; arr: Uint8Array } | null = null;
+
+/** Yjs's v1 update decoder, remembering its byte decoder so the caller can check it reached the end. */
+class TrackingDecoderV1 extends Y.UpdateDecoderV1 {
+  constructor(decoder: ConstructorParameters<typeof Y.UpdateDecoderV1>[0]) {
+    super(decoder);
+    lastDecoder = decoder as unknown as { pos: number; arr: Uint8Array };
+  }
+}
+
+/** Decodes a v1 update the way Yjs reads it; `rest`: bytes left after the delete set. */
+function decodeV1(update: Uint8Array): { structs: Struct[]; ds: DeleteSet; rest: number } {
+  lastDecoder = null;
+  const decoded = Y.decodeUpdateV2(update, TrackingDecoderV1 as unknown as typeof Y.UpdateDecoderV1) as {
+    structs: Struct[];
+    ds: DeleteSet;
+  };
+  const d = lastDecoder as { pos: number; arr: Uint8Array } | null;
+  lastDecoder = null;
+  return { ...decoded, rest: d === null ? 0 : d.arr.length - d.pos };
+}
+
+/** Whether a delete set deletes nothing. */
+function emptyDeleteSet(ds: DeleteSet): boolean {
+  for (const items of ds.clients.values()) for (const d of items) if (d.len > 0) return false;
+  return true;
+}
 
 /** Structs of the update, per client, sorted by clock, for lookups by ID. */
 class UpdateIndex {
@@ -74,14 +113,18 @@ class UpdateIndex {
  * right origin), found in the update itself or in the server doc — and every delete range is
  * checked against the items it would newly delete. Never throws.
  *
- * - 400 `validation_failed`: not a Yjs update; a reference that cannot be resolved (missing
- *   dependency, gap, Skip struct, cycle); a root the canvas type does not declare; an item
- *   directly under a `map` root without a key, or under an `array`/`xml` root with one;
- *   subdocuments.
+ * - 400 `validation_failed`: not a Yjs v1 update; an empty update (no structs, no deletes: what
+ *   v2 bytes read as v1 look like); trailing bytes after the delete set; a reference that cannot
+ *   be resolved (missing dependency, gap, Skip struct, cycle); a root the canvas type does not
+ *   declare (own names only: `constructor` is not declared by `{}`); an item directly under a
+ *   `map` root without a key, or under an `array`/`xml` root with one; subdocuments.
  * - 403 `forbidden`: a touched root the writer may not write (the first such root is named).
- * - 400 `validation_failed` (after those): a plain string set under a key of `target.textFields`
- *   in a Y.Map nested in the root (WIRE-NOTES "Text fields"; a Y.Text is expected there). Found
- *   through the same placements, so types without text fields pay nothing.
+ * - 400 `validation_failed` (after those): content nested more than {@link MAX_STATE_DEPTH}
+ *   levels below its root (types through the update and the doc, plus the arrays and objects of
+ *   plain values); a `__proto__` map or object key; a plain string set under a key of
+ *   `target.textFields` in a Y.Map nested in the root, or held under such a key by a plain object
+ *   (at any depth of it) inside the root (WIRE-NOTES "Text fields"; a Y.Text is expected there).
+ *   Found through the same placements.
  *
  * Text roots accept keyed items (Y.Text attributes).
  */
@@ -90,11 +133,24 @@ export function authorizeUpdate(
   canWriteRoot: (root: string) => boolean,
   update: Uint8Array,
 ): Result<UpdateAuthorization> {
-  let decoded: { structs: Struct[]; ds: DeleteSet };
+  let decoded: { structs: Struct[]; ds: DeleteSet; rest: number };
   try {
-    decoded = Y.decodeUpdate(update) as { structs: Struct[]; ds: DeleteSet };
+    decoded = decodeV1(update);
   } catch {
     return fail('validation_failed', 'payload.update: not a valid Yjs update (v1 encoding expected)');
+  }
+  if (decoded.structs.length === 0 && emptyDeleteSet(decoded.ds)) {
+    return fail(
+      'validation_failed',
+      "state.update: the update is empty (nothing to apply); send a Yjs v1 update (Y.encodeStateAsUpdate / the 'update' event), not v2",
+    );
+  }
+  if (decoded.rest > 0) {
+    return fail(
+      'validation_failed',
+      `state.update: ${decoded.rest} trailing bytes after the update; send exactly one Yjs v1 update`,
+      { trailing_bytes: decoded.rest },
+    );
   }
   const { doc } = target;
   const store = doc.store;
@@ -124,7 +180,23 @@ export function authorizeUpdate(
   const resolveItem = (start: Y.Item): Resolution => resolveIterative(start, memo, index, serverStruct, resolver);
   const textFields = hasTextFields(target.textFields) ? target.textFields : null;
   let textFieldHit: Placement | null = null;
+  let objectTextFieldHit: { root: string; key: string } | null = null;
+  let shapeProblem: Result<never> | null = null;
   let deletedHere: DeletedBy | null = null;
+  const deletedInUpdate = (s: Y.Item): boolean => {
+    deletedHere ??= new DeletedBy(decoded.ds);
+    return deletedHere.has(s.id.client, s.id.clock, s.length);
+  };
+  const keySets = new Map<string, ReadonlySet<string> | null>();
+  const textKeysOf = (root: string): ReadonlySet<string> | null => {
+    if (textFields === null || !Object.hasOwn(textFields, root)) return null;
+    let keys = keySets.get(root);
+    if (keys === undefined) {
+      keys = new Set(textFields[root]);
+      keySets.set(root, keys);
+    }
+    return keys;
+  };
 
   for (const s of decoded.structs) {
     if (s instanceof Y.Skip) return fail('validation_failed', `${RESYNC} (the update has gaps)`);
@@ -135,13 +207,36 @@ export function authorizeUpdate(
     const r = resolveItem(s);
     if (!r.ok) return fail('validation_failed', r.message);
     for (const p of r.placements) add(p);
+    if (shapeProblem === null) {
+      for (const p of r.placements) {
+        if (s.parentSub === '__proto__') {
+          shapeProblem = fail(
+            'validation_failed',
+            `state.update: root '${p.root}': "__proto__" is not allowed as a map key; rename the field`,
+            { root: p.root, key: '__proto__' },
+          );
+          break;
+        }
+        const levels = MAX_STATE_DEPTH - p.depth;
+        if (s.content instanceof Y.ContentType) {
+          if (levels < 1) shapeProblem = tooDeep(p.root);
+        } else {
+          const values = plainValues(s.content);
+          if (values === null) continue;
+          const found = inspectPlainValues(values, levels, textKeysOf(p.root));
+          if (found !== null) {
+            if (found.kind !== 'text_field') shapeProblem = plainValueRefusal(found, p.root);
+            else if (objectTextFieldHit === null && !deletedInUpdate(s))
+              objectTextFieldHit = { root: p.root, key: found.key };
+          }
+        }
+        if (shapeProblem !== null) break;
+      }
+    }
     if (textFields !== null && textFieldHit === null && holdsString(s.content)) {
       const hit = r.placements.find((p) => isTextField(textFields, p));
-      if (hit !== undefined) {
-        // An item this update deletes again never shows (e.g. a merged update that replaced it).
-        deletedHere ??= new DeletedBy(decoded.ds);
-        if (!deletedHere.has(s.id.client, s.id.clock, s.length)) textFieldHit = hit;
-      }
+      // An item this update deletes again never shows (e.g. a merged update that replaced it).
+      if (hit !== undefined && !deletedInUpdate(s)) textFieldHit = hit;
     }
   }
 
@@ -178,7 +273,7 @@ export function authorizeUpdate(
 
   const roots = [...touched.keys()].sort();
   for (const root of roots) {
-    const kind = target.roots[root];
+    const kind = Object.hasOwn(target.roots, root) ? target.roots[root] : undefined;
     if (kind === undefined) {
       return fail('validation_failed', `root '${root}' is not declared by canvas type '${target.canvasType}'`, {
         root,
@@ -205,8 +300,42 @@ export function authorizeUpdate(
   for (const root of roots) {
     if (!canWriteRoot(root)) return fail('forbidden', `your roles may not write root '${root}'`, { root });
   }
+  if (shapeProblem !== null) return shapeProblem;
   if (textFieldHit !== null) return textFieldStringRefusal(target.canvasType, textFieldHit.root, textFieldHit.sub!);
+  if (objectTextFieldHit !== null) {
+    const { root, key } = objectTextFieldHit;
+    return fail(
+      'validation_failed',
+      `state.update: ${root}[…].${key} is a text field of canvas type '${target.canvasType}'; a plain object may not hold it as a string: insert a Y.Map holding a Y.Text`,
+      { root, key },
+    );
+  }
   return { ok: true, value: { roots } };
+}
+
+function tooDeep(root: string): Result<never> {
+  return fail(
+    'validation_failed',
+    `state.update: root '${root}' would hold content nested deeper than ${MAX_STATE_DEPTH} levels; flatten it`,
+    { root, max_depth: MAX_STATE_DEPTH },
+  );
+}
+
+function plainValueRefusal(problem: PlainValueProblem, root: string): Result<never> {
+  if (problem.kind === 'too_deep') return tooDeep(root);
+  return fail(
+    'validation_failed',
+    `state.update: root '${root}': "__proto__" is not allowed as an object key; rename the field`,
+    { root, key: '__proto__' },
+  );
+}
+
+/** The plain (JSON-like) values an item's content carries, or null when it carries none. */
+function plainValues(content: Y.Item['content']): readonly unknown[] | null {
+  if (content instanceof Y.ContentAny || content instanceof Y.ContentJSON) return content.arr as unknown[];
+  if (content instanceof Y.ContentEmbed) return [content.embed];
+  if (content instanceof Y.ContentFormat) return [content.value];
+  return null;
 }
 
 function hasTextFields(
@@ -296,7 +425,10 @@ function refsOf(
     return [
       {
         kind: 'done',
-        resolution: { ok: true, placements: [{ root: parent, direct: true, sub: item.parentSub, inMap: false }] },
+        resolution: {
+          ok: true,
+          placements: [{ root: parent, direct: true, sub: item.parentSub, inMap: false, depth: 0 }],
+        },
       },
     ];
   }
@@ -306,12 +438,14 @@ function refsOf(
       if (!(server instanceof Y.Item)) return { kind: 'done', resolution: GARBAGE };
       if (asParent) {
         if (!(server.content instanceof Y.ContentType)) return { kind: 'done', resolution: GARBAGE };
-        const root = resolver.rootOfType(server.content.type as Y.AbstractType<unknown>);
+        const type = server.content.type as Y.AbstractType<unknown>;
+        const root = resolver.rootOfType(type);
         if (root === null) return { kind: 'done', resolution: { ok: false, message: RESYNC } };
-        const inMap = server.content.type instanceof Y.Map;
+        const inMap = type instanceof Y.Map;
+        const depth = resolver.depthOfType(type);
         return {
           kind: 'done',
-          resolution: { ok: true, placements: [{ root, direct: false, sub: item.parentSub, inMap }] },
+          resolution: { ok: true, placements: [{ root, direct: false, sub: item.parentSub, inMap, depth }] },
         };
       }
       const p = resolver.placementOf(server);
@@ -345,7 +479,9 @@ function combine(item: Y.Item, parts: Array<{ resolution: Resolution; parent: Y.
     if (!resolution.ok) return resolution;
     const inMap = parent !== null && parent.content instanceof Y.ContentType && parent.content.type instanceof Y.Map;
     for (const p of resolution.placements) {
-      placements.push(parent !== null ? { root: p.root, direct: false, sub: item.parentSub, inMap } : p);
+      placements.push(
+        parent !== null ? { root: p.root, direct: false, sub: item.parentSub, inMap, depth: p.depth + 1 } : p,
+      );
     }
   }
   return { ok: true, placements };

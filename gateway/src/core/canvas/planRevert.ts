@@ -3,6 +3,7 @@ import { isDeepStrictEqual } from 'node:util';
 import * as Y from 'yjs';
 import type { CanvasDoc } from './CanvasDoc.ts';
 import { ensureRoot, ensureRoots } from './yRoots.ts';
+import { yJson } from './yJson.ts';
 
 /** What restoring an earlier revision changes. */
 export interface RevertPlan {
@@ -19,7 +20,7 @@ function copyOf(v: unknown): unknown {
 }
 
 function jsonOf(v: unknown): unknown {
-  return v instanceof Y.AbstractType ? (v as Y.AbstractType<unknown>).toJSON() : v;
+  return v instanceof Y.AbstractType ? yJson(v as Y.AbstractType<unknown>) : v;
 }
 
 /**
@@ -43,7 +44,7 @@ export function planRevert(
   for (const [name, kind] of Object.entries(canvas.manifest.roots)) {
     const from = ensureRoot(canvas.doc, name, kind);
     const to = ensureRoot(old, name, kind);
-    if (isDeepStrictEqual(from.toJSON(), to.toJSON())) continue;
+    if (isDeepStrictEqual(yJson(from), yJson(to))) continue;
     roots.push(name);
     if (kind === 'map') {
       const live = from as Y.Map<unknown>;

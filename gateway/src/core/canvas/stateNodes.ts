@@ -1,5 +1,6 @@
 import type { JsonValue } from '@easel/schemas';
 import * as Y from 'yjs';
+import { deleteDeepContent } from './deepContent.ts';
 import { replaceYText } from './replaceYText.ts';
 
 /**
@@ -80,10 +81,22 @@ function primitive(v: unknown): Val {
 
 // ---- live nodes (mutate the Y.Doc) ----
 
+/**
+ * Collects the items of deep values live nodes emptied before deleting them (children first; see
+ * `deleteDeepContent`), for the update's delete set to list them in that order.
+ */
+export type DeepDeleteSink = Y.Item[];
+
+/** Before a live node deletes or overwrites `value`: empties it bottom up when it is deep. */
+function beforeRemoving(value: unknown, sink: DeepDeleteSink | undefined): void {
+  const items = deleteDeepContent(value);
+  if (items !== null && sink !== undefined) for (const item of items) sink.push(item);
+}
+
 /** A live node over a value inside a root (its maps' keys in `textKeys` hold text). */
-export function liveNode(v: unknown, textKeys: TextKeys = NO_TEXT_KEYS): Val {
-  if (v instanceof Y.Map) return liveMap(v as Y.Map<unknown>, textKeys, true);
-  if (v instanceof Y.Array) return liveList(v as Y.Array<unknown>, textKeys);
+export function liveNode(v: unknown, textKeys: TextKeys = NO_TEXT_KEYS, sink?: DeepDeleteSink): Val {
+  if (v instanceof Y.Map) return liveMap(v as Y.Map<unknown>, textKeys, true, sink);
+  if (v instanceof Y.Array) return liveList(v as Y.Array<unknown>, textKeys, sink);
   if (v instanceof Y.Text) return liveText(v);
   return primitive(v);
 }
@@ -93,35 +106,50 @@ export function liveNode(v: unknown, textKeys: TextKeys = NO_TEXT_KEYS): Val {
  * to a string writes text: into the Y.Text already there (same object, content replaced), else
  * into a new Y.Text.
  */
-export function liveMap(map: Y.Map<unknown>, textKeys: TextKeys = NO_TEXT_KEYS, nested = false): MapNode {
+export function liveMap(
+  map: Y.Map<unknown>,
+  textKeys: TextKeys = NO_TEXT_KEYS,
+  nested = false,
+  sink?: DeepDeleteSink,
+): MapNode {
   return {
     kind: 'map',
     has: (k) => map.has(k),
-    get: (k) => (map.has(k) ? liveNode(map.get(k), textKeys) : undefined),
+    get: (k) => (map.has(k) ? liveNode(map.get(k), textKeys, sink) : undefined),
     set: (k, v) => {
+      const current = map.get(k);
       if (nested && textKeys.has(k) && typeof v === 'string') {
-        const current = map.get(k);
         if (current instanceof Y.Text) replaceYText(current, v);
-        else map.set(k, new Y.Text(v));
+        else {
+          beforeRemoving(current, sink);
+          map.set(k, new Y.Text(v));
+        }
         return;
       }
+      beforeRemoving(current, sink);
       map.set(k, toY(v, textKeys));
     },
-    delete: (k) => map.delete(k),
+    delete: (k) => {
+      beforeRemoving(map.get(k), sink);
+      map.delete(k);
+    },
   };
 }
 
-export function liveList(arr: Y.Array<unknown>, textKeys: TextKeys = NO_TEXT_KEYS): ListNode {
+export function liveList(arr: Y.Array<unknown>, textKeys: TextKeys = NO_TEXT_KEYS, sink?: DeepDeleteSink): ListNode {
   return {
     kind: 'list',
     length: () => arr.length,
-    get: (i) => liveNode(arr.get(i), textKeys),
+    get: (i) => liveNode(arr.get(i), textKeys, sink),
     insert: (i, vs) =>
       arr.insert(
         i,
         vs.map((v) => toY(v, textKeys)),
       ),
-    delete: (i, n) => arr.delete(i, n),
+    delete: (i, n) => {
+      for (let j = i; j < i + n; j++) beforeRemoving(arr.get(j), sink);
+      arr.delete(i, n);
+    },
     move: (from, to) => {
       const v = arr.get(from);
       const copy = v instanceof Y.AbstractType ? (v as Y.AbstractType<unknown>).clone() : v;

@@ -1,5 +1,6 @@
 import type { RootKind } from '@easel/schemas';
 import * as Y from 'yjs';
+import { yJson } from './yJson.ts';
 
 /** Creates (or returns) the root type `name` of `doc` with the Yjs class of its declared kind. */
 export function ensureRoot(doc: Y.Doc, name: string, kind: RootKind): Y.AbstractType<unknown> {
@@ -20,9 +21,12 @@ export function ensureRoots(doc: Y.Doc, roots: Readonly<Record<string, RootKind>
   for (const [name, kind] of Object.entries(roots)) ensureRoot(doc, name, kind);
 }
 
-/** The JSON projection of one root: maps and arrays as JSON, text and xml as strings. */
+/**
+ * The JSON projection of one root: maps and arrays as JSON, text and xml as strings. Content
+ * nested deeper than `MAX_READ_DEPTH` levels reads as `DEEP_CONTENT_MARKER` (see {@link yJson}).
+ */
 export function rootJson(doc: Y.Doc, name: string, kind: RootKind): unknown {
-  return ensureRoot(doc, name, kind).toJSON();
+  return yJson(ensureRoot(doc, name, kind));
 }
 
 /** The root type that (transitively) contains `type`; `type` itself when it is a root. */
@@ -54,11 +58,14 @@ export interface Placement {
   readonly sub: string | null;
   /** Its parent type is a Y.Map nested inside the root (`sub` is then a key of that map). */
   readonly inMap: boolean;
+  /** Nesting level of its parent type below the root (the root itself: 0). */
+  readonly depth: number;
 }
 
-/** Resolves root names of integrated types, memoized per type (roots never change for a type). */
+/** Resolves root names (and nesting levels) of integrated types, memoized per type. */
 export class RootResolver {
   private readonly names = new Map<Y.AbstractType<unknown>, string | null>();
+  private readonly depths = new Map<Y.AbstractType<unknown>, number>();
 
   constructor(private readonly doc: Y.Doc) {}
 
@@ -73,13 +80,49 @@ export class RootResolver {
     return name;
   }
 
+  /**
+   * How many levels below its root a type sits (a root: 0). Walks `_item.parent` up (bounded by
+   * the nesting of the doc), memoizing every type on the way, so many items of one deep type
+   * cost one walk.
+   */
+  depthOfType(type: Y.AbstractType<unknown>): number {
+    const chain: Y.AbstractType<unknown>[] = [];
+    let current = type;
+    let base = 0;
+    for (;;) {
+      const known = this.depths.get(current);
+      if (known !== undefined) {
+        base = known;
+        break;
+      }
+      const item = current._item;
+      const parent = item === null ? null : item.parent;
+      if (!(parent instanceof Y.AbstractType)) {
+        base = 0;
+        this.depths.set(current, 0);
+        break;
+      }
+      chain.push(current);
+      current = parent as Y.AbstractType<unknown>;
+    }
+    for (let i = chain.length - 1; i >= 0; i--) this.depths.set(chain[i]!, base + (chain.length - i));
+    return chain.length === 0 ? base : base + chain.length;
+  }
+
   /** Placement of an integrated item (its parent is a type), or null when unknown. */
   placementOf(item: Y.Item): Placement | null {
     const parent = item.parent;
     if (!(parent instanceof Y.AbstractType)) return null;
-    const root = this.rootOfType(parent as Y.AbstractType<unknown>);
+    const type = parent as Y.AbstractType<unknown>;
+    const root = this.rootOfType(type);
     if (root === null) return null;
     const direct = parent._item === null;
-    return { root, direct, sub: item.parentSub, inMap: !direct && parent instanceof Y.Map };
+    return {
+      root,
+      direct,
+      sub: item.parentSub,
+      inMap: !direct && parent instanceof Y.Map,
+      depth: this.depthOfType(type),
+    };
   }
 }

@@ -1,0 +1,147 @@
+import * as Y from 'yjs';
+import { MAX_JSON_DEPTH } from '../json/jsonShapeProblem.ts';
+
+/** Levels below a root that reads show (raw updates may not nest deeper: `MAX_STATE_DEPTH`). */
+export const MAX_READ_DEPTH = MAX_JSON_DEPTH;
+
+/**
+ * What a read shows in place of content nested deeper than {@link MAX_READ_DEPTH} levels below its
+ * root (only canvases written before raw updates were capped can hold such content).
+ */
+export const DEEP_CONTENT_MARKER = `[easel: nested deeper than ${MAX_READ_DEPTH} levels; not shown]`;
+
+type AnyType = Y.AbstractType<unknown>;
+
+interface Task {
+  readonly type: AnyType;
+  readonly level: number;
+  readonly put: (value: unknown) => void;
+}
+
+/**
+ * The JSON of a Yjs type, as `type.toJSON()` (maps as objects, arrays as arrays, text and xml as
+ * strings), without recursion: a type or a plain value nested deeper than `maxLevels` below `type`
+ * (level 0) reads as {@link DEEP_CONTENT_MARKER}, so neither this nor a later `JSON.stringify`
+ * overflows the stack (Yjs's own `toJSON` does past a few thousand levels, which made every read
+ * of such a canvas fail). Map keys `__proto__` are left out, as Yjs's assignment drops them.
+ * Identical to `toJSON()` for content within the limit; plain values are shared, not copied.
+ */
+export function yJson(type: AnyType, maxLevels: number = MAX_READ_DEPTH): unknown {
+  let result: unknown;
+  const stack: Task[] = [
+    {
+      type,
+      level: 0,
+      put: (v) => {
+        result = v;
+      },
+    },
+  ];
+  // Bounded by the number of types under `type`: each is pushed once (a type has one parent).
+  while (stack.length > 0) {
+    const task = stack.pop()!;
+    const { level } = task;
+    if (level > maxLevels) {
+      task.put(DEEP_CONTENT_MARKER);
+      continue;
+    }
+    const t = task.type;
+    if (t instanceof Y.Array) {
+      const arr: unknown[] = [];
+      task.put(arr);
+      for (let item = t._start; item !== null; item = item.right) {
+        if (!item.countable || item.deleted) continue;
+        for (const c of item.content.getContent()) {
+          if (c instanceof Y.AbstractType) {
+            const at = arr.length;
+            arr.push(null);
+            stack.push({
+              type: c as AnyType,
+              level: level + 1,
+              put: (v) => {
+                arr[at] = v;
+              },
+            });
+          } else arr.push(plainWithin(c, maxLevels - level));
+        }
+      }
+    } else if (t instanceof Y.Map) {
+      const obj: Record<string, unknown> = {};
+      task.put(obj);
+      for (const [key, item] of t._map) {
+        if (item.deleted || key === '__proto__') continue;
+        const c: unknown = item.content.getContent()[item.length - 1];
+        if (c instanceof Y.AbstractType) {
+          obj[key] = null;
+          stack.push({
+            type: c as AnyType,
+            level: level + 1,
+            put: (v) => {
+              obj[key] = v;
+            },
+          });
+        } else obj[key] = plainWithin(c, maxLevels - level);
+      }
+    } else {
+      // Text (iterative in Yjs) and xml (recursive: a deep tree overflows).
+      try {
+        task.put(t.toJSON());
+      } catch (err) {
+        if (!(err instanceof RangeError)) throw err;
+        task.put(DEEP_CONTENT_MARKER);
+      }
+    }
+  }
+  return result;
+}
+
+/** `value` when its arrays and objects nest at most `levels` levels (itself: 1), else a cut copy. */
+function plainWithin(value: unknown, levels: number): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  return nestsWithin(value, levels) ? value : cutCopy(value, levels);
+}
+
+function isContainer(v: unknown): v is object {
+  return v !== null && typeof v === 'object' && !ArrayBuffer.isView(v);
+}
+
+function nestsWithin(value: object, levels: number): boolean {
+  const nodes: object[] = [value];
+  const depths: number[] = [1];
+  while (nodes.length > 0) {
+    const node = nodes.pop()!;
+    const depth = depths.pop()!;
+    if (depth > levels) return false;
+    for (const child of Object.values(node)) {
+      if (isContainer(child)) {
+        nodes.push(child);
+        depths.push(depth + 1);
+      }
+    }
+  }
+  return true;
+}
+
+/** A copy of `value` with arrays and objects past `levels` levels replaced by the marker. */
+function cutCopy(value: object, levels: number): unknown {
+  if (levels < 1) return DEEP_CONTENT_MARKER;
+  const root: Record<string, unknown> | unknown[] = Array.isArray(value) ? [] : {};
+  const stack: Array<[object, Record<string, unknown> | unknown[], number]> = [[value, root, 1]];
+  while (stack.length > 0) {
+    const [from, to, depth] = stack.pop()!;
+    for (const [k, child] of Object.entries(from)) {
+      let copy: unknown = child;
+      if (isContainer(child)) {
+        if (depth + 1 > levels) copy = DEEP_CONTENT_MARKER;
+        else {
+          const next: Record<string, unknown> | unknown[] = Array.isArray(child) ? [] : {};
+          stack.push([child, next, depth + 1]);
+          copy = next;
+        }
+      }
+      if (Array.isArray(to)) to.push(copy);
+      else to[k] = copy;
+    }
+  }
+  return root;
+}
