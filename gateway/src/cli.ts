@@ -24,6 +24,7 @@ import type { EventSpine } from './core/spine/EventSpine.ts';
 import type { EngineCheck } from './http/HttpDeps.ts';
 import type { PresenceOptions } from './presence/index.ts';
 import { listPluginFolders } from './plugins/index.ts';
+import { acquireDataDirLock } from './spine/DataDirLock.ts';
 import { sidecarsForServe } from './sidecars/sidecarsForServe.ts';
 import { streamTuning } from './streamTuning.ts';
 
@@ -132,6 +133,23 @@ async function serve(
   banner?: (gateway: Gateway, url: string, secret: string) => Promise<void>,
 ): Promise<void> {
   const logger = defaultLogger();
+  if (opts.postgres === undefined && opts.redis === undefined) {
+    // Embedded: one gateway per data directory (two would race on the spine). First, before the
+    // dev secret, the embedded S3 or the plugins touch anything; the exit releases it, kill -9 too.
+    try {
+      mkdirSync(opts.data, { recursive: true });
+    } catch (err) {
+      console.error(
+        `easel ${opts.dev ? 'dev' : 'serve'}: cannot create the data directory ${opts.data}: ${String(err)}`,
+      );
+      process.exit(1);
+    }
+    const lock = acquireDataDirLock(path.resolve(opts.data));
+    if (!lock.ok) {
+      console.error(`easel ${opts.dev ? 'dev' : 'serve'}: ${lock.message}`);
+      process.exit(1);
+    }
+  }
   const envSecret = process.env.EASEL_JWT_SECRET;
   let secret: string;
   if (envSecret) secret = envSecret;

@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, maxHeaderSize, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import pino from 'pino';
@@ -13,6 +13,7 @@ import type { EventBus } from './core/bus/EventBus.ts';
 import { StreamHub, type StreamHubOptions } from './core/fanout/StreamHub.ts';
 import { type CoreDeps, GatewayCore } from './core/GatewayCore.ts';
 import type { EventSpine } from './core/spine/EventSpine.ts';
+import { answerClientError } from './http/answerClientError.ts';
 import { createApp } from './http/createApp.ts';
 import { createRequestListener } from './http/createRequestListener.ts';
 import { FlushScheduler } from './http/FlushScheduler.ts';
@@ -225,6 +226,11 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
       const s = createServer(listener);
       server = s;
       s.keepAliveTimeout = 65_000;
+      // Requests node's parser rejects (oversized headers, bad framing) get a contract §3 JSON body too.
+      s.on(
+        'clientError',
+        answerClientError(logger, () => maxHeaderSize),
+      );
       presence?.attach(s);
       return new Promise((resolve, reject) => {
         s.once('error', reject);

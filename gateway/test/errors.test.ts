@@ -26,6 +26,15 @@ describe('errors against a gateway process', () => {
       });
       expectErrorBody(bad, 400, 'validation_failed');
       expect(bad.json.error.message).toMatch(/not valid JSON/);
+      for (const [rawBody, kind] of [
+        ['"x"', 'a string'],
+        ['null', 'null'],
+        ['5', 'a number'],
+      ]) {
+        const notObject = await api(env.gateway.url, method, path, { token: env.tokens.admin, rawBody, headers });
+        expectErrorBody(notObject, 400, 'validation_failed');
+        expect(notObject.json.error.message).toMatch(new RegExp(`^request body must be a JSON object, not ${kind};`));
+      }
       const limit = path.endsWith(':batch') ? 8 : 1;
       const huge = `{"x":"${'a'.repeat(limit * 1024 * 1024 + 1)}"}`;
       const big = await api(env.gateway.url, method, path, { token: env.tokens.admin, rawBody: huge, headers });
@@ -98,7 +107,19 @@ describe('errors against a gateway process', () => {
         token: env.tokens.admin,
       });
       expectErrorBody(bad, 400, 'validation_failed');
-      expect(bad.json.error.message).toBe('limit: must be an integer from 1 to 50');
+      expect(bad.json.error.message).toBe(`limit: must be an integer from 1 to 50, not "${limit}"`);
+    }
+    for (const [query, message] of [
+      ['limit=5&limit=6', 'limit: given 2 times; send it once, as an integer from 1 to 50'],
+      ['limit[]=5', /^limit: /],
+      ['limit[a]=3', /^limit: /],
+    ] as const) {
+      const odd = await api(env.gateway.url, 'GET', `/v1/canvases/${canvas_id}/turns?${q}&${query}`, {
+        token: env.tokens.admin,
+      });
+      expectErrorBody(odd, 400, 'validation_failed');
+      if (typeof message === 'string') expect(odd.json.error.message).toBe(message);
+      else expect(odd.json.error.message).toMatch(message);
     }
     const missing = await api(env.gateway.url, 'GET', `/v1/canvases/nope/turns?${q}`, { token: env.tokens.admin });
     expectErrorBody(missing, 404, 'not_found');

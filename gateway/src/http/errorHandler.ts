@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import type pino from 'pino';
+import { describeJsonBodyFailure } from './describeJsonBodyFailure.ts';
 import { formatBytes } from './jsonBody.ts';
 import { requestIdOf } from './requestContext.ts';
 import { sendErrorCode } from './sendError.ts';
@@ -35,7 +36,7 @@ export function errorHandler(logger: pino.Logger) {
       return;
     }
     if (e.type === 'entity.parse.failed') {
-      sendErrorCode(res, 'validation_failed', `request body is not valid JSON: ${message.slice(0, 200)}`);
+      sendErrorCode(res, 'validation_failed', describeJsonBodyFailure((err as { body?: unknown }).body, message));
       return;
     }
     if (status !== undefined && status >= 400 && status < 500) {

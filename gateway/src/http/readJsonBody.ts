@@ -5,7 +5,7 @@ import { jsonShapeProblem } from '../core/json/jsonShapeProblem.ts';
 /** Why a body could not be read: answered as the Express error handler answers body-parser's errors. */
 export type BodyFailure =
   | { kind: 'too_large'; message: string }
-  | { kind: 'invalid_json'; message: string }
+  | { kind: 'invalid_json'; message: string /** The body's text (for the message). */; text: string }
   | { kind: 'bad_request'; message: string }
   /** Valid JSON of a shape no body may have (see `jsonShapeProblem`). */
   | { kind: 'invalid_shape'; path: string; message: string };
@@ -103,7 +103,7 @@ class BodyRead {
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     const parsed = parseStrictJson(text);
     if (!parsed.ok) {
-      this.finish({ ok: false, failure: { kind: 'invalid_json', message: parsed.message } });
+      this.finish({ ok: false, failure: { kind: 'invalid_json', message: parsed.message, text } });
       return;
     }
     const problem = jsonShapeProblem(parsed.value);

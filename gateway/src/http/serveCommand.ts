@@ -3,6 +3,7 @@ import { parse as parseQuery } from 'node:querystring';
 import { stageTrace } from '../trace/StageTrace.ts';
 import { fastUlid as ulid } from '../core/ids/fastUlid.ts';
 import { answerCommand, type CommandRoute } from './answerCommand.ts';
+import { describeJsonBodyFailure } from './describeJsonBodyFailure.ts';
 import { bearerToken } from './authenticate.ts';
 import type { HttpDeps } from './HttpDeps.ts';
 import { type BodyFailure, readJsonBody } from './readJsonBody.ts';
@@ -93,8 +94,7 @@ function sendBodyFailure(res: ServerResponse, requestId: string, failure: BodyFa
     const { path, message } = failure;
     sendRawError(res, requestId, 'validation_failed', `${path}: ${message}`, { issues: [{ path, message }] });
   } else if (failure.kind === 'invalid_json') {
-    const why = failure.message.slice(0, 200);
-    sendRawError(res, requestId, 'validation_failed', `request body is not valid JSON: ${why}`);
+    sendRawError(res, requestId, 'validation_failed', describeJsonBodyFailure(failure.text, failure.message));
   } else {
     sendRawError(res, requestId, 'validation_failed', `bad request: ${failure.message.slice(0, 200)}`);
   }

@@ -36,9 +36,24 @@ describe('[CONTRACT 5] canvas type manifest', () => {
 
   it('an enum needs non-empty values', () => {
     expect(messageOf({ ...kit, tokens: { mode: { type: 'enum' } } })).toBe(
-      'tokens.mode.values: an enum token needs a non-empty values list',
+      'tokens.mode.values: an enum token must list at least one value',
     );
-    expect(messageOf({ ...kit, tokens: { mode: { type: 'enum', values: [] } } })).toMatch(/^tokens\.mode\.values: /);
+    expect(messageOf({ ...kit, tokens: { mode: { type: 'enum', values: [] } } })).toBe(
+      'tokens.mode.values: must list at least one value',
+    );
+  });
+
+  it('[CONTRACT 3] an enum with empty values and a default says what to list, not a cut-off "must be one of "', () => {
+    for (const values of [[], undefined]) {
+      const r = canvasTypeManifestSchema.safeParse({
+        ...kit,
+        tokens: { mode: { type: 'enum', values, default: 'x' } },
+      });
+      expect(r.success).toBe(false);
+      const issues = r.success ? [] : r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+      expect(issues).toHaveLength(1);
+      expect(issues[0]).toMatch(/^tokens\.mode\.values: .*must list at least one value$/);
+    }
   });
 
   it('a default must satisfy its own declaration', () => {

@@ -7,7 +7,7 @@ import { validateTokenValue } from './validateTokenValue.ts';
 const tokenDeclarationFields = {
   type: tokenTypeSchema,
   /** Allowed values of an `enum` token. */
-  values: z.array(z.string().min(1).max(256)).min(1).max(256).optional(),
+  values: z.array(z.string().min(1).max(256)).min(1, { error: 'must list at least one value' }).max(256).optional(),
   /** Bounds of a `number` token (inclusive). */
   min: z.number().optional(),
   max: z.number().optional(),
@@ -27,8 +27,10 @@ export const tokenDeclarationSchema = z.strictObject(tokenDeclarationFields).sup
 
 /** A declaration's cross-field rules: enum values, bounds, a default that satisfies the declaration. */
 function checkDeclarationRules(decl: z.output<z.ZodObject<typeof tokenDeclarationFields>>, ctx: z.RefinementCtx): void {
-  if (decl.type === 'enum' && (decl.values === undefined || decl.values.length === 0)) {
-    ctx.addIssue({ code: 'custom', path: ['values'], message: 'an enum token needs a non-empty values list' });
+  // An empty list is refused by `values`' own minimum ("must list at least one value").
+  const noValues = decl.type === 'enum' && (decl.values === undefined || decl.values.length === 0);
+  if (decl.type === 'enum' && decl.values === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['values'], message: 'an enum token must list at least one value' });
   }
   if (decl.values !== undefined && new Set(decl.values).size !== decl.values.length) {
     ctx.addIssue({ code: 'custom', path: ['values'], message: 'values must be unique' });
@@ -36,7 +38,8 @@ function checkDeclarationRules(decl: z.output<z.ZodObject<typeof tokenDeclaratio
   if (decl.min !== undefined && decl.max !== undefined && decl.min > decl.max) {
     ctx.addIssue({ code: 'custom', path: ['max'], message: `max (${decl.max}) is below min (${decl.min})` });
   }
-  if (decl.default !== undefined) {
+  // Without values, no default can satisfy the enum: the values issue alone says what to fix.
+  if (decl.default !== undefined && !noValues) {
     const checked = validateTokenValue(decl, decl.default);
     if (!checked.ok) {
       ctx.addIssue({

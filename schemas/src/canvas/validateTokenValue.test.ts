@@ -42,6 +42,7 @@ describe('[CONTRACT 5] validateTokenValue', () => {
     expect(ok(decl, 'loud')).toBe(false);
     expect(message(decl, 'loud')).toBe('must be one of "calm", "bold"');
     expect(ok({ type: 'enum' }, 'x')).toBe(false);
+    expect(message({ type: 'enum', values: [] }, 'x')).toBe('cannot be set: the enum declares no values');
   });
 
   it('color: #rgb or #rrggbb, case-insensitive', () => {

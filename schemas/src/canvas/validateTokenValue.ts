@@ -76,6 +76,7 @@ export function validateTokenValue(decl: TokenValueRules, value: unknown): Token
     case 'enum': {
       const values = decl.values ?? [];
       if (typeof value === 'string' && values.includes(value)) return { ok: true, value };
+      if (values.length === 0) return { ok: false, message: 'cannot be set: the enum declares no values' };
       const shown = values
         .slice(0, 10)
         .map((v) => JSON.stringify(v))

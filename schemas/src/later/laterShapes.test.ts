@@ -127,4 +127,17 @@ describe('[CONTRACT 7-10] later shapes', () => {
       'frame_range.end: start must not exceed end',
     );
   });
+
+  it('[CONTRACT 3] a sidecar mime with parameters or upper case says how to fix it', () => {
+    const good = { scope, mime: 'image/png', size: 1024, sha256: 'a'.repeat(64) };
+    expect(messageOf(sidecarCreateRequestSchema.safeParse({ ...good, mime: 'text/plain; charset=utf-8' }))).toBe(
+      'mime: must be a bare MIME type like image/png, without parameters: send "text/plain", not "text/plain; charset=utf-8"',
+    );
+    expect(messageOf(sidecarCreateRequestSchema.safeParse({ ...good, mime: 'TEXT/PLAIN' }))).toBe(
+      'mime: must be a lower-case MIME type like image/png: send "text/plain"',
+    );
+    expect(messageOf(sidecarCreateRequestSchema.safeParse({ ...good, mime: 'text' }))).toBe(
+      'mime: must be a MIME type like image/png (type/subtype, lower case, no parameters)',
+    );
+  });
 });

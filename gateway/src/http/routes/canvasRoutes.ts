@@ -3,21 +3,13 @@ import { jsonWithCachedState } from '../../core/canvas/fullState.ts';
 import { parseScope } from '../../core/scope/parseScope.ts';
 import { authenticate, principalOf } from '../authenticate.ts';
 import type { HttpDeps } from '../HttpDeps.ts';
+import { integerQueryParam } from '../integerQueryParam.ts';
 import { sendError, sendErrorCode } from '../sendError.ts';
 import { pathParam, queryScope } from './queryScope.ts';
 
 /** Turns a turn-history request returns by default, and at most (`?limit=`). */
 const TURNS_DEFAULT = 20;
 const TURNS_MAX = 50;
-
-/** `?limit=` of the turn history: an integer 1–50, default 20; else why not. */
-function turnLimit(raw: unknown): { ok: true; value: number } | { ok: false; message: string } {
-  if (raw === undefined) return { ok: true, value: TURNS_DEFAULT };
-  const value = typeof raw === 'string' && /^[0-9]{1,3}$/.test(raw) ? Number(raw) : Number.NaN;
-  return value >= 1 && value <= TURNS_MAX
-    ? { ok: true, value }
-    : { ok: false, message: `limit: must be an integer from 1 to ${TURNS_MAX}` };
-}
 
 /**
  * `GET /v1/canvases/:canvas_id`, `/revisions` (contract §5) and `/turns` (the recent agent turns).
@@ -62,7 +54,11 @@ export function canvasRoutes(router: Router, deps: HttpDeps): void {
       canvas: 'required',
     });
     if (!scope.ok) return sendError(res, scope.error);
-    const limit = turnLimit((req.query as Record<string, unknown>).limit);
+    const limit = integerQueryParam(req.query as Record<string, unknown>, 'limit', {
+      min: 1,
+      max: TURNS_MAX,
+      default: TURNS_DEFAULT,
+    });
     if (!limit.ok) {
       return sendErrorCode(res, 'validation_failed', limit.message, {
         issues: [{ path: 'limit', message: limit.message.slice('limit: '.length) }],
