@@ -6,6 +6,7 @@ import { PAYLOAD_BYTES } from '../lib/payload.ts';
 import type { ReaderSpec, WriterSpec } from '../client/protocol.ts';
 import { type ServerProcess, startServer } from '../servers/ServerProcess.ts';
 import { signJwt } from './signJwt.ts';
+import { gatewayEntry } from './gatewayEntry.ts';
 
 /** The canvas type the lead asked for; the bench falls back to its own when `board` declares no long string token. */
 const CANVAS_TYPE = 'board';
@@ -28,6 +29,8 @@ export interface EaselTargetOptions {
   secret?: string;
   /** Label of the process in logs and errors (default `easel`). */
   label?: string;
+  /** The gateway's entry (relative to `repoRoot`, or absolute). Default {@link gatewayEntry}'s. */
+  script?: string;
 }
 
 /** A running `easel serve` with a fresh canvas, and the specs the client needs. */
@@ -210,7 +213,7 @@ export async function startEaselTarget(options: EaselTargetOptions): Promise<Eas
     server = await startServer({
       label: options.label ?? 'easel',
       cwd: options.repoRoot,
-      script: 'gateway/src/cli.ts',
+      script: options.script ?? (await gatewayEntry(options.repoRoot)),
       args: ['serve', '--port', '0', ...(dataDir === null ? (options.serveArgs ?? []) : ['--data', dataDir])],
       nodeArgs: options.nodeArgs,
       env: { ...options.env, EASEL_JWT_SECRET: secret, EASEL_LOG_LEVEL: 'warn' },

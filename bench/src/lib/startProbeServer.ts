@@ -14,7 +14,9 @@ export interface ProbeServer {
  * Starts the raw-SSE baseline (`kind` `'raw'`) or an Easel gateway with extra environment `env`
  * (labelled `kind` in its logs), as the A/B probe scripts of issue 2 compare them. `env.NODE_ARGS`
  * (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) goes to node's command line instead;
- * `env.ROOT` runs the gateway of another checkout (e.g. a `git worktree` of an older commit).
+ * `env.ROOT` runs the gateway of another checkout (e.g. a `git worktree` of an older commit);
+ * `env.SCRIPT` another entry of it (e.g. `gateway/src/cli.ts`: the sources through tsx, where the
+ * default is the production build, `gatewayEntry`).
  */
 export async function startProbeServer(
   kind: string,
@@ -28,11 +30,12 @@ export async function startProbeServer(
   // `NODE_ARGS` is not passed on as environment: it holds node's own flags (`--cpu-prof`, which
   // NODE_OPTIONS refuses), split on spaces.
   // `ROOT` (not passed on either): another checkout whose gateway runs, for A/B of two commits.
-  const { NODE_ARGS: nodeArgs, ROOT: root, ...rest } = env;
+  const { NODE_ARGS: nodeArgs, ROOT: root, SCRIPT: script, ...rest } = env;
   const easel = await startEaselTarget({
     repoRoot: root ?? repoRoot,
     env: rest,
     label: kind,
+    script,
     nodeArgs: nodeArgs ? nodeArgs.split(' ').filter(Boolean) : undefined,
   });
   return { pid: easel.server.pid, reader: easel.reader, writer: easel.writer, stop: easel.stop };

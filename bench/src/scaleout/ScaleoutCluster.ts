@@ -5,6 +5,7 @@ import { type EaselTarget, startEaselTarget } from '../easel/easelTarget.ts';
 import { type ServerProcess, startServer } from '../servers/ServerProcess.ts';
 import { dropBenchSchema } from './benchDatabase.ts';
 import { benchSchemaName } from './benchSchemaName.ts';
+import { gatewayEntry } from '../easel/gatewayEntry.ts';
 
 /** Where the scale-out engines are. */
 export interface EngineUrls {
@@ -63,12 +64,13 @@ export async function startScaleoutCluster(options: ScaleoutClusterOptions): Pro
   try {
     first = await startEaselTarget({ repoRoot: options.repoRoot, serveArgs, secret, label: 'easel-A' });
     const a = first;
+    const script = await gatewayEntry(options.repoRoot);
     const started = await Promise.allSettled(
       Array.from({ length: options.nodes - 1 }, (_, i) =>
         startServer({
           label: `easel-${String.fromCharCode(66 + i)}`,
           cwd: options.repoRoot,
-          script: 'gateway/src/cli.ts',
+          script,
           args: ['serve', '--port', '0', ...serveArgs],
           env,
         }),

@@ -11,6 +11,7 @@ import { SequentialWriter } from './SequentialWriter.ts';
 import { StormReaders } from './StormReaders.ts';
 import type { StormResult, StormRound } from './StormResult.ts';
 import type { StormStatus } from './stormProtocol.ts';
+import { gatewayEntry } from '../easel/gatewayEntry.ts';
 
 const READERS = 1000;
 const WRITER_RATE = 100;
@@ -52,11 +53,11 @@ export async function runStormBench(ctx: RunContext): Promise<StormResult> {
   return result;
 }
 
-function launch(ctx: RunContext, port: number, dataDir: string, secret: string, label: string) {
+async function launch(ctx: RunContext, port: number, dataDir: string, secret: string, label: string) {
   return startServer({
     label,
     cwd: ctx.repoRoot,
-    script: 'gateway/src/cli.ts',
+    script: await gatewayEntry(ctx.repoRoot),
     args: ['serve', '--port', String(port), '--data', dataDir],
     env: { EASEL_JWT_SECRET: secret, EASEL_LOG_LEVEL: 'warn' },
   });

@@ -20,6 +20,11 @@ export interface GatewayProcessOptions {
   args?: string[];
   /** Extra environment. */
   env?: Record<string, string>;
+  /**
+   * The CLI entry to run with plain node (e.g. a `buildGateway` bundle). Default: the TypeScript
+   * sources through tsx (`--import tsx gateway/src/cli.ts`).
+   */
+  entry?: string;
   /** How long to wait for the listening line, ms. Default 60000 (a loaded 2-core CI box can take 30 s+). */
   startTimeoutMs?: number;
 }
@@ -57,9 +62,7 @@ export class GatewayProcess {
 
   private spawn(): Promise<void> {
     const args = [
-      '--import',
-      'tsx',
-      'gateway/src/cli.ts',
+      ...(this.options.entry !== undefined ? [this.options.entry] : ['--import', 'tsx', 'gateway/src/cli.ts']),
       'serve',
       '--port',
       '0',

@@ -1,0 +1,29 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+/** Entry of the gateway as the bench runs it: relative to the checkout, run by `ServerProcess`. */
+const SOURCE_ENTRY = 'gateway/src/cli.ts';
+const builds = new Map<string, Promise<string>>();
+
+/**
+ * The gateway entry the bench starts in `repoRoot`: the production build (`pnpm build:gateway`:
+ * `gateway/dist/easel.mjs`, built once per bench process and checkout), as it is deployed;
+ * `EASEL_BENCH_GATEWAY=source` runs the TypeScript sources through tsx instead (as `pnpm easel`
+ * does). A checkout without the builder (an older commit under A/B) runs its sources.
+ */
+export function gatewayEntry(repoRoot: string): Promise<string> {
+  const builder = join(repoRoot, 'gateway/src/build/buildGateway.ts');
+  if (process.env.EASEL_BENCH_GATEWAY === 'source' || !existsSync(builder)) return Promise.resolve(SOURCE_ENTRY);
+  let built = builds.get(repoRoot);
+  if (built === undefined) {
+    built = (async () => {
+      const { buildGateway } = (await import(pathToFileURL(builder).href)) as {
+        buildGateway: () => Promise<{ entry: string }>;
+      };
+      return (await buildGateway()).entry;
+    })();
+    builds.set(repoRoot, built);
+  }
+  return built;
+}
