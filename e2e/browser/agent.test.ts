@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { mintDevToken, REPO_ROOT } from './support/DevGateway.ts';
+import { DEMO_BOARD_SCOPE, mintDevToken, REPO_ROOT } from './support/DevGateway.ts';
 import { boardNotes } from './support/hostPage.ts';
 import { useHostBrowser } from './support/hostBrowser.ts';
 import { saveScreenshot } from './support/screenshots.ts';
@@ -38,15 +38,7 @@ describe('[CONTRACT 10] the agent acting on shared state, seen live in the brows
     const before = await boardNotes(dana.page).count();
 
     const { token } = await mintDevToken(baseUrl, 'ada-agent', ['agent'], { kind: 'agent' });
-    const scope = {
-      tenant_id: 'demo',
-      project_id: 'demo',
-      app_id: 'host',
-      surface_id: 'main',
-      mode: 'edit',
-      canvas_id: 'demo-board',
-    };
-    const run = await runExampleAgent(token, scope, 'add three notes about the launch');
+    const run = await runExampleAgent(token, DEMO_BOARD_SCOPE, 'add three notes about the launch');
     expect(run.code, run.out).toBe(0);
     const last = run.out.trim().split('\n').pop() ?? '';
     const summary = JSON.parse(last) as { turn_id: string; outcome: { status: string }; revision: number };

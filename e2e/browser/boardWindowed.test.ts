@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DevGateway, mintDevToken } from './support/DevGateway.ts';
+import { DEMO_BOARD_SCOPE, DevGateway, mintDevToken } from './support/DevGateway.ts';
 import { type HostTab, openHost } from './support/hostPage.ts';
 import { launchChromium } from './support/launchChromium.ts';
 import { saveScreenshot } from './support/screenshots.ts';
@@ -29,14 +29,7 @@ beforeAll(async () => {
     body: JSON.stringify({
       command_id: 'seed-windowed-column',
       type: 'state.ops',
-      scope: {
-        tenant_id: 'demo',
-        project_id: 'demo',
-        app_id: 'host',
-        surface_id: 'main',
-        mode: 'edit',
-        canvas_id: 'demo-board',
-      },
+      scope: DEMO_BOARD_SCOPE,
       payload: { ops },
     }),
   });

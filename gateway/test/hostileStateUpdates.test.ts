@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { deepChainUpdates } from '../src/core/testing/deepChainUpdates.ts';
 import { api, TestWorld } from './harness/api.ts';
 import { GatewayProcess } from './harness/GatewayProcess.ts';
 import { SseClient } from './harness/SseClient.ts';
@@ -69,19 +70,7 @@ describe('hostile state.update input (contract §3: a coded 400, nothing applied
     } finally {
       stream.close();
     }
-    let sv = Y.encodeStateVector(doc);
-    let cur = new Y.Map<unknown>();
-    doc.getMap('notes').set('deep', cur);
-    for (let k = 0; k < 2; k++) {
-      doc.transact(() => {
-        for (let i = 0; i < 3000; i++) {
-          const next = new Y.Map<unknown>();
-          cur.set('c', next);
-          cur = next;
-        }
-      });
-      const update = Y.encodeStateAsUpdate(doc, sv);
-      sv = Y.encodeStateVector(doc);
+    for (const [k, update] of deepChainUpdates(doc, 3000, 2).entries()) {
       const res = await world().command(admin, 'state.update', scope, { update: b64(update) });
       expect(res.status).toBe(400);
       expect(res.json.error.code).toBe('validation_failed');

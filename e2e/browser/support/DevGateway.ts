@@ -159,6 +159,16 @@ export class DevGateway {
   }
 }
 
+/** The scope of `easel dev`'s demo board (tenant and project `demo`, the host app's surface). */
+export const DEMO_BOARD_SCOPE = {
+  tenant_id: 'demo',
+  project_id: 'demo',
+  app_id: 'host',
+  surface_id: 'main',
+  mode: 'edit',
+  canvas_id: 'demo-board',
+} as const;
+
 /** `POST <baseUrl>/v1/dev/tokens` (dev mode only; tenant `demo` unless given). */
 export async function mintDevToken(
   baseUrl: string,

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { authorizeUpdate, type UpdateTarget } from './authorizeUpdate.ts';
+import { clientDiff, clientOf, isEmptyUpdate } from '../testing/clientUpdates.ts';
 import { ensureRoots } from './yRoots.ts';
 
 const ROOTS = { notes: 'map', layout: 'map', shapes: 'array', body: 'text', tree: 'xml' } as const;
@@ -11,20 +12,6 @@ function server(): UpdateTarget {
   const doc = new Y.Doc();
   ensureRoots(doc, ROOTS);
   return { doc, roots: ROOTS, canvasType: 'test' };
-}
-
-/** A client doc synced with the server doc. */
-function clientOf(target: UpdateTarget): Y.Doc {
-  const doc = new Y.Doc();
-  Y.applyUpdate(doc, Y.encodeStateAsUpdate(target.doc));
-  return doc;
-}
-
-/** The update a client change produces relative to the server's state. */
-function diff(target: UpdateTarget, client: Y.Doc, change: (doc: Y.Doc) => void): Uint8Array {
-  const sv = Y.encodeStateVector(target.doc);
-  client.transact(() => change(client));
-  return Y.encodeStateAsUpdate(client, sv);
 }
 
 function fresh(change: (doc: Y.Doc) => void): Uint8Array {
@@ -37,12 +24,6 @@ function apply(target: UpdateTarget, update: Uint8Array): void {
   Y.applyUpdate(target.doc, update);
   expect(target.doc.store.pendingStructs).toBeNull();
   expect(target.doc.store.pendingDs).toBeNull();
-}
-
-/** An update with no structs and no deletes (what a transaction that changed nothing encodes). */
-function isEmptyUpdate(update: Uint8Array): boolean {
-  const { structs, ds } = Y.decodeUpdate(update);
-  return structs.length === 0 && [...ds.clients.values()].every((items) => items.every((d) => d.len === 0));
 }
 
 function check(target: UpdateTarget, update: Uint8Array) {
@@ -89,26 +70,26 @@ describe('authorizeUpdate', () => {
     const c = clientOf(t);
     apply(
       t,
-      diff(t, c, (d) => d.getMap('notes').set('n1', new Y.Map())),
+      clientDiff(t, c, (d) => d.getMap('notes').set('n1', new Y.Map())),
     );
-    const nested = diff(t, c, (d) => (d.getMap('notes').get('n1') as Y.Map<unknown>).set('title', 'hello'));
+    const nested = clientDiff(t, c, (d) => (d.getMap('notes').get('n1') as Y.Map<unknown>).set('title', 'hello'));
     expect(check(t, nested)).toEqual({ ok: true, value: { roots: ['notes'] } });
 
     // The same in a forbidden root, created by someone allowed (applied directly here).
     const c2 = clientOf(t);
-    const inLayout = diff(t, c2, (d) => d.getMap('layout').set('box', new Y.Map()));
+    const inLayout = clientDiff(t, c2, (d) => d.getMap('layout').set('box', new Y.Map()));
     apply(t, inLayout);
     const c3 = clientOf(t);
-    const edit = diff(t, c3, (d) => (d.getMap('layout').get('box') as Y.Map<unknown>).set('x', 1));
+    const edit = clientDiff(t, c3, (d) => (d.getMap('layout').get('box') as Y.Map<unknown>).set('x', 1));
     const r = check(t, edit);
     expect(!r.ok && r.error.code).toBe('forbidden');
     // Deeper: an array inside the nested map, then an insert into it.
     const c4 = clientOf(t);
     apply(
       t,
-      diff(t, c4, (d) => (d.getMap('layout').get('box') as Y.Map<unknown>).set('items', new Y.Array())),
+      clientDiff(t, c4, (d) => (d.getMap('layout').get('box') as Y.Map<unknown>).set('items', new Y.Array())),
     );
-    const deep = diff(t, c4, (d) =>
+    const deep = clientDiff(t, c4, (d) =>
       ((d.getMap('layout').get('box') as Y.Map<unknown>).get('items') as Y.Array<number>).push([1, 2]),
     );
     expect(!check(t, deep).ok && (check(t, deep) as { error: { code: string } }).error.code).toBe('forbidden');
@@ -138,18 +119,18 @@ describe('authorizeUpdate', () => {
     const admin = clientOf(t);
     apply(
       t,
-      diff(t, admin, (d) => {
+      clientDiff(t, admin, (d) => {
         d.getMap('layout').set('k', 'v');
         d.getMap('notes').set('k', 'v');
       }),
     );
     const c = clientOf(t);
-    const delLayout = diff(t, c, (d) => d.getMap('layout').delete('k'));
+    const delLayout = clientDiff(t, c, (d) => d.getMap('layout').delete('k'));
     expect(Y.decodeUpdate(delLayout).structs.length).toBe(0);
     const r = check(t, delLayout);
     expect(!r.ok && r.error.code).toBe('forbidden');
     const c2 = clientOf(t);
-    const delNotes = diff(t, c2, (d) => d.getMap('notes').delete('k'));
+    const delNotes = clientDiff(t, c2, (d) => d.getMap('notes').delete('k'));
     expect(check(t, delNotes)).toEqual({ ok: true, value: { roots: ['notes'] } });
   });
 
@@ -158,11 +139,11 @@ describe('authorizeUpdate', () => {
     const admin = clientOf(t);
     apply(
       t,
-      diff(t, admin, (d) => d.getMap('layout').set('k', 'v')),
+      clientDiff(t, admin, (d) => d.getMap('layout').set('k', 'v')),
     );
     apply(
       t,
-      diff(t, admin, (d) => d.getMap('layout').delete('k')),
+      clientDiff(t, admin, (d) => d.getMap('layout').delete('k')),
     );
     // A client carrying that old delete in its full delete set, editing notes only.
     const c = clientOf(t);
@@ -176,17 +157,17 @@ describe('authorizeUpdate', () => {
     const admin = clientOf(t);
     apply(
       t,
-      diff(t, admin, (d) => {
+      clientDiff(t, admin, (d) => {
         d.getMap('notes').set('a', 1);
         d.getMap('layout').set('a', 1);
       }),
     );
     const c = clientOf(t);
-    const u = diff(t, c, (d) => d.getMap('notes').set('a', 2));
+    const u = clientDiff(t, c, (d) => d.getMap('notes').set('a', 2));
     expect(Y.decodeUpdate(u).structs.some((s) => s instanceof Y.Item && s.origin !== null)).toBe(true);
     expect(check(t, u)).toEqual({ ok: true, value: { roots: ['notes'] } });
     const c2 = clientOf(t);
-    const v = diff(t, c2, (d) => d.getMap('layout').set('a', 2));
+    const v = clientDiff(t, c2, (d) => d.getMap('layout').set('a', 2));
     expect(!check(t, v).ok).toBe(true);
   });
 
@@ -195,10 +176,10 @@ describe('authorizeUpdate', () => {
     const admin = clientOf(t);
     apply(
       t,
-      diff(t, admin, (d) => d.getText('body').insert(0, 'hello world')),
+      clientDiff(t, admin, (d) => d.getText('body').insert(0, 'hello world')),
     );
     const c = clientOf(t);
-    const u = diff(t, c, (d) => d.getText('body').insert(5, ','));
+    const u = clientDiff(t, c, (d) => d.getText('body').insert(5, ','));
     expect(check(t, u)).toEqual({ ok: true, value: { roots: ['body'] } });
   });
 
@@ -343,7 +324,7 @@ describe('authorizeUpdate', () => {
           rounds.forEach((ops, i) => {
             const c = clients[i % 2]!;
             Y.applyUpdate(c, Y.encodeStateAsUpdate(t.doc));
-            const u = diff(t, c, (d) => {
+            const u = clientDiff(t, c, (d) => {
               for (const op of ops) run(d, op);
             });
             const r = authorizeUpdate(t, () => true, u);

@@ -2,13 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { authorizeUpdate, type UpdateTarget } from './authorizeUpdate.ts';
+import { clientDiff, clientOf, isEmptyUpdate } from '../testing/clientUpdates.ts';
 import { ensureRoots } from './yRoots.ts';
-
-/** An update with no structs and no deletes (what a transaction that changed nothing encodes). */
-function isEmptyUpdate(update: Uint8Array): boolean {
-  const { structs, ds } = Y.decodeUpdate(update);
-  return structs.length === 0 && [...ds.clients.values()].every((items) => items.every((d) => d.len === 0));
-}
 
 const ROOTS = { blocks: 'array', notes: 'map', layout: 'map', body: 'text' } as const;
 const TEXT_FIELDS = { blocks: ['text'], notes: ['text'], layout: ['text'] } as const;
@@ -21,19 +16,6 @@ function server(textFields: UpdateTarget['textFields'] | null = TEXT_FIELDS): Up
   return textFields === null || textFields === undefined
     ? { doc, roots: ROOTS, canvasType: 'doc' }
     : { doc, roots: ROOTS, canvasType: 'doc', textFields };
-}
-
-function clientOf(target: UpdateTarget, opts: { gc?: boolean } = {}): Y.Doc {
-  const doc = new Y.Doc(opts);
-  Y.applyUpdate(doc, Y.encodeStateAsUpdate(target.doc));
-  return doc;
-}
-
-/** The update a client change (one transaction) produces relative to the server's state. */
-function diff(target: UpdateTarget, client: Y.Doc, change: (doc: Y.Doc) => void): Uint8Array {
-  const sv = Y.encodeStateVector(target.doc);
-  client.transact(() => change(client));
-  return Y.encodeStateAsUpdate(client, sv);
 }
 
 function check(target: UpdateTarget, update: Uint8Array) {
@@ -66,7 +48,7 @@ function serverWithBlock(): UpdateTarget {
   const seed = clientOf(t);
   accept(
     t,
-    diff(t, seed, (d) =>
+    clientDiff(t, seed, (d) =>
       d.getArray('blocks').push([block('b1', new Y.Text('hello'), [block('c1', new Y.Text('kid'))])]),
     ),
   );
@@ -90,7 +72,7 @@ describe('authorizeUpdate: manifest text_fields (WIRE-NOTES "Text fields")', () 
     const t = serverWithBlock();
     const r = check(
       t,
-      diff(t, clientOf(t), (d) => blockOf(d).set('text', 'overwritten')),
+      clientDiff(t, clientOf(t), (d) => blockOf(d).set('text', 'overwritten')),
     );
     expect(r).toMatchObject(REFUSAL);
   });
@@ -100,7 +82,7 @@ describe('authorizeUpdate: manifest text_fields (WIRE-NOTES "Text fields")', () 
     expect(
       check(
         t,
-        diff(t, clientOf(t), (d) => childOf(d).set('text', 'x')),
+        clientDiff(t, clientOf(t), (d) => childOf(d).set('text', 'x')),
       ),
     ).toMatchObject(REFUSAL);
   });
@@ -110,14 +92,16 @@ describe('authorizeUpdate: manifest text_fields (WIRE-NOTES "Text fields")', () 
     expect(
       check(
         t,
-        diff(t, clientOf(t), (d) => d.getArray('blocks').push([block('b2', 'plain')])),
+        clientDiff(t, clientOf(t), (d) => d.getArray('blocks').push([block('b2', 'plain')])),
       ),
     ).toMatchObject(REFUSAL);
     // Nested inside a new block's children too; and from a fresh doc (no server items at all).
     expect(
       check(
         t,
-        diff(t, clientOf(t), (d) => d.getArray('blocks').push([block('b3', new Y.Text('ok'), [block('c', 's')])])),
+        clientDiff(t, clientOf(t), (d) =>
+          d.getArray('blocks').push([block('b3', new Y.Text('ok'), [block('c', 's')])]),
+        ),
       ),
     ).toMatchObject(REFUSAL);
     const fresh = new Y.Doc();
@@ -132,28 +116,28 @@ describe('authorizeUpdate: manifest text_fields (WIRE-NOTES "Text fields")', () 
     expect(
       check(
         t,
-        diff(t, clientOf(t), (d) => blockOf(d).set('text', new Y.Text('fresh'))),
+        clientDiff(t, clientOf(t), (d) => blockOf(d).set('text', new Y.Text('fresh'))),
       ),
     ).toEqual(ok);
-    const typed = diff(t, client, (d) => (blockOf(d).get('text') as Y.Text).insert(5, ' world'));
+    const typed = clientDiff(t, client, (d) => (blockOf(d).get('text') as Y.Text).insert(5, ' world'));
     expect(check(t, typed)).toEqual(ok);
     Y.applyUpdate(t.doc, typed);
     expect(
       check(
         t,
-        diff(t, client, (d) => (childOf(d).get('text') as Y.Text).insert(0, 'a ')),
+        clientDiff(t, client, (d) => (childOf(d).get('text') as Y.Text).insert(0, 'a ')),
       ),
     ).toEqual(ok);
     expect(
       check(
         t,
-        diff(t, clientOf(t), (d) => blockOf(d).delete('text')),
+        clientDiff(t, clientOf(t), (d) => blockOf(d).delete('text')),
       ),
     ).toEqual(ok);
     expect(
       check(
         t,
-        diff(t, clientOf(t), (d) => d.getArray('blocks').push([block('b2', new Y.Text('new'))])),
+        clientDiff(t, clientOf(t), (d) => d.getArray('blocks').push([block('b2', new Y.Text('new'))])),
       ),
     ).toEqual(ok);
   });
@@ -164,32 +148,32 @@ describe('authorizeUpdate: manifest text_fields (WIRE-NOTES "Text fields")', () 
     expect(
       check(
         t,
-        diff(t, clientOf(t), (d) => blockOf(d).set('kind', 'heading')),
+        clientDiff(t, clientOf(t), (d) => blockOf(d).set('kind', 'heading')),
       ),
     ).toEqual(ok(['blocks']));
     // A map root's own entry keys are not text fields.
     expect(
       check(
         t,
-        diff(t, clientOf(t), (d) => d.getMap('notes').set('text', 'a note')),
+        clientDiff(t, clientOf(t), (d) => d.getMap('notes').set('text', 'a note')),
       ),
     ).toEqual(ok(['notes']));
     expect(
       check(
         t,
-        diff(t, clientOf(t), (d) => d.getArray('blocks').push(['text'])),
+        clientDiff(t, clientOf(t), (d) => d.getArray('blocks').push(['text'])),
       ),
     ).toEqual(ok(['blocks']));
     expect(
       check(
         t,
-        diff(t, clientOf(t), (d) => (blockOf(d).get('text') as Y.Text).setAttribute('text', 'attr')),
+        clientDiff(t, clientOf(t), (d) => (blockOf(d).get('text') as Y.Text).setAttribute('text', 'attr')),
       ),
     ).toEqual(ok(['blocks']));
     expect(
       check(
         t,
-        diff(t, clientOf(t), (d) => d.getText('body').insert(0, 'text')),
+        clientDiff(t, clientOf(t), (d) => d.getText('body').insert(0, 'text')),
       ),
     ).toEqual(ok(['body']));
   });
@@ -209,13 +193,13 @@ describe('authorizeUpdate: manifest text_fields (WIRE-NOTES "Text fields")', () 
     const client = clientOf(t);
     accept(
       t,
-      diff(t, client, (d) => d.getMap('notes').set('n', block('n', new Y.Text('x')))),
+      clientDiff(t, client, (d) => d.getMap('notes').set('n', block('n', new Y.Text('x')))),
     );
-    const u = diff(t, clientOf(t), (d) => {
+    const u = clientDiff(t, clientOf(t), (d) => {
       d.getMap('layout').set('l', block('l', 'plain'));
     });
     expect(check(t, u)).toMatchObject({ ok: false, error: { code: 'forbidden' } });
-    const notes = diff(t, clientOf(t), (d) => (d.getMap('notes').get('n') as Y.Map<unknown>).set('text', 's'));
+    const notes = clientDiff(t, clientOf(t), (d) => (d.getMap('notes').get('n') as Y.Map<unknown>).set('text', 's'));
     expect(check(t, notes)).toMatchObject({
       ok: false,
       error: { code: 'validation_failed', details: { root: 'notes', key: 'text' } },
@@ -228,12 +212,12 @@ describe('authorizeUpdate: manifest text_fields (WIRE-NOTES "Text fields")', () 
       const seed = clientOf(t);
       accept(
         t,
-        diff(t, seed, (d) => d.getArray('blocks').push([block('b1', 'plain', [block('c', 'kid')])])),
+        clientDiff(t, seed, (d) => d.getArray('blocks').push([block('b1', 'plain', [block('c', 'kid')])])),
       );
       expect(
         check(
           t,
-          diff(t, clientOf(t), (d) => blockOf(d).set('text', 'again')),
+          clientDiff(t, clientOf(t), (d) => blockOf(d).set('text', 'again')),
         ),
       ).toEqual({ ok: true, value: { roots: ['blocks'] } });
     }
@@ -318,7 +302,7 @@ describe('authorizeUpdate: manifest text_fields (WIRE-NOTES "Text fields")', () 
             expect(check(t, update)).toMatchObject(isEmptyUpdate(update) ? { ok: false } : { ok: true });
             // The same edits plus one plain string at a text field (a fresh client, same state).
             const other = clientOf(t);
-            const bad = diff(t, other, (d) => {
+            const bad = clientDiff(t, other, (d) => {
               Y.applyUpdate(d, update);
               const blocks = d.getArray<Y.Map<unknown>>('blocks');
               const first = blocks.length > 0 ? blocks.get(0) : undefined;

@@ -1,6 +1,7 @@
 import type { CanvasTypeManifest } from '@easel/schemas';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { deepChainUpdates } from '../testing/deepChainUpdates.ts';
 import { applyStateOps } from './applyStateOps.ts';
 import { CanvasDoc } from './CanvasDoc.ts';
 import { fullState } from './fullState.ts';
@@ -16,26 +17,7 @@ const MANIFEST: CanvasTypeManifest = {
 };
 
 /** The two 3000-level raw updates of the attack (`notes.deep`, each map's `c` the next one). */
-function attack(): Uint8Array[] {
-  const d = new Y.Doc();
-  let cur = new Y.Map<unknown>();
-  d.getMap('notes').set('deep', cur);
-  const updates: Uint8Array[] = [];
-  let sv: Uint8Array | undefined;
-  for (let k = 0; k < 2; k++) {
-    // One transaction: Yjs walks every ancestor after each transaction on a nested type.
-    d.transact(() => {
-      for (let i = 0; i < 3000; i++) {
-        const next = new Y.Map<unknown>();
-        cur.set('c', next);
-        cur = next;
-      }
-    });
-    updates.push(Y.encodeStateAsUpdate(d, sv));
-    sv = Y.encodeStateVector(d);
-  }
-  return updates;
-}
+const attack = (): Uint8Array[] => deepChainUpdates(new Y.Doc(), 3000, 2);
 
 /** A canvas that took the attack before raw updates were capped (applied without the check). */
 function legacyCanvas(): { canvas: CanvasDoc; updates: Uint8Array[] } {
