@@ -16,7 +16,7 @@ export function renderStorm(result: StormResult): string {
       'has every update acknowledged before the kill. Then the writer goes on for 1 s and stops; every ' +
       'subscriber must end with every update exactly once, in order (*gaps*, *duplicates*: summed over ' +
       `subscribers; *resets*: a resume the server could not serve). Target: caught up ≤ ${STORM_TARGETS.caughtUpMs} ms ` +
-      'after the restarted gateway accepts its first connection (polled over TCP every 5 ms), 0 gaps. The restart itself (process start, `tsx`, opening the ' +
+      'after the restarted gateway accepts its first connection (polled over TCP every 5 ms), 0 gaps. The restart itself (process start, module loading, opening the ' +
       'spine) is shown apart.',
   );
   out.push(
