@@ -1,9 +1,7 @@
 import type { Actor, CanvasTypeManifest, Scope } from '@easel/schemas';
-import type pino from 'pino';
+import type { AppendContext } from '../commands/appendDurableEvents.ts';
 import { chainAppend } from '../commands/chainAppend.ts';
 import { type PlannedEvent, statePatch } from '../commands/commandEffects.ts';
-import type { PartitionTurns } from '../commands/PartitionTurns.ts';
-import type { PublishQueue } from '../commands/PublishQueue.ts';
 import { sizedEnvelopes } from '../commands/sizedEnvelopes.ts';
 import { toBusEvents } from '../commands/toBusEvents.ts';
 import type { EventSpine, PartitionId } from '../spine/EventSpine.ts';
@@ -15,20 +13,11 @@ import { convertPlainTextFields, findPlainTextFields, groupPlainTextFields } fro
 /** The actor of the conversion events: the gateway itself (as CANVAS_READY and turn recovery). */
 export const TEXT_FIELD_UPGRADE_ACTOR: Actor = Object.freeze({ id: 'easel-gateway', kind: 'service' }) as Actor;
 
-/** What {@link TextFieldUpgrades} needs. */
-export interface TextFieldUpgradesDeps {
-  readonly spine: EventSpine;
+/** What {@link TextFieldUpgrades} needs: what appending needs, the canvases and the registered types. */
+export interface TextFieldUpgradesDeps extends AppendContext {
   readonly canvases: CanvasRegistry;
   /** The currently registered manifest of a canvas type in a partition (null: unknown). */
   readonly manifestOf: (partition: PartitionId, type: string) => Promise<CanvasTypeManifest | null>;
-  /** The command path's publish queue (bus publishing in seq order per partition). */
-  readonly publisher: PublishQueue;
-  /** Shared spines: the command path's write turns; null on a single-writer spine. */
-  readonly turns: PartitionTurns | null;
-  readonly now: () => number;
-  /** Max bytes of one event envelope (contract §4). */
-  readonly maxEventBytes: number;
-  readonly logger?: pino.Logger;
 }
 
 /**
