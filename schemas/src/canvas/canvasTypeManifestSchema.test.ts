@@ -112,6 +112,9 @@ describe('[CONTRACT 5] canvas type manifest', () => {
     expect(messageOf({ ...kit, text_fields: { notes: [''] } })).toBe(
       'text_fields.notes[0]: must be a non-empty object key',
     );
+    expect(messageOf({ ...kit, text_fields: { notes: ['__proto__'] } })).toBe(
+      'text_fields.notes[0]: "__proto__" is not allowed as a key; rename it',
+    );
     expect(messageOf({ ...kit, text_fields: { notes: [] } })).toBe(
       'text_fields.notes: must list at least one key (or leave the root out)',
     );

@@ -8,7 +8,9 @@ export const MAX_TEXT_FIELDS = 32;
 export const textFieldKeySchema = z
   .string()
   .min(1, { error: 'must be a non-empty object key' })
-  .max(128, { error: 'must be at most 128 characters' });
+  .max(128, { error: 'must be at most 128 characters' })
+  // state.ops refuses this key (it would become the object's prototype): a text field could never be written.
+  .regex(/^(?!__proto__$)/, { error: '"__proto__" is not allowed as a key; rename it' });
 
 /** What a manifest's `text_fields` means (also the generated JSON Schema's description). */
 export const TEXT_FIELDS_DESCRIPTION =

@@ -131,6 +131,10 @@ export function schemaOverrides(): Map<unknown, fc.Arbitrary<unknown>> {
   o.set(s.entityIdSchema, entityId);
   o.set(s.opaqueIdSchema, opaqueId);
   o.set(s.rootNameSchema, rootName);
+  o.set(
+    s.textFieldsSchema,
+    fc.dictionary(rootName, fc.uniqueArray(key, { minLength: 1, maxLength: 4 }), { maxKeys: 3 }),
+  );
   o.set(s.tokenIdSchema, tokenId);
   o.set(s.roleSchema, role);
   o.set(s.globSchema, glob);

@@ -42,10 +42,10 @@ const re8 = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 const re9 = /^[a-z0-9][a-z0-9_.-]{0,127}$/;
 const re10 = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 const re11 = /^[A-Za-z0-9_-]{1,64}$/;
-const re12 = /^s3:\/\/[^/\s]+\/\S+$/;
-const re13 = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,63}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,127}$/;
-const re14 = /^[0-9a-f]{64}$/;
-const re15 = /^(?!__proto__$)/;
+const re12 = /^(?!__proto__$)/;
+const re13 = /^s3:\/\/[^/\s]+\/\S+$/;
+const re14 = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,63}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,127}$/;
+const re15 = /^[0-9a-f]{64}$/;
 const re16 = /^(?![dD][aA][tT][aA]:)\S+$/;
 const re17 = /^(?:\/[^/]*)*$/;
 const re18 = /^[a-z0-9][a-z0-9_-]{0,63}\.[a-z0-9][a-z0-9_-]{0,63}$/;
@@ -209,7 +209,7 @@ const canvasReadyPayload: Check = /* @__PURE__ */ obj(
           () => [],
         ),
         text_fields: /* @__PURE__ */ opt(
-          /* @__PURE__ */ rec(rootName, /* @__PURE__ */ arr(/* @__PURE__ */ str(1, 128), 1, 32)),
+          /* @__PURE__ */ rec(rootName, /* @__PURE__ */ arr(/* @__PURE__ */ str(1, 128, re12), 1, 32)),
         ),
       },
       0,
@@ -293,10 +293,10 @@ const canvasCommitPayload: Check = /* @__PURE__ */ obj(
 const snapshotCreatedPayload: Check = /* @__PURE__ */ obj(
   {
     artifact_id: commandId,
-    uri: /* @__PURE__ */ str(0, 2048, re12),
-    mime: /* @__PURE__ */ str(0, Infinity, re13),
+    uri: /* @__PURE__ */ str(0, 2048, re13),
+    mime: /* @__PURE__ */ str(0, Infinity, re14),
     size: /* @__PURE__ */ num(true, 0),
-    sha256: /* @__PURE__ */ str(0, Infinity, re14),
+    sha256: /* @__PURE__ */ str(0, Infinity, re15),
     frame_range: /* @__PURE__ */ opt(
       /* @__PURE__ */ obj({ start: /* @__PURE__ */ num(true, 0), end: /* @__PURE__ */ num(true, 0) }, 0),
     ),
@@ -321,7 +321,7 @@ const chatTokenPayload: Check = /* @__PURE__ */ obj(
   { turn_id: commandId, index: /* @__PURE__ */ num(true, 0), text: /* @__PURE__ */ str(0, 4000) },
   2,
 );
-const node5: Check = /* @__PURE__ */ str(1, 256, re15);
+const node5: Check = /* @__PURE__ */ str(1, 256, re12);
 const node6: Check = /* @__PURE__ */ num(true, 0, 1000000);
 const turnFinalPayload: Check = /* @__PURE__ */ obj(
   {
