@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { deepChainUpdates } from '../src/core/testing/deepChainUpdates.ts';
+import { DEEP_CANVAS_MANIFEST, deepChainUpdates } from '../src/core/testing/deepChainUpdates.ts';
 import { api, TestWorld } from './harness/api.ts';
 import { GatewayProcess } from './harness/GatewayProcess.ts';
 import { SseClient } from './harness/SseClient.ts';
@@ -21,15 +21,7 @@ const b64 = (u: Uint8Array) => Buffer.from(u).toString('base64');
 async function deepCanvas(project: string, canvasId: string): Promise<Record<string, string>> {
   const put = await api(gateway.url, 'PUT', `/v1/projects/${project}/canvas-types/deep`, {
     token: admin,
-    body: {
-      type: 'deep',
-      version: '1.0.0',
-      title: 'Deep',
-      roots: { blocks: 'array', notes: 'map' },
-      tokens: {},
-      tools: [],
-      text_fields: { blocks: ['text'] },
-    },
+    body: { ...DEEP_CANVAS_MANIFEST, text_fields: { blocks: ['text'] } },
   });
   expect(put.status).toBe(200);
   const scope = world().scope(project, canvasId);

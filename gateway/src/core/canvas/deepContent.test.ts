@@ -1,20 +1,12 @@
-import type { CanvasTypeManifest } from '@easel/schemas';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { deepChainUpdates } from '../testing/deepChainUpdates.ts';
+import { DEEP_CANVAS_MANIFEST, deepChainUpdates } from '../testing/deepChainUpdates.ts';
 import { applyStateOps } from './applyStateOps.ts';
 import { CanvasDoc } from './CanvasDoc.ts';
 import { fullState } from './fullState.ts';
 import { DEEP_CONTENT_MARKER, MAX_READ_DEPTH } from './yJson.ts';
 
-const MANIFEST: CanvasTypeManifest = {
-  type: 'deep',
-  version: '1.0.0',
-  title: 'Deep',
-  roots: { blocks: 'array', notes: 'map' },
-  tokens: {},
-  tools: [],
-};
+const MANIFEST = DEEP_CANVAS_MANIFEST;
 
 /** The two 3000-level raw updates of the attack (`notes.deep`, each map's `c` the next one). */
 const attack = (): Uint8Array[] => deepChainUpdates(new Y.Doc(), 3000, 2);

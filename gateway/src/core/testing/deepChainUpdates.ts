@@ -1,4 +1,15 @@
+import type { CanvasTypeManifest } from '@easel/schemas';
 import * as Y from 'yjs';
+
+/** The canvas type the deep-nesting tests attack: an array root and the map root `notes`. */
+export const DEEP_CANVAS_MANIFEST: CanvasTypeManifest = {
+  type: 'deep',
+  version: '1.0.0',
+  title: 'Deep',
+  roots: { blocks: 'array', notes: 'map' },
+  tokens: {},
+  tools: [],
+};
 
 /**
  * The deep-nesting attack on a canvas: `count` raw updates, each adding `levels` nested Y.Maps to a
