@@ -3,6 +3,9 @@ import * as Y from 'yjs';
 import { fail, type Result } from '../errors/GatewayError.ts';
 import { MAX_JSON_DEPTH } from '../json/jsonShapeProblem.ts';
 import { inspectPlainValues, type PlainValueProblem } from './inspectPlainValues.ts';
+import { DeletedBy, mergeRanges } from './DeletedBy.ts';
+import { type DeleteSet, decodeUpdateV1, emptyDeleteSet, type Struct } from './decodeUpdateV1.ts';
+import { hasTextFields, holdsString, isTextField, textFieldStringRefusal } from './textFieldStringRefusal.ts';
 import { type Placement, RootResolver } from './yRoots.ts';
 
 /**
@@ -37,41 +40,10 @@ export interface UpdateAuthorization {
 
 const RESYNC = 'the update depends on items this canvas does not have; resync';
 
-type Struct = Y.Item | Y.GC | Y.Skip;
-type DeleteSet = ReturnType<typeof Y.createDeleteSet>;
 /** A resolution: the placements an item may end up in (empty = it becomes garbage), or an error. */
 type Resolution = { ok: true; placements: readonly Placement[] } | { ok: false; message: string };
 
 const GARBAGE: Resolution = { ok: true, placements: [] };
-
-/** The lib0 decoder of the last update {@link decodeV1} read (synchronous use only). */
-let lastDecoder: { pos: number; arr: Uint8Array } | null = null;
-
-/** Yjs's v1 update decoder, remembering its byte decoder so the caller can check it reached the end. */
-class TrackingDecoderV1 extends Y.UpdateDecoderV1 {
-  constructor(decoder: ConstructorParameters<typeof Y.UpdateDecoderV1>[0]) {
-    super(decoder);
-    lastDecoder = decoder as unknown as { pos: number; arr: Uint8Array };
-  }
-}
-
-/** Decodes a v1 update the way Yjs reads it; `rest`: bytes left after the delete set. */
-function decodeV1(update: Uint8Array): { structs: Struct[]; ds: DeleteSet; rest: number } {
-  lastDecoder = null;
-  const decoded = Y.decodeUpdateV2(update, TrackingDecoderV1 as unknown as typeof Y.UpdateDecoderV1) as {
-    structs: Struct[];
-    ds: DeleteSet;
-  };
-  const d = lastDecoder as { pos: number; arr: Uint8Array } | null;
-  lastDecoder = null;
-  return { ...decoded, rest: d === null ? 0 : d.arr.length - d.pos };
-}
-
-/** Whether a delete set deletes nothing. */
-function emptyDeleteSet(ds: DeleteSet): boolean {
-  for (const items of ds.clients.values()) for (const d of items) if (d.len > 0) return false;
-  return true;
-}
 
 /** Structs of the update, per client, sorted by clock, for lookups by ID. */
 class UpdateIndex {
@@ -135,7 +107,7 @@ export function authorizeUpdate(
 ): Result<UpdateAuthorization> {
   let decoded: { structs: Struct[]; ds: DeleteSet; rest: number };
   try {
-    decoded = decodeV1(update);
+    decoded = decodeUpdateV1(update);
   } catch {
     return fail('validation_failed', 'payload.update: not a valid Yjs update (v1 encoding expected)');
   }
@@ -336,76 +308,6 @@ function plainValues(content: Y.Item['content']): readonly unknown[] | null {
   if (content instanceof Y.ContentEmbed) return [content.embed];
   if (content instanceof Y.ContentFormat) return [content.value];
   return null;
-}
-
-function hasTextFields(
-  fields: Readonly<Record<string, readonly string[]>> | undefined,
-): fields is Readonly<Record<string, readonly string[]>> {
-  if (fields === undefined) return false;
-  for (const root in fields) if (Object.hasOwn(fields, root)) return true;
-  return false;
-}
-
-/** True when the item's content is (or holds) a plain string value. */
-function holdsString(content: Y.Item['content']): boolean {
-  if (content instanceof Y.ContentString) return true;
-  if (content instanceof Y.ContentAny || content instanceof Y.ContentJSON) {
-    return content.arr.some((v: unknown) => typeof v === 'string');
-  }
-  return false;
-}
-
-/** The placement is a declared text-field key of a Y.Map nested inside its root. */
-function isTextField(fields: Readonly<Record<string, readonly string[]>>, p: Placement): boolean {
-  if (p.direct || !p.inMap || p.sub === null || !Object.hasOwn(fields, p.root)) return false;
-  return fields[p.root]!.includes(p.sub);
-}
-
-/** 400: a plain string set at a text field by a raw update (WIRE-NOTES "Text fields"). */
-export function textFieldStringRefusal(canvasType: string, root: string, key: string): Result<never> {
-  return fail(
-    'validation_failed',
-    `state.update: ${root}[…].${key} is a text field of canvas type '${canvasType}'; set a Y.Text, not a string`,
-    { root, key },
-  );
-}
-
-/** Lookup of ids in an update's own delete set (whole struct ranges). */
-class DeletedBy {
-  private readonly ranges = new Map<number, Array<[number, number]>>();
-
-  constructor(ds: DeleteSet) {
-    for (const [client, items] of ds.clients) this.ranges.set(client, mergeRanges(items));
-  }
-
-  /** Whether [clock, clock + length) of `client` is deleted entirely. */
-  has(client: number, clock: number, length: number): boolean {
-    const ranges = this.ranges.get(client);
-    if (ranges === undefined) return false;
-    // Merged ranges are disjoint and sorted: one range must cover the whole struct.
-    let lo = 0;
-    let hi = ranges.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const [start, end] = ranges[mid]!;
-      if (clock < start) hi = mid - 1;
-      else if (clock >= end) lo = mid + 1;
-      else return clock + length <= end;
-    }
-    return false;
-  }
-}
-
-/** Sorted, merged [start, end) ranges of a delete set's items for one client. */
-function mergeRanges(items: ReadonlyArray<{ clock: number; len: number }>): Array<[number, number]> {
-  const sorted = items.filter((d) => d.len > 0).sort((a, b) => a.clock - b.clock);
-  const out: Array<[number, number]> = [];
-  for (const d of sorted) {
-    const last = out[out.length - 1];
-    if (last && d.clock <= last[1]) last[1] = Math.max(last[1], d.clock + d.len);
-    else out.push([d.clock, d.clock + d.len]);
-  }
-  return out;
 }
 
 type Ref =
