@@ -9,6 +9,7 @@ rm -rf "$results" && mkdir -p "$results"
 passed=0
 failed=0
 failures=()
+failed_tests=""
 
 # step NAME CMD...: a check that counts as one test.
 step() {
@@ -43,6 +44,10 @@ count_vitest() {
     failed=$((failed + f))
     [ "$f" -gt 0 ] && failures+=("$name")
     echo "    $name: $p passed, $f failed"
+    # Each failed test (file, name, first lines of its message), repeated at the end of the run.
+    if [ "$f" -gt 0 ]; then
+      failed_tests+="$(node scripts/failedTests.mjs "$PWD/$json" "$name")"$'\n'
+    fi
   else
     failed=$((failed + 1))
     failures+=("$name (no report)")
@@ -81,6 +86,9 @@ fi
 
 if [ ${#failures[@]} -gt 0 ]; then
   echo "failed suites: ${failures[*]}"
+fi
+if [ -n "$failed_tests" ]; then
+  printf '%s' "$failed_tests"
 fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
