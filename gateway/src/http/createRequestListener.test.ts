@@ -54,6 +54,19 @@ describe('stream GETs served ahead of Express', () => {
     expectErrorBody(await api(url, 'GET', '/v1/realtime?project_id=NO', { token: admin }), 400, 'validation_failed');
   });
 
+  it('[CONTRACT 1] a canvas_id in the query naming another canvas than the path is 400, on the stream and the GETs', async () => {
+    const scope = await world.newCanvas(admin, 'input', 'c2');
+    const rel = new URL(world.streamUrl(scope)).pathname + new URL(world.streamUrl(scope)).search;
+    const query = rel.slice(rel.indexOf('?'));
+    for (const path of [rel.slice(0, rel.indexOf('?')), '/v1/canvases/c2', '/v1/canvases/c2/revisions']) {
+      const res = await api(url, 'GET', `${path}${query}&canvas_id=c1`, { token: admin });
+      expectErrorBody(res, 400, 'validation_failed');
+      expect(res.json.error.message).toContain("canvas_id: differs from the path's 'c2' (given 'c1')");
+    }
+    const same = await api(url, 'GET', `/v1/canvases/c2/revisions${query}&canvas_id=c2`, { token: admin });
+    expect(same.status).toBe(200);
+  });
+
   it('[CONTRACT 3] other methods on stream paths still reach the Express app (JSON 404, never a stream)', async () => {
     const head = await api(url, 'HEAD', '/v1/realtime', { token: admin });
     expect(head.status).toBe(404);

@@ -61,8 +61,9 @@ export async function openStream(
     return sendRawError(res, requestId, 'not_found', `no route ${req.method} ${path}: streams are opened with GET`);
   }
   const principal = verified.value;
-  const scope = parseScope(principal, scopeFromQuery(query, canvasId === null ? {} : { canvas_id: canvasId }), {
+  const scope = parseScope(principal, scopeFromQuery(query), {
     canvas: kind === 'canvas' ? 'required' : 'optional',
+    ...(canvasId === null ? {} : { fromPath: { canvas_id: canvasId } }),
   });
   if (!scope.ok) {
     const e = scope.error;

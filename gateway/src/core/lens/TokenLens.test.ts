@@ -74,6 +74,21 @@ describe('TokenLens', () => {
     expect(!r.ok && r.error.message).toContain('roles.x.commands[0]');
   });
 
+  it('[CONTRACT 6] a default_role that is neither listed nor built in is refused, nothing stored', async () => {
+    const spine = new MemorySpine();
+    const lens = new TokenLens(spine);
+    const everything = { tokens: { read: ['*'], write: [] }, state: { read: ['*'], write: [] }, commands: [] };
+    const r = await lens.put('t/p', { roles: { reader: everything }, default_role: 'raeder' });
+    expect(!r.ok && r.error.code).toBe('validation_failed');
+    expect(!r.ok && r.error.message).toBe(
+      "default_role: 'raeder' is neither a role of this policy nor a built-in role (admin, editor, viewer); list it under roles or name one of those",
+    );
+    expect(await lens.storedPolicy('t/p')).toBeNull();
+    // Listed, or built in: accepted.
+    expect((await lens.put('t/p', { roles: { reader: everything }, default_role: 'reader' })).ok).toBe(true);
+    expect((await lens.put('t/p', { roles: { reader: everything }, default_role: 'viewer' })).ok).toBe(true);
+  });
+
   it('keys are equal exactly for equal permission sets', () => {
     const a = buildLensView(effectivePermissions(null, ['editor']));
     const b = buildLensView(effectivePermissions(null, ['admin', 'editor']));

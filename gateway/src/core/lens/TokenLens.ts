@@ -1,4 +1,4 @@
-import { describeZodError, type LensPolicy, lensPolicySchema } from '@easel/schemas';
+import { DEFAULT_LENS_POLICY, describeZodError, type LensPolicy, lensPolicySchema } from '@easel/schemas';
 import { fail, type Result } from '../errors/GatewayError.ts';
 import type { EventSpine, PartitionId } from '../spine/EventSpine.ts';
 import { buildLensView } from './buildLensView.ts';
@@ -58,6 +58,11 @@ export class TokenLens {
       return fail('validation_failed', described.message, described.details);
     }
     const policy = parsed.data;
+    const undeclared = undeclaredDefaultRole(policy);
+    if (undeclared !== null)
+      return fail('validation_failed', `default_role: ${undeclared}`, {
+        issues: [{ path: 'default_role', message: undeclared }],
+      });
     await this.spine.putRecord(LENS_RECORD_KIND, partition, JSON.stringify(policy));
     this.generations.set(partition, (this.generations.get(partition) ?? 0) + 1);
     this.remember(partition, { policy, views: new Map() });
@@ -136,4 +141,18 @@ export class TokenLens {
     const policy: LensPolicy = parsed.success ? parsed.data : { roles: {} };
     return { policy, views: new Map() };
   }
+}
+
+/**
+ * Why a policy's `default_role` names no role it could grant (it is neither under `roles` nor a
+ * built-in role), or `null`. Such a default silently granted nothing; a PUT refuses it. A stored
+ * policy is not re-checked on load (its listed roles keep working).
+ */
+function undeclaredDefaultRole(policy: LensPolicy): string | null {
+  const name = policy.default_role;
+  if (name === undefined || Object.hasOwn(policy.roles, name) || Object.hasOwn(DEFAULT_LENS_POLICY.roles, name)) {
+    return null;
+  }
+  const builtIn = Object.keys(DEFAULT_LENS_POLICY.roles).join(', ');
+  return `'${name}' is neither a role of this policy nor a built-in role (${builtIn}); list it under roles or name one of those`;
 }

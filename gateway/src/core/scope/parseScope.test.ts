@@ -34,6 +34,24 @@ describe('parseScope', () => {
     expect(!f.ok && f.error.message).toContain('not allowed');
   });
 
+  it('[CONTRACT 1] a path field wins; the query naming another value is 400 naming both', () => {
+    const same = parseScope(me, { ...good, canvas_id: 'c1' }, { canvas: 'required', fromPath: { canvas_id: 'c1' } });
+    expect(same.ok && same.value.canvas_id).toBe('c1');
+    const onlyPath = parseScope(me, good, { canvas: 'required', fromPath: { canvas_id: 'c1' } });
+    expect(onlyPath.ok && onlyPath.value.canvas_id).toBe('c1');
+    const other = parseScope(me, { ...good, canvas_id: 'c2' }, { canvas: 'required', fromPath: { canvas_id: 'c1' } });
+    expect(!other.ok && other.error.code).toBe('validation_failed');
+    expect(!other.ok && other.error.message).toBe(
+      "scope.canvas_id: differs from the path's 'c1' (given 'c2'); leave it out of the query or make them equal",
+    );
+    const repeated = parseScope(
+      me,
+      { ...good, canvas_id: ['c1', 'c2'] },
+      { canvas: 'required', fromPath: { canvas_id: 'c1' } },
+    );
+    expect(!repeated.ok && repeated.error.message).toContain('(given ["c1","c2"])');
+  });
+
   it('[CONTRACT 2] another tenant is 403 tenant_mismatch, checked after the shape', () => {
     const r = parseScope(me, { ...good, tenant_id: 'other', canvas_id: 'c1' }, { canvas: 'required' });
     expect(!r.ok && r.error.code).toBe('tenant_mismatch');

@@ -8,6 +8,11 @@ export interface ParseScopeOptions {
   canvas: 'required' | 'optional' | 'forbidden';
   /** Field path prefix used in messages, e.g. `scope` for a body, `query` for a query string. Default `scope`. */
   where?: string;
+  /**
+   * Scope fields taken from the URL path (e.g. `canvas_id` of `/v1/canvases/{canvas_id}`). They win;
+   * the same field in `raw` (the query) is refused with 400 when it names another value.
+   */
+  fromPath?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -28,7 +33,9 @@ export function parseScope(principal: Principal, raw: unknown, opts: ParseScopeO
       },
     );
   }
-  const parsed = scopeSchema.safeParse(raw);
+  const conflict = pathConflict(raw as Record<string, unknown>, opts.fromPath, where);
+  if (conflict !== null) return conflict;
+  const parsed = scopeSchema.safeParse(opts.fromPath === undefined ? raw : { ...raw, ...opts.fromPath });
   if (!parsed.success) {
     const described = describeZodError(parsed.error, where);
     return fail('validation_failed', described.message, described.details);
@@ -48,4 +55,20 @@ export function parseScope(principal: Principal, raw: unknown, opts: ParseScopeO
     return fail('tenant_mismatch', `scope tenant_id '${scope.tenant_id}' is not the token's tenant`);
   }
   return { ok: true, value: scope };
+}
+
+/** A query field that names another value than the path's: 400 naming both. */
+function pathConflict(
+  raw: Record<string, unknown>,
+  fromPath: Readonly<Record<string, string>> | undefined,
+  where: string,
+): Result<never> | null {
+  if (fromPath === undefined) return null;
+  for (const [key, value] of Object.entries(fromPath)) {
+    if (!Object.hasOwn(raw, key) || raw[key] === undefined || raw[key] === value) continue;
+    const given = typeof raw[key] === 'string' ? `'${raw[key]}'` : JSON.stringify(raw[key]);
+    const message = `differs from the path's '${value}' (given ${given}); leave it out of the query or make them equal`;
+    return fail('validation_failed', `${where}.${key}: ${message}`, { issues: [{ path: `${where}.${key}`, message }] });
+  }
+  return null;
 }

@@ -20,8 +20,9 @@ export function canvasRoutes(router: Router, deps: HttpDeps): void {
 
   router.get('/v1/canvases/:canvas_id', auth, async (req, res) => {
     const principal = principalOf(res);
-    const scope = parseScope(principal, queryScope(req, { canvas_id: pathParam(req, 'canvas_id') }), {
+    const scope = parseScope(principal, queryScope(req), {
       canvas: 'required',
+      fromPath: { canvas_id: pathParam(req, 'canvas_id') },
     });
     if (!scope.ok) return sendError(res, scope.error);
     const result = await deps.core.readCanvas(principal, scope.value, { sharedState: true });
@@ -39,8 +40,9 @@ export function canvasRoutes(router: Router, deps: HttpDeps): void {
 
   router.get('/v1/canvases/:canvas_id/revisions', auth, async (req, res) => {
     const principal = principalOf(res);
-    const scope = parseScope(principal, queryScope(req, { canvas_id: pathParam(req, 'canvas_id') }), {
+    const scope = parseScope(principal, queryScope(req), {
       canvas: 'required',
+      fromPath: { canvas_id: pathParam(req, 'canvas_id') },
     });
     if (!scope.ok) return sendError(res, scope.error);
     const result = await deps.core.listRevisions(principal, scope.value);
@@ -50,8 +52,9 @@ export function canvasRoutes(router: Router, deps: HttpDeps): void {
 
   router.get('/v1/canvases/:canvas_id/turns', auth, async (req, res) => {
     const principal = principalOf(res);
-    const scope = parseScope(principal, queryScope(req, { canvas_id: pathParam(req, 'canvas_id') }), {
+    const scope = parseScope(principal, queryScope(req), {
       canvas: 'required',
+      fromPath: { canvas_id: pathParam(req, 'canvas_id') },
     });
     if (!scope.ok) return sendError(res, scope.error);
     const limit = integerQueryParam(req.query as Record<string, unknown>, 'limit', {

@@ -4,23 +4,20 @@ import type { Request } from 'express';
 const NON_SCOPE_PARAMS = new Set(['access_token', 'after', 'lastEventId', 'last_event_id', 'paint']);
 
 /**
- * The raw scope of a GET: the query parameters (contract: GETs take the scope as query
- * parameters) plus path parameters (e.g. `canvas_id`), which win over the query.
+ * The raw scope of a GET: its query parameters (contract: GETs take the scope as query
+ * parameters). Path parameters (e.g. `canvas_id`) go to `parseScope`'s `fromPath`, which refuses a
+ * query naming another value.
  */
-export function queryScope(req: Request, fromPath: Record<string, string> = {}): Record<string, unknown> {
-  return scopeFromQuery(req.query as Record<string, unknown>, fromPath);
+export function queryScope(req: Request): Record<string, unknown> {
+  return scopeFromQuery(req.query as Record<string, unknown>);
 }
 
 /** {@link queryScope} over an already parsed query. */
-export function scopeFromQuery(
-  query: Record<string, unknown>,
-  fromPath: Record<string, string> = {},
-): Record<string, unknown> {
+export function scopeFromQuery(query: Record<string, unknown>): Record<string, unknown> {
   const raw: Record<string, unknown> = {};
   for (const key of Object.keys(query)) {
     if (!NON_SCOPE_PARAMS.has(key)) raw[key] = query[key];
   }
-  for (const [key, value] of Object.entries(fromPath)) raw[key] = value;
   return raw;
 }
 
