@@ -6,6 +6,8 @@ import { inspectPlainValues, type PlainValueProblem } from './inspectPlainValues
 import { DeletedBy, mergeRanges } from './DeletedBy.ts';
 import { type DeleteSet, decodeUpdateV1, emptyDeleteSet, type Struct } from './decodeUpdateV1.ts';
 import { hasTextFields, holdsString, isTextField, textFieldStringRefusal } from './textFieldStringRefusal.ts';
+import { RESYNC, type Resolution, resolvePlacements } from './resolvePlacements.ts';
+import { UpdateIndex } from './UpdateIndex.ts';
 import { type Placement, RootResolver } from './yRoots.ts';
 
 /**
@@ -36,46 +38,6 @@ export interface UpdateTarget {
 export interface UpdateAuthorization {
   /** Roots the update inserts into or deletes from (sorted). */
   readonly roots: readonly string[];
-}
-
-const RESYNC = 'the update depends on items this canvas does not have; resync';
-
-/** A resolution: the placements an item may end up in (empty = it becomes garbage), or an error. */
-type Resolution = { ok: true; placements: readonly Placement[] } | { ok: false; message: string };
-
-const GARBAGE: Resolution = { ok: true, placements: [] };
-
-/** Structs of the update, per client, sorted by clock, for lookups by ID. */
-class UpdateIndex {
-  readonly byClient = new Map<number, Struct[]>();
-
-  constructor(structs: readonly Struct[]) {
-    for (const s of structs) {
-      let list = this.byClient.get(s.id.client);
-      if (!list) {
-        list = [];
-        this.byClient.set(s.id.client, list);
-      }
-      list.push(s);
-    }
-    for (const list of this.byClient.values()) list.sort((a, b) => a.id.clock - b.id.clock);
-  }
-
-  /** The struct covering `clock` of `client`, or null. */
-  find(client: number, clock: number): Struct | null {
-    const list = this.byClient.get(client);
-    if (!list) return null;
-    let lo = 0;
-    let hi = list.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const s = list[mid]!;
-      if (clock < s.id.clock) hi = mid - 1;
-      else if (clock >= s.id.clock + s.length) lo = mid + 1;
-      else return s;
-    }
-    return null;
-  }
 }
 
 /**
@@ -149,7 +111,7 @@ export function authorizeUpdate(
   };
 
   const memo = new Map<Y.Item, Resolution>();
-  const resolveItem = (start: Y.Item): Resolution => resolveIterative(start, memo, index, serverStruct, resolver);
+  const resolveItem = (start: Y.Item): Resolution => resolvePlacements(start, memo, index, serverStruct, resolver);
   const textFields = hasTextFields(target.textFields) ? target.textFields : null;
   let textFieldHit: Placement | null = null;
   let objectTextFieldHit: { root: string; key: string } | null = null;
@@ -308,133 +270,4 @@ function plainValues(content: Y.Item['content']): readonly unknown[] | null {
   if (content instanceof Y.ContentEmbed) return [content.embed];
   if (content instanceof Y.ContentFormat) return [content.value];
   return null;
-}
-
-type Ref =
-  | { kind: 'done'; resolution: Resolution }
-  /** An update item; `asParent`: the ref is the item's parent type (children sit inside it). */
-  | { kind: 'item'; item: Y.Item; asParent: boolean };
-
-/** What an update item's placement depends on, following Yjs's `Item.getMissing`. */
-function refsOf(
-  item: Y.Item,
-  index: UpdateIndex,
-  serverStruct: (client: number, clock: number) => Y.Item | Y.GC | null,
-  resolver: RootResolver,
-): Ref[] {
-  const parent = item.parent as unknown;
-  if (typeof parent === 'string') {
-    return [
-      {
-        kind: 'done',
-        resolution: {
-          ok: true,
-          placements: [{ root: parent, direct: true, sub: item.parentSub, inMap: false, depth: 0 }],
-        },
-      },
-    ];
-  }
-  const lookup = (id: Y.ID, asParent: boolean): Ref => {
-    const server = serverStruct(id.client, id.clock);
-    if (server) {
-      if (!(server instanceof Y.Item)) return { kind: 'done', resolution: GARBAGE };
-      if (asParent) {
-        if (!(server.content instanceof Y.ContentType)) return { kind: 'done', resolution: GARBAGE };
-        const type = server.content.type as Y.AbstractType<unknown>;
-        const root = resolver.rootOfType(type);
-        if (root === null) return { kind: 'done', resolution: { ok: false, message: RESYNC } };
-        const inMap = type instanceof Y.Map;
-        const depth = resolver.depthOfType(type);
-        return {
-          kind: 'done',
-          resolution: { ok: true, placements: [{ root, direct: false, sub: item.parentSub, inMap, depth }] },
-        };
-      }
-      const p = resolver.placementOf(server);
-      return { kind: 'done', resolution: p ? { ok: true, placements: [p] } : { ok: false, message: RESYNC } };
-    }
-    const own = index.find(id.client, id.clock);
-    // Yjs integrates a client's structs in clock order: a same-client reference must point back.
-    if (!own || (id.client === item.id.client && id.clock >= item.id.clock)) {
-      return { kind: 'done', resolution: { ok: false, message: RESYNC } };
-    }
-    if (own instanceof Y.Skip) return { kind: 'done', resolution: { ok: false, message: RESYNC } };
-    if (!(own instanceof Y.Item)) return { kind: 'done', resolution: GARBAGE };
-    if (asParent && !(own.content instanceof Y.ContentType)) return { kind: 'done', resolution: GARBAGE };
-    return { kind: 'item', item: own, asParent };
-  };
-  if (parent instanceof Y.ID) return [lookup(parent, true)];
-  const refs: Ref[] = [];
-  if (item.origin) refs.push(lookup(item.origin, false));
-  if (item.rightOrigin) refs.push(lookup(item.rightOrigin, false));
-  if (refs.length === 0) return [{ kind: 'done', resolution: GARBAGE }];
-  return refs;
-}
-
-/**
- * Combines the resolutions of an item's refs into its own. `parent`: the ref is the item's parent
- * type item (from the update); the item then sits inside that type, not beside it.
- */
-function combine(item: Y.Item, parts: Array<{ resolution: Resolution; parent: Y.Item | null }>): Resolution {
-  const placements: Placement[] = [];
-  for (const { resolution, parent } of parts) {
-    if (!resolution.ok) return resolution;
-    const inMap = parent !== null && parent.content instanceof Y.ContentType && parent.content.type instanceof Y.Map;
-    for (const p of resolution.placements) {
-      placements.push(
-        parent !== null ? { root: p.root, direct: false, sub: item.parentSub, inMap, depth: p.depth + 1 } : p,
-      );
-    }
-  }
-  return { ok: true, placements };
-}
-
-/** Resolves an update item's placements without recursion (chains may be long); cycles → error. */
-function resolveIterative(
-  start: Y.Item,
-  memo: Map<Y.Item, Resolution>,
-  index: UpdateIndex,
-  serverStruct: (client: number, clock: number) => Y.Item | Y.GC | null,
-  resolver: RootResolver,
-): Resolution {
-  const cached = memo.get(start);
-  if (cached) return cached;
-  const stack: Y.Item[] = [start];
-  const onStack = new Set<Y.Item>([start]);
-  const refCache = new Map<Y.Item, Ref[]>();
-  while (stack.length > 0) {
-    const top = stack[stack.length - 1]!;
-    let refs = refCache.get(top);
-    if (!refs) {
-      refs = refsOf(top, index, serverStruct, resolver);
-      refCache.set(top, refs);
-    }
-    const pending: Y.Item[] = [];
-    for (const ref of refs) if (ref.kind === 'item' && !memo.has(ref.item)) pending.push(ref.item);
-    if (pending.some((item) => onStack.has(item))) {
-      memo.set(top, { ok: false, message: RESYNC });
-    } else if (pending.length > 0) {
-      for (const item of pending) {
-        if (onStack.has(item)) continue;
-        stack.push(item);
-        onStack.add(item);
-      }
-      continue;
-    } else {
-      memo.set(
-        top,
-        combine(
-          top,
-          refs.map((ref) =>
-            ref.kind === 'done'
-              ? { resolution: ref.resolution, parent: null }
-              : { resolution: memo.get(ref.item)!, parent: ref.asParent ? ref.item : null },
-          ),
-        ),
-      );
-    }
-    stack.pop();
-    onStack.delete(top);
-  }
-  return memo.get(start)!;
 }
