@@ -1,7 +1,12 @@
+import { join } from 'node:path';
+import type { Scope } from '@easel/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { buildEnvelope } from '../src/core/commands/buildEnvelope.ts';
 import { DEEP_CANVAS_MANIFEST, deepChainUpdates } from '../src/core/testing/deepChainUpdates.ts';
+import { mustOpen } from '../src/spine/sqliteTestHarness.ts';
 import { api, TestWorld } from './harness/api.ts';
+import { expectErrorBody } from './harness/expectErrorBody.ts';
 import { GatewayProcess } from './harness/GatewayProcess.ts';
 import { SseClient } from './harness/SseClient.ts';
 
@@ -103,5 +108,140 @@ describe('hostile state.update input (contract §3: a coded 400, nothing applied
     expect(ops.status).toBe(400);
     const read = await api(gateway.url, 'GET', world().canvasPath(scope), { token: admin });
     expect(read.json.revision).toBe(0);
+  });
+});
+
+/**
+ * Writes the deep-nesting attack onto the stopped gateway's spine as stored `state_patch` events
+ * (revisions `after`+1, +2), as a canvas that took it before raw updates were capped holds it:
+ * `notes.deep` and a new `blocks` element hold 3000 nested Y.Maps.
+ */
+async function writeLegacyAttack(dataDir: string, scope: Record<string, string>, after: number): Promise<number> {
+  const src = new Y.Doc();
+  src.transact(() => {
+    let cur = new Y.Map<unknown>();
+    src.getArray('blocks').push([cur]);
+    for (let i = 0; i < 3000; i++) {
+      const next = new Y.Map<unknown>();
+      cur.set('c', next);
+      cur = next;
+    }
+  });
+  const updates: Array<[string, Uint8Array]> = [
+    ['notes', deepChainUpdates(new Y.Doc(), 3000, 1)[0]!],
+    ['blocks', Y.encodeStateAsUpdate(src)],
+  ];
+  const spine = mustOpen({ path: join(dataDir, 'easel.db'), durability: 'normal' });
+  let revision = after;
+  try {
+    for (const [root, update] of updates) {
+      revision += 1;
+      const envelope = buildEnvelope(
+        'state_patch',
+        { roots: [root], revision, update: b64(update) },
+        {
+          scope: scope as unknown as Scope,
+          actor: { id: 'ann', kind: 'human' },
+          durable: true,
+          causationId: `legacy-${revision}`,
+          now: Date.now(),
+        },
+      );
+      const partition = `${scope.tenant_id}/${scope.project_id}`;
+      await spine.append({ partition, events: [{ type: 'state_patch', canvasId: scope.canvas_id!, envelope }] })
+        .durable;
+    }
+  } finally {
+    await spine.close();
+  }
+  return revision;
+}
+
+describe('canvases holding content nested deeper than the cap (written before it; WIRE-NOTES)', () => {
+  it('[CONTRACT 3] a state.ops move of it and a canvas.revert to a revision holding it are 400 validation_failed, nothing applied; the canvas still streams and commits', async () => {
+    const own = await GatewayProcess.start();
+    let restarted: GatewayProcess | undefined;
+    try {
+      const token = await own.token({ tenant: 'acme', sub: 'ann' });
+      const put = await api(own.url, 'PUT', '/v1/projects/legacy/canvas-types/deep', {
+        token,
+        body: DEEP_CANVAS_MANIFEST,
+      });
+      expect(put.status).toBe(200);
+      const scope = new TestWorld(own.url, 'acme').scope('legacy', 'old');
+      const first = new TestWorld(own.url, 'acme');
+      await first.commit(token, 'canvas.create', scope, { canvas_type: 'deep', title: 'old' });
+      const clean = await first.commit(token, 'state.ops', scope, {
+        ops: [
+          { op: 'insert', root: 'notes', key: 'kept', value: 1 },
+          { op: 'insert', root: 'blocks', value: { id: 'b0' } },
+        ],
+      });
+      await own.stop();
+      const deepRevision = await writeLegacyAttack(own.dataDir, scope, clean.revision);
+      restarted = await GatewayProcess.start({ dataDir: own.dataDir, secret: own.secret });
+      const gw = restarted;
+      const w = new TestWorld(gw.url, 'acme');
+      const read = async () => {
+        const res = await api(gw.url, 'GET', w.canvasPath(scope), { token });
+        expect(res.status).toBe(200);
+        return res.json;
+      };
+      const loaded = await read();
+      expect(loaded.revision).toBe(deepRevision);
+      // Where the attack's element landed next to b0 (Yjs orders concurrent inserts by client id).
+      const deepIndex = (loaded.state.blocks as Array<{ id?: string }>).findIndex((b) => b.id !== 'b0');
+      expect(loaded.state.blocks).toHaveLength(2);
+      // canvas.commit labels the revision holding it.
+      expect((await w.commit(token, 'canvas.commit', scope, { message: 'deep' })).revision).toBe(deepRevision);
+
+      const move = await w.command(token, 'state.ops', scope, {
+        ops: [{ op: 'move', root: 'blocks', from: deepIndex, to: 1 - deepIndex }],
+      });
+      expectErrorBody(move, 400, 'validation_failed');
+      expect(move.json.error.message).toBe(
+        `ops[0]: blocks[${deepIndex}] is nested deeper than 64 levels; delete it with state.ops delete instead of moving it`,
+      );
+      expect((await read()).revision).toBe(deepRevision);
+
+      // Deleting it works; then restoring the revision that held it is refused.
+      const deleted = await w.commit(token, 'state.ops', scope, {
+        ops: [
+          { op: 'delete', root: 'notes', key: 'deep' },
+          { op: 'delete', root: 'blocks', index: deepIndex },
+        ],
+      });
+      expect(deleted.revision).toBe(deepRevision + 1);
+      const revert = await w.command(token, 'canvas.revert', scope, { revision: deepRevision });
+      expectErrorBody(revert, 400, 'validation_failed');
+      expect(revert.json.error.message).toBe(
+        `canvas.revert: revision ${deepRevision} cannot be restored: it holds blocks[${deepIndex}] (root 'blocks') nested deeper than 64 levels, which can no longer be written; revert to a revision without it`,
+      );
+      expect(revert.json.error.details).toMatchObject({ revision: deepRevision, root: 'blocks', max_depth: 64 });
+      const after = await read();
+      expect(after.revision).toBe(deepRevision + 1);
+      expect(after.state).toEqual({ blocks: [{ id: 'b0' }], notes: { kept: 1 } });
+
+      // Still streaming and committing: a later change reaches a fresh stream, also after a restart.
+      const stream = new SseClient(w.streamUrl(scope), { token });
+      try {
+        expect((await stream.open(10_000)).status).toBe(200);
+        await stream.waitFor((f) => f.event === 'CANVAS_READY', 10_000, 'CANVAS_READY');
+        const next = await w.commit(token, 'state.ops', scope, {
+          ops: [{ op: 'insert', root: 'notes', key: 'later', value: 2 }],
+        });
+        expect(next.revision).toBe(deepRevision + 2);
+        const patch = await stream.waitFor((f) => f.event === 'state_patch', 10_000, 'the state_patch');
+        expect(patch.json.payload.revision).toBe(deepRevision + 2);
+      } finally {
+        stream.close();
+      }
+      await gw.restart();
+      const final = await api(gw.url, 'GET', new TestWorld(gw.url, 'acme').canvasPath(scope), { token });
+      expect(final.json).toMatchObject({ revision: deepRevision + 2, state: { notes: { kept: 1, later: 2 } } });
+    } finally {
+      await restarted?.stop();
+      await own.dispose();
+    }
   });
 });

@@ -4,6 +4,7 @@ import type { CanvasDoc } from './CanvasDoc.ts';
 import { checkTextFields, textFieldRefusal } from './checkTextFields.ts';
 import { illFormedStringPath, isWellFormed } from './illFormedStringPath.ts';
 import { deletesInOrder } from './deepContent.ts';
+import { MAX_READ_DEPTH } from './yJson.ts';
 import {
   type DeepDeleteSink,
   type ListNode,
@@ -12,9 +13,8 @@ import {
   liveText,
   type MapNode,
   NO_TEXT_KEYS,
-  overlayListOf,
+  overlayListOfY,
   overlayMap,
-  overlayNode,
   overlayText,
   type TextKeys,
   type TextNode,
@@ -38,7 +38,8 @@ export type OpsResult = { ok: true; value: AppliedOps } | { ok: false; error: Ga
  * Applies `state.ops` (WIRE-NOTES) as one Yjs transaction. The whole list is validated first
  * against an overlay of the doc (later ops see earlier ones), so a failing op applies nothing:
  * - 400: undeclared root, op not valid for the root's kind (map: key; array: index, move;
- *   text: index + string; xml: none), index out of range, path through a non-map;
+ *   text: index + string; xml: none), index out of range, path through a non-map; a move of an
+ *   element holding content nested deeper than `MAX_READ_DEPTH` levels below the root;
  * - 403: a root the view may not write;
  * - 404: update/delete of a missing map key or path segment; 409: insert of an existing key.
  *
@@ -88,14 +89,7 @@ export function applyStateOps(
       const kind = kindOf(name);
       const keys = textKeysOf(name);
       if (kind === 'map') node = overlayMap(canvas.doc.getMap(name), new Map(), keys);
-      else if (kind === 'array')
-        node = overlayListOf(
-          canvas.doc
-            .getArray(name)
-            .toArray()
-            .map((v) => overlayNode(v, keys)),
-          keys,
-        );
+      else if (kind === 'array') node = overlayListOfY(canvas.doc.getArray(name), keys);
       else node = overlayText(canvas.doc.getText(name).length);
       overlays.set(name, node);
     }
@@ -216,7 +210,17 @@ function runOp(op: StateOp, at: string, node: RootNode): Result<void> {
       if (op.from >= len || op.to >= len) {
         return fail('validation_failed', `${at}: move from ${op.from} to ${op.to} is out of range (length ${len})`);
       }
-      if (op.from !== op.to) node.move(op.from, op.to);
+      if (op.from === op.to) return { ok: true, value: undefined };
+      // A move writes a copy: content past the depth cap (only older canvases hold it) cannot be
+      // copied (Yjs copies recursively and would overflow); it can be deleted.
+      if (node.holdsOverDeep(op.from)) {
+        return fail(
+          'validation_failed',
+          `${at}: ${describe(root, op.from)} is nested deeper than ${MAX_READ_DEPTH} levels; delete it with state.ops delete instead of moving it`,
+          { root, index: op.from, max_depth: MAX_READ_DEPTH },
+        );
+      }
+      node.move(op.from, op.to);
       return { ok: true, value: undefined };
     }
     if (op.key !== undefined)

@@ -13,10 +13,10 @@ type AnyType = Y.AbstractType<unknown>;
 
 /**
  * The types nested in `type` (itself included, last), children before their parents, when some
- * sit more than {@link SAFE_TYPE_DEPTH} levels below it; else null. Iterative; visits each nested
- * type once (a type has one parent).
+ * sit more than `limit` levels below it; else null. Iterative; visits each nested type once (a
+ * type has one parent).
  */
-export function deepTypesPostOrder(type: AnyType): AnyType[] | null {
+export function deepTypesPostOrder(type: AnyType, limit: number = SAFE_TYPE_DEPTH): AnyType[] | null {
   const order: AnyType[] = [];
   const stack: Array<[AnyType, number, boolean]> = [[type, 0, false]];
   let deepest = 0;
@@ -30,7 +30,7 @@ export function deepTypesPostOrder(type: AnyType): AnyType[] | null {
     stack.push([t, level, true]);
     for (const child of childTypes(t)) stack.push([child, level + 1, false]);
   }
-  return deepest > SAFE_TYPE_DEPTH ? order : null;
+  return deepest > limit ? order : null;
 }
 
 /** Types held directly by `t` (map values, list items), deleted ones included. */

@@ -2,6 +2,7 @@ import type { JsonValue } from '@easel/schemas';
 import * as Y from 'yjs';
 import { deleteDeepContent } from './deepContent.ts';
 import { replaceYText } from './replaceYText.ts';
+import { readValue } from './yJson.ts';
 
 /**
  * A small document model that `state.ops` runs against twice: first over an overlay that
@@ -25,6 +26,12 @@ export interface ListNode {
   insert(index: number, values: readonly JsonValue[]): void;
   delete(index: number, count: number): void;
   move(from: number, to: number): void;
+  /**
+   * The element at `index` of this root list (elements are 1 level below the root) holds content
+   * nested deeper than reads show (`readValue`), which a move (a copy) cannot write. Elements
+   * added by earlier ops never do; an element that came from the doc is measured as it is there.
+   */
+  holdsOverDeep(index: number): boolean;
 }
 
 export interface TextNode {
@@ -156,6 +163,7 @@ export function liveList(arr: Y.Array<unknown>, textKeys: TextKeys = NO_TEXT_KEY
       arr.delete(from, 1);
       arr.insert(to, [copy]);
     },
+    holdsOverDeep: (i) => readValue(arr.get(i), 1).overDeep,
   };
 }
 
@@ -195,13 +203,19 @@ function fromJson(v: JsonValue, textKeys: TextKeys): Val {
 /** An overlay node over a value inside a root (see {@link liveNode}). */
 export function overlayNode(v: unknown, textKeys: TextKeys = NO_TEXT_KEYS): Val {
   if (v instanceof Y.Map) return overlayMap(v as Y.Map<unknown>, new Map(), textKeys, true);
-  if (v instanceof Y.Array)
-    return overlayListOf(
-      (v as Y.Array<unknown>).toArray().map((x) => overlayNode(x, textKeys)),
-      textKeys,
-    );
+  if (v instanceof Y.Array) return overlayListOfY(v as Y.Array<unknown>, textKeys);
   if (v instanceof Y.Text) return overlayText(v.length);
   return primitive(v);
+}
+
+/** An overlay over the elements of a Y.Array (see {@link overlayListOf}). */
+export function overlayListOfY(arr: Y.Array<unknown>, textKeys: TextKeys = NO_TEXT_KEYS): ListNode {
+  const values = arr.toArray();
+  return overlayListOf(
+    values.map((x) => overlayNode(x, textKeys)),
+    textKeys,
+    values,
+  );
 }
 
 /**
@@ -242,21 +256,34 @@ export function overlayMap(
   };
 }
 
-export function overlayListOf(items: Val[], textKeys: TextKeys = NO_TEXT_KEYS): ListNode {
+/**
+ * An overlay list over `items`; `sources`: the doc values they stand for (same order; `undefined`
+ * for new values), which {@link ListNode.holdsOverDeep} measures. Default: all new.
+ */
+export function overlayListOf(
+  items: Val[],
+  textKeys: TextKeys = NO_TEXT_KEYS,
+  sources: unknown[] = items.map(() => undefined),
+): ListNode {
   return {
     kind: 'list',
     length: () => items.length,
     get: (i) => items[i] as Val,
     insert: (i, vs) => {
       items.splice(i, 0, ...vs.map((v) => fromJson(v, textKeys)));
+      sources.splice(i, 0, ...vs.map(() => undefined));
     },
     delete: (i, n) => {
       items.splice(i, n);
+      sources.splice(i, n);
     },
     move: (from, to) => {
       const [v] = items.splice(from, 1);
       items.splice(to, 0, v as Val);
+      const [source] = sources.splice(from, 1);
+      sources.splice(to, 0, source);
     },
+    holdsOverDeep: (i) => sources[i] !== undefined && readValue(sources[i], 1).overDeep,
   };
 }
 

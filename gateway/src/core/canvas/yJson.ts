@@ -1,5 +1,6 @@
 import * as Y from 'yjs';
 import { MAX_JSON_DEPTH } from '../json/jsonShapeProblem.ts';
+import { deepTypesPostOrder } from './deepContent.ts';
 
 /** Levels below a root that reads show (raw updates may not nest deeper: `MAX_STATE_DEPTH`). */
 export const MAX_READ_DEPTH = MAX_JSON_DEPTH;
@@ -27,7 +28,41 @@ interface Task {
  * Identical to `toJSON()` for content within the limit; plain values are shared, not copied.
  */
 export function yJson(type: AnyType, maxLevels: number = MAX_READ_DEPTH): unknown {
+  return readJson(type, maxLevels, false).json;
+}
+
+/** What a read of a root shows for one value in it, and whether the read cut it. */
+export interface ValueRead {
+  /** The JSON (see {@link yJson}): plain values as they are, content past the limit as the marker. */
+  readonly json: unknown;
+  /**
+   * The value holds content nested deeper than {@link MAX_READ_DEPTH} levels below its root
+   * (types and plain arrays and objects counted together, as `state.update`'s cap counts them),
+   * which reads show as {@link DEEP_CONTENT_MARKER}; so do xml types whose nesting exceeds it.
+   * Such content can no longer be written (cloned, moved, restored).
+   */
+  readonly overDeep: boolean;
+}
+
+/**
+ * The JSON a read of its root shows for `value` (a Y type or a plain value) sitting `level`
+ * levels below the root (1: a root's own key or element), and whether that read cut it
+ * ({@link ValueRead.overDeep}). Iterative, as {@link yJson}; bounded by the size of `value`.
+ */
+export function readValue(value: unknown, level: number): ValueRead {
+  const levels = MAX_READ_DEPTH - level;
+  if (value instanceof Y.AbstractType) {
+    const r = readJson(value as AnyType, levels, true);
+    return { json: r.json, overDeep: r.cut };
+  }
+  if (value === null || typeof value !== 'object') return { json: value, overDeep: false };
+  const json = plainWithin(value, levels + 1);
+  return { json, overDeep: json !== value };
+}
+
+function readJson(type: AnyType, maxLevels: number, measureXml: boolean): { json: unknown; cut: boolean } {
   let result: unknown;
+  let cut = false;
   const stack: Task[] = [
     {
       type,
@@ -43,6 +78,7 @@ export function yJson(type: AnyType, maxLevels: number = MAX_READ_DEPTH): unknow
     const { level } = task;
     if (level > maxLevels) {
       task.put(DEEP_CONTENT_MARKER);
+      cut = true;
       continue;
     }
     const t = task.type;
@@ -62,7 +98,11 @@ export function yJson(type: AnyType, maxLevels: number = MAX_READ_DEPTH): unknow
                 arr[at] = v;
               },
             });
-          } else arr.push(plainWithin(c, maxLevels - level));
+          } else {
+            const shown = plainWithin(c, maxLevels - level);
+            if (shown !== c) cut = true;
+            arr.push(shown);
+          }
         }
       }
     } else if (t instanceof Y.Map) {
@@ -80,19 +120,26 @@ export function yJson(type: AnyType, maxLevels: number = MAX_READ_DEPTH): unknow
               obj[key] = v;
             },
           });
-        } else obj[key] = plainWithin(c, maxLevels - level);
+        } else {
+          const shown = plainWithin(c, maxLevels - level);
+          if (shown !== c) cut = true;
+          obj[key] = shown;
+        }
       }
     } else {
-      // Text (iterative in Yjs) and xml (recursive: a deep tree overflows).
+      // Text (iterative in Yjs) and xml (recursive: a deep tree overflows). Reads show xml
+      // whole as long as Yjs can serialize it; measuring counts its nested types.
       try {
         task.put(t.toJSON());
       } catch (err) {
         if (!(err instanceof RangeError)) throw err;
         task.put(DEEP_CONTENT_MARKER);
+        cut = true;
       }
+      if (measureXml && !cut && deepTypesPostOrder(t, maxLevels - level) !== null) cut = true;
     }
   }
-  return result;
+  return { json: result, cut };
 }
 
 /** `value` when its arrays and objects nest at most `levels` levels (itself: 1), else a cut copy. */

@@ -1,9 +1,12 @@
 import { type CommandOf, type JsonValue, tokenDefault, validateTokenValue } from '@easel/schemas';
+import type * as Y from 'yjs';
 import { authorizeUpdate } from '../canvas/authorizeUpdate.ts';
 import type { CanvasDoc } from '../canvas/CanvasDoc.ts';
 import { applyStateOps } from '../canvas/applyStateOps.ts';
-import { planRevert } from '../canvas/planRevert.ts';
+import { deletesInOrder } from '../canvas/deepContent.ts';
+import { type OverDeepValue, planRevert } from '../canvas/planRevert.ts';
 import { attributeUpdate } from '../canvas/redactUpdate.ts';
+import { MAX_READ_DEPTH } from '../canvas/yJson.ts';
 import { fail, type GatewayError } from '../errors/GatewayError.ts';
 import type { LensView } from '../lens/LensView.ts';
 
@@ -187,6 +190,19 @@ export function commitEffects(canvas: CanvasDoc, cmd: CommandOf<'canvas.commit'>
   };
 }
 
+/**
+ * A revert whose target holds content nested deeper than the cap where it differs from now
+ * (WIRE-NOTES "Reads of over-deep content"): 400, nothing applied.
+ */
+function overDeepRevertRefusal(target: number, at: OverDeepValue): { ok: false; error: GatewayError } {
+  const where = at.key !== undefined ? `${at.root}[${JSON.stringify(at.key)}]` : `${at.root}[${at.index}]`;
+  return fail(
+    'validation_failed',
+    `canvas.revert: revision ${target} cannot be restored: it holds ${where} (root '${at.root}') nested deeper than ${MAX_READ_DEPTH} levels, which can no longer be written; revert to a revision without it`,
+    { revision: target, ...at, max_depth: MAX_READ_DEPTH },
+  );
+}
+
 /** `canvas.revert`: rewrites state and tokens into those of the target revision. */
 export function revertEffects(
   canvas: CanvasDoc,
@@ -208,13 +224,19 @@ export function revertEffects(
       });
     }
   }
+  if (plan.overDeep !== null) return overDeepRevertRefusal(target, plan.overDeep);
   const revision = canvas.revision + 1;
   const events: PlannedEvent[] = [];
   let docChanged = false;
   if (plan.roots.length > 0) {
-    const update = canvas.transactCapturing(plan.apply);
+    let deep: Y.Item[] = [];
+    const captured = canvas.transactCapturing(() => {
+      deep = plan.apply();
+    });
     docChanged = true;
-    if (update === null) return { ...fail('unavailable', 'the revert could not be applied; retry'), discard: true };
+    if (captured === null) return { ...fail('unavailable', 'the revert could not be applied; retry'), discard: true };
+    // Over-deep live content it removed: its deletes listed children first, so replays do not recurse.
+    const update = deep.length > 0 ? deletesInOrder(captured, deep) : captured;
     events.push(statePatch(canvas, update, plan.roots, revision));
   }
   for (const { tokenId, value } of plan.tokens) {
