@@ -46,7 +46,7 @@ count_vitest() {
     echo "    $name: $p passed, $f failed"
     # Each failed test (file, name, first lines of its message), repeated at the end of the run.
     if [ "$f" -gt 0 ]; then
-      failed_tests+="$(node scripts/failedTests.mjs "$PWD/$json" "$name")"$'\n'
+      failed_tests+="$(node scripts/failedTests.mjs "$PWD/$json" "$name" "${json%.json}.log")"$'\n'
     fi
   else
     failed=$((failed + 1))
@@ -60,7 +60,7 @@ for project in unit integration browser-e2e; do
   echo "::: vitest $project"
   t0=$SECONDS
   pnpm -s exec vitest run --project "$project" --reporter=default --reporter=json \
-    --outputFile.json="$results/vitest-$project.json" 2>&1 | tee "$results/vitest-$project.log" | grep -E '✓|✗|×|FAIL|Test Files|Tests ' | tail -n 60
+    --outputFile.json="$results/vitest-$project.json" 2>&1 | tee "$results/vitest-$project.log" | grep -E '✓|✗|×|FAIL|Unhandled|Test Files|Tests ' | tail -n 60
   count_vitest "vitest-$project" "$results/vitest-$project.json"
   echo "    ($((SECONDS - t0)) s)"
 done
