@@ -6,6 +6,10 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          // Property tests, child processes and real sockets take seconds on a loaded 2-core machine
+          // (CI runs the suites back to back): a test's own bounded waits decide, not Vitest's 5 s default.
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
           include: [
             'schemas/src/**/*.test.ts',
             'sdk/*/src/**/*.test.ts',

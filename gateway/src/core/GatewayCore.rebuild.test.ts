@@ -74,7 +74,8 @@ describe('canvas rebuild from durable events', () => {
     await h.core.submit(ADMIN, command('token.set', s, { token_id: 'plan.title', value: 'idle' }));
     // (A slow first write may let the sweeper unload it between the two commands as well.)
     let snapshot = null;
-    for (let i = 0; i < 60 && snapshot?.revision !== 1; i++) {
+    const deadline = Date.now() + 10_000; // bounded inside the test's timeout; a loaded machine sweeps late
+    while (snapshot?.revision !== 1 && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 50));
       snapshot = await h.spine.loadSnapshot('acme/p1', 'idle');
     }
@@ -96,7 +97,8 @@ describe('canvas rebuild from durable events', () => {
       .durable;
     expect(await h.spine.getRecord('canvas', 'acme/p1/orphan')).toBeNull();
     expect(await h.core.canvasExists(s)).toBe(true);
-    for (let i = 0; i < 40 && (await h.spine.getRecord('canvas', 'acme/p1/orphan')) === null; i++) {
+    const deadline = Date.now() + 10_000; // bounded inside the test's timeout; a loaded machine may be late
+    while ((await h.spine.getRecord('canvas', 'acme/p1/orphan')) === null && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 10));
     }
     expect(await h.spine.getRecord('canvas', 'acme/p1/orphan')).not.toBeNull();

@@ -49,7 +49,9 @@ async function openFrames(token: string, extra: Record<string, string>) {
   const open = await stream.open();
   expect(open.status).toBe(200);
   await stream.waitFor((f) => f.event === 'CANVAS_READY');
-  // Whatever follows CANVAS_READY in the same write (paint first: its update) is here by now.
+  // Paint first: its update follows in CANVAS_READY_UPDATE (a large frame: it may take a while to
+  // arrive on a loaded machine). Anything else that follows would be here after a short lull.
+  if (extra.paint === 'state') await stream.waitFor((f) => f.event === 'CANVAS_READY_UPDATE');
   await new Promise((resolve) => setTimeout(resolve, 100));
   stream.close();
   return stream.frames;

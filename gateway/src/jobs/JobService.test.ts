@@ -93,7 +93,8 @@ function expectValidPayloads(events: ReturnType<typeof jobEvents>): void {
   }
 }
 
-describe('JobService', () => {
+// Real plugin processes (spawned per test or file): roomy timeouts for a loaded machine.
+describe('JobService', { timeout: 30_000 }, () => {
   it('[CONTRACT 9] a job over a whiteboard canvas succeeds; telemetry then a durable job_completed, all schema-valid', async () => {
     const service = await openService();
     const scope = await whiteboard('wb');

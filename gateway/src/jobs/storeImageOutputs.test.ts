@@ -120,7 +120,8 @@ async function fetchArtifact(artifactId: string): Promise<Uint8Array> {
   return new Uint8Array(await (await fetch(resolved.value.url)).arrayBuffer());
 }
 
-describe('a job’s image outputs become sidecars (contract 4, 8, 9)', () => {
+// Real plugin processes (spawned per test or file): roomy timeouts for a loaded machine.
+describe('a job’s image outputs become sidecars (contract 4, 8, 9)', { timeout: 30_000 }, () => {
   it('[CONTRACT 8] a whiteboard-thumbnail job keeps each frame’s PNG as a sidecar and puts a ref in its result', async () => {
     const service = await openJobs(true);
     const scope = await whiteboard('wb');

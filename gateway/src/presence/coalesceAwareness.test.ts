@@ -33,6 +33,15 @@ async function socketPair(): Promise<{ server: WebSocket; request: IncomingMessa
   return { server, request, received };
 }
 
+/**
+ * Waits until `check` holds (bounded: a loaded machine may deliver late), then a short lull more,
+ * so that a frame too many would be there too.
+ */
+async function arrived(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 300 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
+  await new Promise((r) => setTimeout(r, 50));
+}
+
 const entriesOf = (frames: Uint8Array[]) =>
   frames.map((f) => readAwarenessBody(f, readFrameHead(f)!.bodyOffset)!.map((e) => [e.clientId, JSON.parse(e.state)]));
 
@@ -49,13 +58,13 @@ describe('coalesceAwareness', () => {
       peer.setLocalState({ cursor: { x } });
       applyAwarenessUpdate(document.awareness, encodeAwarenessUpdate(peer, [peer.clientID]), a.server);
     }
-    await new Promise((r) => setTimeout(r, 100));
+    await arrived(() => a.received.length > 0 && b.received.length > 0);
     expect(entriesOf(a.received)).toEqual([[[peer.clientID, { cursor: { x: 10 } }]]]);
     expect(entriesOf(b.received)).toEqual(entriesOf(a.received));
     // Hocuspocus's bookkeeping is kept: the client leaves with its connection.
     expect([...document.connections.get(a.server as never)!.clients]).toEqual([peer.clientID]);
     document.removeConnection(document.connections.get(a.server as never)!.connection);
-    await new Promise((r) => setTimeout(r, 100));
+    await arrived(() => !document.awareness.getStates().has(peer.clientID) && b.received.length > 1);
     expect(document.awareness.getStates().has(peer.clientID)).toBe(false);
     expect(entriesOf(b.received).at(-1)).toEqual([[peer.clientID, null]]);
     peer.destroy();

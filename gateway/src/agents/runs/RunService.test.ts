@@ -66,7 +66,8 @@ async function runEvents(runId: string) {
   return stored.map((e) => JSON.parse(e.envelope)).filter((env) => env.scope.run_id === runId);
 }
 
-describe('[CONTRACT 10] RunService', () => {
+// Real plugin processes (spawned per test or file): roomy timeouts for a loaded machine.
+describe('[CONTRACT 10] RunService', { timeout: 30_000 }, () => {
   it('refuses invalid specs with the zod path, unknown tools, viewers and missing canvases', async () => {
     const service = await openService();
     const scope = await board('c1');

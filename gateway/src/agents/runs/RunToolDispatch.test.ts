@@ -54,7 +54,8 @@ async function toolEvents() {
     .map((env) => env.payload);
 }
 
-describe('[CONTRACT 10] RunToolDispatch', () => {
+// Real plugin processes (spawned per test or file): roomy timeouts for a loaded machine.
+describe('[CONTRACT 10] RunToolDispatch', { timeout: 30_000 }, () => {
   it('calls a frame-stage tool with the canvas, keeps its output and records call and result durably', async () => {
     const { dispatch } = await dispatchOn('c1', 5);
     const answer = JSON.parse(await dispatch.call(0, { call_id: 'k1', tool: 'canvas-stats.stats', input: {} }));

@@ -46,5 +46,14 @@ describe('fastUlid', () => {
     expect(() => fastUlid(-1)).toThrow(RangeError);
     expect(() => fastUlid(TIME_MAX + 1)).toThrow(RangeError);
     expect(() => fastUlid(1.5)).toThrow(RangeError);
+    // A factory's first id too (its previous time starts unset), and a monotonic one that went back.
+    for (const monotonic of [true, false]) {
+      expect(() => createUlidFactory({ monotonic })(-1)).toThrow(RangeError);
+      const next = createUlidFactory({ monotonic });
+      next(100);
+      expect(() => next(-1)).toThrow(RangeError);
+      expect(() => next(1.5)).toThrow(RangeError);
+      expect(next(100)).toMatch(ULID_RE);
+    }
   });
 });

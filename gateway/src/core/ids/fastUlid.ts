@@ -55,11 +55,14 @@ export type UlidFactory = (now?: number) => string;
 export function createUlidFactory(options: { monotonic?: boolean } = {}): UlidFactory {
   const monotonic = options.monotonic ?? true;
   const digits = new Uint8Array(RANDOM_CHARS);
-  let lastTime = -1;
+  // NaN until the first id: every first time goes through encodeUlidTime, which refuses bad ones.
+  let lastTime = Number.NaN;
   let lastTimeText = '';
   return (now?: number): string => {
     const time = now ?? Date.now();
     if (monotonic && time <= lastTime) {
+      // The previous time part is kept: the time itself is checked here (never encoded).
+      if (!Number.isInteger(time) || time < 0) throw new RangeError(`ULID time out of range: ${time}`);
       // increment the 80-bit random part (base32 digits, least significant last)
       let i = RANDOM_CHARS - 1;
       while (i >= 0 && digits[i] === 31) {

@@ -7,7 +7,8 @@ import { BUILTIN_PLUGIN_NAMES } from './builtinPluginsDir.ts';
 import { canvasFrameOf, decodePngBase64, imageFrame, pngBase64 } from './builtinTestKit.ts';
 
 /** The built-ins through the real plugin host: each in its own child process, plain Node. */
-describe('built-in plugins in the sandbox', () => {
+// Real plugin processes (spawned per test or file): roomy timeouts for a loaded machine.
+describe('built-in plugins in the sandbox', { timeout: 30_000 }, () => {
   let host: SandboxPluginHost;
   beforeAll(async () => {
     host = await openPluginHost({ folders: builtinPluginFolders() });
@@ -16,12 +17,18 @@ describe('built-in plugins in the sandbox', () => {
     await host?.close();
   });
 
-  it('[CONTRACT 9] every built-in loads (LOADED, no reason)', () => {
-    const listed = host.list().filter((h) => (BUILTIN_PLUGIN_NAMES as readonly string[]).includes(h.name));
-    expect(listed.map((h) => [h.name, h.state, h.reason])).toEqual(
-      BUILTIN_PLUGIN_NAMES.map((name) => [name, 'LOADED', undefined]),
-    );
-    expect(host.list().map((h) => h.name)).not.toContain('shared');
+  it('[CONTRACT 9] every built-in loads (LOADED, no reason)', async () => {
+    // A host of its own: the shared one is RUNNING once another test (in any order) called a tool.
+    const fresh = await openPluginHost({ folders: builtinPluginFolders() });
+    try {
+      const listed = fresh.list().filter((h) => (BUILTIN_PLUGIN_NAMES as readonly string[]).includes(h.name));
+      expect(listed.map((h) => [h.name, h.state, h.reason])).toEqual(
+        BUILTIN_PLUGIN_NAMES.map((name) => [name, 'LOADED', undefined]),
+      );
+      expect(fresh.list().map((h) => h.name)).not.toContain('shared');
+    } finally {
+      await fresh.close();
+    }
   });
 
   it('[CONTRACT 9] canvas snapshots → canvas-stats and whiteboard-thumbnail → frame-analysis, as a job chains them', async () => {

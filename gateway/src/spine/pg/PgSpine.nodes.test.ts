@@ -109,8 +109,11 @@ describe('PgSpine on several nodes', () => {
   it('[CONTRACT 5] a turn whose connection is killed rejects its appends, stores nothing, and the other node proceeds', async () => {
     db = await pgTestSchema();
     const admin = db.admin;
-    const a = await db.open({ applicationName: 'easel-node-a' });
-    const b = await db.open({ applicationName: 'easel-node-b' });
+    // Names unique to this schema: the kill below must find node A of this test only (other runs
+    // of the suite may share the server).
+    const nodeA = `easel-node-a-${db.schema}`;
+    const a = await db.open({ applicationName: nodeA });
+    const b = await db.open({ applicationName: `easel-node-b-${db.schema}` });
     await (await inTurn(a, P, () => a.append({ partition: P, events: [ev('a', 0, 0)] }))).durable;
 
     // Node A holds the partition's turn with appends pending…
@@ -136,7 +139,8 @@ describe('PgSpine on several nodes', () => {
     // Node A's session dies under it (a real engine failure, as when its host is lost).
     const killed = await admin.query(
       `SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity
-       WHERE application_name = 'easel-node-a' AND state = 'idle in transaction'`,
+       WHERE application_name = $1 AND state = 'idle in transaction'`,
+      [nodeA],
     );
     expect(killed.rows).toEqual([{ ok: true }]);
 

@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { act, cleanup, fireEvent, render } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { viewportGuess, WindowedList } from './WindowedList.tsx';
 
@@ -123,9 +123,9 @@ describe('WindowedList', () => {
     // 100 px / 20 px + 1 partly visible row; no overscan yet.
     expect(container.querySelectorAll('[data-index]')).toHaveLength(6);
     expect(gapHeights(container)).toEqual([(1000 - 6) * 20]);
-    await act(() => new Promise((resolve) => setTimeout(resolve, 200)));
-    // windowRows: the rows in view plus 2 × overscan (at the top, all of it below).
-    expect(container.querySelectorAll('[data-index]')).toHaveLength(26);
+    // Once idle (a loaded machine may get there late): the rows in view plus 2 × overscan (at the
+    // top, all of it below).
+    await waitFor(() => expect(container.querySelectorAll('[data-index]')).toHaveLength(26), { timeout: 5000 });
     expect(gapHeights(container)).toEqual([(1000 - 26) * 20]);
   });
 
