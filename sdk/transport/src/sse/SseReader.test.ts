@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Deps } from '../lib/deps.ts';
 import { FakeFetch } from '../testing/FakeFetch.ts';
 import { ManualTimers, seededRandom, settle } from '../testing/ManualTimers.ts';
@@ -6,6 +6,14 @@ import { OTHER_EPOCH, cursorOf, frame, readyFrame, tokenPatch } from '../testing
 import { type ProtocolError, SseReader } from './SseReader.ts';
 import { type AnyEvent, envelopeParsing } from './parseEnvelope.ts';
 import { forEachValidationMode } from '../testing/validationModes.ts';
+import { loadAnswerGuards, loadSchemas } from '../lib/validation.ts';
+
+// The validators of error answers load lazily (a dynamic import, as `connect()` starts it in the
+// transport): loaded once up front, so that a test's few `settle()` turns never race the first load
+// (whichever test runs first).
+beforeAll(async () => {
+  await Promise.all([loadAnswerGuards(), loadSchemas()]);
+});
 
 function setup(options: { token?: string | (() => string); idleTimeoutMs?: number } = {}) {
   const timers = new ManualTimers();
