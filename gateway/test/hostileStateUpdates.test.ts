@@ -2,8 +2,12 @@ import { join } from 'node:path';
 import type { Scope } from '@easel/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { buildEnvelope } from '../src/core/commands/buildEnvelope.ts';
-import { DEEP_CANVAS_MANIFEST, deepChainUpdates } from '../src/core/testing/deepChainUpdates.ts';
+import {
+  appendLegacyStatePatches,
+  DEEP_CANVAS_MANIFEST,
+  deepBlockUpdate,
+  deepChainUpdates,
+} from '../src/core/testing/deepChainUpdates.ts';
 import { mustOpen } from '../src/spine/sqliteTestHarness.ts';
 import { api, TestWorld } from './harness/api.ts';
 import { expectErrorBody } from './harness/expectErrorBody.ts';
@@ -117,44 +121,16 @@ describe('hostile state.update input (contract §3: a coded 400, nothing applied
  * `notes.deep` and a new `blocks` element hold 3000 nested Y.Maps.
  */
 async function writeLegacyAttack(dataDir: string, scope: Record<string, string>, after: number): Promise<number> {
-  const src = new Y.Doc();
-  src.transact(() => {
-    let cur = new Y.Map<unknown>();
-    src.getArray('blocks').push([cur]);
-    for (let i = 0; i < 3000; i++) {
-      const next = new Y.Map<unknown>();
-      cur.set('c', next);
-      cur = next;
-    }
-  });
   const updates: Array<[string, Uint8Array]> = [
     ['notes', deepChainUpdates(new Y.Doc(), 3000, 1)[0]!],
-    ['blocks', Y.encodeStateAsUpdate(src)],
+    ['blocks', deepBlockUpdate(new Y.Doc(), 3000)],
   ];
   const spine = mustOpen({ path: join(dataDir, 'easel.db'), durability: 'normal' });
-  let revision = after;
   try {
-    for (const [root, update] of updates) {
-      revision += 1;
-      const envelope = buildEnvelope(
-        'state_patch',
-        { roots: [root], revision, update: b64(update) },
-        {
-          scope: scope as unknown as Scope,
-          actor: { id: 'ann', kind: 'human' },
-          durable: true,
-          causationId: `legacy-${revision}`,
-          now: Date.now(),
-        },
-      );
-      const partition = `${scope.tenant_id}/${scope.project_id}`;
-      await spine.append({ partition, events: [{ type: 'state_patch', canvasId: scope.canvas_id!, envelope }] })
-        .durable;
-    }
+    return await appendLegacyStatePatches(spine, scope as unknown as Scope, updates, after);
   } finally {
     await spine.close();
   }
-  return revision;
 }
 
 describe('canvases holding content nested deeper than the cap (written before it; WIRE-NOTES)', () => {

@@ -3,9 +3,13 @@ import * as Y from 'yjs';
 import { MemoryBus } from '../bus/MemoryBus.ts';
 import { mustOpen } from '../spine/sqliteTestHarness.ts';
 import { GatewayCore } from './GatewayCore.ts';
-import { buildEnvelope } from './commands/buildEnvelope.ts';
-import { ADMIN, cid, command, harnessPerTest, scopeOf } from './testing/coreHarness.ts';
-import { DEEP_CANVAS_MANIFEST, deepChainUpdates } from './testing/deepChainUpdates.ts';
+import { ADMIN, command, harnessPerTest, scopeOf } from './testing/coreHarness.ts';
+import {
+  appendLegacyStatePatches,
+  DEEP_CANVAS_MANIFEST,
+  deepBlockUpdate,
+  deepChainUpdates,
+} from './testing/deepChainUpdates.ts';
 
 const h = harnessPerTest((path) => ({ spine: mustOpen({ path, durability: 'normal' }), bus: new MemoryBus() }));
 
@@ -60,33 +64,11 @@ async function legacyDeepCanvas(): Promise<LegacyRevisions> {
   const full = ready.ok ? ready.value.payload.snapshot?.update : undefined;
   if (full === undefined) throw new Error('CANVAS_READY without a snapshot');
   Y.applyUpdate(src, Buffer.from(full, 'base64'));
-  const sv = Y.encodeStateVector(src);
-  src.transact(() => {
-    let cur = new Y.Map<unknown>();
-    src.getArray('blocks').insert(0, [cur]);
-    for (let i = 0; i < 3000; i++) {
-      const next = new Y.Map<unknown>();
-      cur.set('c', next);
-      cur = next;
-    }
-  });
   const raw: Array<[string, Uint8Array]> = [
     ['notes', notesAttack],
-    ['blocks', Y.encodeStateAsUpdate(src, sv)],
+    ['blocks', deepBlockUpdate(src, 3000, { index: 0 })],
   ];
-  let revision = clean;
-  for (const [root, update] of raw) {
-    revision += 1;
-    const payload = { roots: [root], revision, update: Buffer.from(update).toString('base64') };
-    const envelope = buildEnvelope('state_patch', payload, {
-      scope: s,
-      actor: { id: 'ada', kind: 'human' },
-      durable: true,
-      causationId: cid(),
-      now: Date.now(),
-    });
-    await h.spine.append({ partition: P, events: [{ type: 'state_patch', canvasId: 'deep', envelope }] }).durable;
-  }
+  const revision = await appendLegacyStatePatches(h.spine, s, raw, clean, 'ada');
   await h.reopen();
   expect(await revisionOf()).toBe(revision);
   // canvas.commit on such a canvas works (it saves the state as a commit snapshot).

@@ -1,7 +1,7 @@
 import type { StateOp } from '@easel/schemas';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { DEEP_CANVAS_MANIFEST, deepChainUpdates } from '../testing/deepChainUpdates.ts';
+import { DEEP_CANVAS_MANIFEST, deepBlockUpdate, deepChainUpdates } from '../testing/deepChainUpdates.ts';
 import { applyStateOps } from './applyStateOps.ts';
 import { CanvasDoc } from './CanvasDoc.ts';
 import { deletesInOrder } from './deepContent.ts';
@@ -83,21 +83,6 @@ describe('canvases holding content nested deeper than reads and Yjs recursion al
   });
 });
 
-/** An update putting `levels` nested Y.Maps at `blocks[0]`, after a shallow `{id: 'a'}` at `blocks[1]`. */
-function deepBlockUpdate(levels: number): Uint8Array {
-  const src = new Y.Doc();
-  src.transact(() => {
-    let cur = new Y.Map<unknown>();
-    src.getArray('blocks').push([cur, { id: 'a' }]);
-    for (let i = 0; i < levels; i++) {
-      const next = new Y.Map<unknown>();
-      cur.set('c', next);
-      cur = next;
-    }
-  });
-  return Y.encodeStateAsUpdate(src);
-}
-
 /** Restores `state` (a revision's Yjs state) the way `canvas.revert` does; null when refused. */
 function revertTo(canvas: CanvasDoc, state: Uint8Array | null): Uint8Array | null {
   const plan = planRevert(canvas, state, {});
@@ -113,7 +98,9 @@ function revertTo(canvas: CanvasDoc, state: Uint8Array | null): Uint8Array | nul
 describe('moving and restoring content nested deeper than the cap (only older canvases hold it)', () => {
   it('[CONTRACT 3] readValue marks what reads cut: types and plain values past 64 levels below the root', () => {
     const canvas = CanvasDoc.create('t/p', 'c', MANIFEST, '', 'epoch0001');
-    expect(canvas.applyUpdate(deepBlockUpdate(MAX_READ_DEPTH - 1))).not.toBeNull();
+    expect(
+      canvas.applyUpdate(deepBlockUpdate(new Y.Doc(), MAX_READ_DEPTH - 1, { extra: [{ id: 'a' }] })),
+    ).not.toBeNull();
     expect(readValue(canvas.doc.getArray('blocks').get(0), 1).overDeep).toBe(false); // 64 levels: shown
     expect(readValue(canvas.doc.getArray('blocks').get(0), 2).overDeep).toBe(true);
     let plain: unknown = 1;
@@ -125,7 +112,7 @@ describe('moving and restoring content nested deeper than the cap (only older ca
 
   it('[CONTRACT 3] a state.ops move of an over-deep array element is a 400 naming it, and nothing is applied', () => {
     const canvas = CanvasDoc.create('t/p', 'c', MANIFEST, '', 'epoch0001');
-    expect(canvas.applyUpdate(deepBlockUpdate(3000))).not.toBeNull();
+    expect(canvas.applyUpdate(deepBlockUpdate(new Y.Doc(), 3000, { extra: [{ id: 'a' }] }))).not.toBeNull();
     const before = Y.encodeStateAsUpdate(canvas.doc);
     // Also when an earlier op of the list shifted it (the overlay follows the element).
     const lists: Array<{ ops: StateOp[]; at: number; from: number }> = [
@@ -180,7 +167,7 @@ describe('moving and restoring content nested deeper than the cap (only older ca
 
   it('[CONTRACT 5] reverting from over-deep content to a state without it applies, and the update replays', () => {
     const { canvas } = legacyCanvas();
-    expect(canvas.applyUpdate(deepBlockUpdate(3000))).not.toBeNull();
+    expect(canvas.applyUpdate(deepBlockUpdate(new Y.Doc(), 3000, { extra: [{ id: 'a' }] }))).not.toBeNull();
     const base = Y.encodeStateAsUpdate(canvas.doc);
     const update = revertTo(canvas, null);
     expect(update).not.toBeNull();
