@@ -71,4 +71,40 @@ describe('applyStateOps: hostile input (contract §3)', () => {
     Y.applyUpdate(copy, Y.encodeStateAsUpdate(d));
     expect(copy.getText('t').toString()).toBe('a\ufffdb');
   });
+  it('[CONTRACT 3] a value whose path puts it deeper than reads show is refused whole; at the limit it reads back in full', () => {
+    const nest = (n: number): unknown => {
+      let v: unknown = 1;
+      for (let i = 0; i < n; i++) v = { c: v };
+      return v;
+    };
+    const c = canvas();
+    expect(run(c, [{ op: 'insert', root: 'notes', key: 'a', value: nest(40) }]).ok).toBe(true);
+    const before = Y.encodeStateAsUpdate(c.doc);
+    // 31 segments through the existing maps and one new key: the value sits 33 levels below the root.
+    const path = [...Array(31).fill('c'), 'x'];
+    const r = run(c, [
+      { op: 'insert', root: 'notes', key: 'first', value: 1 },
+      { op: 'update', root: 'notes', key: 'a', path, value: nest(40) },
+    ]);
+    expect(r).toMatchObject({
+      ok: false,
+      error: {
+        code: 'validation_failed',
+        message:
+          "ops[1].value: written 33 levels below root 'notes', it would nest deeper than 64 levels; flatten it or write it higher up",
+        details: { root: 'notes', max_depth: 64 },
+      },
+    });
+    expect(Y.encodeStateAsUpdate(c.doc)).toEqual(before);
+    // Exactly at the limit (the value's 32 levels below 33): stored, and a read shows all of it.
+    expect(run(c, [{ op: 'update', root: 'notes', key: 'a', path, value: nest(31) }]).ok).toBe(true);
+    expect(JSON.stringify(c.rootJson('notes'))).not.toContain('nested deeper');
+    let v = (c.rootJson('notes') as Record<string, unknown>).a;
+    for (const seg of path) v = (v as Record<string, unknown>)[seg];
+    expect(v).toEqual(nest(31));
+    // An array element with a path counts the same way.
+    expect(run(c, [{ op: 'insert', root: 'blocks', value: nest(40) }]).ok).toBe(true);
+    const deep = run(c, [{ op: 'update', root: 'blocks', index: 0, path, value: nest(40) }]);
+    expect(deep).toMatchObject({ ok: false, error: { code: 'validation_failed', details: { root: 'blocks' } } });
+  });
 });

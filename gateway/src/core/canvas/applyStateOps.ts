@@ -4,7 +4,7 @@ import type { CanvasDoc } from './CanvasDoc.ts';
 import { checkTextFields, textFieldRefusal } from './checkTextFields.ts';
 import { illFormedStringPath, isWellFormed } from './illFormedStringPath.ts';
 import { deletesInOrder } from './deepContent.ts';
-import { MAX_READ_DEPTH } from './yJson.ts';
+import { MAX_READ_DEPTH, readValue } from './yJson.ts';
 import {
   type DeepDeleteSink,
   type ListNode,
@@ -39,7 +39,8 @@ export type OpsResult = { ok: true; value: AppliedOps } | { ok: false; error: Ga
  * against an overlay of the doc (later ops see earlier ones), so a failing op applies nothing:
  * - 400: undeclared root, op not valid for the root's kind (map: key; array: index, move;
  *   text: index + string; xml: none), index out of range, path through a non-map; a move of an
- *   element holding content nested deeper than `MAX_READ_DEPTH` levels below the root;
+ *   element holding content nested deeper than `MAX_READ_DEPTH` levels below the root; a value
+ *   that would sit deeper than that (its own depth plus its path's);
  * - 403: a root the view may not write;
  * - 404: update/delete of a missing map key or path segment; 409: insert of an existing key.
  *
@@ -179,6 +180,10 @@ function describe(root: string, key: string | number): string {
 
 function runOp(op: StateOp, at: string, node: RootNode): Result<void> {
   const root = op.root;
+  if (op.op === 'insert' || op.op === 'update') {
+    const tooDeep = overDeepWrite(op, at);
+    if (tooDeep !== null) return tooDeep;
+  }
   if (node.kind === 'map') {
     if (op.op === 'move') return fail('validation_failed', `${at}: move needs an array root; '${root}' is a map`);
     if (op.index !== undefined || op.key === undefined) {
@@ -280,6 +285,21 @@ function runOp(op: StateOp, at: string, node: RootNode): Result<void> {
     return { ok: true, value: undefined };
   }
   return fail('validation_failed', `${at}: text root '${root}' takes insert and delete only`);
+}
+
+/**
+ * A value that would sit deeper below its root than reads show (`MAX_READ_DEPTH` levels, as the
+ * raw-update cap counts them): the body's own depth cap leaves room for that once a long `path`
+ * is added. Refused (400) rather than stored and read back as the marker.
+ */
+function overDeepWrite(op: StateOp & { op: 'insert' | 'update' }, at: string): Result<never> | null {
+  const level = 1 + (op.op === 'update' && op.path !== undefined ? op.path.length : 0);
+  if (!readValue(op.value, level).overDeep) return null;
+  return fail(
+    'validation_failed',
+    `${at}.value: written ${level} level${level === 1 ? '' : 's'} below root '${op.root}', it would nest deeper than ${MAX_READ_DEPTH} levels; flatten it or write it higher up`,
+    { root: op.root, max_depth: MAX_READ_DEPTH },
+  );
 }
 
 function setAtPath(block: Val, path: readonly string[], value: JsonValue, at: string, where: string): Result<void> {
