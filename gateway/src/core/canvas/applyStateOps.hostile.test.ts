@@ -1,4 +1,4 @@
-import type { CanvasTypeManifest, StateOp } from '@easel/schemas';
+import type { CanvasTypeManifest, JsonValue, StateOp } from '@easel/schemas';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { applyStateOps } from './applyStateOps.ts';
@@ -72,8 +72,8 @@ describe('applyStateOps: hostile input (contract §3)', () => {
     expect(copy.getText('t').toString()).toBe('a\ufffdb');
   });
   it('[CONTRACT 3] a value whose path puts it deeper than reads show is refused whole; at the limit it reads back in full', () => {
-    const nest = (n: number): unknown => {
-      let v: unknown = 1;
+    const nest = (n: number): JsonValue => {
+      let v: JsonValue = 1;
       for (let i = 0; i < n; i++) v = { c: v };
       return v;
     };
