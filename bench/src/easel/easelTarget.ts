@@ -25,6 +25,8 @@ export interface EaselTargetOptions {
    * no temp dir is made then.
    */
   serveArgs?: readonly string[];
+  /** Flags added after `serve --port 0 --data <dir>` (e.g. `--durability normal`). */
+  extraArgs?: readonly string[];
   /** HS256 secret the gateway verifies tokens with (default random): give several gateways the same one. */
   secret?: string;
   /** Label of the process in logs and errors (default `easel`). */
@@ -214,7 +216,13 @@ export async function startEaselTarget(options: EaselTargetOptions): Promise<Eas
       label: options.label ?? 'easel',
       cwd: options.repoRoot,
       script: options.script ?? (await gatewayEntry(options.repoRoot)),
-      args: ['serve', '--port', '0', ...(dataDir === null ? (options.serveArgs ?? []) : ['--data', dataDir])],
+      args: [
+        'serve',
+        '--port',
+        '0',
+        ...(dataDir === null ? (options.serveArgs ?? []) : ['--data', dataDir]),
+        ...(options.extraArgs ?? []),
+      ],
       nodeArgs: options.nodeArgs,
       env: { ...options.env, EASEL_JWT_SECRET: secret, EASEL_LOG_LEVEL: 'warn' },
     });

@@ -5,7 +5,7 @@
  * both by the command's sequence number and prints per-stage p50 / p99.
  *
  * `pnpm exec tsx bench/src/latency/stageProbe.ts [--rate 700] [--window 4000] [--writer worker]
- *   [--rounds 1] [--env KEY=VALUE,...]`
+ *   [--rounds 1] [--env KEY=VALUE,...] [--args '--durability normal']`
  */
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -107,6 +107,7 @@ async function round(r: number): Promise<void> {
       : await startEaselTarget({
           repoRoot: REPO_ROOT,
           env: { EASEL_SQLITE_WRITER: writerMode, EASEL_STAGE_TRACE: tracePath, ...extraEnv },
+          extraArgs: argOption('args', '').split(' ').filter(Boolean),
           label: writerMode,
           nodeArgs: profDir === '' ? [] : ['--cpu-prof', '--cpu-prof-dir', profDir],
         });

@@ -7,8 +7,9 @@
  *   the 100 readers (the `fanout` bench's method at N = 100).
  * Every sample records the 1-minute load average at its start.
  *
- * A mode is `<writer>` or `<writer>+reswrite` (SSE frames through `res.write` instead of direct
- * chunk writes: `EASEL_SSE_DIRECT_WRITES=0`, the path before).
+ * A mode is `<writer>`, `<writer>+reswrite` (SSE frames through `res.write` instead of direct
+ * chunk writes: `EASEL_SSE_DIRECT_WRITES=0`, the path before) or `<writer>+normal` (`serve
+ * --durability normal`: commits survive kill -9, not power loss; no fsync per commit).
  *
  * `pnpm exec tsx bench/src/latency/writerModes.ts [--rounds 3] [--rate 1400] [--modes worker,pipelined]
  *   [--warmup 1000] [--window 4000] [--no-fanout]`
@@ -39,6 +40,7 @@ async function start(kind: string): Promise<ProbeServer> {
   const [writer, variant] = kind.split('+') as [string, string | undefined];
   const env: Record<string, string> = { EASEL_SQLITE_WRITER: writer };
   if (variant === 'reswrite') env.EASEL_SSE_DIRECT_WRITES = '0';
+  if (variant === 'normal') env.ARGS = '--durability normal';
   return startProbeServer(kind, REPO_ROOT, env);
 }
 

@@ -16,7 +16,8 @@ export interface ProbeServer {
  * (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) goes to node's command line instead;
  * `env.ROOT` runs the gateway of another checkout (e.g. a `git worktree` of an older commit);
  * `env.SCRIPT` another entry of it (e.g. `gateway/src/cli.ts`: the sources through tsx, where the
- * default is the production build, `gatewayEntry`).
+ * default is the production build, `gatewayEntry`); `env.ARGS` extra `serve` flags, split on spaces
+ * (e.g. `--durability normal`).
  */
 export async function startProbeServer(
   kind: string,
@@ -30,12 +31,13 @@ export async function startProbeServer(
   // `NODE_ARGS` is not passed on as environment: it holds node's own flags (`--cpu-prof`, which
   // NODE_OPTIONS refuses), split on spaces.
   // `ROOT` (not passed on either): another checkout whose gateway runs, for A/B of two commits.
-  const { NODE_ARGS: nodeArgs, ROOT: root, SCRIPT: script, ...rest } = env;
+  const { NODE_ARGS: nodeArgs, ROOT: root, SCRIPT: script, ARGS: args, ...rest } = env;
   const easel = await startEaselTarget({
     repoRoot: root ?? repoRoot,
     env: rest,
     label: kind,
     script,
+    extraArgs: args ? args.split(' ').filter(Boolean) : undefined,
     nodeArgs: nodeArgs ? nodeArgs.split(' ').filter(Boolean) : undefined,
   });
   return { pid: easel.server.pid, reader: easel.reader, writer: easel.writer, stop: easel.stop };
