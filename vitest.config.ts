@@ -10,6 +10,7 @@ export default defineConfig({
           // (CI runs the suites back to back): a test's own bounded waits decide, not Vitest's 5 s default.
           testTimeout: 30_000,
           hookTimeout: 30_000,
+          setupFiles: ['vitest.setup.ts'],
           include: [
             'schemas/src/**/*.test.ts',
             'sdk/*/src/**/*.test.ts',
