@@ -13,10 +13,15 @@ export const DEEP_CONTENT_MARKER = `[easel: nested deeper than ${MAX_READ_DEPTH}
 
 type AnyType = Y.AbstractType<unknown>;
 
+/** Arrays and objects of a read's result, written by index or key. */
+type Slot = Record<string | number, unknown>;
+
+/** A nested type still to read: its JSON goes to `into[key]`. */
 interface Task {
   readonly type: AnyType;
   readonly level: number;
-  readonly put: (value: unknown) => void;
+  readonly into: Slot;
+  readonly key: string | number;
 }
 
 /**
@@ -61,85 +66,59 @@ export function readValue(value: unknown, level: number): ValueRead {
 }
 
 function readJson(type: AnyType, maxLevels: number, measureXml: boolean): { json: unknown; cut: boolean } {
-  let result: unknown;
+  const result: Slot = {};
   let cut = false;
-  const stack: Task[] = [
-    {
-      type,
-      level: 0,
-      put: (v) => {
-        result = v;
-      },
-    },
-  ];
+  const stack: Task[] = [{ type, level: 0, into: result, key: 'json' }];
+  // `c`, an element or entry of a type at `level`, goes to `into[key]`: a nested type as a task,
+  // a plain value as it is, or cut past the limit.
+  const place = (into: Slot, key: string | number, c: unknown, level: number): void => {
+    if (c instanceof Y.AbstractType) {
+      into[key] = null;
+      stack.push({ type: c as AnyType, level: level + 1, into, key });
+      return;
+    }
+    const shown = plainWithin(c, maxLevels - level);
+    if (shown !== c) cut = true;
+    into[key] = shown;
+  };
   // Bounded by the number of types under `type`: each is pushed once (a type has one parent).
   while (stack.length > 0) {
     const task = stack.pop()!;
-    const { level } = task;
+    const { level, into, key } = task;
     if (level > maxLevels) {
-      task.put(DEEP_CONTENT_MARKER);
+      into[key] = DEEP_CONTENT_MARKER;
       cut = true;
       continue;
     }
     const t = task.type;
     if (t instanceof Y.Array) {
       const arr: unknown[] = [];
-      task.put(arr);
+      into[key] = arr;
       for (let item = t._start; item !== null; item = item.right) {
         if (!item.countable || item.deleted) continue;
-        for (const c of item.content.getContent()) {
-          if (c instanceof Y.AbstractType) {
-            const at = arr.length;
-            arr.push(null);
-            stack.push({
-              type: c as AnyType,
-              level: level + 1,
-              put: (v) => {
-                arr[at] = v;
-              },
-            });
-          } else {
-            const shown = plainWithin(c, maxLevels - level);
-            if (shown !== c) cut = true;
-            arr.push(shown);
-          }
-        }
+        for (const c of item.content.getContent()) place(arr as unknown as Slot, arr.length, c, level);
       }
     } else if (t instanceof Y.Map) {
-      const obj: Record<string, unknown> = {};
-      task.put(obj);
-      for (const [key, item] of t._map) {
-        if (item.deleted || key === '__proto__') continue;
-        const c: unknown = item.content.getContent()[item.length - 1];
-        if (c instanceof Y.AbstractType) {
-          obj[key] = null;
-          stack.push({
-            type: c as AnyType,
-            level: level + 1,
-            put: (v) => {
-              obj[key] = v;
-            },
-          });
-        } else {
-          const shown = plainWithin(c, maxLevels - level);
-          if (shown !== c) cut = true;
-          obj[key] = shown;
-        }
+      const obj: Slot = {};
+      into[key] = obj;
+      for (const [k, item] of t._map) {
+        if (item.deleted || k === '__proto__') continue;
+        place(obj, k, item.content.getContent()[item.length - 1], level);
       }
     } else {
       // Text (iterative in Yjs) and xml (recursive: a deep tree overflows). Reads show xml
       // whole as long as Yjs can serialize it; measuring counts its nested types.
       try {
-        task.put(t.toJSON());
+        into[key] = t.toJSON();
       } catch (err) {
         if (!(err instanceof RangeError)) throw err;
-        task.put(DEEP_CONTENT_MARKER);
+        into[key] = DEEP_CONTENT_MARKER;
         cut = true;
       }
       if (measureXml && !cut && deepTypesPostOrder(t, maxLevels - level) !== null) cut = true;
     }
   }
-  return { json: result, cut };
+  return { json: result.json, cut };
 }
 
 /** `value` when its arrays and objects nest at most `levels` levels (itself: 1), else a cut copy. */

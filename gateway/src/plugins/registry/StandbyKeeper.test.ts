@@ -15,7 +15,7 @@ export async function init() {
   if (existsSync('fail-init')) throw new Error('init refused: fail-init exists');
 }
 export const tools = {
-  pid: async () => ({ pid: process.pid }),
+  pid: async () => ({ pid: process.pid, started: performance.timeOrigin }),
   exit: async () => { process.exit(7); },
 };
 `;
@@ -85,9 +85,14 @@ async function open(
 }
 
 async function pidOf(host: SandboxPluginHost, name = 'standby-a'): Promise<number> {
+  return (await servingProcess(host, name)).pid;
+}
+
+/** The process serving calls: its pid and when it started (epoch ms, its `performance.timeOrigin`). */
+async function servingProcess(host: SandboxPluginHost, name = 'standby-a'): Promise<{ pid: number; started: number }> {
   const result = await host.invoke(name, 'pid', {});
   if (!result.ok) throw new Error(JSON.stringify(result));
-  return (result.value as { pid: number }).pid;
+  return result.value as { pid: number; started: number };
 }
 
 /** Live processes of this test run that run the plugin of `dir` (serving and standby). */
@@ -119,13 +124,16 @@ describe('[CONTRACT 9] standby processes: crash → ready without a process star
     expect(host.standbyState('standby-a')).toBe('none');
     const serving = await warm(host);
     expect(serving).toBe(first);
+    const crashedAt = Date.now();
     const crash = await host.invoke('standby-a', 'exit', {});
     expect(crash).toMatchObject({ ok: false, error: { kind: 'crashed' } });
-    // The crash is booked when the exit is seen; the standby serves the next call with no start.
+    // The crash is booked when the exit is seen; the standby serves the next call with no start:
+    // the process that serves it was started before the crash.
     expect(await waitFor(() => host.lastRecoveryMs('standby-a') !== null, 2000)).toBe(true);
     expect(host.health('standby-a')?.state).toBe('RUNNING');
-    expect(host.lastRecoveryMs('standby-a')).toBeLessThan(50);
-    const next = await pidOf(host);
+    const promoted = await servingProcess(host);
+    expect(promoted.started).toBeLessThan(crashedAt);
+    const next = promoted.pid;
     expect(next).not.toBe(first);
     expect(alive(first)).toBe(false);
     expect(changes.at(-1)?.generation).toBe(2);
