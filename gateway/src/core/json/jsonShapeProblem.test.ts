@@ -78,7 +78,11 @@ describe('jsonShapeProblem', () => {
     expect(jsonShapeProblem(JSON.parse('{"__proto__":1}'))?.path).toBe('__proto__');
     expect(jsonShapeProblem({ constructor: { prototype: 1 } })).toBeNull();
     // A "__proto__" key within the depth limit: fast-check once drew it for the nesting property.
-    expect(jsonShapeProblem(JSON.parse('{"":{"__proto__":null}}'), 2)?.message).toBe(PROTO_MESSAGE);
+    expect(jsonShapeProblem(JSON.parse('{"":{"__proto__":null}}'), 2)).toEqual({
+      path: '[""].__proto__',
+      message: PROTO_MESSAGE,
+    });
+    expect(jsonShapeProblem(JSON.parse('{"a":{"":[{"__proto__":1}]}}'))?.path).toBe('a[""][0].__proto__');
     expect(jsonShapeProblem({ a: { b: '__proto__' } }, 2)).toBeNull();
     expect(jsonShapeProblem('text')).toBeNull();
     expect(jsonShapeProblem(null)).toBeNull();

@@ -66,7 +66,10 @@ export function jsonShapeProblem(value: unknown, maxDepth: number = MAX_JSON_DEP
   }
 }
 
-/** The path of node `at`: keys from the root, `a.b[0].c`; over 200 characters it is cut with `…`. */
+/**
+ * The path of node `at`: keys from the root, `a.b[0].c` (an empty key as `[""]`); over 200
+ * characters it is cut with `…`.
+ */
 function pathOf(at: number, parents: readonly number[], keys: ReadonlyArray<string | number>): string {
   const parts: Array<string | number> = [];
   for (let i = at; i > 0; i = parents[i] as number) parts.push(keys[i] as string | number);
@@ -80,5 +83,7 @@ function pathOf(at: number, parents: readonly number[], keys: ReadonlyArray<stri
 
 function joinPath(path: string, key: string | number): string {
   if (typeof key === 'number') return `${path}[${key}]`;
+  // An empty key would vanish from `a..b`: it is written `a[""].b`.
+  if (key === '') return `${path === '(body)' ? '' : path}[""]`;
   return path === '' || path === '(body)' ? key : `${path}.${key}`;
 }
