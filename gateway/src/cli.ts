@@ -24,6 +24,7 @@ import type { EventSpine } from './core/spine/EventSpine.ts';
 import type { EngineCheck } from './http/HttpDeps.ts';
 import type { PresenceOptions } from './presence/index.ts';
 import { listPluginFolders } from './plugins/index.ts';
+import { prepareDataDir } from './prepareDataDir.ts';
 import { acquireDataDirLock } from './spine/DataDirLock.ts';
 import { sidecarsForServe } from './sidecars/sidecarsForServe.ts';
 import { streamTuning } from './streamTuning.ts';
@@ -136,12 +137,9 @@ async function serve(
   if (opts.postgres === undefined && opts.redis === undefined) {
     // Embedded: one gateway per data directory (two would race on the spine). First, before the
     // dev secret, the embedded S3 or the plugins touch anything; the exit releases it, kill -9 too.
-    try {
-      mkdirSync(opts.data, { recursive: true });
-    } catch (err) {
-      console.error(
-        `easel ${opts.dev ? 'dev' : 'serve'}: cannot create the data directory ${opts.data}: ${String(err)}`,
-      );
+    const prepared = prepareDataDir(opts.data);
+    if (!prepared.ok) {
+      console.error(`easel ${opts.dev ? 'dev' : 'serve'}: ${prepared.message}`);
       process.exit(1);
     }
     const lock = acquireDataDirLock(path.resolve(opts.data));
@@ -202,8 +200,14 @@ async function serve(
     ...(opts.hostDir ? { hostDir: opts.hostDir } : {}),
   });
   installShutdown(gateway);
-  const address = await gateway.listen(opts.port, opts.host).catch((err: Error) => {
-    console.error(`easel serve: cannot listen on ${opts.host}:${opts.port}: ${err.message}`);
+  const address = await gateway.listen(opts.port, opts.host).catch((err: NodeJS.ErrnoException) => {
+    const hint =
+      err.code === 'EADDRINUSE'
+        ? ' (another process holds this port: stop it, or pass another --port; 0 picks a free one)'
+        : '';
+    console.error(
+      `easel ${opts.dev ? 'dev' : 'serve'}: cannot listen on ${opts.host}:${opts.port}: ${err.message}${hint}`,
+    );
     process.exit(1);
   });
   // Ready means the spine answers (what /readyz checks).
