@@ -104,7 +104,11 @@ export class CanvasTransport {
     const defer = paintFirst ? (run: () => void) => afterPaint(run, this.#deps.timers) : undefined;
     this.#mirror = new CanvasMirror({
       logger: this.#deps.logger,
-      onProblem: (message) => this.#protocolErrors.emit({ reason: 'bad_event', message }),
+      onProblem: (message) => {
+        this.#protocolErrors.emit({ reason: 'bad_event', message });
+        // The mirror missed state (an update that does not apply): only a fresh snapshot repairs it.
+        this.#reader.resync();
+      },
       defer,
     });
     const canvasPath = `/v1/canvases/${encodeURIComponent(this.scope.canvas_id)}/events?${scopeQuery(this.scope)}${paintFirst ? '&paint=state' : ''}`;
@@ -188,10 +192,6 @@ export class CanvasTransport {
   ready(options: { timeoutMs?: number } = {}): Promise<Result<CanvasReadyPayload, CommandError>> {
     const current = this.#mirror.ready;
     if (current) return Promise.resolve(ok(current));
-    if (this.status === 'unauthorized' || this.status === 'forbidden') {
-      const code = this.status === 'unauthorized' ? 'unauthenticated' : 'forbidden';
-      return Promise.resolve(err({ code, message: this.#failureMessage() }));
-    }
     return new Promise((resolve) => {
       const finish = (result: Result<CanvasReadyPayload, CommandError>) => {
         offReady();
@@ -199,16 +199,23 @@ export class CanvasTransport {
         this.#deps.timers.clearTimeout(timer);
         resolve(result);
       };
+      // A refusal ends the wait (`closed` only once it was waiting: ready() may come before connect()).
+      const refused = (status: ConnectionStatus, waiting: boolean) => {
+        const code =
+          status === 'unauthorized'
+            ? 'unauthenticated'
+            : status === 'forbidden' || (waiting && status === 'closed')
+              ? status
+              : null;
+        if (code) finish(err({ code, message: this.#failureMessage() }));
+      };
       const offReady = this.#mirror.onReady((payload) => finish(ok(payload)));
-      const offStatus = this.#reader.onStatus((status) => {
-        if (status === 'unauthorized') finish(err({ code: 'unauthenticated', message: this.#failureMessage() }));
-        else if (status === 'forbidden') finish(err({ code: 'forbidden', message: this.#failureMessage() }));
-        else if (status === 'closed') finish(err({ code: 'closed', message: this.#failureMessage() }));
-      });
+      const offStatus = this.#reader.onStatus((status) => refused(status, true));
       const timer = this.#deps.timers.setTimeout(
         () => finish(err({ code: 'timeout', message: `no CANVAS_READY in time (${this.#failureMessage()})` })),
         options.timeoutMs ?? 15_000,
       );
+      refused(this.status, false);
     });
   }
 

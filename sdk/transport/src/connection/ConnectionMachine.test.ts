@@ -31,7 +31,7 @@ describe('ConnectionMachine', () => {
     expect(statuses).toEqual(['connecting', 'open', 'reconnecting', 'open']);
   });
 
-  it('backoff walks the tiers with delays inside their jitter bounds, reports offline, resets on open', async () => {
+  it('backoff walks the tiers with delays inside their jitter bounds, reports offline, resets once the open stream proves healthy', async () => {
     const random = seededRandom(42);
     const { machine, attempts, timers } = setup(random);
     machine.start();
@@ -56,6 +56,9 @@ describe('ConnectionMachine', () => {
     expect(seen.map((s) => s.tier)).toEqual(['immediate', 'quick', 'patient', 'slow', 'cap', 'cap', 'cap']);
     expect(machine.status).toBe('offline');
     machine.opened(attempts.at(-1)!.id);
+    expect(machine.status).toBe('open');
+    expect(machine.failures).toBe(7); // open, but not proven useful yet
+    machine.healthy();
     expect(machine.failures).toBe(0);
     machine.failed(attempts.at(-1)!.id, { kind: 'ended' });
     expect(machine.nextDelay!.tier).toBe('immediate');

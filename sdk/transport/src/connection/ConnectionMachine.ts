@@ -161,14 +161,22 @@ export class ConnectionMachine {
     this.#enterConnecting(false);
   }
 
-  /** The attempt got its 200 and headers: the connection is open. */
+  /**
+   * The attempt got its 200 and headers: the connection is open. The failure count (the backoff
+   * tier) is kept until it proves useful (`healthy`): a server that opens every stream and ends it
+   * at once is not reconnected to from the first tier forever.
+   */
   opened(attemptId: number): void {
     if (attemptId !== this.#attemptId || this.#state !== 'connecting') return;
-    this.#failures = 0;
     this.#authRetried = false;
     this.#hasOpened = true;
     this.#lastFailure = null;
     this.#transition('open');
+  }
+
+  /** The open connection delivered something: the backoff starts again from the first tier. */
+  healthy(): void {
+    if (this.#state === 'open') this.#failures = 0;
   }
 
   /** The attempt was refused, or the open connection ended. */

@@ -1,11 +1,6 @@
 /** A set of listeners; `add` returns the unsubscribe. A throwing listener never breaks the others. */
 export class Listeners<A extends unknown[]> {
   readonly #set = new Set<(...args: A) => void>();
-  readonly #onError: ((error: unknown) => void) | undefined;
-
-  constructor(onError?: (error: unknown) => void) {
-    this.#onError = onError;
-  }
 
   get size(): number {
     return this.#set.size;
@@ -24,13 +19,9 @@ export class Listeners<A extends unknown[]> {
     for (const listener of [...this.#set]) {
       try {
         listener(...args);
-      } catch (error) {
-        this.#onError?.(error);
+      } catch {
+        // (one listener's throw is its own: the others still hear the emit)
       }
     }
-  }
-
-  clear(): void {
-    this.#set.clear();
   }
 }

@@ -55,7 +55,7 @@ export async function readHttpError(response: Response, now: number, mode?: Vali
         code: parsed.data.error.code,
         message: parsed.data.error.message,
         requestId: parsed.data.error.request_id,
-        ...(parsed.data.error.details !== undefined ? { details: parsed.data.error.details } : {}),
+        details: parsed.data.error.details,
       }
     : {
         status: response.status,

@@ -94,35 +94,35 @@ export async function requestJson(ctx: ApiContext, options: RequestJsonOptions):
       const response = await deps.fetch(ctx.baseUrl + options.path, {
         method: options.method,
         headers,
-        ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+        // (`undefined` without a body: JSON.stringify(undefined) is undefined.)
+        body: JSON.stringify(options.body),
         signal: controller.signal,
       });
       const success = options.okStatuses ? options.okStatuses.includes(response.status) : response.ok;
       if (success) {
         try {
           return ok(await response.json());
-        } catch {
+        } catch (error) {
           const broken = `${options.method} ${pathOnly(options.path)} answered a body that is not JSON`;
           if (!options.idempotent) return err({ code: 'protocol', message: broken, status: response.status });
-          // The body broke off: the request may have been applied; a retry (same key) finds out.
-          last = { code: 'network', message: broken, status: response.status };
+          // The request may have been applied: a retry (same key) finds out. The last attempt's answer
+          // decides the code: a whole body that is not JSON is `protocol`, one that broke off `network`.
+          last = {
+            code: error instanceof SyntaxError ? 'protocol' : 'network',
+            message: broken,
+            status: response.status,
+          };
         }
       } else {
-        const info = await readHttpError(response, deps.now(), deps.validate);
-        last = {
-          code: info.code,
-          message: info.message,
-          status: info.status,
-          ...(info.details !== undefined ? { details: info.details } : {}),
-          ...(info.requestId !== undefined ? { requestId: info.requestId } : {}),
-        };
+        const { retryAfterMs: after, ...info } = await readHttpError(response, deps.now(), deps.validate);
+        last = info;
         if (response.status === 401 && !reauthorized && typeof ctx.token === 'function') {
           reauthorized = true;
           attempt -= 1;
           continue;
         }
         if (!RETRY_STATUSES.has(response.status) && !(options.idempotent && response.status === 500)) return err(last);
-        retryAfterMs = info.retryAfterMs;
+        retryAfterMs = after;
       }
     } catch (error) {
       if (signal?.aborted) return closed();

@@ -13,6 +13,8 @@ export interface RejectedEdit {
   readonly message: string;
   readonly status?: number;
   readonly details?: unknown;
+  /** The gateway's `request_id` of the refusal, when it answered with one. */
+  readonly requestId?: string;
   /** The refused Yjs update (the edits of one flush, merged). */
   readonly update: Uint8Array;
   /** The `state.update` command that carried it (null when refused before sending). */
@@ -214,10 +216,7 @@ export class LocalEdits implements PendingLocalEdits {
     this.#options.mirror.rebuild('refused');
     this.#options.deps.logger.warn?.(`a local edit was refused (${error.code}): ${error.message}`);
     this.#rejected.emit({
-      code: error.code,
-      message: error.message,
-      ...(error.status !== undefined ? { status: error.status } : {}),
-      ...(error.details !== undefined ? { details: error.details } : {}),
+      ...error,
       update,
       commandId,
       rolledBack: this.#rolledBack,

@@ -34,7 +34,10 @@ export type RebuildReason = 'reset' | 'snapshot' | 'refused';
 
 export interface CanvasMirrorOptions {
   readonly logger?: TransportLogger;
-  /** A payload the mirror could not apply (bad base64, an update that does not integrate). */
+  /**
+   * A payload the mirror could not apply (bad base64, an update that does not integrate): it missed
+   * state through it, which only a fresh snapshot repairs.
+   */
   readonly onProblem?: (message: string) => void;
   /**
    * Paint first: when the first CANVAS_READY snapshot carries both `update` and the JSON `state`,

@@ -150,16 +150,17 @@ export class SseReader<E> {
     this.machine.close();
   }
 
-  /** Drops the cursor and reconnects, so the server sends a fresh snapshot. */
+  /**
+   * Drops the cursor and reconnects (at once), so the server sends a fresh snapshot. When resting
+   * (closed, refused) it only drops the cursor: the next `start()` connects without it.
+   */
   resync(): void {
     this.#cursor = null;
-    const id = this.machine.attemptId;
+    const { state, attemptId } = this.machine;
     this.#abort();
-    if (this.machine.state === 'open' || this.machine.state === 'connecting') {
-      this.machine.failed(id, { kind: 'ended', message: 'resync' });
-    } else {
-      this.machine.start();
-    }
+    if (state === 'open' || state === 'connecting')
+      this.machine.failed(attemptId, { kind: 'ended', message: 'resync' });
+    else if (state === 'backoff') this.machine.start();
   }
 
   async #attempt(attempt: Attempt): Promise<void> {
@@ -198,6 +199,8 @@ export class SseReader<E> {
     };
     if (this.#cursor !== null) headers['last-event-id'] = this.#cursor;
 
+    // Also bounds a server that never sends the answer headers, or never ends a refusal's body.
+    this.#armIdle(controller, attempt.id);
     let response: Response;
     try {
       response = await deps.fetch(this.#options.baseUrl + this.#options.path(), {
@@ -212,22 +215,22 @@ export class SseReader<E> {
       void response.body?.cancel().catch(() => undefined);
       return;
     }
-    if (response.status !== 200 || response.body === null) {
+    // A 200 that is not an event stream (a captive portal's page, a proxy's) is refused too.
+    if (response.status !== 200 || !response.headers.get('content-type')?.includes('event-stream')) {
       const info = await readHttpError(response, deps.now(), deps.validate);
       const failure: Failure = {
         kind: failureKind(response.status),
         status: response.status,
         message: `${info.code}: ${info.message}`,
-        ...(info.retryAfterMs !== undefined ? { retryAfterMs: info.retryAfterMs } : {}),
+        retryAfterMs: info.retryAfterMs,
       };
-      deps.logger.warn?.('stream refused', { status: response.status, code: info.code, message: info.message });
+      deps.logger.warn?.('stream refused', failure);
       return fail(failure);
     }
 
     this.#counts.opens += 1;
     this.#closing = null;
     this.machine.opened(attempt.id);
-    this.#armIdle(controller, attempt.id);
     // Frames kept until the deferred resume (see `defer`); null: frames are handled as they come.
     let held: SseFrame[] | null = null;
     const resume = (frames: SseFrame[] | null) => {
@@ -247,7 +250,7 @@ export class SseReader<E> {
       }
     };
     try {
-      await readEventStream(response.body, {
+      await readEventStream(response.body!, {
         onFrame,
         onRetry: (ms) => this.machine.setServerRetry(ms),
         onActivity: () => {
@@ -269,7 +272,7 @@ export class SseReader<E> {
       json = JSON.parse(frame.data);
     } catch {
       this.#report({ reason: 'bad_json', message: 'frame data is not JSON', frame });
-      if (this.#follows) this.resync();
+      if (this.#follows || frame.event === 'CANVAS_READY') this.resync();
       return;
     }
     const parsed = this.#options.parse(json, frame);
@@ -283,6 +286,8 @@ export class SseReader<E> {
     this.#follows = false;
     if (!parsed.ok) {
       this.#report({ reason: 'bad_event', message: parsed.message, frame });
+      // What follows builds on a snapshot the mirror does not have: start over from a fresh one.
+      if (frame.event === 'CANVAS_READY') this.resync();
       return;
     }
     if (parsed.closing) this.#closing = parsed.closing;
@@ -351,9 +356,7 @@ export class SseReader<E> {
       case 'token_expired':
         return { kind: 'unauthorized', message };
       default:
-        return closing.retryAfterMs !== undefined
-          ? { kind: 'ended', message, retryAfterMs: closing.retryAfterMs }
-          : { kind: 'ended', message };
+        return { kind: 'ended', message, retryAfterMs: closing.retryAfterMs };
     }
   }
 
@@ -364,6 +367,8 @@ export class SseReader<E> {
     } catch (error) {
       this.#report({ reason: 'handler_threw', message: errorMessage(error) });
     }
+    // (After: an event whose handling ended the connection, e.g. a snapshot that did not apply, is no sign of health.)
+    this.machine.healthy();
   }
 
   #report(error: ProtocolError): void {
