@@ -25,6 +25,7 @@ import type { EventSpine, PartitionId } from '../spine/EventSpine.ts';
 import { appendDurableEvents } from './appendDurableEvents.ts';
 import { type AppendFailedWording, appendFailedOutcome } from './appendFailedOutcome.ts';
 import { chainAppend } from './chainAppend.ts';
+import { CommitGates } from './CommitGates.ts';
 import { duplicateOutcome } from './duplicateOutcome.ts';
 import { effectsOf } from './effectsOf.ts';
 import { type Prepared, prepareCommand, RETRY } from './prepareCommand.ts';
@@ -81,6 +82,8 @@ type Pending = Promise<Result<CommandOutcome>>;
  */
 export class CommandProcessor {
   private readonly inflight = new Map<string, Pending>();
+  /** Commits that had to retry hold back mutations of their canvas (see `CommitGates`). */
+  private readonly commitGates = new CommitGates<CanvasDoc>();
   /** Publishes appends in order per partition (shared with `ProposalProcessor`). */
   readonly publisher: PublishQueue;
   /** Shared spines only: commands run inside the partition's write turns (shared likewise). */
@@ -209,23 +212,44 @@ export class CommandProcessor {
     partition: PartitionId,
     view: LensView,
   ): Promise<Result<Pending>> {
-    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      const prepared = await prepareCommand(cmd, partition, this.deps);
-      if (prepared === RETRY) continue;
-      if (!prepared.ok) return prepared;
-      if (isTurnCommand(cmd) && this.deps.turnCommands && prepared.value.kind === 'canvas') {
-        const ready = await this.deps.turnCommands.prepare(cmd, partition, prepared.value.canvas, principal);
-        if (!ready.ok) return ready;
+    // A commit that had to retry holds its canvas's gate for its remaining attempts (CommitGates).
+    let open: (() => void) | null = null;
+    try {
+      for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+        const prepared = await prepareCommand(cmd, partition, this.deps);
+        if (prepared === RETRY) {
+          open ??= this.holdCommitGate(cmd, partition);
+          continue;
+        }
+        if (!prepared.ok) return prepared;
+        if (isTurnCommand(cmd) && this.deps.turnCommands && prepared.value.kind === 'canvas') {
+          const ready = await this.deps.turnCommands.prepare(cmd, partition, prepared.value.canvas, principal);
+          if (!ready.ok) return ready;
+        }
+        const gate =
+          prepared.value.kind === 'create' || prepared.value.kind === 'commit' ? null : prepared.value.canvas;
+        const passage = gate ? this.commitGates.passage(gate) : null;
+        if (passage) await passage;
+        const result =
+          this.turns === null
+            ? this.applyAndAppend(principal, cmd, partition, view, prepared.value, null)
+            : await this.turns.submit(partition, cmd.command_id, (stored, head) =>
+                this.inTurn(principal, cmd, partition, view, prepared.value, stored, head),
+              );
+        if (result !== RETRY) return result;
+        open ??= this.holdCommitGate(cmd, partition);
       }
-      const result =
-        this.turns === null
-          ? this.applyAndAppend(principal, cmd, partition, view, prepared.value, null)
-          : await this.turns.submit(partition, cmd.command_id, (stored, head) =>
-              this.inTurn(principal, cmd, partition, view, prepared.value, stored, head),
-            );
-      if (result !== RETRY) return result;
+    } finally {
+      open?.();
     }
     return fail('conflict', 'the canvas kept changing while the command was prepared; retry');
+  }
+
+  /** A `canvas.commit` closes its canvas's gate (CommitGates): returns the opener; null for other commands. */
+  private holdCommitGate(cmd: Command, partition: PartitionId): (() => void) | null {
+    if (cmd.type !== 'canvas.commit') return null;
+    const canvas = this.deps.canvases.peek(partition, cmd.scope.canvas_id);
+    return canvas ? this.commitGates.close(canvas) : null;
   }
 
   /**
