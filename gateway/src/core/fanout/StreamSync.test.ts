@@ -2,6 +2,7 @@ import { CONTRACT_EXAMPLE_LENS_POLICY, decodeCursor, encodeCursor, type Scope } 
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryBus } from '../../bus/MemoryBus.ts';
 import { mustOpen } from '../../spine/sqliteTestHarness.ts';
+import type { Principal } from '../auth/Principal.ts';
 import { harnessPerTest } from '../testing/coreHarness.ts';
 import { HUB_ADMIN as admin, HUB_BASE as base, streamHubsPerTest } from '../testing/streamHubsPerTest.ts';
 import type { StreamHub, StreamHubOptions } from './StreamHub.ts';
@@ -93,6 +94,8 @@ interface PacedOptions {
   readEveryMs?: number;
   /** The sink's high-water mark (default: a quarter of the budget). */
   highWaterMark?: number;
+  /** Who reads (default: an admin, whose permissions no lens policy changes). */
+  principal?: Principal;
   hub?: StreamHubOptions;
 }
 
@@ -102,7 +105,7 @@ async function openPaced(scope: Scope, options: PacedOptions = {}) {
   if (options.readEveryMs !== undefined) readEvery(sink, options.readEveryMs);
   const h = hub(options.hub);
   const opened = await h.open({
-    principal: admin,
+    principal: options.principal ?? admin,
     scope,
     kind: options.kind ?? 'canvas',
     after: options.after ?? encodeCursor({ epoch: harness.spine.epoch, seq: 0 }),
@@ -217,7 +220,10 @@ describe('replay paced by the client (StreamSync)', { timeout: 30_000 }, () => {
   it('[CONTRACT 6] a lens change during a paced canvas replay sends a fresh CANVAS_READY (lens_changed) covering the rest', async () => {
     const scope = await createCanvas('c1');
     const values = await writeTitles(scope, 50);
-    const { sink, h } = await openPaced(scope, { readEveryMs: 10 });
+    // A viewer who is also a director: the policy below lets it write too (its permissions
+    // change), so its stream gets a fresh snapshot.
+    const principal: Principal = { ...admin, actorId: 'dan', roles: ['viewer', 'director'] };
+    const { sink, h } = await openPaced(scope, { readEveryMs: 10, principal });
     await replayStarted(sink);
     expect((await harness.core.putLensPolicy(admin, 'proj', CONTRACT_EXAMPLE_LENS_POLICY)).ok).toBe(true);
     await replayEnded(h, sink, 'the resync to finish');
@@ -243,6 +249,23 @@ describe('replay paced by the client (StreamSync)', { timeout: 30_000 }, () => {
         .filter((e) => e.event === 'token_patch')
         .map((e) => e.json.payload.value),
     ).toEqual(['after']);
+    expectIdsIncreasing(sink);
+  });
+
+  it("[CONTRACT 4] a lens change that leaves a stream's permissions as they were sends it no fresh snapshot: every event arrives as itself", async () => {
+    const scope = await createCanvas('c1');
+    const values = await writeTitles(scope, 50);
+    // An admin reads everything under any policy: the change is about other roles.
+    const { sink, h } = await openPaced(scope, { readEveryMs: 10 });
+    await replayStarted(sink);
+    expect((await harness.core.putLensPolicy(admin, 'proj', CONTRACT_EXAMPLE_LENS_POLICY)).ok).toBe(true);
+    await replayEnded(h, sink, 'the replay to finish');
+    await setTitle(scope, 'after');
+    sink.flush();
+    expect(sink.closedWith).toBeNull();
+    const events = sink.events();
+    expect(events.filter((e) => e.event === 'CANVAS_READY')).toHaveLength(1);
+    expect(titles(sink)).toEqual([...values, 'after']);
     expectIdsIncreasing(sink);
   });
 

@@ -152,8 +152,13 @@ export class StreamSync {
     }
   }
 
-  /** Re-resolves the view after a lens change; canvas streams get a fresh CANVAS_READY. */
+  /**
+   * Re-resolves the view after a lens change; canvas streams whose permissions changed get a fresh
+   * CANVAS_READY. A stream whose permissions are the same (the change was about other roles) goes
+   * on where it was: no snapshot, every event delivered as itself (null: nothing to re-read).
+   */
   private async resync(stream: FanoutStream): Promise<Result<number | null>> {
+    const before = stream.view.key;
     try {
       stream.view = await this.core.lensView(stream.principal, stream.partition);
     } catch (err) {
@@ -161,6 +166,7 @@ export class StreamSync {
       return fail('unavailable', 'the lens policy could not be loaded');
     }
     if (stream.closed) return fail('unavailable', 'the stream closed');
+    if (stream.view.key === before) return ok(null);
     return this.sendReady(stream, { kind: 'lens_changed' }, false);
   }
 

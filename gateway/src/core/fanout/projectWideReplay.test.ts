@@ -2,7 +2,7 @@ import type { Scope } from '@easel/schemas';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryBus } from '../../bus/MemoryBus.ts';
 import { mustOpen } from '../../spine/sqliteTestHarness.ts';
-import { ADMIN, command, harnessPerTest, SECTION_6_POLICY, scopeOf } from '../testing/coreHarness.ts';
+import { ADMIN, command, harnessPerTest, PLANNER, SECTION_6_POLICY, scopeOf } from '../testing/coreHarness.ts';
 import { StreamHub } from './StreamHub.ts';
 import { TestSink } from './TestSink.ts';
 
@@ -116,7 +116,8 @@ describe('canvas stream replay includes project-wide durable events (contract §
   it('[CONTRACT 4] a lens change (fresh CANVAS_READY) does not send the project-wide events again', async () => {
     await must(h.core.submit(ADMIN, command('canvas.create', scopeOf('c1'), { canvas_type: 'board' })));
     const live = new TestSink();
-    expect((await hub().open({ principal: ADMIN, scope: scopeOf('c1'), kind: 'canvas', sink: live })).ok).toBe(true);
+    // A planner: the policy below changes what it may read, so its stream gets a fresh snapshot.
+    expect((await hub().open({ principal: PLANNER, scope: scopeOf('c1'), kind: 'canvas', sink: live })).ok).toBe(true);
     await must(
       h.core.submit(
         ADMIN,
