@@ -26,6 +26,12 @@ describe('GatewayCore command path', () => {
     const unknown = await h.core.submit(ADMIN, command('canvas.create', scopeOf('c2'), { canvas_type: 'nope' }));
     expect(!unknown.ok && unknown.error.code).toBe('validation_failed');
     expect(!unknown.ok && unknown.error.message).toContain("'nope'");
+    // The answer says which types the project has (built-ins included), so a typo is easy to fix.
+    expect(!unknown.ok && unknown.error.message).toMatch(/this project has .*\bboard\b.*whiteboard/);
+    expect(!unknown.ok && unknown.error.details).toMatchObject({
+      canvas_type: 'nope',
+      known: expect.arrayContaining(['board', 'whiteboard']),
+    });
     const read = await h.core.readCanvas(ADMIN, scopeOf('c1'));
     expect(read.ok && read.value).toMatchObject({ canvas_id: 'c1', canvas_type: 'board', revision: 0, title: 'T' });
     expect(read.ok && read.value.tokens['plan.status']).toBe('draft');

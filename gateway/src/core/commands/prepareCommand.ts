@@ -45,9 +45,14 @@ export async function prepareCommand(
   if (cmd.type === 'canvas.create') {
     const manifest = await types.get(partition, cmd.payload.canvas_type);
     if (!manifest) {
-      return fail('validation_failed', `payload.canvas_type: unknown canvas type '${cmd.payload.canvas_type}'`, {
-        canvas_type: cmd.payload.canvas_type,
-      });
+      // Say which types there are (the caller's mistake is likely a typo or a missing registration).
+      const known = (await types.list(partition)).map((m) => m.type).sort();
+      const shown = known.length > 20 ? `${known.slice(0, 20).join(', ')}, …` : known.join(', ');
+      return fail(
+        'validation_failed',
+        `payload.canvas_type: unknown canvas type '${cmd.payload.canvas_type}'; this project has ${shown || 'none'} (register one with PUT /v1/projects/${cmd.scope.project_id}/canvas-types/{type})`,
+        { canvas_type: cmd.payload.canvas_type, known: known.slice(0, 20) },
+      );
     }
     if (await canvases.get(partition, canvasId))
       return fail('conflict', `canvas '${canvasId}' already exists`, { canvas_id: canvasId });
