@@ -1,31 +1,5 @@
-import net from 'node:net';
 import type { CanvasTypeManifest, LensPolicy } from '@easel/schemas';
 import * as Y from 'yjs';
-
-/** A deterministic uniform random in [0, 1) (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** A free TCP port on 127.0.0.1, so a restarted gateway comes back on the same URL. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** The canvas type of the convergence test: four roots of three kinds, four tokens. */
 export const CONV_MANIFEST: CanvasTypeManifest = {
