@@ -335,8 +335,8 @@ async function runSeed(seed: number): Promise<void> {
     }
 
     // 4. Revisions are monotone (as the stream brings them: events, snapshots) and everyone ends
-    // on the server's revision. (The mirror's own `revision` also follows a resume's CANVAS_READY,
-    // which moves it ahead and back: see the it.fails case below.)
+    // on the server's revision. (The mirror's own `revision` once followed a resume's CANVAS_READY
+    // ahead and back: see the minimized case below.)
     for (const a of actors) {
       for (let j = 1; j < a.revisions.length; j++)
         expect(a.revisions[j]!, `${a.name} revision ${j}\n${a.trace.join('\n')}`).toBeGreaterThanOrEqual(
@@ -361,8 +361,8 @@ describe('[CONTRACT 4] found by the convergence run (minimized)', () => {
   // Seeds 1–4 found it: on a valid resume (Last-Event-ID, no snapshot) the gateway's CANVAS_READY
   // carries the canvas's current revision with the resume cursor; CanvasMirror.apply takes that
   // revision although it applied no state, then the replay brings the older revisions again, so
-  // `transport.revision` / `onRevision` go ahead and back (r, r+3, r+1, r+2, r+3). A transport
-  // bug (sdk/transport/src/mirror/CanvasMirror.ts): flip to `it` once it is fixed there.
+  // `transport.revision` / `onRevision` went ahead and back (r, r+3, r+1, r+2, r+3). Fixed in
+  // sdk/transport/src/mirror/CanvasMirror.ts: only a CANVAS_READY with a snapshot sets the revision.
   it("[CONTRACT 4] a transport's revision never goes back when its stream resumes after missed events", async () => {
     const project = `resume-${ulid().slice(-6).toLowerCase()}`;
     const scope = world.scope(project, 'c1');

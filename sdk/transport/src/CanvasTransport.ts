@@ -50,7 +50,10 @@ export interface CanvasTransportOptions extends DepsOptions {
   idleTimeoutMs?: number;
   /** Attempts per command on network errors, 429 and 503 (default 6). */
   commandAttempts?: number;
-  /** Abort one command HTTP attempt after this long and retry it (default 30 000 ms). */
+  /**
+   * Abort one command HTTP attempt after this long and retry it (default 30 000 ms). Also how long
+   * after it was sent a command may wait for a reconnecting stream to come back (README, Errors).
+   */
   requestTimeoutMs?: number;
   /** Backoff tiers for reconnects and command retries (default `BACKOFF_TIERS`). */
   tiers?: readonly BackoffTier[];
@@ -94,6 +97,7 @@ export class CanvasTransport {
   #runs: RunsClient | null = null;
   #jobs: JobsClient | null = null;
   #plugins: PluginsClient | null = null;
+  #online: Promise<void> | null = null;
 
   constructor(options: CanvasTransportOptions) {
     this.#options = options;
@@ -167,17 +171,23 @@ export class CanvasTransport {
     this.#runs?.close();
   }
 
-  /** While the stream is (re)connecting: resolved once it is open or has stopped trying; else null. */
+  /**
+   * While the stream is (re)connecting: resolved once it is open or has stopped trying; else null.
+   * One promise (one listener) for every command waiting meanwhile; a command waits for it until
+   * `requestTimeoutMs` after it was sent (see `RequestJsonOptions.whenOnline`).
+   */
   #whenOnline(): Promise<void> | null {
     const waiting = (s: ConnectionStatus) => s === 'connecting' || s === 'reconnecting' || s === 'offline';
     if (!waiting(this.status)) return null;
-    return new Promise((resolve) => {
+    this.#online ??= new Promise((resolve) => {
       const off = this.#reader.onStatus((s) => {
         if (waiting(s)) return;
         off();
+        this.#online = null;
         resolve();
       });
     });
+    return this.#online;
   }
 
   get status(): ConnectionStatus {
@@ -207,7 +217,8 @@ export class CanvasTransport {
             : status === 'forbidden' || (waiting && status === 'closed')
               ? status
               : null;
-        if (code) finish(err({ code, message: this.#failureMessage() }));
+        // (The reader's message of a refusal starts with the gateway's code: the code once.)
+        if (code) finish(err({ code, message: this.#failureMessage().replace(`${code}: `, '') }));
       };
       const offReady = this.#mirror.onReady((payload) => finish(ok(payload)));
       const offStatus = this.#reader.onStatus((status) => refused(status, true));
@@ -265,7 +276,11 @@ export class CanvasTransport {
     return this.#mirror.tokens;
   }
 
-  /** The canvas revision as last seen on the stream (null before CANVAS_READY). */
+  /**
+   * The canvas revision of the state the mirror holds: set by a snapshot and by each event (null
+   * before the first). A resumed stream's CANVAS_READY (no snapshot) carries the canvas's current
+   * revision but leaves this one to the replayed events, so it never goes back.
+   */
   get revision(): number | null {
     return this.#mirror.revision;
   }

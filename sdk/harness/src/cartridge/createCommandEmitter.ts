@@ -23,7 +23,8 @@ type Sent = { ok: true; value: SentCommand } | { ok: false; error: CommandError 
 /**
  * The emitter canvases receive: commands on the provider's transport; every refusal is recorded
  * (`useRejectedEdit`, `CanvasProps.rejected`) and an accepted command clears the last one. An
- * outage does not drop a command: the transport holds it while its stream reconnects. `edit`
+ * outage does not drop a command: the transport holds it while its stream reconnects (up to its
+ * `requestTimeoutMs`, 30 s by default; then its attempts run out and it is refused as `network`). `edit`
  * waits for the document while paint first shows the snapshot's JSON before its Yjs update arrived
  * (see `editWhenHydrated`); `dropQueuedEdits(transport, emitter)` drops what it still holds.
  */

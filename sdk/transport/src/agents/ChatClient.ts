@@ -191,7 +191,7 @@ export class ChatClient {
 
   #evict(): void {
     const max = this.#options.maxTurns ?? 100;
-    if (this.#turns.size <= max) return;
+    // (Each loop stops at once when there are not too many.)
     for (const [id, { turn }] of this.#turns) {
       if (this.#turns.size <= max) return;
       if (turn.view.outcome !== null) this.#turns.delete(id);

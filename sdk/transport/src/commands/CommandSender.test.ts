@@ -229,6 +229,36 @@ const mode = forEachValidationMode(() => {
         expect(body(requests[0]!).command_id).toBe('c-offline');
       });
 
+      it('[CONTRACT 5] a link that never comes back: the command waits for it until one request timeout after it was sent, then its attempts count and it ends with network, one command_id', async () => {
+        const net = link();
+        const { fake, sender, timers } = setup('tok', net.whenOnline);
+        const start = timers.now();
+        let result: Awaited<ReturnType<typeof sender.send>> | undefined;
+        let endedAt = 0;
+        void sender.send('token.set', { token_id: 'plan.title', value: 'x' }, { commandId: 'c-down' }).then((r) => {
+          result = r;
+          endedAt = timers.now();
+        });
+        const [first] = await answer(fake, timers, [(r) => r.failNetwork()]);
+        // Waiting for the link (the default request timeout, 30 s): no attempt meanwhile.
+        await timers.advance(29_000);
+        expect(fake.untaken).toBe(0);
+        expect(result).toBeUndefined();
+        await timers.advance(1_000);
+        const rest = await answer(
+          fake,
+          timers,
+          Array.from({ length: 4 }, () => (r: FakeRequest) => r.failNetwork()),
+        );
+        await settle();
+        expect(result).toMatchObject({ ok: false, error: { code: 'network' } });
+        // Bounded: the link wait, then the backoff of the counted attempts (tiers up to 5 s).
+        expect(endedAt - start).toBeGreaterThanOrEqual(30_000);
+        expect(endedAt - start).toBeLessThanOrEqual(30_000 + 250 + 1_000 + 2_000 + 5_000 + 1_000);
+        expect([first!, ...rest].map((r) => body(r).command_id)).toEqual(Array(5).fill('c-down'));
+        expect(fake.untaken).toBe(0);
+      });
+
       it('control: without whenOnline the same outage ends the command with network after maxAttempts', async () => {
         const { fake, sender, timers } = setup();
         const pending = sender.send('token.set', { token_id: 'plan.title', value: 'x' });

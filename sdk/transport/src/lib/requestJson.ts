@@ -56,14 +56,14 @@ export interface RequestJsonOptions {
   /**
    * After an attempt that got no answer: a promise while the gateway is known to be unreachable
    * (the canvas stream is reconnecting), resolved once it is reachable again; null otherwise.
-   * Such an attempt is not counted: the request waits, then tries again, so an outage of any
-   * length delays an idempotent command; it does not use up its attempts.
+   * The request then waits for it, and such an attempt is not counted: it tries again once the
+   * gateway is reachable, so a short outage delays an idempotent command; it does not use up its
+   * attempts. Bounded: such waits end one request timeout (`requestTimeoutMs`) after the request
+   * began; from then on attempts count as without `whenOnline`, so a gateway that never becomes
+   * reachable (a wrong address: the stream retries forever) ends the request in bounded time.
    */
   readonly whenOnline?: () => Promise<void> | null;
 }
-
-/** Uncounted attempts (see `whenOnline`) per request: a bound on a flapping connection. */
-const MAX_OFFLINE_WAITS = 100;
 
 const RETRY_STATUSES = new Set([408, 429, 502, 503, 504]);
 
@@ -77,7 +77,9 @@ export async function requestJson(ctx: ApiContext, options: RequestJsonOptions):
   const attempts = Math.max(1, options.attempts ?? (options.method === 'GET' ? 3 : 1));
   const closed = () => err({ code: 'closed' as const, message: 'the request was aborted' });
   let reauthorized = false;
-  let offlineWaits = 0;
+  const timeoutMs = ctx.requestTimeoutMs ?? 30_000;
+  // Waits for the link (see `whenOnline`) end one request timeout after the request began.
+  const offlineUntil = deps.now() + timeoutMs;
   let last: ApiError = { code: 'network', message: 'not sent' };
   for (let attempt = 1; attempt <= attempts; attempt++) {
     if (signal?.aborted) return closed();
@@ -86,7 +88,7 @@ export async function requestJson(ctx: ApiContext, options: RequestJsonOptions):
     const controller = new AbortController();
     const onAbort = () => controller.abort();
     signal?.addEventListener('abort', onAbort);
-    const timer = deps.timers.setTimeout(() => controller.abort(), ctx.requestTimeoutMs ?? 30_000);
+    const timer = deps.timers.setTimeout(() => controller.abort(), timeoutMs);
     let retryAfterMs: number | undefined;
     try {
       const headers: Record<string, string> = { authorization: `Bearer ${token.value}`, accept: 'application/json' };
@@ -134,11 +136,10 @@ export async function requestJson(ctx: ApiContext, options: RequestJsonOptions):
       deps.timers.clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
     }
-    const online = last.status === undefined && offlineWaits < MAX_OFFLINE_WAITS ? options.whenOnline?.() : null;
-    if (online) {
-      offlineWaits++;
+    // (A flapping link, open and gone again, is bounded by the same timeout.)
+    const online = last.status === undefined && deps.now() < offlineUntil ? options.whenOnline?.() : null;
+    if (online && (await sleep(deps, offlineUntil - deps.now(), signal, online))) {
       attempt -= 1;
-      await sleep(deps, online, signal);
     } else if (attempt < attempts) {
       const delay = backoffDelay(attempt, deps.random, retryAfterMs ?? null, options.tiers ?? BACKOFF_TIERS);
       deps.logger.debug?.('retrying a request', { path: pathOnly(options.path), attempt, delayMs: delay.ms });
@@ -148,22 +149,24 @@ export async function requestJson(ctx: ApiContext, options: RequestJsonOptions):
   return signal?.aborted ? closed() : err(last);
 }
 
-/** Waits `ms`, or for a promise to settle (or until `signal` aborts). */
-function sleep(deps: Deps, ms: number | Promise<void>, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise<void>((resolve) => {
-    if (signal?.aborted) {
-      resolve();
-      return;
-    }
-    let timer: unknown;
-    const done = () => {
-      if (timer !== undefined) deps.timers.clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
+/** Waits `ms`, or until `online` resolves (true then) or `signal` aborts. */
+function sleep(
+  deps: Deps,
+  ms: number,
+  signal: AbortSignal | undefined,
+  online?: Promise<void> | null,
+): Promise<true | undefined> {
+  return new Promise((resolve) => {
+    const done = (early?: true) => {
+      deps.timers.clearTimeout(timer);
+      signal?.removeEventListener('abort', stop);
+      resolve(early);
     };
-    if (typeof ms === 'number') timer = deps.timers.setTimeout(done, ms);
-    else ms.then(done, done);
-    signal?.addEventListener('abort', done);
+    const stop = () => done();
+    const timer = deps.timers.setTimeout(done, ms);
+    online?.then(() => done(true));
+    signal?.addEventListener('abort', stop);
+    if (signal?.aborted) stop();
   });
 }
 

@@ -137,4 +137,38 @@ describe('CanvasMirror', () => {
       }
     }
   });
+
+  it('[CONTRACT 4] a resume CANVAS_READY (no snapshot, the current revision) leaves revision and state to the replay that follows', () => {
+    const mirror = new CanvasMirror();
+    const seen: number[] = [];
+    mirror.onRevision((r) => seen.push(r));
+    const first = { ...(ready(Y.encodeStateAsUpdate(new Y.Doc()), cursorOf(1)) as { payload: object }) };
+    mirror.apply({ ...first, payload: { ...first.payload, revision: 0 } } as AnyEvent, null);
+    mirror.apply(
+      envelope('token_patch', { token_id: 'b.count', op: 'set', value: 0, revision: 0 }) as AnyEvent,
+      cursorOf(2),
+    );
+    // The stream broke after cursor 2; three token.set landed meanwhile (revisions 1..3).
+    const resume = envelope('CANVAS_READY', {
+      canvas_id: 'c1',
+      canvas_type: 'board',
+      manifest: TEST_MANIFEST,
+      revision: 3,
+      cursor: cursorOf(2),
+      reset: false,
+    }) as unknown as AnyEvent;
+    mirror.apply(resume, null);
+    expect(mirror.revision).toBe(0);
+    expect(mirror.tokens).toEqual({ 'b.count': 0 });
+    expect(mirror.ready).toBe((resume as { payload: unknown }).payload);
+    for (let i = 1; i <= 3; i++)
+      mirror.apply(
+        envelope('token_patch', { token_id: 'b.count', op: 'set', value: i, revision: i }) as AnyEvent,
+        cursorOf(2 + i),
+      );
+    expect(seen).toEqual([0, 1, 2, 3]);
+    expect(mirror.revision).toBe(3);
+    expect(mirror.tokens).toEqual({ 'b.count': 3 });
+    expect(mirror.cursor).toBe(cursorOf(5));
+  });
 });

@@ -256,7 +256,9 @@ export class CanvasMirror {
           if (!paint) return;
         }
         cursorReset = this.#applyReady(payload, changedTokens);
-        revision = payload.revision;
+        // A resume (no snapshot) carries the canvas's current revision while the mirror's state is
+        // still that of the cursor: the replay that follows brings the revisions in order.
+        if (snapshot) revision = payload.revision;
         break;
       }
       case 'CANVAS_READY_UPDATE': {

@@ -139,18 +139,18 @@ export class Run {
   }
 
   #onStatus(status: ConnectionStatus): void {
-    if (this.#settled !== null) return;
-    if (status === 'unauthorized') {
-      this.#finish(err({ code: 'unauthenticated', message: this.#failure('the run stream was refused (401)') }));
-    } else if (status === 'forbidden') {
-      this.#finish(err({ code: 'forbidden', message: this.#failure('the run stream was refused (403)') }));
-    } else if (this.#reader.machine.lastFailure?.kind === 'not_found') {
-      this.#finish(err({ code: 'not_found', message: this.#failure(`no run ${this.id}`) }));
-    }
-  }
-
-  #failure(fallback: string): string {
-    return this.#reader.machine.lastFailure?.message ?? fallback;
+    const failure = this.#reader.machine.lastFailure;
+    const code =
+      status === 'unauthorized'
+        ? 'unauthenticated'
+        : status === 'forbidden'
+          ? status
+          : failure?.kind === 'not_found'
+            ? 'not_found'
+            : null;
+    // (`#finish` acts once. The reader's message of a refusal starts with the gateway's code: the code once.)
+    if (code)
+      this.#finish(err({ code, message: (failure?.message ?? `run stream ${status}`).replace(`${code}: `, '') }));
   }
 
   #finish(result: Result<RunVerdictEvent, ApiError>): void {

@@ -24,11 +24,11 @@ export interface ScriptedServer {
 }
 
 /**
- * Starts a server where every request waits in a queue until the test takes it with `next()` and
+ * Starts a server (on `port`, default any free one) where every request waits in a queue until the test takes it with `next()` and
  * answers on `res` (or never does: a hanging answer). A request nobody takes stays open until
  * `close()`, which destroys every socket, so a test never leaks a connection.
  */
-export async function startScriptedServer(): Promise<ScriptedServer> {
+export async function startScriptedServer(port = 0): Promise<ScriptedServer> {
   const requests: ScriptedRequest[] = [];
   const taken = new Set<ScriptedRequest>();
   const waiters = new Set<{ prefix: string; take: (r: ScriptedRequest) => void }>();
@@ -62,10 +62,9 @@ export async function startScriptedServer(): Promise<ScriptedServer> {
     socket.on('error', () => undefined);
     socket.on('close', () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     requests,
     next(prefix, timeoutMs = 3_000) {
       const ready = requests.find((r) => !taken.has(r) && r.url.startsWith(prefix));
