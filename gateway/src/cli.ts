@@ -200,7 +200,7 @@ async function serve(
     ...(opts.hostDir ? { hostDir: opts.hostDir } : {}),
   });
   installShutdown(gateway);
-  const address = await gateway.listen(opts.port, opts.host).catch((err: NodeJS.ErrnoException) => {
+  const address = await gateway.listen(opts.port, opts.host).catch(async (err: NodeJS.ErrnoException) => {
     const hint =
       err.code === 'EADDRINUSE'
         ? ' (another process holds this port: stop it, or pass another --port; 0 picks a free one)'
@@ -208,6 +208,11 @@ async function serve(
     console.error(
       `easel ${opts.dev ? 'dev' : 'serve'}: cannot listen on ${opts.host}:${opts.port}: ${err.message}${hint}`,
     );
+    // Close what started first: exiting while the spine's SQLite threads run can abort the
+    // process (a native panic, SIGABRT) instead of exiting 1.
+    const hard = setTimeout(() => process.exit(1), SHUTDOWN_DEADLINE_MS);
+    hard.unref();
+    await gateway.close().catch(() => undefined);
     process.exit(1);
   });
   // Ready means the spine answers (what /readyz checks).
