@@ -1,9 +1,10 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { GatewayProcess, REPO_ROOT } from '../../gateway/test/harness/GatewayProcess.ts';
+import { runChild } from '../../gateway/test/harness/runChild.ts';
 
 /**
  * Runs docs/curl-walkthrough.md as a reader would: every ```sh block, in order, in bash with
@@ -100,7 +101,10 @@ function adapt(code: string, port: number, work: string, cursor1: string | null)
 }
 
 /** Runs one block in bash with the variables earlier blocks set; returns stdout plus the values it set. */
-function runBlock(script: string, work: string): Promise<{ code: number | null; output: string; stderr: string }> {
+async function runBlock(
+  script: string,
+  work: string,
+): Promise<{ code: number | null; output: string; stderr: string }> {
   const env = path.join(work, 'env.sh');
   const values = path.join(work, 'values.txt');
   const wrapped = [
@@ -111,28 +115,14 @@ function runBlock(script: string, work: string): Promise<{ code: number | null; 
     `for v in $__new; do declare -p "$v"; done > ${env}.next 2>/dev/null; mv ${env}.next ${env}`,
     `for v in $__new; do printf '%s\\n' "\${!v}"; done > ${values}`,
   ].join('\n');
-  return new Promise((resolve) => {
-    const child = spawn('bash', ['-c', wrapped], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString('utf8');
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString('utf8');
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      let set = '';
-      try {
-        set = readFileSync(values, 'utf8');
-      } catch {
-        // the block set nothing
-      }
-      resolve({ code, output: `${stdout}\n${set}`, stderr });
-    });
-  });
+  const run = await runChild('bash', ['-c', wrapped], { cwd: REPO_ROOT, timeoutMs: 90_000 });
+  let set = '';
+  try {
+    set = readFileSync(values, 'utf8');
+  } catch {
+    // the block set nothing
+  }
+  return { code: run.code, output: `${run.stdout}\n${set}`, stderr: run.stderr };
 }
 
 describe.skipIf(!hasTools)('docs/curl-walkthrough.md, run literally with bash and curl', () => {

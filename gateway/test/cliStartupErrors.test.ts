@@ -1,10 +1,11 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from './harness/GatewayProcess.ts';
+import { type ChildRun, runChild } from './harness/runChild.ts';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'easel-datadir-'));
 chmodSync(root, 0o755);
@@ -28,26 +29,11 @@ function serve(dataDir: string, unprivileged = false) {
 }
 
 /** Runs the CLI to its exit (bounded) without blocking the event loop (a test server must answer). */
-function cliAsync(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/src/cli.ts', ...args], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, EASEL_JWT_SECRET: 'startup-secret', EASEL_LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString('utf8');
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString('utf8');
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
+function cliAsync(args: string[]): Promise<ChildRun> {
+  return runChild(process.execPath, ['--import', 'tsx', 'gateway/src/cli.ts', ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, EASEL_JWT_SECRET: 'startup-secret', EASEL_LOG_LEVEL: 'warn' },
+    timeoutMs: 60_000,
   });
 }
 
