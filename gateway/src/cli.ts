@@ -12,6 +12,8 @@ import {
   CONTRACT_EXAMPLE_LENS_POLICY,
   DEFAULT_LENS_POLICY,
   type LensPolicy,
+  ROLE_PATTERN,
+  roleSchema,
   slugSchema,
 } from '@easel/schemas';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -38,6 +40,20 @@ function parsePort(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be an integer from 0 to 65535');
   return n;
+}
+
+/** `--roles a,b`: each must be a role name the gateway accepts (contract §2), at most 64. */
+function parseRoles(value: string): string[] {
+  const roles = value
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
+  const bad = roles.find((r) => !roleSchema.safeParse(r).success);
+  if (bad !== undefined) {
+    throw new InvalidArgumentError(`'${bad}' is not a role name (${ROLE_PATTERN}); separate roles with commas`);
+  }
+  if (roles.length > 64) throw new InvalidArgumentError(`${roles.length} roles; a token carries at most 64`);
+  return [...new Set(roles)];
 }
 
 function parsePositive(value: string): number {
@@ -461,11 +477,10 @@ export function buildProgram(): Command {
     .description('print a signed JWT (secret from EASEL_JWT_SECRET, or the dev secret under --data)')
     .requiredOption('--tenant <tenant>', 'tenant_id claim')
     .requiredOption('--sub <actor>', 'sub claim (actor id)')
-    .requiredOption('--roles <roles>', 'comma-separated roles', (v: string) =>
-      v
-        .split(',')
-        .map((r) => r.trim())
-        .filter(Boolean),
+    .requiredOption(
+      '--roles <roles>',
+      'comma-separated roles (may be empty: the lens default_role applies)',
+      parseRoles,
     )
     .addOption(new Option('--kind <kind>', 'actor kind').choices([...ACTOR_KINDS]).default('human'))
     .option('--ttl <seconds>', 'lifetime in seconds', parsePositive, 3600)
@@ -475,6 +490,15 @@ export function buildProgram(): Command {
         if (!slugSchema.safeParse(opts.tenant).success) {
           console.error('easel token: --tenant must be a slug matching ^[a-z0-9][a-z0-9_.-]{0,63}$');
           process.exit(2);
+        }
+        if (opts.sub.length === 0 || opts.sub.length > 256) {
+          console.error('easel token: --sub must be 1 to 256 characters');
+          process.exit(2);
+        }
+        if (opts.roles.length === 0) {
+          console.error(
+            "easel token: note: no roles; the token gets the lens policy's default_role, or nothing without one",
+          );
         }
         const secret = process.env.EASEL_JWT_SECRET || devSecret(opts.data, false);
         if (!secret) {

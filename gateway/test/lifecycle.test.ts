@@ -54,6 +54,31 @@ describe('the easel CLI', () => {
     expect(bad.status).not.toBe(0);
   });
 
+  it('[CONTRACT 12] token refuses a role name the gateway would refuse, and notes an empty role list', async () => {
+    const env = { EASEL_JWT_SECRET: 'cli-secret-0123456789abcdef' };
+    const semicolon = cli(['token', '--tenant', 'acme', '--sub', 'x', '--roles', 'admin;editor'], env);
+    expect(semicolon.status).not.toBe(0);
+    expect(semicolon.stdout).toBe('');
+    expect(semicolon.stderr).toContain("'admin;editor' is not a role name");
+    expect(semicolon.stderr).toContain('separate roles with commas');
+    const spaced = cli(['token', '--tenant', 'acme', '--sub', 'x', '--roles', 'plan ner'], env);
+    expect(spaced.status).not.toBe(0);
+    const noSub = cli(['token', '--tenant', 'acme', '--sub', '', '--roles', 'viewer'], env);
+    expect(noSub.status).toBe(2);
+    expect(noSub.stderr).toContain('--sub must be 1 to 256 characters');
+
+    const empty = cli(['token', '--tenant', 'acme', '--sub', 'x', '--roles', ''], env);
+    expect(empty.status).toBe(0);
+    expect(empty.stderr).toContain("no roles; the token gets the lens policy's default_role");
+    const verified = await createVerifier({ secret: env.EASEL_JWT_SECRET }).verify(empty.stdout.trim());
+    expect(verified).toEqual({ ok: true, value: { actorId: 'x', tenantId: 'acme', kind: 'human', roles: [] } });
+    const repeated = cli(['token', '--tenant', 'acme', '--sub', 'x', '--roles', 'viewer, viewer,'], env);
+    expect(await createVerifier({ secret: env.EASEL_JWT_SECRET }).verify(repeated.stdout.trim())).toMatchObject({
+      ok: true,
+      value: { roles: ['viewer'] },
+    });
+  });
+
   it('[CONTRACT 2] --dev persists a generated secret under --data; token reads it; a restart keeps it', async () => {
     const data = tempDir();
     const gateway = await GatewayProcess.start({ dataDir: data, args: ['--dev'], env: { EASEL_JWT_SECRET: '' } });
