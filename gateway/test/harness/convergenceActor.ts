@@ -59,14 +59,17 @@ export function bounded<T>(promise: Promise<T>, ms: number, what: string): Promi
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** Opens (does not connect) a transport for `name` through its own switchable network, recording what it receives. */
+/**
+ * Opens (does not connect) a transport for `name` through its own switchable network (default a
+ * fresh `switchableFetch()`), recording what it receives.
+ */
 export function openActor(
   name: ActorName,
   baseUrl: string,
   token: string,
   scope: Record<string, string>,
+  network: SwitchableNetwork = switchableFetch(),
 ): ConvergenceActor {
-  const network = switchableFetch();
   const t = new CanvasTransport({
     baseUrl,
     token,

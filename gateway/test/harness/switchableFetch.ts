@@ -14,8 +14,9 @@ export interface SwitchableNetwork {
  * A real `fetch` (real sockets) that a test can switch off: `cut()` breaks the open SSE bodies
  * (a dropped connection; the client must resume from its cursor), `setOffline(true)` also refuses
  * new requests until `setOffline(false)`. Deterministic: nothing happens unless the test asks.
+ * `inner` is the fetch it wraps (default the global one; e.g. a `ClusterRouter`'s).
  */
-export function switchableFetch(): SwitchableNetwork {
+export function switchableFetch(inner: FetchLike = (input, init) => fetch(input, init)): SwitchableNetwork {
   /** Open bodies: the copy handed to the client, and the real body's reader (cancelled on a cut). */
   const open = new Map<ReadableStreamDefaultController<Uint8Array>, ReadableStreamDefaultReader<Uint8Array>>();
   const stats = { cuts: 0, refused: 0 };
@@ -39,7 +40,7 @@ export function switchableFetch(): SwitchableNetwork {
       stats.refused += 1;
       throw new TypeError('fetch failed (network switched off by the test)');
     }
-    const response = await fetch(input, init);
+    const response = await inner(input, init);
     if (init?.method === 'POST' || response.status !== 200 || response.body === null) return response;
     const reader = response.body.getReader();
     let mine: ReadableStreamDefaultController<Uint8Array> | null = null;
