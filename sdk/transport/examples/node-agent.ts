@@ -8,7 +8,7 @@ const must = <T>(what: string, result: Result<T, CommandError>): T => {
   throw new Error(`${what} failed: ${result.error.code}: ${result.error.message}`);
 };
 const canvas = new CanvasTransport({ baseUrl, token, scope: JSON.parse(scope) }).connect();
-must('connect', await canvas.ready()); // CANVAS_READY arrived: the mirror holds the canvas
+must('connect', await canvas.ready()); // a CANVAS_READY whose snapshot applied: the mirror holds the canvas
 must('token.set', await canvas.setToken('plan.title', 'Planned by node-agent'));
 const key = `agent-${Date.now()}`;
 const inserted = await canvas.applyOps([{ op: 'insert', root: 'notes', key, value: { text: 'Hello from an agent' } }]);

@@ -11,7 +11,7 @@ const canvas = new CanvasTransport({ baseUrl, token, scope });
 const created = await canvas.createCanvas('board'); // before connect(): a wrong URL fails in seconds
 if (!created.ok && created.error.code !== 'conflict') fail('canvas.create', created.error); // conflict: it exists
 canvas.connect(); // opens the stream
-const ready = await canvas.ready({ timeoutMs: 10_000 }); // the first CANVAS_READY: canvas.tokens holds the canvas
+const ready = await canvas.ready({ timeoutMs: 10_000 }); // the first snapshot that applied: canvas.tokens holds the canvas
 if (!ready.ok) fail('connect', ready.error);
 const off = canvas.onToken('plan.title', (value) => console.log(`plan.title is now ${JSON.stringify(value)}`));
 const set = await canvas.setToken('plan.title', `Q3 launch (${new Date().toISOString()})`);

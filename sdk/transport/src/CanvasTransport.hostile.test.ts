@@ -8,6 +8,7 @@ import { bytesToBase64 } from './lib/base64.ts';
 import type { Timers } from './lib/deps.ts';
 import { loadAnswerGuards } from './lib/validation.ts';
 import type { ProtocolError } from './sse/SseReader.ts';
+import { MAX_FRAME_CHARS } from './sse/readEventStream.ts';
 import {
   TEST_MANIFEST,
   TEST_SCOPE,
@@ -171,15 +172,17 @@ function readyWithUpdate(update: string, cursor = cursorOf(1)): string {
 
 describe('CanvasTransport against a hostile gateway (real sockets)', () => {
   describe('SSE frames', () => {
-    it('[CONTRACT 4] skips bad JSON, bad envelopes, replays and rewinds; passes unknown types and id-less telemetry through; keeps the mirror whole', async () => {
+    it('[CONTRACT 4] skips bad JSON and bad envelopes of unknown types and of telemetry (each reported once), replays and rewinds; passes unknown types and id-less telemetry through; keeps the mirror whole', async () => {
       const h = await harness();
       const { res } = await connected(h);
       const seen: string[] = [];
       h.transport.onEvent('*', (e) => seen.push(e.type));
       res.write(readyFrame({ cursor: cursorOf(1), revision: 1, snapshot: { tokens: TOKENS } }));
       res.write(tokenPatch('plan.title', 'two', 2, cursorOf(2)));
-      res.write('id: epochaaa1-3\nevent: token_patch\ndata: {"v":1,"type":\n\n');
-      res.write(`id: ${cursorOf(3)}\nevent: token_patch\ndata: ${JSON.stringify({ v: 1, type: 'token_patch' })}\n\n`);
+      // A durable frame of a type this client does not know (a newer server's): skipped, never a resync.
+      res.write('id: epochaaa1-3\nevent: galaxy_brain\ndata: {"v":1,"type":\n\n');
+      // Telemetry (no `id:`) whose payload is not its type's: skipped too.
+      res.write(frame('chat_token', { turn_id: 7 }, null, { durable: false }));
       res.write(tokenPatch('plan.title', 'replayed', 2, cursorOf(2)));
       res.write(tokenPatch('plan.title', 'rewound', 1, cursorOf(1)));
       res.write(frame('galaxy_brain', { whatever: [1, 2] }, cursorOf(4)));
@@ -191,12 +194,60 @@ describe('CanvasTransport against a hostile gateway (real sockets)', () => {
         'the last good frame',
       );
       expect(h.problems.map((p) => p.reason)).toEqual(['bad_json', 'bad_event']);
+      expect(h.problems.map((p) => p.message).join('\n')).not.toMatch(/resyncing/);
+      expect(h.server.requests).toHaveLength(1);
       expect(seen).toEqual(['CANVAS_READY', 'token_patch', 'galaxy_brain', 'progress', 'token_patch']);
       expect(h.transport.tokens).toEqual({ ...TOKENS, 'plan.title': 'five' });
       expect(h.transport.revision).toBe(5);
       expect(h.transport.streamCounts.duplicates).toBe(2);
       expect(h.transport.status).toBe('open');
     });
+
+    for (const [name, bad, reason] of [
+      ['is not JSON', `id: ${cursorOf(2)}\nevent: token_patch\ndata: {"v":1,"type":\n\n`, 'bad_json'],
+      [
+        "has a payload that is not its type's",
+        frame('token_patch', { token_id: 'plan.title', op: 'set', value: 'lost', revision: 'two' }, cursorOf(2)),
+        'bad_event',
+      ],
+      [
+        'has an envelope that is not one',
+        `id: ${cursorOf(2)}\nevent: state_patch\ndata: ${JSON.stringify({ v: 1, type: 'state_patch', payload: {} })}\n\n`,
+        'bad_event',
+      ],
+      [
+        'names another type in its envelope than in event:',
+        `id: ${cursorOf(2)}\nevent: canvas_commit\ndata: ${JSON.stringify({ ...JSON.parse(tokenPatch('plan.title', 'x', 2, cursorOf(2)).split('data: ')[1]!), type: 'galaxy_brain' })}\n\n`,
+        'bad_event',
+      ],
+    ] as const) {
+      it(`[CONTRACT 4] a durable frame of a known type that ${name} is reported and resyncs: the mirror never goes on without it`, async () => {
+        const h = await harness();
+        const { res } = await connected(h);
+        const titles: unknown[] = [];
+        h.transport.onToken('plan.title', (v) => titles.push(v));
+        res.write(readyFrame({ cursor: cursorOf(1), revision: 1, snapshot: { tokens: TOKENS } }));
+        res.write(bad);
+        // Builds on the event the mirror missed: never applied from this stream.
+        res.write(tokenPatch('plan.title', 'on top of a gap', 3, cursorOf(3)));
+        const reported = await problem(h, reason, /; resyncing$/);
+        expect(reported.frame?.id).toBe(cursorOf(2));
+        const again = await h.server.next(EVENTS);
+        expect(again.headers['last-event-id']).toBeUndefined();
+        openSse(again).write(
+          readyFrame({ cursor: cursorOf(3), revision: 3, snapshot: { tokens: { ...TOKENS, 'plan.title': 'truth' } } }),
+        );
+        await until<unknown>(
+          (l) => h.transport.onToken('plan.title', l),
+          (v) => v === 'truth',
+          'the fresh snapshot',
+        );
+        expect(titles).toEqual(['start', 'truth']);
+        expect(h.transport.cursor).toBe(cursorOf(3));
+        expect(h.transport.revision).toBe(3);
+        expect(h.problems).toHaveLength(1);
+      });
+    }
 
     it('a retry: of garbage or a negative number is a bad line; a huge one is clamped to the backoff cap', async () => {
       const h = await harness();
@@ -231,7 +282,7 @@ describe('CanvasTransport against a hostile gateway (real sockets)', () => {
       expect(h.problems).toEqual([]);
     });
 
-    it('a 20 MB line without a line break: the reader gives up at its frame limit (no unbounded buffer) and reconnects', async () => {
+    it('a 20 MB line without a line break: the reader gives up at its frame limit (no unbounded buffer), reports frame_too_large and reconnects', async () => {
       const h = await harness();
       const { res } = await connected(h);
       res.write(readyFrame({ cursor: cursorOf(1), snapshot: { tokens: TOKENS } }));
@@ -248,6 +299,9 @@ describe('CanvasTransport against a hostile gateway (real sockets)', () => {
         }
       };
       writeMore();
+      // The app reads why: a coded protocol error naming the limit.
+      const tooLarge = await problem(h, 'frame_too_large', new RegExp(`limit of ${MAX_FRAME_CHARS} characters`));
+      expect(tooLarge.message).toMatch(/the stream was broken off/);
       const again = await h.server.next(EVENTS, 5_000);
       expect(again.headers['last-event-id']).toBe(cursorOf(1));
       // It hung up well before the 20 MB were through.
@@ -378,8 +432,11 @@ describe('CanvasTransport against a hostile gateway (real sockets)', () => {
       ['is not base64', '!!not*base64!!'],
       ['is base64 but not a Yjs update', bytesToBase64(new TextEncoder().encode('hello world this is not yjs'))],
     ] as const) {
-      it(`a CANVAS_READY whose snapshot update ${name} is reported, not applied, and a fresh snapshot is fetched`, async () => {
+      it(`a CANVAS_READY whose snapshot update ${name} is reported, not applied, not ready: a fresh snapshot is fetched, and ready comes with it`, async () => {
         const h = await harness();
+        const readies: Array<string | null> = [];
+        h.transport.onReady((p) => readies.push(p.cursor));
+        const ready = h.transport.ready();
         const { res } = await connected(h);
         res.write(readyWithUpdate(update));
         res.write(tokenPatch('plan.title', 'on top of nothing', 2, cursorOf(2)));
@@ -396,6 +453,10 @@ describe('CanvasTransport against a hostile gateway (real sockets)', () => {
         expect(h.transport.doc.getMap('notes').toJSON()).toEqual({ n1: 'hello' });
         expect(h.transport.view).toBe('full');
         expect(h.transport.cursor).toBe(cursorOf(2));
+        // onReady and ready() only for the snapshot that applied.
+        expect(readies).toEqual([cursorOf(2)]);
+        const readied = await ready;
+        expect(readied.ok && readied.value.cursor).toBe(cursorOf(2));
       });
     }
 

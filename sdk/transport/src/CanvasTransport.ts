@@ -9,6 +9,7 @@ import type {
   Scope,
   StateOp,
 } from '@easel/schemas';
+import { EVENT_PAYLOAD_GUARDS } from '@easel/schemas/guards';
 import type * as Y from 'yjs';
 import { ChatClient } from './agents/ChatClient.ts';
 import type { Turn } from './agents/Turn.ts';
@@ -33,6 +34,13 @@ import { RunsClient } from './runs/RunsClient.ts';
 import { scopeQuery } from './scopeQuery.ts';
 import { type ProtocolError, SseReader } from './sse/SseReader.ts';
 import { type AnyEvent, type EventOf, envelopeParsing } from './sse/parseEnvelope.ts';
+
+/**
+ * The stream is (re)connecting: a command that got no answer waits for it (each in the waiter set
+ * `#online` until woken, when the stream is open or has stopped trying, or until its wait ends at
+ * `requestTimeoutMs` after it was sent: see `RequestJsonOptions.whenOnline`).
+ */
+const waiting = (s: ConnectionStatus) => s === 'connecting' || s === 'reconnecting' || s === 'offline';
 
 export interface CanvasTransportOptions extends DepsOptions {
   /** Gateway origin, e.g. `http://127.0.0.1:8080` (a trailing slash is ignored). */
@@ -97,7 +105,8 @@ export class CanvasTransport {
   #runs: RunsClient | null = null;
   #jobs: JobsClient | null = null;
   #plugins: PluginsClient | null = null;
-  #online: Promise<void> | null = null;
+  /** Commands waiting for the reconnecting stream (see `waiting`). */
+  readonly #online = new Listeners<[]>();
 
   constructor(options: CanvasTransportOptions) {
     this.#options = options;
@@ -109,7 +118,7 @@ export class CanvasTransport {
     this.#mirror = new CanvasMirror({
       logger: this.#deps.logger,
       onProblem: (message) => {
-        this.#protocolErrors.emit({ reason: 'bad_event', message });
+        this.#protocolErrors.emit({ reason: 'bad_event', message: `${message}; resyncing` });
         // The mirror missed state (an update that does not apply): only a fresh snapshot repairs it.
         this.#reader.resync();
       },
@@ -124,6 +133,8 @@ export class CanvasTransport {
       ...envelopeParsing(this.#deps.validate),
       onEvent: (event, cursor) => this.#mirror.apply(event, cursor),
       onProtocolError: (error) => this.#protocolErrors.emit(error),
+      // A durable event of a type the mirror knows that does not parse: the mirror misses it.
+      knownTypes: EVENT_PAYLOAD_GUARDS,
       defer,
       cursor: options.cursor,
       idleTimeoutMs: options.idleTimeoutMs,
@@ -138,8 +149,9 @@ export class CanvasTransport {
       maxAttempts: options.commandAttempts,
       requestTimeoutMs: options.requestTimeoutMs,
       tiers: options.tiers,
-      whenOnline: () => this.#whenOnline(),
+      whenOnline: (wake) => (waiting(this.status) ? this.#online.add(wake) : null),
     });
+    this.#reader.onStatus((status) => waiting(status) || this.#online.emit());
     this.#waiter = new CursorWaiter(this.#mirror, this.#deps.timers);
     this.#local = new LocalEdits({ mirror: this.#mirror, sender: this.#sender, deps: this.#deps });
     // Built at once, so that turns started by anyone are heard from the first event on.
@@ -171,25 +183,6 @@ export class CanvasTransport {
     this.#runs?.close();
   }
 
-  /**
-   * While the stream is (re)connecting: resolved once it is open or has stopped trying; else null.
-   * One promise (one listener) for every command waiting meanwhile; a command waits for it until
-   * `requestTimeoutMs` after it was sent (see `RequestJsonOptions.whenOnline`).
-   */
-  #whenOnline(): Promise<void> | null {
-    const waiting = (s: ConnectionStatus) => s === 'connecting' || s === 'reconnecting' || s === 'offline';
-    if (!waiting(this.status)) return null;
-    this.#online ??= new Promise((resolve) => {
-      const off = this.#reader.onStatus((s) => {
-        if (waiting(s)) return;
-        off();
-        this.#online = null;
-        resolve();
-      });
-    });
-    return this.#online;
-  }
-
   get status(): ConnectionStatus {
     return this.#reader.status;
   }
@@ -198,7 +191,11 @@ export class CanvasTransport {
     return this.#reader.onStatus(listener);
   }
 
-  /** Resolves with the CANVAS_READY payload once the first one arrived (or at once if it has). */
+  /**
+   * Resolves with the CANVAS_READY payload once the mirror holds a snapshot (at once if it does): a
+   * CANVAS_READY whose snapshot did not apply does not count (it is reported and resynced; see
+   * `onProtocolError`), the fresh one does.
+   */
   ready(options: { timeoutMs?: number } = {}): Promise<Result<CanvasReadyPayload, CommandError>> {
     const current = this.#mirror.ready;
     if (current) return Promise.resolve(ok(current));
@@ -329,6 +326,7 @@ export class CanvasTransport {
     return this.#mirror.onRevision(listener);
   }
 
+  /** A CANVAS_READY was applied (never one whose snapshot did not apply: see `ready()`). */
   onReady(listener: (payload: CanvasReadyPayload) => void): () => void {
     return this.#mirror.onReady(listener);
   }
@@ -345,7 +343,12 @@ export class CanvasTransport {
     return this.#local.onRejected(listener);
   }
 
-  /** A frame was skipped as malformed (never fatal). */
+  /**
+   * A frame was skipped as malformed, or a stream oddity recovered from (never fatal; see
+   * `ProtocolError`): a `message` ending in `; resyncing` means the mirror missed an event (a
+   * durable frame of a known type that did not parse, a snapshot or patch that did not apply), so
+   * the stream reconnects for a fresh snapshot; `frame_too_large` means it was broken off (it reconnects).
+   */
   onProtocolError(listener: (error: ProtocolError) => void): () => void {
     return this.#protocolErrors.add(listener);
   }
@@ -387,8 +390,8 @@ export class CanvasTransport {
   }
 
   createCanvas(canvasType: string, title?: string, options?: SendOptions) {
-    const payload = title === undefined ? { canvas_type: canvasType } : { canvas_type: canvasType, title };
-    return this.send('canvas.create', payload as SendPayload<'canvas.create'>, options);
+    // (`title: undefined` is left out of the request body by JSON.stringify.)
+    return this.send('canvas.create', { canvas_type: canvasType, title } as SendPayload<'canvas.create'>, options);
   }
 
   /** Read-your-writes: resolves once the mirror applied an event at or after `cursor`. Never rejects. */

@@ -2,6 +2,7 @@ import type { CommandType, EventPayloads } from '@easel/schemas';
 import type { CommandError } from '../commands/CommandError.ts';
 import type { SendOptions, SentCommand } from '../commands/CommandSender.ts';
 import { Listeners } from '../lib/Listeners.ts';
+import { RecentIds } from '../lib/RecentIds.ts';
 import { type Result, err, ok } from '../lib/Result.ts';
 import type { AnyEvent } from '../sse/parseEnvelope.ts';
 import { Turn, type TurnFeed } from './Turn.ts';
@@ -34,8 +35,8 @@ export interface ChatClientOptions {
   readonly maxTurns?: number;
 }
 
-/** Remembered event ids, so a frame delivered twice (a replay after reconnect) counts once. */
-const SEEN_EVENT_IDS = 4096;
+/** Remembered command ids (`chat.send` outcomes without `turn_id`). */
+const REMEMBERED_COMMANDS = 4096;
 
 /**
  * Agent turns on one canvas, from the canvas stream the transport already reads: `send(text)`
@@ -46,8 +47,7 @@ export class ChatClient {
   readonly #options: ChatClientOptions;
   readonly #turns = new Map<string, { turn: Turn; feed: TurnFeed }>();
   readonly #byCommand = new Map<string, string>();
-  readonly #seen = new Set<string>();
-  readonly #seenOrder: string[] = [];
+  readonly #seen = new RecentIds();
   readonly #turnListeners = new Listeners<[Turn]>();
   readonly #unsubscribe: () => void;
 
@@ -121,7 +121,7 @@ export class ChatClient {
 
   #onEvent(event: AnyEvent): void {
     if (!TURN_EVENTS.has(event.type)) return;
-    if (!this.#firstSight(event.event_id)) return;
+    if (!this.#seen.first(event.event_id)) return;
     const type = event.type as TurnEventType;
     const payload = event.payload as EventPayloads[TurnEventType] & { turn_id?: string };
     const turnId = payload.turn_id ?? event.turn_id;
@@ -205,17 +205,9 @@ export class ChatClient {
 
   #remember(commandId: string, turnId: string): void {
     this.#byCommand.set(commandId, turnId);
-    if (this.#byCommand.size > SEEN_EVENT_IDS) {
+    if (this.#byCommand.size > REMEMBERED_COMMANDS) {
       const oldest = this.#byCommand.keys().next().value;
       if (oldest !== undefined) this.#byCommand.delete(oldest);
     }
-  }
-
-  #firstSight(eventId: string): boolean {
-    if (this.#seen.has(eventId)) return false;
-    this.#seen.add(eventId);
-    this.#seenOrder.push(eventId);
-    if (this.#seenOrder.length > SEEN_EVENT_IDS) this.#seen.delete(this.#seenOrder.shift()!);
-    return true;
   }
 }

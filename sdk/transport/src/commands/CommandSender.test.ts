@@ -4,10 +4,11 @@ import { ULID_PATTERN } from '../lib/ulid.ts';
 import { FakeFetch, type FakeRequest } from '../testing/FakeFetch.ts';
 import { ManualTimers, seededRandom, settle } from '../testing/ManualTimers.ts';
 import { TEST_SCOPE, cursorOf } from '../testing/frames.ts';
+import type { WhenOnline } from '../lib/requestJson.ts';
 import { CommandSender } from './CommandSender.ts';
 import { forEachValidationMode } from '../testing/validationModes.ts';
 
-function setup(token: string | (() => string) = 'tok', whenOnline?: () => Promise<void> | null) {
+function setup(token: string | (() => string) = 'tok', whenOnline?: WhenOnline, requestTimeoutMs?: number) {
   const timers = new ManualTimers();
   const fake = new FakeFetch();
   const deps: Deps = {
@@ -25,6 +26,7 @@ function setup(token: string | (() => string) = 'tok', whenOnline?: () => Promis
     scope: () => TEST_SCOPE,
     maxAttempts: 5,
     whenOnline,
+    requestTimeoutMs,
   });
   return { timers, fake, sender };
 }
@@ -186,27 +188,34 @@ const mode = forEachValidationMode(() => {
     });
 
     describe('while the gateway is unreachable (whenOnline)', () => {
-      /** A link that is offline until `reconnect()`: `whenOnline` gives a promise while offline. */
+      /** A link that is offline until `reconnect()`: `whenOnline` registers a waiter while offline. */
       function link() {
         let offline = true;
-        let reconnected: () => void = () => {};
+        const waiters = new Set<() => void>();
         let waits = 0;
+        const wakeAll = () => {
+          for (const wake of [...waiters]) wake();
+        };
         return {
-          whenOnline: () => {
+          whenOnline: ((wake) => {
             if (!offline) return null;
             waits++;
-            return new Promise<void>((resolve) => {
-              reconnected = resolve;
-            });
-          },
+            const entry = () => wake();
+            waiters.add(entry);
+            return () => waiters.delete(entry);
+          }) satisfies WhenOnline,
           reconnect: () => {
             offline = false;
-            reconnected();
+            wakeAll();
           },
           /** A reconnect that drops again before the next attempt (a flapping link). */
-          flap: () => reconnected(),
+          flap: wakeAll,
           get waits() {
             return waits;
+          },
+          /** Waiters registered and not yet removed. */
+          get live() {
+            return waiters.size;
           },
         };
       }
@@ -256,6 +265,39 @@ const mode = forEachValidationMode(() => {
         expect(endedAt - start).toBeGreaterThanOrEqual(30_000);
         expect(endedAt - start).toBeLessThanOrEqual(30_000 + 250 + 1_000 + 2_000 + 5_000 + 1_000);
         expect([first!, ...rest].map((r) => body(r).command_id)).toEqual(Array(5).fill('c-down'));
+        expect(fake.untaken).toBe(0);
+      });
+
+      it('many commands whose link wait ends during a long outage leave no waiter behind (each removes its own), and a wake reaches only live waits', async () => {
+        const net = link();
+        const { fake, sender, timers } = setup('tok', net.whenOnline, 1_000);
+        const results: Array<Awaited<ReturnType<typeof sender.send>>> = [];
+        const count = 10;
+        for (let i = 0; i < count; i++) {
+          void sender.send('canvas.commit', { message: `m${i}` }, { maxAttempts: 1 }).then((r) => results.push(r));
+        }
+        // Each fails once while offline and waits for the link: 40 waiters.
+        await answer(
+          fake,
+          timers,
+          Array.from({ length: count }, () => (r: FakeRequest) => r.failNetwork()),
+        );
+        expect(net.waits).toBe(count);
+        expect(net.live).toBe(count);
+        // The outage outlasts every command's wait (requestTimeoutMs = 1 s): each ends, and removes its waiter.
+        await timers.advance(1_000);
+        await settle();
+        expect(results).toHaveLength(count);
+        expect(results.every((r) => !r.ok && r.error.code === 'network')).toBe(true);
+        expect(net.live).toBe(0);
+        // A command waiting now is the only one the reconnect wakes; it lands.
+        const late = sender.send('canvas.commit', { message: 'late' });
+        await answer(fake, timers, [(r) => r.failNetwork()]);
+        expect(net.live).toBe(1);
+        net.reconnect();
+        expect(net.live).toBe(0);
+        await answer(fake, timers, [(r) => r.respondJson(200, committed(2, 7))]);
+        expect((await late).ok).toBe(true);
         expect(fake.untaken).toBe(0);
       });
 

@@ -2,7 +2,7 @@ import type { BatchItemOutcome, CanvasScope, CommandOutcome, CommandType, Scope 
 import type { BackoffTier } from '../connection/backoff.ts';
 import { type Result, err, ok } from '../lib/Result.ts';
 import type { Deps } from '../lib/deps.ts';
-import { requestJson } from '../lib/requestJson.ts';
+import { type WhenOnline, requestJson } from '../lib/requestJson.ts';
 import type { TokenSource } from '../lib/token.ts';
 import { ulid } from '../lib/ulid.ts';
 import { answerParser, describeIssues } from '../lib/validation.ts';
@@ -38,7 +38,7 @@ export interface CommandSenderOptions {
   readonly requestTimeoutMs?: number;
   readonly tiers?: readonly BackoffTier[];
   /** See `RequestJsonOptions.whenOnline`: attempts made while the gateway is unreachable are not counted. */
-  readonly whenOnline?: () => Promise<void> | null;
+  readonly whenOnline?: WhenOnline;
 }
 
 /** What a successful send carries besides the outcome. */
@@ -73,8 +73,14 @@ export class CommandSender {
     options: SendOptions = {},
   ): Promise<Result<SentCommand, CommandError>> {
     const commandId = options.commandId ?? this.newCommandId();
-    const body: Record<string, unknown> = { command_id: commandId, type, scope: this.#options.scope(), payload };
-    if (options.expectedRevision !== undefined) body.expected_revision = options.expectedRevision;
+    // (`expected_revision: undefined` is left out by JSON.stringify, as in `batch`.)
+    const body = {
+      command_id: commandId,
+      type,
+      scope: this.#options.scope(),
+      payload,
+      expected_revision: options.expectedRevision,
+    };
     const answer = await this.#post('/v1/commands', body, options.maxAttempts);
     if (!answer.ok) return answer;
     const parser = await answerParser(this.#options.deps.validate, 'commandOutcome');
@@ -101,7 +107,7 @@ export class CommandSender {
         type: c.type,
         scope,
         payload: c.payload,
-        ...(c.expectedRevision !== undefined ? { expected_revision: c.expectedRevision } : {}),
+        expected_revision: c.expectedRevision,
       })),
     };
     const answer = await this.#post('/v1/commands:batch', body, options.maxAttempts);

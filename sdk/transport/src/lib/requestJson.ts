@@ -54,16 +54,21 @@ export interface RequestJsonOptions {
   /** Backoff tiers between attempts (default `BACKOFF_TIERS`). */
   readonly tiers?: readonly BackoffTier[];
   /**
-   * After an attempt that got no answer: a promise while the gateway is known to be unreachable
-   * (the canvas stream is reconnecting), resolved once it is reachable again; null otherwise.
-   * The request then waits for it, and such an attempt is not counted: it tries again once the
-   * gateway is reachable, so a short outage delays an idempotent command; it does not use up its
-   * attempts. Bounded: such waits end one request timeout (`requestTimeoutMs`) after the request
-   * began; from then on attempts count as without `whenOnline`, so a gateway that never becomes
-   * reachable (a wrong address: the stream retries forever) ends the request in bounded time.
+   * After an attempt that got no answer: while the gateway is known to be unreachable (the canvas
+   * stream is reconnecting), registers `wake`, to be called once it is reachable again, and returns
+   * its removal; null otherwise. The request then waits to be woken, and such an attempt is not
+   * counted: it tries again once the gateway is reachable, so a short outage delays an idempotent
+   * command; it does not use up its attempts. Bounded: such waits end one request timeout
+   * (`requestTimeoutMs`) after the request began; from then on attempts count as without
+   * `whenOnline`, so a gateway that never becomes reachable (a wrong address: the stream retries
+   * forever) ends the request in bounded time. A wait removes its `wake` when it ends (woken,
+   * timed out or aborted): nothing accumulates over a long outage.
    */
-  readonly whenOnline?: () => Promise<void> | null;
+  readonly whenOnline?: WhenOnline;
 }
+
+/** See `RequestJsonOptions.whenOnline`. */
+export type WhenOnline = (wake: () => void) => (() => void) | null;
 
 const RETRY_STATUSES = new Set([408, 429, 502, 503, 504]);
 
@@ -137,7 +142,7 @@ export async function requestJson(ctx: ApiContext, options: RequestJsonOptions):
       signal?.removeEventListener('abort', onAbort);
     }
     // (A flapping link, open and gone again, is bounded by the same timeout.)
-    const online = last.status === undefined && deps.now() < offlineUntil ? options.whenOnline?.() : null;
+    const online = last.status === undefined && deps.now() < offlineUntil ? options.whenOnline : undefined;
     if (online && (await sleep(deps, offlineUntil - deps.now(), signal, online))) {
       attempt -= 1;
     } else if (attempt < attempts) {
@@ -149,24 +154,23 @@ export async function requestJson(ctx: ApiContext, options: RequestJsonOptions):
   return signal?.aborted ? closed() : err(last);
 }
 
-/** Waits `ms`, or until `online` resolves (true then) or `signal` aborts. */
-function sleep(
-  deps: Deps,
-  ms: number,
-  signal: AbortSignal | undefined,
-  online?: Promise<void> | null,
-): Promise<true | undefined> {
+/**
+ * Waits `ms`, or until `online` wakes it (true then) or `signal` aborts; with an `online` that
+ * registers nothing (the gateway is reachable), not at all.
+ */
+function sleep(deps: Deps, ms: number, signal: AbortSignal | undefined, online?: WhenOnline): Promise<boolean> {
   return new Promise((resolve) => {
-    const done = (early?: true) => {
+    // (Also the timer's and the abort listener's callback: woken only by `online`'s `true`.)
+    const done = (woken?: unknown) => {
       deps.timers.clearTimeout(timer);
-      signal?.removeEventListener('abort', stop);
-      resolve(early);
+      signal?.removeEventListener('abort', done);
+      off?.();
+      resolve(woken === true);
     };
-    const stop = () => done();
     const timer = deps.timers.setTimeout(done, ms);
-    online?.then(() => done(true));
-    signal?.addEventListener('abort', stop);
-    if (signal?.aborted) stop();
+    const off = online?.(() => done(true));
+    signal?.addEventListener('abort', done);
+    if (signal?.aborted || off === null) done();
   });
 }
 

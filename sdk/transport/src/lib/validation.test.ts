@@ -15,17 +15,23 @@ async function open(validate: ValidationMode) {
 }
 
 describe('validation modes', () => {
-  it('[CONTRACT 4] both modes refuse a malformed payload and keep the stream going', async () => {
+  it('[CONTRACT 4] both modes refuse a malformed payload: telemetry is skipped, a durable event (the mirror would miss it) resyncs', async () => {
     for (const validate of ['structural', 'full'] as const) {
       const { transport, stream, problems } = await open(validate);
       stream.push(readyFrame({ cursor: cursorOf(1), revision: 1 }));
-      stream.push(frame('token_patch', { token_id: 'plan.title', op: 'set', value: 'x', revision: -1 }, cursorOf(2)));
-      stream.push(tokenPatch('plan.title', 'kept', 2, cursorOf(3)));
+      stream.push(frame('progress', { job_id: 'j1', percent: 500 }, null, { durable: false }));
+      stream.push(tokenPatch('plan.title', 'kept', 2, cursorOf(2)));
+      stream.push(frame('token_patch', { token_id: 'plan.title', op: 'set', value: 'x', revision: -1 }, cursorOf(3)));
+      stream.push(tokenPatch('plan.title', 'after the gap', 4, cursorOf(4)));
       await settle();
-      expect(problems.map((p) => [p.reason, p.message.startsWith('token_patch payload.revision')])).toEqual([
-        ['bad_event', true],
+      expect(
+        problems.map((p) => [p.reason, p.message.split(' ', 2).join(' '), p.message.endsWith('; resyncing')]),
+      ).toEqual([
+        ['bad_event', 'progress payload.percent:', false],
+        ['bad_event', 'token_patch payload.revision:', true],
       ]);
       expect(transport.tokens['plan.title']).toBe('kept');
+      expect(transport.status).toBe('reconnecting');
       transport.close();
     }
   });

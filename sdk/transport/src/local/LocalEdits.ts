@@ -92,7 +92,7 @@ export class LocalEdits implements PendingLocalEdits {
 
   rebuilt(kept: readonly boolean[], reason: RebuildReason): void {
     let index = 0;
-    let dropped: Uint8Array[] = [];
+    const dropped: Uint8Array[] = [];
     if (this.#inFlight && !this.#inFlight.orphan) {
       if (!kept[0]) {
         this.#inFlight.orphan = true;
@@ -111,7 +111,6 @@ export class LocalEdits implements PendingLocalEdits {
       this.#rolledBack = dropped.length;
     } else if (dropped.length > 0) {
       const update = dropped.length === 1 ? dropped[0]! : Y.mergeUpdates(dropped);
-      dropped = [];
       this.#rejected.emit({
         code: 'reset',
         message: 'canvas reset: edits that no longer apply were rolled back',

@@ -200,6 +200,8 @@ describe('CanvasMirror paint first', () => {
     expect(later).toEqual([]);
     expect(mirror.view).toBe('none');
     expect(mirror.state).toBeNull();
+    // Nothing is ready: `ready()` waits for the fresh snapshot the transport resyncs for.
+    expect(mirror.ready).toBeNull();
 
     const broken = deferred();
     const problems2: string[] = [];
@@ -208,11 +210,13 @@ describe('CanvasMirror paint first', () => {
     bad.payload.snapshot.update = bytesToBase64(new Uint8Array([255, 255, 255, 255, 255, 255]));
     m2.apply(bad as unknown as AnyEvent, null);
     expect(m2.state).not.toBeNull();
+    expect(m2.ready).not.toBeNull(); // painted from `state`
     expect(problems2).toEqual([]);
     broken.later[0]!();
     expect(problems2).toHaveLength(1);
     expect(m2.view).toBe('none');
     expect(m2.state).toBeNull();
+    expect(m2.ready).toBeNull();
   });
 
   afterEach(() => {

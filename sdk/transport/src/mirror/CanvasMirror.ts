@@ -139,7 +139,11 @@ export class CanvasMirror {
     const bytes = this.#decode(deferred.update);
     // Nothing reached the log meanwhile: whatever adds to it hydrates first (reads `doc`, `#materialize`).
     if (bytes && this.#safeApply(this.#doc, bytes, REMOTE_ORIGIN, SNAPSHOT)) this.#log.unshift(bytes);
-    else this.#view = 'none';
+    else {
+      // (Reported: the transport resyncs. `onReady` fired for the painted `state`; `ready()` now waits.)
+      this.#view = 'none';
+      this.#ready = null;
+    }
     this.#hydratedListeners.emit();
   }
 
@@ -178,7 +182,7 @@ export class CanvasMirror {
     return this.#canvasType;
   }
 
-  /** The last CANVAS_READY payload (null before the first). */
+  /** The last CANVAS_READY payload (null before the first, and after one whose snapshot did not apply). */
   get ready(): CanvasReadyPayload | null {
     return this.#ready;
   }
@@ -312,7 +316,8 @@ export class CanvasMirror {
       this.#revision = revision;
       this.#revisionListeners.emit(revision);
     }
-    if (event.type === 'CANVAS_READY') this.#readyListeners.emit((event as EventOf<'CANVAS_READY'>).payload);
+    // (Not for a snapshot that did not apply: `ready` is null until the fresh one, see `#applyReady`.)
+    if (event.type === 'CANVAS_READY' && this.#ready === event.payload) this.#readyListeners.emit(this.#ready);
     this.#eventListeners.get(event.type)?.emit(event);
     this.#eventListeners.get('*')?.emit(event);
     if (this.#cursor !== previousCursor) this.#cursorListeners.emit(this.#cursor, cursorReset);
@@ -410,7 +415,11 @@ export class CanvasMirror {
         // First load: into the initial document, so references taken before stay valid.
         else if (state !== undefined) applyProjection(this.#doc, state, payload.manifest.roots, REMOTE_ORIGIN);
         else if (bytes && !this.#safeApply(this.#doc, bytes, REMOTE_ORIGIN, SNAPSHOT)) this.#log = [];
-        if (bytes && this.#log[0] !== bytes) this.#view = 'none';
+        // A snapshot that did not apply (reported: the transport resyncs): no state, nothing ready.
+        if (snapshot.update !== undefined && this.#log[0] !== bytes) {
+          this.#view = 'none';
+          this.#ready = null;
+        }
       }
     }
     return previousEpoch !== null && nextEpoch !== null && previousEpoch !== nextEpoch;

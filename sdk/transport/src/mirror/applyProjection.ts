@@ -5,10 +5,7 @@ import * as Y from 'yjs';
 export function jsonToY(value: JsonValue): unknown {
   if (Array.isArray(value)) {
     const array = new Y.Array<unknown>();
-    array.insert(
-      0,
-      value.map((item) => jsonToY(item)),
-    );
+    array.insert(0, value.map(jsonToY));
     return array;
   }
   if (value !== null && typeof value === 'object') {
@@ -51,10 +48,7 @@ export function applyProjection(
       } else if (kind === 'array' && Array.isArray(json)) {
         const array = doc.getArray<unknown>(name);
         if (array.length > 0) array.delete(0, array.length);
-        array.insert(
-          0,
-          json.map((item) => jsonToY(item)),
-        );
+        array.insert(0, json.map(jsonToY));
       } else if (kind === 'text' && typeof json === 'string') {
         const text = doc.getText(name);
         if (text.length > 0) text.delete(0, text.length);
@@ -71,10 +65,15 @@ export function applyProjection(
 export function docToJson(doc: Y.Doc, roots: Readonly<Record<string, RootKind>>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, kind] of Object.entries(roots)) {
-    if (kind === 'map') out[name] = doc.getMap(name).toJSON();
-    else if (kind === 'array') out[name] = doc.getArray(name).toJSON();
-    else if (kind === 'text') out[name] = doc.getText(name).toJSON();
-    else out[name] = doc.getXmlFragment(name).toJSON();
+    const root =
+      kind === 'map'
+        ? doc.getMap(name)
+        : kind === 'array'
+          ? doc.getArray(name)
+          : kind === 'text'
+            ? doc.getText(name)
+            : doc.getXmlFragment(name);
+    out[name] = root.toJSON();
   }
   return out;
 }

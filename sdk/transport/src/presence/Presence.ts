@@ -239,36 +239,30 @@ export class Presence {
   /** Completes the draft with the actor defaults, validates it and schedules sending it. */
   #refreshLocal(): Result<void, PresenceError> {
     const draft = this.#draft;
-    if (draft === null) {
-      this.#local = null;
-      this.#scheduleSend();
-      return ok(undefined);
+    if (draft === null) this.#local = null;
+    else {
+      const id = draft.actor?.id ?? this.#actor?.id;
+      if (id === undefined) {
+        // A token function is read on join: the state is checked then.
+        if (!this.#actorKnown) return ok(undefined);
+        return err({ code: 'invalid_state', message: 'state.actor.id: required (no JWT actor)' });
+      }
+      const candidate = {
+        ...draft,
+        actor: {
+          id,
+          kind: draft.actor?.kind ?? this.#actor?.kind ?? 'human',
+          name: draft.actor?.name ?? this.#actor?.name ?? id,
+          color: draft.actor?.color ?? actorColor(id),
+        },
+      };
+      const parsed = this.#awareness.safeParse(candidate);
+      if (!parsed.success) return err({ code: 'invalid_state', message: describeIssues(parsed.error, 'state') });
+      this.#local = parsed.data;
     }
-    const id = draft.actor?.id ?? this.#actor?.id;
-    if (id === undefined) {
-      // A token function is read on join: the state is checked then.
-      if (!this.#actorKnown) return ok(undefined);
-      return err({ code: 'invalid_state', message: 'state.actor.id: required (no JWT actor)' });
-    }
-    const candidate = {
-      ...draft,
-      actor: {
-        id,
-        kind: draft.actor?.kind ?? this.#actor?.kind ?? 'human',
-        name: draft.actor?.name ?? this.#actor?.name ?? id,
-        color: draft.actor?.color ?? actorColor(id),
-      },
-    };
-    const parsed = this.#awareness.safeParse(candidate);
-    if (!parsed.success) return err({ code: 'invalid_state', message: describeIssues(parsed.error, 'state') });
-    this.#local = parsed.data;
-    this.#scheduleSend();
-    return ok(undefined);
-  }
-
-  /** Sends the local state through the run (throttled there); before it is linked, the provider is built with it. */
-  #scheduleSend(): void {
+    // Sent through the run (throttled there); before it is linked, the provider is built with it.
     this.#run?.send();
+    return ok(undefined);
   }
 
   #fail(status: PresenceStatus, error: PresenceError): void {

@@ -3,6 +3,7 @@ import { ReplayStream } from '../agents/ReplayStream.ts';
 import type { ConnectionStatus } from '../connection/ConnectionMachine.ts';
 import type { BackoffTier } from '../connection/backoff.ts';
 import { Listeners } from '../lib/Listeners.ts';
+import { RecentIds } from '../lib/RecentIds.ts';
 import type { ApiContext, ApiError } from '../lib/requestJson.ts';
 import { type Result, err, ok } from '../lib/Result.ts';
 import { scopeQuery } from '../scopeQuery.ts';
@@ -22,8 +23,6 @@ export interface RunOptions extends ApiContext {
   readonly idleTimeoutMs?: number;
   readonly tiers?: readonly BackoffTier[];
 }
-
-const SEEN_EVENT_IDS = 4096;
 
 /**
  * One agent run (contract §10): its event stream `/v1/runs/{run_id}/events` (resumable with
@@ -45,8 +44,7 @@ export class Run {
   readonly #reader: SseReader<AnyEvent>;
   readonly #stream: ReplayStream<AnyEvent>;
   readonly #listeners = new Listeners<[AnyEvent]>();
-  readonly #seen = new Set<string>();
-  readonly #seenOrder: string[] = [];
+  readonly #seen = new RecentIds();
   readonly #protocolErrors = new Listeners<[ProtocolError]>();
   #resolveVerdict!: (verdict: RunVerdictEvent) => void;
   #resolveDone!: (result: Result<RunVerdictEvent, ApiError>) => void;
@@ -124,10 +122,7 @@ export class Run {
 
   #onEvent(event: AnyEvent): void {
     if (this.#settled !== null) return;
-    if (this.#seen.has(event.event_id)) return;
-    this.#seen.add(event.event_id);
-    this.#seenOrder.push(event.event_id);
-    if (this.#seenOrder.length > SEEN_EVENT_IDS) this.#seen.delete(this.#seenOrder.shift()!);
+    if (!this.#seen.first(event.event_id)) return;
     this.#stream.push(event);
     this.#listeners.emit(event);
     const payload = event.payload as { kind?: unknown };

@@ -1,9 +1,11 @@
+import type { Envelope } from '@easel/schemas';
 import { compareCursors, decodeCursor } from '@easel/schemas/guards';
 import {
   type Attempt,
   ConnectionMachine,
   type ConnectionStatus,
   type Failure,
+  type FailureKind,
 } from '../connection/ConnectionMachine.ts';
 import type { BackoffTier } from '../connection/backoff.ts';
 import { Listeners } from '../lib/Listeners.ts';
@@ -11,7 +13,7 @@ import { errorMessage } from '../lib/errorMessage.ts';
 import type { Deps } from '../lib/deps.ts';
 import { readHttpError } from '../lib/httpError.ts';
 import { resolveToken, type TokenSource } from '../lib/token.ts';
-import { readEventStream, type SseFrame } from './readEventStream.ts';
+import { FrameTooLarge, readEventStream, type SseFrame } from './readEventStream.ts';
 
 /** A frame that moves the stream to a position without an `id:` of its own (CANVAS_READY). */
 export interface ReadyInfo {
@@ -43,10 +45,15 @@ export const PROTOCOL_ERROR_REASONS = [
   'epoch_mismatch',
   'bad_line',
   'handler_threw',
+  'frame_too_large',
 ] as const;
 export type ProtocolErrorReason = (typeof PROTOCOL_ERROR_REASONS)[number];
 
-/** A frame the reader skipped (or a stream oddity it recovered from); never fatal. */
+/**
+ * A frame the reader skipped, or a stream oddity it recovered from (never fatal): a message that
+ * ends in `; resyncing` cost the state built from the stream an event, so the reader dropped its
+ * cursor and reconnects for a fresh snapshot; `frame_too_large` ended the stream (it reconnects).
+ */
 export interface ProtocolError {
   readonly reason: ProtocolErrorReason;
   readonly message: string;
@@ -65,6 +72,13 @@ export interface SseReaderOptions<E> {
   /** Every accepted event, with the cursor it carried (null for telemetry and CANVAS_READY). */
   readonly onEvent: (event: E, cursor: string | null) => void;
   readonly onProtocolError?: (error: ProtocolError) => void;
+  /**
+   * The event types the state built from this stream depends on (their names are the keys): a
+   * frame with an `id:` (a durable event) of one of these types that does not parse is an event
+   * that state misses, so the reader resyncs (as on a bad CANVAS_READY) instead of skipping it.
+   * Frames of other types (newer servers add some) and without `id:` (telemetry) are skipped.
+   */
+  readonly knownTypes?: Readonly<Record<string, unknown>>;
   /**
    * A durable event of another epoch than the last cursor's without a reset before it:
    * `resync` (default) drops the cursor and reconnects for a fresh snapshot; `adopt` accepts
@@ -261,7 +275,9 @@ export class SseReader<E> {
       resume(held);
       fail(this.#endFailure());
     } catch (error) {
-      fail({ kind: 'network', message: errorMessage(error) });
+      const message = errorMessage(error);
+      if (error instanceof FrameTooLarge && current()) this.#report({ reason: 'frame_too_large', message });
+      fail({ kind: 'network', message });
     }
   }
 
@@ -271,25 +287,16 @@ export class SseReader<E> {
     try {
       json = JSON.parse(frame.data);
     } catch {
-      this.#report({ reason: 'bad_json', message: 'frame data is not JSON', frame });
-      if (this.#follows || frame.event === 'CANVAS_READY') this.resync();
-      return;
+      return this.#skip(frame, 'bad_json', 'frame data is not JSON', frame.event);
     }
     const parsed = this.#options.parse(json, frame);
     // (`parse` checked that `event:` names the envelope's type.)
     if (this.#follows !== (parsed.ok && frame.event === 'CANVAS_READY_UPDATE')) {
       // (An update must come right after its CANVAS_READY: else start over from a fresh snapshot.)
-      this.#report({ reason: 'bad_event', message: 'CANVAS_READY_UPDATE out of place', frame });
-      if (this.#follows) this.resync();
-      return;
+      return this.#skip(frame, 'bad_event', 'CANVAS_READY_UPDATE out of place');
     }
+    if (!parsed.ok) return this.#skip(frame, 'bad_event', parsed.message, frame.event ?? (json as Envelope)?.type);
     this.#follows = false;
-    if (!parsed.ok) {
-      this.#report({ reason: 'bad_event', message: parsed.message, frame });
-      // What follows builds on a snapshot the mirror does not have: start over from a fresh one.
-      if (frame.event === 'CANVAS_READY') this.resync();
-      return;
-    }
     if (parsed.closing) this.#closing = parsed.closing;
     if (parsed.ready) {
       const { cursor } = parsed.ready;
@@ -306,7 +313,7 @@ export class SseReader<E> {
       this.#deliver(parsed.event, null);
       return this.#follows;
     }
-    if (frame.id === undefined || frame.id === '') {
+    if (!frame.id) {
       this.#deliver(parsed.event, null);
       return;
     }
@@ -338,6 +345,20 @@ export class SseReader<E> {
   }
 
   /**
+   * Reports a frame that did not parse. What follows builds on it when it is a CANVAS_READY (its
+   * snapshot), is expected to be its update, or is a durable event of a known type (the mirror would
+   * miss it): then the reader starts over from a fresh snapshot. Anything else is skipped.
+   */
+  #skip(frame: SseFrame, reason: ProtocolErrorReason, message: string, type?: unknown): undefined {
+    const resync =
+      this.#follows ||
+      type === 'CANVAS_READY' ||
+      (!!frame.id && Object.hasOwn(this.#options.knownTypes ?? {}, type as PropertyKey));
+    this.#report({ reason, message: resync ? `${message}; resyncing` : message, frame });
+    if (resync) this.resync();
+  }
+
+  /**
    * How a stream that ended is treated: after `stream_closed`, by its reason (contract
    * STREAM_CLOSE_REASONS): `lens_revoked` rests forbidden, `replaced` rests closed (another
    * connection took over), `token_expired` reconnects at once with a fresh token, anything else
@@ -347,17 +368,12 @@ export class SseReader<E> {
     const closing = this.#closing;
     this.#closing = null;
     if (!closing) return { kind: 'ended', message: 'the server ended the stream' };
-    const message = `the server closed the stream: ${closing.reason}`;
-    switch (closing.reason) {
-      case 'lens_revoked':
-        return { kind: 'forbidden', message };
-      case 'replaced':
-        return { kind: 'invalid', message };
-      case 'token_expired':
-        return { kind: 'unauthorized', message };
-      default:
-        return { kind: 'ended', message, retryAfterMs: closing.retryAfterMs };
-    }
+    // (`retryAfterMs` matters to `ended` only: the other kinds rest or reconnect at once.)
+    return {
+      kind: CLOSE_KINDS[closing.reason] ?? 'ended',
+      message: `the server closed the stream: ${closing.reason}`,
+      retryAfterMs: closing.retryAfterMs,
+    };
   }
 
   #deliver(event: E, cursor: string | null): void {
@@ -398,6 +414,13 @@ export class SseReader<E> {
     controller?.abort();
   }
 }
+
+/** `stream_closed` reasons (checked against the contract's list by `parse`) that do not back off. */
+const CLOSE_KINDS: Readonly<Record<string, FailureKind | undefined>> = {
+  lens_revoked: 'forbidden',
+  replaced: 'invalid',
+  token_expired: 'unauthorized',
+};
 
 function failureKind(status: number): Failure['kind'] {
   if (status === 401) return 'unauthorized';

@@ -87,11 +87,7 @@ function parseFrame(
   const event = { ...envelope.data, payload: payload.data } as AnyEvent;
   if (type === 'stream_closed') {
     const closed = payload.data as EventPayloads['stream_closed'];
-    const closing =
-      closed.retry_after_ms !== undefined
-        ? { reason: closed.reason, retryAfterMs: closed.retry_after_ms }
-        : { reason: closed.reason };
-    return { ok: true, event, closing };
+    return { ok: true, event, closing: { reason: closed.reason, retryAfterMs: closed.retry_after_ms } };
   }
   if (type === 'CANVAS_READY') {
     const ready = payload.data as CanvasReadyPayload;

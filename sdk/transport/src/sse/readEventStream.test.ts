@@ -1,7 +1,7 @@
 import { createParser } from 'eventsource-parser';
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
-import { readEventStream, type SseFrame } from './readEventStream.ts';
+import { FrameTooLarge, readEventStream, type SseFrame } from './readEventStream.ts';
 
 const originalIndexOf = String.prototype.indexOf;
 
@@ -247,8 +247,10 @@ describe('readEventStream', () => {
 
   it('breaks off a frame larger than the limit instead of buffering without end', async () => {
     const big = `data: ${'x'.repeat(5_000)}`;
-    await expect(
-      readEventStream(bodyOf([new TextEncoder().encode(big)]), { onFrame: () => undefined }, 1_000),
-    ).rejects.toThrow(/max buffer size/);
+    const read = readEventStream(bodyOf([new TextEncoder().encode(big)]), { onFrame: () => undefined }, 1_000);
+    await expect(read).rejects.toBeInstanceOf(FrameTooLarge);
+    await expect(read).rejects.toThrow(
+      /^a frame exceeded the reader's limit of 1000 characters: the stream was broken off$/,
+    );
   });
 });

@@ -18,13 +18,16 @@ export interface EventStreamCallbacks {
 /** Largest frame the reader buffers (characters); beyond it the stream is broken off. */
 export const MAX_FRAME_CHARS = 8 * 1024 * 1024;
 
+/** What {@link readEventStream} rejects with when a frame outgrows its limit (the message names it). */
+export class FrameTooLarge extends Error {}
+
 /**
  * Reads an SSE body to its end: bytes → UTF-8 (a character split across chunks is kept for
  * the next chunk) → lines (LF, CRLF or CR, also split across chunks) → frames, as the
  * EventSource specification parses them (a leading BOM is skipped, `id` with NUL is ignored,
  * a frame without `data` is not dispatched, an unterminated last frame is dropped). Resolves
- * when the body ends; rejects when it breaks (network error, abort) or a frame exceeds
- * {@link MAX_FRAME_CHARS}.
+ * when the body ends; rejects when it breaks (network error, abort) or, with a
+ * {@link FrameTooLarge}, when a frame exceeds `maxFrameChars` ({@link MAX_FRAME_CHARS}).
  */
 export async function readEventStream(
   body: ReadableStream<Uint8Array>,
@@ -101,7 +104,9 @@ class SseParser {
       this.#pendingChars += text.length - start;
     }
     if (this.#pendingChars + this.#data.length > this.#max) {
-      throw new Error(`Buffered data exceeded max buffer size of ${this.#max} characters`);
+      throw new FrameTooLarge(
+        `a frame exceeded the reader's limit of ${this.#max} characters: the stream was broken off`,
+      );
     }
   }
 
