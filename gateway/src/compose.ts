@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { createServer, maxHeaderSize, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import pino from 'pino';
@@ -13,8 +13,8 @@ import type { EventBus } from './core/bus/EventBus.ts';
 import { StreamHub, type StreamHubOptions } from './core/fanout/StreamHub.ts';
 import { type CoreDeps, GatewayCore } from './core/GatewayCore.ts';
 import type { EventSpine } from './core/spine/EventSpine.ts';
-import { answerClientError } from './http/answerClientError.ts';
 import { createApp } from './http/createApp.ts';
+import { createHttpServer } from './http/createHttpServer.ts';
 import { createRequestListener } from './http/createRequestListener.ts';
 import { FlushScheduler } from './http/FlushScheduler.ts';
 import { withStaticHost } from './http/staticHost.ts';
@@ -223,14 +223,9 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     },
     listen(port, host = '127.0.0.1') {
       if (server) throw new Error('the gateway is already listening');
-      const s = createServer(listener);
+      // Requests node's parser rejects, slow or Host-less ones get a contract §3 JSON body too.
+      const s = createHttpServer(listener, logger);
       server = s;
-      s.keepAliveTimeout = 65_000;
-      // Requests node's parser rejects (oversized headers, bad framing) get a contract §3 JSON body too.
-      s.on(
-        'clientError',
-        answerClientError(logger, () => maxHeaderSize),
-      );
       presence?.attach(s);
       return new Promise((resolve, reject) => {
         s.once('error', reject);

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import type { Verifier } from '../auth/createVerifier.ts';
 import type { Principal } from '../core/auth/Principal.ts';
@@ -18,7 +19,7 @@ export interface AuthenticateOptions {
  */
 export function authenticate(verifier: Verifier, options: AuthenticateOptions = {}) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
-    const token = bearerToken(req.headers.authorization, (req.query as Record<string, unknown>).access_token, options);
+    const token = requestBearerToken(req, (req.query as Record<string, unknown>).access_token, options);
     if (!token.ok) {
       sendErrorCode(res, 'unauthenticated', token.message);
       return;
@@ -60,6 +61,32 @@ export function bearerToken(
     return { ok: true, value: queryToken };
   }
   return { ok: false, message: 'no bearer token: send "Authorization: Bearer <JWT>"' };
+}
+
+/**
+ * {@link bearerToken} of a request. Node keeps only the first of repeated `Authorization`
+ * headers; two of them (which one would a proxy have checked?) are refused instead.
+ */
+export function requestBearerToken(
+  req: IncomingMessage,
+  queryToken: unknown,
+  options: AuthenticateOptions = {},
+): { ok: true; value: string } | { ok: false; message: string } {
+  const header = req.headers.authorization;
+  if (header !== undefined && authorizationHeaders(req.rawHeaders) > 1) {
+    return { ok: false, message: 'the request has more than one Authorization header; send exactly one' };
+  }
+  return bearerToken(header, queryToken, options);
+}
+
+/** How many `Authorization` headers `rawHeaders` (name, value, name, value, …) holds. */
+function authorizationHeaders(rawHeaders: readonly string[]): number {
+  let count = 0;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!;
+    if (name.length === 13 && name.toLowerCase() === 'authorization') count++;
+  }
+  return count;
 }
 
 /** The principal {@link authenticate} stored; throws if the route forgot it (programmer error). */

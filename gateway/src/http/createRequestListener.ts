@@ -22,9 +22,17 @@ const CANVAS_EVENTS_TAIL = /^([^/]+)\/events\/?$/;
  * `ResponseSink` and nothing else. Behaviour matches the Express routes (`streamRoutes.ts`):
  * same path matching (case-sensitive, optional trailing slash), query parser
  * (`node:querystring`, Express's `simple`), `x-request-id`, and contract §3 errors.
+ *
+ * An HTTP/1.1 request without `Host` is refused here (400 `validation_failed`, RFC 9112 §3.2),
+ * as node would, but with a contract §3 body (`createHttpServer` turns node's bare 400 off).
  */
 export function createRequestListener(app: RequestListener, deps: HttpDeps): RequestListener {
   return (req, res) => {
+    if (req.headers.host === undefined && req.httpVersionMinor === 1 && req.httpVersionMajor === 1) {
+      res.shouldKeepAlive = false;
+      sendRawError(res, ulid(), 'validation_failed', 'an HTTP/1.1 request needs a Host header; send "Host: <host>"');
+      return;
+    }
     const method = req.method;
     if (method === 'GET') {
       if (serveStream(req, res, deps)) return;

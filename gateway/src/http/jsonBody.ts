@@ -1,6 +1,14 @@
+import { isUtf8 } from 'node:buffer';
+import type { IncomingMessage } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { jsonShapeProblem } from '../core/json/jsonShapeProblem.ts';
 import { sendErrorCode } from './sendError.ts';
+
+/**
+ * Why a body with bytes that are not UTF-8 is refused (decoding would turn them into U+FFFD
+ * silently, and a command would store text the client never sent).
+ */
+export const NOT_UTF8 = 'the request body is not valid UTF-8; send the JSON encoded as UTF-8';
 
 /** Human-readable byte size: 1 MiB, 8 MiB, 512 KiB. */
 export function formatBytes(bytes: number): string {
@@ -13,10 +21,11 @@ export function formatBytes(bytes: number): string {
  * Requires a JSON body (`Content-Type: application/json` or `+json`) of at most `limitBytes`,
  * parsed strictly (an object or array). Errors are contract §3 bodies via the error handler:
  * 400 `validation_failed` for a wrong content type, malformed JSON or a shape no body may have
- * (`jsonShapeProblem`: nested too deep, a `__proto__` key), 413 `payload_too_large`.
+ * (`jsonShapeProblem`: nested too deep, a `__proto__` key) or bytes that are not UTF-8 (when that
+ * is the charset), 413 `payload_too_large`.
  */
 export function jsonBody(limitBytes: number) {
-  const parse = express.json({ limit: limitBytes, strict: true, type: () => true });
+  const parse = express.json({ limit: limitBytes, strict: true, type: () => true, verify: refuseInvalidUtf8 });
   return [
     (req: Request, res: Response, next: NextFunction): void => {
       const type = req.headers['content-type'];
@@ -42,4 +51,17 @@ export function jsonBody(limitBytes: number) {
       sendErrorCode(res, 'validation_failed', `${path}: ${message}`, { issues: [{ path, message }] });
     },
   ];
+}
+
+/** A declared `charset` parameter (lower case), or undefined. */
+const CHARSET = /;\s*charset\s*=\s*"?([^";\s]*)/i;
+
+/**
+ * body-parser's `verify` hook (it sees the bytes after any `Content-Encoding`): a UTF-8 body (the
+ * default charset) must be valid UTF-8, else 400 with {@link NOT_UTF8}.
+ */
+function refuseInvalidUtf8(req: IncomingMessage, _res: unknown, body: Buffer): void {
+  const charset = CHARSET.exec(req.headers['content-type'] ?? '')?.[1]?.toLowerCase();
+  if (charset !== undefined && charset !== 'utf-8') return;
+  if (!isUtf8(body)) throw Object.assign(new Error(NOT_UTF8), { status: 400, type: 'entity.verify.failed' });
 }

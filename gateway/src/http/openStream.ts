@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { StreamKind } from '../core/fanout/FanoutMetrics.ts';
 import { CLIENT_CLOSED } from '../core/fanout/FanoutStream.ts';
 import { parseScope } from '../core/scope/parseScope.ts';
-import { bearerToken } from './authenticate.ts';
+import { requestBearerToken } from './authenticate.ts';
 import type { HttpDeps } from './HttpDeps.ts';
 import { ResponseSink } from './ResponseSink.ts';
 import { scopeFromQuery } from './routes/queryScope.ts';
@@ -49,7 +49,7 @@ export async function openStream(
   query: Record<string, unknown>,
   requestId: string,
 ): Promise<void> {
-  const token = bearerToken(req.headers.authorization, query.access_token, { allowQueryToken: true });
+  const token = requestBearerToken(req, query.access_token, { allowQueryToken: true });
   if (!token.ok) return sendRawError(res, requestId, 'unauthenticated', token.message);
   const verified = await deps.verifier.verify(token.value);
   if (!verified.ok) {

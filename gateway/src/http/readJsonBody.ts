@@ -1,5 +1,6 @@
+import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
-import { formatBytes } from './jsonBody.ts';
+import { formatBytes, NOT_UTF8 } from './jsonBody.ts';
 import { jsonShapeProblem } from '../core/json/jsonShapeProblem.ts';
 
 /** Why a body could not be read: answered as the Express error handler answers body-parser's errors. */
@@ -99,6 +100,10 @@ class BodyRead {
       return;
     }
     const bytes = this.chunks !== null ? Buffer.concat(this.chunks, this.received) : (this.first ?? Buffer.alloc(0));
+    if (!isUtf8(bytes)) {
+      this.finish({ ok: false, failure: { kind: 'bad_request', message: NOT_UTF8 } });
+      return;
+    }
     let text = bytes.toString('utf8');
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     const parsed = parseStrictJson(text);
@@ -158,7 +163,7 @@ function tooLarge(limitBytes: number): BodyFailure {
  * (body-parser) does for an identity-encoded UTF-8 body, without Express. Like body-parser, a
  * body that cannot be used is read off to its end before the failure is reported (so the
  * connection stays usable), a declared `Content-Length` over the limit fails without buffering,
- * and a leading byte order mark is dropped.
+ * and a leading byte order mark is dropped. Bytes that are not UTF-8 are refused ({@link NOT_UTF8}).
  */
 export function readJsonBody(req: IncomingMessage, limitBytes: number): Promise<BodyResult> {
   return new Promise((resolve) => {

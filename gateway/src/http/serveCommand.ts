@@ -4,7 +4,7 @@ import { stageTrace } from '../trace/StageTrace.ts';
 import { fastUlid as ulid } from '../core/ids/fastUlid.ts';
 import { answerCommand, type CommandRoute } from './answerCommand.ts';
 import { describeJsonBodyFailure } from './describeJsonBodyFailure.ts';
-import { bearerToken } from './authenticate.ts';
+import { requestBearerToken } from './authenticate.ts';
 import type { HttpDeps } from './HttpDeps.ts';
 import { type BodyFailure, readJsonBody } from './readJsonBody.ts';
 import { sendRawError } from './sendError.ts';
@@ -65,7 +65,7 @@ async function guarded(
   queryToken: unknown,
 ): Promise<void> {
   try {
-    const token = bearerToken(req.headers.authorization, queryToken);
+    const token = requestBearerToken(req, queryToken);
     if (!token.ok) return sendRawError(res, requestId, 'unauthenticated', token.message);
     const verified = await deps.verifier.verify(token.value);
     stageTrace?.request(res, 'verified');

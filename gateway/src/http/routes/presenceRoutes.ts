@@ -1,6 +1,6 @@
 import type { Request, Router } from 'express';
 import { decodeJwt } from 'jose';
-import { authenticate, bearerToken, principalOf } from '../authenticate.ts';
+import { authenticate, principalOf, requestBearerToken } from '../authenticate.ts';
 import type { HttpDeps } from '../HttpDeps.ts';
 import { jsonBody } from '../jsonBody.ts';
 import { sendError, sendErrorCode } from '../sendError.ts';
@@ -37,7 +37,7 @@ function wsOriginOf(req: Request): string | null {
 
 /** `exp` of the (already verified) bearer token, ms; the connection closes then. */
 function tokenExpiry(req: Request): number {
-  const token = bearerToken(req.headers.authorization, undefined);
+  const token = requestBearerToken(req, undefined);
   if (!token.ok) return 0;
   try {
     const exp = decodeJwt(token.value).exp;

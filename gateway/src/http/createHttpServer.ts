@@ -1,0 +1,85 @@
+import { createServer, maxHeaderSize, type RequestListener, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type pino from 'pino';
+import { answerClientError } from './answerClientError.ts';
+
+/** Timeouts of {@link createHttpServer} (all ms). */
+export interface HttpServerTuning {
+  /**
+   * The request line and headers must arrive within this (slow-header clients, "slowloris"):
+   * answered 400 `validation_failed` and closed. Default 30 000 (node: 60 000).
+   */
+  readonly headersTimeoutMs: number;
+  /**
+   * A whole request, body included, must arrive within this (a body that trickles): answered 400
+   * `validation_failed` and closed, nothing applied. Streams are not affected (a GET is whole
+   * once its headers are in). Default 120 000 (node: 300 000; an 8 MiB batch at 1 Mbit/s needs ≈ 70 s).
+   */
+  readonly requestTimeoutMs: number;
+  /** How often the two timeouts above are checked. Default 5000 (node: 30 000). */
+  readonly checkIntervalMs: number;
+}
+
+/** The defaults of {@link HttpServerTuning}. */
+export const HTTP_SERVER_DEFAULTS: HttpServerTuning = Object.freeze({
+  headersTimeoutMs: 30_000,
+  requestTimeoutMs: 120_000,
+  checkIntervalMs: 5000,
+});
+
+/**
+ * {@link HttpServerTuning} from `env`: `EASEL_HTTP_HEADERS_TIMEOUT_MS`,
+ * `EASEL_HTTP_REQUEST_TIMEOUT_MS`, `EASEL_HTTP_TIMEOUT_CHECK_MS` (positive integers; anything
+ * else keeps the default). Tests shorten them.
+ */
+export function httpServerTuning(env: Readonly<Record<string, string | undefined>>): HttpServerTuning {
+  const read = (name: string, fallback: number): number => {
+    const value = Number(env[name]);
+    return Number.isSafeInteger(value) && value > 0 ? value : fallback;
+  };
+  const headersTimeoutMs = read('EASEL_HTTP_HEADERS_TIMEOUT_MS', HTTP_SERVER_DEFAULTS.headersTimeoutMs);
+  return {
+    headersTimeoutMs,
+    // node requires requestTimeout ≥ headersTimeout
+    requestTimeoutMs: Math.max(
+      headersTimeoutMs,
+      read('EASEL_HTTP_REQUEST_TIMEOUT_MS', HTTP_SERVER_DEFAULTS.requestTimeoutMs),
+    ),
+    checkIntervalMs: read('EASEL_HTTP_TIMEOUT_CHECK_MS', HTTP_SERVER_DEFAULTS.checkIntervalMs),
+  };
+}
+
+/**
+ * The gateway's HTTP server around `listener`, hardened against broken and hostile clients so
+ * that every answer is a contract §3 JSON error and nothing stays open forever:
+ * - requests node's parser rejects (oversized headers, bad framing, garbage after a pipelined
+ *   request, timeouts) are answered by {@link answerClientError};
+ * - an HTTP/1.1 request without `Host` reaches `listener` (node would answer a bare 400 with no
+ *   body): `listener` must refuse it (`createRequestListener` does);
+ * - `CONNECT` (no proxy here) is answered 400 JSON and closed;
+ * - slow headers and trickling bodies are cut after {@link HttpServerTuning}'s timeouts;
+ * - idle keep-alive connections close after 65 s.
+ */
+export function createHttpServer(
+  listener: RequestListener,
+  logger: pino.Logger,
+  tuning: HttpServerTuning = httpServerTuning(process.env),
+): Server {
+  const server = createServer(
+    {
+      requireHostHeader: false,
+      headersTimeout: tuning.headersTimeoutMs,
+      requestTimeout: tuning.requestTimeoutMs,
+      connectionsCheckingInterval: tuning.checkIntervalMs,
+    },
+    listener,
+  );
+  server.keepAliveTimeout = 65_000;
+  const clientError = answerClientError(logger, () => maxHeaderSize);
+  server.on('clientError', clientError);
+  server.on('connect', (_req: unknown, socket: Duplex) => {
+    const err = Object.assign(new Error('CONNECT is not served'), { code: 'CONNECT' });
+    clientError(err, socket);
+  });
+  return server;
+}

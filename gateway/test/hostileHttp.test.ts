@@ -1,0 +1,489 @@
+import { connect, type Socket } from 'node:net';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
+import { ERROR_CODE_LIST, errorStatus } from '@easel/schemas';
+import { ulid } from 'ulid';
+import { afterEach, describe, expect, it } from 'vitest';
+import { api } from './harness/api.ts';
+import { gatewayPerFile } from './harness/gatewayPerFile.ts';
+import { type RawExchange, type RawResponse, rawExchange, rawPost } from './harness/rawHttp.ts';
+import { SseClient } from './harness/SseClient.ts';
+
+/** Short HTTP timeouts, so slow clients are cut within the test. */
+const HEADERS_TIMEOUT_MS = 1500;
+const REQUEST_TIMEOUT_MS = 2500;
+const env = gatewayPerFile(
+  { admin: { tenant: 'acme' }, intruder: { tenant: 'evil', sub: 'mallory' } },
+  {
+    env: {
+      EASEL_HTTP_HEADERS_TIMEOUT_MS: String(HEADERS_TIMEOUT_MS),
+      EASEL_HTTP_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
+      EASEL_HTTP_TIMEOUT_CHECK_MS: '200',
+    },
+  },
+);
+
+const ULID_RE = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+const STATUS_OF: Record<string, number> = Object.fromEntries(ERROR_CODE_LIST.map((c) => [c, errorStatus(c)]));
+
+/** Asserts a contract §3 error answer (status, code, a message, a ULID request id) and returns its message. */
+function expectError(res: RawResponse | undefined, status: number, code: string): string {
+  expect(res, 'an answer').toBeDefined();
+  const r = res as RawResponse;
+  expect({ status: r.status, type: r.headers['content-type'] }).toEqual({
+    status,
+    type: 'application/json; charset=utf-8',
+  });
+  const body = JSON.parse(r.body) as { error: { code: string; message: string; request_id: string } };
+  expect(body.error.code).toBe(code);
+  expect(STATUS_OF[body.error.code]).toBe(status);
+  expect(body.error.message.length).toBeGreaterThan(10);
+  expect(body.error.request_id).toMatch(ULID_RE);
+  return body.error.message;
+}
+
+const json = (r: RawResponse | undefined) => JSON.parse(r?.body ?? 'null');
+
+function tokenSet(scope: Record<string, string>, value: unknown, commandId: string = ulid(), tokenId = 'plan.title') {
+  return { command_id: commandId, type: 'token.set', scope, payload: { token_id: tokenId, value } };
+}
+
+/** The canvas as `GET /v1/canvases/{id}` reads it. */
+async function readCanvas(scope: Record<string, string>) {
+  const { canvas_id, ...rest } = scope;
+  const res = await api(env.gateway.url, 'GET', `/v1/canvases/${canvas_id}?${new URLSearchParams(rest)}`, {
+    token: env.tokens.admin,
+  });
+  expect(res.status).toBe(200);
+  return res.json as { revision: number; tokens: Record<string, unknown>; state: Record<string, unknown> };
+}
+
+const exchange = (parts: Parameters<typeof rawExchange>[1], waitMs?: number): Promise<RawExchange> =>
+  rawExchange(env.gateway.url, parts, waitMs);
+
+let outputSeen = 0;
+afterEach(async () => {
+  // Whatever a test sent, the process is up, serves, and printed no stack trace or error log.
+  expect(env.gateway.running).toBe(true);
+  const health = await api(env.gateway.url, 'GET', '/healthz');
+  expect(health.status).toBe(200);
+  const printed = env.gateway.output.slice(outputSeen);
+  outputSeen = env.gateway.output.length;
+  expect(printed).not.toMatch(/\n\s+at |"level":(50|60)|Unhandled|uncaught|RangeError|TypeError/i);
+});
+
+describe('hostile and broken HTTP clients', () => {
+  it('[CONTRACT 5] commands pipelined before garbage are answered first, in order, then the 400; each is applied once', async () => {
+    const scope = await env.world.newCanvas(env.tokens.admin, 'pipe', 'c1');
+    const before = await readCanvas(scope);
+    const a = rawPost('/v1/commands', env.tokens.admin, JSON.stringify(tokenSet(scope, 'first')));
+    const b = rawPost('/v1/commands', env.tokens.admin, JSON.stringify(tokenSet(scope, 'second')));
+    const got = await exchange([Buffer.concat([a, b, Buffer.from('GARBAGE / HTTP/1.1\r\n\r\n')])]);
+    expect(got.responses.map((r) => r.status)).toEqual([200, 200, 400]);
+    expect(json(got.responses[0]).status).toBe('committed');
+    expect(json(got.responses[1]).revision).toBe(before.revision + 2);
+    expect(expectError(got.responses[2], 400, 'validation_failed')).toMatch(/unknown HTTP method/);
+    expect(got.responses[2]?.headers.connection).toBe('close');
+    expect(got.closedByServer).toBe(true);
+    const after = await readCanvas(scope);
+    expect({ revision: after.revision, title: after.tokens['plan.title'] }).toEqual({
+      revision: before.revision + 2,
+      title: 'second',
+    });
+
+    // A body longer than its Content-Length, on a `connection: close` request: the command's own
+    // answer (the extra bytes are no request), and nothing else.
+    const text = JSON.stringify(tokenSet(scope, 'third'));
+    const long = rawPost('/v1/commands', env.tokens.admin, `${text}{"more":1}`, {
+      'content-length': String(Buffer.byteLength(text)),
+      connection: 'close',
+    });
+    const closed = await exchange([long]);
+    expect(closed.responses.map((r) => [r.status, json(r).status])).toEqual([[200, 'committed']]);
+    expect(closed.rest).toBe('');
+    expect((await readCanvas(scope)).revision).toBe(before.revision + 3);
+  });
+
+  it('[CONTRACT 3] a malformed request on a kept-alive connection still gets its JSON 400 after the earlier answer', async () => {
+    const got = await exchange([
+      'GET /healthz HTTP/1.1\r\nhost: gateway\r\n\r\n',
+      { pauseMs: 300 },
+      'GET /healthz HTTP/1.1\r\nhost: gateway\r\nbad header: 1\r\n\r\n',
+    ]);
+    expect(got.responses.map((r) => r.status)).toEqual([200, 400]);
+    expect(expectError(got.responses[1], 400, 'validation_failed')).toMatch(/header is malformed/);
+    expect(got.closedByServer).toBe(true);
+  });
+
+  it('[CONTRACT 3] HTTP/1.1 without Host and CONNECT are 400 JSON; HTTP/1.0 without Host is served', async () => {
+    const noHost = await exchange(['GET /healthz HTTP/1.1\r\n\r\n']);
+    expect(expectError(noHost.responses[0], 400, 'validation_failed')).toMatch(/Host header/);
+    expect(noHost.closedByServer).toBe(true);
+    const noHostPost = await exchange([rawPost('/v1/commands', env.tokens.admin, '{}', { host: '' })]);
+    expect(expectError(noHostPost.responses[0], 400, 'validation_failed')).toMatch(/Host header/);
+    const proxy = await exchange(['CONNECT example.com:443 HTTP/1.1\r\nhost: example.com:443\r\n\r\n']);
+    expect(expectError(proxy.responses[0], 400, 'validation_failed')).toMatch(/CONNECT is not served/);
+    expect(proxy.closedByServer).toBe(true);
+    const old = await exchange(['GET /healthz HTTP/1.0\r\n\r\n']);
+    expect(old.responses.map((r) => [r.status, json(r)])).toEqual([[200, { status: 'ok' }]]);
+  });
+
+  it('[CONTRACT 3] slow headers, a trickling body and a body shorter than its Content-Length are cut with a JSON 400; nothing is applied', async () => {
+    const scope = await env.world.newCanvas(env.tokens.admin, 'slow', 'c1');
+    const before = await readCanvas(scope);
+    const slowHeaders = [
+      'GET /healthz HTTP/1.1\r\n',
+      ...Array.from({ length: 40 }, (_, i) => [{ pauseMs: 250 }, `x-slow-${i}: 1\r\n`]).flat(),
+    ];
+    const text = JSON.stringify(tokenSet(scope, 'trickled'));
+    const head = rawPost('/v1/commands', env.tokens.admin, '');
+    const withLength = Buffer.from(
+      head.toString('latin1').replace('content-length: 0', `content-length: ${Buffer.byteLength(text)}`),
+      'latin1',
+    );
+    const trickle = [withLength, ...[...text].flatMap((c) => [{ pauseMs: 250 }, c])];
+    const short = [withLength, text.slice(0, -2)];
+    const started = Date.now();
+    const pending = Promise.all([exchange(slowHeaders, 10_000), exchange(trickle, 10_000), exchange(short, 10_000)]);
+    // Meanwhile everyone else is served.
+    const meanwhile = await api(env.gateway.url, 'GET', '/healthz');
+    expect(meanwhile.status).toBe(200);
+    const answers = await pending;
+    for (const got of answers) {
+      expect(expectError(got.responses[0], 400, 'validation_failed')).toMatch(/not received in time/);
+      expect(got.closedByServer).toBe(true);
+    }
+    expect(Date.now() - started).toBeGreaterThanOrEqual(HEADERS_TIMEOUT_MS);
+    const after = await readCanvas(scope);
+    expect({ revision: after.revision, title: after.tokens['plan.title'] }).toEqual({
+      revision: before.revision,
+      title: before.tokens['plan.title'],
+    });
+  });
+
+  it('[CONTRACT 3] a body that is not UTF-8 is 400 on every path, nothing applied; a lone surrogate escape is kept exactly', async () => {
+    const scope = await env.world.newCanvas(env.tokens.admin, 'utf8', 'c1');
+    const before = await readCanvas(scope);
+    const text = JSON.stringify(tokenSet(scope, 'ok-@@'));
+    const at = Buffer.byteLength(text.slice(0, text.indexOf('@@')));
+    const bad = Buffer.from(text);
+    bad[at] = 0xff; // not UTF-8
+    bad[at + 1] = 0xc3; // a lead byte without its continuation
+    const variants: Array<Record<string, string>> = [
+      {},
+      { 'content-type': 'application/merge-patch+json' },
+      { 'content-type': 'application/json; charset=utf-8; x=1' },
+    ];
+    for (const headers of variants) {
+      const got = await exchange([rawPost('/v1/commands', env.tokens.admin, bad, { ...headers, connection: 'close' })]);
+      expect(expectError(got.responses[0], 400, 'validation_failed')).toMatch(/not valid UTF-8/);
+    }
+    const gz = gzipSync(bad);
+    const zipped = await exchange([
+      rawPost('/v1/commands', env.tokens.admin, gz, { 'content-encoding': 'gzip', connection: 'close' }),
+    ]);
+    expect(expectError(zipped.responses[0], 400, 'validation_failed')).toMatch(/not valid UTF-8/);
+    const put = rawPost('/v1/projects/utf8/lens', env.tokens.admin, bad, { connection: 'close' });
+    const lens = await exchange([Buffer.concat([Buffer.from('PUT'), put.subarray('POST'.length)])]);
+    expect(expectError(lens.responses[0], 400, 'validation_failed')).toMatch(/not valid UTF-8/);
+    expect((await readCanvas(scope)).revision).toBe(before.revision);
+
+    // An escaped lone surrogate is valid JSON and valid UTF-8: stored, read and streamed as sent.
+    const stream = new SseClient(env.world.streamUrl(scope), { token: env.tokens.admin });
+    try {
+      await stream.waitFor((f) => f.event === 'CANVAS_READY');
+      const escaped = JSON.stringify(tokenSet(scope, 'x', ulid(), 'plan.note')).replace('"x"', '"a\\ud800b\\udc00c"');
+      const sent = await exchange([rawPost('/v1/commands', env.tokens.admin, escaped, { connection: 'close' })]);
+      expect(json(sent.responses[0]).status).toBe('committed');
+      const patch = await stream.waitFor((f) => f.event === 'token_patch');
+      expect(patch.json.payload.value).toBe('a\ud800b\udc00c');
+      expect((await readCanvas(scope)).tokens['plan.note']).toBe('a\ud800b\udc00c');
+    } finally {
+      stream.close();
+    }
+  });
+
+  it('[CONTRACT 3] gzip, deflate and br bodies are read; a decompression bomb is 413, unknown or corrupt encodings 400, nothing applied', async () => {
+    const scope = await env.world.newCanvas(env.tokens.admin, 'enc', 'c1');
+    const before = await readCanvas(scope);
+    const encoders = { gzip: gzipSync, deflate: deflateSync, br: brotliCompressSync } as const;
+    for (const [name, encode] of Object.entries(encoders)) {
+      const body = encode(Buffer.from(JSON.stringify(tokenSet(scope, `via-${name}`))));
+      const got = await exchange([
+        rawPost('/v1/commands', env.tokens.admin, body, { 'content-encoding': name, connection: 'close' }),
+      ]);
+      expect([got.responses[0]?.status, json(got.responses[0]).status]).toEqual([200, 'committed']);
+    }
+    const mid = await readCanvas(scope);
+    expect({ revision: mid.revision, title: mid.tokens['plan.title'] }).toEqual({
+      revision: before.revision + 3,
+      title: 'via-br',
+    });
+    // 64 MiB of spaces around a command, ~65 KB on the wire.
+    const pad = Buffer.alloc(64 * 1024 * 1024, 0x20);
+    const bomb = gzipSync(Buffer.concat([Buffer.from(JSON.stringify(tokenSet(scope, 'bomb'))), pad]));
+    const exploded = await exchange([
+      rawPost('/v1/commands', env.tokens.admin, bomb, { 'content-encoding': 'gzip', connection: 'close' }),
+    ]);
+    expect(expectError(exploded.responses[0], 413, 'payload_too_large')).toMatch(/over the limit of 1 MiB/);
+    const plain = Buffer.from(JSON.stringify(tokenSet(scope, 'zstd')));
+    const unknown = await exchange([
+      rawPost('/v1/commands', env.tokens.admin, plain, { 'content-encoding': 'zstd', connection: 'close' }),
+    ]);
+    expect(expectError(unknown.responses[0], 400, 'validation_failed')).toMatch(/unsupported content encoding "zstd"/);
+    const corrupt = await exchange([
+      rawPost('/v1/commands', env.tokens.admin, plain, { 'content-encoding': 'gzip', connection: 'close' }),
+    ]);
+    expectError(corrupt.responses[0], 400, 'validation_failed');
+    const latin1 = await exchange([
+      rawPost('/v1/commands', env.tokens.admin, plain, {
+        'content-type': 'application/json; charset=latin1',
+        connection: 'close',
+      }),
+    ]);
+    expect(expectError(latin1.responses[0], 400, 'validation_failed')).toMatch(/unsupported charset/);
+    expect((await readCanvas(scope)).revision).toBe(mid.revision);
+  });
+
+  it('[CONTRACT 2] two Authorization headers are 401 everywhere; a lowercase scheme and extra spaces are fine; alg none, oversized and foreign tokens are refused', async () => {
+    const scope = await env.world.newCanvas(env.tokens.admin, 'auth', 'c1');
+    const before = await readCanvas(scope);
+    const { canvas_id, ...rest } = scope;
+    const query = new URLSearchParams(rest).toString();
+    const get = (path: string, auth: string) =>
+      `GET ${path} HTTP/1.1\r\nhost: gateway\r\n${auth}connection: close\r\n\r\n`;
+    for (const second of [env.tokens.admin, env.tokens.intruder]) {
+      const twice = `authorization: Bearer ${env.tokens.admin}\r\nauthorization: Bearer ${second}\r\n`;
+      const command = await exchange([
+        rawPost('/v1/commands', env.tokens.admin, JSON.stringify(tokenSet(scope, 'twice')), { connection: 'close' }, [
+          `authorization: Bearer ${second}`,
+        ]),
+      ]);
+      expect(expectError(command.responses[0], 401, 'unauthenticated')).toMatch(/more than one Authorization header/);
+      for (const path of [`/v1/canvases/${canvas_id}?${query}`, `/v1/canvases/${canvas_id}/events?${query}`]) {
+        const got = await exchange([get(path, twice)]);
+        expect(expectError(got.responses[0], 401, 'unauthenticated')).toMatch(/more than one Authorization header/);
+      }
+    }
+    for (const header of [
+      `authorization: bearer ${env.tokens.admin}\r\n`,
+      `authorization:   Bearer   ${env.tokens.admin}  \r\n`,
+    ]) {
+      const ok = await exchange([get(`/v1/canvases/${canvas_id}?${query}`, header)]);
+      expect(ok.responses[0]?.status).toBe(200);
+    }
+    const [, payload] = env.tokens.admin.split('.');
+    const none = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${payload}.`;
+    const hs512 = `${Buffer.from('{"alg":"HS512","typ":"JWT"}').toString('base64url')}.${payload}.AAAA`;
+    for (const token of [none, hs512, 'a'.repeat(10_000), 'not.a.jwt']) {
+      const got = await exchange([get(`/v1/canvases/${canvas_id}?${query}`, `authorization: Bearer ${token}\r\n`)]);
+      expectError(got.responses[0], 401, 'unauthenticated');
+    }
+    const huge = await exchange([
+      get(`/v1/canvases/${canvas_id}?${query}`, `authorization: Bearer ${'a'.repeat(100_000)}\r\n`),
+    ]);
+    expectError(huge.responses[0], 413, 'payload_too_large');
+    const foreign = await exchange([
+      rawPost('/v1/commands', env.tokens.intruder, JSON.stringify(tokenSet(scope, 'foreign')), { connection: 'close' }),
+    ]);
+    expectError(foreign.responses[0], 403, 'tenant_mismatch');
+    expect((await readCanvas(scope)).revision).toBe(before.revision);
+  });
+
+  it('[CONTRACT 4] malformed percent-encoding and repeated parameters are 400 naming what to fix; junk or doubled cursors reset the stream', async () => {
+    const scope = await env.world.newCanvas(env.tokens.admin, 'urls', 'c1');
+    const { canvas_id, ...rest } = scope;
+    const query = new URLSearchParams(rest).toString();
+    const get = (path: string, extra = '') =>
+      `GET ${path} HTTP/1.1\r\nhost: gateway\r\nauthorization: Bearer ${env.tokens.admin}\r\n${extra}connection: close\r\n\r\n`;
+    for (const path of [`/v1/canvases/%E0%A4%A/events?${query}`, `/v1/canvases/%E0%A4%A?${query}`]) {
+      const got = await exchange([get(path)]);
+      expect(expectError(got.responses[0], 400, 'validation_failed')).toMatch(/decode/);
+    }
+    for (const path of [
+      `/v1/canvases/${canvas_id}/events?${query}&tenant_id=acme`,
+      `/v1/canvases/${canvas_id}?${query}&tenant_id=other`,
+      `/v1/realtime?${query}&project_id=p2`,
+    ]) {
+      const got = await exchange([get(path)]);
+      expect(expectError(got.responses[0], 400, 'validation_failed')).toMatch(/^scope\.(tenant|project)_id: /);
+    }
+    const afterTwice = await exchange([get(`/v1/canvases/${canvas_id}/events?${query}&after=a&after=b`)]);
+    expect(expectError(afterTwice.responses[0], 400, 'validation_failed')).toMatch(/\?after= must be given once/);
+
+    const { cursor } = await env.world.commit(env.tokens.admin, 'token.set', scope, {
+      token_id: 'plan.title',
+      value: 'r',
+    });
+    const url = env.world.streamUrl(scope);
+    for (const lastEventId of ['junk', 'z'.repeat(4000), `${cursor}9999`, `${cursor}, ${cursor}`]) {
+      const stream = new SseClient(url, { token: env.tokens.admin, lastEventId });
+      try {
+        const ready = await stream.waitFor((f) => f.event === 'CANVAS_READY');
+        expect({
+          reset: ready.json.payload.reset,
+          snapshot: ready.json.payload.snapshot?.tokens['plan.title'],
+        }).toEqual({
+          reset: true,
+          snapshot: 'r',
+        });
+      } finally {
+        stream.close();
+      }
+    }
+  });
+
+  it('[CONTRACT 5] one command_id: applied once in parallel, a different body gets the original outcome as a duplicate, twice in a batch too; a batch of 500 is whole, 501 refused', async () => {
+    const scope = await env.world.newCanvas(env.tokens.admin, 'idem', 'c1');
+    const before = await readCanvas(scope);
+    const id = ulid();
+    const parallel = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        api(env.gateway.url, 'POST', '/v1/commands', { token: env.tokens.admin, body: tokenSet(scope, 'once', id) }),
+      ),
+    );
+    expect(parallel.map((r) => r.status)).toEqual(Array(8).fill(200));
+    const statuses = parallel.map((r) => r.json.status as string).sort();
+    expect(statuses).toEqual(['committed', ...Array(7).fill('duplicate')]);
+    const outcomes = new Set(parallel.map((r) => `${r.json.cursor}@${r.json.revision}`));
+    expect(outcomes.size).toBe(1);
+    const original = parallel[0]!.json as { cursor: string; revision: number };
+    expect(original.revision).toBe(before.revision + 1);
+
+    // The same id with another body: the contract's answer, the original outcome as a duplicate; never applied.
+    const other = await api(env.gateway.url, 'POST', '/v1/commands', {
+      token: env.tokens.admin,
+      body: tokenSet(scope, 'changed', id),
+    });
+    expect(other.json).toEqual({ status: 'duplicate', cursor: original.cursor, revision: original.revision });
+    const batchId = ulid();
+    const batch = await api(env.gateway.url, 'POST', '/v1/commands:batch', {
+      token: env.tokens.admin,
+      body: { commands: [tokenSet(scope, 'b1', batchId), tokenSet(scope, 'b2', batchId)] },
+    });
+    expect(batch.json.outcomes.map((o: { status: string }) => o.status)).toEqual(['committed', 'duplicate']);
+    expect(batch.json.outcomes[1]).toEqual({ ...batch.json.outcomes[0], status: 'duplicate' });
+    const mid = await readCanvas(scope);
+    expect({ revision: mid.revision, title: mid.tokens['plan.title'] }).toEqual({
+      revision: before.revision + 2,
+      title: 'b1',
+    });
+
+    const many = (n: number) => Array.from({ length: n }, (_, i) => tokenSet(scope, `n${i}`));
+    const full = await api(env.gateway.url, 'POST', '/v1/commands:batch', {
+      token: env.tokens.admin,
+      body: { commands: many(500) },
+      timeoutMs: 30_000,
+    });
+    expect(full.status).toBe(200);
+    expect(full.json.outcomes.filter((o: { status: string }) => o.status === 'committed').length).toBe(500);
+    const over = await api(env.gateway.url, 'POST', '/v1/commands:batch', {
+      token: env.tokens.admin,
+      body: { commands: many(501) },
+    });
+    expect(over.status).toBe(400);
+    expect(over.json.error.message).toMatch(/^commands: must hold 1 to 500 commands/);
+    const end = await readCanvas(scope);
+    expect({ revision: end.revision, title: end.tokens['plan.title'] }).toEqual({
+      revision: mid.revision + 500,
+      title: 'n499',
+    });
+  });
+
+  it('[CONTRACT 4] streams never read are dropped as slow consumers and streams cut mid-way are released; a reading stream gets every write', async () => {
+    const scope = await env.world.newCanvas(env.tokens.admin, 'abandon', 'c1');
+    const subscribers = async () => {
+      const m = /^easel_subscribers\{stream="canvas"\} (\d+)/m.exec(
+        (await api(env.gateway.url, 'GET', '/metrics')).text,
+      );
+      return Number(m?.[1] ?? Number.NaN);
+    };
+    const slowDrops = async () => {
+      const text = (await api(env.gateway.url, 'GET', '/metrics')).text;
+      return Number(/^easel_disconnects_total\{reason="slow_consumer"\} (\d+)/m.exec(text)?.[1] ?? 0);
+    };
+    const baseline = await subscribers();
+    const dropsBefore = await slowDrops();
+    const { port, hostname } = new URL(env.gateway.url);
+    const path = new URL(env.world.streamUrl(scope));
+    const request = `GET ${path.pathname}${path.search} HTTP/1.1\r\nhost: gateway\r\nauthorization: Bearer ${env.tokens.admin}\r\n\r\n`;
+    const open = (): Socket => {
+      const s = connect({ port: Number(port), host: hostname });
+      s.on('error', () => undefined);
+      s.write(request);
+      s.pause(); // never read
+      return s;
+    };
+    const idle = Array.from({ length: 16 }, open);
+    const cut = Array.from({ length: 8 }, open);
+    const reader = new SseClient(env.world.streamUrl(scope), { token: env.tokens.admin });
+    try {
+      await reader.waitFor((f) => f.event === 'CANVAS_READY');
+      const deadline = Date.now() + 10_000;
+      while ((await subscribers()) < baseline + idle.length + cut.length + 1 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      for (const s of cut) s.resetAndDestroy();
+      const values: string[] = [];
+      for (let batch = 0; batch < 100 && (await slowDrops()) < dropsBefore + idle.length; batch++) {
+        const commands = Array.from({ length: 20 }, () => {
+          const value = `${values.length}-${'x'.repeat(6000)}`;
+          values.push(value);
+          return tokenSet(scope, value, ulid(), 'plan.note');
+        });
+        const res = await api(env.gateway.url, 'POST', '/v1/commands:batch', {
+          token: env.tokens.admin,
+          body: { commands },
+          timeoutMs: 30_000,
+        });
+        expect(res.status).toBe(200);
+      }
+      expect(await slowDrops()).toBeGreaterThanOrEqual(dropsBefore + idle.length);
+      await reader.until(
+        () => reader.frames.filter((f) => f.event === 'token_patch').length >= values.length,
+        20_000,
+        'every write',
+      );
+      expect(reader.frames.filter((f) => f.event === 'token_patch').map((f) => f.json.payload.value)).toEqual(values);
+      // Only the reader is left.
+      const left = Date.now() + 10_000;
+      while ((await subscribers()) !== baseline + 1 && Date.now() < left) await new Promise((r) => setTimeout(r, 50));
+      expect(await subscribers()).toBe(baseline + 1);
+    } finally {
+      reader.close();
+      for (const s of [...idle, ...cut]) s.destroy();
+    }
+  });
+
+  it('[CONTRACT 4] a lone surrogate escape survives the spine: read and replayed the same after a restart', async () => {
+    const scope = await env.world.newCanvas(env.tokens.admin, 'restart', 'c1');
+    const ready = await env.world.commit(env.tokens.admin, 'token.set', scope, {
+      token_id: 'plan.title',
+      value: 'start',
+    });
+    const body = JSON.stringify(tokenSet(scope, 'x', ulid(), 'plan.note')).replace(
+      '"x"',
+      '"\\udfff-\\ud83d\\ude00-\\ud800"',
+    );
+    const sent = await api(env.gateway.url, 'POST', '/v1/commands', {
+      token: env.tokens.admin,
+      rawBody: body,
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(sent.json.status).toBe('committed');
+    await env.gateway.restart();
+    const { canvas_id, ...rest } = scope;
+    const read = await api(env.gateway.url, 'GET', `/v1/canvases/${canvas_id}?${new URLSearchParams(rest)}`, {
+      token: env.tokens.admin,
+    });
+    expect(read.json.tokens['plan.note']).toBe('\udfff-😀-\ud800');
+    const url = `${env.gateway.url}/v1/canvases/${canvas_id}/events?${new URLSearchParams(rest)}`;
+    const replay = new SseClient(url, { token: env.tokens.admin, lastEventId: ready.cursor });
+    try {
+      const patch = await replay.waitFor((f) => f.event === 'token_patch', 10_000);
+      expect(patch.id).toBe(sent.json.cursor);
+      expect(patch.json.payload.value).toBe('\udfff-😀-\ud800');
+    } finally {
+      replay.close();
+    }
+  });
+});
