@@ -12,6 +12,7 @@ import {
 } from '@hocuspocus/server';
 import type pino from 'pino';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { ClientIdClaims } from './ClientIdClaims.ts';
 import { coalesceAwareness } from './coalesceAwareness.ts';
 import { PRESENCE_PATH } from './presenceDocument.ts';
 import type { PresenceMetrics } from './presenceMetrics.ts';
@@ -31,8 +32,17 @@ export interface PresenceServerOptions {
   extensions?: Extension[];
   /** Per-connection limits (awareness rate, message budget, documents per socket). */
   limits?: GuardLimits;
-  /** Close a socket that authenticated no document within this long, ms. Default 10 000. */
+  /**
+   * Close a socket that has no authenticated document for this long, ms: one that never
+   * authenticated, and one whose documents all closed (detached, or closed by Hocuspocus).
+   * Default 10 000.
+   */
   authTimeoutMs?: number;
+  /**
+   * Most bytes queued to one socket (it does not read: a frozen tab, a hostile client); more
+   * and it is cut (`terminate`; counted as `slow_consumer`). Default 8 MiB.
+   */
+  maxBufferedBytes?: number;
   /** Largest WebSocket message, bytes. Default 512 KiB (an awareness state with a large selection). */
   maxPayloadBytes?: number;
   /** Most open presence sockets per node; more are answered 503. Default 10 000. */
@@ -42,6 +52,8 @@ export interface PresenceServerOptions {
 interface DocumentContext {
   guard: SocketGuard;
   socket: WebSocket;
+  /** (Re)starts the socket's countdown to being closed for having no authenticated document. */
+  armIdle: () => void;
   record?: TicketRecord;
   session?: PresenceSession;
 }
@@ -59,6 +71,7 @@ export class PresenceServer {
   readonly #options: PresenceServerOptions;
   readonly #wss: WebSocketServer;
   readonly #sockets = new Set<WebSocket>();
+  readonly #claims = new ClientIdClaims();
   readonly #offLens: () => void;
   readonly #attached = new Map<Server, (req: IncomingMessage, socket: Duplex, head: Buffer) => void>();
   #closing: Promise<void> | null = null;
@@ -80,6 +93,7 @@ export class PresenceServer {
       connected: async (data) => this.#connected(data),
       onDisconnect: async (data) => this.#disconnected(data),
     });
+    options.metrics?.observe(() => ({ sessions: this.sessions.size, documents: this.hocuspocus.documents.size }));
     this.#offLens = options.onLensChanged((partition) => {
       this.sessions.recheck(partition).catch((err: unknown) => {
         options.logger?.warn({ err, partition }, 'presence: re-checking sessions after a lens change failed');
@@ -141,6 +155,7 @@ export class PresenceServer {
     const guard = new SocketGuard({
       deliver: (data) => emit.call(ws, 'message', data, true),
       liveStates: (document) => this.hocuspocus.documents.get(document)?.awareness.getStates(),
+      claims: this.#claims,
       close: (reason) => {
         metrics?.closed(reason);
         closeSocket(ws, reason);
@@ -156,23 +171,45 @@ export class PresenceServer {
       if (data !== null) guard.handle(data);
       return true;
     } as WebSocket['emit'];
+    // A socket that does not read: what is queued to it is bounded (Hocuspocus sends regardless).
+    const maxBuffered = this.#options.maxBufferedBytes ?? 8 * 1024 * 1024;
+    const send = ws.send;
+    const checkBuffered = () => {
+      if (ws.bufferedAmount <= maxBuffered || ws.readyState === ws.CLOSED) return;
+      metrics?.closed('slow_consumer');
+      guard.dispose();
+      ws.terminate();
+    };
+    ws.send = function boundedSend(this: WebSocket, ...args: Parameters<WebSocket['send']>): void {
+      send.apply(this, args);
+      checkBuffered();
+    } as WebSocket['send'];
+    ws.on('ping', checkBuffered);
     this.#sockets.add(ws);
     metrics?.sockets(1);
-    const authTimer = setTimeout(() => {
-      if (!guard.authorized) {
+    // Closes the socket when it has had no authenticated document for `authTimeoutMs`: from its
+    // opening, and again from the moment its last document closed (see `#disconnected`).
+    const idleMs = this.#options.authTimeoutMs ?? 10_000;
+    let idleTimer: NodeJS.Timeout | undefined;
+    const armIdle = () => {
+      clearTimeout(idleTimer);
+      if (ws.readyState === ws.CLOSED) return;
+      idleTimer = setTimeout(() => {
+        if (guard.authorized) return;
         metrics?.closed('unauthenticated');
         closeSocket(ws, 'unauthenticated');
-      }
-    }, this.#options.authTimeoutMs ?? 10_000);
-    authTimer.unref();
+      }, idleMs);
+      idleTimer.unref();
+    };
+    armIdle();
     ws.once('close', () => {
-      clearTimeout(authTimer);
+      clearTimeout(idleTimer);
       guard.dispose();
       this.#sockets.delete(ws);
       metrics?.sockets(-1);
     });
     ws.on('error', () => {});
-    const context: Omit<DocumentContext, 'record' | 'session'> = { guard, socket: ws };
+    const context: Omit<DocumentContext, 'record' | 'session'> = { guard, socket: ws, armIdle };
     this.hocuspocus.handleConnection(ws, req, context);
   }
 
@@ -227,6 +264,8 @@ export class PresenceServer {
     const context = data.context as DocumentContext;
     if (context.session) this.sessions.remove(context.session);
     context.guard?.forget(data.documentName);
+    // Its last document closed (detached, or closed by Hocuspocus): a socket serving nothing goes.
+    if (context.guard && !context.guard.authorized) context.armIdle();
   }
 }
 

@@ -1,6 +1,7 @@
 import * as encoding from 'lib0/encoding';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { HOCUSPOCUS_MESSAGE, readAwarenessBody, readFrameHead, writeAwarenessFrame } from './presenceFrames.ts';
+import { ClientIdClaims } from './ClientIdClaims.ts';
 import { type GuardOutcome, SocketGuard } from './SocketGuard.ts';
 
 const DOC = 'acme/p1/c1';
@@ -24,7 +25,11 @@ const auth = (doc = DOC) =>
     },
     doc,
   );
-const sync = () => frame(HOCUSPOCUS_MESSAGE.sync, (e) => encoding.writeVarUint(e, 0));
+const sync = () =>
+  frame(HOCUSPOCUS_MESSAGE.sync, (e) => {
+    encoding.writeVarUint(e, 0);
+    encoding.writeVarUint8Array(e, new Uint8Array([0]));
+  });
 const aware = (clientId: number, clock: number, text: string) =>
   writeAwarenessFrame(DOC, [{ clientId, clock, state: text }]);
 
@@ -214,6 +219,87 @@ describe('SocketGuard', () => {
     const other = new SocketGuard({ deliver: () => {}, liveStates: () => undefined, close: (r) => closed.push(r) });
     other.handle(new Uint8Array([0]));
     expect(closed).toEqual(['protocol_error', 'protocol_error']);
+  });
+
+  it('[CONTRACT 7] a malformed auth or sync message closes the socket (Hocuspocus would throw on it)', () => {
+    guard.handle(frame(HOCUSPOCUS_MESSAGE.auth, (e) => encoding.writeVarUint(e, 0)));
+    expect([closed, delivered.length]).toEqual([['protocol_error'], 0]);
+    const bad = [
+      frame(HOCUSPOCUS_MESSAGE.sync, (e) => encoding.writeVarUint(e, 0)), // no state vector
+      frame(HOCUSPOCUS_MESSAGE.sync, (e) => {
+        encoding.writeVarUint(e, 9); // no such step
+        encoding.writeVarUint8Array(e, new Uint8Array([0]));
+      }),
+      frame(HOCUSPOCUS_MESSAGE.syncReply, (e) => {
+        encoding.writeVarUint(e, 1);
+        encoding.writeVarUint8Array(e, new Uint8Array([7, 0xff, 0x80])); // not an update
+      }),
+    ];
+    for (const message of bad) {
+      const shut: string[] = [];
+      const g = new SocketGuard({ deliver: () => {}, liveStates: () => undefined, close: (r) => shut.push(r) });
+      g.handle(auth());
+      g.authorize(DOC, VIC);
+      g.handle(message);
+      expect(shut).toEqual(['protocol_error']);
+    }
+  });
+
+  it('[CONTRACT 7] a second auth and stateless messages of an authorized document are dropped', () => {
+    guard.authorize(DOC, VIC);
+    guard.handle(auth());
+    guard.handle(frame(HOCUSPOCUS_MESSAGE.stateless, (e) => encoding.writeVarString(e, 'hi')));
+    expect([delivered.length, closed]).toEqual([0, []]);
+    expect(counts).toEqual(['message_dropped', 'message_dropped']);
+  });
+
+  it('[CONTRACT 7] bytes queued before tickets are checked are bounded per socket, and given back with the document', () => {
+    const shut: string[] = [];
+    const g = new SocketGuard({
+      deliver: (d) => delivered.push(d),
+      liveStates: () => undefined,
+      close: (r) => shut.push(r),
+      limits: { maxPendingBytes: 1000 },
+    });
+    const big = frame(HOCUSPOCUS_MESSAGE.sync, (e) => encoding.writeVarUint8Array(e, new Uint8Array(400)));
+    g.handle(auth());
+    g.handle(big);
+    g.handle(big);
+    g.forget(DOC); // Hocuspocus dropped its queue
+    g.handle(auth());
+    g.handle(big);
+    g.handle(big);
+    expect([shut, delivered.length]).toEqual([[], 6]);
+    g.handle(big);
+    expect([shut, delivered.length]).toEqual([['rate_limited'], 6]);
+  });
+
+  it("[CONTRACT 7] a client id bound to one actor is not another's, also for a while after it left", () => {
+    let now = 0;
+    const claims = new ClientIdClaims({ holdMs: 1000, now: () => now });
+    const guardOf = (actorId: string) => {
+      const out: Uint8Array[] = [];
+      const g = new SocketGuard({ deliver: (d) => out.push(d), liveStates: () => undefined, claims, close: () => {} });
+      g.authorize(DOC, { actorId, kind: 'human' });
+      return { g, out };
+    };
+    const vic = guardOf('vic');
+    vic.g.handle(aware(5, 1, state('vic')));
+    expect(vic.out).toHaveLength(1);
+    vic.g.dispose();
+    now = 900;
+    const ann = guardOf('ann');
+    ann.g.handle(aware(5, 9, state('ann'))); // vic's id: refused, no claim made
+    ann.g.handle(aware(6, 1, state('ann')));
+    expect(ann.out.map((d) => readAwarenessBody(d, readFrameHead(d)!.bodyOffset)![0]!.clientId)).toEqual([6]);
+    const back = guardOf('vic');
+    back.g.handle(aware(5, 2, state('vic', 1)));
+    expect(back.out).toHaveLength(1);
+    back.g.dispose();
+    now = 3000; // past holdMs: free again
+    const eve = guardOf('eve');
+    eve.g.handle(aware(5, 1, state('eve')));
+    expect(eve.out).toHaveLength(1);
   });
 
   it('stops its timers when disposed', () => {

@@ -1,7 +1,10 @@
 import { type ActorKind, awarenessStateSchema, type PresenceCloseReason } from '@easel/schemas';
+import type { ClientIdClaims } from './ClientIdClaims.ts';
 import {
   type AwarenessEntry,
   HOCUSPOCUS_MESSAGE,
+  isAuthBody,
+  isSyncBody,
   readAwarenessBody,
   readFrameHead,
   writeAwarenessFrame,
@@ -29,6 +32,12 @@ export interface GuardLimits {
   maxDocuments?: number;
   /** Messages of a document accepted before its ticket is checked (Hocuspocus queues them). Default 16. */
   maxPendingMessages?: number;
+  /**
+   * Bytes of those messages a socket may send, all its documents together. Hocuspocus keeps a
+   * document's queue as long as the document's connection (a refused one's as long as the
+   * socket): a socket over it is closed `rate_limited`. Default 256 KiB.
+   */
+  maxPendingBytes?: number;
   /** Longest awareness state (JSON characters). Default 65 536. */
   maxStateChars?: number;
 }
@@ -47,6 +56,12 @@ export interface SocketGuardOptions {
   deliver(data: Uint8Array): void;
   /** The live awareness states of a document on this node (`clientID → state`), if loaded. */
   liveStates(document: string): ReadonlyMap<number, unknown> | undefined;
+  /**
+   * Which actor each awareness client id of a document is bound to (shared by the sockets of a
+   * node): an id stays its actor's for a while after its connection went, so another actor cannot
+   * take it while its owner reconnects. Default none (only live states are checked).
+   */
+  claims?: ClientIdClaims;
   /** Closes the socket. */
   close(reason: PresenceCloseReason): void;
   count?(outcome: GuardOutcome): void;
@@ -61,6 +76,8 @@ interface DocGuard {
   phase: 'pending' | 'authorized' | 'refused';
   authSeen: boolean;
   pending: number;
+  /** Bytes delivered while pending (Hocuspocus keeps them queued). */
+  pendingBytes: number;
   identity: GuardIdentity | null;
   /** The awareness client id this connection speaks for (claimed by its first valid state). */
   clientId: number | null;
@@ -70,6 +87,14 @@ interface DocGuard {
   timer: unknown;
 }
 
+/** Message types passed on to Hocuspocus once a document is authorized (awareness aside). */
+const PASSED_TYPES: ReadonlySet<number> = new Set([
+  HOCUSPOCUS_MESSAGE.sync,
+  HOCUSPOCUS_MESSAGE.queryAwareness,
+  HOCUSPOCUS_MESSAGE.syncReply,
+  HOCUSPOCUS_MESSAGE.close,
+]);
+
 const DEFAULTS = {
   awarenessHz: 30,
   awarenessBurst: 30,
@@ -77,6 +102,7 @@ const DEFAULTS = {
   messageBurst: 60,
   maxDocuments: 8,
   maxPendingMessages: 16,
+  maxPendingBytes: 256 * 1024,
   maxStateChars: 65_536,
 } satisfies Required<GuardLimits>;
 
@@ -99,6 +125,8 @@ export class SocketGuard {
   readonly #messages: TokenBucket;
   /** Frames already checked: Hocuspocus re-emits what it queued while a connection was set up. */
   readonly #checked = new WeakSet<Uint8Array>();
+  /** Bytes Hocuspocus holds queued for this socket's documents. */
+  #pendingBytes = 0;
   #closed = false;
 
   constructor(options: SocketGuardOptions) {
@@ -141,13 +169,19 @@ export class SocketGuard {
     const doc = this.#docs.get(document);
     if (doc === undefined) return;
     this.#release(doc);
+    this.#unclaim(document, doc);
+    // Hocuspocus dropped the document's queue with its connection.
+    this.#pendingBytes -= doc.pendingBytes;
     this.#docs.delete(document);
   }
 
   /** The socket closed: timers stop, nothing more is delivered. */
   dispose(): void {
     this.#closed = true;
-    for (const doc of this.#docs.values()) this.#release(doc);
+    for (const [document, doc] of this.#docs) {
+      this.#release(doc);
+      this.#unclaim(document, doc);
+    }
     this.#docs.clear();
   }
 
@@ -174,11 +208,22 @@ export class SocketGuard {
     }
     if (doc.phase === 'pending') {
       if (head.type === HOCUSPOCUS_MESSAGE.auth && !doc.authSeen) {
+        if (!isAuthBody(data, head.bodyOffset)) {
+          this.#shut('protocol_error');
+          return;
+        }
         doc.authSeen = true;
         this.#options.deliver(data);
       } else if (head.type !== HOCUSPOCUS_MESSAGE.auth && doc.pending < this.#limits.maxPendingMessages) {
-        // Queued by Hocuspocus until the ticket is checked, then re-emitted and checked here.
+        // Queued by Hocuspocus until the ticket is checked, then re-emitted and checked here;
+        // the queue is kept as long as the connection, so its bytes count against the socket.
+        if (this.#pendingBytes + data.byteLength > this.#limits.maxPendingBytes) {
+          this.#shut('rate_limited');
+          return;
+        }
         doc.pending += 1;
+        doc.pendingBytes += data.byteLength;
+        this.#pendingBytes += data.byteLength;
         this.#options.deliver(data);
       } else this.#drop();
       return;
@@ -187,8 +232,18 @@ export class SocketGuard {
       this.#awareness(doc, head.document, data, head.bodyOffset);
       return;
     }
-    if (head.type === HOCUSPOCUS_MESSAGE.broadcastStateless || head.type > HOCUSPOCUS_MESSAGE.close) {
+    if (!PASSED_TYPES.has(head.type)) {
+      // Stateless messages (broadcast or not), a second auth (tickets are not refreshed on a
+      // connection), sync statuses and unknown types: nothing Hocuspocus should act on.
       this.#drop();
+      return;
+    }
+    if (
+      (head.type === HOCUSPOCUS_MESSAGE.sync || head.type === HOCUSPOCUS_MESSAGE.syncReply) &&
+      !isSyncBody(data, head.bodyOffset)
+    ) {
+      // Hocuspocus would throw on it (a stack trace in the log) and close the document.
+      this.#shut('protocol_error');
       return;
     }
     if (!this.#messages.take(this.#now())) {
@@ -215,7 +270,7 @@ export class SocketGuard {
       }
       if (doc.clientId === null) {
         if (entry.state === 'null') continue;
-        doc.clientId = entry.clientId;
+        if (!this.#claim(doc, document, entry.clientId)) continue;
       }
       own.push(entry);
     }
@@ -240,6 +295,20 @@ export class SocketGuard {
     if (live === undefined || live === null) return true;
     const actor = (live as { actor?: { id?: unknown } }).actor;
     return actor?.id === doc.identity?.actorId;
+  }
+
+  /** Makes `clientId` this connection's, unless it is bound to another actor. */
+  #claim(doc: DocGuard, document: string, clientId: number): boolean {
+    const claims = this.#options.claims;
+    if (claims !== undefined && !claims.claim(document, clientId, doc.identity!.actorId)) return false;
+    doc.clientId = clientId;
+    return true;
+  }
+
+  #unclaim(document: string, doc: DocGuard): void {
+    if (doc.clientId === null || doc.identity === null) return;
+    this.#options.claims?.release(document, doc.clientId, doc.identity.actorId);
+    doc.clientId = null;
   }
 
   #validState(doc: DocGuard, text: string): boolean {
@@ -285,6 +354,7 @@ export class SocketGuard {
         phase: 'pending',
         authSeen: false,
         pending: 0,
+        pendingBytes: 0,
         identity: null,
         clientId: null,
         bucket: new TokenBucket(this.#limits.awarenessHz, this.#limits.awarenessBurst, this.#now()),

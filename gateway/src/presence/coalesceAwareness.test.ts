@@ -71,6 +71,50 @@ describe('coalesceAwareness', () => {
     document.destroy();
   });
 
+  it('[CONTRACT 7] the latest connection to speak for a client id owns it: it leaves with that one, not the old one', async () => {
+    const document = new Document('acme/p1/c1');
+    expect(coalesceAwareness(document)).toBe(true);
+    const a = await socketPair();
+    const b = await socketPair();
+    const ca = new Connection(a.server as never, a.request, document, 'a', {});
+    const cb = new Connection(b.server as never, b.request, document, 'b', {});
+    const peer = new Awareness(new Y.Doc());
+    peer.setLocalState({ cursor: { x: 1 } });
+    applyAwarenessUpdate(document.awareness, encodeAwarenessUpdate(peer, [peer.clientID]), a.server);
+    // The same provider again on its new connection (the old one not yet noticed gone): `updated`.
+    peer.setLocalState({ cursor: { x: 2 } });
+    applyAwarenessUpdate(document.awareness, encodeAwarenessUpdate(peer, [peer.clientID]), b.server);
+    document.removeConnection(ca);
+    await new Promise((r) => setTimeout(r, 50)); // flushes
+    expect(document.awareness.getStates().get(peer.clientID)).toEqual({ cursor: { x: 2 } });
+    document.removeConnection(cb);
+    await arrived(() => !document.awareness.getStates().has(peer.clientID));
+    expect(document.awareness.getStates().has(peer.clientID)).toBe(false);
+    peer.destroy();
+    document.destroy();
+  });
+
+  it('[CONTRACT 7] a state set for a connection already gone is removed; removed ids leave no meta behind', async () => {
+    const document = new Document('acme/p1/c1');
+    expect(coalesceAwareness(document)).toBe(true);
+    const a = await socketPair();
+    const b = await socketPair();
+    const ca = new Connection(a.server as never, a.request, document, 'a', {});
+    new Connection(b.server as never, b.request, document, 'b', {});
+    const peer = new Awareness(new Y.Doc());
+    peer.setLocalState({ cursor: { x: 1 } });
+    document.removeConnection(ca);
+    // A message of `a` applied after its connection was removed (it came right before its close).
+    applyAwarenessUpdate(document.awareness, encodeAwarenessUpdate(peer, [peer.clientID]), a.server);
+    expect(document.awareness.getStates().has(peer.clientID)).toBe(true);
+    await arrived(() => !document.awareness.getStates().has(peer.clientID));
+    expect(document.awareness.getStates().has(peer.clientID)).toBe(false);
+    expect(entriesOf(b.received).at(-1)).toEqual([[peer.clientID, null]]);
+    expect(document.awareness.meta.has(peer.clientID)).toBe(false);
+    peer.destroy();
+    document.destroy();
+  });
+
   it('leaves a document it does not recognize alone', () => {
     const document = new Document('d');
     document.awareness.on('update', () => {});

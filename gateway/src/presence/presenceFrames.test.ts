@@ -3,7 +3,15 @@ import * as encoding from 'lib0/encoding';
 import { describe, expect, it } from 'vitest';
 import { Awareness, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import { HOCUSPOCUS_MESSAGE, readAwarenessBody, readFrameHead, writeAwarenessFrame } from './presenceFrames.ts';
+import { Document, IncomingMessage, MessageReceiver } from '@hocuspocus/server';
+import {
+  HOCUSPOCUS_MESSAGE,
+  isAuthBody,
+  isSyncBody,
+  readAwarenessBody,
+  readFrameHead,
+  writeAwarenessFrame,
+} from './presenceFrames.ts';
 
 const entry = fc.record({
   clientId: fc.integer({ min: 0, max: 2 ** 32 - 1 }),
@@ -47,6 +55,85 @@ describe('presence frames', () => {
         expect(body === null || Array.isArray(body)).toBe(true);
       }),
     );
+  });
+
+  it('[CONTRACT 7] a sync message it accepts is one Hocuspocus handles on a read-only connection without throwing (property)', () => {
+    const document = new Document('d');
+    const sent: Uint8Array[] = [];
+    const connection = {
+      readOnly: true,
+      send: (m: Uint8Array) => sent.push(m),
+      callbacks: { beforeSync: () => Promise.resolve() },
+    };
+    const syncFrame = (type: number, step: number, payload: Uint8Array, tail: Uint8Array) => {
+      const e = encoding.createEncoder();
+      encoding.writeVarString(e, 'd');
+      encoding.writeVarUint(e, type);
+      encoding.writeVarUint(e, step);
+      encoding.writeVarUint8Array(e, payload);
+      encoding.writeUint8Array(e, tail);
+      return encoding.toUint8Array(e);
+    };
+    const edit = new Y.Doc();
+    edit.getMap('m').set('k', 'v');
+    const payload = fc.oneof(
+      fc.uint8Array({ maxLength: 60 }),
+      fc.constant(Y.encodeStateAsUpdate(edit)),
+      fc.constant(Y.encodeStateVector(edit)),
+    );
+    let accepted = 0;
+    fc.assert(
+      fc.property(
+        fc.constantFrom(HOCUSPOCUS_MESSAGE.sync, HOCUSPOCUS_MESSAGE.syncReply),
+        fc.nat(3),
+        payload,
+        fc.uint8Array({ maxLength: 2 }),
+        (type, step, bytes, tail) => {
+          const frame = syncFrame(type, step, bytes, tail);
+          if (!isSyncBody(frame, readFrameHead(frame)!.bodyOffset)) return;
+          accepted += 1;
+          // As Hocuspocus's Connection.handleMessage does: the document name is read and echoed first.
+          const message = new IncomingMessage(frame);
+          message.writeVarString(message.readVarString());
+          expect(() => new MessageReceiver(message).apply(document, connection as never)).not.toThrow();
+        },
+      ),
+      { numRuns: 500 },
+    );
+    expect(accepted).toBeGreaterThan(0);
+    for (const [step, bytes] of [
+      [0, Y.encodeStateVector(edit)],
+      [1, Y.encodeStateAsUpdate(edit)],
+      [2, Y.encodeStateAsUpdate(edit)],
+    ] as const) {
+      const frame = syncFrame(HOCUSPOCUS_MESSAGE.sync, step, bytes, new Uint8Array(0));
+      expect(isSyncBody(frame, readFrameHead(frame)!.bodyOffset)).toBe(true);
+    }
+    document.destroy();
+  });
+
+  it('[CONTRACT 7] an auth body is a token sub-type, a short token and nothing more', () => {
+    const authFrame = (write: (e: encoding.Encoder) => void) => {
+      const e = encoding.createEncoder();
+      encoding.writeVarString(e, 'd');
+      encoding.writeVarUint(e, HOCUSPOCUS_MESSAGE.auth);
+      write(e);
+      const frame = encoding.toUint8Array(e);
+      return isAuthBody(frame, readFrameHead(frame)!.bodyOffset);
+    };
+    const token =
+      (sub: number, text: string, extra = false) =>
+      (e: encoding.Encoder) => {
+        encoding.writeVarUint(e, sub);
+        encoding.writeVarString(e, text);
+        if (extra) encoding.writeVarUint(e, 1);
+      };
+    expect(authFrame(token(0, 'a'.repeat(32)))).toBe(true);
+    expect(authFrame(token(1, 'a'.repeat(32)))).toBe(false);
+    expect(authFrame(token(0, 'a'.repeat(32), true))).toBe(false);
+    expect(authFrame(token(0, 'a'.repeat(2000)))).toBe(false);
+    expect(authFrame(() => {})).toBe(false);
+    expect(authFrame((e) => encoding.writeVarUint(e, 0))).toBe(false);
   });
 
   it('refuses trailing bytes and absurd entry counts', () => {

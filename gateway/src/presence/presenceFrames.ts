@@ -1,5 +1,6 @@
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
+import * as Y from 'yjs';
 
 /** Hocuspocus message types (the first varUint after the document name). */
 export const HOCUSPOCUS_MESSAGE = {
@@ -90,4 +91,53 @@ export function writeAwarenessFrame(document: string, entries: readonly Awarenes
   encoding.writeVarUint(frame, HOCUSPOCUS_MESSAGE.awareness);
   encoding.writeVarUint8Array(frame, encoding.toUint8Array(update));
   return encoding.toUint8Array(frame);
+}
+
+/** Longest token an auth message may carry (tickets are 32 characters). */
+const MAX_TOKEN_CHARS = 1024;
+
+/**
+ * Is the body of an auth frame what a provider sends (`varUint 0` (token), `varString token`,
+ * nothing after)? Hocuspocus decodes it unguarded and prints a stack trace when it is not.
+ */
+export function isAuthBody(data: Uint8Array, bodyOffset: number): boolean {
+  try {
+    const decoder = decoding.createDecoder(data);
+    decoder.pos = bodyOffset;
+    if (decoding.readVarUint(decoder) !== 0) return false;
+    const token = decoding.readVarString(decoder);
+    return token.length <= MAX_TOKEN_CHARS && !decoding.hasContent(decoder);
+  } catch {
+    return false;
+  }
+}
+
+/** y-protocols sync steps: step 1 (a state vector), step 2 and update (a Yjs update). */
+export const SYNC_STEP = { step1: 0, step2: 1, update: 2 } as const;
+
+/**
+ * Is the body of a sync frame one Hocuspocus handles without throwing on a read-only document
+ * (`varUint step`, `varUint8Array payload`, nothing after)? Step 1 must carry a decodable state
+ * vector; step 2 is read by Hocuspocus as far as its first struct (`Y.snapshotContainsUpdate`
+ * against the empty presence document), checked here the same way; an update is not read.
+ */
+export function isSyncBody(data: Uint8Array, bodyOffset: number): boolean {
+  try {
+    const decoder = decoding.createDecoder(data);
+    decoder.pos = bodyOffset;
+    const step = decoding.readVarUint(decoder);
+    const payload = decoding.readVarUint8Array(decoder);
+    if (decoding.hasContent(decoder)) return false;
+    if (step === SYNC_STEP.step1) {
+      Y.decodeStateVector(payload);
+      return true;
+    }
+    if (step === SYNC_STEP.step2) {
+      Y.snapshotContainsUpdate(Y.emptySnapshot, payload);
+      return true;
+    }
+    return step === SYNC_STEP.update;
+  } catch {
+    return false;
+  }
 }

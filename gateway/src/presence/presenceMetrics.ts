@@ -8,8 +8,10 @@ export interface PresenceMetrics {
   sockets(delta: 1 | -1): void;
   /** A ticket was accepted, or refused for `reason`. */
   authentication(outcome: 'accepted' | keyof typeof PRESENCE_REFUSALS): void;
-  /** The gateway closed a socket or a document connection for `reason`. */
-  closed(reason: keyof typeof PRESENCE_CLOSE_REASONS): void;
+  /** The gateway closed a socket or a document connection for `reason` (`slow_consumer`: cut, it did not read). */
+  closed(reason: keyof typeof PRESENCE_CLOSE_REASONS | 'slow_consumer'): void;
+  /** Reports the live presence sessions and loaded presence documents at each scrape. */
+  observe(stats: () => { sessions: number; documents: number }): void;
   /** What the socket guard did with one message. */
   message(outcome: GuardOutcome): void;
 }
@@ -39,6 +41,23 @@ export function presenceMetrics(registry: Registry, prefix = 'easel_'): Presence
     labelNames: ['outcome'] as const,
     registers: [registry],
   });
+  let stats: (() => { sessions: number; documents: number }) | null = null;
+  new Gauge({
+    name: `${prefix}presence_sessions`,
+    help: 'Authenticated presence document connections.',
+    registers: [registry],
+    collect() {
+      if (stats) this.set(stats().sessions);
+    },
+  });
+  new Gauge({
+    name: `${prefix}presence_documents`,
+    help: 'Presence documents loaded in Hocuspocus.',
+    registers: [registry],
+    collect() {
+      if (stats) this.set(stats().documents);
+    },
+  });
   // Label children looked up once: the message counter is on the hot path.
   const outcomes = new Map<GuardOutcome, { inc(): void }>();
   for (const o of [
@@ -55,5 +74,8 @@ export function presenceMetrics(registry: Registry, prefix = 'easel_'): Presence
     authentication: (outcome) => auth.inc({ outcome }),
     closed: (reason) => closed.inc({ reason }),
     message: (outcome) => outcomes.get(outcome)?.inc(),
+    observe: (fn) => {
+      stats = fn;
+    },
   };
 }
