@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { BusEvent } from '../core/bus/EventBus.ts';
+import { BUS_RESYNC_TOPIC, type BusEvent } from '../core/bus/EventBus.ts';
 import { SequencedBus } from '../core/bus/SequencedBus.ts';
 import { MemorySpine } from '../core/testing/MemorySpine.ts';
 import { RedisBus } from './RedisBus.ts';
@@ -100,5 +100,35 @@ describe('RedisBus + SequencedBus across a Redis restart', () => {
     // Some events really were lost on the way and came from the spine instead.
     expect(throughRedis).toBeLessThan(total);
     expect(rawB.status()).toBe('ready');
+  }, 60_000);
+
+  it('[SCALE-OUT] after Redis comes back, this node hears BUS_RESYNC_TOPIC: a broadcast sent meanwhile was lost', async () => {
+    const redis: RedisChild = await startRedisChild();
+    cleanups.push(() => redis.stop());
+    const prefix = randomPrefix();
+    const a = new RedisBus({ url: redis.url, prefix, nodeId: 'A', logger: quiet });
+    const b = new RedisBus({ url: redis.url, prefix, nodeId: 'B', logger: quiet });
+    cleanups.push(async () => {
+      await Promise.all([a.close(), b.close()]);
+    });
+    expect(await a.whenReady(5000)).toBe(true);
+    expect(await b.whenReady(5000)).toBe(true);
+    const heardB: string[] = [];
+    b.onBroadcast((topic, data) => heardB.push(`${topic}=${data}`));
+    await sleep(100);
+    expect(heardB).toEqual([]); // the first connect is no resync
+
+    await redis.kill();
+    a.broadcast('lens', 'acme/site'); // lost: B never gets it
+    await redis.restart();
+    await until(() => heardB.includes(`${BUS_RESYNC_TOPIC}=`), 'B to hear the resync topic');
+    expect(heardB).toEqual([`${BUS_RESYNC_TOPIC}=`]);
+    // Broadcasts flow again afterwards.
+    await until(() => a.status() === 'ready', 'A to reconnect');
+    for (let i = 0; i < 100 && !heardB.includes('lens=again'); i++) {
+      a.broadcast('lens', 'again');
+      await sleep(20);
+    }
+    expect(heardB).toContain('lens=again');
   }, 60_000);
 });

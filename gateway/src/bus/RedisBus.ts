@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { Redis } from 'ioredis';
-import type { BusEvent, EventBus } from '../core/bus/EventBus.ts';
+import { BUS_RESYNC_TOPIC, type BusEvent, type EventBus } from '../core/bus/EventBus.ts';
 import type { PartitionId } from '../core/spine/EventSpine.ts';
 import { MemoryBus } from './MemoryBus.ts';
 
@@ -51,7 +51,8 @@ const WARN_EVERY_MS = 10_000;
  * {@link MemoryBus}); other nodes' events arrive asynchronously. Pub/sub is at most once: wrap the
  * bus in `SequencedBus` to repair what a Redis outage lost from the spine ({@link onReconnect}
  * tells it when to look). Publishing never throws or blocks; while Redis is down only local
- * subscribers get the events.
+ * subscribers get the events. Broadcasts are at most once too: after a reconnect this node's
+ * broadcast handlers get `BUS_RESYNC_TOPIC` (what others broadcast meanwhile is lost).
  */
 export class RedisBus implements EventBus {
   readonly nodeId: string;
@@ -67,6 +68,8 @@ export class RedisBus implements EventBus {
   private failedOnce = false;
   private closed = false;
   private subReady = false;
+  /** The subscriber connection was up before: a `ready` now is a reconnect. */
+  private subscribedOnce = false;
   private droppedPublishes = 0;
   private lastDropWarn = 0;
   private lastErrorWarn = 0;
@@ -247,6 +250,9 @@ export class RedisBus implements EventBus {
     if (this.closed) return;
     this.subReady = true;
     this.connectionReady();
+    // Broadcasts of other nodes sent while it was down are lost (pub/sub keeps nothing).
+    if (this.subscribedOnce) this.local.broadcast(BUS_RESYNC_TOPIC, '');
+    this.subscribedOnce = true;
     for (const listener of [...this.reconnectListeners]) {
       try {
         listener();

@@ -17,7 +17,7 @@ import {
 } from '@easel/schemas';
 import type pino from 'pino';
 import type { Principal } from './auth/Principal.ts';
-import type { BusEvent, EventBus } from './bus/EventBus.ts';
+import { BUS_RESYNC_TOPIC, type BusEvent, type EventBus } from './bus/EventBus.ts';
 import { type CanvasDoc, CanvasRebuildError } from './canvas/CanvasDoc.ts';
 import { CanvasRegistry } from './canvas/CanvasRegistry.ts';
 import { fullSnapshot } from './canvas/fullSnapshot.ts';
@@ -186,6 +186,13 @@ export class GatewayCore {
 
   /** Another node changed a lens policy or a canvas type: drop what this node cached. */
   private onBroadcast(topic: string, data: string): void {
+    if (topic === BUS_RESYNC_TOPIC) {
+      // Lens changes other nodes broadcast meanwhile may be lost: compare with the stored ones.
+      this.lens.refreshAll().catch((err: unknown) => {
+        this.logger?.warn({ err }, 'refreshing lens policies after a bus reconnect failed');
+      });
+      return;
+    }
     let message: { node?: unknown; partition?: unknown; type?: unknown };
     try {
       message = JSON.parse(data);

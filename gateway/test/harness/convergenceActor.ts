@@ -24,7 +24,8 @@ export interface ConvergenceActor {
   readonly seen: Seen[];
   readonly revisions: number[];
   readonly rejected: RejectedEdit[];
-  readonly readies: Array<{ reset: boolean; reason?: string }>;
+  /** Each CANVAS_READY: its cursor, and how many durable events the actor had seen before it. */
+  readonly readies: Array<{ reset: boolean; reason?: string; cursor?: string; seenBefore?: number }>;
   readonly trace: string[];
   readonly errors: string[];
   /** The Yjs updates it received (snapshots and patches) as latin1 text, to look for hidden content. */
@@ -116,7 +117,12 @@ export function openActor(
         bytes: Buffer.from(update, 'base64').toString('latin1'),
       });
     if (e.type === 'CANVAS_READY') {
-      actor.readies.push({ reset: e.payload.reset === true, reason: e.payload.reason as string | undefined });
+      actor.readies.push({
+        reset: e.payload.reset === true,
+        reason: e.payload.reason as string | undefined,
+        cursor: e.payload.cursor as string | undefined,
+        seenBefore: actor.seen.length,
+      });
       return;
     }
     // The mirror moved its cursor to this event's SSE id before telling listeners.

@@ -12,6 +12,13 @@ export interface BusEvent {
 }
 
 /**
+ * The topic a bus delivers to this node's own `onBroadcast` handlers (data `''`) when broadcasts
+ * from other nodes may have been lost (e.g. `RedisBus` after its connection came back): whoever
+ * caches what broadcasts invalidate re-checks it against the spine.
+ */
+export const BUS_RESYNC_TOPIC = 'bus.resync';
+
+/**
  * Carries committed events to every node's fan-out. Publish only after the spine made
  * them durable; per partition, durable events are published in seq order.
  */

@@ -23,14 +23,26 @@ export class CanvasTypeRegistry {
 
   constructor(private readonly spine: EventSpine) {}
 
-  /** The manifest of `type` in a partition, or null when unknown. */
-  async get(partition: PartitionId, type: string): Promise<CanvasTypeManifest | null> {
+  /**
+   * The manifest of `type` in a partition, or null when unknown. `fresh`: read the stored
+   * registration even when one is cached (on a shared spine another node may have replaced it
+   * and its broadcast not arrived yet); a cached one that differs is dropped.
+   */
+  async get(
+    partition: PartitionId,
+    type: string,
+    options: { fresh?: boolean } = {},
+  ): Promise<CanvasTypeManifest | null> {
     const key = `${partition}/${type}`;
     const cached = this.cache.get(key);
-    if (cached) return cached;
+    if (cached && options.fresh !== true) return cached;
     const text = await this.spine.getRecord(CANVAS_TYPE_RECORD_KIND, key);
     const stored = text === null ? null : parseStored(text);
     const manifest = stored ?? this.builtins.get(type) ?? null;
+    if (cached) {
+      if (this.cache.get(key) === cached && JSON.stringify(cached) !== JSON.stringify(manifest)) this.cache.delete(key);
+      return manifest;
+    }
     // Unknown names are not cached (callers choose them); known ones are, within a bound.
     if (manifest && !this.cache.has(key)) {
       if (this.cache.size >= MAX_CACHED) this.cache.delete(this.cache.keys().next().value as string);

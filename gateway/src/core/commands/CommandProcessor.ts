@@ -95,7 +95,10 @@ export class CommandProcessor {
       deps.spine.writers === 'shared'
         ? new PartitionTurns({
             spine: deps.spine,
-            catchUp: (partition, head) => deps.canvases.catchUpPartition(partition, head),
+            // The lens too: a policy PUT through another node holds from the next turn on.
+            catchUp: async (partition, head) => {
+              await Promise.all([deps.canvases.catchUpPartition(partition, head), deps.lens.refresh(partition)]);
+            },
           })
         : null;
   }
@@ -267,15 +270,29 @@ export class CommandProcessor {
     head: number,
   ): Promise<Result<Pending> | typeof RETRY> {
     if (stored !== null) return ok(Promise.resolve(ok(duplicateOutcome(stored))));
+    // The turn re-read the lens policy: judge the command by the one in force now.
+    const current = await this.deps.lens.view(partition, principal.roles);
+    if (current !== view && !current.canRunCommand(cmd.type)) {
+      return fail('forbidden', `your roles may not run command '${cmd.type}'`, { type: cmd.type });
+    }
+    // A commit whose canvas moved since its snapshot (other nodes' events caught up at the
+    // turn's start): label the state as it is now. Inside the turn nothing else changes the
+    // canvas, and what this turn appended before commits with it, so no retry can lose again.
+    let prep = prepared;
+    if (prep.kind === 'commit' && !prep.canvas.disposed && prep.canvas.revision !== prep.revision) {
+      const snapshot = prep.canvas.commitSnapshot(prep.commitId);
+      await this.deps.spine.saveSnapshot(partition, snapshot);
+      prep = { ...prep, revision: snapshot.revision };
+    }
     const canvasId = cmd.scope.canvas_id;
-    if (prepared.kind === 'create' && !this.deps.canvases.peek(partition, canvasId)) {
+    if (prep.kind === 'create' && !this.deps.canvases.peek(partition, canvasId)) {
       const { spine } = this.deps;
       const exists =
         (await spine.read(partition, 0, { canvasId, limit: 1 })).length > 0 ||
         (await spine.loadSnapshot(partition, canvasId)) !== null;
       if (exists) return fail('conflict', `canvas '${canvasId}' already exists`, { canvas_id: canvasId });
     }
-    return this.applyAndAppend(principal, cmd, partition, view, prepared, head);
+    return this.applyAndAppend(principal, cmd, partition, current, prep, head);
   }
 
   /**

@@ -43,7 +43,8 @@ export async function prepareCommand(
   const canvasId = cmd.scope.canvas_id;
   const { canvases, types, spine } = deps;
   if (cmd.type === 'canvas.create') {
-    const manifest = await types.get(partition, cmd.payload.canvas_type);
+    // Shared spines: the registration as stored (another node may have just replaced it).
+    const manifest = await types.get(partition, cmd.payload.canvas_type, { fresh: spine.writers === 'shared' });
     if (!manifest) {
       // Say which types there are (the caller's mistake is likely a typo or a missing registration).
       const known = (await types.list(partition)).map((m) => m.type).sort();
@@ -58,7 +59,12 @@ export async function prepareCommand(
       return fail('conflict', `canvas '${canvasId}' already exists`, { canvas_id: canvasId });
     return ok({ kind: 'create', manifest });
   }
-  const canvas = await canvases.get(partition, canvasId);
+  // A revert looks up its target among the canvas's commits: on a shared spine another node
+  // may have made it (acknowledged already), so the canvas is brought up to the durable head.
+  const canvas =
+    cmd.type === 'canvas.revert'
+      ? await canvases.getCurrent(partition, canvasId)
+      : await canvases.get(partition, canvasId);
   if (!canvas) return fail('not_found', `canvas '${canvasId}' does not exist`, { canvas_id: canvasId });
   if (cmd.type === 'canvas.commit') {
     const commitId = ulid(deps.now());
@@ -69,7 +75,8 @@ export async function prepareCommand(
       return RETRY;
     }
     await spine.saveSnapshot(partition, snapshot);
-    if (canvas.disposed || canvas.revision !== snapshot.revision) return RETRY;
+    // Shared spines: its write turn labels the state again if it moved (CommandProcessor.inTurn).
+    if (canvas.disposed || (canvas.revision !== snapshot.revision && spine.writers !== 'shared')) return RETRY;
     return ok({ kind: 'commit', canvas, commitId, revision: snapshot.revision });
   }
   if (cmd.type === 'canvas.revert') {

@@ -14,6 +14,8 @@ const MAX_CACHED_PARTITIONS = 10_000;
 interface PartitionLens {
   readonly policy: LensPolicy | null;
   readonly views: Map<string, LensView>;
+  /** The stored record's text it came from (null: none stored), to tell a changed record (`refresh`). */
+  readonly text: string | null;
 }
 
 /**
@@ -63,9 +65,10 @@ export class TokenLens {
       return fail('validation_failed', `default_role: ${undeclared}`, {
         issues: [{ path: 'default_role', message: undeclared }],
       });
-    await this.spine.putRecord(LENS_RECORD_KIND, partition, JSON.stringify(policy));
+    const text = JSON.stringify(policy);
+    await this.spine.putRecord(LENS_RECORD_KIND, partition, text);
     this.generations.set(partition, (this.generations.get(partition) ?? 0) + 1);
-    this.remember(partition, { policy, views: new Map() });
+    this.remember(partition, { policy, views: new Map(), text });
     this.loading.delete(partition);
     this.notify(partition);
     return { ok: true, value: policy };
@@ -80,6 +83,35 @@ export class TokenLens {
     this.cache.delete(partition);
     this.loading.delete(partition);
     this.notify(partition);
+  }
+
+  /**
+   * Shared spines: re-reads the stored policy and, when it differs from the cached one (another
+   * node changed it and its broadcast has not arrived yet, or was lost in a Redis outage), drops
+   * the cached one and notifies listeners, as `invalidate`. Write turns call it, so a command
+   * sent after a lens PUT answered on another node is judged by the new policy.
+   */
+  async refresh(partition: PartitionId): Promise<void> {
+    const cached = this.cache.get(partition);
+    if (cached === undefined) return; // nothing cached: the next view loads the stored policy
+    const text = await this.spine.getRecord(LENS_RECORD_KIND, partition);
+    if (text !== cached.text && this.cache.get(partition) === cached) this.invalidate(partition);
+  }
+
+  /**
+   * Refreshes every cached policy against the stored ones in one read (after the bus may have
+   * lost broadcasts: `BUS_RESYNC_TOPIC`); changed ones are dropped and listeners notified.
+   */
+  async refreshAll(): Promise<void> {
+    if (this.cache.size === 0) return;
+    const cached = [...this.cache];
+    const stored = new Map<string, string>();
+    for (const { key, value } of await this.spine.listRecords(LENS_RECORD_KIND, '')) stored.set(key, value);
+    for (const [partition, entry] of cached) {
+      if ((stored.get(partition) ?? null) !== entry.text && this.cache.get(partition) === entry) {
+        this.invalidate(partition);
+      }
+    }
   }
 
   private notify(partition: PartitionId): void {
@@ -129,7 +161,7 @@ export class TokenLens {
 
   private async load(partition: PartitionId): Promise<PartitionLens> {
     const text = await this.spine.getRecord(LENS_RECORD_KIND, partition);
-    if (text === null) return { policy: null, views: new Map() };
+    if (text === null) return { policy: null, views: new Map(), text };
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -139,7 +171,7 @@ export class TokenLens {
     const parsed = lensPolicySchema.safeParse(json);
     // A stored policy that no longer parses denies everything but admin: never fall open.
     const policy: LensPolicy = parsed.success ? parsed.data : { roles: {} };
-    return { policy, views: new Map() };
+    return { policy, views: new Map(), text };
   }
 }
 

@@ -1,0 +1,642 @@
+import { type CanvasTransport, docToJson } from '@easel/transport';
+import { ulid } from 'ulid';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seededRandom } from '../src/agents/models/localText.ts';
+import { type RedisChild, startRedisChild } from '../src/bus/redisTestHarness.ts';
+import { api, TestWorld } from './harness/api.ts';
+import { ClusterRouter, ROUTER_ORIGIN } from './harness/ClusterRouter.ts';
+import {
+  bounded,
+  type ConvergenceActor,
+  compareCursors,
+  mirrorState,
+  openActor,
+  sleep,
+  until,
+} from './harness/convergenceActor.ts';
+import {
+  type ActorName,
+  CONV_MANIFEST,
+  FORBIDDEN_COUNT,
+  FORBIDDEN_MARK,
+  grants,
+  lensPolicy,
+  type Phase,
+  pick,
+  ROOT_MARKS,
+  ROOTS,
+  type RootName,
+  randomLocalEdit,
+  randomOps,
+  TOKENS,
+  type TokenName,
+  tokenValue,
+} from './harness/convergenceWorld.ts';
+import { GatewayCluster } from './harness/GatewayCluster.ts';
+import { SseClient, type SseFrame } from './harness/SseClient.ts';
+import { switchableFetch } from './harness/switchableFetch.ts';
+
+/**
+ * The seeded convergence run of `convergence.test.ts` over a scale-out cluster: three gateway
+ * processes on one PostgreSQL spine and one Redis. Each transport reaches the cluster through
+ * its own load balancer (`ClusterRouter`): its stream pinned to one node, its commands through
+ * the other nodes in turn. The raw reader and the streams move between nodes with their cursor;
+ * the lens change is PUT through a node none of the viewer's streams read from; one node is
+ * killed with -9 mid-run (the run goes on against the others) and restarted, and streams move
+ * back onto it; Redis is killed for a window (events cross nodes through the spine only).
+ * Invariants: as the single-node run, plus every stream's cursor resumes on another node without
+ * a gap or a duplicate (the raw reader's seqs are contiguous across nodes), and every node serves
+ * the same final state. CLUSTER_CONVERGENCE_SEEDS=4,5,… runs other seeds.
+ */
+
+const ACTORS: readonly ActorName[] = ['alpha', 'beta', 'viewer', 'admin'];
+const NODES = 3;
+const STEPS = 140;
+
+let redis: RedisChild;
+let cluster: GatewayCluster;
+const tokens = {} as Record<ActorName, string>;
+/** Nodes killed and not yet back (the routers skip them). */
+const down = new Set<number>();
+const urls = () => cluster.nodes.map((n, i) => (down.has(i) ? null : n.url));
+
+beforeAll(async () => {
+  redis = await startRedisChild();
+  cluster = await GatewayCluster.start({ nodes: NODES, redisUrl: redis.url });
+  for (const name of ACTORS)
+    tokens[name] = await cluster
+      .node(0)
+      .token({ tenant: 'acme', sub: name, roles: name === 'admin' ? ['admin'] : [name] });
+}, 120_000);
+
+afterAll(async () => {
+  await cluster?.dispose();
+  await redis?.stop();
+}, 60_000);
+
+const world = (node: number) => new TestWorld(cluster.node(node).url, 'acme');
+const seqOf = (cursor: string) => Number(cursor.split('-').at(-1));
+
+interface Placed {
+  readonly actor: ConvergenceActor;
+  readonly router: ClusterRouter;
+}
+
+async function runSeed(seed: number): Promise<void> {
+  const rnd = seededRandom(seed);
+  const project = `convc-${seed}-${ulid().slice(-6).toLowerCase()}`;
+  const scope = world(0).scope(project, 'c1');
+  const node = (k: number) => cluster.node(k).url;
+  // Setup through three different nodes: the type on one, the lens on another, the canvas on the third.
+  const put = await api(node(seed % NODES), 'PUT', `/v1/projects/${project}/canvas-types/convboard`, {
+    token: tokens.admin,
+    body: CONV_MANIFEST,
+  });
+  expect(put.status, put.text).toBe(200);
+  const lens1 = await api(node((seed + 1) % NODES), 'PUT', `/v1/projects/${project}/lens`, {
+    token: tokens.admin,
+    body: lensPolicy(1),
+  });
+  expect(lens1.status, lens1.text).toBe(200);
+  await world((seed + 2) % NODES).commit(tokens.admin, 'canvas.create', scope, { canvas_type: 'convboard' });
+
+  const placed: Placed[] = ACTORS.map((name, i) => {
+    const router = new ClusterRouter(urls, (i + seed) % NODES);
+    return { router, actor: openActor(name, ROUTER_ORIGIN, tokens[name], scope, switchableFetch(router.fetch)) };
+  });
+  const actors = placed.map((p) => p.actor);
+  const routerOf = (a: ConvergenceActor) => placed.find((p) => p.actor === a)!.router;
+  const byName = Object.fromEntries(actors.map((a) => [a.name, a])) as Record<ActorName, ConvergenceActor>;
+  const streamUrl = (k: number) => world(k).streamUrl(scope);
+  let rawNode = Math.floor(rnd() * NODES);
+  const streams: Array<{ node: number; client: SseClient }> = [
+    { node: rawNode, client: new SseClient(streamUrl(rawNode), { token: tokens.admin }) },
+  ];
+  const raw = () => streams.at(-1)!.client;
+  /** Moves the raw reader to `to` with the last id it received (as a balancer moves a reconnect). */
+  const moveRaw = (to: number) => {
+    const from = raw();
+    from.close();
+    rawNode = to;
+    streams.push({
+      node: to,
+      client: new SseClient(streamUrl(to), { token: tokens.admin, lastEventId: from.lastEventId! }),
+    });
+  };
+  const problems: string[] = [];
+  const inflight: Promise<void>[] = [];
+  const acked: Array<{ type: string; cursor: string; actor: ActorName }> = [];
+  const commits: number[] = [];
+  let forbiddenLocal = 0;
+  let phase: Phase = 1;
+  let boundary: string | null = null; // the last cursor under phase 1
+  let restarting: Promise<void> | null = null;
+  let redisDown = false;
+  let victimNode = -1;
+  let n = 0;
+  const upNodes = () => [...Array(NODES).keys()].filter((k) => !down.has(k));
+
+  try {
+    for (const a of actors) a.t.connect();
+    for (const a of actors) {
+      const ready = await a.t.ready({ timeoutMs: 15_000 });
+      expect(ready.ok, `${a.name}: ${JSON.stringify(ready)}`).toBe(true);
+    }
+    await raw().waitFor((f) => f.event === 'CANVAS_READY', 15_000, 'the raw stream’s CANVAS_READY');
+    const start = actors.map((a) => a.t.cursor!);
+
+    /** Sends an explicit command in the background and checks its outcome against the lens. */
+    const command = (
+      actor: ConvergenceActor,
+      type: string,
+      run: () => ReturnType<CanvasTransport['send']>,
+      allowed: boolean,
+    ) => {
+      const label = `${actor.name} ${type} #${n}`;
+      inflight.push(
+        run().then((result) => {
+          if (result.ok && allowed) acked.push({ type, cursor: result.value.cursor, actor: actor.name });
+          if (result.ok && type === 'canvas.commit') commits.push(result.value.revision);
+          if (allowed && !result.ok) problems.push(`${label} was refused: ${JSON.stringify(result.error)}`);
+          if (!allowed && (result.ok || result.error.code !== 'forbidden'))
+            problems.push(`${label} should be 403 forbidden: ${JSON.stringify(result)}`);
+        }),
+      );
+    };
+
+    const quiesce = async (what: string) => {
+      await bounded(Promise.all(inflight.splice(0)), 30_000, `${what}: commands in flight`);
+      for (let i = 0; i < 20 && actors.some((a) => a.t.pendingLocalEdits > 0); i++)
+        await bounded(Promise.all(actors.map((a) => a.t.flushLocalEdits())), 20_000, `${what}: local edits`);
+      const marker = await byName.admin.t.setToken('b.count', Math.floor(rnd() * 1000));
+      if (!marker.ok) throw new Error(`${what}: marker refused: ${JSON.stringify(marker.error)}`);
+      acked.push({ type: 'token.set', cursor: marker.value.cursor, actor: 'admin' });
+      for (const a of actors) {
+        const seen = await a.t.awaitCursor(marker.value.cursor, { timeoutMs: 20_000 });
+        if (!seen.ok)
+          throw new Error(`${what}: ${a.name} never reached ${marker.value.cursor}: ${JSON.stringify(seen)}`);
+      }
+      const r = raw();
+      await r.until(() => r.lastEventId === marker.value.cursor, 20_000, `${what}: raw stream at the marker`);
+      return marker.value.cursor;
+    };
+
+    const at = {
+      redisDown: Math.floor(STEPS * (0.05 + rnd() * 0.1)),
+      redisUp: Math.floor(STEPS * (0.2 + rnd() * 0.08)),
+      cut: Math.floor(STEPS * (0.1 + rnd() * 0.1)),
+      moveRaw: Math.floor(STEPS * (0.22 + rnd() * 0.1)),
+      lens: Math.floor(STEPS * (0.35 + rnd() * 0.1)),
+      kill: Math.floor(STEPS * (0.5 + rnd() * 0.1)),
+      rejoin: Math.floor(STEPS * (0.68 + rnd() * 0.05)),
+      offline: Math.floor(STEPS * (0.78 + rnd() * 0.1)),
+    };
+
+    for (let step = 0; step < STEPS; step++) {
+      n += 1;
+      if (step === at.redisDown) {
+        // A bus outage: events cross nodes only through the spine (SequencedBus repairs).
+        await redis.kill();
+        redisDown = true;
+      }
+      if (step === at.redisUp) {
+        await redis.restart();
+        redisDown = false;
+      }
+      if (step === at.cut) {
+        // A balancer moves one stream: it resumes on another node from its cursor.
+        const victim = pick(rnd, actors);
+        const router = routerOf(victim);
+        router.pin((router.streamNode + 1 + Math.floor(rnd() * (NODES - 1))) % NODES);
+        victim.net.cut();
+      }
+      if (step === at.moveRaw) moveRaw((rawNode + 1 + Math.floor(rnd() * (NODES - 1))) % NODES);
+      if (step === at.lens) {
+        boundary = await quiesce('before the lens change');
+        const before = actors.map((a) => a.readies.length);
+        const viewerRouter = routerOf(byName.viewer);
+        // PUT through a node the viewer's stream does not read from: only the bus can tell it.
+        const through = pick(
+          rnd,
+          upNodes().filter((k) => k !== viewerRouter.streamNode),
+        );
+        const res = await api(node(through), 'PUT', `/v1/projects/${project}/lens`, {
+          token: tokens.admin,
+          body: lensPolicy(2),
+        });
+        expect(res.status, res.text).toBe(200);
+        phase = 2;
+        // At once, through the other nodes: a write only the new policy allows.
+        const { beta } = byName;
+        command(beta, 'token.set', () => beta.t.setToken('shared.color', '#00ff00'), true);
+        const viewer = actors.indexOf(byName.viewer);
+        await until(
+          () => byName.viewer.readies.length > before[viewer]!,
+          5_000,
+          `the viewer’s lens_changed CANVAS_READY on node ${viewerRouter.streamNode} (PUT through ${through})`,
+        ).catch((error: Error) => {
+          const v = byName.viewer;
+          throw new Error(
+            `${error.message}: status ${v.t.status}, counts ${JSON.stringify(v.t.streamCounts)}, errors ${v.errors.join(' | ')}\n${v.trace.slice(-5).join('\n')}`,
+          );
+        });
+        expect(byName.viewer.readies.at(-1)).toMatchObject({ reset: true, reason: 'lens_changed' });
+      }
+      if (step === at.kill) {
+        // Killed with commands and local edits in flight: their answers are lost, the transports
+        // retry them under the same command_id through another node (committed once or duplicate).
+        const { alpha, beta } = byName;
+        command(alpha, 'token.set', () => alpha.t.setToken('a.title', `alpha#kill${n}`), true);
+        command(beta, 'state.ops', () => beta.t.applyOps(randomOps('items', rnd, `beta#kill${n}`, `k${n}`)), true);
+        randomLocalEdit(alpha.t.doc, 'notes', rnd, `alpha#kill${n}`, true);
+        await sleep(Math.floor(rnd() * 15));
+        victimNode = Math.floor(rnd() * NODES);
+        down.add(victimNode);
+        await cluster.node(victimNode).kill9();
+        // The raw reader's balancer sends its reconnect elsewhere.
+        if (rawNode === victimNode) moveRaw(upNodes()[Math.floor(rnd() * (NODES - 1))]!);
+        const restarted = victimNode;
+        restarting = sleep(200).then(() => cluster.node(restarted).restart());
+      }
+      if (step === at.rejoin && restarting !== null) {
+        await bounded(restarting, 60_000, `node ${victimNode} restart`);
+        restarting = null;
+        down.delete(victimNode);
+        // Streams move onto the restarted node (cold: it loads the canvas again) with their cursors.
+        moveRaw(victimNode);
+        const mover = pick(rnd, actors);
+        routerOf(mover).pin(victimNode);
+        mover.net.cut();
+      }
+      if (step === at.offline) {
+        const victim = pick(rnd, [byName.alpha, byName.beta, byName.viewer]);
+        victim.offline = true;
+        victim.net.setOffline(true);
+        setTimeout(
+          () => {
+            victim.net.setOffline(false);
+            victim.offline = false;
+          },
+          300 + Math.floor(rnd() * 500),
+        );
+      }
+
+      const actor = pick(rnd, [...actors, byName.alpha, byName.beta, byName.admin]);
+      const g = grants(actor.name, phase);
+      const kind = rnd();
+      const label = `${actor.name}#${n}`;
+      if (kind < 0.45) {
+        // A local Yjs edit; a forbidden one is sent alone and must come back refused and reverted.
+        const forbiddenRoots = ROOTS.filter((r) => !g.writeRoots.includes(r));
+        const allowedRoot = g.writeRoots.length > 0 && (forbiddenRoots.length === 0 || rnd() < 0.8);
+        if (allowedRoot) randomLocalEdit(actor.t.doc, pick(rnd, g.writeRoots), rnd, label, false);
+        else if (!actor.offline) {
+          const root = pick(rnd, forbiddenRoots);
+          await bounded(actor.t.flushLocalEdits(), 20_000, `${actor.name} flush before a forbidden edit`);
+          const before = actor.rejected.length;
+          const mark = `${FORBIDDEN_MARK}#${n}`;
+          randomLocalEdit(actor.t.doc, root, rnd, mark, true);
+          forbiddenLocal += 1;
+          await bounded(actor.t.flushLocalEdits(), 20_000, `${actor.name} forbidden edit of ${root}`);
+          if (actor.rejected.length !== before + 1)
+            problems.push(
+              `${actor.name}: forbidden edit of ${root} was not refused (${actor.rejected.length - before})`,
+            );
+          if (JSON.stringify(docToJson(actor.t.doc, CONV_MANIFEST.roots)).includes(mark))
+            problems.push(`${actor.name}: forbidden edit ${mark} of ${root} still in the local mirror`);
+        }
+      } else if (actor.offline) {
+        // no explicit commands from an actor whose network is off
+      } else if (kind < 0.62) {
+        const forbiddenTokens = (['a.title', 'b.count', 'secret.code'] as TokenName[]).filter(
+          (tk) => !g.writeTokens.includes(tk),
+        );
+        const allowed = g.writeTokens.length > 0 && (forbiddenTokens.length === 0 || rnd() < 0.75);
+        const token = allowed ? pick(rnd, g.writeTokens) : pick(rnd, forbiddenTokens);
+        const value = tokenValue(token, rnd, allowed ? label : `${FORBIDDEN_MARK}#${n}`, !allowed);
+        command(actor, 'token.set', () => actor.t.setToken(token, value), allowed);
+      } else if (kind < 0.8) {
+        const forbiddenRoots = ROOTS.filter((r) => !g.writeRoots.includes(r));
+        const allowed = g.writeRoots.length > 0 && (forbiddenRoots.length === 0 || rnd() < 0.8);
+        const root: RootName = allowed ? pick(rnd, g.writeRoots) : pick(rnd, forbiddenRoots);
+        const ops = randomOps(root, rnd, allowed ? label : `${FORBIDDEN_MARK}#${n}`, `${seed}x${n}`);
+        command(actor, 'state.ops', () => actor.t.applyOps(ops), allowed);
+      } else if (kind < 0.9 && actor.name !== 'viewer') {
+        command(actor, 'canvas.commit', () => actor.t.commit(`commit ${n}`), true);
+      } else if (kind < 0.95 && commits.length > 0) {
+        const target = pick(rnd, commits);
+        command(byName.admin, 'canvas.revert', () => byName.admin.t.revert(target), true);
+      }
+      if (rnd() < 0.4) await sleep(Math.floor(rnd() * 25));
+    }
+
+    if (restarting !== null) {
+      await bounded(restarting, 60_000, `node ${victimNode} restart`);
+      down.delete(victimNode);
+    }
+    await until(() => actors.every((a) => !a.offline), 5_000, 'the offline window to end');
+    const last = await quiesce('at the end');
+    // Each actor reads through a node its stream does not read from; an admin read through every node.
+    const checks = await Promise.all(
+      placed.map((p) =>
+        api(node((p.router.streamNode + 1) % NODES), 'GET', world(0).canvasPath(scope), {
+          token: tokens[p.actor.name],
+        }),
+      ),
+    );
+    const perNode = await Promise.all(
+      [...Array(NODES).keys()].map((k) => api(node(k), 'GET', world(k).canvasPath(scope), { token: tokens.admin })),
+    );
+
+    // 0. Every node serves the same state, at the last cursor.
+    for (const [k, r] of perNode.entries()) {
+      expect(r.status, `node ${k} GET`).toBe(200);
+      expect(r.json, `node ${k} vs node 0`).toEqual(perNode[0]!.json);
+    }
+    expect(perNode[0]!.json.cursor).toBe(last);
+
+    // 1. Every mirror equals the server's state as its own lens shows it (roots and tokens).
+    for (const [i, a] of actors.entries()) {
+      const read = checks[i]!.json;
+      expect(checks[i]!.status).toBe(200);
+      const readable = grants(a.name, phase).readRoots;
+      expect(Object.keys(read.state).sort(), `${a.name} GET roots`).toEqual([...readable].sort());
+      expect(mirrorState(a, readable), `${a.name} mirror vs GET state`).toEqual(read.state);
+      expect(a.t.tokens, `${a.name} mirror tokens vs GET`).toEqual(read.tokens);
+      const hidden = ROOTS.filter((r) => !readable.includes(r));
+      expect(JSON.stringify(mirrorState(a, hidden)), `${a.name} hidden roots`).not.toContain('#');
+      expect(Object.keys(a.t.tokens).sort()).toEqual(
+        TOKENS.filter((tk) => grants(a.name, phase).readTokens.includes(tk) && tk in read.tokens).sort(),
+      );
+    }
+
+    // 2. No forbidden edit is visible anywhere, and every refused local edit was a forbidden one.
+    const adminRead = checks[ACTORS.indexOf('admin')]!.json;
+    expect(JSON.stringify(adminRead)).not.toContain(FORBIDDEN_MARK);
+    expect(adminRead.tokens['b.count']).not.toBe(FORBIDDEN_COUNT);
+    for (const a of actors) {
+      expect(JSON.stringify(docToJson(a.t.doc, CONV_MANIFEST.roots))).not.toContain(FORBIDDEN_MARK);
+      expect(JSON.stringify(a.t.tokens)).not.toContain(FORBIDDEN_MARK);
+    }
+    expect(actors.flatMap((a) => a.rejected.map((r) => r.code))).toEqual(Array(forbiddenLocal).fill('forbidden'));
+    expect(problems).toEqual([]);
+    for (const a of actors) {
+      for (const u of a.updates) {
+        const p: Phase = u.lensChanged || (boundary !== null && compareCursors(u.cursor!, boundary) > 0) ? 2 : 1;
+        for (const root of ROOTS.filter((r) => ROOT_MARKS[r] !== '' && !grants(a.name, p).readRoots.includes(r)))
+          expect(u.bytes.includes(ROOT_MARKS[root]), `${a.name} got ${root} content at ${u.cursor}`).toBe(false);
+      }
+    }
+
+    // 3. The raw reader, across every node it read from: strictly ascending, contiguous seqs (a
+    // cursor from one node resumes on another with no gap and no duplicate), each acknowledged
+    // command exactly once.
+    const rawFrames: SseFrame[] = streams.flatMap((s) => s.client.durable());
+    const rawIds = rawFrames.map((f) => f.id!);
+    const firstReady = streams[0]!.client.frames.find((f) => f.event === 'CANVAS_READY')!;
+    let previous = seqOf(firstReady.json.payload.cursor as string);
+    for (const [i, id] of rawIds.entries()) {
+      expect(
+        seqOf(id),
+        `raw seq at ${i} (streams on nodes ${streams.map((s) => s.node).join(',')}): ${rawFrames
+          .slice(Math.max(0, i - 2), i + 2)
+          .map((f) => `${f.id} ${f.event}`)
+          .join(' | ')}`,
+      ).toBe(previous + 1);
+      previous = seqOf(id);
+    }
+    expect(rawIds.at(-1)).toBe(last);
+    for (const ack of acked)
+      expect(
+        rawIds.filter((id) => id === ack.cursor),
+        `${ack.type} ${ack.cursor}`,
+      ).toHaveLength(1);
+    for (const [i, a] of actors.entries()) {
+      // A reset CANVAS_READY (lens_changed) brings a snapshot at its cursor: events after what
+      // the actor had seen, up to that cursor, are in it and not sent as events.
+      const covered = a.readies
+        .filter((r) => r.reset && r.cursor !== undefined && r.seenBefore !== undefined)
+        .map((r) => ({ from: r.seenBefore! > 0 ? a.seen[r.seenBefore! - 1]!.cursor : start[i]!, to: r.cursor! }));
+      const expected = rawFrames
+        .filter((f) => compareCursors(f.id!, start[i]!) > 0)
+        .filter((f) => !covered.some((c) => compareCursors(f.id!, c.from) > 0 && compareCursors(f.id!, c.to) <= 0))
+        .filter((f) => {
+          if (f.event !== 'token_patch') return true;
+          const p: Phase = boundary !== null && compareCursors(f.id!, boundary) > 0 ? 2 : 1;
+          return grants(a.name, p).readTokens.includes(f.json.payload.token_id);
+        })
+        .map((f) => `${f.id} ${f.event}`);
+      const got = a.seen.map((s) => `${s.cursor} ${s.type}`);
+      if (JSON.stringify(got) !== JSON.stringify(expected)) {
+        const missing = expected.filter((e) => !got.includes(e));
+        const extra = got.filter((e) => !expected.includes(e));
+        const detail = (ids: string[]) =>
+          ids.map((e) => {
+            const f = rawFrames.find((r) => `${r.id} ${r.event}` === e);
+            return `${e} ${f?.json?.payload?.token_id ?? ''} ${f?.json?.actor?.id ?? ''}`;
+          });
+        console.error(
+          `${a.name}: missing ${JSON.stringify(detail(missing))}, extra ${JSON.stringify(detail(extra))}; boundary ${boundary}; at ${JSON.stringify(at)}; victim ${victimNode}; raw on ${streams.map((s) => s.node)}; streams ${routerOf(
+            a,
+          )
+            .log.filter((r) => r.path.endsWith('/events'))
+            .map((r) => r.node)}\n${a.trace.join('\n')}`,
+        );
+      }
+      expect(got, `${a.name} events`).toEqual(expected);
+    }
+
+    // 4. Revisions are monotone and everyone ends on the server's revision and the last cursor.
+    for (const a of actors) {
+      for (let j = 1; j < a.revisions.length; j++)
+        expect(a.revisions[j]!, `${a.name} revision ${j}\n${a.trace.join('\n')}`).toBeGreaterThanOrEqual(
+          a.revisions[j - 1]!,
+        );
+      expect(a.t.revision, `${a.name} final revision`).toBe(adminRead.revision);
+      expect(a.t.cursor, `${a.name} final cursor`).toBe(last);
+    }
+    // The run really did what it says: refusals, streams on several nodes, commands through others.
+    expect(forbiddenLocal).toBeGreaterThan(0);
+    expect(new Set(streams.map((s) => s.node)).size).toBeGreaterThan(1);
+    for (const p of placed) {
+      const streamNodes = new Set(p.router.log.filter((r) => r.path.endsWith('/events')).map((r) => r.node));
+      const commandNodes = new Set(p.router.log.filter((r) => r.method === 'POST').map((r) => r.node));
+      expect(streamNodes.size + commandNodes.size, `${p.actor.name} reached several nodes`).toBeGreaterThan(1);
+    }
+  } catch (error) {
+    console.error(`cluster convergence seed ${seed} failed (rerun with CLUSTER_CONVERGENCE_SEEDS=${seed})`);
+    throw error;
+  } finally {
+    for (const a of actors) a.t.close();
+    for (const s of streams) s.client.close();
+    if (restarting !== null) await (restarting as Promise<void>).catch(() => {});
+    if (redisDown) await redis.restart();
+    down.clear();
+  }
+}
+
+/** A project with the convergence board, its lens in phase 1 and canvas c1, set up through `via`. */
+async function convProject(name: string, via: number): Promise<{ project: string; scope: Record<string, string> }> {
+  const project = `${name}-${ulid().slice(-6).toLowerCase()}`;
+  const scope = world(via).scope(project, 'c1');
+  const put = await api(cluster.node(via).url, 'PUT', `/v1/projects/${project}/canvas-types/convboard`, {
+    token: tokens.admin,
+    body: CONV_MANIFEST,
+  });
+  expect(put.status, put.text).toBe(200);
+  const lens = await api(cluster.node(via).url, 'PUT', `/v1/projects/${project}/lens`, {
+    token: tokens.admin,
+    body: lensPolicy(1),
+  });
+  expect(lens.status, lens.text).toBe(200);
+  await world(via).commit(tokens.admin, 'canvas.create', scope, { canvas_type: 'convboard' });
+  return { project, scope };
+}
+
+describe('[SCALE-OUT] found by the cluster convergence run (minimized)', () => {
+  // Seeds 1–8 found it: a commit prepares its snapshot from the node's loaded canvas, which
+  // learns other nodes' events only at the start of its write turn; the turn then found the
+  // revision moved and retried, 3 times, and answered 409 while another node kept writing.
+  // (Seeds 105 and 107 of a denser run: also while this node's own turns moved it during the
+  // snapshot's save.)
+  it('[CONTRACT 4] canvas.commit through one node succeeds while it and another node keep writing', async () => {
+    const { scope } = await convProject('commit', 0);
+    let writing = true;
+    const writer = (k: number) =>
+      (async () => {
+        for (let i = 0; writing && i < 2000; i++)
+          await world(k).commit(tokens.admin, 'token.set', scope, { token_id: 'b.count', value: i % 1000 });
+      })();
+    const writers = [0, 0, 1, 1, 1, 1, 1, 1, 2, 2].map(writer);
+    try {
+      await sleep(100);
+      // Many commits at once through node 1 (a commit waits at no gate: each moves the canvas
+      // under the others' snapshots) and a few through node 2.
+      const commits = Array.from({ length: 24 }, (_, i) =>
+        world(i % 6 === 5 ? 2 : 1).command(tokens.admin, 'canvas.commit', scope, { message: `c${i}` }),
+      );
+      for (const res of await Promise.all(commits)) {
+        expect(res.status, res.text).toBe(200);
+        expect(res.json.status).toBe('committed');
+      }
+    } finally {
+      writing = false;
+      await bounded(Promise.all(writers), 20_000, 'the writers');
+    }
+  }, 60_000);
+
+  // Seed 6 found it: a revert looked its target up in the node's loaded canvas, which had not
+  // seen the commit another node had acknowledged: 400 "is not a commit".
+  it('[CONTRACT 4] canvas.revert through one node to a commit acknowledged by another', async () => {
+    const { scope } = await convProject('revert', 0);
+    // Node 1 has the canvas loaded (and so a stale copy of it after node 0's commit).
+    await world(1).commit(tokens.admin, 'token.set', scope, { token_id: 'b.count', value: 1 });
+    for (let i = 0; i < 3; i++) {
+      await world(1).commit(tokens.admin, 'token.set', scope, { token_id: 'a.title', value: `t${i}` });
+      const commit = await world(0).commit(tokens.admin, 'canvas.commit', scope, { message: `c${i}` });
+      const revert = await world(1).command(tokens.admin, 'canvas.revert', scope, { revision: commit.revision });
+      expect(revert.status, revert.text).toBe(200);
+      expect(revert.json.status).toBe('committed');
+    }
+  }, 60_000);
+
+  // Seed 1 found it: a lens PUT answered by one node reached the others' caches only through
+  // the Redis broadcast (at most once): a command sent through another node right after the
+  // 200 was judged by the old policy (403); with the broadcast lost in a Redis outage, the
+  // other nodes kept the old policy, for commands and streams, until restarted.
+  it('[CONTRACT 6] a lens PUT answered by one node holds at once on the others, even when its broadcast is lost', async () => {
+    const { project, scope } = await convProject('lens', 0);
+    // Node 1 has phase 1 cached: beta may not write shared.color there yet.
+    const refused = await world(1).command(tokens.beta, 'token.set', scope, {
+      token_id: 'shared.color',
+      value: '#111111',
+    });
+    expect(refused.status, refused.text).toBe(403);
+    // Viewers read from node 1 (which will run a command) and node 2 (which runs none).
+    const viewers = [1, 2].map((k) => new SseClient(world(k).streamUrl(scope), { token: tokens.viewer }));
+    const lensChanged = (f: SseFrame) => f.event === 'CANVAS_READY' && f.json?.payload?.reason === 'lens_changed';
+    let redisDown = false;
+    try {
+      for (const v of viewers) await v.waitFor((f) => f.event === 'CANVAS_READY', 10_000, 'the viewer’s CANVAS_READY');
+      await redis.kill();
+      redisDown = true;
+      const put = await api(cluster.node(0).url, 'PUT', `/v1/projects/${project}/lens`, {
+        token: tokens.admin,
+        body: lensPolicy(2),
+      });
+      expect(put.status, put.text).toBe(200);
+      const allowed = await world(1).command(tokens.beta, 'token.set', scope, {
+        token_id: 'shared.color',
+        value: '#222222',
+      });
+      expect(allowed.status, allowed.text).toBe(200);
+      // Node 1's write turn read the new policy: its viewer's stream is reset at once, without Redis.
+      const reset = await viewers[0]!.waitFor(lensChanged, 5_000, 'the lens_changed CANVAS_READY on node 1');
+      expect(reset.json.payload.reset).toBe(true);
+      // Node 2 learns it when the bus is back (the broadcast itself is lost for good).
+      await redis.restart();
+      redisDown = false;
+      await viewers[1]!.waitFor(lensChanged, 10_000, 'the lens_changed CANVAS_READY on node 2 after Redis is back');
+      const read = await api(cluster.node(2).url, 'GET', world(2).canvasPath(scope), { token: tokens.viewer });
+      expect(Object.keys(read.json.state).sort()).toEqual([...grants('viewer', 2).readRoots].sort());
+    } finally {
+      for (const v of viewers) v.close();
+      if (redisDown) await redis.restart();
+      await allReady();
+    }
+  }, 60_000);
+});
+
+/** Waits (bounded) until every node's /readyz answers 200 (after a Redis restart). */
+async function allReady(): Promise<void> {
+  for (let k = 0; k < NODES; k++) {
+    const deadline = Date.now() + 15_000;
+    while ((await api(cluster.node(k).url, 'GET', '/readyz').catch(() => ({ status: 0 }))).status !== 200) {
+      if (Date.now() > deadline) throw new Error(`node ${k} not ready after the Redis restart`);
+      await sleep(100);
+    }
+  }
+}
+
+describe('[SCALE-OUT] read-your-writes across nodes (probes beside the run)', () => {
+  // A canvas type re-registered through one node: a canvas created through another right after
+  // the 200 gets the new manifest, even when the type's broadcast is lost.
+  it('[CONTRACT 5] canvas.create through one node uses the type registration another node just answered', async () => {
+    const { project } = await convProject('types', 0);
+    // Node 1 has convboard 1.0.0 cached (it created a canvas of it).
+    await world(1).commit(tokens.admin, 'canvas.create', world(1).scope(project, 'c2'), { canvas_type: 'convboard' });
+    let redisDown = false;
+    try {
+      await redis.kill();
+      redisDown = true;
+      const v2 = {
+        ...CONV_MANIFEST,
+        version: '2.0.0',
+        tokens: { ...CONV_MANIFEST.tokens, 'x.extra': { type: 'string', max_length: 20, default: 'v2' } },
+      };
+      const put = await api(cluster.node(0).url, 'PUT', `/v1/projects/${project}/canvas-types/convboard`, {
+        token: tokens.admin,
+        body: v2,
+      });
+      expect(put.status, put.text).toBe(200);
+      const scope3 = world(1).scope(project, 'c3');
+      await world(1).commit(tokens.admin, 'canvas.create', scope3, { canvas_type: 'convboard' });
+      const read = await api(cluster.node(2).url, 'GET', world(2).canvasPath(scope3), { token: tokens.admin });
+      expect(read.status, read.text).toBe(200);
+      expect(read.json.tokens['x.extra'], read.text).toBe('v2');
+    } finally {
+      if (redisDown) await redis.restart();
+      await allReady();
+    }
+  }, 60_000);
+});
+
+describe('[SCALE-OUT] seeded convergence over a cluster', () => {
+  // CLUSTER_CONVERGENCE_SEEDS=4,5,… explores other seeds.
+  const seeds = process.env.CLUSTER_CONVERGENCE_SEEDS?.split(',').map(Number) ?? [1, 2, 3];
+  for (const seed of seeds) {
+    it(`[CONTRACT 4] transports spread over three nodes converge on the server's truth (seed ${seed})`, async () => {
+      await runSeed(seed);
+    }, 120_000);
+  }
+});
