@@ -52,6 +52,7 @@ describe('packed @easel/schemas + @easel/transport in an app outside the reposit
       const installed = app().installedManifest(name) as {
         exports: ExportsMap;
         dependencies: Record<string, string>;
+        peerDependencies?: Record<string, string>;
       };
       // Testing helpers ship only where an entry exports them (@easel/harness/testing), not their node/ part.
       const testingEntries = Object.values(installed.exports)
@@ -89,7 +90,9 @@ describe('packed @easel/schemas + @easel/transport in an app outside the reposit
           imported.add(specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!);
         }
       }
-      const undeclared = [...imported].filter((pkg) => pkg !== name && !(pkg in installed.dependencies));
+      // (A peer dependency — React for the harness — is the app's own: one copy of React.)
+      const declared = { ...installed.dependencies, ...installed.peerDependencies };
+      const undeclared = [...imported].filter((pkg) => pkg !== name && !(pkg in declared));
       expect(undeclared, `${name}: imported but not a dependency`).toEqual([]);
     }
     const transport = app().installedManifest('@easel/transport') as { dependencies: Record<string, string> };
