@@ -487,3 +487,34 @@ describe('hostile and broken HTTP clients', () => {
     }
   });
 });
+
+describe('an Upgrade to another protocol than WebSocket (curl --http2 asks for h2c)', () => {
+  const h2c = 'Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n';
+
+  it('[CONTRACT 11] a GET is answered as plain HTTP/1.1 (the Upgrade is ignored), then the connection closes', async () => {
+    const { responses } = await exchange([`GET /healthz HTTP/1.1\r\nHost: x\r\n${h2c}\r\n`]);
+    expect(responses).toHaveLength(1);
+    expect(responses[0]!.status).toBe(200);
+    expect(json(responses[0])).toEqual({ status: 'ok' });
+  });
+
+  it('[CONTRACT 3] a POST (whose body node did not read) is a 400 saying to send it without Upgrade; nothing applied', async () => {
+    const scope = await env.world.newCanvas(env.tokens.admin, 'h2c', 'c1');
+    const before = await readCanvas(scope);
+    const body = JSON.stringify(tokenSet(scope, 'via-h2c'));
+    const { responses } = await exchange([
+      `POST /v1/commands HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${env.tokens.admin}\r\n` +
+        `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${h2c}\r\n${body}`,
+    ]);
+    expect(expectError(responses[0], 400, 'validation_failed')).toContain('without Upgrade');
+    expect((await readCanvas(scope)).revision).toBe(before.revision);
+  });
+
+  it('[CONTRACT 7] a WebSocket upgrade elsewhere than the presence path is still a 404 JSON error', async () => {
+    const { responses } = await exchange([
+      'GET /v1/nowhere HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n' +
+        'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+    ]);
+    expect(expectError(responses[0], 404, 'not_found')).toContain('no WebSocket endpoint');
+  });
+});

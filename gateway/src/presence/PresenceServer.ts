@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { type IncomingMessage, type Server, STATUS_CODES } from 'node:http';
+import { type IncomingMessage, type Server, ServerResponse, STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { ERROR_CODES, type ErrorCode, PRESENCE_CLOSE_REASONS, type PresenceCloseReason } from '@easel/schemas';
 import {
@@ -12,6 +12,7 @@ import {
 } from '@hocuspocus/server';
 import type pino from 'pino';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { fastUlid as ulid } from '../core/ids/fastUlid.ts';
 import { ClientIdClaims } from './ClientIdClaims.ts';
 import { coalesceAwareness } from './coalesceAwareness.ts';
 import { PRESENCE_PATH } from './presenceDocument.ts';
@@ -138,6 +139,11 @@ export class PresenceServer {
 
   #upgrade(server: Server, req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const path = (req.url ?? '').split('?')[0];
+    if (!/^websocket$/i.test(req.headers.upgrade ?? '')) {
+      // Another protocol (`curl --http2` asks for h2c): ignore the Upgrade, as RFC 9110 §7.8 allows.
+      if (server.listenerCount('upgrade') === 1) serveWithoutUpgrade(server, req, socket);
+      return;
+    }
     if (path !== PRESENCE_PATH) {
       // Another upgrade listener may serve it; answer only when this is the only one.
       if (server.listenerCount('upgrade') === 1) refuseUpgrade(socket, 'not_found', `no WebSocket endpoint at ${path}`);
@@ -279,13 +285,41 @@ function closeSocket(ws: WebSocket, reason: PresenceCloseReason): void {
   }, 2000).unref();
 }
 
+/**
+ * A request that asked to upgrade to another protocol than WebSocket, answered as plain HTTP/1.1
+ * by `server`'s request listener (node hands every request with `Connection: upgrade` to the
+ * `upgrade` event instead), then closed. Its body has not been read by node's parser: only
+ * bodiless GET and HEAD are served, anything else is refused with a contract §3 error.
+ */
+function serveWithoutUpgrade(server: Server, req: IncomingMessage, socket: Duplex): void {
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    refuseUpgrade(
+      socket,
+      'validation_failed',
+      `Upgrade: ${req.headers.upgrade} is not served here (only websocket at ${PRESENCE_PATH}); send the request without Upgrade and Connection: upgrade`,
+    );
+    return;
+  }
+  const res = new ServerResponse(req);
+  res.shouldKeepAlive = false;
+  res.assignSocket(socket as Socket);
+  const done = () => {
+    res.detachSocket(socket as Socket);
+    socket.end();
+  };
+  res.once('finish', done);
+  res.once('close', () => socket.destroy());
+  server.emit('request', req, res);
+}
+
 /** Answers an upgrade request with a contract §3 error and closes the socket. */
 function refuseUpgrade(socket: Duplex, code: ErrorCode, message: string): void {
   const status = ERROR_CODES[code].status;
-  const body = JSON.stringify({ error: { code, message, request_id: randomBytes(8).toString('hex') } });
+  const requestId = ulid();
+  const body = JSON.stringify({ error: { code, message, request_id: requestId } });
   socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\ncontent-type: application/json\r\n` +
-      `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\ncontent-type: application/json; charset=utf-8\r\n` +
+      `content-length: ${Buffer.byteLength(body)}\r\nx-request-id: ${requestId}\r\nconnection: close\r\n\r\n${body}`,
   );
 }
 
