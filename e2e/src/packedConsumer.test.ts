@@ -22,7 +22,7 @@ function repoManifest(dir: string): { version: string; exports: ExportsMap } {
   return JSON.parse(readFileSync(path.join(REPO_ROOT, dir, 'package.json'), 'utf8'));
 }
 
-describe('packed @easel/schemas + @easel/transport in an app outside the repository (sdk/transport/README.md "Outside the repository")', () => {
+describe('packed @easel/schemas, transport, harness and canvases in an app outside the repository (sdk/transport/README.md "Outside the repository")', () => {
   const suite = gatewayWorldPerSuite();
   let consumer: PackedConsumer | undefined;
 
@@ -45,6 +45,14 @@ describe('packed @easel/schemas + @easel/transport in an app outside the reposit
         (file) => !/^(dist\/.+\.(js|d\.ts)|package\.json|README\.md|LICENSE(\.\w+)?)$/.test(file),
       );
       expect(outside, `${name}: files outside dist/`).toEqual([]);
+      // Two files that differ only in case are one file on macOS and Windows (tsc TS1149 there).
+      const byLowerCase = new Map<string, string[]>();
+      for (const file of files)
+        byLowerCase.set(file.toLowerCase(), [...(byLowerCase.get(file.toLowerCase()) ?? []), file]);
+      expect(
+        [...byLowerCase.values()].filter((same) => same.length > 1),
+        `${name}: files that differ only in case`,
+      ).toEqual([]);
       expect(
         files.filter((file) => file.includes('.test.')),
         `${name}: tests in the tarball`,
@@ -97,6 +105,14 @@ describe('packed @easel/schemas + @easel/transport in an app outside the reposit
     }
     const transport = app().installedManifest('@easel/transport') as { dependencies: Record<string, string> };
     expect(transport.dependencies['@easel/schemas']).toBe(repoManifest('schemas').version);
+    const canvases = app().installedManifest('@easel/canvases') as {
+      dependencies: Record<string, string>;
+      peerDependencies: Record<string, string>;
+    };
+    expect(canvases.dependencies['@easel/harness']).toBe(repoManifest('sdk/harness').version);
+    expect(canvases.peerDependencies).toEqual(
+      (app().installedManifest('@easel/harness') as { peerDependencies: Record<string, string> }).peerDependencies,
+    );
   });
 
   it("the README's app is the one installed here: same package.json, same commands, same script", () => {
@@ -110,7 +126,7 @@ describe('packed @easel/schemas + @easel/transport in an app outside the reposit
     const tarballs = Object.fromEntries(
       app().packages.map((pkg) => [pkg.name, `/tmp/easel-packs/${path.basename(pkg.tarball)}`]),
     );
-    // The README's Node app: schemas and transport (the React harness packs the same way).
+    // The README's Node app: schemas and transport (the React harness and canvases pack the same way).
     const nodeApp = ['@easel/schemas', '@easel/transport'];
     expect(JSON.parse(shown!)).toEqual(
       consumerManifest(Object.fromEntries(Object.entries(tarballs).filter(([name]) => nodeApp.includes(name)))),
@@ -166,6 +182,25 @@ describe('packed @easel/schemas + @easel/transport in an app outside the reposit
     expect(refused.code, refused.stdout).toBe(1);
     expect(refused.stderr).toContain('canvas.create failed: unauthenticated: the bearer token is not a valid JWT');
     expect(refused.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("plain node renders every built-in canvas of the packed @easel/canvases with the app's React (react-dom/server)", async () => {
+    const { code, stdout, stderr } = await app().node('render-canvases.mjs', [], 20_000);
+    expect(code, stderr).toBe(0);
+    const rendered = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; manifestType: string; testIds: string[]; html: string });
+    expect(rendered.map((canvas) => canvas.type)).toEqual(['board', 'whiteboard', 'doc', 'run-console', 'media']);
+    for (const canvas of rendered) expect(canvas.manifestType, canvas.type).toBe(canvas.type);
+    const ids = Object.fromEntries(rendered.map((canvas) => [canvas.type, canvas.testIds]));
+    // The board's projection of its `notes` root reaches its component: the note, in its column.
+    expect(ids.board).toEqual(expect.arrayContaining(['add-note', 'column-todo', 'note-n1']));
+    expect(rendered[0]!.html).toContain('Ship the packed canvases');
+    expect(ids.whiteboard).toContain('add-shape');
+    expect(ids.doc).toEqual(expect.arrayContaining(['add-block', 'doc-text']));
+    expect(ids['run-console']).toContain('run-console');
+    expect(ids.media).toContain('media-not-permitted'); // no `sidecars` prop: access denied
   });
 
   it('the shipped .d.ts type-check a TypeScript app (tsc --noEmit, skipLibCheck off) with moduleResolution bundler and node16', async () => {

@@ -3,6 +3,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import os from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from '../../../gateway/test/harness/GatewayProcess.ts';
+import { CANVASES_CONSUMER_TSX } from './consumer/canvasesConsumerSource.ts';
 import { HARNESS_CONSUMER_TSX } from './consumer/harnessConsumerSource.ts';
 
 /** The packages an app installs from tarballs, in dependency order (package directory in the repository). */
@@ -10,6 +11,7 @@ export const PACKED_PACKAGES = [
   { name: '@easel/schemas', dir: 'schemas' },
   { name: '@easel/transport', dir: 'sdk/transport' },
   { name: '@easel/harness', dir: 'sdk/harness' },
+  { name: '@easel/canvases', dir: 'sdk/canvases' },
 ] as const;
 
 /** The consumer files copied into the project (`e2e/src/support/consumer/`). */
@@ -100,7 +102,7 @@ export interface PackedConsumer {
   readonly packages: readonly PackedPackage[];
   /** Runs `node <file> ...args` in the app (plain Node, no loader). */
   node(file: string, args: readonly string[], timeoutMs: number): Promise<CommandRun>;
-  /** `tsc --noEmit` (the repository's TypeScript) on `consumer.ts` and `harness.tsx` with this module resolution. */
+  /** `tsc --noEmit` (the repository's TypeScript) on `consumer.ts`, `harness.tsx` and `canvases.tsx` with this module resolution. */
   typecheck(moduleResolution: 'bundler' | 'node16', timeoutMs: number): Promise<CommandRun>;
   /** The installed `package.json` of a package (what its tarball shipped). */
   installedManifest(name: string): Record<string, unknown>;
@@ -112,8 +114,9 @@ export interface PackedConsumer {
  * Does what sdk/transport/README.md "Outside the repository" tells an app team: `pnpm build:packages`,
  * `pnpm pack` of each package, then a project outside the repository that depends on the tarballs
  * (`file:`; the transport's `@easel/schemas` dependency overridden to its tarball, as it is not on a
- * registry) and `pnpm install --prefer-offline`; React apps add `@types/react` (the harness's range).
- * The consumer files are copied in (`watch-token.mjs`, `consumer.ts`, `harness.tsx`).
+ * registry) and `pnpm install --prefer-offline`; a React app adds its own `react`, `react-dom` (the peer
+ * dependencies of the harness and the canvases) and `@types/react` (the harness's ranges). The consumer
+ * files are copied in (`watch-token.mjs`, `render-canvases.mjs`, `consumer.ts`, `harness.tsx`, `canvases.tsx`).
  */
 export async function createPackedConsumer(): Promise<PackedConsumer> {
   await mustRun('pnpm', ['-s', 'build:packages'], REPO_ROOT, 90_000);
@@ -142,12 +145,16 @@ export async function createPackedConsumer(): Promise<PackedConsumer> {
       });
     }
     const manifest = consumerManifest(Object.fromEntries(packages.map((pkg) => [pkg.name, pkg.tarball])), {
+      react: declaredRange('sdk/harness', 'react'),
+      'react-dom': declaredRange('sdk/harness', 'react-dom'),
       '@types/react': declaredRange('sdk/harness', '@types/react'),
     });
     writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
     copyFileSync(path.join(CONSUMER_FILES, 'watch-token.mjs'), path.join(dir, 'watch-token.mjs'));
+    copyFileSync(path.join(CONSUMER_FILES, 'render-canvases.mjs'), path.join(dir, 'render-canvases.mjs'));
     copyFileSync(path.join(CONSUMER_FILES, 'typedConsumer.ts'), path.join(dir, 'consumer.ts'));
     writeFileSync(path.join(dir, 'harness.tsx'), HARNESS_CONSUMER_TSX);
+    writeFileSync(path.join(dir, 'canvases.tsx'), CANVASES_CONSUMER_TSX);
     // No lockfile yet: `--no-frozen-lockfile`, or pnpm refuses to install under CI=true.
     await mustRun(
       'pnpm',
@@ -172,7 +179,10 @@ export async function createPackedConsumer(): Promise<PackedConsumer> {
           module: moduleResolution === 'bundler' ? 'esnext' : 'node16',
           moduleResolution,
         };
-        writeFileSync(config, JSON.stringify({ compilerOptions, files: ['consumer.ts', 'harness.tsx'] }, null, 2));
+        writeFileSync(
+          config,
+          JSON.stringify({ compilerOptions, files: ['consumer.ts', 'harness.tsx', 'canvases.tsx'] }, null, 2),
+        );
         const tsc = path.join(REPO_ROOT, 'node_modules/typescript/bin/tsc');
         return runCommand(process.execPath, [tsc, '-p', config], { cwd: dir, timeoutMs });
       },

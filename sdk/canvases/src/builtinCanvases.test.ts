@@ -87,4 +87,16 @@ describe('@easel/canvases', () => {
     }
     expect(problems).toEqual([]);
   });
+
+  it('no two sources build to the same dist/ file on a case-insensitive disk (tsc TS1149 on macOS and Windows)', () => {
+    const byOutput = new Map<string, string[]>();
+    for (const file of sourceFiles(SRC)) {
+      const output = relative(SRC, file)
+        .replace(/\.tsx?$/, '.js')
+        .toLowerCase();
+      byOutput.set(output, [...(byOutput.get(output) ?? []), relative(SRC, file)]);
+    }
+    expect(byOutput.size).toBeGreaterThan(20);
+    expect([...byOutput.values()].filter((sources) => sources.length > 1)).toEqual([]);
+  });
 });

@@ -1,9 +1,9 @@
 import type { AnyCanvasCartridge } from '@easel/harness';
-import { boardCanvas } from './board/boardCanvas.ts';
-import { docCanvas } from './doc/docCanvas.ts';
-import { mediaCanvas } from './media/mediaCanvas.ts';
-import { runConsoleCanvas } from './runConsole/runConsoleCanvas.ts';
-import { whiteboardCanvas } from './whiteboard/whiteboardCanvas.ts';
+import { boardCanvas } from './board/boardCartridge.ts';
+import { docCanvas } from './doc/docCartridge.ts';
+import { mediaCanvas } from './media/mediaCartridge.ts';
+import { runConsoleCanvas } from './runConsole/runConsoleCartridge.ts';
+import { whiteboardCanvas } from './whiteboard/whiteboardCartridge.ts';
 
 /** Every built-in cartridge, by canvas type. */
 export const builtinCanvases: Readonly<Record<string, AnyCanvasCartridge>> = Object.freeze({

@@ -7,7 +7,7 @@ export {
 } from './builtinCanvases.ts';
 
 // board
-export { boardCanvas } from './board/boardCanvas.ts';
+export { boardCanvas } from './board/boardCartridge.ts';
 export { BoardCanvas, type BoardCanvasProps } from './board/BoardCanvas.tsx';
 export { type BoardColumnsAccess, BoardColumnsEditor, type EditableColumn } from './board/BoardColumnsEditor.tsx';
 export {
@@ -30,7 +30,7 @@ export {
 export { addNoteOps, deleteNoteOps, editNoteOps, moveNoteOps, NOTES_ROOT } from './board/boardOps.ts';
 
 // whiteboard
-export { whiteboardCanvas } from './whiteboard/whiteboardCanvas.ts';
+export { whiteboardCanvas } from './whiteboard/whiteboardCartridge.ts';
 export { WhiteboardCanvas, type WhiteboardCanvasProps } from './whiteboard/WhiteboardCanvas.tsx';
 export type { WhiteboardSidecars } from './whiteboard/WhiteboardThumbnail.tsx';
 export { type ThumbnailRef, thumbnailRefOf } from './whiteboard/thumbnailRefOf.ts';
@@ -54,12 +54,12 @@ export {
 } from './whiteboard/whiteboardOps.ts';
 
 // doc
-export { docCanvas } from './doc/docCanvas.ts';
+export { docCanvas } from './doc/docCartridge.ts';
 export { DOC_MANIFEST } from './doc/docManifest.ts';
 export { BLOCK_KINDS, projectDoc, type BlockKind, type DocBlock, type DocProjection } from './doc/projectDoc.ts';
 
 // run console
-export { runConsoleCanvas } from './runConsole/runConsoleCanvas.ts';
+export { runConsoleCanvas } from './runConsole/runConsoleCartridge.ts';
 export { LiveRunConsoleCanvas, liveRunConsoleCanvas } from './runConsole/LiveRunConsoleCanvas.tsx';
 export { RUN_CONSOLE_MANIFEST } from './runConsole/runConsoleManifest.ts';
 export { projectRunConsole, type RunConsoleProjection, type RunRecord } from './runConsole/projectRunConsole.ts';
@@ -74,7 +74,7 @@ export { RunConsoleCanvas, type RunConsoleCanvasProps } from './runConsole/RunCo
 export { summarizeRun, type RunEntry, type RunSummary } from './runConsole/summarizeRun.ts';
 
 // media
-export { mediaCanvas } from './media/mediaCanvas.ts';
+export { mediaCanvas } from './media/mediaCartridge.ts';
 export { MEDIA_MANIFEST } from './media/mediaManifest.ts';
 export { projectMedia, type MediaItem, type MediaKind, type MediaProjection } from './media/projectMedia.ts';
 export { MediaCanvas, type MediaCanvasProps } from './media/MediaCanvas.tsx';

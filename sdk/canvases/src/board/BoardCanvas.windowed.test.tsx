@@ -2,7 +2,7 @@
 import { act, cleanup, fireEvent, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { renderCartridge } from '../testing/renderCartridge.tsx';
-import { boardCanvas } from './boardCanvas.ts';
+import { boardCanvas } from './boardCartridge.ts';
 
 afterEach(cleanup);
 

@@ -3,7 +3,7 @@ import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/re
 import { afterEach, describe, expect, it } from 'vitest';
 import { renderCartridge } from '../testing/renderCartridge.tsx';
 import { BoardCanvas } from './BoardCanvas.tsx';
-import { boardCanvas } from './boardCanvas.ts';
+import { boardCanvas } from './boardCartridge.ts';
 
 afterEach(cleanup);
 

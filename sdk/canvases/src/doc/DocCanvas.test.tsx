@@ -3,7 +3,7 @@ import { act, cleanup, fireEvent, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { renderCartridge } from '../testing/renderCartridge.tsx';
-import { docCanvas } from './docCanvas.ts';
+import { docCanvas } from './docCartridge.ts';
 
 afterEach(cleanup);
 

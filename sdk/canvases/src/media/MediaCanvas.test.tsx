@@ -3,7 +3,7 @@ import type { StateOp } from '@easel/schemas';
 import { cleanup, fireEvent, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { renderCartridge } from '../testing/renderCartridge.tsx';
-import { mediaCanvas } from './mediaCanvas.ts';
+import { mediaCanvas } from './mediaCartridge.ts';
 import type { ResolvedSidecar, SidecarAccess } from './SidecarAccess.ts';
 
 afterEach(cleanup);

@@ -3,7 +3,7 @@ import { type ReactNode, useCallback, useEffect } from 'react';
 import type { RunConsoleProjection } from './projectRunConsole.ts';
 import { RunConsoleCanvas } from './RunConsoleCanvas.tsx';
 import type { StartRun } from './RunStarter.tsx';
-import { runConsoleCanvas } from './runConsoleCanvas.ts';
+import { runConsoleCanvas } from './runConsoleCartridge.ts';
 
 /** What a run started from the console may use: the canvas-stats tool, within a small budget. */
 const CONSOLE_RUN = {

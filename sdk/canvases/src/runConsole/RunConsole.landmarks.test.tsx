@@ -2,7 +2,7 @@
 import { cleanup, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { renderCartridge } from '../testing/renderCartridge.tsx';
-import { runConsoleCanvas } from './runConsoleCanvas.ts';
+import { runConsoleCanvas } from './runConsoleCartridge.ts';
 
 afterEach(cleanup);
 

@@ -4,7 +4,7 @@ import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { renderCartridge } from '../testing/renderCartridge.tsx';
 import { RunConsole, type RunFeed } from './RunConsole.tsx';
-import { runConsoleCanvas } from './runConsoleCanvas.ts';
+import { runConsoleCanvas } from './runConsoleCartridge.ts';
 
 afterEach(cleanup);
 

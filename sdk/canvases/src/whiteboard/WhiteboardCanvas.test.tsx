@@ -5,7 +5,7 @@ import { act, cleanup, fireEvent, screen, waitFor } from '@testing-library/react
 import { afterEach, describe, expect, it } from 'vitest';
 import { renderCartridge } from '../testing/renderCartridge.tsx';
 import { WHITEBOARD_THUMBNAIL_TOOL } from './whiteboardThumbnailTool.ts';
-import { whiteboardCanvas } from './whiteboardCanvas.ts';
+import { whiteboardCanvas } from './whiteboardCartridge.ts';
 
 afterEach(cleanup);
 
