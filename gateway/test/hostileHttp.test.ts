@@ -3,7 +3,7 @@ import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { ERROR_CODE_LIST, errorStatus } from '@easel/schemas';
 import { ulid } from 'ulid';
 import { afterEach, describe, expect, it } from 'vitest';
-import { api } from './harness/api.ts';
+import { api, TestWorld } from './harness/api.ts';
 import { gatewayPerFile } from './harness/gatewayPerFile.ts';
 import { type RawExchange, type RawResponse, rawExchange, rawPost } from './harness/rawHttp.ts';
 import { SseClient } from './harness/SseClient.ts';
@@ -516,5 +516,87 @@ describe('an Upgrade to another protocol than WebSocket (curl --http2 asks for h
         'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
     ]);
     expect(expectError(responses[0], 404, 'not_found')).toContain('no WebSocket endpoint');
+  });
+});
+
+describe('Expect: 100-continue (curl sends it for bodies over 1 KiB)', () => {
+  const MiB = 1024 * 1024;
+  /** A world on the gateway's current URL (`env.world` keeps the one from before a restart). */
+  const world = () => new TestWorld(env.gateway.url, 'acme');
+
+  /** `value` as JSON, padded with trailing spaces (still valid JSON) to `bytes`. */
+  const padded = (value: unknown, bytes: number): string => {
+    const text = JSON.stringify(value);
+    return text + ' '.repeat(Math.max(0, bytes - Buffer.byteLength(text)));
+  };
+
+  /** The request line and headers alone of a POST (or `method`) declaring `length` body bytes. */
+  const head = (path: string, length: number, headers: Record<string, string> = {}, method = 'POST'): Buffer => {
+    const request = rawPost(path, env.tokens.admin, '', {
+      expect: '100-continue',
+      'content-length': String(length),
+      ...headers,
+    });
+    return method === 'POST' ? request : Buffer.concat([Buffer.from(method), request.subarray(4)]);
+  };
+
+  it("[CONTRACT 3] a declared Content-Length over the route's limit is 413 at once, without 100 Continue; nothing applied", async () => {
+    const scope = await world().newCanvas(env.tokens.admin, 'expect', 'c1');
+    const before = await readCanvas(scope);
+
+    // A client that sends the body anyway (RFC 9110 lets it after a wait): refused, closed, not applied.
+    const body = padded(tokenSet(scope, 'too-big'), MiB + 1);
+    const single = await exchange([head('/v1/commands', MiB + 1), { pauseMs: 300 }, body], 5000);
+    expect(single.responses.map((r) => r.status)).toEqual([413]);
+    expect(expectError(single.responses[0], 413, 'payload_too_large')).toContain('1 MiB');
+    expect(single.responses[0]?.headers.connection).toBe('close');
+    expect(single.closedByServer).toBe(true);
+
+    // The batch limit (8 MiB) and a route served by Express (plugin calls and jobs: 16 MiB), both
+    // answered before any body byte was sent.
+    const batch = await exchange([head('/v1/commands:batch', 8 * MiB + 1)], 5000);
+    expect(batch.responses.map((r) => r.status)).toEqual([413]);
+    expect(expectError(batch.responses[0], 413, 'payload_too_large')).toContain('8 MiB');
+    expect(batch.closedByServer).toBe(true);
+    const job = await exchange([head('/v1/jobs', 16 * MiB + 1)], 5000);
+    expect(job.responses.map((r) => r.status)).toEqual([413]);
+    expect(expectError(job.responses[0], 413, 'payload_too_large')).toContain('16 MiB');
+    const lens = await exchange([head('/v1/projects/p1/lens', MiB + 1, {}, 'PUT')], 5000);
+    expect(lens.responses.map((r) => r.status)).toEqual([413]);
+
+    // No token at all on a route that needs one: 401 at once (the route's own message).
+    const anonymous = await exchange([head('/v1/commands', 2000, { authorization: '' })], 5000);
+    expect(anonymous.responses.map((r) => r.status)).toEqual([401]);
+    expect(expectError(anonymous.responses[0], 401, 'unauthenticated')).toMatch(/no bearer token/);
+    expect(anonymous.closedByServer).toBe(true);
+
+    expect((await readCanvas(scope)).revision).toBe(before.revision);
+  });
+
+  it('[CONTRACT 5] within the limit: 100 Continue, then the command is committed; a batch over 1 MiB but within 8 MiB gets 100 Continue too', async () => {
+    const scope = await world().newCanvas(env.tokens.admin, 'expect', 'c2');
+    const before = await readCanvas(scope);
+
+    const body = padded(tokenSet(scope, 'continued'), 4096);
+    const single = await exchange(
+      [head('/v1/commands', Buffer.byteLength(body), { connection: 'close' }), { pauseMs: 300 }, body],
+      5000,
+    );
+    expect(single.responses.map((r) => r.status)).toEqual([100, 200]);
+    expect(json(single.responses[1]).status).toBe('committed');
+
+    const batchBody = padded({ commands: [tokenSet(scope, 'batched')] }, 1.5 * MiB);
+    const batch = await exchange(
+      [head('/v1/commands:batch', Buffer.byteLength(batchBody), { connection: 'close' }), { pauseMs: 300 }, batchBody],
+      5000,
+    );
+    expect(batch.responses.map((r) => r.status)).toEqual([100, 200]);
+    expect(json(batch.responses[1]).outcomes.map((o: { status: string }) => o.status)).toEqual(['committed']);
+
+    const after = await readCanvas(scope);
+    expect({ revision: after.revision, title: after.tokens['plan.title'] }).toEqual({
+      revision: before.revision + 2,
+      title: 'batched',
+    });
   });
 });

@@ -36,7 +36,10 @@ export interface HttpDeps {
   presence?: PresenceTickets | null;
   /** Dev mode: `POST /v1/dev/tokens` mints with this secret. Null or absent outside dev mode (route answers 404). */
   devSecret?: string | null;
-  /** Body limits in bytes. Defaults: 1 MiB, batch 8 MiB, plugin calls and jobs (inline frames) 16 MiB. */
+  /**
+   * Body limits in bytes. Defaults (`BODY_LIMIT_DEFAULTS`): 1 MiB, batch 8 MiB, plugin calls and
+   * jobs (inline frames) 16 MiB. Which route reads under which: `BODY_ROUTES`.
+   */
   limits?: { bodyBytes?: number; batchBodyBytes?: number; pluginBodyBytes?: number };
   /**
    * Engines `/readyz` reports besides the spine probe, by name. Default: the spine probe alone,

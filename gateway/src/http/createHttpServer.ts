@@ -1,4 +1,11 @@
-import { createServer, maxHeaderSize, type RequestListener, type Server } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  maxHeaderSize,
+  type RequestListener,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { Duplex } from 'node:stream';
 import type pino from 'pino';
 import { answerClientError } from './answerClientError.ts';
@@ -19,6 +26,15 @@ export interface HttpServerTuning {
   /** How often the two timeouts above are checked. Default 5000 (node: 30 000). */
   readonly checkIntervalMs: number;
 }
+
+/**
+ * Vets a request that asked `Expect: 100-continue` before its body is sent: either answers it
+ * (a final status, no `100 Continue`) and returns true, or returns false, touching nothing.
+ */
+export type ContinueCheck = (req: IncomingMessage, res: ServerResponse) => boolean;
+
+/** A request listener, optionally with the {@link ContinueCheck} for its routes (`createRequestListener`). */
+export type GatewayListener = RequestListener & { readonly beforeContinue?: ContinueCheck };
 
 /** The defaults of {@link HttpServerTuning}. */
 export const HTTP_SERVER_DEFAULTS: HttpServerTuning = Object.freeze({
@@ -58,10 +74,14 @@ export function httpServerTuning(env: Readonly<Record<string, string | undefined
  *   body): `listener` must refuse it (`createRequestListener` does);
  * - `CONNECT` (no proxy here) is answered 400 JSON and closed;
  * - slow headers and trickling bodies are cut after {@link HttpServerTuning}'s timeouts;
- * - idle keep-alive connections close after 65 s.
+ * - idle keep-alive connections close after 65 s;
+ * - a request with `Expect: 100-continue` is first put to `listener.beforeContinue`: when that
+ *   answers it (e.g. a declared body over the route's limit), no `100 Continue` is sent and the
+ *   client never uploads the body; otherwise `100 Continue` is sent and `listener` serves it (what
+ *   node does for every such request without a check).
  */
 export function createHttpServer(
-  listener: RequestListener,
+  listener: GatewayListener,
   logger: pino.Logger,
   tuning: HttpServerTuning = httpServerTuning(process.env),
 ): Server {
@@ -81,5 +101,14 @@ export function createHttpServer(
     const err = Object.assign(new Error('CONNECT is not served'), { code: 'CONNECT' });
     clientError(err, socket);
   });
+  const beforeContinue = listener.beforeContinue;
+  if (beforeContinue !== undefined) {
+    // With a `checkContinue` listener node neither sends `100 Continue` nor emits `request`.
+    server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+      if (beforeContinue(req, res)) return;
+      res.writeContinue();
+      server.emit('request', req, res);
+    });
+  }
   return server;
 }

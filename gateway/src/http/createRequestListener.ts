@@ -3,6 +3,8 @@ import { parse as parseQuery } from 'node:querystring';
 import type pino from 'pino';
 import type { StreamKind } from '../core/fanout/FanoutMetrics.ts';
 import { fastUlid as ulid } from '../core/ids/fastUlid.ts';
+import { answerBeforeContinue } from './answerBeforeContinue.ts';
+import type { GatewayListener } from './createHttpServer.ts';
 import type { HttpDeps } from './HttpDeps.ts';
 import { openStream } from './openStream.ts';
 import { serveCommand } from './serveCommand.ts';
@@ -25,9 +27,12 @@ const CANVAS_EVENTS_TAIL = /^([^/]+)\/events\/?$/;
  *
  * An HTTP/1.1 request without `Host` is refused here (400 `validation_failed`, RFC 9112 §3.2),
  * as node would, but with a contract §3 body (`createHttpServer` turns node's bare 400 off).
+ *
+ * Its `beforeContinue` ({@link answerBeforeContinue}) refuses an `Expect: 100-continue` request
+ * whose body the route would refuse anyway (over the limit, no token) before it is uploaded.
  */
-export function createRequestListener(app: RequestListener, deps: HttpDeps): RequestListener {
-  return (req, res) => {
+export function createRequestListener(app: RequestListener, deps: HttpDeps): GatewayListener {
+  const listener: RequestListener = (req, res) => {
     if (req.headers.host === undefined && req.httpVersionMinor === 1 && req.httpVersionMajor === 1) {
       res.shouldKeepAlive = false;
       sendRawError(res, ulid(), 'validation_failed', 'an HTTP/1.1 request needs a Host header; send "Host: <host>"');
@@ -39,6 +44,7 @@ export function createRequestListener(app: RequestListener, deps: HttpDeps): Req
     } else if (method === 'POST' && serveCommand(req, res, deps)) return;
     app(req, res);
   };
+  return Object.assign(listener, { beforeContinue: answerBeforeContinue(deps) });
 }
 
 /** Serves `req` if it is a stream GET; false if it belongs to Express. */

@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import type pino from 'pino';
 import { describeJsonBodyFailure } from './describeJsonBodyFailure.ts';
-import { formatBytes } from './jsonBody.ts';
+import { bodyTooLargeMessage } from './jsonBody.ts';
 import { requestIdOf } from './requestContext.ts';
 import { sendErrorCode } from './sendError.ts';
 
@@ -31,8 +31,9 @@ export function errorHandler(logger: pino.Logger) {
       typeof e.status === 'number' ? e.status : typeof e.statusCode === 'number' ? e.statusCode : undefined;
     const message = typeof e.message === 'string' ? e.message : String(err);
     if (e.type === 'entity.too.large' || status === 413) {
-      const limit = typeof res.locals.bodyLimit === 'number' ? ` of ${formatBytes(res.locals.bodyLimit)}` : '';
-      sendErrorCode(res, 'payload_too_large', `the request body is over the limit${limit}`);
+      const limit: unknown = res.locals.bodyLimit;
+      const message = typeof limit === 'number' ? bodyTooLargeMessage(limit) : 'the request body is over the limit';
+      sendErrorCode(res, 'payload_too_large', message);
       return;
     }
     if (e.type === 'entity.parse.failed') {

@@ -17,6 +17,11 @@ export function formatBytes(bytes: number): string {
   return `${bytes} bytes`;
 }
 
+/** The message of a 413 `payload_too_large` answer: the body is over `limitBytes`. */
+export function bodyTooLargeMessage(limitBytes: number): string {
+  return `the request body is over the limit of ${formatBytes(limitBytes)}`;
+}
+
 /**
  * Requires a JSON body (`Content-Type: application/json` or `+json`) of at most `limitBytes`,
  * parsed strictly (an object or array). Errors are contract §3 bodies via the error handler:

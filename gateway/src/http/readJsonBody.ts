@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
-import { formatBytes, NOT_UTF8 } from './jsonBody.ts';
+import { bodyTooLargeMessage, NOT_UTF8 } from './jsonBody.ts';
 import { jsonShapeProblem } from '../core/json/jsonShapeProblem.ts';
 
 /** Why a body could not be read: answered as the Express error handler answers body-parser's errors. */
@@ -155,7 +155,7 @@ function onAborted(this: Reading): void {
 }
 
 function tooLarge(limitBytes: number): BodyFailure {
-  return { kind: 'too_large', message: `the request body is over the limit of ${formatBytes(limitBytes)}` };
+  return { kind: 'too_large', message: bodyTooLargeMessage(limitBytes) };
 }
 
 /**

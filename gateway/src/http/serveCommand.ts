@@ -3,6 +3,7 @@ import { parse as parseQuery } from 'node:querystring';
 import { stageTrace } from '../trace/StageTrace.ts';
 import { fastUlid as ulid } from '../core/ids/fastUlid.ts';
 import { answerCommand, type CommandRoute } from './answerCommand.ts';
+import { routeBodyLimit } from './bodyRoutes.ts';
 import { describeJsonBodyFailure } from './describeJsonBodyFailure.ts';
 import { requestBearerToken } from './authenticate.ts';
 import type { HttpDeps } from './HttpDeps.ts';
@@ -73,8 +74,7 @@ async function guarded(
       const e = verified.error;
       return sendRawError(res, requestId, e.code, e.message, e.details);
     }
-    const limit =
-      route === 'single' ? (deps.limits?.bodyBytes ?? 1024 * 1024) : (deps.limits?.batchBodyBytes ?? 8 * 1024 * 1024);
+    const limit = routeBodyLimit(deps, route === 'single' ? 'command' : 'commandBatch');
     const body = await readJsonBody(req, limit);
     stageTrace?.request(res, 'body');
     if (!body.ok) return sendBodyFailure(res, requestId, body.failure);

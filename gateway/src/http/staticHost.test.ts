@@ -7,6 +7,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, type Gateway, openEmbeddedEngines } from '../compose.ts';
 import { createMetrics } from '../metrics/createMetrics.ts';
+import { rawExchange } from '../../test/harness/rawHttp.ts';
 import { isReservedPath } from './staticHost.ts';
 
 const SECRET = 'static-host-test-secret-0123456789abcdef';
@@ -177,5 +178,18 @@ describe('the static host (easel dev serves host/dist at /)', () => {
     );
     expect(isReservedPath('/')).toBe(false);
     expect(isReservedPath('/assets/app.js')).toBe(false);
+  });
+
+  it('[CONTRACT 3] behind the static host, an Expect: 100-continue body over the limit is still 413 before any upload', async () => {
+    const got = await rawExchange(
+      url,
+      [
+        'POST /v1/commands HTTP/1.1\r\nhost: x\r\nauthorization: Bearer x.y.z\r\ncontent-type: application/json\r\n' +
+          `content-length: ${1024 * 1024 + 1}\r\nexpect: 100-continue\r\n\r\n`,
+      ],
+      3000,
+    );
+    expect(got.responses.map((r) => r.status)).toEqual([413]);
+    expect(got.closedByServer).toBe(true);
   });
 });

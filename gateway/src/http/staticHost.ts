@@ -1,6 +1,7 @@
 import { createReadStream, type Stats, statSync } from 'node:fs';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import path from 'node:path';
+import type { GatewayListener } from './createHttpServer.ts';
 
 /** Content types by file extension (anything else is `application/octet-stream`). */
 export const STATIC_CONTENT_TYPES: Readonly<Record<string, string>> = {
@@ -70,13 +71,17 @@ export function createStaticHost(options: StaticHostOptions): (req: IncomingMess
 
 /**
  * Wraps a gateway request listener: the static host answers first what is its own (see
- * {@link createStaticHost}); everything else goes to `listener` unchanged.
+ * {@link createStaticHost}); everything else goes to `listener` unchanged. Keeps `listener`'s
+ * `beforeContinue` (the static host reads no bodies).
  */
-export function withStaticHost(listener: RequestListener, options: StaticHostOptions): RequestListener {
+export function withStaticHost(listener: GatewayListener, options: StaticHostOptions): GatewayListener {
   const host = createStaticHost(options);
-  return (req, res) => {
+  const wrapped: RequestListener = (req, res) => {
     if (!host(req, res)) listener(req, res);
   };
+  return listener.beforeContinue === undefined
+    ? wrapped
+    : Object.assign(wrapped, { beforeContinue: listener.beforeContinue });
 }
 
 /** True when `pathname` is one of the gateway's own routes (or below one). */

@@ -42,7 +42,12 @@ export function gatewayPerFile<K extends string>(
       return now().gateway;
     },
     get world() {
-      return now().world;
+      // A restart may come back on another port: the world follows the gateway's current URL.
+      const current = now();
+      if (current.world.baseUrl !== current.gateway.url) {
+        started = { ...current, world: new TestWorld(current.gateway.url, 'acme') };
+      }
+      return started!.world;
     },
     get tokens() {
       return now().tokens;

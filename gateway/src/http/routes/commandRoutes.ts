@@ -2,6 +2,7 @@ import type { Router } from 'express';
 import { answerCommand } from '../answerCommand.ts';
 import { authenticate, principalOf } from '../authenticate.ts';
 import type { HttpDeps } from '../HttpDeps.ts';
+import { routeBodyLimit } from '../bodyRoutes.ts';
 import { jsonBody } from '../jsonBody.ts';
 import { requestIdOf } from '../requestContext.ts';
 
@@ -12,8 +13,8 @@ import { requestIdOf } from '../requestContext.ts';
  */
 export function commandRoutes(router: Router, deps: HttpDeps): void {
   const auth = authenticate(deps.verifier);
-  const body = jsonBody(deps.limits?.bodyBytes ?? 1024 * 1024);
-  const batchBody = jsonBody(deps.limits?.batchBodyBytes ?? 8 * 1024 * 1024);
+  const body = jsonBody(routeBodyLimit(deps, 'command'));
+  const batchBody = jsonBody(routeBodyLimit(deps, 'commandBatch'));
 
   router.post('/v1/commands', auth, ...body, (req, res) =>
     answerCommand(deps, res, requestIdOf(res), 'single', principalOf(res), req.body),

@@ -2,6 +2,7 @@ import { describeZodError, jwtClaimsSchema } from '@easel/schemas';
 import type { Router } from 'express';
 import { mintToken } from '../../auth/mintToken.ts';
 import type { HttpDeps } from '../HttpDeps.ts';
+import { routeBodyLimit } from '../bodyRoutes.ts';
 import { jsonBody } from '../jsonBody.ts';
 import { sendErrorCode } from '../sendError.ts';
 
@@ -15,7 +16,7 @@ const MAX_TTL_SECONDS = 30 * 24 * 3600;
 export function devRoutes(router: Router, deps: HttpDeps): void {
   const secret = deps.devSecret;
   if (!secret) return;
-  router.post('/v1/dev/tokens', ...jsonBody(64 * 1024), async (req, res) => {
+  router.post('/v1/dev/tokens', ...jsonBody(routeBodyLimit(deps, 'devToken')), async (req, res) => {
     const b = (req.body ?? {}) as Record<string, unknown>;
     if (typeof b !== 'object' || Array.isArray(b)) {
       return sendErrorCode(

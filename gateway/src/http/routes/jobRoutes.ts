@@ -2,9 +2,9 @@ import type { Router } from 'express';
 import { parseScope } from '../../core/scope/parseScope.ts';
 import { authenticate, principalOf } from '../authenticate.ts';
 import type { HttpDeps } from '../HttpDeps.ts';
+import { routeBodyLimit } from '../bodyRoutes.ts';
 import { jsonBody } from '../jsonBody.ts';
 import { sendError } from '../sendError.ts';
-import { DEFAULT_PLUGIN_BODY_BYTES } from './pluginRoutes.ts';
 import { pathParam, queryScope } from './queryScope.ts';
 
 /**
@@ -14,7 +14,7 @@ import { pathParam, queryScope } from './queryScope.ts';
  */
 export function jobRoutes(router: Router, deps: HttpDeps): void {
   const auth = authenticate(deps.verifier);
-  const body = jsonBody(deps.limits?.pluginBodyBytes ?? DEFAULT_PLUGIN_BODY_BYTES);
+  const body = jsonBody(routeBodyLimit(deps, 'job'));
 
   router.post('/v1/jobs', auth, ...body, async (req, res) => {
     const result = await deps.jobs.submit(principalOf(res), req.body);

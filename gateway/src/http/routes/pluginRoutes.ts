@@ -8,12 +8,10 @@ import { sourcesOfInput } from '../../jobs/sourcesOfInput.ts';
 import { findNonFiniteNumber } from '../findNonFiniteNumber.ts';
 import { authenticate, principalOf } from '../authenticate.ts';
 import type { HttpDeps } from '../HttpDeps.ts';
+import { routeBodyLimit } from '../bodyRoutes.ts';
 import { jsonBody } from '../jsonBody.ts';
 import { sendError, sendErrorCode } from '../sendError.ts';
 import { pathParam } from './queryScope.ts';
-
-/** Default body limit of plugin calls and jobs (inline PNG frames): 16 MiB. */
-export const DEFAULT_PLUGIN_BODY_BYTES = 16 * 1024 * 1024;
 
 /**
  * Plugins (contract §9): `GET /v1/plugins` (always 200), `GET /v1/plugins/{name}/health` and
@@ -25,7 +23,7 @@ export const DEFAULT_PLUGIN_BODY_BYTES = 16 * 1024 * 1024;
  */
 export function pluginRoutes(router: Router, deps: HttpDeps): void {
   const auth = authenticate(deps.verifier);
-  const body = jsonBody(deps.limits?.pluginBodyBytes ?? DEFAULT_PLUGIN_BODY_BYTES);
+  const body = jsonBody(routeBodyLimit(deps, 'pluginInvoke'));
   const plugins = deps.plugins;
 
   router.get('/v1/plugins', auth, (_req, res) => {

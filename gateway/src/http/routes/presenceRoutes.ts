@@ -2,6 +2,7 @@ import type { Request, Router } from 'express';
 import { decodeJwt } from 'jose';
 import { authenticate, principalOf, requestBearerToken } from '../authenticate.ts';
 import type { HttpDeps } from '../HttpDeps.ts';
+import { routeBodyLimit } from '../bodyRoutes.ts';
 import { jsonBody } from '../jsonBody.ts';
 import { sendError, sendErrorCode } from '../sendError.ts';
 
@@ -17,7 +18,7 @@ export function presenceRoutes(router: Router, deps: HttpDeps): void {
   const presence = deps.presence;
   if (!presence) return;
   const auth = authenticate(deps.verifier);
-  const body = jsonBody(deps.limits?.bodyBytes ?? 1024 * 1024);
+  const body = jsonBody(routeBodyLimit(deps, 'presenceTicket'));
 
   router.post('/v1/presence/tickets', auth, ...body, async (req, res) => {
     const wsOrigin = wsOriginOf(req);

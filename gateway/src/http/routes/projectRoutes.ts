@@ -2,6 +2,7 @@ import { slugSchema } from '@easel/schemas';
 import type { Response, Router } from 'express';
 import { authenticate, principalOf } from '../authenticate.ts';
 import type { HttpDeps } from '../HttpDeps.ts';
+import { routeBodyLimit } from '../bodyRoutes.ts';
 import { jsonBody } from '../jsonBody.ts';
 import { sendError, sendErrorCode } from '../sendError.ts';
 import { pathParam } from './queryScope.ts';
@@ -21,7 +22,8 @@ function pathSlug(res: Response, name: string, value: string | undefined): value
  */
 export function projectRoutes(router: Router, deps: HttpDeps): void {
   const auth = authenticate(deps.verifier);
-  const body = jsonBody(deps.limits?.bodyBytes ?? 1024 * 1024);
+  const lensBody = jsonBody(routeBodyLimit(deps, 'lensPolicy'));
+  const canvasTypeBody = jsonBody(routeBodyLimit(deps, 'canvasType'));
 
   router.get('/v1/projects/:project_id/lens', auth, async (req, res) => {
     if (!pathSlug(res, 'project_id', pathParam(req, 'project_id'))) return;
@@ -30,7 +32,7 @@ export function projectRoutes(router: Router, deps: HttpDeps): void {
     res.status(200).json(result.value);
   });
 
-  router.put('/v1/projects/:project_id/lens', auth, ...body, async (req, res) => {
+  router.put('/v1/projects/:project_id/lens', auth, ...lensBody, async (req, res) => {
     if (!pathSlug(res, 'project_id', pathParam(req, 'project_id'))) return;
     const result = await deps.core.putLensPolicy(principalOf(res), pathParam(req, 'project_id'), req.body);
     if (!result.ok) return sendError(res, result.error);
@@ -55,7 +57,7 @@ export function projectRoutes(router: Router, deps: HttpDeps): void {
     res.status(200).json(result.value);
   });
 
-  router.put('/v1/projects/:project_id/canvas-types/:type', auth, ...body, async (req, res) => {
+  router.put('/v1/projects/:project_id/canvas-types/:type', auth, ...canvasTypeBody, async (req, res) => {
     if (!pathSlug(res, 'project_id', pathParam(req, 'project_id'))) return;
     const result = await deps.core.putCanvasType(
       principalOf(res),

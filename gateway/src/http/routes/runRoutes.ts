@@ -3,14 +3,12 @@ import { CLIENT_CLOSED } from '../../core/fanout/FanoutStream.ts';
 import { parseScope } from '../../core/scope/parseScope.ts';
 import { authenticate, principalOf } from '../authenticate.ts';
 import type { HttpDeps } from '../HttpDeps.ts';
+import { routeBodyLimit } from '../bodyRoutes.ts';
 import { jsonBody } from '../jsonBody.ts';
 import { requestIdOf } from '../requestContext.ts';
 import { ResponseSink } from '../ResponseSink.ts';
 import { sendError, sendErrorCode } from '../sendError.ts';
 import { pathParam, queryScope } from './queryScope.ts';
-
-/** Default body limit of `POST /v1/runs` (a TaskSpec with its inputs). */
-const DEFAULT_RUN_BODY_BYTES = 1024 * 1024;
 
 /** The resume cursor: `Last-Event-ID` wins over `?after=`. */
 function resumeCursor(req: Request): { ok: true; value: string | null } | { ok: false; message: string } {
@@ -32,7 +30,7 @@ function resumeCursor(req: Request): { ok: true; value: string | null } | { ok: 
 export function runRoutes(router: Router, deps: HttpDeps): void {
   const auth = authenticate(deps.verifier);
   const streamAuth = authenticate(deps.verifier, { allowQueryToken: true });
-  const body = jsonBody(deps.limits?.bodyBytes ?? DEFAULT_RUN_BODY_BYTES);
+  const body = jsonBody(routeBodyLimit(deps, 'run'));
 
   router.post('/v1/runs', auth, ...body, async (req, res) => {
     const runs = deps.runs;

@@ -1,6 +1,7 @@
 import type { Response, Router } from 'express';
 import { authenticate, principalOf } from '../authenticate.ts';
 import type { HttpDeps } from '../HttpDeps.ts';
+import { routeBodyLimit } from '../bodyRoutes.ts';
 import { jsonBody } from '../jsonBody.ts';
 import { sendError, sendErrorCode } from '../sendError.ts';
 import { pathParam, queryScope } from './queryScope.ts';
@@ -25,9 +26,10 @@ function sidecarsOf(deps: HttpDeps, res: Response): NonNullable<HttpDeps['sideca
  */
 export function sidecarRoutes(router: Router, deps: HttpDeps): void {
   const auth = authenticate(deps.verifier);
-  const body = jsonBody(deps.limits?.bodyBytes ?? 1024 * 1024);
+  const createBody = jsonBody(routeBodyLimit(deps, 'sidecar'));
+  const completeBody = jsonBody(routeBodyLimit(deps, 'sidecarComplete'));
 
-  router.post('/v1/sidecars', auth, ...body, async (req, res) => {
+  router.post('/v1/sidecars', auth, ...createBody, async (req, res) => {
     const sidecars = sidecarsOf(deps, res);
     if (!sidecars) return;
     const result = await sidecars.create(principalOf(res), req.body);
@@ -36,7 +38,7 @@ export function sidecarRoutes(router: Router, deps: HttpDeps): void {
     res.status(201).json(result.value);
   });
 
-  router.post('/v1/sidecars/:artifact_id/complete', auth, ...body, async (req, res) => {
+  router.post('/v1/sidecars/:artifact_id/complete', auth, ...completeBody, async (req, res) => {
     const sidecars = sidecarsOf(deps, res);
     if (!sidecars) return;
     const result = await sidecars.complete(principalOf(res), pathParam(req, 'artifact_id'), req.body);
