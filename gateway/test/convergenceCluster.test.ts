@@ -543,7 +543,8 @@ describe('[SCALE-OUT] found by the cluster convergence run (minimized)', () => {
   // Seed 1 found it: a lens PUT answered by one node reached the others' caches only through
   // the Redis broadcast (at most once): a command sent through another node right after the
   // 200 was judged by the old policy (403); with the broadcast lost in a Redis outage, the
-  // other nodes kept the old policy, for commands and streams, until restarted.
+  // other nodes kept the old policy, for commands and streams, until restarted. Then a node that
+  // runs no write turn kept it until Redis was back: it now re-checks while the bus is down.
   it('[CONTRACT 6] a lens PUT answered by one node holds at once on the others, even when its broadcast is lost', async () => {
     const { project, scope } = await convProject('lens', 0);
     // Node 1 has phase 1 cached: beta may not write shared.color there yet.
@@ -573,10 +574,10 @@ describe('[SCALE-OUT] found by the cluster convergence run (minimized)', () => {
       // Node 1's write turn read the new policy: its viewer's stream is reset at once, without Redis.
       const reset = await viewers[0]!.waitFor(lensChanged, 5_000, 'the lens_changed CANVAS_READY on node 1');
       expect(reset.json.payload.reset).toBe(true);
-      // Node 2 learns it when the bus is back (the broadcast itself is lost for good).
+      // Node 2 runs no write turn: it re-checks the stored policies while the bus is down (every 2 s).
+      await viewers[1]!.waitFor(lensChanged, 8_000, 'the lens_changed CANVAS_READY on node 2 while Redis is down');
       await redis.restart();
       redisDown = false;
-      await viewers[1]!.waitFor(lensChanged, 10_000, 'the lens_changed CANVAS_READY on node 2 after Redis is back');
       const read = await api(cluster.node(2).url, 'GET', world(2).canvasPath(scope), { token: tokens.viewer });
       expect(Object.keys(read.json.state).sort()).toEqual([...grants('viewer', 2).readRoots].sort());
     } finally {
@@ -600,11 +601,17 @@ async function allReady(): Promise<void> {
 
 describe('[SCALE-OUT] read-your-writes across nodes (probes beside the run)', () => {
   // A canvas type re-registered through one node: a canvas created through another right after
-  // the 200 gets the new manifest, even when the type's broadcast is lost.
+  // the 200 gets the new manifest, even when the type's broadcast is lost; a node that only
+  // serves reads drops its cached manifest while the bus is down.
   it('[CONTRACT 5] canvas.create through one node uses the type registration another node just answered', async () => {
     const { project } = await convProject('types', 0);
     // Node 1 has convboard 1.0.0 cached (it created a canvas of it).
     await world(1).commit(tokens.admin, 'canvas.create', world(1).scope(project, 'c2'), { canvas_type: 'convboard' });
+    // Node 2 has it cached too (it answered a read of it).
+    const typePath = `/v1/projects/${project}/canvas-types/convboard`;
+    const versionOn2 = async () =>
+      (await api(cluster.node(2).url, 'GET', typePath, { token: tokens.admin })).json.version;
+    expect(await versionOn2()).toBe('1.0.0');
     let redisDown = false;
     try {
       await redis.kill();
@@ -624,6 +631,10 @@ describe('[SCALE-OUT] read-your-writes across nodes (probes beside the run)', ()
       const read = await api(cluster.node(2).url, 'GET', world(2).canvasPath(scope3), { token: tokens.admin });
       expect(read.status, read.text).toBe(200);
       expect(read.json.tokens['x.extra'], read.text).toBe('v2');
+      // Node 2 re-checks its cached types against the spine while the bus is down (every 2 s).
+      const deadline = Date.now() + 8_000;
+      while ((await versionOn2()) !== '2.0.0' && Date.now() < deadline) await sleep(100);
+      expect(await versionOn2()).toBe('2.0.0');
     } finally {
       if (redisDown) await redis.restart();
       await allReady();

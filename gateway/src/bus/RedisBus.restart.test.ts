@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { BUS_RESYNC_TOPIC, type BusEvent } from '../core/bus/EventBus.ts';
+import { BUS_DISCONNECTED_TOPIC, BUS_RESYNC_TOPIC, type BusEvent } from '../core/bus/EventBus.ts';
 import { SequencedBus } from '../core/bus/SequencedBus.ts';
 import { MemorySpine } from '../core/testing/MemorySpine.ts';
 import { RedisBus } from './RedisBus.ts';
@@ -102,7 +102,7 @@ describe('RedisBus + SequencedBus across a Redis restart', () => {
     expect(rawB.status()).toBe('ready');
   }, 60_000);
 
-  it('[SCALE-OUT] after Redis comes back, this node hears BUS_RESYNC_TOPIC: a broadcast sent meanwhile was lost', async () => {
+  it('[SCALE-OUT] when Redis goes away this node hears BUS_DISCONNECTED_TOPIC, after it comes back BUS_RESYNC_TOPIC: a broadcast sent meanwhile was lost', async () => {
     const redis: RedisChild = await startRedisChild();
     cleanups.push(() => redis.stop());
     const prefix = randomPrefix();
@@ -119,10 +119,12 @@ describe('RedisBus + SequencedBus across a Redis restart', () => {
     expect(heardB).toEqual([]); // the first connect is no resync
 
     await redis.kill();
+    // While it is down (so a node can look at the spine for what broadcasts would have said).
+    await until(() => heardB.includes(`${BUS_DISCONNECTED_TOPIC}=`), 'B to hear the disconnected topic');
     a.broadcast('lens', 'acme/site'); // lost: B never gets it
     await redis.restart();
     await until(() => heardB.includes(`${BUS_RESYNC_TOPIC}=`), 'B to hear the resync topic');
-    expect(heardB).toEqual([`${BUS_RESYNC_TOPIC}=`]);
+    expect(heardB).toEqual([`${BUS_DISCONNECTED_TOPIC}=`, `${BUS_RESYNC_TOPIC}=`]);
     // Broadcasts flow again afterwards.
     await until(() => a.status() === 'ready', 'A to reconnect');
     for (let i = 0; i < 100 && !heardB.includes('lens=again'); i++) {

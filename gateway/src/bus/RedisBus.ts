@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { Redis } from 'ioredis';
-import { BUS_RESYNC_TOPIC, type BusEvent, type EventBus } from '../core/bus/EventBus.ts';
+import { BUS_DISCONNECTED_TOPIC, BUS_RESYNC_TOPIC, type BusEvent, type EventBus } from '../core/bus/EventBus.ts';
 import type { PartitionId } from '../core/spine/EventSpine.ts';
 import { MemoryBus } from './MemoryBus.ts';
 
@@ -51,8 +51,9 @@ const WARN_EVERY_MS = 10_000;
  * {@link MemoryBus}); other nodes' events arrive asynchronously. Pub/sub is at most once: wrap the
  * bus in `SequencedBus` to repair what a Redis outage lost from the spine ({@link onReconnect}
  * tells it when to look). Publishing never throws or blocks; while Redis is down only local
- * subscribers get the events. Broadcasts are at most once too: after a reconnect this node's
- * broadcast handlers get `BUS_RESYNC_TOPIC` (what others broadcast meanwhile is lost).
+ * subscribers get the events. Broadcasts are at most once too: when the subscriber connection
+ * is lost this node's broadcast handlers get `BUS_DISCONNECTED_TOPIC`, after it is back
+ * `BUS_RESYNC_TOPIC` (what others broadcast meanwhile is lost).
  */
 export class RedisBus implements EventBus {
   readonly nodeId: string;
@@ -103,7 +104,10 @@ export class RedisBus implements EventBus {
     }
     this.sub.on('ready', () => void this.resubscribe());
     this.sub.on('close', () => {
+      const wasReady = this.subReady;
       this.subReady = false;
+      // Other nodes' broadcasts stop arriving until `resubscribe` (then BUS_RESYNC_TOPIC).
+      if (wasReady && !this.closed) this.local.broadcast(BUS_DISCONNECTED_TOPIC, '');
     });
     this.sub.on('message', (channel: string, message: string) => this.receive(channel, message));
   }

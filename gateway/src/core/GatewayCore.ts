@@ -17,7 +17,8 @@ import {
 } from '@easel/schemas';
 import type pino from 'pino';
 import type { Principal } from './auth/Principal.ts';
-import { BUS_RESYNC_TOPIC, type BusEvent, type EventBus } from './bus/EventBus.ts';
+import { BusOutageRecheck } from './bus/BusOutageRecheck.ts';
+import { BUS_DISCONNECTED_TOPIC, BUS_RESYNC_TOPIC, type BusEvent, type EventBus } from './bus/EventBus.ts';
 import { type CanvasDoc, CanvasRebuildError } from './canvas/CanvasDoc.ts';
 import { CanvasRegistry } from './canvas/CanvasRegistry.ts';
 import { fullSnapshot } from './canvas/fullSnapshot.ts';
@@ -30,6 +31,7 @@ import { buildEnvelope } from './commands/buildEnvelope.ts';
 import { CommandProcessor } from './commands/CommandProcessor.ts';
 import type { ProposalCommit } from './commands/ProposalCommit.ts';
 import { ProposalProcessor } from './commands/ProposalProcessor.ts';
+import { proposalForbidden } from './commands/proposalForbidden.ts';
 import { TurnCommands } from './commands/TurnCommands.ts';
 import { TurnEvents, type TurnRef } from './commands/TurnEvents.ts';
 import { TurnLedger } from './commands/TurnLedger.ts';
@@ -58,6 +60,11 @@ export interface CoreDeps {
     canvasIdleMs?: number;
     /** Snapshot a canvas every N applied mutations. Default 500. */
     snapshotEvery?: number;
+    /**
+     * Shared spines: while the bus reports it is disconnected (broadcasts lost), re-check cached
+     * lens policies and canvas types against the spine this often, ms. Default 2000.
+     */
+    busDownRecheckMs?: number;
   };
 }
 
@@ -120,6 +127,8 @@ export class GatewayCore {
   /** Identifies this node's broadcasts (it ignores its own). */
   private readonly nodeId = `n${Math.random().toString(36).slice(2, 12)}`;
   private readonly offBroadcast: () => void;
+  /** Shared spines: re-checks caches while the bus is down (broadcasts lost); null on single-node spines. */
+  private readonly busDown: BusOutageRecheck | null;
 
   private constructor(deps: CoreDeps) {
     this.spine = deps.spine;
@@ -181,16 +190,45 @@ export class GatewayCore {
       ledger: this.turnLedger,
       records: this.turnRecords,
     });
+    this.busDown =
+      deps.spine.writers === 'shared'
+        ? new BusOutageRecheck({
+            intervalMs: deps.limits?.busDownRecheckMs ?? 2000,
+            check: () => this.recheckCaches('while the bus is down'),
+          })
+        : null;
     this.offBroadcast = deps.bus.onBroadcast((topic, data) => this.onBroadcast(topic, data));
+  }
+
+  /**
+   * Broadcasts may have been lost: compares cached lens policies and canvas types with the stored
+   * ones (one read each) and applies what the lost broadcasts would have. Never rejects.
+   */
+  private async recheckCaches(when: string): Promise<void> {
+    const lens = this.lens.refreshAll().catch((err: unknown) => {
+      this.logger?.warn({ err }, `re-checking lens policies ${when} failed`);
+    });
+    const types = this.types.refreshAll().then(
+      (changed) =>
+        Promise.all(changed.map(({ partition, type }) => this.textFieldUpgrades.typeRegistered(partition, type))),
+      (err: unknown) => {
+        this.logger?.warn({ err }, `re-checking canvas types ${when} failed`);
+      },
+    );
+    await Promise.all([lens, types]);
   }
 
   /** Another node changed a lens policy or a canvas type: drop what this node cached. */
   private onBroadcast(topic: string, data: string): void {
     if (topic === BUS_RESYNC_TOPIC) {
-      // Lens changes other nodes broadcast meanwhile may be lost: compare with the stored ones.
-      this.lens.refreshAll().catch((err: unknown) => {
-        this.logger?.warn({ err }, 'refreshing lens policies after a bus reconnect failed');
-      });
+      // Lens and type changes other nodes broadcast meanwhile may be lost: compare with the stored ones.
+      this.busDown?.stop();
+      void this.recheckCaches('after a bus reconnect');
+      return;
+    }
+    if (topic === BUS_DISCONNECTED_TOPIC) {
+      // Until the bus is back, other nodes' broadcasts are lost: look at the spine now and then.
+      this.busDown?.start();
       return;
     }
     let message: { node?: unknown; partition?: unknown; type?: unknown };
@@ -478,11 +516,7 @@ export class GatewayCore {
     if (req.ops.length > 0 && req.scope.tenant_id === req.principal.tenantId) {
       const view = await this.guard(async () => ok(await this.lens.view(partitionId(req.scope), req.principal.roles)));
       if (!view.ok) return view;
-      if (!view.value.canRunCommand('state.ops')) {
-        return fail('forbidden', "your roles may not run command 'state.ops'; nothing was applied", {
-          type: 'state.ops',
-        });
-      }
+      if (!view.value.canRunCommand('state.ops')) return proposalForbidden();
     }
     return this.proposals.commit(req);
   }
@@ -508,6 +542,7 @@ export class GatewayCore {
   async close(): Promise<void> {
     this.turnRecords.close();
     this.offBroadcast();
+    this.busDown?.close();
     await this.canvases.close();
   }
 

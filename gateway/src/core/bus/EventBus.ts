@@ -19,6 +19,14 @@ export interface BusEvent {
 export const BUS_RESYNC_TOPIC = 'bus.resync';
 
 /**
+ * The topic a bus delivers to this node's own `onBroadcast` handlers (data `''`) when it lost its
+ * connection (e.g. `RedisBus`'s subscriber connection closed): until {@link BUS_RESYNC_TOPIC}
+ * follows, broadcasts from other nodes do not arrive, so whoever caches what they invalidate
+ * re-checks it against the spine meanwhile.
+ */
+export const BUS_DISCONNECTED_TOPIC = 'bus.disconnected';
+
+/**
  * Carries committed events to every node's fan-out. Publish only after the spine made
  * them durable; per partition, durable events are published in seq order.
  */

@@ -44,4 +44,27 @@ describe('CanvasTypeRegistry', () => {
     const badType = await reg.put('t/p', 'Bad Type', KIT);
     expect(!badType.ok && badType.error.code).toBe('validation_failed');
   });
+  it('[SCALE-OUT] refreshAll drops only the cached manifests whose stored registration another node changed', async () => {
+    const spine = new MemorySpine();
+    const here = new CanvasTypeRegistry(spine);
+    const other = new CanvasTypeRegistry(spine); // another node on the same spine
+    expect((await here.put('t/p', 'kitboard', KIT)).ok).toBe(true);
+    expect((await here.put('t/q', 'kitboard', KIT)).ok).toBe(true);
+    await here.get('t/p', 'board'); // a built-in, cached, not registered
+    await here.get('t/q', 'board');
+    expect(await here.refreshAll()).toEqual([]);
+    expect((await other.put('t/p', 'kitboard', { ...KIT, version: '2.0.0' })).ok).toBe(true);
+    expect((await other.put('t/q', 'board', { ...BUILTIN_CANVAS_TYPES[0], version: '9.0.0' })).ok).toBe(true);
+    expect((await other.put('t/r', 'kitboard', KIT)).ok).toBe(true); // not cached here: not reported
+    expect((await here.get('t/p', 'kitboard'))?.version).toBe('1.0.0'); // cached, stale
+    const changed = await here.refreshAll();
+    expect(changed.sort((x, y) => (x.partition < y.partition ? -1 : 1))).toEqual([
+      { partition: 't/p', type: 'kitboard' },
+      { partition: 't/q', type: 'board' },
+    ]);
+    expect((await here.get('t/p', 'kitboard'))?.version).toBe('2.0.0');
+    expect((await here.get('t/q', 'board'))?.version).toBe('9.0.0');
+    expect(await here.refreshAll()).toEqual([]);
+    expect(await new CanvasTypeRegistry(spine).refreshAll()).toEqual([]); // nothing cached: no read needed
+  });
 });

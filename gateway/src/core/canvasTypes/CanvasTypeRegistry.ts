@@ -56,6 +56,32 @@ export class CanvasTypeRegistry {
     this.cache.delete(`${partition}/${type}`);
   }
 
+  /**
+   * Shared spines, after broadcasts may have been lost (a bus outage): compares every cached
+   * manifest with its stored registration in one read and drops those that changed. Returns
+   * them, so the caller applies what their broadcast would have (loaded canvases' text fields).
+   */
+  async refreshAll(): Promise<Array<{ partition: PartitionId; type: string }>> {
+    if (this.cache.size === 0) return [];
+    const cached = [...this.cache];
+    const stored = new Map<string, string>();
+    for (const { key, value } of await this.spine.listRecords(CANVAS_TYPE_RECORD_KIND, '')) stored.set(key, value);
+    const changed: Array<{ partition: PartitionId; type: string }> = [];
+    for (const [key, manifest] of cached) {
+      const text = stored.get(key);
+      const was = JSON.stringify(manifest);
+      if (text === was) continue; // as `put` stored it
+      const slash = key.lastIndexOf('/');
+      const type = key.slice(slash + 1);
+      // As `get` reads it: the registration, else the built-in.
+      const current = (text === undefined ? null : parseStored(text)) ?? this.builtins.get(type) ?? null;
+      if (JSON.stringify(current) === was || this.cache.get(key) !== manifest) continue;
+      this.cache.delete(key);
+      changed.push({ partition: key.slice(0, slash), type });
+    }
+    return changed;
+  }
+
   /** Every type of a partition: built-ins, overridden by registrations, sorted by type. */
   async list(partition: PartitionId): Promise<CanvasTypeManifest[]> {
     const byType = new Map(this.builtins);

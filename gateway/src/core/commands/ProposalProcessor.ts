@@ -22,6 +22,7 @@ import { chainAppend } from './chainAppend.ts';
 import { type PlannedEvent, statePatch } from './commandEffects.ts';
 import { duplicateOutcome } from './duplicateOutcome.ts';
 import type { PartitionTurns } from './PartitionTurns.ts';
+import { proposalForbidden } from './proposalForbidden.ts';
 import type { ProposalCommit } from './ProposalCommit.ts';
 import type { PublishQueue } from './PublishQueue.ts';
 import { RETRY } from './prepareCommand.ts';
@@ -172,6 +173,9 @@ export class ProposalProcessor {
     head: number,
   ): Promise<Result<Pending> | typeof RETRY> {
     if (stored !== null) return ok(Promise.resolve(ok(duplicateOutcome(stored))));
+    // The turn re-read the lens policy (another node may have changed it): the one in force decides.
+    const current = await this.deps.lens.view(partition, req.principal.roles);
+    if (current !== view && ops.length > 0 && !current.canRunCommand('state.ops')) return proposalForbidden();
     const turn = req.turnId !== undefined ? this.deps.ledger.get(partition, req.turnId) : null;
     if (turn && req.turnId !== undefined) {
       const cancelled = await turnCancelledAfter(this.deps.spine, partition, turn.info, head);
@@ -180,7 +184,7 @@ export class ProposalProcessor {
         return fail('conflict', `turn '${req.turnId}' was cancelled; nothing was applied`, { turn_id: req.turnId });
       }
     }
-    return this.applyAndAppend(req, ops, partition, canvas, view, commitId, base, head);
+    return this.applyAndAppend(req, ops, partition, canvas, current, commitId, base, head);
   }
 
   /** The synchronous part: checks, apply in memory, one append. No `await` in here. */

@@ -1,0 +1,180 @@
+import type { CanvasTypeManifest, LensPolicy } from '@easel/schemas';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MemoryBus } from '../bus/MemoryBus.ts';
+import { BUS_DISCONNECTED_TOPIC, BUS_RESYNC_TOPIC } from './bus/EventBus.ts';
+import { GatewayCore } from './GatewayCore.ts';
+import type { ProposalCommit } from './commands/ProposalCommit.ts';
+import { ADMIN, command, EDITOR, scopeOf } from './testing/coreHarness.ts';
+import { MemorySpine } from './testing/MemorySpine.ts';
+import { SharedMemoryLog } from './testing/SharedMemoryLog.ts';
+
+/**
+ * Two nodes on one shared log, each with its own in-process bus: every broadcast between them is
+ * lost (as in a Redis outage). What another node changed must still hold here: in write turns
+ * (which re-read the lens), while the bus says it is down (periodic re-checks) and after it is
+ * back (`BUS_RESYNC_TOPIC`).
+ */
+let cores: GatewayCore[] = [];
+
+afterEach(async () => {
+  await Promise.all(cores.map((c) => c.close()));
+  cores = [];
+});
+
+async function twoNodes() {
+  const log = new SharedMemoryLog();
+  const buses = [new MemoryBus(), new MemoryBus()] as const;
+  cores = await Promise.all(
+    buses.map((bus) => GatewayCore.open({ spine: log.node(), bus, limits: { busDownRecheckMs: 50 } })),
+  );
+  const [a, b] = cores as [GatewayCore, GatewayCore];
+  return { log, a, b, busB: buses[1] };
+}
+
+const ALL = { read: ['*'], write: ['*'] };
+const SIDECARS = { see: true, resolve: true };
+/** Editors may run every command; {@link CLOSED} takes `state.ops` from them. */
+const OPEN: LensPolicy = {
+  roles: {
+    admin: { tokens: ALL, state: ALL, sidecars: SIDECARS, commands: ['*'] },
+    editor: { tokens: ALL, state: ALL, sidecars: SIDECARS, commands: ['*'] },
+  },
+};
+const CLOSED: LensPolicy = {
+  roles: { ...OPEN.roles, editor: { tokens: ALL, state: ALL, sidecars: SIDECARS, commands: ['token.set'] } },
+};
+
+function proposal(commandId: string, key: string): ProposalCommit {
+  return {
+    principal: EDITOR,
+    actor: { id: 'agent:test', kind: 'agent' },
+    scope: scopeOf('c1'),
+    commandId,
+    ops: [{ op: 'insert', root: 'notes', key, value: { id: key, text: 'hi', column: 'todo' } }],
+    message: 'agent change',
+    outcomeEvents: [{ type: 'commit_succeeded', payload: {} }],
+  };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `check` every 20 ms until true; false after `ms`. */
+async function eventually(check: () => boolean | Promise<boolean>, ms = 5000): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    if (await check()) return true;
+    if (Date.now() > deadline) return false;
+    await sleep(20);
+  }
+}
+
+describe('GatewayCore on a shared spine with lost broadcasts', () => {
+  it('[CONTRACT 6] an agent proposal is judged by the lens policy in force in its write turn (a PUT answered by another node)', async () => {
+    const { log, a, b } = await twoNodes();
+    expect((await a.putLensPolicy(ADMIN, 'p1', OPEN)).ok).toBe(true);
+    expect((await b.submit(ADMIN, command('canvas.create', scopeOf('c1'), { canvas_type: 'board' }))).ok).toBe(true);
+    // Node b caches the open policy: the editor's proposal commits.
+    const first = await b.commitProposal(proposal('prop-1', 'n1'));
+    expect(first.ok && first.value.status).toBe('committed');
+    // Node a takes state.ops away; its broadcast never reaches b.
+    expect((await a.putLensPolicy(ADMIN, 'p1', CLOSED)).ok).toBe(true);
+    const head = await log.backing.head('acme/p1');
+    const refused = await b.commitProposal(proposal('prop-2', 'n2'));
+    expect(refused.ok).toBe(false);
+    if (refused.ok) return;
+    expect(refused.error).toEqual({
+      code: 'forbidden',
+      message: "your roles may not run command 'state.ops'; nothing was applied",
+      details: { type: 'state.ops' },
+    });
+    expect(await log.backing.head('acme/p1')).toBe(head);
+    const read = await a.readCanvas(ADMIN, scopeOf('c1'));
+    expect(read.ok && Object.keys(read.value.state.notes as object)).toEqual(['n1']);
+  });
+
+  it('[CONTRACT 6] while the bus is down, a node that runs no write turn learns a lens PUT answered by another node; it stops looking once the bus is back', async () => {
+    const { a, b, busB } = await twoNodes();
+    expect((await b.lensView(EDITOR, 'acme/p1')).canRunCommand('state.ops')).toBe(true); // the default, cached
+    const changed: string[] = [];
+    b.onLensChanged((p) => changed.push(p));
+    busB.broadcast(BUS_DISCONNECTED_TOPIC, '');
+    expect((await a.putLensPolicy(ADMIN, 'p1', CLOSED)).ok).toBe(true);
+    expect(await eventually(() => changed.length > 0)).toBe(true);
+    expect(changed).toEqual(['acme/p1']);
+    expect((await b.lensView(EDITOR, 'acme/p1')).canRunCommand('state.ops')).toBe(false);
+
+    // The bus is back: no more periodic checks (a later lost broadcast waits for the next resync).
+    busB.broadcast(BUS_RESYNC_TOPIC, '');
+    await sleep(100);
+    changed.length = 0;
+    expect((await b.lensView(EDITOR, 'acme/p1')).canRunCommand('state.ops')).toBe(false);
+    expect((await a.putLensPolicy(ADMIN, 'p1', OPEN)).ok).toBe(true);
+    await sleep(300);
+    expect(changed).toEqual([]);
+    busB.broadcast(BUS_RESYNC_TOPIC, '');
+    expect(await eventually(() => changed.length > 0)).toBe(true);
+    expect((await b.lensView(EDITOR, 'acme/p1')).canRunCommand('state.ops')).toBe(true);
+  });
+
+  it('[SCALE-OUT] a single-node spine does not re-check while the bus is down (nothing else writes to it)', async () => {
+    const spine = new MemorySpine();
+    let lists = 0;
+    const listRecords = spine.listRecords.bind(spine);
+    spine.listRecords = (kind, prefix) => {
+      lists += 1;
+      return listRecords(kind, prefix);
+    };
+    const bus = new MemoryBus();
+    const core = await GatewayCore.open({ spine, bus, limits: { busDownRecheckMs: 20 } });
+    cores = [core];
+    await core.lensView(EDITOR, 'acme/p1');
+    bus.broadcast(BUS_DISCONNECTED_TOPIC, '');
+    await sleep(200);
+    expect(lists).toBe(0);
+  });
+
+  /** A `doc`-like type before and after it declared its blocks' `text` a text field. */
+  const DOC_V1: CanvasTypeManifest = {
+    type: 'doc',
+    version: '1.0.0',
+    title: 'Doc',
+    description: 'blocks',
+    roots: { blocks: 'array', text: 'text' },
+    tokens: {},
+    tools: [],
+  };
+  const DOC_V11: CanvasTypeManifest = { ...DOC_V1, version: '1.1.0', text_fields: { blocks: ['text'] } };
+
+  for (const signal of [BUS_RESYNC_TOPIC, BUS_DISCONNECTED_TOPIC]) {
+    it(`[CONTRACT 5] a canvas type re-registered through another node, its broadcast lost, holds here after '${signal}': manifest and open canvases' text fields`, async () => {
+      const { log, a, b, busB } = await twoNodes();
+      expect((await a.putCanvasType(ADMIN, 'p1', 'doc', DOC_V1)).ok).toBe(true);
+      // Only node b holds the canvas (and the type, cached); its blocks' texts are plain strings.
+      const s = scopeOf('d1');
+      expect((await b.submit(ADMIN, command('canvas.create', s, { canvas_type: 'doc' }))).ok).toBe(true);
+      const insert = { op: 'insert', root: 'blocks', value: { id: 'b1', kind: 'paragraph', text: 'hello' } };
+      const written = await b.submit(ADMIN, command('state.ops', s, { ops: [insert] }));
+      expect(written.ok).toBe(true);
+      const revision = written.ok ? written.value.revision : -1;
+
+      expect((await a.putCanvasType(ADMIN, 'p1', 'doc', DOC_V11)).ok).toBe(true);
+      const onB = async () => {
+        const got = await b.getCanvasType(ADMIN, 'p1', 'doc');
+        return got.ok ? got.value.version : null;
+      };
+      expect(await onB()).toBe('1.0.0'); // stale: the broadcast was lost
+
+      busB.broadcast(signal, '');
+      expect(await eventually(async () => (await onB()) === '1.1.0')).toBe(true);
+      // Node b's canvas adopted the text fields and converted its plain string (once, by the gateway).
+      const converted = async () => {
+        const events = await log.backing.read('acme/p1', 0, { canvasId: 'd1', limit: 100 });
+        return events.filter((e) => JSON.parse(e.envelope).actor?.id === 'easel-gateway');
+      };
+      expect(await eventually(async () => (await converted()).length > 0)).toBe(true);
+      const read = await b.readCanvas(ADMIN, s);
+      expect(read.ok && read.value.revision).toBe(revision + 1);
+      expect((await converted()).map((e) => e.type)).toEqual(['state_patch']);
+    });
+  }
+});
