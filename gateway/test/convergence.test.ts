@@ -10,15 +10,12 @@ import {
   type Phase,
   ROOT_MARKS,
   ROOTS,
-  type RootName,
   TOKENS,
-  type TokenName,
   grants,
   lensPolicy,
   pick,
   randomLocalEdit,
   randomOps,
-  tokenValue,
 } from './harness/convergenceWorld.ts';
 import {
   type ConvergenceActor,
@@ -29,6 +26,7 @@ import {
   sleep,
   until,
 } from './harness/convergenceActor.ts';
+import { randomAction } from './harness/convergenceActions.ts';
 import { seededRandom } from '../src/agents/models/localText.ts';
 import { freePort } from '../src/bus/redisTestHarness.ts';
 import { GatewayProcess } from './harness/GatewayProcess.ts';
@@ -202,52 +200,21 @@ async function runSeed(seed: number): Promise<void> {
         );
       }
 
-      const actor = pick(rnd, [...actors, byName.alpha, byName.beta, byName.admin]);
-      const g = grants(actor.name, phase);
-      const kind = rnd();
-      const label = `${actor.name}#${n}`;
-      if (kind < 0.45) {
-        // A local Yjs edit; a forbidden one is sent alone and must come back refused and reverted.
-        const forbiddenRoots = ROOTS.filter((r) => !g.writeRoots.includes(r));
-        const allowedRoot = g.writeRoots.length > 0 && (forbiddenRoots.length === 0 || rnd() < 0.8);
-        if (allowedRoot) randomLocalEdit(actor.t.doc, pick(rnd, g.writeRoots), rnd, label, false);
-        else if (!actor.offline && !down) {
-          const root = pick(rnd, forbiddenRoots);
-          await bounded(actor.t.flushLocalEdits(), 20_000, `${actor.name} flush before a forbidden edit`);
-          const before = actor.rejected.length;
-          const mark = `${FORBIDDEN_MARK}#${n}`;
-          randomLocalEdit(actor.t.doc, root, rnd, mark, true);
+      await randomAction({
+        rnd,
+        seed,
+        n,
+        phase,
+        actors,
+        byName,
+        commits,
+        canSendForbidden: !down,
+        command,
+        problems,
+        forbiddenSent: () => {
           forbiddenLocal += 1;
-          await bounded(actor.t.flushLocalEdits(), 20_000, `${actor.name} forbidden edit of ${root}`);
-          if (actor.rejected.length !== before + 1)
-            problems.push(
-              `${actor.name}: forbidden edit of ${root} was not refused (${actor.rejected.length - before})`,
-            );
-          if (JSON.stringify(docToJson(actor.t.doc, CONV_MANIFEST.roots)).includes(mark))
-            problems.push(`${actor.name}: forbidden edit ${mark} of ${root} still in the local mirror`);
-        }
-      } else if (actor.offline) {
-        // no explicit commands from an actor whose network is off
-      } else if (kind < 0.62) {
-        const forbiddenTokens = (['a.title', 'b.count', 'secret.code'] as TokenName[]).filter(
-          (tk) => !g.writeTokens.includes(tk),
-        );
-        const allowed = g.writeTokens.length > 0 && (forbiddenTokens.length === 0 || rnd() < 0.75);
-        const token = allowed ? pick(rnd, g.writeTokens) : pick(rnd, forbiddenTokens);
-        const value = tokenValue(token, rnd, allowed ? label : `${FORBIDDEN_MARK}#${n}`, !allowed);
-        command(actor, 'token.set', () => actor.t.setToken(token, value), allowed);
-      } else if (kind < 0.8) {
-        const forbiddenRoots = ROOTS.filter((r) => !g.writeRoots.includes(r));
-        const allowed = g.writeRoots.length > 0 && (forbiddenRoots.length === 0 || rnd() < 0.8);
-        const root: RootName = allowed ? pick(rnd, g.writeRoots) : pick(rnd, forbiddenRoots);
-        const ops = randomOps(root, rnd, allowed ? label : `${FORBIDDEN_MARK}#${n}`, `${seed}x${n}`);
-        command(actor, 'state.ops', () => actor.t.applyOps(ops), allowed);
-      } else if (kind < 0.9 && actor.name !== 'viewer') {
-        command(actor, 'canvas.commit', () => actor.t.commit(`commit ${n}`), true);
-      } else if (kind < 0.95 && commits.length > 0) {
-        const target = pick(rnd, commits);
-        command(byName.admin, 'canvas.revert', () => byName.admin.t.revert(target), true);
-      }
+        },
+      });
       if (rnd() < 0.4) await sleep(Math.floor(rnd() * 25));
     }
 
