@@ -2,8 +2,9 @@ import { connect, type Socket } from 'node:net';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { ERROR_CODE_LIST, errorStatus } from '@easel/schemas';
 import { ulid } from 'ulid';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { api, TestWorld } from './harness/api.ts';
+import { GatewayProcess } from './harness/GatewayProcess.ts';
 import { gatewayPerFile } from './harness/gatewayPerFile.ts';
 import { type RawExchange, type RawResponse, rawExchange, rawPost } from './harness/rawHttp.ts';
 import { SseClient } from './harness/SseClient.ts';
@@ -598,5 +599,113 @@ describe('Expect: 100-continue (curl sends it for bodies over 1 KiB)', () => {
       revision: before.revision + 2,
       title: 'batched',
     });
+  });
+});
+
+describe('the body budget: bodies being received hold at most EASEL_HTTP_BODY_BUDGET_BYTES together', () => {
+  const KiB = 1024;
+  const BUDGET = 2048 * KiB;
+  /** Served on plain node:http (`serveCommand`) and by Express (`jsonBody`): both paths are covered. */
+  const PATHS = { plain: 'application/json', express: 'application/vnd.easel+json' } as const;
+  let gw: GatewayProcess;
+  let token: string;
+
+  beforeAll(async () => {
+    gw = await GatewayProcess.start({ env: { EASEL_HTTP_BODY_BUDGET_BYTES: String(BUDGET) } });
+    token = await gw.token({ tenant: 'acme' });
+  }, 90_000);
+  afterAll(async () => {
+    await gw?.dispose();
+  });
+
+  /** `easel_http_body_bytes_in_flight` once it equals `bytes` (bounded wait). */
+  async function inFlightReaches(bytes: number): Promise<number> {
+    let seen = -1;
+    for (const deadline = Date.now() + 10_000; Date.now() < deadline; ) {
+      const res = await api(gw.url, 'GET', '/metrics');
+      seen = Number(/^easel_http_body_bytes_in_flight (\d+)$/m.exec(res.text)?.[1] ?? -1);
+      if (seen === bytes) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return seen;
+  }
+
+  /** A connection that sent a command's headers (declaring `declared` bytes) and `sent` of them, then waits. */
+  async function slowUpload(type: string, declared: number, sent: number): Promise<Socket> {
+    const { port, hostname } = new URL(gw.url);
+    const socket = connect({ port: Number(port), host: hostname });
+    socket.on('error', () => {});
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    const head = rawPost('/v1/commands', token, '', { 'content-type': type, 'content-length': String(declared) });
+    socket.write(Buffer.concat([head, Buffer.alloc(sent, 0x20)]));
+    return socket;
+  }
+
+  /** A token.set command padded with trailing spaces to `bytes`, sent after its headers and a pause. */
+  function paddedCommand(scope: Record<string, string>, value: string, type: string, bytes: number) {
+    const text = JSON.stringify(tokenSet(scope, value));
+    const body = text + ' '.repeat(bytes - Buffer.byteLength(text));
+    const head = rawPost('/v1/commands', token, '', {
+      'content-type': type,
+      'content-length': String(bytes),
+      connection: 'close',
+    });
+    return rawExchange(gw.url, [head, { pauseMs: 300 }, body, { pauseMs: 100 }], 10_000);
+  }
+
+  async function readState(scope: Record<string, string>) {
+    const { canvas_id, ...rest } = scope;
+    const res = await api(gw.url, 'GET', `/v1/canvases/${canvas_id}?${new URLSearchParams(rest)}`, { token });
+    expect(res.status).toBe(200);
+    const canvas = res.json as { revision: number; tokens: Record<string, unknown> };
+    return { revision: canvas.revision, title: canvas.tokens['plan.title'] };
+  }
+
+  it('[CONTRACT 3] a body over the budget is 503 unavailable with Retry-After, nothing applied; aborted uploads give their bytes back (twice over: no leak)', async () => {
+    const scope = await new TestWorld(gw.url, 'acme').newCanvas(token, 'budget', 'c1');
+    for (const round of [1, 2]) {
+      const before = await readState(scope);
+      // Two slow uploads, one per path, each declaring 768 KiB and sending half: 1.5 MiB reserved.
+      const slow = [
+        await slowUpload(PATHS.plain, 768 * KiB, 384 * KiB),
+        await slowUpload(PATHS.express, 768 * KiB, 384 * KiB),
+      ];
+      try {
+        expect(await inFlightReaches(1536 * KiB)).toBe(1536 * KiB);
+        for (const [name, type] of Object.entries(PATHS)) {
+          const refused = await paddedCommand(scope, `refused-${name}-${round}`, type, 700 * KiB);
+          expect(
+            refused.responses.map((r) => r.status),
+            name,
+          ).toEqual([503]);
+          expect(expectError(refused.responses[0], 503, 'unavailable')).toMatch(/busy receiving other requests.*retry/);
+          expect(refused.responses[0]?.headers['retry-after']).toBe('1');
+          expect(refused.responses[0]?.headers.connection).toBe('close');
+          expect(refused.closedByServer).toBe(true);
+        }
+        // `Expect: 100-continue`: refused before the body is uploaded (no 100 Continue).
+        const head = rawPost('/v1/commands', token, '', {
+          'content-length': String(700 * KiB),
+          expect: '100-continue',
+        });
+        const early = await rawExchange(gw.url, [head], 10_000);
+        expect(early.responses.map((r) => r.status)).toEqual([503]);
+        expect(early.responses[0]?.headers['retry-after']).toBe('1');
+        expect(early.closedByServer).toBe(true);
+        expect(await inFlightReaches(1536 * KiB)).toBe(1536 * KiB);
+        expect(await readState(scope)).toEqual(before);
+      } finally {
+        for (const s of slow) s.destroy();
+      }
+      expect(await inFlightReaches(0)).toBe(0);
+      for (const [name, type] of Object.entries(PATHS)) {
+        const served = await paddedCommand(scope, `served-${name}-${round}`, type, 700 * KiB);
+        expect([served.responses[0]?.status, json(served.responses[0]).status], name).toEqual([200, 'committed']);
+      }
+      expect(await readState(scope)).toEqual({ revision: before.revision + 2, title: `served-express-${round}` });
+      expect(await inFlightReaches(0)).toBe(0);
+    }
+    expect(gw.running).toBe(true);
+    expect(gw.output).not.toMatch(/\n\s+at |"level":(50|60)|Unhandled|uncaught|RangeError|TypeError/i);
   });
 });

@@ -8,6 +8,7 @@ import type { GatewayMetrics } from '../metrics/createMetrics.ts';
 import type { PluginHost } from '../plugins/index.ts';
 import type { PresenceTickets } from '../presence/PresenceTickets.ts';
 import type { SidecarService } from '../sidecars/SidecarService.ts';
+import type { BodyBudget } from './BodyBudget.ts';
 import type { FlushScheduler } from './FlushScheduler.ts';
 
 /** One engine `/readyz` asks (PostgreSQL, Redis, …): ready when `ready()` resolves true in time. */
@@ -41,6 +42,12 @@ export interface HttpDeps {
    * jobs (inline frames) 16 MiB. Which route reads under which: `BODY_ROUTES`.
    */
   limits?: { bodyBytes?: number; batchBodyBytes?: number; pluginBodyBytes?: number };
+  /**
+   * What all request bodies being received may hold together; over it a request is answered 503
+   * `unavailable` with `Retry-After`. Default: the process-wide one (`processBodyBudget`,
+   * `EASEL_HTTP_BODY_BUDGET_BYTES`, 256 MiB).
+   */
+  bodyBudget?: BodyBudget;
   /**
    * Engines `/readyz` reports besides the spine probe, by name. Default: the spine probe alone,
    * reported as `spine` and `bus` (embedded engines).

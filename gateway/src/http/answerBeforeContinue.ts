@@ -3,6 +3,7 @@ import { parse as parseQuery } from 'node:querystring';
 import type { ErrorCode } from '@easel/schemas';
 import { fastUlid as ulid } from '../core/ids/fastUlid.ts';
 import { requestBearerToken } from './authenticate.ts';
+import { BODY_BUDGET_BUSY, bodyBudgetOf, setBodyBudgetBusyHeaders } from './BodyBudget.ts';
 import { bodyLimit, findBodyRoute } from './bodyRoutes.ts';
 import type { ContinueCheck } from './createHttpServer.ts';
 import type { HttpDeps } from './HttpDeps.ts';
@@ -15,7 +16,9 @@ import { sendRawError } from './sendError.ts';
  * - 401 `unauthenticated` when the route needs a bearer token and the request has none (or a
  *   malformed one, two `Authorization` headers, `?access_token=`): the message the route gives;
  * - 413 `payload_too_large` when the declared `Content-Length` of an identity-encoded body is over
- *   the route's limit (a compressed body's limit applies to its decoded size: left to the route).
+ *   the route's limit (a compressed body's limit applies to its decoded size: left to the route);
+ * - 503 `unavailable` with `Retry-After` when that declared body would not fit the `BodyBudget`
+ *   now (the route would refuse it the same way).
  *
  * Such an answer carries `connection: close` (the client may send the body anyway). Anything
  * else (other paths, a valid-looking token, a body within the limit or of unknown length) returns
@@ -38,8 +41,11 @@ export function answerBeforeContinue(deps: HttpDeps): ContinueCheck {
     const encoding = req.headers['content-encoding'];
     if (declared === undefined || (encoding !== undefined && encoding.toLowerCase() !== 'identity')) return false;
     const limit = bodyLimit(deps, route.limit);
-    if (Number(declared) <= limit) return false;
-    return refuse(deps, req, res, path, 'payload_too_large', bodyTooLargeMessage(limit));
+    const length = Number(declared);
+    if (!(length <= limit)) return refuse(deps, req, res, path, 'payload_too_large', bodyTooLargeMessage(limit));
+    if (bodyBudgetOf(deps).fits(length)) return false;
+    setBodyBudgetBusyHeaders(res);
+    return refuse(deps, req, res, path, 'unavailable', BODY_BUDGET_BUSY);
   };
 }
 

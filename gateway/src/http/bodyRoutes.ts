@@ -30,7 +30,7 @@ export interface BodyRoute {
 
 /**
  * Every route that reads a JSON body, by name: the one place that says which limit each reads
- * under. The Express routes (`jsonBody(routeBodyLimit(deps, name))`), `serveCommand` and
+ * under. The Express routes (`jsonBody(routeBodyLimit(deps, name), bodyBudgetOf(deps))`), `serveCommand` and
  * `answerBeforeContinue` all take it from here.
  */
 export const BODY_ROUTES = Object.freeze({

@@ -1,4 +1,5 @@
 import express, { type Express } from 'express';
+import { bodyBudgetOf, registerBodyBudgetGauge } from './BodyBudget.ts';
 import { errorHandler, notFoundHandler } from './errorHandler.ts';
 import type { HttpDeps } from './HttpDeps.ts';
 import { requestContext } from './requestContext.ts';
@@ -23,6 +24,7 @@ export function createApp(deps: HttpDeps): Express {
   app.disable('x-powered-by');
   app.disable('etag');
   app.set('query parser', 'simple');
+  registerBodyBudgetGauge(deps.metrics.registry, bodyBudgetOf(deps));
   app.use(requestContext(deps.logger));
   const router = express.Router({ caseSensitive: true, strict: false });
   opsRoutes(router, deps);

@@ -49,10 +49,7 @@ export const HTTP_SERVER_DEFAULTS: HttpServerTuning = Object.freeze({
  * else keeps the default). Tests shorten them.
  */
 export function httpServerTuning(env: Readonly<Record<string, string | undefined>>): HttpServerTuning {
-  const read = (name: string, fallback: number): number => {
-    const value = Number(env[name]);
-    return Number.isSafeInteger(value) && value > 0 ? value : fallback;
-  };
+  const read = (name: string, fallback: number): number => readPositiveInteger(env, name, fallback);
   const headersTimeoutMs = read('EASEL_HTTP_HEADERS_TIMEOUT_MS', HTTP_SERVER_DEFAULTS.headersTimeoutMs);
   return {
     headersTimeoutMs,
@@ -63,6 +60,26 @@ export function httpServerTuning(env: Readonly<Record<string, string | undefined
     ),
     checkIntervalMs: read('EASEL_HTTP_TIMEOUT_CHECK_MS', HTTP_SERVER_DEFAULTS.checkIntervalMs),
   };
+}
+
+/** What all request bodies being received may hold together by default (`BodyBudget`): 256 MiB. */
+export const HTTP_BODY_BUDGET_DEFAULT_BYTES = 256 * 1024 * 1024;
+
+/**
+ * The capacity of the process-wide `BodyBudget` from `env`: `EASEL_HTTP_BODY_BUDGET_BYTES` (a
+ * positive integer; anything else keeps {@link HTTP_BODY_BUDGET_DEFAULT_BYTES}).
+ */
+export function httpBodyBudgetBytes(env: Readonly<Record<string, string | undefined>>): number {
+  return readPositiveInteger(env, 'EASEL_HTTP_BODY_BUDGET_BYTES', HTTP_BODY_BUDGET_DEFAULT_BYTES);
+}
+
+function readPositiveInteger(
+  env: Readonly<Record<string, string | undefined>>,
+  name: string,
+  fallback: number,
+): number {
+  const value = Number(env[name]);
+  return Number.isSafeInteger(value) && value > 0 ? value : fallback;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { BODY_BUDGET_BUSY, type BodyBudget, setBodyBudgetBusyHeaders } from './BodyBudget.ts';
 import { jsonShapeProblem } from '../core/json/jsonShapeProblem.ts';
 import { sendErrorCode } from './sendError.ts';
 
@@ -28,8 +29,12 @@ export function bodyTooLargeMessage(limitBytes: number): string {
  * 400 `validation_failed` for a wrong content type, malformed JSON or a shape no body may have
  * (`jsonShapeProblem`: nested too deep, a `__proto__` key) or bytes that are not UTF-8 (when that
  * is the charset), 413 `payload_too_large`.
+ *
+ * Before body-parser buffers the body, what it may buffer is reserved in `budget` (see
+ * {@link reserveBody}): when that is refused the answer is 503 `unavailable` with `Retry-After`,
+ * the body is not read and the connection closes.
  */
-export function jsonBody(limitBytes: number) {
+export function jsonBody(limitBytes: number, budget: BodyBudget) {
   const parse = express.json({ limit: limitBytes, strict: true, type: () => true, verify: refuseInvalidUtf8 });
   return [
     (req: Request, res: Response, next: NextFunction): void => {
@@ -43,6 +48,11 @@ export function jsonBody(limitBytes: number) {
         return;
       }
       res.locals.bodyLimit = limitBytes;
+      if (!reserveBody(req, res, limitBytes, budget)) {
+        setBodyBudgetBusyHeaders(res);
+        sendErrorCode(res, 'unavailable', BODY_BUDGET_BUSY);
+        return;
+      }
       next();
     },
     parse,
@@ -56,6 +66,37 @@ export function jsonBody(limitBytes: number) {
       sendErrorCode(res, 'validation_failed', `${path}: ${message}`, { issues: [{ path, message }] });
     },
   ];
+}
+
+/** What a response's body reservation holds, released when it closes. */
+const RESERVED = Symbol('easel.bodyReserved');
+type Reserving = Response & { [RESERVED]?: { budget: BodyBudget; bytes: number } };
+
+/**
+ * Reserves in `budget` what body-parser may buffer for `req` (it buffers internally): the declared
+ * `Content-Length` of an identity-encoded body, else (chunked, compressed) the route's limit; none
+ * for a declared length over the limit (refused 413 unread) or a request already gone. Released
+ * once, when the response closes (answered, failed or the connection lost). False when refused.
+ */
+function reserveBody(req: Request, res: Reserving, limitBytes: number, budget: BodyBudget): boolean {
+  if (req.destroyed || res[RESERVED] !== undefined) return true;
+  const declared = req.headers['content-length'];
+  const encoding = req.headers['content-encoding'];
+  const identity = encoding === undefined || encoding.toLowerCase() === 'identity';
+  const bytes = declared !== undefined && identity ? Number(declared) : limitBytes;
+  if (!(bytes > 0 && bytes <= limitBytes)) return true;
+  if (!budget.tryReserve(bytes)) return false;
+  res[RESERVED] = { budget, bytes };
+  res.on('close', releaseOnClose);
+  return true;
+}
+
+function releaseOnClose(this: Reserving): void {
+  const reserved = this[RESERVED];
+  if (reserved === undefined) return;
+  this[RESERVED] = undefined;
+  this.off('close', releaseOnClose);
+  reserved.budget.release(reserved.bytes);
 }
 
 /** A declared `charset` parameter (lower case), or undefined. */

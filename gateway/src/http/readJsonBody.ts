@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
+import type { BodyBudget } from './BodyBudget.ts';
 import { bodyTooLargeMessage, NOT_UTF8 } from './jsonBody.ts';
 import { jsonShapeProblem } from '../core/json/jsonShapeProblem.ts';
 
@@ -9,7 +10,9 @@ export type BodyFailure =
   | { kind: 'invalid_json'; message: string /** The body's text (for the message). */; text: string }
   | { kind: 'bad_request'; message: string }
   /** Valid JSON of a shape no body may have (see `jsonShapeProblem`). */
-  | { kind: 'invalid_shape'; path: string; message: string };
+  | { kind: 'invalid_shape'; path: string; message: string }
+  /** The process-wide {@link BodyBudget} is spent: answered 503, the rest of the body is not read. */
+  | { kind: 'busy' };
 
 export type BodyResult = { ok: true; value: unknown } | { ok: false; failure: BodyFailure };
 
@@ -56,33 +59,50 @@ type Reading = IncomingMessage & { [READ]?: BodyRead };
 class BodyRead {
   private first: Buffer | null = null;
   private chunks: Buffer[] | null = null;
+  /** Bytes buffered so far. */
   private received = 0;
   private done = false;
 
   constructor(
     private readonly req: Reading,
     private readonly limitBytes: number,
+    private readonly budget: BodyBudget,
     private readonly length: number | null,
+    /** Bytes reserved in {@link budget} (the declared length; grows with a chunked body): ≥ `received`. */
+    private reserved: number,
     private readonly resolve: (result: BodyResult) => void,
   ) {}
 
   start(): void {
     const req = this.req;
+    if (req.destroyed) {
+      // The connection went away before the read began ('close' was emitted already).
+      this.finish({ ok: false, failure: { kind: 'bad_request', message: 'request aborted' } });
+      return;
+    }
     req[READ] = this;
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('error', onError);
     req.on('aborted', onAborted);
+    req.on('close', onAborted);
   }
 
   data(chunk: Buffer): void {
-    this.received += chunk.length;
-    if (this.received > this.limitBytes) {
-      this.first = null;
-      this.chunks = null;
+    const received = this.received + chunk.length;
+    if (received > this.limitBytes) {
       this.fail(tooLarge(this.limitBytes));
       return;
     }
+    if (received > this.reserved) {
+      // A body of unknown length (chunked): reserved as it is buffered.
+      if (!this.budget.tryReserve(received - this.reserved, this.reserved)) {
+        if (this.settle()) this.resolve(BUSY);
+        return;
+      }
+      this.reserved = received;
+    }
+    this.received = received;
     if (this.first === null) {
       this.first = chunk;
       return;
@@ -116,19 +136,28 @@ class BodyRead {
   }
 
   finish(result: BodyResult): void {
-    if (this.done) return;
-    this.done = true;
-    this.detach();
-    this.resolve(result);
+    if (this.settle()) this.resolve(result);
   }
 
   /** Reads the rest off (the connection stays usable), then reports `failure`. */
   private fail(failure: BodyFailure): void {
-    if (this.done) return;
-    this.done = true;
-    this.detach();
+    if (!this.settle()) return;
     const resolve = this.resolve;
     discard(this.req, () => resolve({ ok: false, failure }));
+  }
+
+  /**
+   * Ends the read once: stops listening, drops the buffers and releases their reservation.
+   * False when it had ended already.
+   */
+  private settle(): boolean {
+    if (this.done) return false;
+    this.done = true;
+    this.detach();
+    this.first = null;
+    this.chunks = null;
+    this.budget.release(this.reserved);
+    return true;
   }
 
   private detach(): void {
@@ -137,6 +166,7 @@ class BodyRead {
     req.off('end', onEnd);
     req.off('error', onError);
     req.off('aborted', onAborted);
+    req.off('close', onAborted);
     req[READ] = undefined;
   }
 }
@@ -154,6 +184,8 @@ function onAborted(this: Reading): void {
   this[READ]?.finish({ ok: false, failure: { kind: 'bad_request', message: 'request aborted' } });
 }
 
+const BUSY: BodyResult = Object.freeze({ ok: false, failure: Object.freeze({ kind: 'busy' }) });
+
 function tooLarge(limitBytes: number): BodyFailure {
   return { kind: 'too_large', message: bodyTooLargeMessage(limitBytes) };
 }
@@ -164,8 +196,14 @@ function tooLarge(limitBytes: number): BodyFailure {
  * body that cannot be used is read off to its end before the failure is reported (so the
  * connection stays usable), a declared `Content-Length` over the limit fails without buffering,
  * and a leading byte order mark is dropped. Bytes that are not UTF-8 are refused ({@link NOT_UTF8}).
+ *
+ * What it buffers is reserved in `budget` ({@link BodyBudget.tryReserve}): a declared
+ * `Content-Length` up front (before any of it is read), a chunked body as its chunks arrive. When
+ * that is refused the read stops with `busy` (the rest is not read: answer and close). The
+ * reservation is released exactly once, when the read ends: parsed, failed, aborted or the
+ * connection closed.
  */
-export function readJsonBody(req: IncomingMessage, limitBytes: number): Promise<BodyResult> {
+export function readJsonBody(req: IncomingMessage, limitBytes: number, budget: BodyBudget): Promise<BodyResult> {
   return new Promise((resolve) => {
     const declared = req.headers['content-length'];
     const length = declared === undefined ? null : Number(declared);
@@ -173,7 +211,12 @@ export function readJsonBody(req: IncomingMessage, limitBytes: number): Promise<
       discard(req, () => resolve({ ok: false, failure: tooLarge(limitBytes) }));
       return;
     }
-    new BodyRead(req, limitBytes, length, resolve).start();
+    const reserved = length !== null && length > 0 ? length : 0;
+    if (reserved > 0 && !budget.tryReserve(reserved)) {
+      resolve(BUSY);
+      return;
+    }
+    new BodyRead(req, limitBytes, budget, length, reserved, resolve).start();
   });
 }
 

@@ -3,6 +3,7 @@ import { parse as parseQuery } from 'node:querystring';
 import { stageTrace } from '../trace/StageTrace.ts';
 import { fastUlid as ulid } from '../core/ids/fastUlid.ts';
 import { answerCommand, type CommandRoute } from './answerCommand.ts';
+import { bodyBudgetOf, sendBodyBudgetBusy } from './BodyBudget.ts';
 import { routeBodyLimit } from './bodyRoutes.ts';
 import { describeJsonBodyFailure } from './describeJsonBodyFailure.ts';
 import { requestBearerToken } from './authenticate.ts';
@@ -33,7 +34,8 @@ const PLAIN_JSON = /^application\/json *(?:; *charset *= *(?:utf-8|"utf-8") *)?$
  * Behaviour matches the Express route: a fresh `x-request-id`; the bearer token checked first
  * (401, `?access_token=` refused); then the body under the same limits (1 MiB, batch 8 MiB: 413
  * `payload_too_large`) parsed as strictly as body-parser (400 `validation_failed`, "request body
- * is not valid JSON: …"); then the same outcome or contract §3 error and metrics; an unexpected
+ * is not valid JSON: …"), buffered within the process-wide `BodyBudget` (else 503 `unavailable`,
+ * `Retry-After`, connection closed); then the same outcome or contract §3 error and metrics; an unexpected
  * failure is logged and answered 503 `unavailable`. Why: Express's router, body-parser and
  * response helpers cost more CPU per command than applying and appending the command.
  */
@@ -75,7 +77,7 @@ async function guarded(
       return sendRawError(res, requestId, e.code, e.message, e.details);
     }
     const limit = routeBodyLimit(deps, route === 'single' ? 'command' : 'commandBatch');
-    const body = await readJsonBody(req, limit);
+    const body = await readJsonBody(req, limit, bodyBudgetOf(deps));
     stageTrace?.request(res, 'body');
     if (!body.ok) return sendBodyFailure(res, requestId, body.failure);
     await answerCommand(deps, res, requestId, route, verified.value, body.value);
@@ -88,7 +90,9 @@ async function guarded(
 
 /** The answers `errorHandler` gives to body-parser's errors. */
 function sendBodyFailure(res: ServerResponse, requestId: string, failure: BodyFailure): void {
-  if (failure.kind === 'too_large') {
+  if (failure.kind === 'busy') {
+    sendBodyBudgetBusy(res, requestId);
+  } else if (failure.kind === 'too_large') {
     sendRawError(res, requestId, 'payload_too_large', failure.message);
   } else if (failure.kind === 'invalid_shape') {
     const { path, message } = failure;

@@ -3,6 +3,7 @@ import { answerCommand } from '../answerCommand.ts';
 import { authenticate, principalOf } from '../authenticate.ts';
 import type { HttpDeps } from '../HttpDeps.ts';
 import { routeBodyLimit } from '../bodyRoutes.ts';
+import { bodyBudgetOf } from '../BodyBudget.ts';
 import { jsonBody } from '../jsonBody.ts';
 import { requestIdOf } from '../requestContext.ts';
 
@@ -13,8 +14,8 @@ import { requestIdOf } from '../requestContext.ts';
  */
 export function commandRoutes(router: Router, deps: HttpDeps): void {
   const auth = authenticate(deps.verifier);
-  const body = jsonBody(routeBodyLimit(deps, 'command'));
-  const batchBody = jsonBody(routeBodyLimit(deps, 'commandBatch'));
+  const body = jsonBody(routeBodyLimit(deps, 'command'), bodyBudgetOf(deps));
+  const batchBody = jsonBody(routeBodyLimit(deps, 'commandBatch'), bodyBudgetOf(deps));
 
   router.post('/v1/commands', auth, ...body, (req, res) =>
     answerCommand(deps, res, requestIdOf(res), 'single', principalOf(res), req.body),

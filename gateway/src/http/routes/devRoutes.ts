@@ -3,6 +3,7 @@ import type { Router } from 'express';
 import { mintToken } from '../../auth/mintToken.ts';
 import type { HttpDeps } from '../HttpDeps.ts';
 import { routeBodyLimit } from '../bodyRoutes.ts';
+import { bodyBudgetOf } from '../BodyBudget.ts';
 import { jsonBody } from '../jsonBody.ts';
 import { sendErrorCode } from '../sendError.ts';
 
@@ -16,7 +17,7 @@ const MAX_TTL_SECONDS = 30 * 24 * 3600;
 export function devRoutes(router: Router, deps: HttpDeps): void {
   const secret = deps.devSecret;
   if (!secret) return;
-  router.post('/v1/dev/tokens', ...jsonBody(routeBodyLimit(deps, 'devToken')), async (req, res) => {
+  router.post('/v1/dev/tokens', ...jsonBody(routeBodyLimit(deps, 'devToken'), bodyBudgetOf(deps)), async (req, res) => {
     const b = (req.body ?? {}) as Record<string, unknown>;
     if (typeof b !== 'object' || Array.isArray(b)) {
       return sendErrorCode(

@@ -3,6 +3,7 @@ import { parseScope } from '../../core/scope/parseScope.ts';
 import { authenticate, principalOf } from '../authenticate.ts';
 import type { HttpDeps } from '../HttpDeps.ts';
 import { routeBodyLimit } from '../bodyRoutes.ts';
+import { bodyBudgetOf } from '../BodyBudget.ts';
 import { jsonBody } from '../jsonBody.ts';
 import { sendError } from '../sendError.ts';
 import { pathParam, queryScope } from './queryScope.ts';
@@ -14,7 +15,7 @@ import { pathParam, queryScope } from './queryScope.ts';
  */
 export function jobRoutes(router: Router, deps: HttpDeps): void {
   const auth = authenticate(deps.verifier);
-  const body = jsonBody(routeBodyLimit(deps, 'job'));
+  const body = jsonBody(routeBodyLimit(deps, 'job'), bodyBudgetOf(deps));
 
   router.post('/v1/jobs', auth, ...body, async (req, res) => {
     const result = await deps.jobs.submit(principalOf(res), req.body);

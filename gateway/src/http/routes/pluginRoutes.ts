@@ -9,6 +9,7 @@ import { findNonFiniteNumber } from '../findNonFiniteNumber.ts';
 import { authenticate, principalOf } from '../authenticate.ts';
 import type { HttpDeps } from '../HttpDeps.ts';
 import { routeBodyLimit } from '../bodyRoutes.ts';
+import { bodyBudgetOf } from '../BodyBudget.ts';
 import { jsonBody } from '../jsonBody.ts';
 import { sendError, sendErrorCode } from '../sendError.ts';
 import { pathParam } from './queryScope.ts';
@@ -23,7 +24,7 @@ import { pathParam } from './queryScope.ts';
  */
 export function pluginRoutes(router: Router, deps: HttpDeps): void {
   const auth = authenticate(deps.verifier);
-  const body = jsonBody(routeBodyLimit(deps, 'pluginInvoke'));
+  const body = jsonBody(routeBodyLimit(deps, 'pluginInvoke'), bodyBudgetOf(deps));
   const plugins = deps.plugins;
 
   router.get('/v1/plugins', auth, (_req, res) => {

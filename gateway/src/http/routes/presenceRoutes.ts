@@ -3,6 +3,7 @@ import { decodeJwt } from 'jose';
 import { authenticate, principalOf, requestBearerToken } from '../authenticate.ts';
 import type { HttpDeps } from '../HttpDeps.ts';
 import { routeBodyLimit } from '../bodyRoutes.ts';
+import { bodyBudgetOf } from '../BodyBudget.ts';
 import { jsonBody } from '../jsonBody.ts';
 import { sendError, sendErrorCode } from '../sendError.ts';
 
@@ -18,7 +19,7 @@ export function presenceRoutes(router: Router, deps: HttpDeps): void {
   const presence = deps.presence;
   if (!presence) return;
   const auth = authenticate(deps.verifier);
-  const body = jsonBody(routeBodyLimit(deps, 'presenceTicket'));
+  const body = jsonBody(routeBodyLimit(deps, 'presenceTicket'), bodyBudgetOf(deps));
 
   router.post('/v1/presence/tickets', auth, ...body, async (req, res) => {
     const wsOrigin = wsOriginOf(req);

@@ -3,6 +3,7 @@ import type { Response, Router } from 'express';
 import { authenticate, principalOf } from '../authenticate.ts';
 import type { HttpDeps } from '../HttpDeps.ts';
 import { routeBodyLimit } from '../bodyRoutes.ts';
+import { bodyBudgetOf } from '../BodyBudget.ts';
 import { jsonBody } from '../jsonBody.ts';
 import { sendError, sendErrorCode } from '../sendError.ts';
 import { pathParam } from './queryScope.ts';
@@ -22,8 +23,8 @@ function pathSlug(res: Response, name: string, value: string | undefined): value
  */
 export function projectRoutes(router: Router, deps: HttpDeps): void {
   const auth = authenticate(deps.verifier);
-  const lensBody = jsonBody(routeBodyLimit(deps, 'lensPolicy'));
-  const canvasTypeBody = jsonBody(routeBodyLimit(deps, 'canvasType'));
+  const lensBody = jsonBody(routeBodyLimit(deps, 'lensPolicy'), bodyBudgetOf(deps));
+  const canvasTypeBody = jsonBody(routeBodyLimit(deps, 'canvasType'), bodyBudgetOf(deps));
 
   router.get('/v1/projects/:project_id/lens', auth, async (req, res) => {
     if (!pathSlug(res, 'project_id', pathParam(req, 'project_id'))) return;

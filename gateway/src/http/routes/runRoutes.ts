@@ -4,6 +4,7 @@ import { parseScope } from '../../core/scope/parseScope.ts';
 import { authenticate, principalOf } from '../authenticate.ts';
 import type { HttpDeps } from '../HttpDeps.ts';
 import { routeBodyLimit } from '../bodyRoutes.ts';
+import { bodyBudgetOf } from '../BodyBudget.ts';
 import { jsonBody } from '../jsonBody.ts';
 import { requestIdOf } from '../requestContext.ts';
 import { ResponseSink } from '../ResponseSink.ts';
@@ -30,7 +31,7 @@ function resumeCursor(req: Request): { ok: true; value: string | null } | { ok: 
 export function runRoutes(router: Router, deps: HttpDeps): void {
   const auth = authenticate(deps.verifier);
   const streamAuth = authenticate(deps.verifier, { allowQueryToken: true });
-  const body = jsonBody(routeBodyLimit(deps, 'run'));
+  const body = jsonBody(routeBodyLimit(deps, 'run'), bodyBudgetOf(deps));
 
   router.post('/v1/runs', auth, ...body, async (req, res) => {
     const runs = deps.runs;

@@ -2,6 +2,7 @@ import type { Response, Router } from 'express';
 import { authenticate, principalOf } from '../authenticate.ts';
 import type { HttpDeps } from '../HttpDeps.ts';
 import { routeBodyLimit } from '../bodyRoutes.ts';
+import { bodyBudgetOf } from '../BodyBudget.ts';
 import { jsonBody } from '../jsonBody.ts';
 import { sendError, sendErrorCode } from '../sendError.ts';
 import { pathParam, queryScope } from './queryScope.ts';
@@ -26,8 +27,8 @@ function sidecarsOf(deps: HttpDeps, res: Response): NonNullable<HttpDeps['sideca
  */
 export function sidecarRoutes(router: Router, deps: HttpDeps): void {
   const auth = authenticate(deps.verifier);
-  const createBody = jsonBody(routeBodyLimit(deps, 'sidecar'));
-  const completeBody = jsonBody(routeBodyLimit(deps, 'sidecarComplete'));
+  const createBody = jsonBody(routeBodyLimit(deps, 'sidecar'), bodyBudgetOf(deps));
+  const completeBody = jsonBody(routeBodyLimit(deps, 'sidecarComplete'), bodyBudgetOf(deps));
 
   router.post('/v1/sidecars', auth, ...createBody, async (req, res) => {
     const sidecars = sidecarsOf(deps, res);
