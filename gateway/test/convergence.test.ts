@@ -1,35 +1,37 @@
-import { type CanvasTransport, docToJson } from '@easel/transport';
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, TestWorld } from './harness/api.ts';
-import {
-  type ActorName,
-  CONV_MANIFEST,
-  FORBIDDEN_COUNT,
-  FORBIDDEN_MARK,
-  type Phase,
-  ROOT_MARKS,
-  ROOTS,
-  TOKENS,
-  grants,
-  lensPolicy,
-  pick,
-  randomLocalEdit,
-  randomOps,
-} from './harness/convergenceWorld.ts';
-import {
-  type ConvergenceActor,
-  bounded,
-  compareCursors,
-  mirrorState,
-  openActor,
-  sleep,
-  until,
-} from './harness/convergenceActor.ts';
-import { randomAction } from './harness/convergenceActions.ts';
 import { seededRandom } from '../src/agents/models/localText.ts';
 import { freePort } from '../src/bus/redisTestHarness.ts';
+import { api, TestWorld } from './harness/api.ts';
 import { GatewayProcess } from './harness/GatewayProcess.ts';
+import { randomStep } from './harness/convergenceActions.ts';
+import { type ConvergenceActor, compareCursors, openActor, sleep, until } from './harness/convergenceActor.ts';
+import {
+  expectAckedOnce,
+  expectedEvents,
+  expectMirrorsMatchReads,
+  expectNothingForbidden,
+  expectRevisionsMonotone,
+  expectSeenInOrder,
+  updatePhase,
+} from './harness/convergenceChecks.ts';
+import { CommandLedger, quiesce } from './harness/convergenceLedger.ts';
+import {
+  awaitViewerLensReset,
+  connectAll,
+  setUpConvCanvas,
+  sendInFlightAtKill,
+  startOfflineWindow,
+} from './harness/convergenceSteps.ts';
+import {
+  type ActorName,
+  grants,
+  lensPolicy,
+  type Phase,
+  pick,
+  ROOT_MARKS,
+  randomLocalEdit,
+} from './harness/convergenceWorld.ts';
 import { SseClient, type SseFrame } from './harness/SseClient.ts';
 
 /**
@@ -56,78 +58,29 @@ afterAll(async () => {
   await gateway?.dispose();
 });
 
+/** Every setup request goes to the one gateway. */
+const everyRequest = () => ({ type: gateway.url, lens: gateway.url, create: gateway.url });
+
 async function runSeed(seed: number): Promise<void> {
   const rnd = seededRandom(seed);
   const project = `conv-${seed}-${ulid().slice(-6).toLowerCase()}`;
-  const scope = world.scope(project, 'c1');
-  const put = await api(gateway.url, 'PUT', `/v1/projects/${project}/canvas-types/convboard`, {
-    token: tokens.admin,
-    body: CONV_MANIFEST,
-  });
-  expect(put.status, put.text).toBe(200);
-  expect(
-    (await api(gateway.url, 'PUT', `/v1/projects/${project}/lens`, { token: tokens.admin, body: lensPolicy(1) }))
-      .status,
-  ).toBe(200);
-  await world.commit(tokens.admin, 'canvas.create', scope, { canvas_type: 'convboard' });
+  const scope = await setUpConvCanvas(everyRequest(), tokens.admin, project);
 
   const actors = ACTORS.map((name) => openActor(name, gateway.url, tokens[name], scope));
   const byName = Object.fromEntries(actors.map((a) => [a.name, a])) as Record<ActorName, ConvergenceActor>;
   const streams: SseClient[] = [new SseClient(world.streamUrl(scope), { token: tokens.admin })];
-  const problems: string[] = [];
-  const inflight: Promise<void>[] = [];
-  const acked: Array<{ type: string; cursor: string; actor: ActorName }> = [];
-  const commits: number[] = [];
-  let forbiddenLocal = 0;
+  let n = 0;
+  const ledger = new CommandLedger(() => n);
+  const run = { rnd, seed, actors, byName, ledger };
+  const settle = { ledger, actors, admin: byName.admin, rnd, raw: () => streams.at(-1)! };
   let phase: Phase = 1;
   let boundary: string | null = null; // the last cursor under phase 1
   let down = false;
-  let n = 0;
 
   try {
-    for (const a of actors) a.t.connect();
-    for (const a of actors) {
-      const ready = await a.t.ready({ timeoutMs: 15_000 });
-      expect(ready.ok, `${a.name}: ${JSON.stringify(ready)}`).toBe(true);
-    }
+    await connectAll(actors);
     await streams[0]!.waitFor((f) => f.event === 'CANVAS_READY', 15_000, 'the raw stream’s CANVAS_READY');
     const start = actors.map((a) => a.t.cursor!);
-
-    /** Sends an explicit command in the background and checks its outcome against the lens. */
-    const command = (
-      actor: ConvergenceActor,
-      type: string,
-      run: () => ReturnType<CanvasTransport['send']>,
-      allowed: boolean,
-    ) => {
-      const label = `${actor.name} ${type} #${n}`;
-      inflight.push(
-        run().then((result) => {
-          if (result.ok && allowed) acked.push({ type, cursor: result.value.cursor, actor: actor.name });
-          if (result.ok && type === 'canvas.commit') commits.push(result.value.revision);
-          if (allowed && !result.ok) problems.push(`${label} was refused: ${JSON.stringify(result.error)}`);
-          if (!allowed && (result.ok || result.error.code !== 'forbidden'))
-            problems.push(`${label} should be 403 forbidden: ${JSON.stringify(result)}`);
-        }),
-      );
-    };
-
-    const quiesce = async (what: string) => {
-      await bounded(Promise.all(inflight.splice(0)), 30_000, `${what}: commands in flight`);
-      for (let i = 0; i < 20 && actors.some((a) => a.t.pendingLocalEdits > 0); i++)
-        await bounded(Promise.all(actors.map((a) => a.t.flushLocalEdits())), 20_000, `${what}: local edits`);
-      const marker = await byName.admin.t.setToken('b.count', Math.floor(rnd() * 1000));
-      if (!marker.ok) throw new Error(`${what}: marker refused: ${JSON.stringify(marker.error)}`);
-      acked.push({ type: 'token.set', cursor: marker.value.cursor, actor: 'admin' });
-      for (const a of actors) {
-        const seen = await a.t.awaitCursor(marker.value.cursor, { timeoutMs: 20_000 });
-        if (!seen.ok)
-          throw new Error(`${what}: ${a.name} never reached ${marker.value.cursor}: ${JSON.stringify(seen)}`);
-      }
-      const raw = streams.at(-1)!;
-      await raw.until(() => raw.lastEventId === marker.value.cursor, 20_000, `${what}: raw stream at the marker`);
-      return marker.value.cursor;
-    };
 
     const at = {
       cut: Math.floor(STEPS * (0.15 + rnd() * 0.15)),
@@ -143,8 +96,8 @@ async function runSeed(seed: number): Promise<void> {
         victim.net.cut();
       }
       if (step === at.lens) {
-        boundary = await quiesce('before the lens change');
-        const before = actors.map((a) => a.readies.length);
+        boundary = await quiesce(settle, 'before the lens change');
+        const before = byName.viewer.readies.length;
         const res = await api(gateway.url, 'PUT', `/v1/projects/${project}/lens`, {
           token: tokens.admin,
           body: lensPolicy(2),
@@ -152,26 +105,12 @@ async function runSeed(seed: number): Promise<void> {
         expect(res.status, res.text).toBe(200);
         phase = 2;
         // Applied to open streams at once: the viewer (whose reads changed) gets a fresh snapshot.
-        const viewer = actors.indexOf(byName.viewer);
-        await until(
-          () => byName.viewer.readies.length > before[viewer]!,
-          10_000,
-          'the viewer’s lens_changed CANVAS_READY',
-        ).catch((error: Error) => {
-          const v = byName.viewer;
-          throw new Error(
-            `${error.message}: status ${v.t.status}, counts ${JSON.stringify(v.t.streamCounts)}, errors ${v.errors.join(' | ')}\n${v.trace.slice(-5).join('\n')}`,
-          );
-        });
-        expect(byName.viewer.readies.at(-1)).toMatchObject({ reset: true, reason: 'lens_changed' });
+        await awaitViewerLensReset(byName.viewer, before, 10_000, 'the viewer’s lens_changed CANVAS_READY');
       }
       if (step === at.kill) {
         // Killed with commands and local edits in flight: their answers are lost, the transports
         // retry them under the same command_id after the restart (committed once or duplicate).
-        const { alpha, beta } = byName;
-        command(alpha, 'token.set', () => alpha.t.setToken('a.title', `alpha#kill${n}`), true);
-        command(beta, 'state.ops', () => beta.t.applyOps(randomOps('items', rnd, `beta#kill${n}`, `k${n}`)), true);
-        randomLocalEdit(alpha.t.doc, 'notes', rnd, `alpha#kill${n}`, true);
+        sendInFlightAtKill(ledger, byName, rnd, n);
         await gateway.kill9();
         down = true;
         // Edits made while the gateway is down wait in the transports and go out after the restart.
@@ -187,81 +126,27 @@ async function runSeed(seed: number): Promise<void> {
           new SseClient(world.streamUrl(scope), { token: tokens.admin, lastEventId: streams.at(-1)!.lastEventId! }),
         );
       }
-      if (step === at.offline) {
-        const victim = pick(rnd, [byName.alpha, byName.beta, byName.viewer]);
-        victim.offline = true;
-        victim.net.setOffline(true);
-        setTimeout(
-          () => {
-            victim.net.setOffline(false);
-            victim.offline = false;
-          },
-          300 + Math.floor(rnd() * 500),
-        );
-      }
+      if (step === at.offline) startOfflineWindow(byName, rnd);
 
-      await randomAction({
-        rnd,
-        seed,
-        n,
-        phase,
-        actors,
-        byName,
-        commits,
-        canSendForbidden: !down,
-        command,
-        problems,
-        forbiddenSent: () => {
-          forbiddenLocal += 1;
-        },
-      });
-      if (rnd() < 0.4) await sleep(Math.floor(rnd() * 25));
+      await randomStep(run, n, phase, !down);
     }
 
     await until(() => actors.every((a) => !a.offline), 5_000, 'the offline window to end');
-    const last = await quiesce('at the end');
+    const last = await quiesce(settle, 'at the end');
     const checks = await Promise.all(
       actors.map((a) => api(gateway.url, 'GET', world.canvasPath(scope), { token: tokens[a.name] })),
     );
 
     // 1. Every mirror equals the server's state as its own lens shows it (roots and tokens).
-    for (const [i, a] of actors.entries()) {
-      const read = checks[i]!.json;
-      expect(checks[i]!.status).toBe(200);
-      const readable = grants(a.name, phase).readRoots;
-      expect(Object.keys(read.state).sort(), `${a.name} GET roots`).toEqual([...readable].sort());
-      expect(mirrorState(a, readable), `${a.name} mirror vs GET state`).toEqual(read.state);
-      expect(a.t.tokens, `${a.name} mirror tokens vs GET`).toEqual(read.tokens);
-      // What it cannot read is not in its mirror either (GC placeholders only).
-      const hidden = ROOTS.filter((r) => !readable.includes(r));
-      expect(JSON.stringify(mirrorState(a, hidden)), `${a.name} hidden roots`).not.toContain('#');
-      expect(Object.keys(a.t.tokens).sort()).toEqual(
-        TOKENS.filter((tk) => grants(a.name, phase).readTokens.includes(tk) && tk in read.tokens).sort(),
-      );
-    }
+    expectMirrorsMatchReads(actors, checks, phase);
 
-    // 2. No forbidden edit is visible anywhere, and every refused local edit was a forbidden one.
+    // 2. No forbidden edit is visible anywhere, and every refused local edit was a forbidden one,
+    // nor any content of a root the actor could not read when it received the update.
     const adminRead = checks[ACTORS.indexOf('admin')]!.json;
-    expect(JSON.stringify(adminRead)).not.toContain(FORBIDDEN_MARK);
-    expect(adminRead.tokens['b.count']).not.toBe(FORBIDDEN_COUNT);
-    for (const a of actors) {
-      expect(JSON.stringify(docToJson(a.t.doc, CONV_MANIFEST.roots))).not.toContain(FORBIDDEN_MARK);
-      expect(JSON.stringify(a.t.tokens)).not.toContain(FORBIDDEN_MARK);
-    }
-    expect(actors.flatMap((a) => a.rejected.map((r) => r.code))).toEqual(Array(forbiddenLocal).fill('forbidden'));
-    expect(problems).toEqual([]);
-
-    // ... nor any content of a root the actor could not read when it received the update.
-    for (const a of actors) {
-      for (const u of a.updates) {
-        const p: Phase = u.lensChanged || (boundary !== null && compareCursors(u.cursor!, boundary) > 0) ? 2 : 1;
-        for (const root of ROOTS.filter((r) => ROOT_MARKS[r] !== '' && !grants(a.name, p).readRoots.includes(r)))
-          expect(u.bytes.includes(ROOT_MARKS[root]), `${a.name} got ${root} content at ${u.cursor}`).toBe(false);
-      }
-    }
+    expectNothingForbidden(actors, adminRead, ledger, boundary);
     // (The marks do travel in the bytes where the viewer may read them: the check can see them.)
     const shown = byName.viewer.updates.filter((u) => {
-      const p: Phase = u.lensChanged || (boundary !== null && compareCursors(u.cursor!, boundary) > 0) ? 2 : 1;
+      const p = updatePhase(u, boundary);
       return (p === 1 && u.bytes.includes(ROOT_MARKS.meta)) || (p === 2 && u.bytes.includes(ROOT_MARKS.body));
     });
     expect(shown.length).toBeGreaterThan(0);
@@ -277,43 +162,22 @@ async function runSeed(seed: number): Promise<void> {
           .map((f) => `${f.id} ${f.event} ${f.data.slice(0, 300)}`)
           .join('\n')}`,
       ).toBeLessThan(0);
-    for (const ack of acked)
-      expect(
-        rawIds.filter((id) => id === ack.cursor),
-        `${ack.type} ${ack.cursor}`,
-      ).toHaveLength(1);
+    expectAckedOnce(rawIds, ledger.acked);
     for (const [i, a] of actors.entries()) {
-      const cursors = a.seen.map((s) => s.cursor);
-      for (let j = 1; j < cursors.length; j++)
-        expect(compareCursors(cursors[j - 1]!, cursors[j]!), `${a.name} order at ${j}`).toBeLessThan(0);
+      expectSeenInOrder(a);
       // Expected: every event of the raw (admin) stream after its start, except token_patches its lens hid.
-      const expected = raw
-        .filter((f) => compareCursors(f.id!, start[i]!) > 0)
-        .filter((f) => {
-          if (f.event !== 'token_patch') return true;
-          const p: Phase = boundary !== null && compareCursors(f.id!, boundary) > 0 ? 2 : 1;
-          return grants(a.name, p).readTokens.includes(f.json.payload.token_id);
-        })
-        .map((f) => `${f.id} ${f.event}`);
       expect(
         a.seen.map((s) => `${s.cursor} ${s.type}`),
         `${a.name} events`,
-      ).toEqual(expected);
+      ).toEqual(expectedEvents(raw, a, start[i]!, boundary));
     }
 
     // 4. Revisions are monotone (as the stream brings them: events, snapshots) and everyone ends
     // on the server's revision. (The mirror's own `revision` once followed a resume's CANVAS_READY
     // ahead and back: see the minimized case below.)
-    for (const a of actors) {
-      for (let j = 1; j < a.revisions.length; j++)
-        expect(a.revisions[j]!, `${a.name} revision ${j}\n${a.trace.join('\n')}`).toBeGreaterThanOrEqual(
-          a.revisions[j - 1]!,
-        );
-      expect(a.t.revision, `${a.name} final revision`).toBe(adminRead.revision);
-      expect(a.t.cursor, `${a.name} final cursor`).toBe(last);
-    }
+    expectRevisionsMonotone(actors, adminRead.revision, last);
     // The run really did what it says: refusals, a reset, reconnects.
-    expect(forbiddenLocal).toBeGreaterThan(0);
+    expect(ledger.forbiddenSent).toBeGreaterThan(0);
     expect(actors.reduce((sum, a) => sum + a.t.streamCounts.opens, 0)).toBeGreaterThanOrEqual(actors.length * 2 + 1);
   } catch (error) {
     console.error(`convergence seed ${seed} failed (rerun with this seed)`);
@@ -332,18 +196,7 @@ describe('[CONTRACT 4] found by the convergence run (minimized)', () => {
   // sdk/transport/src/mirror/CanvasMirror.ts: only a CANVAS_READY with a snapshot sets the revision.
   it("[CONTRACT 4] a transport's revision never goes back when its stream resumes after missed events", async () => {
     const project = `resume-${ulid().slice(-6).toLowerCase()}`;
-    const scope = world.scope(project, 'c1');
-    const put = await api(gateway.url, 'PUT', `/v1/projects/${project}/canvas-types/convboard`, {
-      token: tokens.admin,
-      body: CONV_MANIFEST,
-    });
-    expect(put.status, put.text).toBe(200);
-    const lens = await api(gateway.url, 'PUT', `/v1/projects/${project}/lens`, {
-      token: tokens.admin,
-      body: lensPolicy(1),
-    });
-    expect(lens.status, lens.text).toBe(200);
-    await world.commit(tokens.admin, 'canvas.create', scope, { canvas_type: 'convboard' });
+    const scope = await setUpConvCanvas(everyRequest(), tokens.admin, project);
     const a = openActor('alpha', gateway.url, tokens.alpha, scope);
     const seen: number[] = [];
     a.t.onRevision((r) => seen.push(r));

@@ -1,35 +1,27 @@
-import { type CanvasTransport, docToJson } from '@easel/transport';
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seededRandom } from '../src/agents/models/localText.ts';
 import { type RedisChild, startRedisChild } from '../src/bus/redisTestHarness.ts';
 import { api, TestWorld } from './harness/api.ts';
 import { ClusterRouter, ROUTER_ORIGIN } from './harness/ClusterRouter.ts';
+import { randomStep } from './harness/convergenceActions.ts';
+import { bounded, type ConvergenceActor, openActor, sleep, until } from './harness/convergenceActor.ts';
 import {
-  bounded,
-  type ConvergenceActor,
-  compareCursors,
-  mirrorState,
-  openActor,
-  sleep,
-  until,
-} from './harness/convergenceActor.ts';
-import { randomAction } from './harness/convergenceActions.ts';
+  expectAckedOnce,
+  expectedEvents,
+  expectMirrorsMatchReads,
+  expectNothingForbidden,
+  expectRevisionsMonotone,
+} from './harness/convergenceChecks.ts';
+import { CommandLedger, quiesce } from './harness/convergenceLedger.ts';
 import {
-  type ActorName,
-  CONV_MANIFEST,
-  FORBIDDEN_COUNT,
-  FORBIDDEN_MARK,
-  grants,
-  lensPolicy,
-  type Phase,
-  pick,
-  ROOT_MARKS,
-  ROOTS,
-  randomLocalEdit,
-  randomOps,
-  TOKENS,
-} from './harness/convergenceWorld.ts';
+  awaitViewerLensReset,
+  connectAll,
+  setUpConvCanvas,
+  sendInFlightAtKill,
+  startOfflineWindow,
+} from './harness/convergenceSteps.ts';
+import { type ActorName, CONV_MANIFEST, grants, lensPolicy, type Phase, pick } from './harness/convergenceWorld.ts';
 import { GatewayCluster } from './harness/GatewayCluster.ts';
 import { SseClient, type SseFrame } from './harness/SseClient.ts';
 import { switchableFetch } from './harness/switchableFetch.ts';
@@ -83,20 +75,13 @@ interface Placed {
 async function runSeed(seed: number): Promise<void> {
   const rnd = seededRandom(seed);
   const project = `convc-${seed}-${ulid().slice(-6).toLowerCase()}`;
-  const scope = world(0).scope(project, 'c1');
   const node = (k: number) => cluster.node(k).url;
   // Setup through three different nodes: the type on one, the lens on another, the canvas on the third.
-  const put = await api(node(seed % NODES), 'PUT', `/v1/projects/${project}/canvas-types/convboard`, {
-    token: tokens.admin,
-    body: CONV_MANIFEST,
-  });
-  expect(put.status, put.text).toBe(200);
-  const lens1 = await api(node((seed + 1) % NODES), 'PUT', `/v1/projects/${project}/lens`, {
-    token: tokens.admin,
-    body: lensPolicy(1),
-  });
-  expect(lens1.status, lens1.text).toBe(200);
-  await world((seed + 2) % NODES).commit(tokens.admin, 'canvas.create', scope, { canvas_type: 'convboard' });
+  const scope = await setUpConvCanvas(
+    { type: node(seed % NODES), lens: node((seed + 1) % NODES), create: node((seed + 2) % NODES) },
+    tokens.admin,
+    project,
+  );
 
   const placed: Placed[] = ACTORS.map((name, i) => {
     const router = new ClusterRouter(urls, (i + seed) % NODES);
@@ -121,63 +106,21 @@ async function runSeed(seed: number): Promise<void> {
       client: new SseClient(streamUrl(to), { token: tokens.admin, lastEventId: from.lastEventId! }),
     });
   };
-  const problems: string[] = [];
-  const inflight: Promise<void>[] = [];
-  const acked: Array<{ type: string; cursor: string; actor: ActorName }> = [];
-  const commits: number[] = [];
-  let forbiddenLocal = 0;
+  let n = 0;
+  const ledger = new CommandLedger(() => n);
+  const run = { rnd, seed, actors, byName, ledger };
+  const settle = { ledger, actors, admin: byName.admin, rnd, raw };
   let phase: Phase = 1;
   let boundary: string | null = null; // the last cursor under phase 1
   let restarting: Promise<void> | null = null;
   let redisDown = false;
   let victimNode = -1;
-  let n = 0;
   const upNodes = () => [...Array(NODES).keys()].filter((k) => !down.has(k));
 
   try {
-    for (const a of actors) a.t.connect();
-    for (const a of actors) {
-      const ready = await a.t.ready({ timeoutMs: 15_000 });
-      expect(ready.ok, `${a.name}: ${JSON.stringify(ready)}`).toBe(true);
-    }
+    await connectAll(actors);
     await raw().waitFor((f) => f.event === 'CANVAS_READY', 15_000, 'the raw stream’s CANVAS_READY');
     const start = actors.map((a) => a.t.cursor!);
-
-    /** Sends an explicit command in the background and checks its outcome against the lens. */
-    const command = (
-      actor: ConvergenceActor,
-      type: string,
-      run: () => ReturnType<CanvasTransport['send']>,
-      allowed: boolean,
-    ) => {
-      const label = `${actor.name} ${type} #${n}`;
-      inflight.push(
-        run().then((result) => {
-          if (result.ok && allowed) acked.push({ type, cursor: result.value.cursor, actor: actor.name });
-          if (result.ok && type === 'canvas.commit') commits.push(result.value.revision);
-          if (allowed && !result.ok) problems.push(`${label} was refused: ${JSON.stringify(result.error)}`);
-          if (!allowed && (result.ok || result.error.code !== 'forbidden'))
-            problems.push(`${label} should be 403 forbidden: ${JSON.stringify(result)}`);
-        }),
-      );
-    };
-
-    const quiesce = async (what: string) => {
-      await bounded(Promise.all(inflight.splice(0)), 30_000, `${what}: commands in flight`);
-      for (let i = 0; i < 20 && actors.some((a) => a.t.pendingLocalEdits > 0); i++)
-        await bounded(Promise.all(actors.map((a) => a.t.flushLocalEdits())), 20_000, `${what}: local edits`);
-      const marker = await byName.admin.t.setToken('b.count', Math.floor(rnd() * 1000));
-      if (!marker.ok) throw new Error(`${what}: marker refused: ${JSON.stringify(marker.error)}`);
-      acked.push({ type: 'token.set', cursor: marker.value.cursor, actor: 'admin' });
-      for (const a of actors) {
-        const seen = await a.t.awaitCursor(marker.value.cursor, { timeoutMs: 20_000 });
-        if (!seen.ok)
-          throw new Error(`${what}: ${a.name} never reached ${marker.value.cursor}: ${JSON.stringify(seen)}`);
-      }
-      const r = raw();
-      await r.until(() => r.lastEventId === marker.value.cursor, 20_000, `${what}: raw stream at the marker`);
-      return marker.value.cursor;
-    };
 
     const at = {
       redisDown: Math.floor(STEPS * (0.05 + rnd() * 0.1)),
@@ -210,8 +153,8 @@ async function runSeed(seed: number): Promise<void> {
       }
       if (step === at.moveRaw) moveRaw((rawNode + 1 + Math.floor(rnd() * (NODES - 1))) % NODES);
       if (step === at.lens) {
-        boundary = await quiesce('before the lens change');
-        const before = actors.map((a) => a.readies.length);
+        boundary = await quiesce(settle, 'before the lens change');
+        const before = byName.viewer.readies.length;
         const viewerRouter = routerOf(byName.viewer);
         // PUT through a node the viewer's stream does not read from: only the bus can tell it.
         const through = pick(
@@ -226,27 +169,18 @@ async function runSeed(seed: number): Promise<void> {
         phase = 2;
         // At once, through the other nodes: a write only the new policy allows.
         const { beta } = byName;
-        command(beta, 'token.set', () => beta.t.setToken('shared.color', '#00ff00'), true);
-        const viewer = actors.indexOf(byName.viewer);
-        await until(
-          () => byName.viewer.readies.length > before[viewer]!,
+        ledger.send(beta, 'token.set', () => beta.t.setToken('shared.color', '#00ff00'), true);
+        await awaitViewerLensReset(
+          byName.viewer,
+          before,
           5_000,
           `the viewer’s lens_changed CANVAS_READY on node ${viewerRouter.streamNode} (PUT through ${through})`,
-        ).catch((error: Error) => {
-          const v = byName.viewer;
-          throw new Error(
-            `${error.message}: status ${v.t.status}, counts ${JSON.stringify(v.t.streamCounts)}, errors ${v.errors.join(' | ')}\n${v.trace.slice(-5).join('\n')}`,
-          );
-        });
-        expect(byName.viewer.readies.at(-1)).toMatchObject({ reset: true, reason: 'lens_changed' });
+        );
       }
       if (step === at.kill) {
         // Killed with commands and local edits in flight: their answers are lost, the transports
         // retry them under the same command_id through another node (committed once or duplicate).
-        const { alpha, beta } = byName;
-        command(alpha, 'token.set', () => alpha.t.setToken('a.title', `alpha#kill${n}`), true);
-        command(beta, 'state.ops', () => beta.t.applyOps(randomOps('items', rnd, `beta#kill${n}`, `k${n}`)), true);
-        randomLocalEdit(alpha.t.doc, 'notes', rnd, `alpha#kill${n}`, true);
+        sendInFlightAtKill(ledger, byName, rnd, n);
         await sleep(Math.floor(rnd() * 15));
         victimNode = Math.floor(rnd() * NODES);
         down.add(victimNode);
@@ -266,35 +200,9 @@ async function runSeed(seed: number): Promise<void> {
         routerOf(mover).pin(victimNode);
         mover.net.cut();
       }
-      if (step === at.offline) {
-        const victim = pick(rnd, [byName.alpha, byName.beta, byName.viewer]);
-        victim.offline = true;
-        victim.net.setOffline(true);
-        setTimeout(
-          () => {
-            victim.net.setOffline(false);
-            victim.offline = false;
-          },
-          300 + Math.floor(rnd() * 500),
-        );
-      }
+      if (step === at.offline) startOfflineWindow(byName, rnd);
 
-      await randomAction({
-        rnd,
-        seed,
-        n,
-        phase,
-        actors,
-        byName,
-        commits,
-        canSendForbidden: true,
-        command,
-        problems,
-        forbiddenSent: () => {
-          forbiddenLocal += 1;
-        },
-      });
-      if (rnd() < 0.4) await sleep(Math.floor(rnd() * 25));
+      await randomStep(run, n, phase, true);
     }
 
     if (restarting !== null) {
@@ -302,7 +210,7 @@ async function runSeed(seed: number): Promise<void> {
       down.delete(victimNode);
     }
     await until(() => actors.every((a) => !a.offline), 5_000, 'the offline window to end');
-    const last = await quiesce('at the end');
+    const last = await quiesce(settle, 'at the end');
     // Each actor reads through a node its stream does not read from; an admin read through every node.
     const checks = await Promise.all(
       placed.map((p) =>
@@ -323,37 +231,12 @@ async function runSeed(seed: number): Promise<void> {
     expect(perNode[0]!.json.cursor).toBe(last);
 
     // 1. Every mirror equals the server's state as its own lens shows it (roots and tokens).
-    for (const [i, a] of actors.entries()) {
-      const read = checks[i]!.json;
-      expect(checks[i]!.status).toBe(200);
-      const readable = grants(a.name, phase).readRoots;
-      expect(Object.keys(read.state).sort(), `${a.name} GET roots`).toEqual([...readable].sort());
-      expect(mirrorState(a, readable), `${a.name} mirror vs GET state`).toEqual(read.state);
-      expect(a.t.tokens, `${a.name} mirror tokens vs GET`).toEqual(read.tokens);
-      const hidden = ROOTS.filter((r) => !readable.includes(r));
-      expect(JSON.stringify(mirrorState(a, hidden)), `${a.name} hidden roots`).not.toContain('#');
-      expect(Object.keys(a.t.tokens).sort()).toEqual(
-        TOKENS.filter((tk) => grants(a.name, phase).readTokens.includes(tk) && tk in read.tokens).sort(),
-      );
-    }
+    expectMirrorsMatchReads(actors, checks, phase);
 
-    // 2. No forbidden edit is visible anywhere, and every refused local edit was a forbidden one.
+    // 2. No forbidden edit is visible anywhere, and every refused local edit was a forbidden one,
+    // nor any content of a root the actor could not read when it received the update.
     const adminRead = checks[ACTORS.indexOf('admin')]!.json;
-    expect(JSON.stringify(adminRead)).not.toContain(FORBIDDEN_MARK);
-    expect(adminRead.tokens['b.count']).not.toBe(FORBIDDEN_COUNT);
-    for (const a of actors) {
-      expect(JSON.stringify(docToJson(a.t.doc, CONV_MANIFEST.roots))).not.toContain(FORBIDDEN_MARK);
-      expect(JSON.stringify(a.t.tokens)).not.toContain(FORBIDDEN_MARK);
-    }
-    expect(actors.flatMap((a) => a.rejected.map((r) => r.code))).toEqual(Array(forbiddenLocal).fill('forbidden'));
-    expect(problems).toEqual([]);
-    for (const a of actors) {
-      for (const u of a.updates) {
-        const p: Phase = u.lensChanged || (boundary !== null && compareCursors(u.cursor!, boundary) > 0) ? 2 : 1;
-        for (const root of ROOTS.filter((r) => ROOT_MARKS[r] !== '' && !grants(a.name, p).readRoots.includes(r)))
-          expect(u.bytes.includes(ROOT_MARKS[root]), `${a.name} got ${root} content at ${u.cursor}`).toBe(false);
-      }
-    }
+    expectNothingForbidden(actors, adminRead, ledger, boundary);
 
     // 3. The raw reader, across every node it read from: strictly ascending, contiguous seqs (a
     // cursor from one node resumes on another with no gap and no duplicate), each acknowledged
@@ -373,26 +256,14 @@ async function runSeed(seed: number): Promise<void> {
       previous = seqOf(id);
     }
     expect(rawIds.at(-1)).toBe(last);
-    for (const ack of acked)
-      expect(
-        rawIds.filter((id) => id === ack.cursor),
-        `${ack.type} ${ack.cursor}`,
-      ).toHaveLength(1);
+    expectAckedOnce(rawIds, ledger.acked);
     for (const [i, a] of actors.entries()) {
       // A reset CANVAS_READY (lens_changed) brings a snapshot at its cursor: events after what
       // the actor had seen, up to that cursor, are in it and not sent as events.
       const covered = a.readies
         .filter((r) => r.reset && r.cursor !== undefined && r.seenBefore !== undefined)
         .map((r) => ({ from: r.seenBefore! > 0 ? a.seen[r.seenBefore! - 1]!.cursor : start[i]!, to: r.cursor! }));
-      const expected = rawFrames
-        .filter((f) => compareCursors(f.id!, start[i]!) > 0)
-        .filter((f) => !covered.some((c) => compareCursors(f.id!, c.from) > 0 && compareCursors(f.id!, c.to) <= 0))
-        .filter((f) => {
-          if (f.event !== 'token_patch') return true;
-          const p: Phase = boundary !== null && compareCursors(f.id!, boundary) > 0 ? 2 : 1;
-          return grants(a.name, p).readTokens.includes(f.json.payload.token_id);
-        })
-        .map((f) => `${f.id} ${f.event}`);
+      const expected = expectedEvents(rawFrames, a, start[i]!, boundary, covered);
       const got = a.seen.map((s) => `${s.cursor} ${s.type}`);
       if (JSON.stringify(got) !== JSON.stringify(expected)) {
         const missing = expected.filter((e) => !got.includes(e));
@@ -414,16 +285,9 @@ async function runSeed(seed: number): Promise<void> {
     }
 
     // 4. Revisions are monotone and everyone ends on the server's revision and the last cursor.
-    for (const a of actors) {
-      for (let j = 1; j < a.revisions.length; j++)
-        expect(a.revisions[j]!, `${a.name} revision ${j}\n${a.trace.join('\n')}`).toBeGreaterThanOrEqual(
-          a.revisions[j - 1]!,
-        );
-      expect(a.t.revision, `${a.name} final revision`).toBe(adminRead.revision);
-      expect(a.t.cursor, `${a.name} final cursor`).toBe(last);
-    }
+    expectRevisionsMonotone(actors, adminRead.revision, last);
     // The run really did what it says: refusals, streams on several nodes, commands through others.
-    expect(forbiddenLocal).toBeGreaterThan(0);
+    expect(ledger.forbiddenSent).toBeGreaterThan(0);
     expect(new Set(streams.map((s) => s.node)).size).toBeGreaterThan(1);
     for (const p of placed) {
       const streamNodes = new Set(p.router.log.filter((r) => r.path.endsWith('/events')).map((r) => r.node));
@@ -445,18 +309,8 @@ async function runSeed(seed: number): Promise<void> {
 /** A project with the convergence board, its lens in phase 1 and canvas c1, set up through `via`. */
 async function convProject(name: string, via: number): Promise<{ project: string; scope: Record<string, string> }> {
   const project = `${name}-${ulid().slice(-6).toLowerCase()}`;
-  const scope = world(via).scope(project, 'c1');
-  const put = await api(cluster.node(via).url, 'PUT', `/v1/projects/${project}/canvas-types/convboard`, {
-    token: tokens.admin,
-    body: CONV_MANIFEST,
-  });
-  expect(put.status, put.text).toBe(200);
-  const lens = await api(cluster.node(via).url, 'PUT', `/v1/projects/${project}/lens`, {
-    token: tokens.admin,
-    body: lensPolicy(1),
-  });
-  expect(lens.status, lens.text).toBe(200);
-  await world(via).commit(tokens.admin, 'canvas.create', scope, { canvas_type: 'convboard' });
+  const url = cluster.node(via).url;
+  const scope = await setUpConvCanvas({ type: url, lens: url, create: url }, tokens.admin, project);
   return { project, scope };
 }
 

@@ -1,5 +1,6 @@
 import { type CanvasTransport, docToJson } from '@easel/transport';
-import { bounded, type ConvergenceActor } from './convergenceActor.ts';
+import { bounded, type ConvergenceActor, sleep } from './convergenceActor.ts';
+import type { CommandLedger } from './convergenceLedger.ts';
 import {
   type ActorName,
   CONV_MANIFEST,
@@ -92,4 +93,32 @@ export async function randomAction(ctx: ActionContext): Promise<void> {
     const target = pick(rnd, ctx.commits);
     command(byName.admin, 'canvas.revert', () => byName.admin.t.revert(target), true);
   }
+}
+
+/** What stays the same across the steps of one run. */
+export interface RunBase {
+  readonly rnd: () => number;
+  readonly seed: number;
+  readonly actors: readonly ConvergenceActor[];
+  readonly byName: Readonly<Record<ActorName, ConvergenceActor>>;
+  readonly ledger: CommandLedger;
+}
+
+/** One random step (`randomAction`) of step `n`, then, drawn from `rnd`, maybe a short pause. */
+export async function randomStep(run: RunBase, n: number, phase: Phase, canSendForbidden: boolean): Promise<void> {
+  const { rnd, ledger } = run;
+  await randomAction({
+    rnd,
+    seed: run.seed,
+    n,
+    phase,
+    actors: run.actors,
+    byName: run.byName,
+    commits: ledger.commits,
+    canSendForbidden,
+    command: ledger.send,
+    problems: ledger.problems,
+    forbiddenSent: ledger.countForbidden,
+  });
+  if (rnd() < 0.4) await sleep(Math.floor(rnd() * 25));
 }
