@@ -45,6 +45,8 @@ describe('packed @easel/schemas, transport, harness and canvases in an app outsi
         (file) => !/^(dist\/.+\.(js|d\.ts)|package\.json|README\.md|LICENSE(\.\w+)?)$/.test(file),
       );
       expect(outside, `${name}: files outside dist/`).toEqual([]);
+      // The license travels with the code (package.json says MIT).
+      expect(files, `${name}: LICENSE in the tarball`).toContain('LICENSE');
       // Two files that differ only in case are one file on macOS and Windows (tsc TS1149 there).
       const byLowerCase = new Map<string, string[]>();
       for (const file of files)
