@@ -6,6 +6,7 @@ import { api } from './harness/api.ts';
 import { gatewayPerFile } from './harness/gatewayPerFile.ts';
 import { authFrame, metricValue, RAW_MSG, rawFrame, syncFrame, troubleLines } from './harness/hostileFrames.ts';
 import { type PresenceFrame, PresenceSocket } from './harness/PresenceSocket.ts';
+import { bounded as within } from './harness/bounded.ts';
 
 // Hostile and broken presence clients against a real gateway process (contract §7: nothing on WS
 // is truth). Each case: the process lives, an honest client on the same canvas still sees the
@@ -84,16 +85,6 @@ async function settles(read: () => Promise<number>, max: number, what: string): 
   await until(check, 10_000, `${what} back to at most ${max}`).catch((err: Error) => {
     throw new Error(`${err.message} (it stayed at ${last})`);
   });
-}
-
-function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise.finally(() => clearTimeout(timer)),
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms);
-    }),
-  ]);
 }
 
 const stateOf = (s: PresenceSocket, id: number) =>

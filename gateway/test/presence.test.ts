@@ -9,6 +9,7 @@ import { api, TestWorld } from './harness/api.ts';
 import { GatewayCluster } from './harness/GatewayCluster.ts';
 import { gatewayPerFile } from './harness/gatewayPerFile.ts';
 import { type PresenceFrame, PresenceSocket } from './harness/PresenceSocket.ts';
+import { bounded as within } from './harness/bounded.ts';
 
 /** Short tickets, so the expiry test waits ~2 s (the contract allows up to 60 s). */
 const TICKET_TTL_MS = 2000;
@@ -93,17 +94,6 @@ function until(check: () => boolean, timeoutMs: number, what: string): Promise<v
     };
     tick();
   });
-}
-
-/** `promise`, or a rejection after `ms` (every wait here is bounded). */
-function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise.finally(() => clearTimeout(timer)),
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms);
-    }),
-  ]);
 }
 
 const cursorOf = (p: HocuspocusProvider, actorId: string) =>

@@ -2,6 +2,9 @@ import { compareCursors as compareDecoded, decodeCursor } from '@easel/schemas';
 import { type BackoffTier, CanvasTransport, type RejectedEdit, docToJson } from '@easel/transport';
 import { type ActorName, CONV_MANIFEST } from './convergenceWorld.ts';
 import { type SwitchableNetwork, switchableFetch } from './switchableFetch.ts';
+import { bounded } from './bounded.ts';
+
+export { bounded };
 
 /** Short reconnect and retry tiers: the run cuts streams and restarts the gateway. */
 export const FAST_TIERS: readonly BackoffTier[] = [
@@ -52,13 +55,6 @@ export async function until(condition: () => boolean, timeoutMs: number, what: s
 }
 
 /** `promise`, or a rejection naming `what` after `ms`. */
-export function bounded<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 /**
  * Opens (does not connect) a transport for `name` through its own switchable network (default a
