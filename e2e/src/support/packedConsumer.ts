@@ -1,10 +1,12 @@
-import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from '../../../gateway/test/harness/GatewayProcess.ts';
 import { CANVASES_CONSUMER_TSX } from './consumer/canvasesConsumerSource.ts';
 import { HARNESS_CONSUMER_TSX } from './consumer/harnessConsumerSource.ts';
+import { type CommandRun, runCommand } from './runCommand.ts';
+
+export { runCommand };
 
 /** The packages an app installs from tarballs, in dependency order (package directory in the repository). */
 export const PACKED_PACKAGES = [
@@ -16,49 +18,6 @@ export const PACKED_PACKAGES = [
 
 /** The consumer files copied into the project (`e2e/src/support/consumer/`). */
 const CONSUMER_FILES = path.join(REPO_ROOT, 'e2e/src/support/consumer');
-
-/** What a finished command did. */
-export interface CommandRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/**
- * Runs a command as a child process (its own process group); rejects after SIGKILL to that group
- * when it has not exited within `timeoutMs`.
- */
-export function runCommand(
-  command: string,
-  args: readonly string[],
-  options: { cwd: string; timeoutMs: number },
-): Promise<CommandRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString('utf8');
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString('utf8');
-    });
-    const timer = setTimeout(() => {
-      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-      reject(
-        new Error(`${command} ${args.join(' ')} did not exit within ${options.timeoutMs} ms:\n${stdout}\n${stderr}`),
-      );
-    }, options.timeoutMs);
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 /** Runs a command that must exit 0; returns its stdout, or throws with its output. */
 async function mustRun(command: string, args: readonly string[], cwd: string, timeoutMs: number): Promise<string> {

@@ -17,6 +17,11 @@ export interface RunChildOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Kill (SIGKILL) after this long. */
   readonly timeoutMs: number;
+  /**
+   * Run it in its own process group and kill the whole group on timeout (a command such as
+   * `pnpm install` starts children of its own).
+   */
+  readonly group?: boolean;
 }
 
 /**
@@ -26,7 +31,12 @@ export interface RunChildOptions {
  */
 export function runChild(command: string, args: readonly string[], options: RunChildOptions): Promise<ChildRun> {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: options.group === true,
+    });
     let stdout = '';
     let stderr = '';
     let timedOut = false;
@@ -39,7 +49,8 @@ export function runChild(command: string, args: readonly string[], options: RunC
     });
     const timer = setTimeout(() => {
       timedOut = true;
-      child.kill('SIGKILL');
+      if (options.group === true && child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      else child.kill('SIGKILL');
     }, options.timeoutMs);
     let done = false;
     const finish = () => {
