@@ -1,4 +1,4 @@
-import type { CanvasTypeManifest, LensPolicy } from '@easel/schemas';
+import type { LensPolicy } from '@easel/schemas';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryBus } from '../bus/MemoryBus.ts';
 import { BUS_DISCONNECTED_TOPIC, BUS_RESYNC_TOPIC } from './bus/EventBus.ts';
@@ -7,6 +7,7 @@ import type { ProposalCommit } from './commands/ProposalCommit.ts';
 import { ADMIN, command, EDITOR, scopeOf } from './testing/coreHarness.ts';
 import { MemorySpine } from './testing/MemorySpine.ts';
 import { SharedMemoryLog } from './testing/SharedMemoryLog.ts';
+import { DOC_V1, DOC_V11 } from './testing/docTypeVersions.ts';
 
 /**
  * Two nodes on one shared log, each with its own in-process bus: every broadcast between them is
@@ -132,18 +133,6 @@ describe('GatewayCore on a shared spine with lost broadcasts', () => {
     await sleep(200);
     expect(lists).toBe(0);
   });
-
-  /** A `doc`-like type before and after it declared its blocks' `text` a text field. */
-  const DOC_V1: CanvasTypeManifest = {
-    type: 'doc',
-    version: '1.0.0',
-    title: 'Doc',
-    description: 'blocks',
-    roots: { blocks: 'array', text: 'text' },
-    tokens: {},
-    tools: [],
-  };
-  const DOC_V11: CanvasTypeManifest = { ...DOC_V1, version: '1.1.0', text_fields: { blocks: ['text'] } };
 
   for (const signal of [BUS_RESYNC_TOPIC, BUS_DISCONNECTED_TOPIC]) {
     it(`[CONTRACT 5] a canvas type re-registered through another node, its broadcast lost, holds here after '${signal}': manifest and open canvases' text fields`, async () => {

@@ -7,20 +7,9 @@ import { GatewayCore } from '../GatewayCore.ts';
 import type { EventSpine } from '../spine/EventSpine.ts';
 import { ADMIN, command, harnessPerTest, scopeOf, yUpdate } from '../testing/coreHarness.ts';
 import { SharedMemoryLog } from '../testing/SharedMemoryLog.ts';
+import { DOC_V1, DOC_V11 } from '../testing/docTypeVersions.ts';
 
 const h = harnessPerTest((path) => ({ spine: mustOpen({ path, durability: 'normal' }), bus: new MemoryBus() }));
-
-/** A `doc`-like type as 1.0.x registered it: blocks' `text` not yet declared a text field. */
-const DOC_V1: CanvasTypeManifest = {
-  type: 'doc',
-  version: '1.0.0',
-  title: 'Doc',
-  description: 'blocks',
-  roots: { blocks: 'array', text: 'text' },
-  tokens: {},
-  tools: [],
-};
-const DOC_V11: CanvasTypeManifest = { ...DOC_V1, version: '1.1.0', text_fields: { blocks: ['text'] } };
 
 const PARTITION = 'acme/p1';
 
