@@ -53,7 +53,10 @@ const WARN_EVERY_MS = 10_000;
  * tells it when to look). Publishing never throws or blocks; while Redis is down only local
  * subscribers get the events. Broadcasts are at most once too: when the subscriber connection
  * is lost this node's broadcast handlers get `BUS_DISCONNECTED_TOPIC`, after it is back
- * `BUS_RESYNC_TOPIC` (what others broadcast meanwhile is lost).
+ * `BUS_RESYNC_TOPIC` (what others broadcast meanwhile is lost). A node whose own publishes fail
+ * (its publish connection alone is down, or Redis refuses PUBLISH) gets no such signal and neither
+ * do the others: on shared spines `GatewayCore`'s durable change marker (`ChangeMarker`) bounds how
+ * long such a lost broadcast goes unnoticed.
  */
 export class RedisBus implements EventBus {
   readonly nodeId: string;

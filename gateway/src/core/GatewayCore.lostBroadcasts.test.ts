@@ -26,7 +26,11 @@ async function twoNodes() {
   const log = new SharedMemoryLog();
   const buses = [new MemoryBus(), new MemoryBus()] as const;
   cores = await Promise.all(
-    buses.map((bus) => GatewayCore.open({ spine: log.node(), bus, limits: { busDownRecheckMs: 50 } })),
+    // The durable change marker's poll (which would also find every lost change) is off (60 s):
+    // these tests prove the bus-signalled re-checks alone; `GatewayCore.lostPublish.test.ts` the marker.
+    buses.map((bus) =>
+      GatewayCore.open({ spine: log.node(), bus, limits: { busDownRecheckMs: 50, changePollMs: 60_000 } }),
+    ),
   );
   const [a, b] = cores as [GatewayCore, GatewayCore];
   return { log, a, b, busB: buses[1] };

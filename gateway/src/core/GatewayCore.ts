@@ -18,6 +18,7 @@ import {
 import type pino from 'pino';
 import type { Principal } from './auth/Principal.ts';
 import { BusOutageRecheck } from './bus/BusOutageRecheck.ts';
+import { ChangeMarker } from './bus/ChangeMarker.ts';
 import { BUS_DISCONNECTED_TOPIC, BUS_RESYNC_TOPIC, type BusEvent, type EventBus } from './bus/EventBus.ts';
 import { type CanvasDoc, CanvasRebuildError } from './canvas/CanvasDoc.ts';
 import { CanvasRegistry } from './canvas/CanvasRegistry.ts';
@@ -65,6 +66,12 @@ export interface CoreDeps {
      * lens policies and canvas types against the spine this often, ms. Default 2000.
      */
     busDownRecheckMs?: number;
+    /**
+     * Shared spines: how often every node reads the durable lens/type change marker
+     * (`ChangeMarker`), ms; a change whose broadcast was lost is applied within about this long.
+     * Default 2000.
+     */
+    changePollMs?: number;
   };
 }
 
@@ -129,6 +136,8 @@ export class GatewayCore {
   private readonly offBroadcast: () => void;
   /** Shared spines: re-checks caches while the bus is down (broadcasts lost); null on single-node spines. */
   private readonly busDown: BusOutageRecheck | null;
+  /** Shared spines: the durable marker every lens/type write bumps and every node polls; null on single-node spines. */
+  private readonly changes: ChangeMarker | null;
 
   private constructor(deps: CoreDeps) {
     this.spine = deps.spine;
@@ -194,7 +203,19 @@ export class GatewayCore {
       deps.spine.writers === 'shared'
         ? new BusOutageRecheck({
             intervalMs: deps.limits?.busDownRecheckMs ?? 2000,
-            check: () => this.recheckCaches('while the bus is down'),
+            check: async () => {
+              await this.recheckCaches('while the bus is down');
+            },
+          })
+        : null;
+    this.changes =
+      deps.spine.writers === 'shared'
+        ? new ChangeMarker({
+            spine: deps.spine,
+            nodeId: this.nodeId,
+            intervalMs: deps.limits?.changePollMs ?? 2000,
+            check: () => this.recheckCaches('after another node changed a lens policy or canvas type'),
+            ...(deps.logger ? { logger: deps.logger } : {}),
           })
         : null;
     this.offBroadcast = deps.bus.onBroadcast((topic, data) => this.onBroadcast(topic, data));
@@ -202,20 +223,41 @@ export class GatewayCore {
 
   /**
    * Broadcasts may have been lost: compares cached lens policies and canvas types with the stored
-   * ones (one read each) and applies what the lost broadcasts would have. Never rejects.
+   * ones (one read each) and applies what the lost broadcasts would have. Resolves false when a
+   * re-read failed. Never rejects.
    */
-  private async recheckCaches(when: string): Promise<void> {
-    const lens = this.lens.refreshAll().catch((err: unknown) => {
-      this.logger?.warn({ err }, `re-checking lens policies ${when} failed`);
-    });
-    const types = this.types.refreshAll().then(
-      (changed) =>
-        Promise.all(changed.map(({ partition, type }) => this.textFieldUpgrades.typeRegistered(partition, type))),
+  private async recheckCaches(when: string): Promise<boolean> {
+    const lens = this.lens.refreshAll().then(
+      () => true,
       (err: unknown) => {
-        this.logger?.warn({ err }, `re-checking canvas types ${when} failed`);
+        this.logger?.warn({ err }, `re-checking lens policies ${when} failed`);
+        return false;
       },
     );
-    await Promise.all([lens, types]);
+    const types = this.types.refreshAll().then(
+      async (changed) => {
+        // Loaded canvases whose type is not cached (evicted from the bounded cache) have nothing
+        // `refreshAll` compares: they re-read their type's registration (and cache it) here.
+        const reported = new Set(changed.map(({ partition, type }) => `${partition}/${type}`));
+        const uncached = this.canvases
+          .loadedTypes()
+          .filter(
+            ({ partition, type }) => !reported.has(`${partition}/${type}`) && !this.types.isCached(partition, type),
+          );
+        await Promise.all(
+          [...changed, ...uncached].map(({ partition, type }) =>
+            this.textFieldUpgrades.typeRegistered(partition, type),
+          ),
+        );
+        return true;
+      },
+      (err: unknown) => {
+        this.logger?.warn({ err }, `re-checking canvas types ${when} failed`);
+        return false;
+      },
+    );
+    const [lensOk, typesOk] = await Promise.all([lens, types]);
+    return lensOk && typesOk;
   }
 
   /** Another node changed a lens policy or a canvas type: drop what this node cached. */
@@ -249,7 +291,7 @@ export class GatewayCore {
     try {
       this.bus.broadcast(topic, JSON.stringify({ node: this.nodeId, ...fields }));
     } catch (err) {
-      this.logger?.warn({ err, topic }, 'broadcast failed; other nodes refresh on their next cache miss');
+      this.logger?.warn({ err, topic }, 'broadcast failed; other nodes learn of the change through the change marker');
     }
   }
 
@@ -345,6 +387,7 @@ export class GatewayCore {
     const stored = await this.guard(() => this.types.put(partition.value, type, body));
     if (stored.ok) {
       this.tell(TOPIC.canvasType, { partition: partition.value, type });
+      await this.changes?.bump();
       // Loaded canvases of the type adopt its text_fields (and convert) before the answer.
       await this.textFieldUpgrades.typeRegistered(partition.value, type);
     }
@@ -392,7 +435,10 @@ export class GatewayCore {
     if (!partition.ok) return partition;
     if (!p.roles.includes(ADMIN_ROLE)) return fail('forbidden', 'only role admin may set the lens policy');
     const stored = await this.guard(() => this.lens.put(partition.value, body));
-    if (stored.ok) this.tell(TOPIC.lens, { partition: partition.value });
+    if (stored.ok) {
+      this.tell(TOPIC.lens, { partition: partition.value });
+      await this.changes?.bump();
+    }
     return stored;
   }
 
@@ -543,6 +589,7 @@ export class GatewayCore {
     this.turnRecords.close();
     this.offBroadcast();
     this.busDown?.close();
+    this.changes?.close();
     await this.canvases.close();
   }
 

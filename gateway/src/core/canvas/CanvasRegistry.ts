@@ -79,6 +79,16 @@ export class CanvasRegistry {
     return this.live.inPartition(partition);
   }
 
+  /** The distinct partition and canvas type pairs of the loaded canvases (no load). */
+  loadedTypes(): Array<{ partition: PartitionId; type: string }> {
+    const seen = new Map<string, { partition: PartitionId; type: string }>();
+    for (const canvas of this.live.all()) {
+      const key = `${canvas.partition}/${canvas.canvasType}`;
+      if (!seen.has(key)) seen.set(key, { partition: canvas.partition, type: canvas.canvasType });
+    }
+    return [...seen.values()];
+  }
+
   /** Number of loaded canvases. */
   get size(): number {
     return this.live.size;

@@ -20,6 +20,14 @@ const MAX_CACHED = 10_000;
 export class CanvasTypeRegistry {
   private readonly builtins = new Map(BUILTIN_CANVAS_TYPES.map((m) => [m.type, m]));
   private readonly cache = new Map<string, CanvasTypeManifest>();
+  /**
+   * Keys whose cached manifest a fresh `get` found replaced and dropped: the next `refreshAll`
+   * reports them as changed even if the new manifest is cached by then (loaded canvases of the
+   * type still have to adopt it). Bounded like the cache.
+   */
+  private readonly stale = new Set<string>();
+  /** Bumped on every drop, so a read that raced a replacement is not cached (`refreshAll` re-checks). */
+  private generation = 0;
 
   constructor(private readonly spine: EventSpine) {}
 
@@ -36,15 +44,22 @@ export class CanvasTypeRegistry {
     const key = `${partition}/${type}`;
     const cached = this.cache.get(key);
     if (cached && options.fresh !== true) return cached;
+    const generation = this.generation;
     const text = await this.spine.getRecord(CANVAS_TYPE_RECORD_KIND, key);
     const stored = text === null ? null : parseStored(text);
     const manifest = stored ?? this.builtins.get(type) ?? null;
     if (cached) {
-      if (this.cache.get(key) === cached && JSON.stringify(cached) !== JSON.stringify(manifest)) this.cache.delete(key);
+      if (this.cache.get(key) === cached && JSON.stringify(cached) !== JSON.stringify(manifest)) {
+        this.cache.delete(key);
+        this.generation += 1;
+        if (this.stale.size >= MAX_CACHED) this.stale.delete(this.stale.values().next().value as string);
+        this.stale.add(key);
+      }
       return manifest;
     }
-    // Unknown names are not cached (callers choose them); known ones are, within a bound.
-    if (manifest && !this.cache.has(key)) {
+    // Unknown names are not cached (callers choose them); known ones are, within a bound. A read
+    // that started before a re-check dropped entries may be stale: not cached then.
+    if (manifest && !this.cache.has(key) && generation === this.generation) {
       if (this.cache.size >= MAX_CACHED) this.cache.delete(this.cache.keys().next().value as string);
       this.cache.set(key, manifest);
     }
@@ -54,6 +69,12 @@ export class CanvasTypeRegistry {
   /** Another node registered `type` in the partition: the next `get` reads the stored record. */
   invalidate(partition: PartitionId, type: string): void {
     this.cache.delete(`${partition}/${type}`);
+    this.generation += 1;
+  }
+
+  /** Whether a manifest of `type` in the partition is cached (`refreshAll` compares only those). */
+  isCached(partition: PartitionId, type: string): boolean {
+    return this.cache.has(`${partition}/${type}`);
   }
 
   /**
@@ -62,12 +83,26 @@ export class CanvasTypeRegistry {
    * them, so the caller applies what their broadcast would have (loaded canvases' text fields).
    */
   async refreshAll(): Promise<Array<{ partition: PartitionId; type: string }>> {
-    if (this.cache.size === 0) return [];
+    // Reads in flight may have started before the change being looked for: they do not cache.
+    this.generation += 1;
+    const changed: Array<{ partition: PartitionId; type: string }> = [];
+    const stale = new Set(this.stale);
+    this.stale.clear();
+    for (const key of stale) {
+      const slash = key.lastIndexOf('/');
+      changed.push({ partition: key.slice(0, slash), type: key.slice(slash + 1) });
+    }
+    if (this.cache.size === 0) return changed;
     const cached = [...this.cache];
     const stored = new Map<string, string>();
-    for (const { key, value } of await this.spine.listRecords(CANVAS_TYPE_RECORD_KIND, '')) stored.set(key, value);
-    const changed: Array<{ partition: PartitionId; type: string }> = [];
+    try {
+      for (const { key, value } of await this.spine.listRecords(CANVAS_TYPE_RECORD_KIND, '')) stored.set(key, value);
+    } catch (err) {
+      for (const key of stale) this.stale.add(key); // reported by the next re-check
+      throw err;
+    }
     for (const [key, manifest] of cached) {
+      if (stale.has(key)) continue; // reported above
       const text = stored.get(key);
       const was = JSON.stringify(manifest);
       if (text === was) continue; // as `put` stored it

@@ -24,7 +24,8 @@ interface PartitionLens {
  * notifies listeners (fan-out re-sends CANVAS_READY).
  *
  * Other nodes learn of a change through the bus's broadcast (`GatewayCore` calls
- * `invalidate`).
+ * `invalidate`), or, when it is lost, through the durable change marker (`ChangeMarker`:
+ * `GatewayCore` then calls `refreshAll`).
  */
 export class TokenLens {
   private readonly cache = new Map<PartitionId, PartitionLens>();
@@ -103,6 +104,10 @@ export class TokenLens {
    * lost broadcasts: `BUS_RESYNC_TOPIC`); changed ones are dropped and listeners notified.
    */
   async refreshAll(): Promise<void> {
+    // Loads in flight may have read a record before the change being looked for: they do not cache.
+    for (const partition of this.loading.keys()) {
+      this.generations.set(partition, (this.generations.get(partition) ?? 0) + 1);
+    }
     if (this.cache.size === 0) return;
     const cached = [...this.cache];
     const stored = new Map<string, string>();
