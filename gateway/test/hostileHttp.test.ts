@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { api, TestWorld } from './harness/api.ts';
 import { GatewayProcess } from './harness/GatewayProcess.ts';
 import { gatewayPerFile } from './harness/gatewayPerFile.ts';
-import { type RawExchange, type RawResponse, rawExchange, rawPost } from './harness/rawHttp.ts';
+import { type RawExchange, type RawPart, type RawResponse, rawExchange, rawPost } from './harness/rawHttp.ts';
 import { SseClient } from './harness/SseClient.ts';
 
 /** Short HTTP timeouts, so slow clients are cut within the test. */
@@ -707,5 +707,119 @@ describe('the body budget: bodies being received hold at most EASEL_HTTP_BODY_BU
     }
     expect(gw.running).toBe(true);
     expect(gw.output).not.toMatch(/\n\s+at |"level":(50|60)|Unhandled|uncaught|RangeError|TypeError/i);
+  });
+});
+
+describe('the body idle timeout: a body that stops arriving gives its budget back (EASEL_HTTP_BODY_IDLE_MS)', () => {
+  const KiB = 1024;
+  const BUDGET = 1024 * KiB;
+  const IDLE_MS = 300;
+  /** Served on plain node:http (`serveCommand`) and by Express (`jsonBody`): both paths are covered. */
+  const PATHS = { plain: 'application/json', express: 'application/vnd.easel+json' } as const;
+  let gw: GatewayProcess;
+  let token: string;
+  let scope: Record<string, string>;
+
+  beforeAll(async () => {
+    // The request timeout stays at its default (120 s): only the idle timeout can cut a stalled body here.
+    gw = await GatewayProcess.start({
+      env: { EASEL_HTTP_BODY_BUDGET_BYTES: String(BUDGET), EASEL_HTTP_BODY_IDLE_MS: String(IDLE_MS) },
+    });
+    token = await gw.token({ tenant: 'acme' });
+    scope = await new TestWorld(gw.url, 'acme').newCanvas(token, 'idle', 'c1');
+  }, 90_000);
+  afterAll(async () => {
+    await gw?.dispose();
+  });
+  afterEach(() => {
+    // Nothing a client did crashed or printed a stack trace or an error log (an over-release would).
+    expect(gw.running).toBe(true);
+    expect(gw.output).not.toMatch(/\n\s+at |"level":(50|60)|Unhandled|uncaught|RangeError|TypeError/i);
+  });
+
+  /** `easel_http_body_bytes_in_flight` once it equals `bytes`, else what it was after a bounded wait. */
+  async function inFlightReaches(bytes: number): Promise<number> {
+    let seen = -1;
+    for (const deadline = Date.now() + 10_000; Date.now() < deadline; ) {
+      const res = await api(gw.url, 'GET', '/metrics');
+      seen = Number(/^easel_http_body_bytes_in_flight (\d+)$/m.exec(res.text)?.[1] ?? -1);
+      if (seen === bytes) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return seen;
+  }
+
+  async function readState() {
+    const { canvas_id, ...rest } = scope;
+    const res = await api(gw.url, 'GET', `/v1/canvases/${canvas_id}?${new URLSearchParams(rest)}`, { token });
+    expect(res.status).toBe(200);
+    const canvas = res.json as { revision: number; tokens: Record<string, unknown> };
+    return { revision: canvas.revision, title: canvas.tokens['plan.title'] };
+  }
+
+  /** A token.set command's headers declaring `declared` bytes (`connection: close`), and its JSON padded with spaces to that size. */
+  function command(value: string, type: string, declared: number) {
+    const text = JSON.stringify(tokenSet(scope, value));
+    const head = rawPost('/v1/commands', token, '', {
+      'content-type': type,
+      'content-length': String(declared),
+      connection: 'close',
+    });
+    return { head, body: text + ' '.repeat(declared - Buffer.byteLength(text)) };
+  }
+
+  it('[CONTRACT 3] a declared body that stops arriving is answered 400 validation_failed and closed, its reservation released, nothing applied', async () => {
+    for (const [name, type] of Object.entries(PATHS)) {
+      const before = await readState();
+      const { head, body } = command(`stalled-${name}`, type, 600 * KiB);
+      // The command's JSON and part of its padding, then nothing (the rest of the declared 600 KiB never comes).
+      const got = await rawExchange(gw.url, [head, body.slice(0, 64 * KiB)], 10_000);
+      expect(
+        got.responses.map((r) => r.status),
+        name,
+      ).toEqual([400]);
+      expect(expectError(got.responses[0], 400, 'validation_failed')).toMatch(/stopped arriving.*nothing was applied/);
+      expect(got.responses[0]?.headers.connection).toBe('close');
+      expect(got.closedByServer).toBe(true);
+      expect(await inFlightReaches(0), name).toBe(0);
+      expect(await readState(), name).toEqual(before);
+    }
+  });
+
+  it('[CONTRACT 3] stalled bodies holding the whole budget no longer block an honest command once they went idle', async () => {
+    const before = await readState();
+    const stalled = Object.values(PATHS).map((type) => {
+      const { head, body } = command('stalled', type, 512 * KiB);
+      return rawExchange(gw.url, [head, body.slice(0, 16 * KiB)], 10_000);
+    });
+    // Both stalled reservations (1 MiB: the whole budget) are cut after the idle time, not the request timeout.
+    for (const got of await Promise.all(stalled)) {
+      expect(got.responses.map((r) => r.status)).toEqual([400]);
+      expect(got.closedByServer).toBe(true);
+    }
+    expect(await inFlightReaches(0)).toBe(0);
+    for (const [name, type] of Object.entries(PATHS)) {
+      const { head, body } = command(`honest-${name}`, type, 700 * KiB);
+      const served = await rawExchange(gw.url, [head, body], 10_000);
+      expect([served.responses[0]?.status, json(served.responses[0]).status], name).toEqual([200, 'committed']);
+    }
+    expect(await readState()).toEqual({ revision: before.revision + 2, title: 'honest-express' });
+    expect(await inFlightReaches(0)).toBe(0);
+  });
+
+  it('[CONTRACT 5] a slow but steady body (pauses shorter than the idle time, longer than it in all) is served', async () => {
+    const before = await readState();
+    for (const [name, type] of Object.entries(PATHS)) {
+      const { head, body } = command(`steady-${name}`, type, 64 * KiB);
+      const parts: RawPart[] = [head];
+      const PIECES = 8;
+      const size = Math.ceil(body.length / PIECES);
+      for (let i = 0; i < PIECES; i++) parts.push({ pauseMs: IDLE_MS / 3 }, body.slice(i * size, (i + 1) * size));
+      const served = await rawExchange(gw.url, parts, 10_000);
+      expect(served.ms, 'the upload took longer than the idle time').toBeGreaterThan(IDLE_MS * 2);
+      expect([served.responses[0]?.status, json(served.responses[0]).status], name).toEqual([200, 'committed']);
+    }
+    expect(await readState()).toEqual({ revision: before.revision + 2, title: 'steady-express' });
+    expect(await inFlightReaches(0)).toBe(0);
   });
 });

@@ -320,6 +320,47 @@ describe('writes over WS (contract §7: truth never travels upstream on WS)', ()
   });
 });
 
+describe('floods the guard used to let through for free (contract §7)', () => {
+  it('[CONTRACT 7] a WebSocket ping flood closes that socket (rate_limited) after a bounded number of pongs', async () => {
+    const mark = env.gateway.output.length;
+    const s = await joined(env.tokens.eve);
+    let pongs = 0;
+    s.ws.on('pong', () => {
+      pongs += 1;
+    });
+    // Paced (10 pings, then a pause): `ws` cuts a socket with over 60 pongs still unwritten, but
+    // not one whose pongs go out as fast as it pings.
+    let open = true;
+    void s.closed.then(() => {
+      open = false;
+    });
+    let pings = 0;
+    for (let round = 0; round < 300 && open; round++) {
+      for (let i = 0; i < 10; i++) s.ws.ping();
+      pings += 10;
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    expect(await within(s.closed, 5000, 'the close')).toEqual(PRESENCE_CLOSE_REASONS.rate_limited);
+    // The message budget's burst (60) and what refilled meanwhile, not one pong per ping.
+    expect(pongs).toBeLessThan(500);
+    expect(pings).toBeLessThan(3000);
+    await expectUnharmed(mark);
+  });
+
+  it('[CONTRACT 7] a flood of messages the guard drops (stateless, unknown types) closes that socket (rate_limited)', async () => {
+    const mark = env.gateway.output.length;
+    for (const make of [
+      () => rawFrame(doc, RAW_MSG.stateless, (e) => encoding.writeVarString(e, 'hi')),
+      () => rawFrame(doc, 42),
+    ]) {
+      const s = await joined(env.tokens.eve);
+      for (let i = 0; i < 2000; i++) s.ws.send(make());
+      expect(await within(s.closed, 5000, 'the close')).toEqual(PRESENCE_CLOSE_REASONS.rate_limited);
+    }
+    await expectUnharmed(mark);
+  });
+});
+
 describe('tickets and connections (contract §7)', () => {
   it('[CONTRACT 7] one ticket raced on ten sockets authenticates exactly one', async () => {
     const mark = env.gateway.output.length;
@@ -350,7 +391,7 @@ describe('tickets and connections (contract §7)', () => {
       if (i % 2 === 0) s.ws.terminate();
       else s.close();
     }
-    // A ping flood (the socket reads its pongs).
+    // A ping flood (the socket reads its pongs): closed rate_limited.
     const pinger = await joined(env.tokens.eve);
     for (let i = 0; i < 2000; i++) pinger.ws.ping();
     await expectUnharmed(mark);

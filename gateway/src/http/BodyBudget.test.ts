@@ -5,7 +5,12 @@ import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawExchange, rawPost } from '../../test/harness/rawHttp.ts';
 import { BODY_BUDGET_BUSY, BodyBudget, sendBodyBudgetBusy } from './BodyBudget.ts';
-import { HTTP_BODY_BUDGET_DEFAULT_BYTES, httpBodyBudgetBytes } from './createHttpServer.ts';
+import {
+  HTTP_BODY_BUDGET_DEFAULT_BYTES,
+  HTTP_BODY_IDLE_DEFAULT_MS,
+  httpBodyBudgetBytes,
+  httpBodyIdleMs,
+} from './createHttpServer.ts';
 import { jsonBody } from './jsonBody.ts';
 import { type BodyResult, readJsonBody } from './readJsonBody.ts';
 
@@ -40,13 +45,58 @@ describe('BodyBudget', () => {
     expect(budget.tryReserve(1, 0)).toBe(false);
   });
 
-  it('releasing more than is reserved (a second release) is a programmer error', () => {
-    const budget = new BodyBudget(100);
+  it('releasing more than is reserved (a programmer error) does not throw: the budget drops to 0 and the first one is logged at error level', () => {
+    const logged: Array<{ fields: unknown; message: string }> = [];
+    const logger = { error: (fields: unknown, message: string) => logged.push({ fields, message }) };
+    const budget = new BodyBudget(100, { logger: logger as never });
     budget.tryReserve(30);
     budget.release(30);
-    expect(() => budget.release(30)).toThrow(RangeError);
+    expect(() => budget.release(30)).not.toThrow();
     expect(budget.inFlightBytes).toBe(0);
+    budget.tryReserve(20);
+    expect(() => budget.release(50)).not.toThrow();
+    expect(budget.inFlightBytes).toBe(0);
+    expect(logged).toEqual([
+      {
+        fields: { released_bytes: 30, reserved_bytes: 0 },
+        message: expect.stringMatching(/released more bytes than are reserved/),
+      },
+    ]);
+    // Still usable afterwards.
+    expect(budget.tryReserve(100)).toBe(true);
+    budget.release(100);
+    expect(budget.inFlightBytes).toBe(0);
+  });
+
+  it('useLogger gives a budget made without one its logger (the first one given wins)', () => {
+    const first: unknown[] = [];
+    const second: unknown[] = [];
+    const budget = new BodyBudget(10);
+    budget.useLogger({ error: (fields: unknown) => first.push(fields) } as never);
+    budget.useLogger({ error: (fields: unknown) => second.push(fields) } as never);
+    budget.release(5);
+    expect(first).toEqual([{ released_bytes: 5, reserved_bytes: 0 }]);
+    expect(second).toEqual([]);
+  });
+
+  it('refuses a capacity or idle time that is not a positive integer (programmer errors)', () => {
     expect(() => new BodyBudget(0)).toThrow(RangeError);
+    expect(() => new BodyBudget(10, { idleMs: 0 })).toThrow(RangeError);
+    expect(() => new BodyBudget(10, { idleMs: 1.5 })).toThrow(RangeError);
+    expect(new BodyBudget(10).idleMs).toBe(HTTP_BODY_IDLE_DEFAULT_MS);
+    expect(new BodyBudget(10, { idleMs: 250 }).idleMs).toBe(250);
+  });
+
+  it('its idle time is read from EASEL_HTTP_BODY_IDLE_MS (a positive integer; unset: 10 s; anything else is refused with a message)', () => {
+    expect(HTTP_BODY_IDLE_DEFAULT_MS).toBe(10_000);
+    expect(httpBodyIdleMs({})).toEqual({ ok: true, value: 10_000 });
+    expect(httpBodyIdleMs({ EASEL_HTTP_BODY_IDLE_MS: '' })).toEqual({ ok: true, value: 10_000 });
+    expect(httpBodyIdleMs({ EASEL_HTTP_BODY_IDLE_MS: '300' })).toEqual({ ok: true, value: 300 });
+    for (const bad of ['0', '-5', '1.5', 'soon', '10s', '1e4', '99999999999999999999']) {
+      const read = httpBodyIdleMs({ EASEL_HTTP_BODY_IDLE_MS: bad });
+      expect(read.ok, bad).toBe(false);
+      if (!read.ok) expect(read.message).toContain(`EASEL_HTTP_BODY_IDLE_MS must be a positive integer`);
+    }
   });
 
   it('its capacity is read from EASEL_HTTP_BODY_BUDGET_BYTES (a positive integer, else 256 MiB)', () => {

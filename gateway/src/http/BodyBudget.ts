@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
+import type pino from 'pino';
 import { Gauge, type Registry } from 'prom-client';
-import { httpBodyBudgetBytes } from './createHttpServer.ts';
+import { HTTP_BODY_IDLE_DEFAULT_MS, httpBodyBudgetBytes, httpBodyIdleMs } from './createHttpServer.ts';
 import type { HttpDeps } from './HttpDeps.ts';
 import { sendRawError } from './sendError.ts';
 
@@ -12,15 +13,42 @@ import { sendRawError } from './sendError.ts';
  * A reservation is refused only while other bodies hold bytes: a lone body is always admitted
  * (its route's own limit bounds it), so a body larger than the whole budget is served when the
  * server is otherwise idle instead of never.
+ *
+ * A reservation is held only while its body keeps arriving: a body reader gives up on a body
+ * whose connection brought no byte for {@link idleMs} (see `BodyIdleWatch`), so a client that
+ * declares a large body and sends nothing holds its bytes for that long, not for the whole
+ * request timeout.
  */
 export class BodyBudget {
   #inFlight = 0;
+  #logger: Pick<pino.Logger, 'error'> | null;
+  #overReleaseLogged = false;
+  /** Longest a body being read may bring no byte, ms (`EASEL_HTTP_BODY_IDLE_MS`). */
+  readonly idleMs: number;
 
-  /** @param capacityBytes What all bodies may hold together (a positive integer). */
-  constructor(readonly capacityBytes: number) {
+  /**
+   * @param capacityBytes What all bodies may hold together (a positive integer).
+   * @param options.idleMs Longest a body being read may bring no byte (ms, a positive integer). Default 10 000.
+   * @param options.logger Where an over-release (a programmer error) is logged. Default: set by {@link useLogger}.
+   */
+  constructor(
+    readonly capacityBytes: number,
+    options: { idleMs?: number; logger?: Pick<pino.Logger, 'error'> } = {},
+  ) {
     if (!Number.isSafeInteger(capacityBytes) || capacityBytes <= 0) {
       throw new RangeError(`BodyBudget: capacity must be a positive integer, not ${capacityBytes}`);
     }
+    const idleMs = options.idleMs ?? HTTP_BODY_IDLE_DEFAULT_MS;
+    if (!Number.isSafeInteger(idleMs) || idleMs <= 0) {
+      throw new RangeError(`BodyBudget: idleMs must be a positive integer, not ${idleMs}`);
+    }
+    this.idleMs = idleMs;
+    this.#logger = options.logger ?? null;
+  }
+
+  /** Logs over-releases to `logger`, unless the budget has a logger already. */
+  useLogger(logger: Pick<pino.Logger, 'error'>): void {
+    this.#logger ??= logger;
   }
 
   /** The bytes reserved now. */
@@ -44,12 +72,28 @@ export class BodyBudget {
     return this.#inFlight + bytes <= this.capacityBytes || this.#inFlight === 0;
   }
 
-  /** Gives back `bytes` reserved earlier. Releasing more than is reserved (twice) is a programmer error. */
+  /**
+   * Gives back `bytes` reserved earlier. Releasing more than is reserved (twice) is a programmer
+   * error, but it happens inside a request's event handlers, where a throw would end the process:
+   * the budget drops to 0 instead, and the first such release is logged at error level.
+   */
   release(bytes: number): void {
     if (bytes > this.#inFlight) {
-      throw new RangeError(`BodyBudget: released ${bytes} bytes but only ${this.#inFlight} are reserved`);
+      this.#overReleased(bytes);
+      this.#inFlight = 0;
+      return;
     }
     this.#inFlight -= bytes;
+  }
+
+  #overReleased(bytes: number): void {
+    if (this.#overReleaseLogged) return;
+    this.#overReleaseLogged = true;
+    const fields = { released_bytes: bytes, reserved_bytes: this.#inFlight };
+    const message =
+      'BodyBudget: released more bytes than are reserved (a bug in a body reader); the budget is set to 0 (further over-releases are not logged)';
+    if (this.#logger !== null) this.#logger.error(fields, message);
+    else console.error(message, fields);
   }
 }
 
@@ -60,9 +104,16 @@ export function bodyBudgetOf(deps: Pick<HttpDeps, 'bodyBudget'>): BodyBudget {
   return deps.bodyBudget ?? processBodyBudget();
 }
 
-/** The process-wide {@link BodyBudget} (`EASEL_HTTP_BODY_BUDGET_BYTES`, default 256 MiB), made on first use. */
+/**
+ * The process-wide {@link BodyBudget} (`EASEL_HTTP_BODY_BUDGET_BYTES`, default 256 MiB;
+ * `EASEL_HTTP_BODY_IDLE_MS`, default 10 000, a bad value keeps the default: `easel serve` refuses
+ * it at start), made on first use.
+ */
 export function processBodyBudget(): BodyBudget {
-  shared ??= new BodyBudget(httpBodyBudgetBytes(process.env));
+  if (shared === null) {
+    const idle = httpBodyIdleMs(process.env);
+    shared = new BodyBudget(httpBodyBudgetBytes(process.env), idle.ok ? { idleMs: idle.value } : {});
+  }
   return shared;
 }
 

@@ -44,8 +44,9 @@ export interface HttpDeps {
   limits?: { bodyBytes?: number; batchBodyBytes?: number; pluginBodyBytes?: number };
   /**
    * What all request bodies being received may hold together; over it a request is answered 503
-   * `unavailable` with `Retry-After`. Default: the process-wide one (`processBodyBudget`,
-   * `EASEL_HTTP_BODY_BUDGET_BYTES`, 256 MiB).
+   * `unavailable` with `Retry-After`; a body that brings no byte for its `idleMs` is answered 400
+   * and closed. Default: the process-wide one (`processBodyBudget`, `EASEL_HTTP_BODY_BUDGET_BYTES`,
+   * 256 MiB; `EASEL_HTTP_BODY_IDLE_MS`, 10 s).
    */
   bodyBudget?: BodyBudget;
   /**

@@ -24,7 +24,9 @@ export function createApp(deps: HttpDeps): Express {
   app.disable('x-powered-by');
   app.disable('etag');
   app.set('query parser', 'simple');
-  registerBodyBudgetGauge(deps.metrics.registry, bodyBudgetOf(deps));
+  const budget = bodyBudgetOf(deps);
+  registerBodyBudgetGauge(deps.metrics.registry, budget);
+  budget.useLogger(deps.logger);
   app.use(requestContext(deps.logger));
   const router = express.Router({ caseSensitive: true, strict: false });
   opsRoutes(router, deps);

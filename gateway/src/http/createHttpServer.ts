@@ -73,6 +73,31 @@ export function httpBodyBudgetBytes(env: Readonly<Record<string, string | undefi
   return readPositiveInteger(env, 'EASEL_HTTP_BODY_BUDGET_BYTES', HTTP_BODY_BUDGET_DEFAULT_BYTES);
 }
 
+/** How long a body being read may bring no byte by default (`BodyBudget.idleMs`): 10 s. */
+export const HTTP_BODY_IDLE_DEFAULT_MS = 10_000;
+
+/**
+ * How long a request body being read may bring no byte before the request is answered 400
+ * `validation_failed` and closed, its body-budget reservation released (a client that declares a
+ * large body and sends nothing, or trickles it): `EASEL_HTTP_BODY_IDLE_MS`, a positive integer
+ * of milliseconds (unset or empty: {@link HTTP_BODY_IDLE_DEFAULT_MS}). Anything else is an error,
+ * so a typo does not go unnoticed (`easel serve` refuses to start).
+ */
+export function httpBodyIdleMs(
+  env: Readonly<Record<string, string | undefined>>,
+): { ok: true; value: number } | { ok: false; message: string } {
+  const text = env.EASEL_HTTP_BODY_IDLE_MS;
+  if (text === undefined || text.trim() === '') return { ok: true, value: HTTP_BODY_IDLE_DEFAULT_MS };
+  const value = Number(text);
+  if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(value) || value <= 0) {
+    return {
+      ok: false,
+      message: `EASEL_HTTP_BODY_IDLE_MS must be a positive integer of milliseconds (e.g. 10000), not ${JSON.stringify(text)}`,
+    };
+  }
+  return { ok: true, value };
+}
+
 function readPositiveInteger(
   env: Readonly<Record<string, string | undefined>>,
   name: string,
@@ -90,7 +115,8 @@ function readPositiveInteger(
  * - an HTTP/1.1 request without `Host` reaches `listener` (node would answer a bare 400 with no
  *   body): `listener` must refuse it (`createRequestListener` does);
  * - `CONNECT` (no proxy here) is answered 400 JSON and closed;
- * - slow headers and trickling bodies are cut after {@link HttpServerTuning}'s timeouts;
+ * - slow headers and trickling bodies are cut after {@link HttpServerTuning}'s timeouts (a body
+ *   that stops arriving is cut sooner by the body readers: `BodyBudget.idleMs`, `BodyIdleWatch`);
  * - idle keep-alive connections close after 65 s;
  * - a request with `Expect: 100-continue` is first put to `listener.beforeContinue`: when that
  *   answers it (e.g. a declared body over the route's limit), no `100 Continue` is sent and the

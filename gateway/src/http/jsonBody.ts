@@ -2,6 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { BODY_BUDGET_BUSY, type BodyBudget, setBodyBudgetBusyHeaders } from './BodyBudget.ts';
+import { BodyIdleWatch, bodyIdleMessage, closeAfterAnswer } from './BodyIdleWatch.ts';
 import { jsonShapeProblem } from '../core/json/jsonShapeProblem.ts';
 import { sendErrorCode } from './sendError.ts';
 
@@ -32,7 +33,9 @@ export function bodyTooLargeMessage(limitBytes: number): string {
  *
  * Before body-parser buffers the body, what it may buffer is reserved in `budget` (see
  * {@link reserveBody}): when that is refused the answer is 503 `unavailable` with `Retry-After`,
- * the body is not read and the connection closes.
+ * the body is not read and the connection closes. A body that stops arriving (no byte for the
+ * budget's `idleMs`, see `BodyIdleWatch`) is answered 400 `validation_failed`, its reservation
+ * released at once, the connection closed; the route never sees it, even if the rest comes later.
  */
 export function jsonBody(limitBytes: number, budget: BodyBudget) {
   const parse = express.json({ limit: limitBytes, strict: true, type: () => true, verify: refuseInvalidUtf8 });
@@ -53,10 +56,13 @@ export function jsonBody(limitBytes: number, budget: BodyBudget) {
         sendErrorCode(res, 'unavailable', BODY_BUDGET_BUSY);
         return;
       }
+      if (!req.complete) watchBodyIdle(req, res, budget);
       next();
     },
     parse,
     (req: Request, res: Response, next: NextFunction): void => {
+      // Answered already: the body stopped arriving, then came after all (nothing is applied).
+      if ((res as Reserving)[IDLE]) return;
       const problem = jsonShapeProblem(req.body);
       if (problem === null) {
         next();
@@ -70,7 +76,9 @@ export function jsonBody(limitBytes: number, budget: BodyBudget) {
 
 /** What a response's body reservation holds, released when it closes. */
 const RESERVED = Symbol('easel.bodyReserved');
-type Reserving = Response & { [RESERVED]?: { budget: BodyBudget; bytes: number } };
+/** The body of a response stopped arriving and was answered. */
+const IDLE = Symbol('easel.bodyIdle');
+type Reserving = Response & { [RESERVED]?: { budget: BodyBudget; bytes: number }; [IDLE]?: true };
 
 /**
  * Reserves in `budget` what body-parser may buffer for `req` (it buffers internally): the declared
@@ -89,6 +97,19 @@ function reserveBody(req: Request, res: Reserving, limitBytes: number, budget: B
   res[RESERVED] = { budget, bytes };
   res.on('close', releaseOnClose);
   return true;
+}
+
+/** Answers `res` once its body stops arriving (see {@link jsonBody}). */
+function watchBodyIdle(req: Request, res: Reserving, budget: BodyBudget): void {
+  new BodyIdleWatch(req, budget.idleMs, {
+    bodyIdle() {
+      if (res[IDLE] || res.headersSent) return;
+      res[IDLE] = true;
+      releaseOnClose.call(res);
+      closeAfterAnswer(res);
+      sendErrorCode(res, 'validation_failed', bodyIdleMessage(budget.idleMs));
+    },
+  });
 }
 
 function releaseOnClose(this: Reserving): void {

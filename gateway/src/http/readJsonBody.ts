@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 import type { BodyBudget } from './BodyBudget.ts';
+import { type BodyIdleTarget, BodyIdleWatch, bodyIdleMessage } from './BodyIdleWatch.ts';
 import { bodyTooLargeMessage, NOT_UTF8 } from './jsonBody.ts';
 import { jsonShapeProblem } from '../core/json/jsonShapeProblem.ts';
 
@@ -12,7 +13,9 @@ export type BodyFailure =
   /** Valid JSON of a shape no body may have (see `jsonShapeProblem`). */
   | { kind: 'invalid_shape'; path: string; message: string }
   /** The process-wide {@link BodyBudget} is spent: answered 503, the rest of the body is not read. */
-  | { kind: 'busy' };
+  | { kind: 'busy' }
+  /** No byte of the body came for the budget's `idleMs`: answered 400 and closed, the rest is not read. */
+  | { kind: 'idle'; message: string };
 
 export type BodyResult = { ok: true; value: unknown } | { ok: false; failure: BodyFailure };
 
@@ -56,12 +59,13 @@ function strictViolationMessage(text: string, char: string | undefined): string 
 const READ = Symbol('easel.jsonBodyRead');
 type Reading = IncomingMessage & { [READ]?: BodyRead };
 
-class BodyRead {
+class BodyRead implements BodyIdleTarget {
   private first: Buffer | null = null;
   private chunks: Buffer[] | null = null;
   /** Bytes buffered so far. */
   private received = 0;
   private done = false;
+  private idle: BodyIdleWatch | null = null;
 
   constructor(
     private readonly req: Reading,
@@ -86,6 +90,11 @@ class BodyRead {
     req.on('error', onError);
     req.on('aborted', onAborted);
     req.on('close', onAborted);
+    if (!req.complete) this.idle = new BodyIdleWatch(req, this.budget.idleMs, this);
+  }
+
+  bodyIdle(): void {
+    this.finish({ ok: false, failure: { kind: 'idle', message: bodyIdleMessage(this.budget.idleMs) } });
   }
 
   data(chunk: Buffer): void {
@@ -153,6 +162,8 @@ class BodyRead {
   private settle(): boolean {
     if (this.done) return false;
     this.done = true;
+    this.idle?.stop();
+    this.idle = null;
     this.detach();
     this.first = null;
     this.chunks = null;
@@ -200,8 +211,9 @@ function tooLarge(limitBytes: number): BodyFailure {
  * What it buffers is reserved in `budget` ({@link BodyBudget.tryReserve}): a declared
  * `Content-Length` up front (before any of it is read), a chunked body as its chunks arrive. When
  * that is refused the read stops with `busy` (the rest is not read: answer and close). The
- * reservation is released exactly once, when the read ends: parsed, failed, aborted or the
- * connection closed.
+ * reservation is released exactly once, when the read ends: parsed, failed, aborted, the
+ * connection closed, or the body stopped arriving (no byte for `budget.idleMs`: `idle`, the rest
+ * is not read: answer and close).
  */
 export function readJsonBody(req: IncomingMessage, limitBytes: number, budget: BodyBudget): Promise<BodyResult> {
   return new Promise((resolve) => {

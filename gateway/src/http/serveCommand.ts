@@ -4,6 +4,7 @@ import { stageTrace } from '../trace/StageTrace.ts';
 import { fastUlid as ulid } from '../core/ids/fastUlid.ts';
 import { answerCommand, type CommandRoute } from './answerCommand.ts';
 import { bodyBudgetOf, sendBodyBudgetBusy } from './BodyBudget.ts';
+import { sendBodyIdle } from './BodyIdleWatch.ts';
 import { routeBodyLimit } from './bodyRoutes.ts';
 import { describeJsonBodyFailure } from './describeJsonBodyFailure.ts';
 import { requestBearerToken } from './authenticate.ts';
@@ -92,6 +93,8 @@ async function guarded(
 function sendBodyFailure(res: ServerResponse, requestId: string, failure: BodyFailure): void {
   if (failure.kind === 'busy') {
     sendBodyBudgetBusy(res, requestId);
+  } else if (failure.kind === 'idle') {
+    sendBodyIdle(res, requestId, failure.message);
   } else if (failure.kind === 'too_large') {
     sendRawError(res, requestId, 'payload_too_large', failure.message);
   } else if (failure.kind === 'invalid_shape') {

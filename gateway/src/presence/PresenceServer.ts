@@ -171,8 +171,12 @@ export class PresenceServer {
     });
     // Every frame passes the guard before Hocuspocus sees it (Hocuspocus re-emits frames it
     // queued during authentication: the guard recognizes those it checked already).
+    // Pings (which `ws` answers with a pong by itself) and pongs take from the guard's message budget.
     ws.emit = function guardedEmit(this: WebSocket, event: string | symbol, ...args: unknown[]): boolean {
-      if (event !== 'message') return emit.call(this, event, ...args);
+      if (event !== 'message') {
+        if (event === 'ping' || event === 'pong') guard.control();
+        return emit.call(this, event, ...args);
+      }
       const data = asBytes(args[0]);
       if (data !== null) guard.handle(data);
       return true;

@@ -198,6 +198,7 @@ describe('SocketGuard', () => {
     guard.handle(frame(HOCUSPOCUS_MESSAGE.broadcastStateless, (e) => encoding.writeVarString(e, 'hi')));
     guard.handle(frame(42));
     expect(delivered).toHaveLength(0);
+    clock.advance(1000); // the two drops took from the budget: refilled
     for (let i = 0; i < 3; i++) guard.handle(sync());
     expect(delivered).toHaveLength(3);
     expect(closed).toEqual([]);
@@ -205,6 +206,50 @@ describe('SocketGuard', () => {
     expect(closed).toEqual(['rate_limited']);
     guard.handle(sync());
     expect(delivered).toHaveLength(3);
+  });
+
+  it('[CONTRACT 7] dropped messages take from the message budget: a flood of them closes the socket (rate_limited)', () => {
+    guard.authorize(DOC, VIC);
+    const stateless = frame(HOCUSPOCUS_MESSAGE.stateless, (e) => encoding.writeVarString(e, 'hi'));
+    for (let i = 0; i < 3; i++) guard.handle(i % 2 === 0 ? stateless : frame(42));
+    expect(closed).toEqual([]);
+    clock.advance(200); // one more message's worth (5 Hz)
+    guard.handle(stateless);
+    expect(closed).toEqual([]);
+    guard.handle(stateless);
+    expect(closed).toEqual(['rate_limited']);
+    expect(delivered).toHaveLength(0);
+    // A drop spends what a passed message would have: the budget is shared.
+    const g = new SocketGuard({
+      deliver: (d) => delivered.push(d),
+      liveStates: () => undefined,
+      close: (r) => closed.push(r),
+      now: () => clock.now,
+      limits: { messageHz: 5, messageBurst: 3 },
+    });
+    g.handle(auth());
+    g.authorize(DOC, VIC);
+    g.handle(stateless);
+    g.handle(stateless);
+    g.handle(sync());
+    expect(delivered).toHaveLength(2); // the auth, one sync
+    g.handle(sync());
+    expect(closed).toEqual(['rate_limited', 'rate_limited']);
+  });
+
+  it('[CONTRACT 7] WebSocket pings and pongs take from the message budget: a ping flood closes the socket (rate_limited)', () => {
+    guard.authorize(DOC, VIC);
+    for (let i = 0; i < 3; i++) guard.control();
+    expect(closed).toEqual([]);
+    clock.advance(400); // two more (5 Hz)
+    guard.control();
+    guard.control();
+    expect(closed).toEqual([]);
+    guard.control();
+    expect(closed).toEqual(['rate_limited']);
+    guard.control(); // closed already: nothing more
+    guard.handle(sync());
+    expect([closed, delivered.length]).toEqual([['rate_limited'], 0]);
   });
 
   it('[CONTRACT 7] refused documents are dropped; too many documents or junk close the socket', () => {

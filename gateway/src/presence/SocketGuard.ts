@@ -24,7 +24,10 @@ export interface GuardLimits {
   awarenessHz?: number;
   /** Awareness updates that may come at once before coalescing starts. Default 30. */
   awarenessBurst?: number;
-  /** Other messages (sync, queries) per second per socket; a socket over budget is closed. Default 20. */
+  /**
+   * Other messages (sync, queries) per second per socket, dropped messages and WebSocket pings and
+   * pongs included; a socket over budget is closed. Default 20.
+   */
   messageHz?: number;
   /** Other messages that may come at once. Default 60. */
   messageBurst?: number;
@@ -114,7 +117,9 @@ const DEFAULTS = {
  * hears) are removed, invalid updates dropped. Awareness is rate-limited per connection and
  * coalesced (the latest held-back update is sent when the budget allows: cursors never stick
  * at an old position). Stateless broadcasts are dropped; other messages have a budget whose
- * excess closes the socket.
+ * excess closes the socket (`rate_limited`). Dropped messages and WebSocket control frames
+ * ({@link control}: pings, which `ws` answers with a pong by itself, and pongs) take from that
+ * budget too: nothing a client sends is free to repeat.
  */
 export class SocketGuard {
   readonly #options: SocketGuardOptions;
@@ -185,6 +190,15 @@ export class SocketGuard {
     this.#docs.clear();
   }
 
+  /**
+   * A WebSocket ping or pong came on the socket: taken from the message budget, a socket over it
+   * is closed `rate_limited` (else a client makes the server answer pongs as fast as it pings).
+   */
+  control(): void {
+    if (this.#closed) return;
+    this.#spend();
+  }
+
   /** One incoming frame: delivered to Hocuspocus, held back, or dropped. */
   handle(data: Uint8Array): void {
     if (this.#closed) return;
@@ -246,10 +260,7 @@ export class SocketGuard {
       this.#shut('protocol_error');
       return;
     }
-    if (!this.#messages.take(this.#now())) {
-      this.#shut('rate_limited');
-      return;
-    }
+    if (!this.#spend()) return;
     this.#pass(data);
   }
 
@@ -377,8 +388,17 @@ export class SocketGuard {
     this.#options.deliver(data);
   }
 
+  /** Counts a dropped message against the message budget (dropping costs little, but not nothing). */
   #drop(): void {
     this.#count('message_dropped');
+    this.#spend();
+  }
+
+  /** Takes one message from the budget; false (and the socket closed `rate_limited`) when it is spent. */
+  #spend(): boolean {
+    if (this.#messages.take(this.#now())) return true;
+    this.#shut('rate_limited');
+    return false;
   }
 
   #count(outcome: GuardOutcome): void {
