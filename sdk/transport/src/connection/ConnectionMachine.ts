@@ -263,9 +263,9 @@ export class ConnectionMachine {
       case 'forbidden':
         return 'forbidden';
       case 'connecting':
-        if (this.#failures === 0 && !this.#hasOpened) return 'connecting';
-        return this.#failures >= offlineAfter ? 'offline' : 'reconnecting';
       case 'backoff':
+        // (A backoff follows a failure: only a first attempt reads `connecting`.)
+        if (this.#failures === 0 && !this.#hasOpened) return 'connecting';
         return this.#failures >= offlineAfter ? 'offline' : 'reconnecting';
       default:
         return 'closed';

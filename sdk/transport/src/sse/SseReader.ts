@@ -7,7 +7,7 @@ import {
   type Failure,
   type FailureKind,
 } from '../connection/ConnectionMachine.ts';
-import type { BackoffTier } from '../connection/backoff.ts';
+import { BACKOFF_TIERS, type BackoffTier } from '../connection/backoff.ts';
 import { Listeners } from '../lib/Listeners.ts';
 import { errorMessage } from '../lib/errorMessage.ts';
 import type { Deps } from '../lib/deps.ts';
@@ -103,6 +103,9 @@ export interface SseReaderOptions<E> {
   readonly defer?: (resume: () => void) => void;
 }
 
+/** How long after a resync reconnected the next one still counts as in a row (see `resync`). */
+const RESYNC_QUIET_MS = 60_000;
+
 /**
  * One SSE stream over `fetch` (so it can send `Authorization`), driven by a
  * {@link ConnectionMachine}: resumes with `Last-Event-ID`, skips replayed cursors, reports bad
@@ -117,6 +120,9 @@ export class SseReader<E> {
   /** A CANVAS_READY announced its snapshot's update (`ReadyInfo.follows`), which has not come yet. */
   #follows = false;
   #idleTimer: unknown = null;
+  /** Resyncs in a row (each before `#quietAt`, `RESYNC_QUIET_MS` after the last one reconnected). */
+  #resyncs = 0;
+  #quietAt = 0;
   #counts = { delivered: 0, duplicates: 0, protocolErrors: 0, opens: 0 };
   readonly #protocolErrors = new Listeners<[ProtocolError]>();
 
@@ -165,16 +171,26 @@ export class SseReader<E> {
   }
 
   /**
-   * Drops the cursor and reconnects (at once), so the server sends a fresh snapshot. When resting
-   * (closed, refused) it only drops the cursor: the next `start()` connects without it.
+   * Drops the cursor and reconnects, so the server sends a fresh snapshot: at once, but a resync
+   * asked for within `RESYNC_QUIET_MS` (60 s) after the last one reconnected waits first, half to
+   * all of 1 s, 2 s, 4 s, … up to the backoff cap (the stream closed meanwhile, `status`
+   * `reconnecting`): a newer server sending events this client cannot use costs a snapshot per
+   * wait, not per event. When resting (closed, refused) it only drops the cursor: the next
+   * `start()` connects without it.
    */
   resync(): void {
     this.#cursor = null;
     const { state, attemptId } = this.machine;
+    const { deps, tiers = BACKOFF_TIERS } = this.#options;
+    const at = deps.now();
+    const n = at < this.#quietAt ? this.#resyncs + 1 : 0;
+    this.#resyncs = n;
+    const wait = n && (Math.min(2 ** n * 500, tiers.at(-1)!.ms) * (1 + deps.random())) / 2;
+    this.#quietAt = at + wait + RESYNC_QUIET_MS;
     this.#abort();
     if (state === 'open' || state === 'connecting')
-      this.machine.failed(attemptId, { kind: 'ended', message: 'resync' });
-    else if (state === 'backoff') this.machine.start();
+      this.machine.failed(attemptId, { kind: 'ended', message: 'resync', retryAfterMs: wait });
+    else if (state === 'backoff' && !n) this.machine.start();
   }
 
   async #attempt(attempt: Attempt): Promise<void> {
@@ -322,10 +338,10 @@ export class SseReader<E> {
       this.#report({ reason: 'bad_cursor', message: `id ${JSON.stringify(frame.id)}: ${next.reason}`, frame });
       return;
     }
-    if (this.#cursor !== null) {
-      const last = decodeCursor(this.#cursor);
-      if (last.ok && last.value.epoch !== next.value.epoch) {
-        if ((this.#options.epochChange ?? 'resync') === 'resync') {
+    const last = this.#cursor === null ? null : decodeCursor(this.#cursor);
+    if (last?.ok) {
+      if (last.value.epoch !== next.value.epoch) {
+        if (this.#options.epochChange !== 'adopt') {
           this.#report({
             reason: 'epoch_mismatch',
             message: `event ${frame.id}: another epoch than ${this.#cursor}, no reset first; resyncing`,
@@ -334,7 +350,7 @@ export class SseReader<E> {
           this.resync();
           return;
         }
-      } else if (last.ok && compareCursors(next.value, last.value) <= 0) {
+      } else if (compareCursors(next.value, last.value) <= 0) {
         this.#counts.duplicates += 1;
         this.#options.deps.logger.debug?.('skipped a replay', { cursor: frame.id, last: this.#cursor });
         return;
