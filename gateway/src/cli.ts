@@ -23,7 +23,7 @@ import { createGateway, defaultLogger, type Gateway, openEmbeddedEngines } from 
 import { BOARD_CANVAS_TYPE } from './core/canvasTypes/builtinCanvasTypes.ts';
 import type { EventBus } from './core/bus/EventBus.ts';
 import type { EventSpine } from './core/spine/EventSpine.ts';
-import { httpBodyIdleMs } from './http/createHttpServer.ts';
+import { httpSettingsProblem } from './http/createHttpServer.ts';
 import type { EngineCheck } from './http/HttpDeps.ts';
 import type { PresenceOptions } from './presence/index.ts';
 import { listPluginFolders } from './plugins/index.ts';
@@ -201,9 +201,9 @@ async function serve(
     console.error(`easel ${opts.dev ? 'dev' : 'serve'}: ${streams.message}`);
     process.exit(2);
   }
-  const bodyIdle = httpBodyIdleMs(process.env);
-  if (!bodyIdle.ok) {
-    console.error(`easel ${opts.dev ? 'dev' : 'serve'}: ${bodyIdle.message}`);
+  const http = httpSettingsProblem(process.env);
+  if (http !== null) {
+    console.error(`easel ${opts.dev ? 'dev' : 'serve'}: ${http}`);
     process.exit(2);
   }
   const engines = await openEngines(opts, logger);

@@ -55,6 +55,25 @@ describe('easel dev / serve on a port in use', () => {
 });
 
 describe('easel serve --data that cannot be used', () => {
+  it('[CONTRACT 12] a malformed EASEL_HTTP_* setting stops serve at start: exit 2, one line naming it', () => {
+    const res = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'gateway/src/cli.ts', 'serve', '--port', '0', '--data', path.join(root, 'http-setting')],
+      {
+        cwd: REPO_ROOT,
+        env: { ...process.env, EASEL_JWT_SECRET: 'datadir-secret', EASEL_HTTP_REQUEST_TIMEOUT_MS: '2min' },
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
+    expect(res.status).toBe(2);
+    expect(res.stderr).toContain(
+      'easel serve: EASEL_HTTP_REQUEST_TIMEOUT_MS must be a positive integer of milliseconds (e.g. 120000), not "2min"',
+    );
+    expect(res.stderr).not.toMatch(/\n\s+at /);
+    expect(res.stdout).not.toMatch(/listening on/);
+  });
+
   it('[CONTRACT 12] a --data that is a file is refused: exit 1, one line saying it is not a directory', () => {
     const file = path.join(root, 'a-file');
     writeFileSync(file, 'x');

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawExchange } from '../../test/harness/rawHttp.ts';
-import { createHttpServer, HTTP_SERVER_DEFAULTS, httpServerTuning } from './createHttpServer.ts';
+import { createHttpServer, HTTP_SERVER_DEFAULTS, httpServerTuning, httpSettingsProblem } from './createHttpServer.ts';
 import { sendRawError } from './sendError.ts';
 
 let server: Server;
@@ -118,5 +118,32 @@ describe('httpServerTuning', () => {
       headersTimeoutMs: 9000,
       requestTimeoutMs: 9000,
     });
+  });
+});
+
+describe('httpSettingsProblem', () => {
+  it('[CONTRACT 12] names the first EASEL_HTTP_* setting that is not a positive integer; null when all are valid or unset', () => {
+    expect(httpSettingsProblem({})).toBeNull();
+    expect(
+      httpSettingsProblem({
+        EASEL_HTTP_HEADERS_TIMEOUT_MS: '1500',
+        EASEL_HTTP_REQUEST_TIMEOUT_MS: ' 2500 ',
+        EASEL_HTTP_TIMEOUT_CHECK_MS: '',
+        EASEL_HTTP_BODY_BUDGET_BYTES: '1048576',
+        EASEL_HTTP_BODY_IDLE_MS: '300',
+      }),
+    ).toBeNull();
+    for (const [name, bad] of [
+      ['EASEL_HTTP_HEADERS_TIMEOUT_MS', '-1'],
+      ['EASEL_HTTP_REQUEST_TIMEOUT_MS', 'soon'],
+      ['EASEL_HTTP_TIMEOUT_CHECK_MS', '1.5'],
+      ['EASEL_HTTP_BODY_BUDGET_BYTES', '256MiB'],
+      ['EASEL_HTTP_BODY_BUDGET_BYTES', '0'],
+      ['EASEL_HTTP_BODY_IDLE_MS', '1e4'],
+    ] as const) {
+      const problem = httpSettingsProblem({ [name]: bad });
+      expect(problem, `${name}=${bad}`).toContain(`${name} must be a positive integer of `);
+      expect(problem).toContain(JSON.stringify(bad));
+    }
   });
 });

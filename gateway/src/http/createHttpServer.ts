@@ -46,7 +46,8 @@ export const HTTP_SERVER_DEFAULTS: HttpServerTuning = Object.freeze({
 /**
  * {@link HttpServerTuning} from `env`: `EASEL_HTTP_HEADERS_TIMEOUT_MS`,
  * `EASEL_HTTP_REQUEST_TIMEOUT_MS`, `EASEL_HTTP_TIMEOUT_CHECK_MS` (positive integers; anything
- * else keeps the default). Tests shorten them.
+ * else keeps the default here, and `easel serve` refuses it at start: {@link httpSettingsProblem}).
+ * Tests shorten them.
  */
 export function httpServerTuning(env: Readonly<Record<string, string | undefined>>): HttpServerTuning {
   const read = (name: string, fallback: number): number => readPositiveInteger(env, name, fallback);
@@ -67,7 +68,8 @@ export const HTTP_BODY_BUDGET_DEFAULT_BYTES = 256 * 1024 * 1024;
 
 /**
  * The capacity of the process-wide `BodyBudget` from `env`: `EASEL_HTTP_BODY_BUDGET_BYTES` (a
- * positive integer; anything else keeps {@link HTTP_BODY_BUDGET_DEFAULT_BYTES}).
+ * positive integer; anything else keeps {@link HTTP_BODY_BUDGET_DEFAULT_BYTES} here, and `easel serve`
+ * refuses it at start: {@link httpSettingsProblem}).
  */
 export function httpBodyBudgetBytes(env: Readonly<Record<string, string | undefined>>): number {
   return readPositiveInteger(env, 'EASEL_HTTP_BODY_BUDGET_BYTES', HTTP_BODY_BUDGET_DEFAULT_BYTES);
@@ -96,6 +98,33 @@ export function httpBodyIdleMs(
     };
   }
   return { ok: true, value };
+}
+
+/** The `EASEL_HTTP_*` settings that must be positive integers when set (see {@link httpSettingsProblem}). */
+const POSITIVE_INTEGER_SETTINGS = [
+  ['EASEL_HTTP_HEADERS_TIMEOUT_MS', 'milliseconds (e.g. 30000)'],
+  ['EASEL_HTTP_REQUEST_TIMEOUT_MS', 'milliseconds (e.g. 120000)'],
+  ['EASEL_HTTP_TIMEOUT_CHECK_MS', 'milliseconds (e.g. 5000)'],
+  ['EASEL_HTTP_BODY_BUDGET_BYTES', 'bytes (e.g. 268435456)'],
+] as const;
+
+/**
+ * Why the `EASEL_HTTP_*` settings in `env` cannot be used (the first bad one, named, with what it
+ * must be), or null when every set one is valid. {@link httpServerTuning} and
+ * {@link httpBodyBudgetBytes} keep the default for a bad value; `easel serve` refuses to start
+ * with this message instead, so a typo does not go unnoticed.
+ */
+export function httpSettingsProblem(env: Readonly<Record<string, string | undefined>>): string | null {
+  for (const [name, unit] of POSITIVE_INTEGER_SETTINGS) {
+    const text = env[name];
+    if (text === undefined || text.trim() === '') continue;
+    const value = Number(text);
+    if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(value) || value <= 0) {
+      return `${name} must be a positive integer of ${unit}, not ${JSON.stringify(text)}`;
+    }
+  }
+  const idle = httpBodyIdleMs(env);
+  return idle.ok ? null : idle.message;
 }
 
 function readPositiveInteger(
