@@ -16,6 +16,7 @@ import { JobOrphans } from './JobOrphans.ts';
 import { JobStore } from './JobStore.ts';
 import { JobTelemetry, type TelemetrySink } from './JobTelemetry.ts';
 import { type LensSource, mayRunPlugins } from './mayRunPlugins.ts';
+import { pathIdConflict } from './pathIdConflict.ts';
 import { projectJobResponse } from './projectJobResponse.ts';
 import { type JobPlan, parseJobRequest } from './parseJobRequest.ts';
 import { resolveDevice } from './resolveDevice.ts';
@@ -88,6 +89,8 @@ const MAX_RESULT_BYTES = 512 * 1024;
  */
 export class JobService {
   private readonly jobs = new Map<string, LiveJob>();
+  /** Jobs being accepted (by partition and id), before they are in {@link jobs}. */
+  private readonly claimed = new Set<string>();
   private readonly queue: LiveJob[] = [];
   private running = 0;
   private closing = false;
@@ -137,7 +140,7 @@ export class JobService {
     if (this.closing) return fail('unavailable', 'the gateway is shutting down; submit the job to another node');
     const plan = parseJobRequest(principal, body, this.o.plugins);
     if (!plan.ok) return plan;
-    const { scope, stages } = plan.value;
+    const { scope } = plan.value;
     const allowed = await mayRunPlugins(this.o.core, principal, scope);
     if (!allowed.ok) return allowed;
     if (this.queue.length >= this.maxQueued && this.running >= this.maxRunning) {
@@ -145,13 +148,33 @@ export class JobService {
     }
     const partition = partitionId(scope);
     const jobId = plan.value.jobId ?? fastUlid();
-    if (plan.value.jobId !== undefined) {
+    // A chosen id is claimed until the job is registered: the same id sent again meanwhile is 409.
+    const key = jobKey(partition, jobId);
+    if (this.claimed.has(key))
+      return fail('conflict', `job '${jobId}' already exists in project '${scope.project_id}'`);
+    this.claimed.add(key);
+    try {
+      return await this.accept(principal, plan.value, partition, jobId);
+    } finally {
+      this.claimed.delete(key);
+    }
+  }
+
+  /** The rest of {@link submit} once the job id is claimed: checks it is new, registers and queues the job. */
+  private async accept(
+    principal: Principal,
+    plan: JobPlan,
+    partition: string,
+    jobId: string,
+  ): Promise<Result<ExtendedJobResponse>> {
+    const { scope, stages } = plan;
+    if (plan.jobId !== undefined) {
       const existing = this.jobs.has(jobKey(partition, jobId)) || (await this.guardedLoad(partition, jobId)) !== null;
       if (existing) return fail('conflict', `job '${jobId}' already exists in project '${scope.project_id}'`);
     }
     const frames = new Map<number, JobFrame>();
     const sources = new DerivedSourceSet();
-    const canvas = plan.value.canvas;
+    const canvas = plan.canvas;
     const canvasCount = canvas?.count ?? 0;
     if (canvas) {
       // The first snapshot now: a missing canvas is refused at once (404), not later.
@@ -160,11 +183,11 @@ export class JobService {
       frames.set(0, first.value);
       sources.addFrame(first.value);
     }
-    for (const [i, frame] of plan.value.frames.entries()) {
+    for (const [i, frame] of plan.frames.entries()) {
       frames.set(canvasCount + i, frame);
       sources.addFrame(frame);
     }
-    const device = resolveDevice(plan.value.deviceRequested, this.gpu, stages);
+    const device = resolveDevice(plan.deviceRequested, this.gpu, stages);
     const eventScope: Scope = { ...scope, job_id: jobId };
     if (canvas) eventScope.canvas_id = scope.canvas_id ?? canvas.canvasId;
     const actor: Actor = { id: principal.actorId, kind: principal.kind };
@@ -173,17 +196,17 @@ export class JobService {
       scope: eventScope,
       actor,
       pipeline: stages.map((s) => s.stage),
-      deviceRequested: plan.value.deviceRequested,
+      deviceRequested: plan.deviceRequested,
       device,
-      ...(plan.value.fps !== undefined ? { fps: plan.value.fps } : {}),
-      framesTotal: canvasCount + plan.value.frames.length,
+      ...(plan.fps !== undefined ? { fps: plan.fps } : {}),
+      framesTotal: canvasCount + plan.frames.length,
       node: this.nodeId,
       leaseUntil: Date.now() + this.leaseMs,
       sources: sources.current,
     });
     const job: LiveJob = {
       record,
-      plan: plan.value,
+      plan,
       principal,
       key: jobKey(partition, jobId),
       telemetry: new JobTelemetry({
@@ -219,6 +242,8 @@ export class JobService {
    * as the caller's lens may see it (outputs only when it reads everything the frames carried).
    */
   async get(principal: Principal, scope: Scope, jobId: string): Promise<Result<ExtendedJobResponse>> {
+    const conflict = pathIdConflict('job_id', scope.job_id, jobId);
+    if (conflict) return conflict;
     const found = await findRecord(this.lookup, principal, scope, jobId);
     if (!found.ok) return found;
     return projectJobResponse(this.o.core, principal, scope, found.value);

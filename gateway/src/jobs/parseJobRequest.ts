@@ -11,6 +11,7 @@ import { fail, type GatewayError, ok, type Result } from '../core/errors/Gateway
 import { parseScope } from '../core/scope/parseScope.ts';
 import type { PluginHost } from '../plugins/index.ts';
 import { type JobFrame, jobInputSchema, MAX_JOB_FRAMES } from './jobInputSchema.ts';
+import { outOfRangeNumber } from './outOfRangeNumber.ts';
 
 /** One resolved pipeline stage. */
 export interface JobStage {
@@ -50,12 +51,16 @@ export function parseJobRequest(principal: Principal, body: unknown, plugins: Pl
   if (!scope.ok) return scope;
   const parsed = jobRequestSchema.safeParse(body);
   if (!parsed.success) {
+    const infinite = outOfRangeNumber(body);
+    if (infinite) return infinite;
     const described = describeZodError(parsed.error);
     return fail('validation_failed', described.message, described.details);
   }
   const request = parsed.data;
   const input = jobInputSchema.safeParse(request.input ?? null);
   if (!input.success) {
+    const infinite = outOfRangeNumber(request.input, 'input');
+    if (infinite) return infinite;
     if (request.input === null || typeof request.input !== 'object' || Array.isArray(request.input)) {
       return invalid('input', 'must be an object {frames?, canvas_id?, canvas_frames?, params?}');
     }

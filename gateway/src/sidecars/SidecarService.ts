@@ -106,7 +106,11 @@ export class SidecarService {
   private readonly now: () => number;
   /** Largest object accepted, bytes. */
   readonly maxObjectBytes: number;
-  /** In-flight completes by record key and actor (a retry joins the running one instead of emitting twice). */
+  /**
+   * The last complete queued per record key: completes of one artifact run one after the other
+   * (whoever sends them: the uploader, a retry, an admin), so only the first emits
+   * `snapshot_created` and the others find the record complete and answer the same payload.
+   */
   private readonly completing = new Map<string, Promise<Result<SidecarCompleteResponse>>>();
 
   constructor(options: SidecarServiceOptions) {
@@ -187,16 +191,20 @@ export class SidecarService {
       return fail('validation_failed', 'the body must be a JSON object {scope}');
     const scope = parseScope(p, (body as { scope?: unknown }).scope, { canvas: 'optional' });
     if (!scope.ok) return scope;
+    const extra = unknownCompleteFields(body);
+    if (extra) return extra;
     const recordKey = sidecarRecordKey(scope.value.tenant_id, scope.value.project_id, artifactId);
-    // Concurrent completes of one artifact by one actor share one verification and one event.
-    const flight = `${recordKey}\u0000${p.actorId}`;
-    let pending = this.completing.get(flight);
-    if (!pending) {
-      pending = this.guard(() => this.completeOnce(p, scope.value, artifactId, recordKey));
-      this.completing.set(flight, pending);
-      void pending.finally(() => this.completing.delete(flight));
-    }
-    return pending;
+    // One at a time per artifact, by any actor: a second complete waits for the first and then
+    // reads the record it left (`guard` never rejects, so the chain never breaks).
+    const before = this.completing.get(recordKey);
+    const run = (before ?? Promise.resolve()).then(() =>
+      this.guard(() => this.completeOnce(p, scope.value, artifactId, recordKey)),
+    );
+    this.completing.set(recordKey, run);
+    void run.finally(() => {
+      if (this.completing.get(recordKey) === run) this.completing.delete(recordKey);
+    });
+    return run;
   }
 
   private async completeOnce(
@@ -444,6 +452,21 @@ export class SidecarService {
 /** SigV4 allows 1 s to 7 days. */
 function clampTtl(seconds: number): number {
   return Math.min(604_800, Math.max(1, Math.floor(seconds)));
+}
+
+/**
+ * 400 naming the fields of a complete body other than `scope` (size, type and checksum were fixed
+ * at create; a client re-sending them here must not think they counted), or null.
+ */
+function unknownCompleteFields(body: object): Result<never> | null {
+  const extra = Object.keys(body).filter((key) => key !== 'scope');
+  if (extra.length === 0) return null;
+  const issues = extra
+    .slice(0, 20)
+    .map((key) => ({ path: key.length > 100 ? `${key.slice(0, 100)}…` : key, message: 'unknown field; remove it' }));
+  const named = issues.slice(0, 3).map((i) => `${i.path}: ${i.message}`);
+  const more = extra.length > 3 ? ` (and ${extra.length - 3} more)` : '';
+  return fail('validation_failed', `${named.join('; ')}${more}; the body is {scope}`, { issues });
 }
 
 /** The sidecar request schema's verdict on `body`, as a coded value (400 naming the path). */

@@ -5,9 +5,10 @@ import { DerivedSourceSet } from '../../core/DerivedSources.ts';
 import { fail, ok, type Result } from '../../core/errors/GatewayError.ts';
 import { fastUlid } from '../../core/ids/fastUlid.ts';
 import { findRecord, type RecordLookup } from '../../core/records/findRecord.ts';
+import { pathIdConflict } from '../../jobs/pathIdConflict.ts';
 import type { PluginHost } from '../../plugins/index.ts';
 import type { ModelPool } from '../models/ModelPool.ts';
-import { parseRunRequest } from './parseRunRequest.ts';
+import { parseRunRequest, type RunPlan } from './parseRunRequest.ts';
 import type { RunCore } from './RunCore.ts';
 import { RunEvents } from './RunEvents.ts';
 import { canvasScopeOf } from './RunCanvasReader.ts';
@@ -62,6 +63,8 @@ interface LiveRun {
  */
 export class RunService {
   private readonly live = new Map<string, LiveRun>();
+  /** Runs being created (by partition and id), before they are in {@link live}. */
+  private readonly claimed = new Set<string>();
   private closing = false;
   private readonly maxLive: number;
   private readonly modelName: string;
@@ -112,7 +115,10 @@ export class RunService {
     return service;
   }
 
-  /** `POST /v1/runs`: 201 `{run_id}` once `run_started` is durable; the loop runs on. */
+  /**
+   * `POST /v1/runs`: 201 `{run_id}` once `run_started` is durable; the loop runs on. A chosen
+   * `scope.run_id` that exists, or is being created on this node, is 409.
+   */
   async create(principal: Principal, body: unknown): Promise<Result<RunCreated>> {
     if (this.closing) return fail('unavailable', 'the gateway is shutting down; start the run on another node');
     const plan = await parseRunRequest(principal, body, this.o.plugins, (p, partition) =>
@@ -122,9 +128,31 @@ export class RunService {
     if (this.live.size >= this.maxLive) {
       return fail('rate_limited', `${this.live.size} runs are live on this node; retry later`);
     }
-    const { scope, task } = plan.value;
-    const partition = partitionId(scope);
-    const runId = scope.run_id ?? fastUlid();
+    const partition = partitionId(plan.value.scope);
+    const runId = plan.value.scope.run_id ?? fastUlid();
+    // A chosen id is claimed until the run is registered: the same id sent again meanwhile is 409.
+    const claim = runKey(partition, runId);
+    if (this.claimed.has(claim)) {
+      return fail('conflict', `run '${runId}' already exists in project '${plan.value.scope.project_id}'`, {
+        run_id: runId,
+      });
+    }
+    this.claimed.add(claim);
+    try {
+      return await this.start(principal, plan.value, partition, runId);
+    } finally {
+      this.claimed.delete(claim);
+    }
+  }
+
+  /** The rest of {@link create} once the run id is claimed: checks it is new, registers and starts the run. */
+  private async start(
+    principal: Principal,
+    plan: RunPlan,
+    partition: string,
+    runId: string,
+  ): Promise<Result<RunCreated>> {
+    const { scope, task } = plan;
     if (scope.run_id !== undefined) {
       let existing: unknown;
       try {
@@ -169,7 +197,7 @@ export class RunService {
       scope: runScope,
       principal,
       task,
-      tools: plan.value.tools,
+      tools: plan.tools,
       events,
       core: this.o.core,
       plugins: this.o.plugins,
@@ -219,6 +247,8 @@ export class RunService {
    * the canvas content the run read; the same rule as the run's events on the streams).
    */
   async get(principal: Principal, scope: Scope, runId: string): Promise<Result<RunInfo>> {
+    const conflict = pathIdConflict('run_id', scope.run_id, runId);
+    if (conflict) return conflict;
     const found = await findRecord(this.lookup, principal, scope, runId);
     if (!found.ok) return found;
     try {
@@ -237,6 +267,8 @@ export class RunService {
     scope: Scope,
     runId: string,
   ): Promise<Result<{ scope: Scope; runStartSeq: number }>> {
+    const conflict = pathIdConflict('run_id', scope.run_id, runId);
+    if (conflict) return conflict;
     const found = await findRecord(this.lookup, principal, scope, runId);
     return found.ok ? ok({ scope: found.value.scope, runStartSeq: found.value.start_seq }) : found;
   }

@@ -9,6 +9,7 @@ import {
 import type { Principal } from '../../core/auth/Principal.ts';
 import { fail, ok, type Result } from '../../core/errors/GatewayError.ts';
 import type { LensView } from '../../core/lens/LensView.ts';
+import { outOfRangeNumber } from '../../jobs/outOfRangeNumber.ts';
 import type { PluginHost } from '../../plugins/index.ts';
 import { type RunTool, runToolOf } from './RunTool.ts';
 
@@ -38,6 +39,8 @@ export async function parseRunRequest(
 ): Promise<Result<RunPlan>> {
   const parsed = runRequestSchema.safeParse(body);
   if (!parsed.success) {
+    const infinite = outOfRangeNumber(body);
+    if (infinite) return infinite;
     const d = describeZodError(parsed.error);
     return fail('validation_failed', d.message, d.details);
   }
