@@ -24,6 +24,7 @@ import { BOARD_CANVAS_TYPE } from './core/canvasTypes/builtinCanvasTypes.ts';
 import type { EventBus } from './core/bus/EventBus.ts';
 import type { EventSpine } from './core/spine/EventSpine.ts';
 import { httpSettingsProblem } from './http/createHttpServer.ts';
+import { commandRateSettings } from './http/commandRateLimit.ts';
 import type { EngineCheck } from './http/HttpDeps.ts';
 import type { PresenceOptions } from './presence/index.ts';
 import { listPluginFolders } from './plugins/index.ts';
@@ -204,6 +205,11 @@ async function serve(
   const http = httpSettingsProblem(process.env);
   if (http !== null) {
     console.error(`easel ${opts.dev ? 'dev' : 'serve'}: ${http}`);
+    process.exit(2);
+  }
+  const commandRate = commandRateSettings(process.env);
+  if (!commandRate.ok) {
+    console.error(`easel ${opts.dev ? 'dev' : 'serve'}: ${commandRate.message}`);
     process.exit(2);
   }
   const engines = await openEngines(opts, logger);

@@ -19,6 +19,8 @@ const env = gatewayPerFile(
       EASEL_HTTP_HEADERS_TIMEOUT_MS: String(HEADERS_TIMEOUT_MS),
       EASEL_HTTP_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
       EASEL_HTTP_TIMEOUT_CHECK_MS: '200',
+      // The slow-consumer checks write thousands of commands as one actor as fast as they can.
+      EASEL_COMMAND_RATE: '0',
     },
   },
 );

@@ -11,7 +11,14 @@ const BUDGET = 256 * 1024;
 const DRAIN_TIMEOUT_MS = 4000;
 const env = gatewayPerFile(
   { admin: { tenant: 'acme' } },
-  { env: { EASEL_SSE_BUDGET_BYTES: String(BUDGET), EASEL_SSE_DRAIN_TIMEOUT_MS: String(DRAIN_TIMEOUT_MS) } },
+  {
+    env: {
+      EASEL_SSE_BUDGET_BYTES: String(BUDGET),
+      EASEL_SSE_DRAIN_TIMEOUT_MS: String(DRAIN_TIMEOUT_MS),
+      // One actor writes thousands of commands as fast as it can: no per-actor command rate limit.
+      EASEL_COMMAND_RATE: '0',
+    },
+  },
 );
 
 /** ~3 MB of ~4 KB values: a backlog more than ten times the byte budget. */

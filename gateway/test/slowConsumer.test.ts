@@ -5,7 +5,11 @@ import { gatewayPerFile } from './harness/gatewayPerFile.ts';
 import { type SseFrame, SseClient } from './harness/SseClient.ts';
 
 const BUDGET = 256 * 1024;
-const env = gatewayPerFile({ admin: { tenant: 'acme' } }, { env: { EASEL_SSE_BUDGET_BYTES: String(BUDGET) } });
+// One actor writes ~32 MB as fast as it can: the per-actor command rate limit is off (EASEL_COMMAND_RATE=0).
+const env = gatewayPerFile(
+  { admin: { tenant: 'acme' } },
+  { env: { EASEL_SSE_BUDGET_BYTES: String(BUDGET), EASEL_COMMAND_RATE: '0' } },
+);
 
 /** Commands per batch request (~100 KB of writes): the slow client is checked after each. */
 const BATCH = 25;

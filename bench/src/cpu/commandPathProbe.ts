@@ -21,6 +21,7 @@ import { MemoryBus } from '../../../gateway/src/bus/MemoryBus.ts';
 import { GatewayCore } from '../../../gateway/src/core/GatewayCore.ts';
 import { createGateway } from '../../../gateway/src/compose.ts';
 import { openSqliteSpine } from '../../../gateway/src/spine/openSqliteSpine.ts';
+import { benchCommandRate } from '../easel/gatewayEntry.ts';
 import { argOption } from '../lib/argOption.ts';
 import { markedValue } from '../lib/payload.ts';
 
@@ -51,6 +52,8 @@ bus.subscribe('acme/p1', (batch) => {
   delivered += batch.length;
 });
 const full = process.argv.includes('--full');
+// One writer actor at full speed: the per-actor command rate limit out of reach, its check still paid.
+if (full) benchCommandRate();
 const gw = full
   ? await createGateway({ spine: opened.value, bus, auth: { secret: 'x'.repeat(32) }, presence: false })
   : null;

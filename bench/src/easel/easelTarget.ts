@@ -6,7 +6,7 @@ import { PAYLOAD_BYTES } from '../lib/payload.ts';
 import type { ReaderSpec, WriterSpec } from '../client/protocol.ts';
 import { type ServerProcess, startServer } from '../servers/ServerProcess.ts';
 import { signJwt } from './signJwt.ts';
-import { gatewayEntry } from './gatewayEntry.ts';
+import { BENCH_COMMAND_RATE, gatewayEntry } from './gatewayEntry.ts';
 
 /** The canvas type the lead asked for; the bench falls back to its own when `board` declares no long string token. */
 const CANVAS_TYPE = 'board';
@@ -224,7 +224,13 @@ export async function startEaselTarget(options: EaselTargetOptions): Promise<Eas
         ...(options.extraArgs ?? []),
       ],
       nodeArgs: options.nodeArgs,
-      env: { ...options.env, EASEL_JWT_SECRET: secret, EASEL_LOG_LEVEL: 'warn' },
+      // The writers post as one actor at full speed: the per-actor rate limit out of reach (see there).
+      env: {
+        EASEL_COMMAND_RATE: process.env.EASEL_COMMAND_RATE ?? BENCH_COMMAND_RATE,
+        ...options.env,
+        EASEL_JWT_SECRET: secret,
+        EASEL_LOG_LEVEL: 'warn',
+      },
     });
   } catch (error) {
     if (dataDir !== null) rmSync(dataDir, { recursive: true, force: true });

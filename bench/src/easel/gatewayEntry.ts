@@ -13,6 +13,7 @@ const builds = new Map<string, Promise<string>>();
  * does). A checkout without the builder (an older commit under A/B) runs its sources.
  */
 export function gatewayEntry(repoRoot: string): Promise<string> {
+  benchCommandRate();
   const builder = join(repoRoot, 'gateway/src/build/buildGateway.ts');
   if (process.env.EASEL_BENCH_GATEWAY === 'source' || !existsSync(builder)) return Promise.resolve(SOURCE_ENTRY);
   let built = builds.get(repoRoot);
@@ -26,4 +27,22 @@ export function gatewayEntry(repoRoot: string): Promise<string> {
     builds.set(repoRoot, built);
   }
   return built;
+}
+
+/**
+ * `EASEL_COMMAND_RATE` of every gateway the bench starts: the bench's writers post thousands of
+ * commands per second as one actor, far over the per-actor command rate limit's default (500/s),
+ * so the limit is raised out of reach (10⁹ commands/s): nothing is refused, and every command
+ * still pays the limiter's check, as in a deployment with the limit on.
+ */
+export const BENCH_COMMAND_RATE = '1000000000';
+
+/**
+ * Sets {@link BENCH_COMMAND_RATE} in this process's environment, which `ServerProcess` passes to
+ * every gateway it starts (each launcher gets its entry from {@link gatewayEntry} first, and
+ * in-process probes call this before `createGateway`); an `EASEL_COMMAND_RATE` set by whoever
+ * runs the bench is kept.
+ */
+export function benchCommandRate(): void {
+  process.env.EASEL_COMMAND_RATE ??= BENCH_COMMAND_RATE;
 }

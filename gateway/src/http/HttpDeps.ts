@@ -8,6 +8,7 @@ import type { GatewayMetrics } from '../metrics/createMetrics.ts';
 import type { PluginHost } from '../plugins/index.ts';
 import type { PresenceTickets } from '../presence/PresenceTickets.ts';
 import type { SidecarService } from '../sidecars/SidecarService.ts';
+import type { ActorRateLimit } from '../core/limits/ActorRateLimit.ts';
 import type { BodyBudget } from './BodyBudget.ts';
 import type { FlushScheduler } from './FlushScheduler.ts';
 
@@ -49,6 +50,12 @@ export interface HttpDeps {
    * 256 MiB; `EASEL_HTTP_BODY_IDLE_MS`, 10 s).
    */
   bodyBudget?: BodyBudget;
+  /**
+   * The per-actor command rate limit of `POST /v1/commands` and `:batch` (null: none). Default:
+   * the process-wide one (`processCommandRateLimit`: `EASEL_COMMAND_RATE`, 500 commands/s;
+   * `EASEL_COMMAND_BURST`, 1000).
+   */
+  commandRate?: ActorRateLimit | null;
   /**
    * Engines `/readyz` reports besides the spine probe, by name. Default: the spine probe alone,
    * reported as `spine` and `bus` (embedded engines).

@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { decodeCursor } from '@easel/schemas';
 import { type StageTrace, stageTrace } from '../trace/StageTrace.ts';
 import type { Principal } from '../core/auth/Principal.ts';
+import { commandRateLimitOf, sendRateLimited } from './commandRateLimit.ts';
 import type { HttpDeps } from './HttpDeps.ts';
 import { sendRawError } from './sendError.ts';
 import { sendJson } from './sendJson.ts';
@@ -14,10 +15,21 @@ function commandType(body: unknown): string {
   return typeof type === 'string' ? type : 'unknown';
 }
 
+/** The commands a batch body holds, as the rate limit counts them (a body without a list: 1). */
+function batchCount(body: unknown): number {
+  const commands = (body as { commands?: unknown } | null)?.commands;
+  return Array.isArray(commands) && commands.length > 1 ? commands.length : 1;
+}
+
 /**
  * Submits an authenticated, parsed command body and answers it: 200 with the outcome (single)
  * or one outcome per command (batch), else the contract §3 error. Counts every command's
  * result in `easel_commands_total`. Shared by the plain `node:http` path and the Express route.
+ *
+ * First the per-actor rate limit (`commandRateLimit.ts`): a single command takes one token of
+ * the actor's bucket, a batch one per command; over it the request is answered 429
+ * `rate_limited` with `Retry-After` (a batch of more commands than the burst: 413) before
+ * anything is submitted, so nothing is applied and no command id is recorded.
  */
 export async function answerCommand(
   deps: HttpDeps,
@@ -27,6 +39,16 @@ export async function answerCommand(
   principal: Principal,
   body: unknown,
 ): Promise<void> {
+  const limit = commandRateLimitOf(deps);
+  if (limit !== null) {
+    const count = route === 'single' ? 1 : batchCount(body);
+    const waitMs = limit.take(principal.tenantId, principal.actorId, count);
+    if (waitMs !== 0) {
+      const type = route === 'single' ? commandType(body) : 'batch';
+      sendRateLimited(deps, res, requestId, route, type, limit, count, waitMs);
+      return;
+    }
+  }
   if (route === 'single') {
     const result = await deps.core.submit(principal, body);
     const type = commandType(body);

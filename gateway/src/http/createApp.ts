@@ -1,5 +1,6 @@
 import express, { type Express } from 'express';
 import { bodyBudgetOf, registerBodyBudgetGauge } from './BodyBudget.ts';
+import { rateLimitedCounter } from './commandRateLimit.ts';
 import { errorHandler, notFoundHandler } from './errorHandler.ts';
 import type { HttpDeps } from './HttpDeps.ts';
 import { requestContext } from './requestContext.ts';
@@ -27,6 +28,7 @@ export function createApp(deps: HttpDeps): Express {
   const budget = bodyBudgetOf(deps);
   registerBodyBudgetGauge(deps.metrics.registry, budget);
   budget.useLogger(deps.logger);
+  rateLimitedCounter(deps.metrics.registry); // listed (at 0) before the first refusal
   app.use(requestContext(deps.logger));
   const router = express.Router({ caseSensitive: true, strict: false });
   opsRoutes(router, deps);
