@@ -1,12 +1,11 @@
-import type { LensPolicy } from '@easel/schemas';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MemoryBus } from '../bus/MemoryBus.ts';
 import { BUS_DISCONNECTED_TOPIC, BUS_RESYNC_TOPIC } from './bus/EventBus.ts';
+import { MemoryBus } from '../bus/MemoryBus.ts';
 import { GatewayCore } from './GatewayCore.ts';
 import type { ProposalCommit } from './commands/ProposalCommit.ts';
 import { ADMIN, command, EDITOR, scopeOf } from './testing/coreHarness.ts';
 import { MemorySpine } from './testing/MemorySpine.ts';
-import { SharedMemoryLog } from './testing/SharedMemoryLog.ts';
+import { CLOSED, eventually, OPEN, sleep, twoMemoryNodes } from './testing/lostBroadcastFixtures.ts';
 import { DOC_V1, DOC_V11 } from './testing/docTypeVersions.ts';
 
 /**
@@ -22,32 +21,9 @@ afterEach(async () => {
   cores = [];
 });
 
-async function twoNodes() {
-  const log = new SharedMemoryLog();
-  const buses = [new MemoryBus(), new MemoryBus()] as const;
-  cores = await Promise.all(
-    // The durable change marker's poll (which would also find every lost change) is off (60 s):
-    // these tests prove the bus-signalled re-checks alone; `GatewayCore.lostPublish.test.ts` the marker.
-    buses.map((bus) =>
-      GatewayCore.open({ spine: log.node(), bus, limits: { busDownRecheckMs: 50, changePollMs: 60_000 } }),
-    ),
-  );
-  const [a, b] = cores as [GatewayCore, GatewayCore];
-  return { log, a, b, busB: buses[1] };
-}
-
-const ALL = { read: ['*'], write: ['*'] };
-const SIDECARS = { see: true, resolve: true };
-/** Editors may run every command; {@link CLOSED} takes `state.ops` from them. */
-const OPEN: LensPolicy = {
-  roles: {
-    admin: { tokens: ALL, state: ALL, sidecars: SIDECARS, commands: ['*'] },
-    editor: { tokens: ALL, state: ALL, sidecars: SIDECARS, commands: ['*'] },
-  },
-};
-const CLOSED: LensPolicy = {
-  roles: { ...OPEN.roles, editor: { tokens: ALL, state: ALL, sidecars: SIDECARS, commands: ['token.set'] } },
-};
+/** The durable change marker's poll (which would also find every lost change) is off (60 s): these
+ * tests prove the bus-signalled re-checks alone; `GatewayCore.lostPublish.test.ts` the marker. */
+const twoNodes = () => twoMemoryNodes(cores, { busDownRecheckMs: 50, changePollMs: 60_000 }, () => new MemoryBus());
 
 function proposal(commandId: string, key: string): ProposalCommit {
   return {
@@ -59,18 +35,6 @@ function proposal(commandId: string, key: string): ProposalCommit {
     message: 'agent change',
     outcomeEvents: [{ type: 'commit_succeeded', payload: {} }],
   };
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Polls `check` every 20 ms until true; false after `ms`. */
-async function eventually(check: () => boolean | Promise<boolean>, ms = 5000): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    if (await check()) return true;
-    if (Date.now() > deadline) return false;
-    await sleep(20);
-  }
 }
 
 describe('GatewayCore on a shared spine with lost broadcasts', () => {
@@ -131,7 +95,7 @@ describe('GatewayCore on a shared spine with lost broadcasts', () => {
     };
     const bus = new MemoryBus();
     const core = await GatewayCore.open({ spine, bus, limits: { busDownRecheckMs: 20 } });
-    cores = [core];
+    cores.push(core);
     await core.lensView(EDITOR, 'acme/p1');
     bus.broadcast(BUS_DISCONNECTED_TOPIC, '');
     await sleep(200);

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import type { LensPolicy } from '@easel/schemas';
 import { Redis } from 'ioredis';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RedisBus, type RedisBusLogger } from '../bus/RedisBus.ts';
@@ -7,8 +6,9 @@ import { randomPrefix, requireRedis, testRedisUrl } from '../bus/redisTestHarnes
 import { type PgTestSchema, pgTestSchema } from '../spine/pg/pgTestHarness.ts';
 import { SequencedBus } from './bus/SequencedBus.ts';
 import { GatewayCore } from './GatewayCore.ts';
-import { ADMIN, command, EDITOR, scopeOf } from './testing/coreHarness.ts';
-import { DOC_V1, DOC_V11 } from './testing/docTypeVersions.ts';
+import { ADMIN, EDITOR } from './testing/coreHarness.ts';
+import { DOC_V11 } from './testing/docTypeVersions.ts';
+import { CLOSED, docCanvasOn, eventually, OPEN, sleep } from './testing/lostBroadcastFixtures.ts';
 
 /**
  * Scale-out on real PostgreSQL and Redis: node a's broadcasts are lost while node b's bus stays
@@ -31,29 +31,6 @@ afterEach(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
   cleanups = [];
 });
-
-const ALL = { read: ['*'], write: ['*'] };
-const SIDECARS = { see: true, resolve: true };
-const OPEN: LensPolicy = {
-  roles: {
-    admin: { tokens: ALL, state: ALL, sidecars: SIDECARS, commands: ['*'] },
-    editor: { tokens: ALL, state: ALL, sidecars: SIDECARS, commands: ['*'] },
-  },
-};
-const CLOSED: LensPolicy = {
-  roles: { ...OPEN.roles, editor: { tokens: ALL, state: ALL, sidecars: SIDECARS, commands: ['token.set'] } },
-};
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function eventually(check: () => boolean | Promise<boolean>, ms: number): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    if (await check()) return true;
-    if (Date.now() > deadline) return false;
-    await sleep(25);
-  }
-}
 
 /**
  * Two gateway nodes on one PostgreSQL schema and one Redis, wired as `openScaleOutEngines` does
@@ -157,13 +134,7 @@ describe('GatewayCore scale-out: broadcasts lost by the publishing node (Postgre
 
   it(`[CONTRACT 5] a canvas type re-registered through node a reaches node b's cache and open canvases though a's PUBLISH is refused`, async () => {
     const { a, b, fault } = await twoNodes();
-    expect((await a.putCanvasType(ADMIN, 'p1', 'doc', DOC_V1)).ok).toBe(true);
-    const s = scopeOf('d1');
-    expect((await b.submit(ADMIN, command('canvas.create', s, { canvas_type: 'doc' }))).ok).toBe(true);
-    const insert = { op: 'insert', root: 'blocks', value: { id: 'b1', kind: 'paragraph', text: 'hello' } };
-    const written = await b.submit(ADMIN, command('state.ops', s, { ops: [insert] }));
-    expect(written.ok).toBe(true);
-    const revision = written.ok ? written.value.revision : -1;
+    const { scope: s, revision } = await docCanvasOn(a, b);
     const onB = async () => {
       const got = await b.getCanvasType(ADMIN, 'p1', 'doc');
       return got.ok ? got.value.version : null;

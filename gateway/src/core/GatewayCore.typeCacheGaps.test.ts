@@ -1,10 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryBus } from '../bus/MemoryBus.ts';
+import { afterEach, describe, expect, it } from 'vitest';
 import { BUS_RESYNC_TOPIC } from './bus/EventBus.ts';
-import { GatewayCore } from './GatewayCore.ts';
+import type { GatewayCore } from './GatewayCore.ts';
 import { ADMIN, command, scopeOf } from './testing/coreHarness.ts';
-import { DOC_V1, DOC_V11 } from './testing/docTypeVersions.ts';
-import { SharedMemoryLog } from './testing/SharedMemoryLog.ts';
+import { DOC_V11 } from './testing/docTypeVersions.ts';
+import { docCanvasOn, eventually, twoMemoryNodes } from './testing/lostBroadcastFixtures.ts';
+import type { SharedMemoryLog } from './testing/SharedMemoryLog.ts';
 
 /**
  * A canvas type re-registered through another node whose broadcast was lost, where the re-check
@@ -19,37 +20,7 @@ afterEach(async () => {
   cores = [];
 });
 
-async function twoNodes() {
-  const log = new SharedMemoryLog();
-  const buses = [new MemoryBus(), new MemoryBus()] as const;
-  cores = await Promise.all(
-    buses.map((bus) => GatewayCore.open({ spine: log.node(), bus, limits: { changePollMs: 60_000 } })),
-  );
-  const [a, b] = cores as [GatewayCore, GatewayCore];
-  return { log, a, b, busB: buses[1] };
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function eventually(check: () => Promise<boolean>, ms = 5000): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    if (await check()) return true;
-    if (Date.now() > deadline) return false;
-    await sleep(20);
-  }
-}
-
-/** Node b holds canvas `d1` of type `doc` (v1: no text fields) with a plain string at a block's text. */
-async function canvasOnB(a: GatewayCore, b: GatewayCore) {
-  expect((await a.putCanvasType(ADMIN, 'p1', 'doc', DOC_V1)).ok).toBe(true);
-  const s = scopeOf('d1');
-  expect((await b.submit(ADMIN, command('canvas.create', s, { canvas_type: 'doc' }))).ok).toBe(true);
-  const insert = { op: 'insert', root: 'blocks', value: { id: 'b1', kind: 'paragraph', text: 'hello' } };
-  const written = await b.submit(ADMIN, command('state.ops', s, { ops: [insert] }));
-  expect(written.ok).toBe(true);
-  return s;
-}
+const twoNodes = () => twoMemoryNodes(cores, { changePollMs: 60_000 }, () => new MemoryBus());
 
 /** The gateway's conversion events of canvas `d1` (appended once it adopted `text_fields`). */
 async function conversions(log: SharedMemoryLog) {
@@ -60,7 +31,7 @@ async function conversions(log: SharedMemoryLog) {
 describe('GatewayCore: lost type broadcasts with nothing cached to compare', () => {
   it('[CONTRACT 5] a canvas.create on this node dropped the stale cached type before the re-check: its loaded canvases still adopt the new text fields', async () => {
     const { log, a, b, busB } = await twoNodes();
-    await canvasOnB(a, b);
+    await docCanvasOn(a, b);
     expect((await a.putCanvasType(ADMIN, 'p1', 'doc', DOC_V11)).ok).toBe(true); // b never hears of it
     // A create on b reads the type fresh (drops the stale cached one) and a read caches the new one.
     expect((await b.submit(ADMIN, command('canvas.create', scopeOf('d2'), { canvas_type: 'doc' }))).ok).toBe(true);
@@ -75,7 +46,7 @@ describe('GatewayCore: lost type broadcasts with nothing cached to compare', () 
 
   it('[CONTRACT 5] a loaded canvas whose type fell out of the bounded type cache adopts a re-registration whose broadcast was lost', async () => {
     const { log, a, b, busB } = await twoNodes();
-    await canvasOnB(a, b);
+    await docCanvasOn(a, b);
     // 10 000 other cached types push `acme/p1/doc` out of b's type cache (oldest first).
     for (let i = 0; i < 10_000; i++) expect((await b.getCanvasType(ADMIN, `q${i}`, 'board')).ok).toBe(true);
     expect((await a.putCanvasType(ADMIN, 'p1', 'doc', DOC_V11)).ok).toBe(true); // b never hears of it

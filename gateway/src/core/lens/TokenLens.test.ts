@@ -96,4 +96,37 @@ describe('TokenLens', () => {
     expect(a.key).toBe(b.key);
     expect(a.key).not.toBe(c.key);
   });
+
+  it('[CONTRACT 6] a view loaded while a re-check ran is still cached: the next change notifies its listeners', async () => {
+    const spine = new MemorySpine();
+    const writer = new TokenLens(spine); // another node
+    expect((await writer.put('t/p', SECTION_6)).ok).toBe(true);
+    const lens = new TokenLens(spine);
+    // Hold this node's first read of the record until a re-check (which bumps the generation) ran.
+    const getRecord = spine.getRecord.bind(spine);
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let reads = 0;
+    spine.getRecord = async (kind, key) => {
+      reads += 1;
+      const text = await getRecord(kind, key);
+      if (reads === 1) await held;
+      return text;
+    };
+    const viewing = lens.view('t/p', ['planner']);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    await lens.refreshAll();
+    release();
+    expect((await viewing).canReadRoot('notes')).toBe(true);
+    // The other node changes the policy and its broadcast is lost: the next re-check must find the
+    // cached view and tell the listeners (an open stream filtering with it).
+    const seen: string[] = [];
+    lens.onChanged((p) => seen.push(p));
+    expect((await writer.put('t/p', { roles: { planner: { tokens: { read: [], write: [] } } } })).ok).toBe(true);
+    await lens.refreshAll();
+    expect(seen).toEqual(['t/p']);
+    expect((await lens.view('t/p', ['planner'])).canReadRoot('notes')).toBe(false);
+  });
 });

@@ -18,6 +18,9 @@ interface PartitionLens {
   readonly text: string | null;
 }
 
+/** Reads of one partition's policy that a change may overtake before one is cached (see `loadCurrent`). */
+const MAX_LOAD_ATTEMPTS = 5;
+
 /**
  * Per-project lens policies (contract §6): persisted as spine records, cached in memory with
  * their views (one per distinct role set). A policy change replaces the cache entry and then
@@ -148,11 +151,7 @@ export class TokenLens {
     if (cached) return cached;
     let pending = this.loading.get(partition);
     if (!pending) {
-      const generation = this.generations.get(partition) ?? 0;
-      pending = this.load(partition).then((loaded) => {
-        if ((this.generations.get(partition) ?? 0) === generation && !this.cache.has(partition)) {
-          this.remember(partition, loaded);
-        }
+      pending = this.loadCurrent(partition).then((loaded) => {
         if (this.loading.get(partition) === pending) this.loading.delete(partition);
         return this.cache.get(partition) ?? loaded;
       });
@@ -162,6 +161,25 @@ export class TokenLens {
       this.loading.set(partition, pending);
     }
     return pending;
+  }
+
+  /**
+   * Loads the stored policy and caches it. A read that a change overtook (a put, an invalidation
+   * or a re-check bumped the partition's generation meanwhile) may hold the old policy: it is read
+   * again rather than handed out uncached, since a view nobody caches is never told of the next
+   * change (an open stream would filter with it for good). After {@link MAX_LOAD_ATTEMPTS} reads
+   * overtaken in a row, the last is returned uncached.
+   */
+  private async loadCurrent(partition: PartitionId): Promise<PartitionLens> {
+    for (let attempt = 1; ; attempt++) {
+      const generation = this.generations.get(partition) ?? 0;
+      const loaded = await this.load(partition);
+      if ((this.generations.get(partition) ?? 0) === generation) {
+        if (!this.cache.has(partition)) this.remember(partition, loaded);
+        return loaded;
+      }
+      if (attempt >= MAX_LOAD_ATTEMPTS) return loaded;
+    }
   }
 
   private async load(partition: PartitionId): Promise<PartitionLens> {
