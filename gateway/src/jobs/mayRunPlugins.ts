@@ -11,6 +11,38 @@ export interface LensSource {
   lensView(p: Principal, partition: string): Promise<LensView>;
 }
 
+/** Whether a lens view lets its principal run plugin code (see {@link mayRunPlugins}). */
+export function lensMayRunPlugins(view: LensView): boolean {
+  return PLUGIN_COMMANDS.some((c) => view.canRunCommand(c)) || COMMAND_TYPE_LIST.some((c) => view.canRunCommand(c));
+}
+
+/**
+ * Of `projects` (of the principal's tenant), those where it may run plugin code, so it may read what
+ * its tenant's plugin calls there left in the plugin inspector. A policy that cannot be read counts
+ * as no. Never throws.
+ */
+export async function projectsMayRunPlugins(
+  core: LensSource,
+  principal: Principal,
+  projects: readonly string[],
+): Promise<Set<string>> {
+  const allowed = new Set<string>();
+  await Promise.all(
+    projects.map(async (project) => {
+      try {
+        const view = await core.lensView(
+          principal,
+          partitionId({ tenant_id: principal.tenantId, project_id: project }),
+        );
+        if (lensMayRunPlugins(view)) allowed.add(project);
+      } catch {
+        // unreadable policy: not allowed
+      }
+    }),
+  );
+  return allowed;
+}
+
 /**
  * Whether the caller may run plugin code in the scope's project (plugin calls and jobs, contract §9):
  * its lens must grant at least one command (any command type, or `plugin.invoke` / `job.create`).
@@ -24,8 +56,7 @@ export async function mayRunPlugins(core: LensSource, principal: Principal, scop
   } catch {
     return fail('unavailable', 'the lens policy could not be read; retry');
   }
-  if (PLUGIN_COMMANDS.some((c) => view.canRunCommand(c))) return ok(true);
-  if (COMMAND_TYPE_LIST.some((c) => view.canRunCommand(c))) return ok(true);
+  if (lensMayRunPlugins(view)) return ok(true);
   const roles = principal.roles.length > 0 ? principal.roles.join(', ') : 'none';
   return fail(
     'forbidden',

@@ -1,5 +1,5 @@
 import type { JsonValue, PluginInvokeResult } from '@easel/schemas';
-import type { PluginHost } from '../plugins/index.ts';
+import type { CallOwner, PluginHost } from '../plugins/index.ts';
 import type { JobFrame } from './jobInputSchema.ts';
 import type { JobTelemetry } from './JobTelemetry.ts';
 import type { JobStage } from './parseJobRequest.ts';
@@ -19,6 +19,8 @@ export interface PipelineRun {
   readonly fps?: number;
   readonly telemetry: JobTelemetry;
   readonly signal: AbortSignal;
+  /** The job's tenant and project: the plugin inspector shows the calls' warnings and errors to that tenant only. */
+  readonly caller?: CallOwner;
   /** Why the run was aborted (read once `signal` fired). */
   abortError(): { kind: string; message: string };
   /** Called as work advances: overall percent, frames done, time per plugin so far. */
@@ -66,6 +68,7 @@ export async function runPipeline(run: PipelineRun): Promise<PipelineOutcome> {
       });
       const result: PluginInvokeResult = await run.plugins.invoke(stage.plugin, stage.tool, input, {
         signal: run.signal,
+        ...(run.caller ? { caller: run.caller } : {}),
         onProgress: (p) => {
           const percent = percentAt(Math.min(100, Math.max(0, p)));
           run.telemetry.progress(percent, { plugin: stage.plugin, tool: stage.tool, frame: index });

@@ -1,4 +1,5 @@
 import type { JsonValue, PluginHealth, PluginInspector, PluginInvokeResult, PluginManifest } from '@easel/schemas';
+import type { CallOwner, InspectorViewer } from './inspector/RecentLog.ts';
 
 /**
  * What a running call may report back while it works (contract §9 `ctx.progress/warn/partial`).
@@ -17,6 +18,11 @@ export interface PluginCallOptions extends PluginCallObserver {
   readonly signal?: AbortSignal;
   /** Lower than the tool's `timeout_ms` (never higher). */
   readonly timeoutMs?: number;
+  /**
+   * The tenant (and project) the call is made for: its warnings and errors are shown in the
+   * inspector to that tenant only. Absent: to no tenant at all (only the operator view).
+   */
+  readonly caller?: CallOwner;
 }
 
 /** Where a plugin comes from: a built-in folder or one added with `--plugins <dir>`. */
@@ -32,8 +38,14 @@ export interface PluginHost {
   list(): PluginHealth[];
   /** One plugin's health, or null when there is no such plugin. */
   health(name: string): PluginHealth | null;
-  /** The inspector view (`GET /v1/plugins/{name}`), or null. */
-  inspect(name: string): PluginInspector | null;
+  /**
+   * The inspector view (`GET /v1/plugins/{name}`) for `viewer`, or null: a tenant sees the host's
+   * own warnings and errors and those of its own calls (of the projects it is given), never another
+   * tenant's.
+   */
+  inspect(name: string, viewer: InspectorViewer): PluginInspector | null;
+  /** The projects of `tenantId` among the plugin's kept warnings and errors (empty for an unknown plugin). */
+  inspectedProjects(name: string, tenantId: string): string[];
   /** The validated manifest, or null (also null for a folder whose plugin.json is invalid). */
   manifest(name: string): PluginManifest | null;
   /**

@@ -1,4 +1,5 @@
 import { pluginInvokeResultSchema } from '@easel/schemas';
+import { OPERATOR_VIEW } from './inspector/RecentLog.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPluginHost, type SandboxPluginHost } from './openPluginHost.ts';
 import { RUNTIME_FAULTS } from './testing/runtimeFaults.ts';
@@ -107,7 +108,7 @@ describe('[CONTRACT 9] runtime faults', () => {
       } else {
         expect(failed).toEqual([]);
       }
-      const inspector = host.inspect(fault.plugin);
+      const inspector = host.inspect(fault.plugin, OPERATOR_VIEW);
       const callErrors = inspector?.recent_errors.filter((entry) => entry.tool === fault.tool) ?? [];
       expect(callErrors).toHaveLength(REPEAT);
       expect(callErrors[0]?.message).toMatch(new RegExp(`^${fault.kind}: `));
@@ -144,7 +145,9 @@ describe('[CONTRACT 9] plugins that cannot load', () => {
     }
     expectCleanProbe(probe.stop());
     expect(host.health('import-missing')?.state).toBe('UNAVAILABLE');
-    expect(host.inspect('import-missing')?.recent_errors[0]?.message).toMatch(/^import: Cannot find module/);
+    expect(host.inspect('import-missing', OPERATOR_VIEW)?.recent_errors[0]?.message).toMatch(
+      /^import: Cannot find module/,
+    );
   });
 
   it('[CONTRACT 9] init fails: FAILED with `init: <message>` and the next retry; retried after the backoff', async () => {
@@ -163,7 +166,7 @@ describe('[CONTRACT 9] plugins that cannot load', () => {
       );
     }
     expectCleanProbe(probe.stop());
-    const inspector = host.inspect('init-fails');
+    const inspector = host.inspect('init-fails', OPERATOR_VIEW);
     expect(inspector?.recent_warnings.filter((w) => w.message === 'loading weights')).toHaveLength(REPEAT);
     expect(inspector?.recent_errors.filter((e) => e.tool === undefined)).toHaveLength(REPEAT);
   }, 15_000);

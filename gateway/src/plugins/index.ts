@@ -13,6 +13,13 @@ export {
   type SandboxPluginHost,
 } from './openPluginHost.ts';
 export type { PluginHostLimits } from './PluginHostLimits.ts';
+export {
+  type CallOwner,
+  type EntryOwner,
+  type InspectorViewer,
+  OPERATOR_VIEW,
+  type TenantViewer,
+} from './inspector/RecentLog.ts';
 export type { StandbyOptions } from './registry/StandbyOptions.ts';
 export type { StandbyState } from './registry/StandbyKeeper.ts';
 export { BUILTIN_PLUGINS_DIR, builtinPluginFolders } from './builtinPluginFolders.ts';

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { OPERATOR_VIEW } from './inspector/RecentLog.ts';
 import type { JsonValue, PluginInvokeResult } from '@easel/schemas';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadPluginFolder } from './loading/loadPluginFolder.ts';
@@ -119,7 +120,7 @@ describe('[CONTRACT 9] sandbox lifecycle', { timeout: 15_000 }, () => {
       if (step % 2 === 0) expected.push(`partial {"step":${step}}`);
     }
     expect(events).toEqual(expected);
-    const warnings = host.inspect('slow-progress')?.recent_warnings ?? [];
+    const warnings = host.inspect('slow-progress', OPERATOR_VIEW)?.recent_warnings ?? [];
     expect(warnings.map((w) => [w.tool, w.message])).toEqual([
       [undefined, 'slow-progress: init warning'],
       ['work', 'halfway: frame 5 is blurry'],
@@ -213,7 +214,9 @@ describe('[CONTRACT 9] sandbox lifecycle', { timeout: 15_000 }, () => {
     expect(await waitFor(() => !alive(pid), 2000)).toBe(true);
     const next = await pidOf(host);
     expect(next).not.toBe(pid);
-    expect(host.inspect('echo')?.recent_errors.some((e) => /ignored its abort for 200 ms/.test(e.message))).toBe(true);
+    expect(
+      host.inspect('echo', OPERATOR_VIEW)?.recent_errors.some((e) => /ignored its abort for 200 ms/.test(e.message)),
+    ).toBe(true);
   });
 
   it('[CONTRACT 9] idle processes stop and restart on the next call', async () => {

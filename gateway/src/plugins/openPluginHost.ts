@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import type { JsonValue, PluginHealth, PluginInspector, PluginInvokeResult, PluginManifest } from '@easel/schemas';
 import { detectGpu, type GpuProbe } from './loading/detectGpu.ts';
+import type { InspectorViewer } from './inspector/RecentLog.ts';
 import type { PluginFolder } from './loading/listPluginFolders.ts';
 import { loadPluginFolder } from './loading/loadPluginFolder.ts';
 import type { PluginCallOptions, PluginHost } from './PluginHost.ts';
@@ -128,8 +129,11 @@ export async function openPluginHost(options: PluginHostOptions): Promise<Sandbo
     health(name: string): PluginHealth | null {
       return slots.get(name)?.health() ?? null;
     },
-    inspect(name: string): PluginInspector | null {
-      return slots.get(name)?.inspect() ?? null;
+    inspect(name: string, viewer: InspectorViewer): PluginInspector | null {
+      return slots.get(name)?.inspect(viewer) ?? null;
+    },
+    inspectedProjects(name: string, tenantId: string): string[] {
+      return slots.get(name)?.inspector.projectsOf(tenantId) ?? [];
     },
     manifest(name: string): PluginManifest | null {
       return slots.get(name)?.manifest ?? null;

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { JsonValue, PluginInvokeResult } from '@easel/schemas';
+import type { EntryOwner } from './inspector/RecentLog.ts';
 import { describeSchemaErrors } from './loading/toolValidators.ts';
 import type { PluginCallObserver, PluginCallOptions } from './PluginHost.ts';
 import type { Lease, PluginSlot } from './registry/PluginSlot.ts';
@@ -41,31 +42,33 @@ export async function runPluginSandboxed(
       return failed(started, 'invalid_input', describeSchemaErrors('input', validators.input.errors));
     }
     if (options.signal?.aborted) {
-      return book(slot, tool, NOT_LEASED, failed(started, 'aborted', 'the call was aborted'));
+      return book(slot, tool, NOT_LEASED, failed(started, 'aborted', 'the call was aborted'), ownerOf(options));
     }
     const lease = slot.tryAcquire() ?? (await slot.acquire(options.signal));
-    if (!lease.ok) return book(slot, tool, lease, failed(started, lease.kind, lease.message));
+    const owner = ownerOf(options);
+    if (!lease.ok) return book(slot, tool, lease, failed(started, lease.kind, lease.message), owner);
     const timeoutMs = Math.max(1, Math.min(spec.timeout_ms, options.timeoutMs ?? spec.timeout_ms));
     const sent = performance.now();
     const outcome: CallOutcome = await lease.proc.call(
       nextCallId++,
       tool,
       input,
-      new CallObserver(slot, tool, options),
+      new CallObserver(slot, tool, options, owner),
       timeoutMs,
       options.signal,
     );
     slot.inspector.recordTiming(tool, performance.now() - sent);
-    if (!outcome.ok) return book(slot, tool, lease, failed(started, outcome.kind, outcome.message));
+    if (!outcome.ok) return book(slot, tool, lease, failed(started, outcome.kind, outcome.message), owner);
     if (!validators.output(outcome.value)) {
       const message = describeSchemaErrors('output', validators.output.errors);
-      return book(slot, tool, lease, failed(started, 'invalid_output', message));
+      return book(slot, tool, lease, failed(started, 'invalid_output', message), owner);
     }
     return book(
       slot,
       tool,
       lease,
       withValueJson({ ok: true, value: outcome.value, ms: elapsed(started) }, outcome.json),
+      owner,
     );
   } catch (err) {
     // A bug of the host itself: still a value, never a rejection.
@@ -73,11 +76,22 @@ export async function runPluginSandboxed(
   }
 }
 
-/** Books the outcome of a call that got as far as the slot, and returns it. */
-function book(slot: PluginSlot, tool: string, lease: Lease, result: PluginInvokeResult): PluginInvokeResult {
-  if (result.ok) slot.release(lease, tool, true, null, null);
-  else slot.release(lease, tool, false, result.error.kind, result.error.message);
+/** Books the outcome of a call that got as far as the slot (its error is `owner`'s), and returns it. */
+function book(
+  slot: PluginSlot,
+  tool: string,
+  lease: Lease,
+  result: PluginInvokeResult,
+  owner: EntryOwner,
+): PluginInvokeResult {
+  if (result.ok) slot.release(lease, tool, true, null, null, owner);
+  else slot.release(lease, tool, false, result.error.kind, result.error.message, owner);
   return result;
+}
+
+/** Whose the call's warnings and errors are: its caller's, or nobody's when it named no tenant. */
+function ownerOf(options: PluginCallOptions): EntryOwner {
+  return options.caller ?? 'unattributed';
 }
 
 function failed(started: number, kind: string, message: string): PluginInvokeResult {
@@ -94,6 +108,7 @@ class CallObserver implements PluginCallObserver {
     private readonly slot: PluginSlot,
     private readonly tool: string,
     private readonly options: PluginCallOptions,
+    private readonly owner: EntryOwner,
   ) {}
 
   onProgress(percent: number): void {
@@ -101,7 +116,7 @@ class CallObserver implements PluginCallObserver {
   }
 
   onWarning(message: string): void {
-    this.slot.inspector.recordWarning(message, this.tool);
+    this.slot.inspector.recordWarning(message, this.tool, this.owner);
     this.options.onWarning?.(message);
   }
 

@@ -2,7 +2,7 @@ import { describeZodError, type JsonValue, type PluginInvokeResult, pluginInvoke
 import type { Request, Response, Router } from 'express';
 import { parseScope } from '../../core/scope/parseScope.ts';
 import { JobTelemetry } from '../../jobs/JobTelemetry.ts';
-import { mayRunPlugins } from '../../jobs/mayRunPlugins.ts';
+import { mayRunPlugins, projectsMayRunPlugins } from '../../jobs/mayRunPlugins.ts';
 import { resultValueJson } from '../../plugins/resultValueJson.ts';
 import { sourcesOfInput } from '../../jobs/sourcesOfInput.ts';
 import { findNonFiniteNumber } from '../findNonFiniteNumber.ts';
@@ -21,6 +21,11 @@ import { pathParam } from './queryScope.ts';
  * or tool, 503 `unavailable` while the plugin is UNAVAILABLE (or FAILED to start, or its breaker is
  * open). Calls need a role that may run commands in the scope's project (403 `forbidden` otherwise);
  * a call's progress, warnings and partial results stream as telemetry on the scope.
+ *
+ * Tenant scope (contract §1): a call's warnings and errors are recorded as its tenant's and
+ * project's; the inspector shows a caller the plugin's own (failed starts, `init` warnings, crash
+ * summaries) and its tenant's, of the projects where its lens lets it run plugins. Health and the
+ * list carry counters and a reason with no call's data in it.
  */
 export function pluginRoutes(router: Router, deps: HttpDeps): void {
   const auth = authenticate(deps.verifier);
@@ -45,15 +50,21 @@ export function pluginRoutes(router: Router, deps: HttpDeps): void {
     res.status(200).json(health);
   });
 
-  router.get('/v1/plugins/:name', auth, (req, res) => {
-    const name = pathParam(req, 'name');
-    const inspector = guard(deps, () => plugins.inspect(name));
-    if (!inspector) return notFound(res, name);
-    res.status(200).json(inspector);
-  });
+  router.get('/v1/plugins/:name', auth, (req, res) => inspect(deps, req, res));
 
   // path-to-regexp v8: a literal ':' must be escaped, or it would start a parameter.
   router.post('/v1/plugins/:name/tools/:tool\\:invoke', auth, ...body, (req, res) => invoke(deps, req, res));
+}
+
+async function inspect(deps: HttpDeps, req: Request, res: Response): Promise<void> {
+  const principal = principalOf(res);
+  const name = pathParam(req, 'name');
+  const tenantId = principal.tenantId;
+  const projects = guard(deps, () => deps.plugins.inspectedProjects(name, tenantId)) ?? [];
+  const readable = await projectsMayRunPlugins(deps.core, principal, projects);
+  const inspector = guard(deps, () => deps.plugins.inspect(name, { tenantId, projects: readable }));
+  if (!inspector) return notFound(res, name);
+  res.status(200).json(inspector);
 }
 
 async function invoke(deps: HttpDeps, req: Request, res: Response): Promise<void> {
@@ -106,6 +117,7 @@ async function invoke(deps: HttpDeps, req: Request, res: Response): Promise<void
   res.on('close', onClose);
   const result = await deps.plugins.invoke(name, tool, input, {
     signal: controller.signal,
+    caller: { tenantId: scope.value.tenant_id, projectId: scope.value.project_id },
     onProgress: (percent) => telemetry.progress(percent, { plugin: name, tool }),
     onWarning: (message) => telemetry.warning(message, name),
     onPartial: (payload) => telemetry.partial(name, tool, payload),

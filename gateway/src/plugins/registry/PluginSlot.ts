@@ -1,5 +1,6 @@
 import type { PluginHealth, PluginInspector, PluginManifest } from '@easel/schemas';
 import { InspectorService } from '../inspector/inspector_service.ts';
+import type { EntryOwner, InspectorViewer } from '../inspector/RecentLog.ts';
 import type { ToolValidators } from '../loading/toolValidators.ts';
 import type { LoadedFolder } from '../loading/loadPluginFolder.ts';
 import type { PluginOrigin } from '../PluginHost.ts';
@@ -135,14 +136,24 @@ export class PluginSlot {
     return { ok: false, kind: 'crashed', message: 'the plugin process kept dying while it started; try again' };
   }
 
-  /** Books a settled call: counters, breaker probe, inspector, idle timer, hotness (standby). */
-  release(lease: Lease, tool: string, ok: boolean, kind: string | null, message: string | null): void {
+  /**
+   * Books a settled call: counters, breaker probe, inspector (its error is `owner`'s: the calling
+   * tenant's, as its message may carry the call's data), idle timer, hotness (standby).
+   */
+  release(
+    lease: Lease,
+    tool: string,
+    ok: boolean,
+    kind: string | null,
+    message: string | null,
+    owner: EntryOwner,
+  ): void {
     if (ok) {
       this.successCount++;
       this.life.callSucceeded();
     } else {
       this.errorCount++;
-      this.inspector.recordError(`${kind}: ${message}`, tool);
+      this.inspector.recordError(`${kind}: ${message}`, tool, owner);
     }
     if (lease.ok && lease.probe) {
       if (kind === 'aborted') this.breaker.cancelProbe();
@@ -157,8 +168,9 @@ export class PluginSlot {
     return slotHealth(this.healthInput(), now);
   }
 
-  inspect(): PluginInspector {
-    return this.inspector.view(this.health(), this.manifest);
+  /** The inspector view with the warnings and errors `viewer` may see. */
+  inspect(viewer: InspectorViewer): PluginInspector {
+    return this.inspector.view(this.health(), this.manifest, viewer);
   }
 
   /** Stops the process for good (host close). */

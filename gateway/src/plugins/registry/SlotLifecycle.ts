@@ -224,7 +224,7 @@ export class SlotLifecycle {
       const reason = outcome.missing
         ? missingPackagesReason(o.dir, [outcome.missing])
         : `import: ${outcome.message} (fix the entry ${o.manifest?.entry ?? ''} in ${o.dir})`;
-      o.inspector.recordError(reason);
+      o.inspector.recordError(reason, undefined, 'host');
       this.markUnavailable(reason);
       o.hooks.log('warn', { plugin: o.name, reason }, 'plugin unavailable');
       o.changed();
@@ -253,7 +253,8 @@ export class SlotLifecycle {
       o.changed();
       return;
     }
-    this.recordCrash(`${exit.kind}: ${exit.message}`);
+    // The summary: the stderr line may carry a call's data (it is in that call's own error).
+    this.recordCrash(`${exit.kind}: ${exit.summary}`, exit.message);
     if (o.breaker.isOpen) {
       void this.standby.cancel(o.limits.stopGraceMs, 'the circuit breaker opened');
       this.phaseNow = 'FAILED';
@@ -280,14 +281,19 @@ export class SlotLifecycle {
     o.changed();
   }
 
-  private recordCrash(failure: string): void {
+  /**
+   * Books a crash or failed start. `failure` is what every tenant sees (health `reason`,
+   * `plugin_status`, the inspector's host entry), so it must carry nothing a call put there;
+   * `logged` (default `failure`) is the full text for the gateway's log.
+   */
+  private recordCrash(failure: string, logged = failure): void {
     this.failureNow = failure;
     this.failedAt = Date.now();
     this.standby.noteCrash(this.failedAt);
     this.consecutiveCrashes++;
-    this.o.inspector.recordError(failure);
+    this.o.inspector.recordError(failure, undefined, 'host');
     const opened = this.o.breaker.recordCrash();
-    this.o.hooks.log('warn', { plugin: this.o.name, failure, breakerOpen: opened }, 'plugin process failed');
+    this.o.hooks.log('warn', { plugin: this.o.name, failure: logged, breakerOpen: opened }, 'plugin process failed');
   }
 
   private nextDelay(): number {

@@ -90,7 +90,8 @@ export class SlotStandby {
   private onFailed(why: string): void {
     const block = this.policy.noteStandbyFailed(Date.now());
     const failure = `standby process: ${why}`;
-    this.deps.inspector.recordError(failure);
+    // A standby has run no call: nothing in its failure came from a tenant.
+    this.deps.inspector.recordError(failure, undefined, 'host');
     this.deps.hooks.log(
       'warn',
       { plugin: this.deps.name, failure, noStandbyForMs: block },

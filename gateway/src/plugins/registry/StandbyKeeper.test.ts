@@ -1,4 +1,5 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { OPERATOR_VIEW } from '../inspector/RecentLog.ts';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -137,7 +138,9 @@ describe('[CONTRACT 9] standby processes: crash → ready without a process star
     expect(next).not.toBe(first);
     expect(alive(first)).toBe(false);
     expect(changes.at(-1)?.generation).toBe(2);
-    expect(host.inspect('standby-a')?.recent_errors.some((e) => /^crashed: .*code 7/.test(e.message))).toBe(true);
+    expect(
+      host.inspect('standby-a', OPERATOR_VIEW)?.recent_errors.some((e) => /^crashed: .*code 7/.test(e.message)),
+    ).toBe(true);
     // A new standby follows after the restart backoff (recently crashed).
     expect(await waitFor(() => host.standbyState('standby-a') === 'ready', 5000)).toBe(true);
   });
@@ -233,8 +236,9 @@ describe('[CONTRACT 9] standby processes: crash → ready without a process star
     expect(
       await waitFor(
         () =>
-          host.inspect('standby-a')?.recent_errors.some((e) => e.message.startsWith('standby process: init: ')) ===
-          true,
+          host
+            .inspect('standby-a', OPERATOR_VIEW)
+            ?.recent_errors.some((e) => e.message.startsWith('standby process: init: ')) === true,
         5000,
       ),
     ).toBe(true);

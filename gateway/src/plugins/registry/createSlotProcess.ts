@@ -39,7 +39,7 @@ export function createSlotProcess(options: SlotProcessOptions): PluginProcess {
     maxMessageBytes: limits.maxMessageBytes,
     ownSession: hooks.ownSession === true,
     ...(hooks.runAs ? { runAs: hooks.runAs } : {}),
-    onInitWarning: (message) => options.inspector.recordWarning(message),
+    onInitWarning: (message) => options.inspector.recordWarning(message, undefined, 'host'),
     onExit: (exit) => options.onExit(proc, exit),
   });
   hooks.log('info', { plugin: options.name, generation }, 'plugin process spawned');

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { OPERATOR_VIEW } from '../inspector/RecentLog.ts';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -172,7 +173,7 @@ describe('[CONTRACT 9] the message channel to a plugin process', { timeout: 20_0
       if (!result.ok) expect(result.error.message).toMatch(why);
       expect(performance.now() - started).toBeLessThan(4000);
       expect(await waitFor(() => !alive(pid), 2000)).toBe(true);
-      expect(host.inspect('channel-faults')?.recent_errors.at(-1)?.message).toMatch(why);
+      expect(host.inspect('channel-faults', OPERATOR_VIEW)?.recent_errors.at(-1)?.message).toMatch(why);
       expect(await host.invoke('channel-faults', 'echo', { c: 3 })).toMatchObject({ ok: true, value: { c: 3 } });
     }
   });

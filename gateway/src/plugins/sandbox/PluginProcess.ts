@@ -29,6 +29,11 @@ export type StartOutcome =
 /** The end of a process that had become ready. `expected`: the host stopped it (idle, close). */
 export interface ProcessExit {
   readonly expected: boolean;
+  /**
+   * `message` without what a call may have put there (the stderr line of a crash): what may be
+   * shown to every tenant. The same as `message` when the host ended the process.
+   */
+  readonly summary: string;
   readonly kind: string;
   readonly message: string;
 }
@@ -460,8 +465,18 @@ export class PluginProcess {
     this.calls.clear();
     if (this.readyAt !== null) {
       const exit: ProcessExit = cause
-        ? { expected: cause.expected === true, kind: cause.kind, message: cause.others?.message ?? cause.message }
-        : { expected: false, kind: natural.kind, message: natural.message };
+        ? {
+            expected: cause.expected === true,
+            kind: cause.kind,
+            message: cause.others?.message ?? cause.message,
+            summary: cause.others?.message ?? cause.message,
+          }
+        : {
+            expected: false,
+            kind: natural.kind,
+            message: natural.message,
+            summary: natural.summary ?? natural.message,
+          };
       safely(() => o.onExit(exit));
     }
     for (const waiter of this.finishedWaiters.splice(0)) waiter();

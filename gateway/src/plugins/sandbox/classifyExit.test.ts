@@ -43,6 +43,8 @@ describe('[CONTRACT 9] plugin process exits', () => {
     expect(classifyExit(1, null, uncaught, 64).message).toBe(
       'the plugin process exited with code 1; stderr: RangeError: bad',
     );
+    // What every tenant may see (health reason, the inspector's host entry): no stderr line.
+    expect(classifyExit(1, null, uncaught, 64).summary).toBe('the plugin process exited with code 1');
   });
 
   it('[CONTRACT 9] property: any stderr gives a short hint and a crashed/oom kind, never a throw', () => {

@@ -2,6 +2,8 @@
 export interface ExitClass {
   readonly kind: 'oom' | 'crashed';
   readonly message: string;
+  /** `message` without the stderr line (which may carry a call's data), when it has one. */
+  readonly summary?: string;
 }
 
 const HEAP_OOM = /JavaScript heap out of memory|Reached heap limit|Allocation failed - /;
@@ -37,7 +39,12 @@ export function classifyExit(
   else if (code === 0) what = 'exited with code 0 (a plugin must not call process.exit)';
   else what = `exited with code ${code ?? 'unknown'}`;
   const hint = stderrHint(stderrTail);
-  return { kind: 'crashed', message: `the plugin process ${what}${hint ? `; stderr: ${hint}` : ''}` };
+  if (!hint) return { kind: 'crashed', message: `the plugin process ${what}` };
+  return {
+    kind: 'crashed',
+    message: `the plugin process ${what}; stderr: ${hint}`,
+    summary: `the plugin process ${what}`,
+  };
 }
 
 /**

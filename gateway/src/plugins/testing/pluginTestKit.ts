@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { OPERATOR_VIEW } from '../inspector/RecentLog.ts';
 import { type PluginHealth, pluginHealthSchema, pluginInspectorSchema, pluginListSchema } from '@easel/schemas';
 import type { PluginFolder } from '../loading/listPluginFolders.ts';
 import type { SandboxPluginHost } from '../openPluginHost.ts';
@@ -36,7 +37,7 @@ export function startProbe(host: SandboxPluginHost, everyMs = 2): { stop(): Prob
       for (const item of list) {
         const health = host.health(item.name);
         if (!health || !pluginHealthSchema.safeParse(health).success) invalid.push(`health ${item.name}`);
-        const inspector = host.inspect(item.name);
+        const inspector = host.inspect(item.name, OPERATOR_VIEW);
         const parsed = pluginInspectorSchema.safeParse(inspector);
         if (!parsed.success) invalid.push(`inspect ${item.name}: ${parsed.error.message.slice(0, 200)}`);
         const states = seen.get(item.name) ?? [];
