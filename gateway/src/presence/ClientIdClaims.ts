@@ -1,3 +1,5 @@
+import type { ClientIdClaimer } from './ClientIdClaimer.ts';
+
 /** Options of {@link ClientIdClaims}. */
 export interface ClientIdClaimsOptions {
   /**
@@ -26,7 +28,7 @@ interface Claim {
  * owner's cursor, or show its own in its place). Ids are random 32-bit numbers per provider, so
  * honest actors do not collide.
  */
-export class ClientIdClaims {
+export class ClientIdClaims implements ClientIdClaimer {
   readonly #claims = new Map<string, Map<number, Claim>>();
   /** Released claims, oldest first (`document \0 clientId`). */
   readonly #released = new Map<string, { document: string; clientId: number }>();
@@ -45,6 +47,27 @@ export class ClientIdClaims {
     let n = 0;
     for (const ids of this.#claims.values()) n += ids.size;
     return n;
+  }
+
+  /** The actor `clientId` of `document` is bound to (held, or released less than `holdMs` ago), if any. */
+  owner(document: string, clientId: number): string | undefined {
+    this.#sweep();
+    return this.#claims.get(document)?.get(clientId)?.actorId;
+  }
+
+  /**
+   * Every id remembered, with how long it stays bound from now, ms (`holdMs` while held): what a
+   * shared store must be told again after it lost its keys.
+   */
+  *entries(): IterableIterator<{ document: string; clientId: number; actorId: string; remainingMs: number }> {
+    this.#sweep();
+    const now = this.#now();
+    for (const [document, ids] of this.#claims) {
+      for (const [clientId, claim] of ids) {
+        const remainingMs = claim.holders > 0 ? this.#holdMs : this.#holdMs - (now - claim.releasedAt);
+        if (remainingMs > 0) yield { document, clientId, actorId: claim.actorId, remainingMs };
+      }
+    }
   }
 
   /** Binds `clientId` of `document` to `actorId`; false when it is another actor's. */

@@ -13,6 +13,7 @@ import {
 import type pino from 'pino';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { fastUlid as ulid } from '../core/ids/fastUlid.ts';
+import type { ClientIdClaimer } from './ClientIdClaimer.ts';
 import { ClientIdClaims } from './ClientIdClaims.ts';
 import { coalesceAwareness } from './coalesceAwareness.ts';
 import { PRESENCE_PATH } from './presenceDocument.ts';
@@ -48,6 +49,11 @@ export interface PresenceServerOptions {
   maxPayloadBytes?: number;
   /** Most open presence sockets per node; more are answered 503. Default 10 000. */
   maxSockets?: number;
+  /**
+   * Which actor each awareness client id is bound to: shared by the nodes through Redis in
+   * scale-out (`RedisClientIdClaims`). Default this node's own {@link ClientIdClaims}.
+   */
+  claims?: ClientIdClaimer;
 }
 
 interface DocumentContext {
@@ -72,7 +78,7 @@ export class PresenceServer {
   readonly #options: PresenceServerOptions;
   readonly #wss: WebSocketServer;
   readonly #sockets = new Set<WebSocket>();
-  readonly #claims = new ClientIdClaims();
+  readonly #claims: ClientIdClaimer;
   readonly #offLens: () => void;
   readonly #attached = new Map<Server, (req: IncomingMessage, socket: Duplex, head: Buffer) => void>();
   #closing: Promise<void> | null = null;
@@ -80,6 +86,7 @@ export class PresenceServer {
 
   constructor(options: PresenceServerOptions) {
     this.#options = options;
+    this.#claims = options.claims ?? new ClientIdClaims();
     this.sessions = new PresenceSessions({ allows: (record) => options.tickets.allows(record) });
     this.#wss = new WebSocketServer({
       noServer: true,

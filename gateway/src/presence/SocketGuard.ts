@@ -1,5 +1,5 @@
 import { type ActorKind, awarenessStateSchema, type PresenceCloseReason } from '@easel/schemas';
-import type { ClientIdClaims } from './ClientIdClaims.ts';
+import type { ClientIdClaimer } from './ClientIdClaimer.ts';
 import {
   type AwarenessEntry,
   HOCUSPOCUS_MESSAGE,
@@ -62,9 +62,11 @@ export interface SocketGuardOptions {
   /**
    * Which actor each awareness client id of a document is bound to (shared by the sockets of a
    * node): an id stays its actor's for a while after its connection went, so another actor cannot
-   * take it while its owner reconnects. Default none (only live states are checked).
+   * take it while its owner reconnects. Default none (only live states are checked). When its
+   * answer is a promise (claims shared by the nodes), the update waits for it, and so does the
+   * connection's next one (the latest), then both are checked as usual.
    */
-  claims?: ClientIdClaims;
+  claims?: ClientIdClaimer;
   /** Closes the socket. */
   close(reason: PresenceCloseReason): void;
   count?(outcome: GuardOutcome): void;
@@ -88,7 +90,23 @@ interface DocGuard {
   /** The latest awareness frame held back by the rate limit. */
   held: Uint8Array | null;
   timer: unknown;
+  /** A claim of a client id being checked (asynchronously); its update waits for the answer. */
+  checking: ClaimCheck | null;
 }
+
+/** A client id a connection asked to claim, whose answer is awaited. */
+interface ClaimCheck {
+  readonly clientId: number;
+  /** The update that asked (its entries for `clientId` only). */
+  readonly frame: Uint8Array;
+  /** The latest awareness update that came meanwhile, checked after the answer. */
+  next: { data: Uint8Array; bodyOffset: number } | null;
+  /** Asks again later when the claim could not be checked. */
+  retry: unknown;
+}
+
+/** How long a connection waits before asking again about a claim that could not be checked, ms. */
+const CLAIM_RETRY_MS = 1000;
 
 /** Message types passed on to Hocuspocus once a document is authorized (awareness aside). */
 const PASSED_TYPES: ReadonlySet<number> = new Set([
@@ -265,6 +283,11 @@ export class SocketGuard {
   }
 
   #awareness(doc: DocGuard, document: string, data: Uint8Array, bodyOffset: number): void {
+    if (doc.checking !== null) {
+      // Checked once the claim's answer came (latest wins, like the rate limit).
+      doc.checking.next = { data, bodyOffset };
+      return;
+    }
     const entries = readAwarenessBody(data, bodyOffset);
     if (entries === null) {
       this.#count('awareness_invalid');
@@ -281,7 +304,13 @@ export class SocketGuard {
       }
       if (doc.clientId === null) {
         if (entry.state === 'null') continue;
-        if (!this.#claim(doc, document, entry.clientId)) continue;
+        const answer = this.#claim(doc, document, entry.clientId);
+        if (answer === false) continue;
+        if (answer !== true) {
+          // Asked elsewhere: this entry waits for the answer, the others are not this connection's.
+          this.#check(doc, document, entry.clientId, writeAwarenessFrame(document, [entry]), answer);
+          return;
+        }
       }
       own.push(entry);
     }
@@ -289,7 +318,11 @@ export class SocketGuard {
       this.#count('awareness_foreign');
       return;
     }
-    const frame = own.length === entries.length ? data : writeAwarenessFrame(document, own);
+    this.#offer(doc, own.length === entries.length ? data : writeAwarenessFrame(document, own));
+  }
+
+  /** An update of this connection's client id: passed now, or held back by the rate limit. */
+  #offer(doc: DocGuard, frame: Uint8Array): void {
     if (doc.held !== null || !doc.bucket.take(this.#now())) {
       if (doc.held !== null) this.#count('awareness_coalesced');
       doc.held = frame;
@@ -308,15 +341,52 @@ export class SocketGuard {
     return actor?.id === doc.identity?.actorId;
   }
 
-  /** Makes `clientId` this connection's, unless it is bound to another actor. */
-  #claim(doc: DocGuard, document: string, clientId: number): boolean {
+  /**
+   * Makes `clientId` this connection's, unless it is bound to another actor; a promise when the
+   * answer must be awaited (see {@link ClientIdClaimer.claim}).
+   */
+  #claim(doc: DocGuard, document: string, clientId: number): boolean | Promise<boolean | null> {
     const claims = this.#options.claims;
-    if (claims !== undefined && !claims.claim(document, clientId, doc.identity!.actorId)) return false;
-    doc.clientId = clientId;
-    return true;
+    const answer = claims === undefined ? true : claims.claim(document, clientId, doc.identity!.actorId);
+    if (answer === true) doc.clientId = clientId;
+    return answer;
+  }
+
+  /** Waits for the answer about `clientId`; `frame` (its update) goes on if it is this connection's. */
+  #check(doc: DocGuard, document: string, clientId: number, frame: Uint8Array, answer: Promise<boolean | null>): void {
+    const check: ClaimCheck = { clientId, frame, next: null, retry: null };
+    doc.checking = check;
+    const actorId = doc.identity!.actorId;
+    const settle = (claimed: boolean | null) => {
+      if (doc.checking !== check || this.#closed) {
+        // The connection went meanwhile: the claim it got is not used.
+        if (claimed === true) this.#options.claims?.release(document, clientId, actorId);
+        return;
+      }
+      if (claimed === null) {
+        check.retry = this.#timers.setTimeout(() => {
+          check.retry = null;
+          if (doc.checking !== check || this.#closed) return;
+          const again = this.#options.claims!.claim(document, clientId, actorId);
+          void Promise.resolve(again).then(settle, () => settle(null));
+        }, CLAIM_RETRY_MS);
+        return;
+      }
+      doc.checking = null;
+      if (claimed) {
+        doc.clientId = clientId;
+        this.#offer(doc, check.frame);
+      } else this.#count('awareness_foreign');
+      if (check.next !== null) this.#awareness(doc, document, check.next.data, check.next.bodyOffset);
+    };
+    answer.then(settle, () => settle(null));
   }
 
   #unclaim(document: string, doc: DocGuard): void {
+    if (doc.checking !== null) {
+      if (doc.checking.retry !== null) this.#timers.clearTimeout(doc.checking.retry);
+      doc.checking = null;
+    }
     if (doc.clientId === null || doc.identity === null) return;
     this.#options.claims?.release(document, doc.clientId, doc.identity.actorId);
     doc.clientId = null;
@@ -371,6 +441,7 @@ export class SocketGuard {
         bucket: new TokenBucket(this.#limits.awarenessHz, this.#limits.awarenessBurst, this.#now()),
         held: null,
         timer: null,
+        checking: null,
       };
       this.#docs.set(document, doc);
     }

@@ -70,6 +70,7 @@ export async function createPresence(deps: {
     ...(logger ? { logger } : {}),
     ...(deps.registry ? { metrics: presenceMetrics(deps.registry) } : {}),
     extensions: redis?.extensions ?? [],
+    ...(redis ? { claims: redis.claims } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.authTimeoutMs !== undefined ? { authTimeoutMs: options.authTimeoutMs } : {}),
     ...(options.maxSockets !== undefined ? { maxSockets: options.maxSockets } : {}),
@@ -81,6 +82,7 @@ export async function createPresence(deps: {
     async close() {
       await server.close();
       await store.close();
+      await redis?.claims.close();
     },
   };
 }
