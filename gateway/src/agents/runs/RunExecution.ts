@@ -71,6 +71,7 @@ export class RunExecution {
       tools: s.tools,
       events: s.events,
       plugins: s.plugins,
+      caller: { tenantId: s.scope.tenant_id, projectId: s.scope.project_id },
       signal: this.budget.signal,
       canvasFrame: () => this.canvas.frame(),
     });
@@ -244,6 +245,7 @@ export class RunExecution {
         events: this.s.events,
         plugins: this.s.plugins,
         signal: this.budget.signal,
+        caller: { tenantId: this.s.scope.tenant_id, projectId: this.s.scope.project_id },
       }),
     );
     return judgeRun(verify, doc, scored);

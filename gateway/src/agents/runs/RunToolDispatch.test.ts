@@ -39,6 +39,7 @@ async function dispatchOn(canvasId: string, maxCalls: number) {
     tools,
     events,
     plugins: host,
+    caller: { tenantId: scope.tenant_id, projectId: scope.project_id },
     signal: new AbortController().signal,
     canvasFrame: () => canvas.frame(),
   });

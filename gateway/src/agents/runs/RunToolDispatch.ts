@@ -1,5 +1,5 @@
 import type { JsonValue, PluginInvokeResult } from '@easel/schemas';
-import type { PluginHost } from '../../plugins/index.ts';
+import type { CallOwner, PluginHost } from '../../plugins/index.ts';
 import type { ModelToolCall } from '../models/ModelAdapter.ts';
 import { clipJson, clipText } from './clipJson.ts';
 import type { RunEvents } from './RunEvents.ts';
@@ -17,6 +17,8 @@ export interface RunToolDispatchOptions {
   readonly tools: readonly RunTool[];
   readonly events: Pick<RunEvents, 'durable'>;
   readonly plugins: Pick<PluginHost, 'invoke'>;
+  /** The run's tenant and project: the plugin inspector shows the calls' warnings and errors to them only. */
+  readonly caller: CallOwner;
   /** Aborts calls in flight when the run stops. */
   readonly signal: AbortSignal;
   /** The canvas as the run's lens shows it now (for frame-stage tools). */
@@ -71,7 +73,10 @@ export class RunToolDispatch {
       this.callsByTool.set(tool.name, (this.callsByTool.get(tool.name) ?? 0) + 1);
       const frame = tool.takesFrame ? await this.o.canvasFrame() : null;
       const input = toolInput(tool, call.input, () => frame);
-      result = await this.o.plugins.invoke(tool.plugin, tool.tool, input, { signal: this.o.signal });
+      result = await this.o.plugins.invoke(tool.plugin, tool.tool, input, {
+        signal: this.o.signal,
+        caller: this.o.caller,
+      });
     }
     if (result.ok) this.outputs[call.tool] = clipJson(result.value, EVENT_JSON_BYTES);
     await this.o.events.durable({

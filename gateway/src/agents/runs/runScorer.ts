@@ -1,5 +1,5 @@
 import type { JsonValue, VerifyContract } from '@easel/schemas';
-import type { PluginHost } from '../../plugins/index.ts';
+import type { CallOwner, PluginHost } from '../../plugins/index.ts';
 import { clipJson, clipText } from './clipJson.ts';
 import type { RunEvents } from './RunEvents.ts';
 import type { CanvasFrame } from './RunTool.ts';
@@ -22,6 +22,8 @@ export interface ScorerCall {
   readonly events: RunEvents;
   readonly plugins: Pick<PluginHost, 'invoke'>;
   readonly signal: AbortSignal;
+  /** The run's tenant and project: the plugin inspector shows the call's warnings and errors to them only. */
+  readonly caller: CallOwner;
 }
 
 /**
@@ -38,7 +40,7 @@ export async function runScorer(c: ScorerCall): Promise<ScoreOutcome> {
   const callId = `score_${step}_${c.n}`;
   const base = { run_id: runId, step, kind: 'tool' as const, call_id: callId, tool: scorer.tool, scorer: scorer.id };
   await c.events.durable({ ...base, phase: 'call' });
-  const r = await c.plugins.invoke(plugin, tool, input, { signal: c.signal });
+  const r = await c.plugins.invoke(plugin, tool, input, { signal: c.signal, caller: c.caller });
   await c.events.durable({
     ...base,
     phase: 'result',
