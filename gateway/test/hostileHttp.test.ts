@@ -74,6 +74,18 @@ afterEach(async () => {
   expect(printed).not.toMatch(/\n\s+at |"level":(50|60)|Unhandled|uncaught|RangeError|TypeError/i);
 });
 
+/** `easel_http_body_bytes_in_flight` of the gateway at `url` once it equals `bytes`, else what it was after a bounded wait. */
+async function inFlightReaches(url: string, bytes: number): Promise<number> {
+  let seen = -1;
+  for (const deadline = Date.now() + 10_000; Date.now() < deadline; ) {
+    const res = await api(url, 'GET', '/metrics');
+    seen = Number(/^easel_http_body_bytes_in_flight (\d+)$/m.exec(res.text)?.[1] ?? -1);
+    if (seen === bytes) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return seen;
+}
+
 describe('hostile and broken HTTP clients', () => {
   it('[CONTRACT 5] commands pipelined before garbage are answered first, in order, then the 400; each is applied once', async () => {
     const scope = await env.world.newCanvas(env.tokens.admin, 'pipe', 'c1');
@@ -620,18 +632,6 @@ describe('the body budget: bodies being received hold at most EASEL_HTTP_BODY_BU
     await gw?.dispose();
   });
 
-  /** `easel_http_body_bytes_in_flight` once it equals `bytes` (bounded wait). */
-  async function inFlightReaches(bytes: number): Promise<number> {
-    let seen = -1;
-    for (const deadline = Date.now() + 10_000; Date.now() < deadline; ) {
-      const res = await api(gw.url, 'GET', '/metrics');
-      seen = Number(/^easel_http_body_bytes_in_flight (\d+)$/m.exec(res.text)?.[1] ?? -1);
-      if (seen === bytes) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    return seen;
-  }
-
   /** A connection that sent a command's headers (declaring `declared` bytes) and `sent` of them, then waits. */
   async function slowUpload(type: string, declared: number, sent: number): Promise<Socket> {
     const { port, hostname } = new URL(gw.url);
@@ -673,7 +673,7 @@ describe('the body budget: bodies being received hold at most EASEL_HTTP_BODY_BU
         await slowUpload(PATHS.express, 768 * KiB, 384 * KiB),
       ];
       try {
-        expect(await inFlightReaches(1536 * KiB)).toBe(1536 * KiB);
+        expect(await inFlightReaches(gw.url, 1536 * KiB)).toBe(1536 * KiB);
         for (const [name, type] of Object.entries(PATHS)) {
           const refused = await paddedCommand(scope, `refused-${name}-${round}`, type, 700 * KiB);
           expect(
@@ -694,18 +694,18 @@ describe('the body budget: bodies being received hold at most EASEL_HTTP_BODY_BU
         expect(early.responses.map((r) => r.status)).toEqual([503]);
         expect(early.responses[0]?.headers['retry-after']).toBe('1');
         expect(early.closedByServer).toBe(true);
-        expect(await inFlightReaches(1536 * KiB)).toBe(1536 * KiB);
+        expect(await inFlightReaches(gw.url, 1536 * KiB)).toBe(1536 * KiB);
         expect(await readState(scope)).toEqual(before);
       } finally {
         for (const s of slow) s.destroy();
       }
-      expect(await inFlightReaches(0)).toBe(0);
+      expect(await inFlightReaches(gw.url, 0)).toBe(0);
       for (const [name, type] of Object.entries(PATHS)) {
         const served = await paddedCommand(scope, `served-${name}-${round}`, type, 700 * KiB);
         expect([served.responses[0]?.status, json(served.responses[0]).status], name).toEqual([200, 'committed']);
       }
       expect(await readState(scope)).toEqual({ revision: before.revision + 2, title: `served-express-${round}` });
-      expect(await inFlightReaches(0)).toBe(0);
+      expect(await inFlightReaches(gw.url, 0)).toBe(0);
     }
     expect(gw.running).toBe(true);
     expect(gw.output).not.toMatch(/\n\s+at |"level":(50|60)|Unhandled|uncaught|RangeError|TypeError/i);
@@ -739,18 +739,6 @@ describe('the body idle timeout: a body that stops arriving gives its budget bac
     expect(gw.output).not.toMatch(/\n\s+at |"level":(50|60)|Unhandled|uncaught|RangeError|TypeError/i);
   });
 
-  /** `easel_http_body_bytes_in_flight` once it equals `bytes`, else what it was after a bounded wait. */
-  async function inFlightReaches(bytes: number): Promise<number> {
-    let seen = -1;
-    for (const deadline = Date.now() + 10_000; Date.now() < deadline; ) {
-      const res = await api(gw.url, 'GET', '/metrics');
-      seen = Number(/^easel_http_body_bytes_in_flight (\d+)$/m.exec(res.text)?.[1] ?? -1);
-      if (seen === bytes) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    return seen;
-  }
-
   async function readState() {
     const { canvas_id, ...rest } = scope;
     const res = await api(gw.url, 'GET', `/v1/canvases/${canvas_id}?${new URLSearchParams(rest)}`, { token });
@@ -783,7 +771,7 @@ describe('the body idle timeout: a body that stops arriving gives its budget bac
       expect(expectError(got.responses[0], 400, 'validation_failed')).toMatch(/stopped arriving.*nothing was applied/);
       expect(got.responses[0]?.headers.connection).toBe('close');
       expect(got.closedByServer).toBe(true);
-      expect(await inFlightReaches(0), name).toBe(0);
+      expect(await inFlightReaches(gw.url, 0), name).toBe(0);
       expect(await readState(), name).toEqual(before);
     }
   });
@@ -799,14 +787,14 @@ describe('the body idle timeout: a body that stops arriving gives its budget bac
       expect(got.responses.map((r) => r.status)).toEqual([400]);
       expect(got.closedByServer).toBe(true);
     }
-    expect(await inFlightReaches(0)).toBe(0);
+    expect(await inFlightReaches(gw.url, 0)).toBe(0);
     for (const [name, type] of Object.entries(PATHS)) {
       const { head, body } = command(`honest-${name}`, type, 700 * KiB);
       const served = await rawExchange(gw.url, [head, body], 10_000);
       expect([served.responses[0]?.status, json(served.responses[0]).status], name).toEqual([200, 'committed']);
     }
     expect(await readState()).toEqual({ revision: before.revision + 2, title: 'honest-express' });
-    expect(await inFlightReaches(0)).toBe(0);
+    expect(await inFlightReaches(gw.url, 0)).toBe(0);
   });
 
   it('[CONTRACT 5] a slow but steady body (pauses shorter than the idle time, longer than it in all) is served', async () => {
@@ -822,6 +810,6 @@ describe('the body idle timeout: a body that stops arriving gives its budget bac
       expect([served.responses[0]?.status, json(served.responses[0]).status], name).toEqual([200, 'committed']);
     }
     expect(await readState()).toEqual({ revision: before.revision + 2, title: 'steady-express' });
-    expect(await inFlightReaches(0)).toBe(0);
+    expect(await inFlightReaches(gw.url, 0)).toBe(0);
   });
 });

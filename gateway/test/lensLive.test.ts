@@ -2,25 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { api } from './harness/api.ts';
 import { gatewayPerFile } from './harness/gatewayPerFile.ts';
 import { type SseFrame, SseClient } from './harness/SseClient.ts';
+import { plannerLensPolicy } from './harness/plannerLensPolicy.ts';
 
 const env = gatewayPerFile({
   admin: { tenant: 'acme', sub: 'ann' },
   planner: { tenant: 'acme', sub: 'pat', roles: ['planner'] },
 });
 
-function policy(plannerReads: string[]) {
-  return {
-    roles: {
-      planner: {
-        tokens: { read: plannerReads, write: [] },
-        state: { read: ['*'], write: [] },
-        sidecars: { see: false, resolve: false },
-        commands: [],
-      },
-    },
-    default_role: 'viewer',
-  };
-}
+const policy = plannerLensPolicy;
 
 /** PUT the project's lens with `policy(plannerReads)` as admin; returns the HTTP status. */
 async function putPolicy(project: string, plannerReads: string[]): Promise<number> {

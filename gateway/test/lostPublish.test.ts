@@ -6,6 +6,7 @@ import { adminClient, dropSchema, freshSchemaName, TEST_POSTGRES_URL } from '../
 import { api, TestWorld } from './harness/api.ts';
 import { GatewayProcess } from './harness/GatewayProcess.ts';
 import { SseClient } from './harness/SseClient.ts';
+import { plannerLensPolicy } from './harness/plannerLensPolicy.ts';
 
 /**
  * Two real gateway processes on one PostgreSQL schema and one test-owned `redis-server`. Node A
@@ -54,19 +55,7 @@ afterAll(async () => {
   await redis?.stop();
 }, 60_000);
 
-function policy(plannerReads: string[]) {
-  return {
-    roles: {
-      planner: {
-        tokens: { read: plannerReads, write: [] },
-        state: { read: ['*'], write: [] },
-        sidecars: { see: false, resolve: false },
-        commands: [],
-      },
-    },
-    default_role: 'viewer',
-  };
-}
+const policy = plannerLensPolicy;
 
 describe('[SCALE-OUT] broadcasts lost by the node that answered the change', () => {
   it("[CONTRACT 6] a lens PUT answered by node A whose PUBLISH is refused resets node B's open stream and changes B's reads", async () => {
