@@ -540,6 +540,21 @@ export class GatewayCore {
     return this.commands.appendEvents(scope, actor, events, causationId);
   }
 
+  /**
+   * {@link appendEvents} exactly once per `commandId`, an internal idempotency key (use a
+   * character a client's `command_id` cannot hold, e.g. `/`): a repeat, from any node, appends
+   * nothing and answers the first append's cursor with `duplicate: true`. On a single-writer
+   * spine the caller must not race itself on one key. Never throws.
+   */
+  appendEventsOnce(
+    scope: Scope,
+    actor: Actor,
+    events: ReadonlyArray<{ type: EventType; payload: object }>,
+    commandId: string,
+  ): Promise<Result<{ cursor: string; duplicate: boolean }>> {
+    return this.commands.appendEventsOnce(scope, actor, events, commandId);
+  }
+
   /** Publishes a telemetry (non-durable) event on the bus (seq null). */
   publishTelemetry(scope: Scope, actor: Actor, type: EventType, payload: object): void {
     const envelope = buildEnvelope(type, payload, { scope, actor, durable: false, now: this.now() });

@@ -163,6 +163,28 @@ describe('JobService', { timeout: 30_000 }, () => {
     expect(Date.parse(String(b.started_at))).toBeGreaterThanOrEqual(Date.parse(String(a.finished_at)));
   });
 
+  it('[CONTRACT 9] a chosen job id sent to two nodes at once is accepted once; the other answers 409 and starts nothing', async () => {
+    // Two services on one spine, each with its own in-process claims, as two nodes have.
+    const nodes = [await openService(), await openService()];
+    const scope = await whiteboard('wb');
+    for (let round = 0; round < 4; round++) {
+      const jobId = `chosen-${round}`;
+      const body = {
+        device_requested: 'cpu',
+        scope: { ...scope, job_id: jobId },
+        pipeline: ['canvas-stats'],
+        fps: 10,
+        input: { canvas_frames: 1 },
+      };
+      const answers = await Promise.all([...nodes, ...nodes].map((node) => node.submit(EDITOR, body)));
+      expect(answers.filter((a) => a.ok)).toHaveLength(1);
+      for (const a of answers) if (!a.ok) expect(a.error.code).toBe('conflict');
+      const winner = nodes[answers.findIndex((a) => a.ok) % 2]!;
+      expect((await settled(winner, jobId)).status).toBe('succeeded');
+      expect(jobEvents(jobId).filter((e) => e.type === 'job_completed')).toHaveLength(1);
+    }
+  });
+
   it('[CONTRACT 9] a failing stage fails the job with its kind: durable error, then job_completed (failed)', async () => {
     const service = await openService();
     const frame = { kind: 'canvas', canvas_type: 'board', state: { notes: {} }, tokens: {} };

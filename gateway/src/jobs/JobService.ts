@@ -26,7 +26,7 @@ import { type ImageSidecarStore, storeImageOutputs } from './storeImageOutputs.t
 
 /** What the job service needs of `GatewayCore` (it satisfies this as is). */
 export interface JobCore extends TelemetrySink, LensSource, DurableSink {
-  readonly spine: Pick<EventSpine, 'getRecord' | 'putRecord' | 'listRecords' | 'writers'>;
+  readonly spine: Pick<EventSpine, 'getRecord' | 'putRecord' | 'putRecordIf' | 'listRecords' | 'writers'>;
   readCanvas(p: Principal, scope: Scope): Promise<Result<CanvasStateWithTitle>>;
 }
 
@@ -224,8 +224,23 @@ export class JobService {
       finishing: false,
       done: null,
     };
-    this.jobs.set(job.key, job);
-    await Promise.all([this.store.save(record, true), this.store.setActive(record, true)]);
+    if (plan.jobId !== undefined) {
+      // A chosen id is this job's only if no node stored a job under it first (compare-and-set):
+      // the loser answers 409 and starts nothing.
+      let created: boolean;
+      try {
+        created = await this.store.create(record);
+      } catch (err) {
+        this.o.logger?.warn({ err, job: job.key }, 'storing a new job record failed');
+        return fail('unavailable', 'the job store is unavailable; retry');
+      }
+      if (!created) return fail('conflict', `job '${jobId}' already exists in project '${scope.project_id}'`);
+      this.jobs.set(job.key, job);
+      await this.store.setActive(record, true);
+    } else {
+      this.jobs.set(job.key, job);
+      await Promise.all([this.store.save(record, true), this.store.setActive(record, true)]);
+    }
     if (this.closing) {
       // Shut down while the job was being stored: it ends interrupted like the other queued ones.
       job.done = this.finish(job, interrupted('shutdown'));
@@ -294,6 +309,7 @@ export class JobService {
       ...(job.plan.fps !== undefined ? { fps: job.plan.fps } : {}),
       telemetry,
       signal: job.controller.signal,
+      caller: { tenantId: job.plan.scope.tenant_id, projectId: job.plan.scope.project_id },
       abortError: () => interrupted('shutdown').error,
       frameAt: async (index) => {
         job.frames.delete(index - 2); // prior_frame needs index − 1 only

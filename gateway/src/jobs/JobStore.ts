@@ -6,7 +6,7 @@ import { JOB_RECORD_KIND, type JobRecord, jobKey, parseJobRecord } from './JobRe
 export const ACTIVE_JOBS_KIND = 'job-active';
 
 /** The spine records a job store needs. */
-export type JobRecordSpine = Pick<EventSpine, 'getRecord' | 'putRecord' | 'listRecords'>;
+export type JobRecordSpine = Pick<EventSpine, 'getRecord' | 'putRecord' | 'putRecordIf' | 'listRecords'>;
 
 interface Entry {
   /** JSON of the newest record not yet written by a timer. */
@@ -46,6 +46,22 @@ export class JobStore {
   async loadKey(key: string): Promise<JobRecord | null> {
     const text = await this.spine.getRecord(JOB_RECORD_KIND, key);
     return text === null ? null : parseJobRecord(text);
+  }
+
+  /**
+   * Stores `record` only if no job is stored under its id (a compare-and-set, so of nodes racing
+   * on one chosen id exactly one gets `true`); later {@link save}s of it follow. Rejects when
+   * storage fails (the caller answers 503).
+   */
+  async create(record: JobRecord): Promise<boolean> {
+    const key = keyOf(record);
+    const created = await this.spine.putRecordIf(JOB_RECORD_KIND, key, JSON.stringify(record), null);
+    if (created) {
+      const entry = this.entries.get(key);
+      if (entry) entry.lastWrite = Date.now();
+      else this.entries.set(key, { pending: null, timer: null, lastWrite: Date.now(), chain: Promise.resolve() });
+    }
+    return created;
   }
 
   /**

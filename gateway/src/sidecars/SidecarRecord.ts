@@ -11,8 +11,13 @@ import { derivedSourcesSchema } from '../core/DerivedSources.ts';
 /** Spine record kind of sidecar records (`putRecord('sidecar', '<tenant>/<project>/<artifact_id>', json)`). */
 export const SIDECAR_RECORD_KIND = 'sidecar';
 
-/** Lifecycle of a sidecar: `pending` until `complete` verified the object and emitted `snapshot_created`. */
-export const SIDECAR_STATES = ['pending', 'complete'] as const;
+/**
+ * Lifecycle of a sidecar: `pending` until `complete` verified the object; then `completing` (the
+ * verified payload fixed in the record, its `snapshot_created` being appended under
+ * {@link sidecarCompleteCommandId}: whoever finds it so, after a crash too, finishes it without a
+ * second event); `complete` once the event is durable (its cursor in the record).
+ */
+export const SIDECAR_STATES = ['pending', 'completing', 'complete'] as const;
 export type SidecarState = (typeof SIDECAR_STATES)[number];
 
 /**
@@ -35,7 +40,10 @@ export const sidecarRecordSchema = z.object({
   created_at: z.string(),
   /** When the presigned PUT expires. */
   upload_expires_at: z.string(),
-  /** Once complete: the emitted payload and the event's cursor (a repeated complete answers them again). */
+  /**
+   * From `completing` on: the payload `snapshot_created` carries (fixed before it is appended);
+   * once `complete`, with the event's cursor (a repeated complete answers them again).
+   */
   snapshot: snapshotCreatedPayloadSchema.optional(),
   cursor: z.string().optional(),
   /**
@@ -47,6 +55,14 @@ export const sidecarRecordSchema = z.object({
 });
 
 export type SidecarRecord = z.infer<typeof sidecarRecordSchema>;
+
+/**
+ * The internal idempotency key a sidecar's `snapshot_created` is appended under: one event per
+ * artifact, whichever node appends it. `/` never occurs in a client's `command_id`.
+ */
+export function sidecarCompleteCommandId(artifactId: string): string {
+  return `sidecar/complete/${artifactId}`;
+}
 
 /** Record key: `<tenant>/<project>/<artifact_id>` (lookups are always within the caller's project). */
 export function sidecarRecordKey(tenantId: string, projectId: string, artifactId: string): string {

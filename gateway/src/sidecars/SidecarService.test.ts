@@ -19,7 +19,7 @@ import {
 import { mustOpen } from '../spine/sqliteTestHarness.ts';
 import { S3ObjectStore } from './S3ObjectStore.ts';
 import { createS3Client } from './S3Settings.ts';
-import { SIDECAR_RECORD_KIND, sidecarRecordKey } from './SidecarRecord.ts';
+import { SIDECAR_RECORD_KIND, sidecarCompleteCommandId, sidecarRecordKey } from './SidecarRecord.ts';
 import { SidecarService } from './SidecarService.ts';
 import { type EmbeddedS3, startEmbeddedS3 } from './startEmbeddedS3.ts';
 
@@ -132,6 +132,90 @@ describe('SidecarService (contract 8, lens of contract 6)', () => {
     );
     expect(answers.every((a) => a.ok)).toBe(true);
     expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
+    expect(snapshots()).toHaveLength(1);
+  });
+
+  it('[CONTRACT 8] completes sent at once to two services on one spine (two nodes) emit one snapshot_created', async () => {
+    // A second service: its own in-process queue of completes, as another node has.
+    const other = new SidecarService({ core: h.core, store: new S3ObjectStore(s3.settings), verify: 'read' });
+    try {
+      for (let round = 0; round < 4; round++) {
+        const value = await created();
+        await put(value.upload);
+        const before = snapshots().length;
+        const answers = await Promise.all(
+          [service, other, service, other].map((s) => s.complete(DIRECTOR, value.artifact_id, { scope: canvas })),
+        );
+        expect(answers.every((a) => a.ok)).toBe(true);
+        expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
+        expect(snapshots().length - before).toBe(1);
+        const record = JSON.parse(
+          (await h.spine.getRecord(SIDECAR_RECORD_KIND, sidecarRecordKey('acme', 'p1', value.artifact_id)))!,
+        );
+        expect(record.state).toBe('complete');
+      }
+    } finally {
+      other.close();
+    }
+  });
+
+  it('[CONTRACT 8] a complete cut off after fixing its payload, before its event, is finished by the next: one event', async () => {
+    const value = await created();
+    await put(value.upload);
+    const key = sidecarRecordKey('acme', 'p1', value.artifact_id);
+    const pending = JSON.parse((await h.spine.getRecord(SIDECAR_RECORD_KIND, key))!);
+    // What a node that died right after its compare-and-set left behind.
+    const snapshot = {
+      artifact_id: value.artifact_id,
+      uri: `s3://easel/${pending.key}`,
+      mime: 'text/plain',
+      size: BYTES.length,
+      sha256: SHA,
+      created_at: '2026-01-02T03:04:05.000Z',
+    };
+    await h.spine.putRecord(SIDECAR_RECORD_KIND, key, JSON.stringify({ ...pending, state: 'completing', snapshot }));
+    const resolved = await service.resolve(DIRECTOR, value.artifact_id, project);
+    expect(!resolved.ok && resolved.error.code).toBe('conflict');
+    const done = await service.complete(DIRECTOR, value.artifact_id, { scope: canvas });
+    if (!done.ok) throw new Error(`${done.error.code}: ${done.error.message}`);
+    expect(done.value).toMatchObject(snapshot);
+    expect(snapshots()).toHaveLength(1);
+    expect(JSON.parse(snapshots()[0]!.envelope).payload).toEqual(snapshot);
+    expect(JSON.parse((await h.spine.getRecord(SIDECAR_RECORD_KIND, key))!)).toMatchObject({
+      state: 'complete',
+      cursor: done.value.cursor,
+    });
+    expect(await service.complete(DIRECTOR, value.artifact_id, { scope: canvas })).toEqual(done);
+    expect(snapshots()).toHaveLength(1);
+  });
+
+  it('[CONTRACT 8] a complete cut off after its event was durable, before marking the record, emits nothing more', async () => {
+    const value = await created();
+    await put(value.upload);
+    const key = sidecarRecordKey('acme', 'p1', value.artifact_id);
+    const pending = JSON.parse((await h.spine.getRecord(SIDECAR_RECORD_KIND, key))!);
+    const snapshot = {
+      artifact_id: value.artifact_id,
+      uri: `s3://easel/${pending.key}`,
+      mime: 'text/plain',
+      size: BYTES.length,
+      sha256: SHA,
+      created_at: '2026-01-02T03:04:05.000Z',
+    };
+    await h.spine.putRecord(SIDECAR_RECORD_KIND, key, JSON.stringify({ ...pending, state: 'completing', snapshot }));
+    // The dead node's append, under the artifact's idempotency key.
+    const first = await h.core.appendEventsOnce(
+      canvas,
+      { id: DIRECTOR.actorId, kind: DIRECTOR.kind },
+      [{ type: 'snapshot_created', payload: snapshot }],
+      sidecarCompleteCommandId(value.artifact_id),
+    );
+    if (!first.ok) throw new Error(first.error.message);
+    expect(first.value.duplicate).toBe(false);
+    expect(snapshots()).toHaveLength(1);
+    const done = await service.complete(DIRECTOR, value.artifact_id, { scope: canvas });
+    if (!done.ok) throw new Error(`${done.error.code}: ${done.error.message}`);
+    expect(done.value).toEqual({ ...snapshot, cursor: first.value.cursor });
     expect(snapshots()).toHaveLength(1);
   });
 

@@ -23,7 +23,13 @@ import type { LensView } from '../core/lens/LensView.ts';
 import { parseScope } from '../core/scope/parseScope.ts';
 import type { ObjectStore } from './ObjectStore.ts';
 import { sha256Hex } from './sha256Hex.ts';
-import { parseSidecarRecord, SIDECAR_RECORD_KIND, type SidecarRecord, sidecarRecordKey } from './SidecarRecord.ts';
+import {
+  parseSidecarRecord,
+  SIDECAR_RECORD_KIND,
+  type SidecarRecord,
+  sidecarCompleteCommandId,
+  sidecarRecordKey,
+} from './SidecarRecord.ts';
 import { sidecarObjectKey, sidecarUri } from './sidecarKey.ts';
 import { verifyObject } from './verifyObject.ts';
 
@@ -85,9 +91,11 @@ export type SidecarCompleteResponse = SnapshotCreatedPayload & { cursor: string 
  *   must exist. Answers a presigned PUT bound to size, type and SHA-256, and records the
  *   sidecar `pending` (a spine record, so every node can answer the rest).
  * - `complete` (the uploader or an admin): HEAD verifies size, type and hash; a mismatch is 409
- *   `conflict` with `details.reason` and emits nothing; a match appends the durable
- *   `snapshot_created` (refs only) and marks the record `complete`. Repeating it answers the
- *   same payload and emits nothing more.
+ *   `conflict` with `details.reason` and emits nothing; a match fixes the payload in the record
+ *   (`completing`, a compare-and-set: one completer wins, on any node), appends the durable
+ *   `snapshot_created` (refs only) under the artifact's idempotency key and marks the record
+ *   `complete` (compare-and-set again). Repeating it, at once on another node too, or after a
+ *   node died half-way, answers the same payload and emits nothing more.
  * - `storeBytes` (server-side, e.g. a job's image outputs): the checks of `create`, then PUT,
  *   `snapshot_created` and a `complete` record in one call.
  * - `resolve`: only when the lens allows `sidecars.resolve` (else 403, before revealing whether
@@ -213,14 +221,40 @@ export class SidecarService {
     artifactId: string,
     recordKey: string,
   ): Promise<Result<SidecarCompleteResponse>> {
-    const record = await this.findRecord(recordKey, scope, artifactId);
-    if (!record.ok) return record;
-    const r = record.value;
-    if (r.owner.id !== p.actorId && !p.roles.includes(ADMIN_ROLE))
-      return fail('forbidden', 'only the actor that created the sidecar (or an admin) may complete it');
-    if (r.state === 'complete' && r.snapshot && r.cursor) return ok({ ...r.snapshot, cursor: r.cursor });
-    const denied = this.writeDenied(await this.core.lensView(p, partitionId(r.scope)));
-    if (denied) return denied;
+    // Each pass moves the record one step with a compare-and-set (pending → completing → complete)
+    // or answers; a lost race re-reads what the other completer (maybe on another node) left.
+    // Bounded: every lost race means the record moved forward, and it has two steps.
+    for (let pass = 0; pass < 4; pass++) {
+      const found = await this.findRecord(recordKey, scope, artifactId);
+      if (!found.ok) return found;
+      const { record: r, text } = found.value;
+      if (r.owner.id !== p.actorId && !p.roles.includes(ADMIN_ROLE))
+        return fail('forbidden', 'only the actor that created the sidecar (or an admin) may complete it');
+      if (r.state === 'complete' && r.snapshot && r.cursor) return ok({ ...r.snapshot, cursor: r.cursor });
+      const denied = this.writeDenied(await this.core.lensView(p, partitionId(r.scope)));
+      if (denied) return denied;
+      if (r.state === 'completing' && r.snapshot) {
+        const done = await this.finishComplete(p, r, text, r.snapshot, recordKey);
+        if (done !== null) return done;
+        continue;
+      }
+      const started = await this.startComplete(r, text, artifactId, recordKey);
+      if (started !== null) return started;
+    }
+    return fail('unavailable', `sidecar ${artifactId} is being completed by another request; retry`);
+  }
+
+  /**
+   * pending → completing: verifies the object (HEAD, maybe a read-back), then fixes the payload in
+   * the record with a compare-and-set. Null when that happened (or another completer moved the
+   * record first): the caller re-reads. A failed check is 409 `conflict` and changes nothing.
+   */
+  private async startComplete(
+    r: SidecarRecord,
+    text: string,
+    artifactId: string,
+    recordKey: string,
+  ): Promise<Result<never> | null> {
     const head = await this.store.head(r.key);
     const readSha =
       this.verify === 'read' && head !== null && head.size !== null && head.size <= this.maxReadBytes
@@ -240,12 +274,36 @@ export class SidecarService {
       ...(r.frame_range ? { frame_range: r.frame_range } : {}),
       created_at: new Date(this.now()).toISOString(),
     };
-    const appended = await this.core.appendEvents(r.scope, { id: p.actorId, kind: p.kind }, [
-      { type: 'snapshot_created', payload: snapshot },
-    ]);
+    const completing: SidecarRecord = { ...r, state: 'completing', snapshot };
+    await this.core.spine.putRecordIf(SIDECAR_RECORD_KIND, recordKey, JSON.stringify(completing), text);
+    return null;
+  }
+
+  /**
+   * completing → complete: appends `snapshot_created` with the record's payload under the
+   * artifact's idempotency key (a completer that crashed after fixing the payload, or one racing
+   * this one, appended it at most once: a repeat answers that event's cursor), then marks the
+   * record complete with a compare-and-set. Null when another completer marked it first: the
+   * caller re-reads and answers what it stored.
+   */
+  private async finishComplete(
+    p: Principal,
+    r: SidecarRecord,
+    text: string,
+    snapshot: SnapshotCreatedPayload,
+    recordKey: string,
+  ): Promise<Result<SidecarCompleteResponse> | null> {
+    const appended = await this.core.appendEventsOnce(
+      r.scope,
+      { id: p.actorId, kind: p.kind },
+      [{ type: 'snapshot_created', payload: snapshot }],
+      sidecarCompleteCommandId(r.artifact_id),
+    );
     if (!appended.ok) return appended;
-    await this.putRecord({ ...r, state: 'complete', snapshot, cursor: appended.value.cursor });
-    return ok({ ...snapshot, cursor: appended.value.cursor });
+    const cursor = appended.value.cursor;
+    const complete: SidecarRecord = { ...r, state: 'complete', snapshot, cursor };
+    const marked = await this.core.spine.putRecordIf(SIDECAR_RECORD_KIND, recordKey, JSON.stringify(complete), text);
+    return marked ? ok({ ...snapshot, cursor }) : null;
   }
 
   /**
@@ -366,8 +424,9 @@ export class SidecarService {
       if (!view.sidecars.resolve)
         return fail('forbidden', 'your lens does not allow resolving sidecars in this project (sidecars.resolve)');
       const recordKey = sidecarRecordKey(scope.value.tenant_id, scope.value.project_id, artifactId);
-      const record = await this.findRecord(recordKey, scope.value, artifactId);
-      if (!record.ok) return record;
+      const found = await this.findRecord(recordKey, scope.value, artifactId);
+      if (!found.ok) return found;
+      const record = ok(found.value.record);
       const derived = record.value.derived_from;
       if (derived !== undefined && !mayReadSources(view, derived))
         return fail(
@@ -420,12 +479,20 @@ export class SidecarService {
     );
   }
 
-  /** The record of `artifactId` in the scope's project (404 also when it names another canvas). */
-  private async findRecord(recordKey: string, scope: Scope, artifactId: string): Promise<Result<SidecarRecord>> {
-    const record = parseSidecarRecord(await this.core.spine.getRecord(SIDECAR_RECORD_KIND, recordKey));
-    if (!record || (scope.canvas_id !== undefined && record.scope.canvas_id !== scope.canvas_id))
+  /**
+   * The record of `artifactId` in the scope's project (404 also when it names another canvas),
+   * with its stored text (what a compare-and-set expects).
+   */
+  private async findRecord(
+    recordKey: string,
+    scope: Scope,
+    artifactId: string,
+  ): Promise<Result<{ record: SidecarRecord; text: string }>> {
+    const text = await this.core.spine.getRecord(SIDECAR_RECORD_KIND, recordKey);
+    const record = parseSidecarRecord(text);
+    if (!record || text === null || (scope.canvas_id !== undefined && record.scope.canvas_id !== scope.canvas_id))
       return fail('not_found', `sidecar '${artifactId}' does not exist in this project`, { artifact_id: artifactId });
-    return ok(record);
+    return ok({ record, text });
   }
 
   private putRecord(record: SidecarRecord): Promise<void> {

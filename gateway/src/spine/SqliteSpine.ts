@@ -311,6 +311,12 @@ export class SqliteSpine implements EventSpine {
     return this.enqueue<void>((done) => ({ op: 'record', kind, key, value, done }));
   }
 
+  putRecordIf(kind: string, key: string, value: string, expected: string | null): Promise<boolean> {
+    // Compared and written by one statement inside the batch's transaction, after the batch's
+    // earlier ops: atomic against every other write (all go through the queue).
+    return this.enqueue<boolean>((done) => ({ op: 'recordIf', kind, key, value, expected, done }));
+  }
+
   async listRecords(kind: string, keyPrefix: string): Promise<Array<{ key: string; value: string }>> {
     this.assertOpen();
     await this.othersDurable();

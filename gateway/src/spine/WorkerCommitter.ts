@@ -39,7 +39,12 @@ export class WorkerCommitter implements BatchCommitter {
     for (let i = 0; i < batch.length; i++) {
       const op = batch[i] as WriteOp;
       forgetCommand(ctx.pendingCommands, op);
-      acknowledge(ctx.counters, op, op.op === 'compact' ? (report.results.get(i) ?? 0) : undefined);
+      const result = report.results.get(i);
+      acknowledge(
+        ctx.counters,
+        op,
+        op.op === 'compact' ? (result ?? 0) : op.op === 'recordIf' ? result === 1 : undefined,
+      );
     }
     return null;
   }

@@ -54,6 +54,8 @@ const sql = db && {
   commands: multiRow('INSERT INTO commands (partition, command_id, cursor, revision)', 4),
   snapshot: db.prepare('INSERT INTO snapshots (partition, canvas_id, seq, revision, state, meta) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (partition, canvas_id) DO UPDATE SET seq = excluded.seq, revision = excluded.revision, state = excluded.state, meta = excluded.meta WHERE excluded.seq >= snapshots.seq'),
   record: db.prepare('INSERT INTO records (kind, key, value) VALUES (?, ?, ?) ON CONFLICT (kind, key) DO UPDATE SET value = excluded.value'),
+  recordIfAbsent: db.prepare('INSERT INTO records (kind, key, value) VALUES (?, ?, ?) ON CONFLICT (kind, key) DO NOTHING'),
+  recordIf: db.prepare('UPDATE records SET value = ? WHERE kind = ? AND key = ? AND value = ?'),
   getMeta: db.prepare('SELECT value FROM meta WHERE key = ?').raw(),
   putMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
   deleteBefore: db.prepare('DELETE FROM events WHERE partition = ? AND seq < ?'),
@@ -80,6 +82,8 @@ function commit(m) {
       others.push([i, 1, str(), str(), nums[n++], nums[n++], m.blobs[b++], str()]);
     } else if (tag === 2) {
       others.push([i, 2, str(), str(), str()]);
+    } else if (tag === 4) {
+      others.push([i, 4, str(), str(), str(), str()]);
     } else {
       others.push([i, 3, str(), nums[n++]]);
     }
@@ -92,7 +96,12 @@ function commit(m) {
     for (const o of others) {
       if (o[1] === 1) sql.snapshot.run([o[2], o[3], o[4], o[5], o[6], o[7]]);
       else if (o[1] === 2) sql.record.run([o[2], o[3], o[4]]);
-      else {
+      else if (o[1] === 4) {
+        const { changes } = o[5] === null
+          ? sql.recordIfAbsent.run([o[2], o[3], o[4]])
+          : sql.recordIf.run([o[4], o[2], o[3], o[5]]);
+        results.push(o[0], changes === 1 ? 1 : 0);
+      } else {
         const floorKey = 'floor/' + o[2];
         const stored = sql.getMeta.get([floorKey]);
         const floor = stored === undefined ? 1 : Number(stored[0]);
@@ -187,6 +196,13 @@ export function encodeBatch(batch: readonly WriteOp[]): EncodedBatch {
         str(op.key);
         str(op.value);
         break;
+      case 'recordIf':
+        nums.push(4);
+        str(op.kind);
+        str(op.key);
+        str(op.value);
+        str(op.expected);
+        break;
       case 'compact':
         nums.push(3, op.beforeSeq);
         str(op.partition);
@@ -210,7 +226,7 @@ export interface WorkerWriterOptions {
   readonly journalSizeLimitBytes: number;
 }
 
-/** A committed batch: per op index, the result of the ops that have one (compact's deleted count). */
+/** A committed batch: per op index, the result of the ops that have one (compact's deleted count, recordIf's 1 or 0). */
 export type WorkerCommit = { ok: true; results: Map<number, number> } | { ok: false; error: string };
 
 type Reply = { id?: number; results?: number[]; error?: string; fatal?: string; stopped?: boolean };

@@ -45,6 +45,15 @@ export type WriteOp =
       readonly done: Deferred<void>;
     }
   | {
+      /** Compare-and-set: written only when the stored value is `expected` (null: no record). */
+      readonly op: 'recordIf';
+      readonly kind: string;
+      readonly key: string;
+      readonly value: string;
+      readonly expected: string | null;
+      readonly done: Deferred<boolean>;
+    }
+  | {
       readonly op: 'compact';
       readonly partition: PartitionId;
       readonly beforeSeq: number;

@@ -91,6 +91,10 @@ export function prepareSpineStatements(db: Database.Database) {
     putRecord: db.prepare(
       'INSERT INTO records (kind, key, value) VALUES (?, ?, ?) ON CONFLICT (kind, key) DO UPDATE SET value = excluded.value',
     ),
+    insertRecordIfAbsent: db.prepare(
+      'INSERT INTO records (kind, key, value) VALUES (?, ?, ?) ON CONFLICT (kind, key) DO NOTHING',
+    ),
+    updateRecordIf: db.prepare('UPDATE records SET value = ? WHERE kind = ? AND key = ? AND value = ?'),
     listRecords: raw('SELECT key, value FROM records WHERE kind = ? AND key >= ? AND key < ? ORDER BY key'),
     listRecordsOpen: raw('SELECT key, value FROM records WHERE kind = ? AND key >= ? ORDER BY key'),
   };

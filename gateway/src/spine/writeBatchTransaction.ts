@@ -3,7 +3,7 @@ import type { CommitContext } from './BatchCommitter.ts';
 import { floorKey, storedFloor } from './sqliteStatements.ts';
 import type { WriteOp } from './WriteQueue.ts';
 
-/** A batch written on the spine's own connection: per op, its result (compact's deleted count). */
+/** A batch written on the spine's own connection: per op, its result (compact's deleted count, recordIf's verdict). */
 export type BatchTransaction = { ok: true; results: unknown[] } | { ok: false; cause: unknown };
 
 /**
@@ -57,6 +57,13 @@ function applyOther({ sql }: CommitContext, op: WriteOp): unknown {
     case 'record':
       sql.putRecord.run([op.kind, op.key, op.value]);
       return undefined;
+    case 'recordIf': {
+      const { changes } =
+        op.expected === null
+          ? sql.insertRecordIfAbsent.run([op.kind, op.key, op.value])
+          : sql.updateRecordIf.run([op.value, op.kind, op.key, op.expected]);
+      return changes === 1;
+    }
     case 'compact': {
       const floor = storedFloor(sql, op.partition) ?? 1;
       if (op.beforeSeq <= floor) return 0;

@@ -10,6 +10,8 @@ export interface GatewayClusterOptions {
   redisUrl: string;
   /** Extra environment of every node. */
   env?: Record<string, string>;
+  /** Extra `serve` arguments of every node (e.g. `--s3 <url>`: one sidecar store they share). */
+  args?: string[];
 }
 
 /**
@@ -26,7 +28,15 @@ export class GatewayCluster {
   static async start(options: GatewayClusterOptions): Promise<GatewayCluster> {
     const schema = freshSchemaName();
     const secret = randomBytes(24).toString('hex');
-    const args = ['--postgres', TEST_POSTGRES_URL, '--redis', options.redisUrl, '--pg-schema', schema];
+    const args = [
+      '--postgres',
+      TEST_POSTGRES_URL,
+      '--redis',
+      options.redisUrl,
+      '--pg-schema',
+      schema,
+      ...(options.args ?? []),
+    ];
     // The first node creates the schema; the others start together (migrations are idempotent).
     const first = await GatewayProcess.start({ secret, args, ...(options.env ? { env: options.env } : {}) });
     const rest = await Promise.all(

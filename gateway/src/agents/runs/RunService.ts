@@ -211,12 +211,22 @@ export class RunService {
     this.live.set(key, run);
     // Registered before `run_started`: from here on, if this node dies, some node finds the run
     // (in this node's list, by its record's lease) and settles it.
-    const registered = (await this.store.setActive(record, true)) && (await this.store.save(record));
-    if (!registered) {
+    // A chosen id is this run's only if no node stored a run under it first (compare-and-set): the
+    // loser answers 409 and starts nothing.
+    const stored =
+      (await this.store.setActive(record, true)) &&
+      (scope.run_id !== undefined
+        ? await this.store.create(record)
+        : (await this.store.save(record))
+          ? 'created'
+          : 'failed');
+    if (stored !== 'created') {
       this.live.delete(key);
       await this.store.setActive(record, false);
       ended();
-      return fail('unavailable', 'the run could not be stored; retry');
+      return stored === 'exists'
+        ? fail('conflict', `run '${runId}' already exists in project '${scope.project_id}'`, { run_id: runId })
+        : fail('unavailable', 'the run could not be stored; retry');
     }
     const started = await this.o.core.appendEvents(runScope, actor, [
       { type: 'run_started', payload: { run_id: runId, task } },

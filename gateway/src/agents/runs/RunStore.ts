@@ -6,7 +6,7 @@ import { parseRunRecord, RUN_RECORD_KIND, type RunRecord, runKey } from './RunRe
 export const ACTIVE_RUNS_KIND = 'run-active';
 
 /** The spine records a run store needs. */
-export type RunRecordSpine = Pick<EventSpine, 'getRecord' | 'putRecord' | 'listRecords'>;
+export type RunRecordSpine = Pick<EventSpine, 'getRecord' | 'putRecord' | 'putRecordIf' | 'listRecords'>;
 
 /**
  * Run records in the spine: writes serialized per run (an older write never lands after a newer
@@ -37,6 +37,32 @@ export class RunStore {
   async loadKey(key: string): Promise<RunRecord | null> {
     const text = await this.spine.getRecord(RUN_RECORD_KIND, key);
     return text === null ? null : parseRunRecord(text);
+  }
+
+  /**
+   * Stores `record` only if no run is stored under its id (a compare-and-set, so of nodes racing on
+   * one chosen id exactly one gets `'created'`; the others `'exists'`); `'failed'` when storage
+   * failed (logged). Later {@link save}s of the run follow it.
+   */
+  create(record: RunRecord): Promise<'created' | 'exists' | 'failed'> {
+    const key = keyOf(record);
+    const text = JSON.stringify(record);
+    let verdict: 'created' | 'exists' | 'failed' = 'failed';
+    const previous = this.chains.get(key) ?? Promise.resolve(true);
+    const next = previous.then(async () => {
+      try {
+        verdict = (await this.spine.putRecordIf(RUN_RECORD_KIND, key, text, null)) ? 'created' : 'exists';
+        return verdict === 'created';
+      } catch (err) {
+        this.logger?.warn({ err, run: key }, 'storing a new run record failed');
+        return false;
+      }
+    });
+    this.chains.set(key, next);
+    void next.then(() => {
+      if (this.chains.get(key) === next) this.chains.delete(key);
+    });
+    return next.then(() => verdict);
   }
 
   /** Stores a snapshot of `record` (taken now); resolves once written (true) or the failure logged (false). */

@@ -458,6 +458,22 @@ export class CommandProcessor {
     const r = await appendDurableEvents(ctx, scope, actor, events, causationId !== undefined ? { causationId } : {});
     return r.ok ? ok({ cursor: r.value.cursor }) : r;
   }
+
+  /**
+   * {@link appendEvents} exactly once per `commandId` (an internal key a client's `command_id`
+   * cannot be): a repeat, from this node or another, appends nothing and answers the first
+   * append's cursor with `duplicate: true`. Never throws.
+   */
+  async appendEventsOnce(
+    scope: Scope,
+    actor: Actor,
+    events: ReadonlyArray<{ type: string; payload: object }>,
+    commandId: string,
+  ): Promise<Result<{ cursor: string; duplicate: boolean }>> {
+    const ctx = { ...this.deps, publisher: this.publisher, turns: this.turns };
+    const r = await appendDurableEvents(ctx, scope, actor, events, { commandId });
+    return r.ok ? ok({ cursor: r.value.cursor, duplicate: r.value.duplicate === true }) : r;
+  }
 }
 
 /**

@@ -1,7 +1,8 @@
-import { type Actor, encodeCursor, partitionId, type Scope } from '@easel/schemas';
+import { type Actor, decodeCursor, encodeCursor, partitionId, type Scope } from '@easel/schemas';
 import type pino from 'pino';
 import { fail, ok, type Result } from '../errors/GatewayError.ts';
-import type { EventSpine } from '../spine/EventSpine.ts';
+import type { EventSpine, StoredOutcome } from '../spine/EventSpine.ts';
+import { isSpineError } from '../spine/SpineError.ts';
 import type { PartitionTurns } from './PartitionTurns.ts';
 import type { PublishQueue } from './PublishQueue.ts';
 import { sizedEnvelopes } from './sizedEnvelopes.ts';
@@ -32,6 +33,13 @@ export interface AppendEventsOptions {
   readonly check?: () => Result<void>;
   /** Runs right after the spine accepted the append (same synchronous section). */
   readonly appended?: (lastSeq: number) => void;
+  /**
+   * Idempotency key (not a client's `command_id`: pick one its pattern cannot produce): the append
+   * is stored under it, and a later call with the same key appends nothing and answers the first
+   * one's cursor with `duplicate: true`. Exactly once across nodes on shared spines (looked up in
+   * the write turn); on a single-writer spine the caller must not race itself on one key.
+   */
+  readonly commandId?: string;
 }
 
 /**
@@ -46,7 +54,7 @@ export async function appendDurableEvents(
   actor: Actor,
   events: ReadonlyArray<{ type: string; payload: object }>,
   opts: AppendEventsOptions = {},
-): Promise<Result<{ cursor: string; seq: number }>> {
+): Promise<Result<{ cursor: string; seq: number; duplicate?: true }>> {
   if (events.length === 0) return fail('validation_failed', 'events: at least one event is required');
   const partition = partitionId(scope);
   const canvasId = scope.canvas_id ?? null;
@@ -62,18 +70,35 @@ export async function appendDurableEvents(
   const sized = sizedEnvelopes(events, envCtx, ctx.maxEventBytes);
   if (!sized.ok) return sized;
   const envelopes = sized.value;
-  const append = (): Result<Promise<Result<{ cursor: string; seq: number }>>> => {
+  const commandId = opts.commandId;
+  const append = (): Result<Promise<Result<{ cursor: string; seq: number; duplicate?: true }>>> => {
     const checked = opts.check?.();
     if (checked && !checked.ok) return checked;
     const { seqs, durable } = ctx.spine.append({
       partition,
       events: events.map((e, i) => ({ type: e.type, canvasId, envelope: envelopes[i]! })),
+      ...(commandId !== undefined
+        ? {
+            commandId,
+            outcome: (lastSeq: number) => ({
+              cursor: encodeCursor({ epoch: ctx.spine.epoch, seq: lastSeq }),
+              revision: 0,
+            }),
+          }
+        : {}),
     });
     if (seqs.length !== events.length) {
       return ok(
         durable.then(
           () => fail('unavailable', 'the event spine refused the events; retry'),
-          (err: unknown) => unavailable(ctx.logger, err, 'appending events failed'),
+          async (err: unknown) => {
+            // The key was stored meanwhile (a single-writer spine refuses it at once): answer that append.
+            if (commandId !== undefined && isSpineError(err, 'duplicate_command')) {
+              const stored = await ctx.spine.lookupCommand(partition, commandId).catch(() => null);
+              if (stored !== null) return duplicateAnswer(stored);
+            }
+            return unavailable(ctx.logger, err, 'appending events failed');
+          },
         ),
       );
     }
@@ -89,8 +114,9 @@ export async function appendDurableEvents(
   try {
     const started =
       ctx.turns === null
-        ? append()
-        : await ctx.turns.submit(partition, undefined, async (_stored, head) => {
+        ? await appendOnce(ctx, partition, commandId, append)
+        : await ctx.turns.submit(partition, commandId, async (stored, head) => {
+            if (stored !== null) return duplicateOf(stored);
             const checked = opts.inTurn ? await opts.inTurn(head) : ok(undefined);
             return checked.ok ? append() : checked;
           });
@@ -98,4 +124,26 @@ export async function appendDurableEvents(
   } catch (err) {
     return unavailable(ctx.logger, err, 'appending events failed');
   }
+}
+
+/** Single-writer spines: the stored outcome of `commandId` (pending appends included), else `append()`. */
+async function appendOnce<T>(
+  ctx: AppendContext,
+  partition: string,
+  commandId: string | undefined,
+  append: () => Result<Promise<Result<T>>>,
+): Promise<Result<Promise<Result<T | { cursor: string; seq: number; duplicate: true }>>>> {
+  if (commandId === undefined) return append();
+  const stored = await ctx.spine.lookupCommand(partition, commandId);
+  return stored !== null ? duplicateOf(stored) : append();
+}
+
+/** The answer to an append whose command id is already stored: its cursor, nothing appended. */
+function duplicateAnswer(stored: StoredOutcome): Result<{ cursor: string; seq: number; duplicate: true }> {
+  const decoded = decodeCursor(stored.cursor);
+  return ok({ cursor: stored.cursor, seq: decoded.ok ? decoded.value.seq : 0, duplicate: true as const });
+}
+
+function duplicateOf(stored: StoredOutcome): Result<Promise<Result<{ cursor: string; seq: number; duplicate: true }>>> {
+  return ok(Promise.resolve(duplicateAnswer(stored)));
 }

@@ -130,6 +130,13 @@ export interface EventSpine {
   /** Small durable records: canvas types, lens policies, canvas directory. */
   getRecord(kind: string, key: string): Promise<string | null>;
   putRecord(kind: string, key: string, value: string): Promise<void>;
+  /**
+   * Compare-and-set: stores `value` only if the record's current value is exactly `expected`
+   * (`null`: only if there is no record). Atomic against every other writer, on this node or
+   * another: of callers racing with the same `expected`, exactly one gets `true`. Resolves `false`
+   * (nothing written) when the current value differs; rejects only when the write fails.
+   */
+  putRecordIf(kind: string, key: string, value: string, expected: string | null): Promise<boolean>;
   listRecords(kind: string, keyPrefix: string): Promise<Array<{ key: string; value: string }>>;
 
   /** Resolves once everything appended so far is durable. */

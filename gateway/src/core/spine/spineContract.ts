@@ -413,6 +413,64 @@ export function describeSpineContract(name: string, makeSpine: () => Promise<Spi
       expect(await spine.listRecords('none', '')).toEqual([]);
     });
 
+    it('[SPINE] putRecordIf: writes only over the expected value (null: only when absent)', async () => {
+      expect(await spine.putRecordIf('job', 'acme/j1', 'a', 'x')).toBe(false);
+      expect(await spine.getRecord('job', 'acme/j1')).toBeNull();
+      expect(await spine.putRecordIf('job', 'acme/j1', 'a', null)).toBe(true);
+      expect(await spine.getRecord('job', 'acme/j1')).toBe('a');
+      expect(await spine.putRecordIf('job', 'acme/j1', 'b', null)).toBe(false);
+      expect(await spine.putRecordIf('job', 'acme/j1', 'b', 'stale')).toBe(false);
+      expect(await spine.getRecord('job', 'acme/j1')).toBe('a');
+      expect(await spine.putRecordIf('job', 'acme/j1', 'b', 'a')).toBe(true);
+      expect(await spine.getRecord('job', 'acme/j1')).toBe('b');
+      // Same key under another kind is another record.
+      expect(await spine.putRecordIf('run', 'acme/j1', 'r', null)).toBe(true);
+      // An empty string is a value, not an absence; texts compare exactly.
+      await spine.putRecord('job', 'acme/empty', '');
+      expect(await spine.putRecordIf('job', 'acme/empty', 'x', null)).toBe(false);
+      expect(await spine.putRecordIf('job', 'acme/empty', 'é\u{10FFFF}"\n', '')).toBe(true);
+      expect(await spine.putRecordIf('job', 'acme/empty', 'y', 'é\u{10FFFF}"')).toBe(false);
+      expect(await spine.putRecordIf('job', 'acme/empty', '', 'é\u{10FFFF}"\n')).toBe(true);
+      expect(await spine.getRecord('job', 'acme/empty')).toBe('');
+      // A plain put in between is seen by the next compare.
+      await spine.putRecord('job', 'acme/j1', 'c');
+      expect(await spine.putRecordIf('job', 'acme/j1', 'd', 'b')).toBe(false);
+      expect(await spine.getRecord('job', 'acme/j1')).toBe('c');
+      expect(await spine.listRecords('job', 'acme/')).toEqual([
+        { key: 'acme/empty', value: '' },
+        { key: 'acme/j1', value: 'c' },
+      ]);
+    });
+
+    it('[SPINE] putRecordIf: of callers racing with the same expectation exactly one wins', async () => {
+      const N = 24;
+      for (let round = 0; round < 3; round++) {
+        const key = `acme/race-${round}`;
+        const created = await Promise.all(
+          Array.from({ length: N }, (_, i) => spine.putRecordIf('sidecar', key, `v${i}`, null)),
+        );
+        expect(created.filter(Boolean)).toHaveLength(1);
+        const winner = created.indexOf(true);
+        expect(await spine.getRecord('sidecar', key)).toBe(`v${winner}`);
+        const moved = await Promise.all(
+          Array.from({ length: N }, (_, i) => spine.putRecordIf('sidecar', key, `w${i}`, `v${winner}`)),
+        );
+        expect(moved.filter(Boolean)).toHaveLength(1);
+        expect(await spine.getRecord('sidecar', key)).toBe(`w${moved.indexOf(true)}`);
+      }
+    });
+
+    it('[SPINE] putRecordIf survives a reopen like putRecord', async (ctx) => {
+      expect(await spine.putRecordIf('job', 'acme/kept', 'v1', null)).toBe(true);
+      if (!h.reopen) return ctx.skip();
+      await spine.close();
+      const again = await h.reopen();
+      expect(await again.getRecord('job', 'acme/kept')).toBe('v1');
+      expect(await again.putRecordIf('job', 'acme/kept', 'v2', null)).toBe(false);
+      expect(await again.putRecordIf('job', 'acme/kept', 'v2', 'v1')).toBe(true);
+      expect(await again.getRecord('job', 'acme/kept')).toBe('v2');
+    });
+
     it('[CONTRACT 4] the epoch is stable across reopen and differs for a new store', async () => {
       expect(spine.epoch).toMatch(/^[a-z0-9]{8,16}$/);
       if (h.reopen) {
@@ -471,6 +529,21 @@ export function describeSpineContract(name: string, makeSpine: () => Promise<Spi
       ]);
     });
 
+    it('[SPINE] putRecordIf rejects with write_failed when the store refuses writes, and stores nothing', async (ctx) => {
+      if (!h.breakWrites) return ctx.skip();
+      await spine.putRecord('job', 'acme/b', 'before');
+      const restore = await h.breakWrites();
+      const reasons = await Promise.all([
+        reasonOf(spine.putRecordIf('job', 'acme/a', 'new', null)),
+        reasonOf(spine.putRecordIf('job', 'acme/b', 'after', 'before')),
+      ]);
+      for (const reason of reasons) expect(isSpineError(reason, 'write_failed')).toBe(true);
+      await restore();
+      expect(await spine.getRecord('job', 'acme/a')).toBeNull();
+      expect(await spine.getRecord('job', 'acme/b')).toBe('before');
+      expect(await spine.putRecordIf('job', 'acme/b', 'after', 'before')).toBe(true);
+    });
+
     it('[CONTRACT 4] after close, operations reject with closed', async () => {
       await spine.close();
       await spine.close();
@@ -479,6 +552,7 @@ export function describeSpineContract(name: string, makeSpine: () => Promise<Spi
       );
       expect(isSpineError(await reasonOf(spine.read(P, 0)), 'closed')).toBe(true);
       expect(isSpineError(await reasonOf(spine.putRecord('k', 'k', 'v')), 'closed')).toBe(true);
+      expect(isSpineError(await reasonOf(spine.putRecordIf('k', 'k', 'v', null)), 'closed')).toBe(true);
       expect(isSpineError(await reasonOf(spine.turn(P, async () => 1)), 'closed')).toBe(true);
     });
 

@@ -221,6 +221,14 @@ export class MemorySpine implements EventSpine {
     this.records.set(`${kind}\u0000${key}`, value);
   }
 
+  async putRecordIf(kind: string, key: string, value: string, expected: string | null): Promise<boolean> {
+    if (this.closed) throw this.closedError();
+    const k = `${kind}\u0000${key}`;
+    if ((this.records.get(k) ?? null) !== expected) return false;
+    this.records.set(k, value);
+    return true;
+  }
+
   async listRecords(kind: string, keyPrefix: string): Promise<Array<{ key: string; value: string }>> {
     if (this.closed) throw this.closedError();
     const prefix = `${kind}\u0000${keyPrefix}`;

@@ -63,6 +63,7 @@ export class SharedMemoryLog {
       'compact',
       'getRecord',
       'putRecord',
+      'putRecordIf',
       'listRecords',
       'flush',
     ] as const) {

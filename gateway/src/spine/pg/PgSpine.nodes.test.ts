@@ -191,6 +191,26 @@ describe('PgSpine on several nodes', () => {
     );
   });
 
+  it('[SPINE] putRecordIf from two nodes at once: exactly one wins each create and each move', async () => {
+    db = await pgTestSchema();
+    const nodes = [await db.open(), await db.open()];
+    const PER_NODE = 8;
+    for (let round = 0; round < 10; round++) {
+      const key = `acme/site/id-${round}`;
+      const racers = nodes.flatMap((spine, n) =>
+        Array.from({ length: PER_NODE }, (_, i) => ({ spine, value: `n${n}-${i}` })),
+      );
+      const created = await Promise.all(racers.map((r) => r.spine.putRecordIf('job', key, r.value, null)));
+      expect(created.filter(Boolean)).toHaveLength(1);
+      const first = racers[created.indexOf(true)]!.value;
+      for (const spine of nodes) expect(await spine.getRecord('job', key)).toBe(first);
+      const moved = await Promise.all(racers.map((r) => r.spine.putRecordIf('job', key, `${r.value}+`, first)));
+      expect(moved.filter(Boolean)).toHaveLength(1);
+      const second = `${racers[moved.indexOf(true)]!.value}+`;
+      for (const spine of nodes) expect(await spine.getRecord('job', key)).toBe(second);
+    }
+  });
+
   it('[SPINE] a migration list that differs from the schema history is refused', async () => {
     db = await pgTestSchema();
     await db.open();

@@ -295,6 +295,18 @@ export class PgSpine implements EventSpine {
     );
   }
 
+  async putRecordIf(kind: string, key: string, value: string, expected: string | null): Promise<boolean> {
+    this.assertOpen();
+    // One statement each: INSERT … DO NOTHING waits on a racing insert's unique-index entry and
+    // then does nothing; UPDATE … WHERE value = $4 re-checks the row a racing update left.
+    const { rowCount } = await this.write('storing a record if unchanged', { kind, key }, () =>
+      expected === null
+        ? this.parts.queryPool.query({ ...this.sql.insertRecordIfAbsent, values: [kind, key, value] })
+        : this.parts.queryPool.query({ ...this.sql.updateRecordIf, values: [kind, key, value, expected] }),
+    );
+    return rowCount === 1;
+  }
+
   async listRecords(kind: string, keyPrefix: string): Promise<Array<{ key: string; value: string }>> {
     this.assertOpen();
     const bound = prefixUpperBound(keyPrefix);

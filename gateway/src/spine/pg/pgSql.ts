@@ -112,6 +112,14 @@ export function pgStatements(schema: string) {
       `INSERT INTO ${t.records} (kind, key, value) VALUES ($1, $2, $3)
        ON CONFLICT (kind, key) DO UPDATE SET value = excluded.value`,
     ),
+    insertRecordIfAbsent: named(
+      'insert_record_if_absent',
+      `INSERT INTO ${t.records} (kind, key, value) VALUES ($1, $2, $3) ON CONFLICT (kind, key) DO NOTHING`,
+    ),
+    updateRecordIf: named(
+      'update_record_if',
+      `UPDATE ${t.records} SET value = $3 WHERE kind = $1 AND key = $2 AND value = $4`,
+    ),
     listRecords: named(
       'list_records',
       `SELECT key, value FROM ${t.records} WHERE kind = $1 AND key >= $2 AND key < $3 ORDER BY key`,

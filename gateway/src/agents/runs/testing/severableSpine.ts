@@ -47,6 +47,7 @@ export function severable(inner: EventSpine): SeverableSpine {
     compact: guard((p, b) => inner.compact(p, b)),
     getRecord: guard((k, key) => inner.getRecord(k, key)),
     putRecord: guard((k, key, v) => inner.putRecord(k, key, v)),
+    putRecordIf: guard((k, key, v, expected) => inner.putRecordIf(k, key, v, expected)),
     listRecords: guard((k, prefix) => inner.listRecords(k, prefix)),
     flush: guard(() => inner.flush()),
     close: async () => {},
