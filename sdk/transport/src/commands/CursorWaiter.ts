@@ -57,12 +57,14 @@ export class CursorWaiter {
 
   /** Ends every wait with `closed`. */
   close(): void {
-    for (const waiter of [...this.#waiters])
+    // (No copy: settling deletes only the waiter at hand, which `Set` iteration allows, and runs no
+    // caller code synchronously, so nothing is added meanwhile.)
+    for (const waiter of this.#waiters)
       this.#settle(waiter, err({ code: 'closed', message: 'the transport was closed' }));
   }
 
   #recheck(): void {
-    for (const waiter of [...this.#waiters]) {
+    for (const waiter of this.#waiters) {
       const result = this.#check(waiter.epoch, waiter.seq, waiter.startEpoch);
       if (result !== null) this.#settle(waiter, result);
     }

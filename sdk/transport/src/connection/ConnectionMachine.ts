@@ -200,7 +200,7 @@ export class ConnectionMachine {
         this.#transition('failed');
         return;
       default:
-        this.#enterBackoff(failure.retryAfterMs ?? null);
+        this.#enterBackoff(failure.retryAfterMs);
     }
   }
 
@@ -220,9 +220,10 @@ export class ConnectionMachine {
     if (this.#state === 'connecting' && this.#attemptId === attempt.id) this.#options.onAttempt(attempt);
   }
 
-  #enterBackoff(retryAfterMs: number | null): void {
+  #enterBackoff(retryAfterMs?: number | null): void {
     this.#failures += 1;
-    const base = Math.max(this.#serverRetryMs ?? 0, retryAfterMs ?? 0) || null;
+    // (0: no hint, as for `backoffDelay`.)
+    const base = Math.max(this.#serverRetryMs ?? 0, retryAfterMs ?? 0);
     const delay = backoffDelay(this.#failures, this.#options.random, base, this.#options.tiers ?? BACKOFF_TIERS);
     this.#nextDelay = delay;
     this.#transition('backoff');

@@ -44,3 +44,20 @@ describe('backoffDelay', () => {
     expect(backoffDelay(5, () => 0.5, 3_000).ms).toBe(6_500);
   });
 });
+
+describe('backoffDelay without a usable server hint', () => {
+  it('null, undefined, 0, a negative and a non-finite hint all mean no hint', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 8 }),
+        fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+        (n, r) => {
+          const none = backoffDelay(n, () => r, null);
+          for (const hint of [undefined, 0, -5, Number.NaN, Number.POSITIVE_INFINITY]) {
+            expect(backoffDelay(n, () => r, hint)).toEqual(none);
+          }
+        },
+      ),
+    );
+  });
+});

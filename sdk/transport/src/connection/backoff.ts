@@ -42,7 +42,8 @@ export function backoffDelay(
   const index = Math.min(Math.max(failures, 1), tiers.length) - 1;
   const tier = tiers[index]!;
   const cap = tiers[tiers.length - 1]!.ms;
-  const hint = serverRetryMs !== null && Number.isFinite(serverRetryMs) && serverRetryMs > 0 ? serverRetryMs : 0;
+  // (`Number.isFinite` is false for null.)
+  const hint = Number.isFinite(serverRetryMs) && serverRetryMs! > 0 ? serverRetryMs! : 0;
   const floor = Math.min(hint, cap);
   const ceiling = Math.min(Math.max(tier.ms, hint), cap);
   const r = Math.min(Math.max(random(), 0), 1);

@@ -19,7 +19,7 @@ const MAX_ERROR_BODY_CHARS = 64 * 1024;
 export function codeForStatus(status: number): ErrorCode {
   const code = ERROR_CODE_BY_STATUS[status];
   if (code !== undefined) return code;
-  if (status === 429) return 'rate_limited';
+  // (429 is in the table: `rate_limited`.)
   if (status >= 500) return 'unavailable';
   return 'validation_failed';
 }

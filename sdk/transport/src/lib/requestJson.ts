@@ -3,6 +3,7 @@ import { BACKOFF_TIERS, type BackoffTier, backoffDelay } from '../connection/bac
 import type { Deps } from './deps.ts';
 import { errorMessage } from './errorMessage.ts';
 import { readHttpError } from './httpError.ts';
+import { onAbort } from './onAbort.ts';
 import { type Result, err, ok } from './Result.ts';
 import { resolveToken, type TokenSource } from './token.ts';
 
@@ -80,6 +81,7 @@ export async function requestJson(ctx: ApiContext, options: RequestJsonOptions):
   const { deps } = ctx;
   const { signal } = options;
   const attempts = Math.max(1, options.attempts ?? (options.method === 'GET' ? 3 : 1));
+  const route = options.path.split('?')[0]!;
   const closed = () => err({ code: 'closed' as const, message: 'the request was aborted' });
   let reauthorized = false;
   const timeoutMs = ctx.requestTimeoutMs ?? 30_000;
@@ -91,8 +93,7 @@ export async function requestJson(ctx: ApiContext, options: RequestJsonOptions):
     const token = await resolveToken(ctx.token);
     if (!token.ok) return err({ code: 'unauthenticated', message: token.message });
     const controller = new AbortController();
-    const onAbort = () => controller.abort();
-    signal?.addEventListener('abort', onAbort);
+    const offAbort = onAbort(signal, () => controller.abort());
     const timer = deps.timers.setTimeout(() => controller.abort(), timeoutMs);
     let retryAfterMs: number | undefined;
     try {
@@ -110,7 +111,7 @@ export async function requestJson(ctx: ApiContext, options: RequestJsonOptions):
         try {
           return ok(await response.json());
         } catch (error) {
-          const broken = `${options.method} ${pathOnly(options.path)} answered a body that is not JSON`;
+          const broken = `${options.method} ${route} answered a body that is not JSON`;
           if (!options.idempotent) return err({ code: 'protocol', message: broken, status: response.status });
           // The request may have been applied: a retry (same key) finds out. The last attempt's answer
           // decides the code: a whole body that is not JSON is `protocol`, one that broke off `network`.
@@ -135,19 +136,19 @@ export async function requestJson(ctx: ApiContext, options: RequestJsonOptions):
       if (signal?.aborted) return closed();
       last = {
         code: 'network',
-        message: `${options.method} ${pathOnly(options.path)}: ${errorMessage(error)}`,
+        message: `${options.method} ${route}: ${errorMessage(error)}`,
       };
     } finally {
       deps.timers.clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
+      offAbort?.();
     }
     // (A flapping link, open and gone again, is bounded by the same timeout.)
     const online = last.status === undefined && deps.now() < offlineUntil ? options.whenOnline : undefined;
     if (online && (await sleep(deps, offlineUntil - deps.now(), signal, online))) {
       attempt -= 1;
     } else if (attempt < attempts) {
-      const delay = backoffDelay(attempt, deps.random, retryAfterMs ?? null, options.tiers ?? BACKOFF_TIERS);
-      deps.logger.debug?.('retrying a request', { path: pathOnly(options.path), attempt, delayMs: delay.ms });
+      const delay = backoffDelay(attempt, deps.random, retryAfterMs, options.tiers ?? BACKOFF_TIERS);
+      deps.logger.debug?.('retrying a request', { path: route, attempt, delayMs: delay.ms });
       await sleep(deps, delay.ms, signal);
     }
   }
@@ -163,13 +164,13 @@ function sleep(deps: Deps, ms: number, signal: AbortSignal | undefined, online?:
     // (Also the timer's and the abort listener's callback: woken only by `online`'s `true`.)
     const done = (woken?: unknown) => {
       deps.timers.clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
+      offAbort?.();
       off?.();
       resolve(woken === true);
     };
     const timer = deps.timers.setTimeout(done, ms);
     const off = online?.(() => done(true));
-    signal?.addEventListener('abort', done);
+    const offAbort = onAbort(signal, done);
     if (signal?.aborted || off === null) done();
   });
 }
@@ -177,8 +178,4 @@ function sleep(deps: Deps, ms: number, signal: AbortSignal | undefined, online?:
 /** A `protocol` error for an answer of the wrong shape. */
 export function protocolError(what: string, message: string): { readonly ok: false; readonly error: ApiError } {
   return err({ code: 'protocol', message: `${what} answered an unexpected shape: ${message}` });
-}
-
-function pathOnly(path: string): string {
-  return path.split('?')[0] ?? path;
 }

@@ -289,7 +289,8 @@ export class Presence {
   }
 
   #resolveWaiters(result: Result<void, PresenceError>): void {
-    for (const waiter of [...this.#joinWaiters]) waiter(result);
+    // (No copy: a waiter deletes only itself, which `Set` iteration allows, and runs no caller code.)
+    for (const waiter of this.#joinWaiters) waiter(result);
   }
 }
 
