@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type pg from 'pg';
@@ -10,6 +9,7 @@ import { type EmbeddedS3, startEmbeddedS3 } from '../src/sidecars/startEmbeddedS
 import { adminClient } from '../src/spine/pg/pgTestHarness.ts';
 import { api } from './harness/api.ts';
 import { GatewayCluster } from './harness/GatewayCluster.ts';
+import { postTogether } from './harness/postTogether.ts';
 
 // Two real gateway nodes on one PostgreSQL schema, one Redis and one S3 (an embedded s3rver both
 // reach with `--s3`), raced from outside: the same request is written to both nodes at once. The
@@ -75,49 +75,13 @@ afterAll(async () => {
  * POSTs `body` to `path` on every node `perNode` times at once: every connection is open before
  * any request is written, then all are written in one go. Statuses and parsed bodies, node by node.
  */
-async function postToAllAtOnce(perNode: number, path: string, body: unknown) {
-  const text = JSON.stringify(body);
-  const targets = urls.flatMap((url) => Array.from({ length: perNode }, () => new URL(url)));
-  const sockets = await Promise.all(
-    targets.map(
-      (target) =>
-        new Promise<Socket>((resolve, reject) => {
-          const socket = connect({ host: target.hostname, port: Number(target.port) }, () => resolve(socket));
-          socket.once('error', reject);
-        }),
-    ),
+function postToAllAtOnce(perNode: number, path: string, body: unknown) {
+  return postTogether(
+    urls.flatMap((url) => Array.from({ length: perNode }, () => url)),
+    editor,
+    path,
+    body,
   );
-  const answers = sockets.map(
-    (socket) =>
-      new Promise<string>((resolve) => {
-        const chunks: Buffer[] = [];
-        const timer = setTimeout(() => socket.destroy(), 20_000);
-        socket.on('data', (c: Buffer) => chunks.push(c));
-        socket.on('close', () => {
-          clearTimeout(timer);
-          resolve(Buffer.concat(chunks).toString('utf8'));
-        });
-      }),
-  );
-  sockets.forEach((socket, i) => {
-    socket.write(
-      [
-        `POST ${path} HTTP/1.1`,
-        `Host: ${targets[i]!.host}`,
-        `Authorization: Bearer ${editor}`,
-        'Content-Type: application/json',
-        `Content-Length: ${Buffer.byteLength(text)}`,
-        'Connection: close',
-        '',
-        text,
-      ].join('\r\n'),
-    );
-  });
-  return (await Promise.all(answers)).map((raw) => {
-    const at = raw.indexOf('\r\n\r\n');
-    const json = at === -1 ? '' : raw.slice(at + 4);
-    return { status: Number(raw.split(' ')[1]), json: json ? JSON.parse(json) : undefined, raw };
-  });
 }
 
 /** Durable events of `type` in the cluster's spine whose envelope mentions `needle`. */

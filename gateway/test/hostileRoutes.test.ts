@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { connect, type Socket } from 'node:net';
 import { CONTRACT_EXAMPLE_LENS_POLICY } from '@easel/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RedisChild, startRedisChild } from '../src/bus/redisTestHarness.ts';
@@ -9,6 +8,7 @@ import { gatewayPerFile } from './harness/gatewayPerFile.ts';
 import { rawExchange } from './harness/rawHttp.ts';
 import { GatewayCluster } from './harness/GatewayCluster.ts';
 import { SseClient } from './harness/SseClient.ts';
+import { postTogether } from './harness/postTogether.ts';
 
 // Hostile clients against the sidecar, job, plugin, run and turn-history routes of one real
 // gateway process (embedded S3, the local model, the built-in plugins): every refusal is the
@@ -96,47 +96,14 @@ async function rawRequest(method: string, target: string, token: string, body?: 
  * written, then all are written in one go (so the gateway handles them side by side). The statuses
  * and parsed bodies, in order.
  */
-async function postAtOnce(baseUrl: string, token: string, n: number, path: string, body: unknown) {
-  const { hostname, port, host } = new URL(baseUrl);
-  const text = JSON.stringify(body);
-  const request = [
-    `POST ${path} HTTP/1.1`,
-    `Host: ${host}`,
-    `Authorization: Bearer ${token}`,
-    'Content-Type: application/json',
-    `Content-Length: ${Buffer.byteLength(text)}`,
-    'Connection: close',
-    '',
-    text,
-  ].join('\r\n');
-  const sockets = await Promise.all(
-    Array.from(
-      { length: n },
-      () =>
-        new Promise<Socket>((resolve, reject) => {
-          const socket = connect({ host: hostname, port: Number(port) }, () => resolve(socket));
-          socket.once('error', reject);
-        }),
-    ),
+function postAtOnce(baseUrl: string, token: string, n: number, path: string, body: unknown) {
+  return postTogether(
+    Array.from({ length: n }, () => baseUrl),
+    token,
+    path,
+    body,
+    15_000,
   );
-  const answers = sockets.map(
-    (socket) =>
-      new Promise<string>((resolve) => {
-        const chunks: Buffer[] = [];
-        const timer = setTimeout(() => socket.destroy(), 15_000);
-        socket.on('data', (c: Buffer) => chunks.push(c));
-        socket.on('close', () => {
-          clearTimeout(timer);
-          resolve(Buffer.concat(chunks).toString('utf8'));
-        });
-      }),
-  );
-  for (const socket of sockets) socket.write(request);
-  return (await Promise.all(answers)).map((raw) => {
-    const at = raw.indexOf('\r\n\r\n');
-    const json = at === -1 ? '' : raw.slice(at + 4);
-    return { status: Number(raw.split(' ')[1]), json: json ? JSON.parse(json) : undefined };
-  });
 }
 
 function sha256(bytes: Uint8Array): string {
