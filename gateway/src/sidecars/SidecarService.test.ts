@@ -159,12 +159,15 @@ describe('SidecarService (contract 8, lens of contract 6)', () => {
     }
   });
 
-  it('[CONTRACT 8] a complete cut off after fixing its payload, before its event, is finished by the next: one event', async () => {
+  /**
+   * An uploaded artifact whose record a node moved to `completing` (its payload fixed) and then
+   * died: what the next complete must finish.
+   */
+  async function cutOffCompleting() {
     const value = await created();
     await put(value.upload);
     const key = sidecarRecordKey('acme', 'p1', value.artifact_id);
     const pending = JSON.parse((await h.spine.getRecord(SIDECAR_RECORD_KIND, key))!);
-    // What a node that died right after its compare-and-set left behind.
     const snapshot = {
       artifact_id: value.artifact_id,
       uri: `s3://easel/${pending.key}`,
@@ -174,6 +177,12 @@ describe('SidecarService (contract 8, lens of contract 6)', () => {
       created_at: '2026-01-02T03:04:05.000Z',
     };
     await h.spine.putRecord(SIDECAR_RECORD_KIND, key, JSON.stringify({ ...pending, state: 'completing', snapshot }));
+    return { value, key, snapshot };
+  }
+
+  it('[CONTRACT 8] a complete cut off after fixing its payload, before its event, is finished by the next: one event', async () => {
+    // What a node that died right after its compare-and-set left behind.
+    const { value, key, snapshot } = await cutOffCompleting();
     const resolved = await service.resolve(DIRECTOR, value.artifact_id, project);
     expect(!resolved.ok && resolved.error.code).toBe('conflict');
     const done = await service.complete(DIRECTOR, value.artifact_id, { scope: canvas });
@@ -190,19 +199,7 @@ describe('SidecarService (contract 8, lens of contract 6)', () => {
   });
 
   it('[CONTRACT 8] a complete cut off after its event was durable, before marking the record, emits nothing more', async () => {
-    const value = await created();
-    await put(value.upload);
-    const key = sidecarRecordKey('acme', 'p1', value.artifact_id);
-    const pending = JSON.parse((await h.spine.getRecord(SIDECAR_RECORD_KIND, key))!);
-    const snapshot = {
-      artifact_id: value.artifact_id,
-      uri: `s3://easel/${pending.key}`,
-      mime: 'text/plain',
-      size: BYTES.length,
-      sha256: SHA,
-      created_at: '2026-01-02T03:04:05.000Z',
-    };
-    await h.spine.putRecord(SIDECAR_RECORD_KIND, key, JSON.stringify({ ...pending, state: 'completing', snapshot }));
+    const { value, snapshot } = await cutOffCompleting();
     // The dead node's append, under the artifact's idempotency key.
     const first = await h.core.appendEventsOnce(
       canvas,
