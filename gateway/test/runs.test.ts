@@ -221,6 +221,41 @@ describe('[CONTRACT 10] runs end to end', () => {
     expect((await getRun(scope, runId)).json.status).toBe('failed');
   });
 
+  it('[CONTRACT 5] a client command under the ids a run once used (run:<id>:<step>, run:<id>:verdict) suppresses neither its commit nor its verdict', async () => {
+    const scope = await board('claimed', 'c1');
+    const runId = 'claimed-run';
+    // The run id is the client's choice, so these are sent before the run exists: plain
+    // commands that take the keys earlier versions stored the run's appends under.
+    const claims = ['verdict', '0', '1', '2'].map((k) => `run:${runId}:${k}`);
+    for (const [i, commandId] of claims.entries()) {
+      const res = await env.world.command(
+        env.tokens.editor,
+        'canvas.commit',
+        scope,
+        { message: `claim ${i}` },
+        { command_id: commandId },
+      );
+      expect(res.status, res.text).toBe(200);
+      expect(res.json.status).toBe('committed');
+    }
+    const created = await api(env.gateway.url, 'POST', '/v1/runs', {
+      token: env.tokens.editor,
+      body: { scope: { ...scope, run_id: runId }, task: task({ goal: 'add three notes about claims' }) },
+    });
+    expect(created.status, created.text).toBe(201);
+    expect(created.json.run_id).toBe(runId);
+    const { stream, verdict } = await untilVerdict(scope, runId, 15_000);
+    stream.close();
+    expect(verdict.id).not.toBeNull();
+    expect(verdict.json).toMatchObject({ durable: true, causation_id: `run:${runId}:verdict` });
+    expect(verdict.json.payload).toMatchObject({ verdict: 'pass', run_id: runId });
+    const commits = stream.frames.filter((f) => f.event === 'canvas_commit');
+    expect(commits.map((f) => f.json.payload.run_id)).toEqual([runId]);
+    const canvas = await api(env.gateway.url, 'GET', env.world.canvasPath(scope), { token: env.tokens.editor });
+    expect(Object.keys(canvas.json.state.notes)).toHaveLength(3);
+    expect((await getRun(scope, runId)).json).toMatchObject({ status: 'passed', revisions: [canvas.json.revision] });
+  });
+
   it('[CONTRACT 10] canvas.revert {run_id} undoes the run in one command and keeps a human edit made after it', async () => {
     const scope = await board('revert', 'c1');
     await env.world.commit(env.tokens.human, 'state.ops', scope, {

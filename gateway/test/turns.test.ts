@@ -239,6 +239,38 @@ describe('turns on a gateway whose model is an OpenAI-compatible server', () => 
 });
 
 describe('kill -9 between preview and commit', () => {
+  it('[CONTRACT 5] a client command sent under turn:<turn_id> (the key earlier versions used for the commit) does not suppress the commit', async () => {
+    const scope = await canvas(world, 'p1', 'claimed');
+    const sse = await stream(gw.url, admin, scope);
+    const gate = latch();
+    model.setResponder(() => ({
+      steps: [
+        { wait: gate.promise },
+        { content: 'One note.' },
+        { toolCall: { name: APPLY, arguments: { ops: [note('c1')] } } },
+        { usage: { prompt_tokens: 10, completion_tokens: 2 } },
+      ],
+    }));
+    const res = await world.command(admin, 'chat.send', scope, { text: 'add a note' });
+    expect(res.status).toBe(200);
+    const turnId: string = res.json.turn_id;
+    const claim = await world.command(
+      admin,
+      'canvas.commit',
+      scope,
+      { message: 'taken first' },
+      { command_id: `turn:${turnId}` },
+    );
+    expect(claim.status, claim.text).toBe(200);
+    expect(claim.json.status).toBe('committed');
+    gate.release();
+    const end = await sse.waitFor(END(turnId), 10_000, 'the turn outcome');
+    expect(end.event).toBe('commit_succeeded');
+    expect(end.json.causation_id).toBe(`turn:${turnId}`);
+    const read = await api(gw.url, 'GET', `/v1/canvases/claimed?${query(scope)}`, { token: admin });
+    expect(read.json).toMatchObject({ revision: 1, state: { notes: { c1: { text: 'note c1' } } } });
+  });
+
   it('[CONTRACT 4] after a restart the interrupted turn ends turn_cancelled (interrupted), nothing of it applied; replay from cursor 0 shows the final texts and outcomes', async () => {
     const scope = await canvas(world, 'p1', 'crash');
     const sse = await stream(gw.url, admin, scope);

@@ -7,6 +7,7 @@ import type { PluginHost } from '../../plugins/index.ts';
 import { clipText } from './clipJson.ts';
 import { RunBudget, type StopReason } from './RunBudget.ts';
 import { RunCanvasReader } from './RunCanvasReader.ts';
+import { legacyStepCommandId, stepCommandId } from './runCommandIds.ts';
 import type { RunCore } from './RunCore.ts';
 import type { RunEvents } from './RunEvents.ts';
 import type { RunTool } from './RunTool.ts';
@@ -187,7 +188,8 @@ export class RunExecution {
       principal: this.s.principal,
       actor: this.s.events.actor,
       scope: this.s.scope,
-      commandId: `run:${runId}:${step}`,
+      commandId: stepCommandId(runId, step),
+      causationId: legacyStepCommandId(runId, step),
       ops,
       message: clipText(`run ${runId}: ${this.s.task.goal}`, 500),
       outcomeEvents: [],

@@ -16,7 +16,7 @@ import { RunExecution, type RunVerdict } from './RunExecution.ts';
 import { finalRecord, RunOrphans } from './RunOrphans.ts';
 import { type RunRecord, runActor, runInfoFor, runKey } from './RunRecord.ts';
 import { RunStore } from './RunStore.ts';
-import { appendVerdict, type StandingVerdict, verdictCommandId } from './RunVerdicts.ts';
+import { appendVerdict, type StandingVerdict, verdictSettled } from './RunVerdicts.ts';
 
 export { runActor } from './RunRecord.ts';
 
@@ -352,8 +352,7 @@ export class RunService {
   private async renewOne(run: LiveRun): Promise<void> {
     const { scope, run_id } = run.record;
     try {
-      const settled = await this.o.core.spine.lookupCommand(partitionId(scope), verdictCommandId(run_id));
-      if (settled !== null) {
+      if (await verdictSettled(this.o.core, scope, run_id)) {
         run.execution.stop('shutdown');
         return;
       }

@@ -1,7 +1,10 @@
-import { decodeCursor, partitionId, type Scope } from '@easel/schemas';
+import { partitionId, type Scope } from '@easel/schemas';
 import type pino from 'pino';
 import type { Principal } from '../../core/auth/Principal.ts';
 import { DERIVED_FROM, type DerivedSources, parseDerivedSources } from '../../core/DerivedSources.ts';
+import { storedCommandEvent } from '../../core/commands/storedCommandEvent.ts';
+import type { StoredOutcome } from '../../core/spine/EventSpine.ts';
+import { legacyVerdictCommandId, verdictCommandId } from './runCommandIds.ts';
 import type { RunCore } from './RunCore.ts';
 import type { RunVerdict } from './RunExecution.ts';
 import { runActor } from './RunRecord.ts';
@@ -11,11 +14,6 @@ export type VerdictCore = Pick<RunCore, 'commitProposal' | 'appendEvents' | 'spi
 
 /** Bounded retries of a verdict whose append failed (storage hiccup, a busy canvas). */
 const ATTEMPTS = 3;
-
-/** The idempotency key a run's verdict is stored under: a run has exactly one verdict in the log. */
-export function verdictCommandId(runId: string): string {
-  return `run:${runId}:verdict`;
-}
 
 /** Whose run it is and where its events go. */
 export interface VerdictTarget {
@@ -37,10 +35,11 @@ export interface StandingVerdict {
 
 /**
  * Appends a run's durable `verdict` once, whichever node gets there first: it is committed as a
- * proposal without ops under `run:<run_id>:verdict`, so the spine's command ids (in the write
- * turn, on every engine) let exactly one verdict in — the live node's, or the one a node that
- * found the run's lease run out appended (`interrupted`). A later attempt is answered
- * `duplicate`, and the verdict read back from the log stands. When the canvas cannot take a
+ * proposal without ops under `run/<run_id>/verdict` (causation id `run:<run_id>:verdict`), so the
+ * spine's command ids (in the write turn, on every engine) let exactly one verdict in — the live
+ * node's, or the one a node that found the run's lease run out appended (`interrupted`). A later
+ * attempt is answered `duplicate`, and the verdict read back from the log stands; so does a
+ * verdict an earlier version stored under the legacy key. When the canvas cannot take a
  * proposal (gone, unreadable history) the verdict is appended plainly. Never throws.
  */
 export async function appendVerdict(
@@ -53,6 +52,8 @@ export async function appendVerdict(
   const { runId, scope } = target;
   const actor = runActor(runId);
   const payload = { ...verdict, [DERIVED_FROM]: sources };
+  const legacy = await legacyVerdict(core, scope, runId);
+  if (legacy) return { ...legacy, stored: true };
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     let r: Awaited<ReturnType<VerdictCore['commitProposal']>>;
     try {
@@ -61,6 +62,7 @@ export async function appendVerdict(
         actor,
         scope,
         commandId: verdictCommandId(runId),
+        causationId: legacyVerdictCommandId(runId),
         ops: [],
         message: `run ${runId}: verdict`,
         outcomeEvents: [{ type: 'run_event', payload }],
@@ -70,7 +72,7 @@ export async function appendVerdict(
       break;
     }
     if (r.ok && r.value.status === 'duplicate') {
-      const first = await storedVerdict(core, scope, runId, r.value.cursor);
+      const first = await verdictAt(core, scope, runId, { cursor: r.value.cursor, revision: r.value.revision });
       return first ? { ...first, stored: true } : { verdict, sources, stored: true };
     }
     if (r.ok) return { verdict, sources, stored: true };
@@ -88,23 +90,38 @@ export async function appendVerdict(
   return { verdict, sources, stored: false };
 }
 
-/** The verdict event at `cursor` (the last event of the first verdict's append), or null. */
-async function storedVerdict(
-  core: VerdictCore,
+/**
+ * Whether the run's verdict is in the log: stored under its key, or (earlier versions) under
+ * the legacy key, there only when the append is this run's verdict (a client command may have
+ * taken that id). A failed lookup throws (the caller decides).
+ */
+export async function verdictSettled(core: Pick<RunCore, 'spine'>, scope: Scope, runId: string): Promise<boolean> {
+  if ((await core.spine.lookupCommand(partitionId(scope), verdictCommandId(runId))) !== null) return true;
+  return (await legacyVerdict(core, scope, runId)) !== null;
+}
+
+/** The verdict an earlier version stored under the legacy key, or null (none, or not a verdict). */
+async function legacyVerdict(
+  core: Pick<RunCore, 'spine'>,
   scope: Scope,
   runId: string,
-  cursor: string,
 ): Promise<{ verdict: RunVerdict; sources: DerivedSources | null } | null> {
-  const decoded = decodeCursor(cursor);
-  if (!decoded.ok || decoded.value.seq < 1) return null;
-  try {
-    const [event] = await core.spine.read(partitionId(scope), decoded.value.seq - 1, { limit: 1 });
-    if (event?.type !== 'run_event') return null;
-    const payload = (JSON.parse(event.envelope) as { payload?: Record<string, unknown> }).payload;
-    if (payload?.kind !== 'verdict' || payload.run_id !== runId) return null;
-    const { [DERIVED_FROM]: stamp, ...verdict } = payload;
-    return { verdict: verdict as RunVerdict, sources: parseDerivedSources(stamp) };
-  } catch {
-    return null;
-  }
+  const partition = partitionId(scope);
+  const stored = await core.spine.lookupCommand(partition, legacyVerdictCommandId(runId)).catch(() => null);
+  return stored ? verdictAt(core, scope, runId, stored) : null;
+}
+
+/** The verdict event at `outcome.cursor` (the last event of the first verdict's append), or null. */
+async function verdictAt(
+  core: Pick<RunCore, 'spine'>,
+  scope: Scope,
+  runId: string,
+  outcome: StoredOutcome,
+): Promise<{ verdict: RunVerdict; sources: DerivedSources | null } | null> {
+  const event = await storedCommandEvent(core.spine, partitionId(scope), outcome);
+  if (event?.type !== 'run_event') return null;
+  const payload = event.envelope.payload;
+  if (payload?.kind !== 'verdict' || payload.run_id !== runId) return null;
+  const { [DERIVED_FROM]: stamp, ...rest } = payload;
+  return { verdict: rest as unknown as RunVerdict, sources: parseDerivedSources(stamp) };
 }

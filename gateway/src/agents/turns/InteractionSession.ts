@@ -2,7 +2,7 @@ import type { Actor, EventType, JsonValue, StateOp } from '@easel/schemas';
 import type pino from 'pino';
 import type { TurnInfo } from '../../core/commands/TurnLedger.ts';
 import type { TurnRef } from '../../core/commands/TurnEvents.ts';
-import { turnCommitCommandId } from '../../core/commands/turnIds.ts';
+import { legacyTurnCommitCommandId, turnCommitCommandId } from '../../core/commands/turnIds.ts';
 import type { GatewayError } from '../../core/errors/GatewayError.ts';
 import { DERIVED_FROM, DerivedSourceSet } from '../../core/DerivedSources.ts';
 import type { GatewayCore } from '../../core/GatewayCore.ts';
@@ -248,6 +248,7 @@ export class InteractionSession {
         actor: this.agent(),
         scope: info.scope,
         commandId: turnCommitCommandId(info.turnId),
+        causationId: legacyTurnCommitCommandId(info.turnId),
         ops,
         // The sender's request, not the model's text: a commit message is shown to every viewer.
         message: `turn ${info.turnId}: ${info.text.slice(0, 200)}`,

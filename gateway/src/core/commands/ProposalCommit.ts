@@ -14,8 +14,16 @@ export interface ProposalCommit {
   actor: Actor;
   /** Canvas scope (`canvas_id` required); `run_id` set for runs (then also on `canvas_commit`). */
   scope: Scope;
-  /** Idempotency key in the partition, e.g. `turn:<turn_id>` / `run:<run_id>:<step>`. */
+  /**
+   * Idempotency key in the partition, e.g. `turn/<turn_id>` / `run/<run_id>/<step>`: an internal
+   * key holds `/`, which a client's `command_id` cannot, so no client command can take it.
+   */
   commandId: string;
+  /**
+   * The events' `causation_id` (must match the command id pattern; default `commandId`): give
+   * one when `commandId` is an internal key with `/`.
+   */
+  causationId?: string;
   /** May be empty (then only the outcome events). At most 500, validated as `state.ops`. */
   ops: readonly StateOp[];
   /** `canvas_commit` message (cut to 500 characters). */

@@ -238,7 +238,7 @@ export class ProposalProcessor {
       scope: req.scope,
       actor: req.actor,
       durable: true,
-      causationId: req.commandId,
+      causationId: req.causationId ?? req.commandId,
       now,
       ...(req.sessionId !== undefined ? { sessionId: req.sessionId } : {}),
       ...(req.turnId !== undefined ? { turnId: req.turnId } : {}),

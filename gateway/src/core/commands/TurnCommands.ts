@@ -8,7 +8,8 @@ import { cleanScope } from './buildEnvelope.ts';
 import type { EffectsResult } from './commandEffects.ts';
 import type { TurnInfo, TurnLedger } from './TurnLedger.ts';
 import type { OpenTurnEntry, TurnRecords } from './TurnRecords.ts';
-import { sessionIdFor, turnCommitCommandId, turnIdFor } from './turnIds.ts';
+import { storedCommandEvent } from './storedCommandEvent.ts';
+import { legacyTurnCommitCommandId, sessionIdFor, turnCommitCommandId, turnIdFor } from './turnIds.ts';
 
 /** The two turn commands of contract §5. */
 export type TurnCommand = CommandOf<'chat.send'> | CommandOf<'turn.cancel'>;
@@ -72,10 +73,24 @@ export class TurnCommands {
     }
     const turnId = cmd.payload.turn_id;
     if (this.deps.ledger.get(partition, turnId) === null) {
-      const committed = await this.deps.spine.lookupCommand(partition, turnCommitCommandId(turnId));
+      const committed = await this.commitStored(partition, turnId);
       if (committed) return fail('conflict', `turn '${turnId}' already ended (committed)`, { turn_id: turnId });
     }
     return ok(undefined);
+  }
+
+  /**
+   * Whether the turn's commit is stored: under its key, or under the key earlier versions used
+   * (then only when the append there is this turn's `commit_succeeded`, not a client command
+   * that took the same id).
+   */
+  private async commitStored(partition: PartitionId, turnId: string): Promise<boolean> {
+    const { spine } = this.deps;
+    if (await spine.lookupCommand(partition, turnCommitCommandId(turnId))) return true;
+    const legacy = await spine.lookupCommand(partition, legacyTurnCommitCommandId(turnId));
+    if (!legacy) return false;
+    const event = await storedCommandEvent(spine, partition, legacy);
+    return event?.type === 'commit_succeeded' && event.envelope.payload?.turn_id === turnId;
   }
 
   /** The synchronous part (events and what to do once appended). */

@@ -21,7 +21,20 @@ export function sessionIdFor(partition: PartitionId, canvasId: string, actorId: 
   return `s_${digest(`session\u0000${partition}\u0000${canvasId}\u0000${actorId}`, 24)}`;
 }
 
-/** The idempotency key of a turn's commit (`GatewayCore.commitProposal`). */
+/**
+ * The idempotency key of a turn's commit (`GatewayCore.commitProposal`): `turn/<turn_id>`. `/`
+ * never occurs in a client's `command_id`, so no client command (the turn id is in the
+ * `chat.send` answer) can take the key and have the commit answered `duplicate` unapplied.
+ */
 export function turnCommitCommandId(turnId: string): string {
+  return `turn/${turnId}`;
+}
+
+/**
+ * The key earlier versions stored a turn's commit under (`turn:<turn_id>`, a valid client id),
+ * looked up after {@link turnCommitCommandId}; also the commit's `causation_id` (an envelope's
+ * causation id must be a valid command id, so it is unchanged).
+ */
+export function legacyTurnCommitCommandId(turnId: string): string {
   return `turn:${turnId}`;
 }
