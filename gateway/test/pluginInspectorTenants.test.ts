@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pluginInspectorSchema } from '@easel/schemas';
@@ -41,6 +41,46 @@ writeFileSync(
   },
   fail: async (input) => {
     throw new Error('probe failed on ' + input.marker);
+  },
+  crash: async (input) => {
+    console.error('Error: probe crashed on ' + input.marker);
+    process.exit(1);
+  },
+};
+`,
+);
+
+// A second plugin (its own breaker): `slow` marks that it started (a file in its folder) and waits,
+// so another tenant's `crash` ends the process while it is in flight.
+const CROWD = join(PLUGINS, 'crowd-probe');
+mkdirSync(CROWD);
+const SLOW_INPUT = {
+  type: 'object',
+  properties: { marker: { type: 'string' }, sleep_ms: { type: 'integer', minimum: 0, maximum: 60_000 } },
+  required: ['marker', 'sleep_ms'],
+};
+writeFileSync(
+  join(CROWD, 'plugin.json'),
+  JSON.stringify({
+    name: 'crowd-probe',
+    version: '1.0.0',
+    description: 'A slow tool and one that crashes with its input on stderr.',
+    entry: 'index.mjs',
+    device: 'cpu',
+    tools: {
+      slow: { ...TOOL, timeout_ms: 60_000, input: SLOW_INPUT, description: 'waits input.sleep_ms' },
+      crash: { ...TOOL, description: 'prints input.marker on stderr, then exits 1' },
+    },
+  }),
+);
+writeFileSync(
+  join(CROWD, 'index.mjs'),
+  `import { writeFileSync } from 'node:fs';
+export const tools = {
+  slow: async (input) => {
+    writeFileSync('started-' + input.marker, '');
+    await new Promise((resolve) => setTimeout(resolve, input.sleep_ms));
+    return { ok: true };
   },
   crash: async (input) => {
     console.error('Error: probe crashed on ' + input.marker);
@@ -189,5 +229,37 @@ describe('[CONTRACT 1] [CONTRACT 9] the plugin inspector, health and list are te
     const mine = (await api(env.gateway.url, 'GET', '/v1/plugins/canvas-stats', { token: acme })).json;
     expect(mine.recent_errors.some((e: { message: string }) => e.message.includes(marker))).toBe(true);
     expect(await everythingReadable(evil, ['canvas-stats'])).not.toContain(marker);
+  });
+
+  it("[CONTRACT 1] [CONTRACT 9] a crash's stderr line reaches only the calls of the tenant whose call crashed, not another tenant's call in flight", async () => {
+    const { acme, evil } = env.tokens;
+    const marker = 'acme-crash-root-3b9e';
+    const evilMarker = 'evil-slow-call-6a0d';
+    // evil's call is running in the plugin process when acme's call makes it crash.
+    const slow = invoke(evil, 'evil', 'crowd-probe', 'slow', { marker: evilMarker, sleep_ms: 30_000 });
+    const started = join(CROWD, `started-${evilMarker}`);
+    const deadline = Date.now() + 20_000;
+    while (!existsSync(started) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(existsSync(started)).toBe(true);
+    const crashed = await invoke(acme, 'acme', 'crowd-probe', 'crash', { marker });
+    const evilAnswer = await slow;
+
+    // acme's own call keeps the detail; evil's gets the same kind, without acme's stderr line.
+    expect(crashed.json).toMatchObject({ ok: false, error: { kind: 'crashed' } });
+    expect(crashed.json.error.message).toContain(marker);
+    expect(evilAnswer.status).toBe(200);
+    expect(evilAnswer.json).toMatchObject({ ok: false, error: { kind: 'crashed' } });
+    expect(evilAnswer.json.error.message).toMatch(/^the plugin process exited with code 1 \(details withheld: /);
+    expect(evilAnswer.text).not.toContain(marker);
+
+    const seenByEvil = await everythingReadable(evil, ['crowd-probe']);
+    expect(seenByEvil).not.toContain(marker);
+    expect(seenByEvil).toContain('details withheld');
+    const mine = (await api(env.gateway.url, 'GET', '/v1/plugins/crowd-probe', { token: acme })).json;
+    expect(
+      mine.recent_errors.some(
+        (e: { tool?: string; message: string }) => e.tool === 'crash' && e.message.includes(marker),
+      ),
+    ).toBe(true);
   });
 });

@@ -56,6 +56,7 @@ export async function runPluginSandboxed(
       new CallObserver(slot, tool, options, owner),
       timeoutMs,
       options.signal,
+      callerKey(options),
     );
     slot.inspector.recordTiming(tool, performance.now() - sent);
     if (!outcome.ok) return book(slot, tool, lease, failed(started, outcome.kind, outcome.message), owner);
@@ -92,6 +93,15 @@ function book(
 /** Whose the call's warnings and errors are: its caller's, or nobody's when it named no tenant. */
 function ownerOf(options: PluginCallOptions): EntryOwner {
   return options.caller ?? 'unattributed';
+}
+
+/**
+ * The process's key of the call's caller (tenant and project): a crash's stderr line goes only to
+ * the calls of the one caller in flight (see `PluginProcess.call`). Undefined when it named none.
+ */
+function callerKey(options: PluginCallOptions): string | undefined {
+  const caller = options.caller;
+  return caller ? JSON.stringify([caller.tenantId, caller.projectId ?? null]) : undefined;
 }
 
 function failed(started: number, kind: string, message: string): PluginInvokeResult {

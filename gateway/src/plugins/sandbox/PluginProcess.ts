@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -67,6 +68,8 @@ export interface PluginProcessOptions {
 interface PendingCall {
   readonly id: number;
   readonly tool: string;
+  /** Whose data the call carries (see {@link PluginProcess.call}); undefined: nobody named. */
+  readonly caller: string | undefined;
   readonly observer: PluginCallObserver;
   settled: boolean;
   resolve(outcome: CallOutcome): void;
@@ -121,6 +124,8 @@ export class PluginProcess {
   private rssTimer: NodeJS.Timeout | undefined;
   private rssBusy = false;
   private readonly finishedWaiters: Array<() => void> = [];
+  /** Tags the runner's stderr line naming the call that ended the process (see `pluginRunner.mjs`). */
+  private readonly crashTag = randomBytes(12).toString('hex');
 
   constructor(private readonly options: PluginProcessOptions) {
     this.generation = options.generation;
@@ -153,6 +158,7 @@ export class PluginProcess {
         String(process.pid),
         String(o.maxMessageBytes),
         o.ownSession ? 'own-session' : 'shared-session',
+        this.crashTag,
       ];
       let child: ChildProcess;
       try {
@@ -205,7 +211,16 @@ export class PluginProcess {
     });
   }
 
-  /** Runs one call; resolves once with its outcome. Never rejects. */
+  /**
+   * Runs one call; resolves once with its outcome. Never rejects.
+   *
+   * `caller`: a key naming whose data the input is (a tenant and project); undefined for a call that
+   * names nobody. When the process crashes by itself with calls in flight, the crash's stderr line
+   * (it may carry a call's input) goes only to the calls of one caller: that of the call whose code
+   * ended the process when the runner names it, else the one caller of every call in flight. Every
+   * other call (and any call naming nobody) gets the message without it, saying the details were
+   * withheld. Same kind either way.
+   */
   call(
     id: number,
     tool: string,
@@ -213,6 +228,7 @@ export class PluginProcess {
     observer: PluginCallObserver,
     timeoutMs: number,
     signal?: AbortSignal,
+    caller?: string,
   ): Promise<CallOutcome> {
     return new Promise<CallOutcome>((resolve) => {
       const channel = this.channel;
@@ -227,7 +243,7 @@ export class PluginProcess {
         resolve({ ok: false, kind: 'invalid_input', message });
         return;
       }
-      const pending: PendingCall = { id, tool, observer, settled: false, resolve };
+      const pending: PendingCall = { id, tool, caller, observer, settled: false, resolve };
       this.calls.set(id, pending);
       pending.timer = setTimeout(() => this.onTimeout(pending, timeoutMs), timeoutMs);
       if (signal) {
@@ -447,16 +463,20 @@ export class PluginProcess {
     clearInterval(this.rssTimer);
     const o = this.options;
     const status = this.exitStatus ?? { code: null, signal: null };
-    const natural = classifyExit(status.code, status.signal, this.stderrTail, o.heapMb);
+    const told = crashingCall(this.stderrTail, this.crashTag);
+    const natural = classifyExit(status.code, status.signal, told.stderr, o.heapMb);
     const cause = this.cause;
     if (this.readyAt === null) {
       if (this.fatal) this.resolveStart({ ok: false, ...this.fatal });
       else if (cause) this.resolveStart({ ok: false, phase: 'init', message: cause.message });
       else this.resolveStart({ ok: false, phase: 'start', message: natural.message });
     }
+    const sole = cause ? undefined : fullCrashCaller(this.calls, told.callId);
     for (const call of this.calls.values()) {
-      if (cause?.callId === call.id || !cause) {
-        this.settle(call, { ok: false, kind: cause?.kind ?? natural.kind, message: cause?.message ?? natural.message });
+      if (!cause) {
+        this.settle(call, { ok: false, kind: natural.kind, message: crashMessageFor(call, natural, sole) });
+      } else if (cause.callId === call.id) {
+        this.settle(call, { ok: false, kind: cause.kind, message: cause.message });
       } else {
         const other = cause.others ?? { kind: cause.kind, message: cause.message };
         this.settle(call, { ok: false, kind: other.kind, message: other.message });
@@ -487,6 +507,54 @@ export class PluginProcess {
     this.startResolve = null;
     resolve?.(outcome);
   }
+}
+
+/**
+ * The runner's line naming the call whose code ended the process (the last one; none when the crash
+ * came from elsewhere), and the stderr tail without such lines.
+ */
+function crashingCall(stderrTail: string, tag: string): { callId: number | undefined; stderr: string } {
+  if (!stderrTail.includes(tag)) return { callId: undefined, stderr: stderrTail };
+  let callId: number | undefined;
+  const kept: string[] = [];
+  for (const line of stderrTail.split('\n')) {
+    const match = line.startsWith(tag) ? /^[0-9a-f]+ call (\d+)$/.exec(line) : null;
+    if (match) callId = Number(match[1]);
+    else kept.push(line);
+  }
+  return { callId, stderr: kept.join('\n') };
+}
+
+/**
+ * The caller whose calls get a crash's stderr line: that of the call that ended the process when
+ * the runner named it (none when that call is no longer in flight or named no caller), else the
+ * caller shared by every call still in the child (settled aborted ones too: they still run and may
+ * have caused it); undefined when they name several callers or any names none.
+ */
+function fullCrashCaller(calls: ReadonlyMap<number, PendingCall>, culprit: number | undefined): string | undefined {
+  if (culprit !== undefined) return calls.get(culprit)?.caller;
+  let sole: string | undefined;
+  for (const call of calls.values()) {
+    if (call.caller === undefined || (sole !== undefined && sole !== call.caller)) return undefined;
+    sole = call.caller;
+  }
+  return sole;
+}
+
+/**
+ * The crash message one call gets: with the stderr line only when the call's caller is the sole
+ * caller with calls in flight (the line may carry that caller's input), else the summary.
+ */
+function crashMessageFor(
+  call: PendingCall,
+  natural: { readonly message: string; readonly summary?: string },
+  sole: string | undefined,
+): string {
+  if (natural.summary === undefined) return natural.message;
+  if (call.caller !== undefined && call.caller === sole) return natural.message;
+  const why =
+    call.caller === undefined ? 'the call named no tenant' : "another tenant's or project's call was in flight";
+  return `${natural.summary} (details withheld: ${why})`;
 }
 
 function errText(err: unknown): string {

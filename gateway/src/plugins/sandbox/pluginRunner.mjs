@@ -23,20 +23,32 @@
  * message}`.
  * A result over the size limit is answered `invalid_output` (a `partial` over it throws to the
  * plugin); the end of the channel (the host is gone) ends the process.
+ *
+ * When a call's code ends the process (`process.exit`, an uncaught exception in its async context)
+ * while other calls are in flight, a line `<crash tag> call <id>` goes to stderr first
+ * (synchronously): the host gives the crash's stderr line only to that call's caller. (A call that
+ * started alone in the process is not named: the host falls back to who had calls in flight.) The tag (5th argument, random per process) is unknown to
+ * callers, so no call's input can forge the line.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { writeSync } from 'node:fs';
 import net from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { DEFAULT_MAX_FRAME_BYTES, encodeFrame, encodeWithBody, FrameDecoder } from './frames.mjs';
 
 const MAX_MESSAGE = 2000;
 const CHANNEL_FD = 3;
-const [entryPath = '', hostPidArg = '', maxBytesArg = '', sessionArg = ''] = process.argv.slice(2);
+const [entryPath = '', hostPidArg = '', maxBytesArg = '', sessionArg = '', crashTag = ''] = process.argv.slice(2);
 const hostPid = Number(hostPidArg);
 const maxBytes = Number(maxBytesArg) > 0 ? Math.floor(Number(maxBytesArg)) : DEFAULT_MAX_FRAME_BYTES;
 /** Whether this process leads a process group of its own (else it is in the gateway's). */
 const ownGroup = sessionArg === 'own-session';
 
 guardKill();
+/** The id of the call whose (async) code is running, if any. */
+const currentCall = new AsyncLocalStorage();
+const realExit = process.exit.bind(process);
+tellCrashingCall();
 if (!ownGroup) {
   // Ctrl-C in the gateway's terminal reaches its whole process group: the gateway decides when its
   // plugin processes end (a stop message, the end of the channel, or SIGKILL), not the terminal.
@@ -48,7 +60,7 @@ const channel = new net.Socket({ fd: CHANNEL_FD, readable: true, writable: true 
 let channelOpen = true;
 const onChannelGone = () => {
   channelOpen = false;
-  process.exit(0);
+  realExit(0);
 };
 channel.on('end', onChannelGone);
 channel.on('close', onChannelGone);
@@ -70,11 +82,11 @@ const decoder = new FrameDecoder(
         entry.controller?.abort(entry.abortReason);
       }
     } else if (message.t === 'stop') {
-      process.exit(0);
+      realExit(0);
     }
   },
   // The host broke the protocol: nothing sensible can follow.
-  () => process.exit(1),
+  () => realExit(1),
   // The host only sends MessagePack for plain JSON data (and checks what it gets from us).
   { trusted: true },
 );
@@ -104,6 +116,36 @@ function guardKill() {
     return realKill.call(process, target, signal);
   };
   Object.defineProperty(process, '_kill', { value: guarded, writable: false, configurable: false });
+}
+
+/**
+ * Names on stderr the call whose code ends the process: `process.exit` from within a call, or an
+ * uncaught exception thrown in a call's async context (written before Node prints the error).
+ */
+function tellCrashingCall() {
+  if (!/^[0-9a-f]{16,}$/.test(crashTag)) return;
+  const tell = () => {
+    const id = currentCall.getStore();
+    if (typeof id !== 'number') return;
+    try {
+      writeSync(2, `\n${crashTag} call ${id}\n`);
+    } catch {
+      // stderr is gone: the host falls back to who had calls in flight
+    }
+  };
+  process.exit = /** @type {typeof process.exit} */ (
+    (/** @type {number | string | null | undefined} */ code) => {
+      tell();
+      return realExit(code);
+    }
+  );
+  // Only when the exception ends the process (no handler of the plugin's keeps it alive).
+  process.on('uncaughtExceptionMonitor', (_err, origin) => {
+    const handled =
+      process.listenerCount('uncaughtException') > 0 ||
+      (origin === 'unhandledRejection' && process.listenerCount('unhandledRejection') > 0);
+    if (!handled) tell();
+  });
 }
 
 /** @param {unknown} err */
@@ -175,11 +217,11 @@ function fatal(phase, err) {
   const code = err && typeof err === 'object' && 'code' in err ? String(err.code) : undefined;
   const message = { t: 'fatal', phase, message: describe(err), code, missing: missingPackage(err) };
   try {
-    if (send(message, () => process.exit(1))) return;
+    if (send(message, () => realExit(1))) return;
   } catch {
     // fall through
   }
-  process.exit(1);
+  realExit(1);
 }
 
 /**
@@ -247,7 +289,9 @@ async function runCall(tools, call) {
   /** @type {object | null} */
   let failure = null;
   try {
-    value = await fn(input, ctx);
+    // A call alone in the process needs no name: the host knows it is the one. Naming costs (the
+    // storage's promise hooks slow every call), so it is on only while calls overlap.
+    value = await (running.size > 1 ? currentCall.run(id, fn, input, ctx) : fn(input, ctx));
     if (value === undefined) {
       failure = { t: 'result', id, ok: false, kind: 'invalid_output', message: 'the tool returned undefined' };
     }
@@ -255,6 +299,7 @@ async function runCall(tools, call) {
     failure = { t: 'result', id, ok: false, kind: 'threw', message: describe(err) };
   }
   running.delete(id);
+  if (running.size === 0) currentCall.disable();
   try {
     if (failure) send(failure);
     else sendWithBody({ t: 'result', id, ok: true, $body: 'value' }, value);
