@@ -9,7 +9,7 @@ import { api, TestWorld } from './harness/api.ts';
 import { GatewayCluster } from './harness/GatewayCluster.ts';
 import { gatewayPerFile } from './harness/gatewayPerFile.ts';
 import { type PresenceFrame, PresenceSocket } from './harness/PresenceSocket.ts';
-import { bounded as within } from './harness/bounded.ts';
+import { bounded as within, until } from './harness/bounded.ts';
 
 /** Short tickets, so the expiry test waits ~2 s (the contract allows up to 60 s). */
 const TICKET_TTL_MS = 2000;
@@ -82,18 +82,6 @@ function provider(baseUrl: string, token: string, scope: Scope, url: string) {
     socket.destroy();
   });
   return p;
-}
-
-function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const tick = () => {
-      if (check()) return resolve();
-      if (Date.now() - started > timeoutMs) return reject(new Error(`timed out waiting for ${what}`));
-      setTimeout(tick, 20);
-    };
-    tick();
-  });
 }
 
 const cursorOf = (p: HocuspocusProvider, actorId: string) =>

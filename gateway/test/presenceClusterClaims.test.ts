@@ -4,6 +4,7 @@ import { type RedisChild, startRedisChild } from '../src/bus/redisTestHarness.ts
 import { api, TestWorld } from './harness/api.ts';
 import { GatewayCluster } from './harness/GatewayCluster.ts';
 import { PresenceSocket } from './harness/PresenceSocket.ts';
+import { until } from './harness/bounded.ts';
 
 /**
  * Contract §7 (no one speaks for another) across gateway nodes: two real gateway processes on one
@@ -54,18 +55,6 @@ async function joined(node: number, who: string, scope: Scope): Promise<Presence
   if (answer.kind !== 'authenticated') throw new Error(`not authenticated: ${JSON.stringify(answer)}`);
   s.syncStep1(t.document);
   return s;
-}
-
-function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const tick = () => {
-      if (check()) return resolve();
-      if (Date.now() - started > timeoutMs) return reject(new Error(`timed out waiting for ${what}`));
-      setTimeout(tick, 25);
-    };
-    tick();
-  });
 }
 
 type Seen = { actor?: { id?: string }; cursor?: { x: number } } | undefined;
