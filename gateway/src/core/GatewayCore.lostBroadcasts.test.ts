@@ -5,8 +5,8 @@ import { GatewayCore } from './GatewayCore.ts';
 import type { ProposalCommit } from './commands/ProposalCommit.ts';
 import { ADMIN, command, EDITOR, scopeOf } from './testing/coreHarness.ts';
 import { MemorySpine } from './testing/MemorySpine.ts';
-import { CLOSED, eventually, OPEN, sleep, twoMemoryNodes } from './testing/lostBroadcastFixtures.ts';
-import { DOC_V1, DOC_V11 } from './testing/docTypeVersions.ts';
+import { CLOSED, docCanvasOn, eventually, OPEN, sleep, twoMemoryNodes } from './testing/lostBroadcastFixtures.ts';
+import { DOC_V11 } from './testing/docTypeVersions.ts';
 
 /**
  * Two nodes on one shared log, each with its own in-process bus: every broadcast between them is
@@ -105,14 +105,8 @@ describe('GatewayCore on a shared spine with lost broadcasts', () => {
   for (const signal of [BUS_RESYNC_TOPIC, BUS_DISCONNECTED_TOPIC]) {
     it(`[CONTRACT 5] a canvas type re-registered through another node, its broadcast lost, holds here after '${signal}': manifest and open canvases' text fields`, async () => {
       const { log, a, b, busB } = await twoNodes();
-      expect((await a.putCanvasType(ADMIN, 'p1', 'doc', DOC_V1)).ok).toBe(true);
       // Only node b holds the canvas (and the type, cached); its blocks' texts are plain strings.
-      const s = scopeOf('d1');
-      expect((await b.submit(ADMIN, command('canvas.create', s, { canvas_type: 'doc' }))).ok).toBe(true);
-      const insert = { op: 'insert', root: 'blocks', value: { id: 'b1', kind: 'paragraph', text: 'hello' } };
-      const written = await b.submit(ADMIN, command('state.ops', s, { ops: [insert] }));
-      expect(written.ok).toBe(true);
-      const revision = written.ok ? written.value.revision : -1;
+      const { scope: s, revision } = await docCanvasOn(a, b);
 
       expect((await a.putCanvasType(ADMIN, 'p1', 'doc', DOC_V11)).ok).toBe(true);
       const onB = async () => {
